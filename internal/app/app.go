@@ -1,0 +1,122 @@
+// Package app wires Custodia's parts into one running program: the key
+// file, the database, the services and the HTTP server. The CLI's serve
+// command and the end-to-end tests both start it through Open and Serve.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"custodia/internal/auth"
+	"custodia/internal/httpapi"
+	"custodia/internal/keys"
+	"custodia/internal/store"
+	"custodia/internal/vault"
+)
+
+// Config is everything the server needs.
+type Config struct {
+	Addr           string // listen address, e.g. 127.0.0.1:8750
+	DataDir        string // SQLite database and, by default, the key file
+	DatabaseURL    string // postgres://...; empty means embedded SQLite
+	KeyFile        string // default DataDir/custodia.key
+	BootstrapToken string // first admin token; random when empty
+	DefaultRegion  string // phone region for numbers without "+"
+	MaxBodyBytes   int64
+	ShutdownGrace  time.Duration
+}
+
+// KeyFilePath returns the key file path the config selects.
+func (c Config) KeyFilePath() string {
+	if c.KeyFile != "" {
+		return c.KeyFile
+	}
+	return filepath.Join(c.DataDir, "custodia.key")
+}
+
+// App is one running Custodia.
+type App struct {
+	Config  Config
+	Keys    *keys.Keyring
+	DB      *store.DB
+	Vault   *vault.Service
+	Tokens  *auth.Service
+	API     *httpapi.Server
+	// NewAdminToken is the admin token generated on first start, to be
+	// shown once; empty otherwise (or when a bootstrap token was given).
+	NewAdminToken string
+	// KeyFileCreated reports whether this start created the key file.
+	KeyFileCreated bool
+}
+
+// Open loads or creates the key file, opens and migrates the database,
+// builds the services, and makes sure an admin token exists.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.DataDir == "" {
+		cfg.DataDir = "custodia-data"
+	}
+	kr, created, err := keys.Open(cfg.KeyFilePath(), true)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	db, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, AuditKey: kr.Derived().AuditChain})
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	a := &App{Config: cfg, Keys: kr, DB: db, KeyFileCreated: created}
+	a.Vault = vault.New(db, kr, vault.Options{DefaultRegion: cfg.DefaultRegion})
+	a.Tokens = auth.NewService(db, kr.Derived().Token)
+	a.API = httpapi.New(a.Vault, a.Tokens, db, kr, httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes})
+	secret, err := a.Tokens.Bootstrap(ctx, cfg.BootstrapToken)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bootstrap admin token: %w", err)
+	}
+	if cfg.BootstrapToken == "" {
+		a.NewAdminToken = secret
+	}
+	return a, nil
+}
+
+// Serve answers HTTP on ln until ctx ends, then stops accepting, drains
+// in-flight requests (up to ShutdownGrace) and returns.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.API,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	grace := a.Config.ShutdownGrace
+	if grace <= 0 {
+		grace = 30 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("drain requests: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// Close flushes the writer and closes the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,89 @@
+package audit
+
+import (
+	"context"
+	"sync"
+)
+
+// Recorder collects what one API call did, so the call's audit entry can be
+// written either atomically with its write (by the store) or, for reads and
+// failures, by the HTTP layer before the response is sent.
+type Recorder struct {
+	mu       sync.Mutex
+	base     Entry
+	subjects []string // pseudonyms of the subjects read, one entry each
+	written  bool
+}
+
+// NewRecorder starts the record of one call.
+func NewRecorder(actor, action, requestID string) *Recorder {
+	return &Recorder{base: Entry{Actor: actor, Action: action, RequestID: requestID}}
+}
+
+type recorderKey struct{}
+
+// WithRecorder returns ctx carrying r.
+func WithRecorder(ctx context.Context, r *Recorder) context.Context {
+	return context.WithValue(ctx, recorderKey{}, r)
+}
+
+// RecorderFrom returns the recorder in ctx, or nil.
+func RecorderFrom(ctx context.Context) *Recorder {
+	r, _ := ctx.Value(recorderKey{}).(*Recorder)
+	return r
+}
+
+// Update changes the call's entry.
+func (r *Recorder) Update(fn func(*Entry)) {
+	r.mu.Lock()
+	fn(&r.base)
+	r.mu.Unlock()
+}
+
+// AddSubjects records subjects (by pseudonym) whose data the call read.
+func (r *Recorder) AddSubjects(pseudonyms ...string) {
+	r.mu.Lock()
+	r.subjects = append(r.subjects, pseudonyms...)
+	r.mu.Unlock()
+}
+
+// Snapshot returns a copy of the entry to hand to a store write.
+func (r *Recorder) Snapshot() *Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := r.base
+	return &e
+}
+
+// Committed marks the call audited when e, a snapshot handed to a store
+// write, was committed (the store sets its sequence number).
+func (r *Recorder) Committed(e *Entry) {
+	if e == nil || e.Seq == 0 {
+		return
+	}
+	r.mu.Lock()
+	r.written = true
+	r.mu.Unlock()
+}
+
+// Pending returns the entries still to write: none when the store already
+// wrote one, otherwise one per subject read (or one without a subject).
+func (r *Recorder) Pending(status int, outcome, detail string) []*Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.written {
+		return nil
+	}
+	e := r.base
+	e.Status, e.Outcome, e.Detail = status, outcome, detail
+	if len(r.subjects) == 0 {
+		return []*Entry{&e}
+	}
+	out := make([]*Entry, len(r.subjects))
+	for i, s := range r.subjects {
+		x := e
+		x.Subject = s
+		out[i] = &x
+	}
+	return out
+}

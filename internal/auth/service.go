@@ -1,0 +1,169 @@
+package auth
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/keys"
+)
+
+// Service authenticates bearer tokens and manages them.
+type Service struct {
+	store TokenStore
+	key   keys.Secret
+	Now   func() time.Time // injectable clock
+
+	// A short cache of authenticated token hashes saves a database read per
+	// request; revocation in this process evicts at once, in another replica
+	// within cacheTTL.
+	mu    sync.Mutex
+	cache map[string]cachedToken
+}
+
+type cachedToken struct {
+	tok Token
+	at  time.Time
+}
+
+const cacheTTL = 2 * time.Second
+
+// NewService returns a token service hashing secrets under key.
+func NewService(store TokenStore, key keys.Secret) *Service {
+	return &Service{store: store, key: key, Now: time.Now, cache: map[string]cachedToken{}}
+}
+
+func (s *Service) hash(secret string) []byte { return s.key.MAC([]byte("token"), []byte(secret)) }
+
+var errBadToken = apperr.New(apperr.Unauthenticated, "invalid_token", "the bearer token is missing, unknown, expired or revoked")
+
+// Authenticate resolves an Authorization header to a principal.
+func (s *Service) Authenticate(ctx context.Context, header string) (*Principal, error) {
+	secret, ok := bearer(header)
+	if !ok || secret == "" {
+		return nil, apperr.New(apperr.Unauthenticated, "missing_token", "send an API token as 'Authorization: Bearer <token>'")
+	}
+	h := s.hash(secret)
+	now := s.Now()
+	s.mu.Lock()
+	c, hit := s.cache[string(h)]
+	s.mu.Unlock()
+	if !hit || now.Sub(c.at) > cacheTTL {
+		t, err := s.store.TokenByHash(ctx, h)
+		if err != nil {
+			if apperr.IsNotFound(err) {
+				return nil, errBadToken
+			}
+			return nil, err
+		}
+		c = cachedToken{tok: t, at: now}
+		s.mu.Lock()
+		if len(s.cache) > 10000 {
+			clear(s.cache)
+		}
+		s.cache[string(h)] = c
+		s.mu.Unlock()
+	}
+	if !c.tok.Active(now) {
+		return nil, errBadToken
+	}
+	return c.tok.Principal(), nil
+}
+
+// CreateRequest describes a token to create.
+type CreateRequest struct {
+	Name        string     `json:"name"`
+	Role        Role       `json:"role"`
+	Collections []string   `json:"collections"`
+	Purposes    []string   `json:"purposes"`
+	ExpiresAt   *time.Time `json:"expires_at"`
+	TTL         string     `json:"ttl"` // alternative to ExpiresAt, a Go duration such as "720h"
+}
+
+// Create stores a new token and returns it with its secret, shown only here.
+func (s *Service) Create(ctx context.Context, req CreateRequest, createdBy string, e *audit.Entry) (Token, string, error) {
+	secret, err := NewSecret()
+	if err != nil {
+		return Token{}, "", apperr.Wrap(err, "token secret")
+	}
+	t, err := s.create(ctx, req, createdBy, secret, e)
+	return t, secret, err
+}
+
+// Bootstrap makes sure the first admin token exists. With secret empty it
+// creates a random one and returns it; with a secret it stores that one if
+// no token exists yet. It returns "" when nothing was created.
+func (s *Service) Bootstrap(ctx context.Context, secret string) (string, error) {
+	n, err := s.store.CountTokens(ctx)
+	if err != nil {
+		return "", err
+	}
+	if n > 0 {
+		return "", nil
+	}
+	if secret == "" {
+		if secret, err = NewSecret(); err != nil {
+			return "", apperr.Wrap(err, "token secret")
+		}
+	} else if len(secret) < 16 {
+		return "", apperr.New(apperr.Invalid, "weak_bootstrap_token", "the bootstrap token must be at least 16 characters")
+	}
+	e := &audit.Entry{Actor: "system", Action: "token.bootstrap"}
+	if _, err := s.create(ctx, CreateRequest{Name: "bootstrap-admin", Role: RoleAdmin}, "system", secret, e); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+func (s *Service) create(ctx context.Context, req CreateRequest, createdBy, secret string, e *audit.Entry) (Token, error) {
+	req.Name = strings.TrimSpace(req.Name)
+	if req.Name == "" || len(req.Name) > 100 {
+		return Token{}, apperr.New(apperr.Invalid, "invalid_token_name", "a token needs a name of 1 to 100 characters")
+	}
+	if !ValidRole(req.Role) {
+		return Token{}, apperr.New(apperr.Invalid, "invalid_role", "role must be one of admin, dpo, sales, support, marketing, auditor")
+	}
+	now := s.Now().UTC()
+	exp := req.ExpiresAt
+	if req.TTL != "" {
+		d, err := time.ParseDuration(req.TTL)
+		if err != nil || d <= 0 {
+			return Token{}, apperr.New(apperr.Invalid, "invalid_ttl", "ttl must be a positive duration such as \"720h\"")
+		}
+		t := now.Add(d)
+		exp = &t
+	}
+	if exp != nil && !exp.After(now) {
+		return Token{}, apperr.New(apperr.Invalid, "invalid_expiry", "expires_at must be in the future")
+	}
+	t := Token{ID: NewID("tok_"), Name: req.Name, Role: req.Role, Collections: nonNil(req.Collections),
+		Purposes: nonNil(req.Purposes), CreatedBy: createdBy, CreatedAt: now, ExpiresAt: exp, SecretHash: s.hash(secret)}
+	if err := s.store.CreateToken(ctx, t, e); err != nil {
+		return Token{}, err
+	}
+	return t, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// List returns all tokens without secrets.
+func (s *Service) List(ctx context.Context) ([]Token, error) { return s.store.ListTokens(ctx) }
+
+// Revoke revokes a token at once in this process.
+func (s *Service) Revoke(ctx context.Context, id string, e *audit.Entry) error {
+	if err := s.store.RevokeToken(ctx, id, s.Now().UTC(), e); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	clear(s.cache)
+	s.mu.Unlock()
+	return nil
+}

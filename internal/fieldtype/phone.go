@@ -1,0 +1,84 @@
+package fieldtype
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// maxPhoneLen bounds the raw input handed to the phone number parser.
+const maxPhoneLen = 64
+
+// normalizePhone validates a phone number and returns it in E.164 form.
+// Numbers without a leading + are read in region (an ISO 3166 alpha-2
+// code); an empty region requires the international form.
+func normalizePhone(s, region string) (string, *Error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", fail(errEmpty)
+	}
+	if len(s) > maxPhoneLen {
+		return "", fail(errPhoneLong)
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits++
+		case c == '+':
+			if i != 0 {
+				return "", fail(errPhoneChars)
+			}
+		case c == ' ', c == '-', c == '.', c == '(', c == ')', c == '/':
+		default:
+			// Letters (vanity numbers, extensions) and anything else: the
+			// parser would silently convert or drop them.
+			return "", fail(errPhoneChars)
+		}
+	}
+	if digits == 0 {
+		return "", fail(errPhone)
+	}
+	region = strings.ToUpper(strings.TrimSpace(region))
+	if s[0] != '+' && region == "" {
+		return "", fail(errPhoneIntl)
+	}
+	num, err := phonenumbers.Parse(s, region)
+	if err != nil {
+		return "", fail(errPhone)
+	}
+	if !phonenumbers.IsValidNumber(num) {
+		return "", fail(errPhoneNotExists)
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// ValidateRegion checks that region is usable as Options.DefaultRegion:
+// empty, or an ISO 3166 alpha-2 code known to the phone number metadata.
+func ValidateRegion(region string) error {
+	if region == "" {
+		return nil
+	}
+	if !phonenumbers.GetSupportedRegions()[strings.ToUpper(region)] {
+		return fmt.Errorf("fieldtype: unsupported phone region %q", region)
+	}
+	return nil
+}
+
+// phoneCountryCode returns the calling code of an E.164 number, or "" if
+// stored is not one.
+func phoneCountryCode(stored string) string {
+	if len(stored) < 2 || stored[0] != '+' {
+		return ""
+	}
+	num, err := phonenumbers.Parse(stored, "")
+	if err != nil || num.GetCountryCode() == 0 {
+		return ""
+	}
+	cc := fmt.Sprint(num.GetCountryCode())
+	if !strings.HasPrefix(stored[1:], cc) {
+		return ""
+	}
+	return cc
+}

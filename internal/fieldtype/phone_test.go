@@ -1,0 +1,84 @@
+package fieldtype
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestNormalizePhone(t *testing.T) {
+	vn := Options{DefaultRegion: "VN"}
+	us := Options{DefaultRegion: "US"}
+	in := Options{DefaultRegion: "IN"}
+	de := Options{DefaultRegion: "DE"}
+	intl := Options{}
+	runNormalize(t, Phone, []normCase{
+		// Vietnam.
+		{name: "vn mobile 09x", in: "0912345678", opts: vn, want: "+84912345678"},
+		{name: "vn mobile spaced", in: "0912 345 678", opts: vn, want: "+84912345678"},
+		{name: "vn mobile dotted", in: "091.234.5678", opts: vn, want: "+84912345678"},
+		{name: "vn mobile 098", in: "0987-654-321", opts: vn, want: "+84987654321"},
+		{name: "vn mobile 03x", in: "0312345678", opts: vn, want: "+84312345678"},
+		{name: "vn international", in: "+84 91 234 56 78", opts: intl, want: "+84912345678"},
+		{name: "vn international with region", in: "+84912345678", opts: vn, want: "+84912345678"},
+		{name: "vn with country code no plus", in: "84912345678", opts: vn, want: "+84912345678"},
+		{name: "vn idd prefix", in: "00 84 912345678", opts: vn, want: "+84912345678"},
+		{name: "vn landline hcmc", in: "028 3823 4567", opts: vn, want: "+842838234567"},
+		{name: "vn region lower-case", in: "0912345678", opts: Options{DefaultRegion: "vn"}, want: "+84912345678"},
+		{name: "vn number with us region", in: "+84912345678", opts: us, want: "+84912345678"},
+		// India.
+		{name: "in mobile intl", in: "+91 98765 43210", opts: intl, want: "+919876543210"},
+		{name: "in mobile national", in: "098765 43210", opts: in, want: "+919876543210"},
+		{name: "in mobile bare", in: "9876543210", opts: in, want: "+919876543210"},
+		{name: "in landline mumbai", in: "+91 22 2345 6789", opts: intl, want: "+912223456789"},
+		// United States.
+		{name: "us intl", in: "+1 650-253-0000", opts: intl, want: "+16502530000"},
+		{name: "us national parens", in: "(650) 253-0000", opts: us, want: "+16502530000"},
+		{name: "us national dots", in: "650.253.0000", opts: us, want: "+16502530000"},
+		{name: "us with 1", in: "1 650 253 0000", opts: us, want: "+16502530000"},
+		// Germany.
+		{name: "de berlin intl", in: "+49 30 901820", opts: intl, want: "+4930901820"},
+		{name: "de berlin national", in: "030 1234567", opts: de, want: "+49301234567"},
+		{name: "de mobile", in: "+49 1512 3456789", opts: intl, want: "+4915123456789"},
+		{name: "de mobile slash", in: "01512/3456789", opts: de, want: "+4915123456789"},
+		{name: "uk", in: "+44 20 7946 0958", opts: intl, want: "+442079460958"},
+
+		{name: "empty", in: "", opts: vn, code: CodeEmpty},
+		{name: "blank", in: "  ", opts: vn, code: CodeEmpty},
+		{name: "national without region", in: "0912345678", opts: intl, code: CodeInvalidPhone},
+		{name: "vn too short", in: "091234", opts: vn, code: CodeInvalidPhone},
+		{name: "vn too long", in: "09123456789012", opts: vn, code: CodeInvalidPhone},
+		{name: "vn unassigned prefix", in: "0123456789", opts: vn, code: CodeInvalidPhone},
+		{name: "vn landline too short", in: "0281234567", opts: vn, code: CodeInvalidPhone},
+		{name: "vn intl too short", in: "+84 12", opts: intl, code: CodeInvalidPhone},
+		{name: "us invalid area code", in: "+1 123-456-7890", opts: intl, code: CodeInvalidPhone},
+		{name: "us short code", in: "911", opts: us, code: CodeInvalidPhone},
+		{name: "in too short", in: "+91 98765", opts: intl, code: CodeInvalidPhone},
+		{name: "de too short", in: "+49 30 1", opts: intl, code: CodeInvalidPhone},
+		{name: "unknown calling code", in: "+999 123456", opts: intl, code: CodeInvalidPhone},
+		{name: "zero calling code", in: "+0 1234567", opts: intl, code: CodeInvalidPhone},
+		{name: "letters", in: "1-800-FLOWERS", opts: us, code: CodeInvalidPhone},
+		{name: "extension", in: "+84912345678 ext 12", opts: vn, code: CodeInvalidPhone},
+		{name: "inner plus", in: "0912+345678", opts: vn, code: CodeInvalidPhone},
+		{name: "double plus", in: "++84912345678", opts: vn, code: CodeInvalidPhone},
+		{name: "only separators", in: "+ - ( )", opts: vn, code: CodeInvalidPhone},
+		{name: "fullwidth digits", in: "０９１２３４５６７８", opts: vn, code: CodeInvalidPhone},
+		{name: "unknown region", in: "0912345678", opts: Options{DefaultRegion: "XX"}, code: CodeInvalidPhone},
+		{name: "too long", in: "+84 " + strings.Repeat("9", 70), opts: vn, code: CodeTooLong},
+		{name: "json number", in: json.Number("84912345678"), opts: vn, code: CodeWrongKind},
+		{name: "bool", in: true, opts: vn, code: CodeWrongKind},
+	})
+}
+
+func TestValidateRegion(t *testing.T) {
+	for _, r := range []string{"", "VN", "vn", "US", "IN", "DE"} {
+		if err := ValidateRegion(r); err != nil {
+			t.Errorf("ValidateRegion(%q) = %v", r, err)
+		}
+	}
+	for _, r := range []string{"XX", "VNM", "+84", "Vietnam"} {
+		if err := ValidateRegion(r); err == nil {
+			t.Errorf("ValidateRegion(%q) accepted", r)
+		}
+	}
+}

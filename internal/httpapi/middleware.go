@@ -1,0 +1,157 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/auth"
+)
+
+var (
+	errNoRoute      = apperr.New(apperr.NotFound, "no_route", "no such endpoint")
+	errForbidden    = apperr.New(apperr.Forbidden, "forbidden", "this token's role does not allow this operation")
+	errTooManyFails = apperr.New(apperr.RateLimited, "too_many_failures", "too many failed authentication attempts; wait a minute")
+	validRequestID  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+)
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// wrap turns a route into an http.Handler: request id, panic recovery,
+// body limit, authentication, authorisation, audit, metrics and logging.
+func (s *Server) wrap(rt route) http.Handler {
+	pattern := rt.Pattern
+	if rt.Method != "" {
+		pattern = rt.Method + " " + rt.Pattern
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID.MatchString(id) {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		r = r.WithContext(ctx)
+		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+
+		status := s.serve(w, r, rt, id)
+		observe(pattern, status, time.Since(start))
+		slog.Debug("request", "route", pattern, "status", status, "ms", time.Since(start).Milliseconds(), "request_id", id)
+	})
+}
+
+// serve runs one request and returns the status sent.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id string) (status int) {
+	if rt.Public {
+		rw := &statusWriter{ResponseWriter: w}
+		if err := safeHandle(rt.Handler, rw, r); err != nil {
+			p := problemFor(err, id)
+			writeProblem(rw, p)
+		}
+		return rw.code()
+	}
+	ip := clientIP(r)
+	p, authErr := s.tokens.Authenticate(r.Context(), r.Header.Get("Authorization"))
+	rec := audit.NewRecorder(p.Actor(), rt.Action, id)
+	ctx := audit.WithRecorder(auth.WithPrincipal(r.Context(), p), rec)
+	r = r.WithContext(ctx)
+
+	buf := newBufferedResponse()
+	var err error
+	switch {
+	case authErr != nil && s.limiter.blocked(ip):
+		err = errTooManyFails
+	case authErr != nil:
+		s.limiter.fail(ip)
+		err = authErr
+	case rt.Permission != "" && !p.Can(rt.Permission):
+		err = errForbidden
+	default:
+		err = safeHandle(rt.Handler, buf, r)
+	}
+	if err != nil {
+		buf = newBufferedResponse()
+		writeProblem(buf, problemFor(err, id))
+	}
+	if rt.Action != "" {
+		outcome := audit.OutcomeOK
+		switch {
+		case buf.status == 401 || buf.status == 403 || buf.status == 429:
+			outcome = audit.OutcomeDenied
+		case buf.status >= 500:
+			outcome = audit.OutcomeError
+		case buf.status >= 400:
+			outcome = audit.OutcomeInvalid
+		}
+		if pending := rec.Pending(buf.status, outcome, apperr.CodeOf(err)); len(pending) > 0 {
+			if aerr := s.db.AppendAudit(r.Context(), pending...); aerr != nil {
+				// No unaudited access: the data stays here.
+				slog.Error("audit append failed; response withheld", "request_id", id, "err", aerr)
+				buf = newBufferedResponse()
+				writeProblem(buf, problemFor(apperr.New(apperr.Unavailable, "audit_unavailable", "the audit log could not be written, so the request was refused"), id))
+			}
+		}
+	}
+	buf.flush(w)
+	return buf.status
+}
+
+// safeHandle turns a handler panic into an internal error.
+func safeHandle(h func(http.ResponseWriter, *http.Request) error, w http.ResponseWriter, r *http.Request) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = apperr.Wrap(panicError{v}, "handler panic")
+		}
+	}()
+	return h(w, r)
+}
+
+type panicError struct{ v any }
+
+func (p panicError) Error() string { return "panic" }
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(c int) {
+	if s.status == 0 {
+		s.status = c
+	}
+	s.ResponseWriter.WriteHeader(c)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = 200
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusWriter) code() int {
+	if s.status == 0 {
+		return 200
+	}
+	return s.status
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,72 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"custodia/internal/apperr"
+)
+
+// readBody reads the request body within the size limit.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, apperr.Newf(apperr.TooLarge, "body_too_large", "the request body exceeds %d bytes", tooBig.Limit)
+		}
+		return nil, apperr.New(apperr.Invalid, "unreadable_body", "the request body could not be read")
+	}
+	return b, nil
+}
+
+// decodeStrict decodes a JSON object body into v, refusing unknown fields
+// and trailing data.
+func decodeStrict(r *http.Request, v any) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return apperr.New(apperr.Invalid, "malformed_json", "the request body is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return apperr.Newf(apperr.Invalid, "malformed_json", "field %q has the wrong JSON type", typeErr.Field)
+		}
+		return apperr.New(apperr.Invalid, "malformed_json", "the request body is not valid JSON for this operation (unknown or mistyped members?)")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return apperr.New(apperr.Invalid, "malformed_json", "the request body has data after the JSON object")
+	}
+	return nil
+}
+
+// purposeOf returns the call's stated purpose: the purpose query parameter
+// or the Custodia-Purpose header.
+func purposeOf(r *http.Request) string {
+	if p := r.URL.Query().Get("purpose"); p != "" {
+		return p
+	}
+	return r.Header.Get("Custodia-Purpose")
+}
+
+// intParam parses an optional non-negative integer query parameter.
+func intParam(r *http.Request, name string, def int64) (int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, apperr.Newf(apperr.Invalid, "invalid_parameter", "%s must be a non-negative integer", name)
+	}
+	return n, nil
+}

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"custodia/internal/audit"
+)
+
+// AppendAudit appends entries through the group-commit writer and returns
+// once all are durable. Their Seq and Hash are set on return. The entries
+// are submitted concurrently, so they usually share one batch.
+func (db *DB) AppendAudit(_ context.Context, entries ...*audit.Entry) error {
+	if len(entries) == 1 {
+		return db.w.submit(nil, entries[0])
+	}
+	errs := make(chan error, len(entries))
+	for _, e := range entries {
+		go func() { errs <- db.w.submit(nil, e) }()
+	}
+	var first error
+	for range entries {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+const auditSelect = "SELECT seq, at, actor, action, collection, record_id, subject, purpose, outcome, status, request_id, detail, prev_hash, hash FROM audit_log"
+
+func scanEntry(sc interface{ Scan(...any) error }) (audit.Entry, error) {
+	var e audit.Entry
+	var at int64
+	err := sc.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Collection, &e.RecordID, &e.Subject, &e.Purpose,
+		&e.Outcome, &e.Status, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash)
+	e.At = time.UnixMicro(at).UTC()
+	return e, err
+}
+
+// ListAudit returns up to limit entries after sequence number after.
+func (db *DB) ListAudit(ctx context.Context, after int64, limit int) ([]audit.Entry, error) {
+	rows, err := db.query(ctx, auditSelect+" WHERE seq > ? ORDER BY seq LIMIT ?", after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list audit: %w", err)
+	}
+	defer rows.Close()
+	out := []audit.Entry{}
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list audit: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ScanAudit streams the entries up to sequence number upTo in order, in
+// pages, to fn.
+func (db *DB) ScanAudit(ctx context.Context, upTo int64, fn func(audit.Entry) error) error {
+	var after int64
+	for after < upTo {
+		page, err := db.ListAudit(ctx, after, int(min(5000, upTo-after)))
+		if err != nil {
+			return err
+		}
+		for _, e := range page {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		after = page[len(page)-1].Seq
+	}
+	return nil
+}
+
+// AuditHead returns the recorded chain head.
+func (db *DB) AuditHead(ctx context.Context) (int64, []byte, error) {
+	var seq int64
+	var h []byte
+	if err := db.queryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&seq, &h); err != nil {
+		return 0, nil, fmt.Errorf("audit head: %w", err)
+	}
+	return seq, h, nil
+}

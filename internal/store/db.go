@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"custodia/internal/keys"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Config selects and tunes the engine.
+type Config struct {
+	// DatabaseURL is a postgres:// URL; empty selects SQLite in DataDir.
+	DatabaseURL string
+	// DataDir holds the SQLite database file when DatabaseURL is empty.
+	DataDir string
+	// AuditKey keys the audit hash chain.
+	AuditKey keys.Secret
+	// MaxBatch bounds how many operations one group commit holds (default 256).
+	MaxBatch int
+	// ReadOnly opens without starting the writer or migrating (for audit
+	// verification and backups taken beside a running server).
+	ReadOnly bool
+}
+
+// DB is the storage of one Custodia process.
+type DB struct {
+	engine Engine
+	d      *dialect
+	read   *sql.DB // concurrent readers
+	write  *sql.DB // the group-commit writer's connection (SQLite); same pool as read on PostgreSQL
+	w      *writer
+	path   string // SQLite file path
+}
+
+// SQLiteFile is the database file name inside the data directory.
+const SQLiteFile = "custodia.db"
+
+// Open connects, migrates the schema, and starts the group-commit writer.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	var db *DB
+	var err error
+	if cfg.DatabaseURL != "" {
+		db, err = openPostgres(ctx, cfg.DatabaseURL)
+	} else {
+		db, err = openSQLite(ctx, cfg.DataDir, cfg.ReadOnly)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.ReadOnly {
+		if err := db.migrate(ctx); err != nil {
+			db.closeConns()
+			return nil, err
+		}
+		db.w = startWriter(db, cfg.AuditKey, cfg.MaxBatch)
+	}
+	return db, nil
+}
+
+// Engine reports the engine in use.
+func (db *DB) Engine() Engine { return db.engine }
+
+// Path returns the SQLite database file path ("" on PostgreSQL).
+func (db *DB) Path() string { return db.path }
+
+func openSQLite(ctx context.Context, dir string, readOnly bool) (*DB, error) {
+	if dir == "" {
+		return nil, errors.New("open sqlite: no data directory")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	path := filepath.Join(dir, SQLiteFile)
+	if readOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open sqlite: no database at %s", path)
+		}
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+	// synchronous(FULL): a commit is durable (WAL fsync) before the writer
+	// acknowledges the batch. One fsync per batch, not per write.
+	write, err := sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite writer: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	n := 2*runtime.GOMAXPROCS(0) + 2
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	db := &DB{engine: SQLite, d: &dialect{engine: SQLite}, read: read, write: write, path: path}
+	if err := write.PingContext(ctx); err != nil {
+		db.closeConns()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+		db.closeConns()
+		return nil, fmt.Errorf("restrict database file mode: %w", err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return nil, errors.New("database URL must start with postgres:// or postgresql://")
+	}
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
+	pool.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.PingContext(pctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to postgres: %w", redactDSNError(err))
+	}
+	return &DB{engine: Postgres, d: &dialect{engine: Postgres}, read: pool, write: pool}, nil
+}
+
+// redactDSNError keeps a connection error but never a password from the URL.
+func redactDSNError(err error) error {
+	return errors.New(strings.ReplaceAll(err.Error(), "password=", "password=REDACTED "))
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.engine))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	dialect := goose.DialectSQLite3
+	if db.engine == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, db.write, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s schema: %w", db.engine, err)
+	}
+	return nil
+}
+
+// Ready checks the database answers.
+func (db *DB) Ready(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("database not ready: %w", err)
+	}
+	if db.w != nil && db.w.stopped() {
+		return errors.New("writer stopped")
+	}
+	return nil
+}
+
+// Close stops the writer after it drains what was submitted, then closes
+// the connections.
+func (db *DB) Close() error {
+	if db.w != nil {
+		db.w.stop()
+	}
+	return db.closeConns()
+}
+
+func (db *DB) closeConns() error {
+	err := db.read.Close()
+	if db.write != db.read {
+		if werr := db.write.Close(); err == nil {
+			err = werr
+		}
+	}
+	return err
+}

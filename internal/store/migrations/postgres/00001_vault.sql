@@ -1,0 +1,102 @@
+-- +goose Up
+CREATE TABLE collections (
+    name       TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    schema     BYTEA NOT NULL,
+    version    BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE subjects (
+    id         TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE subject_keys (
+    subject_id  TEXT PRIMARY KEY REFERENCES subjects(id) ON DELETE CASCADE,
+    kek_version BIGINT NOT NULL,
+    dek_version BIGINT NOT NULL,
+    wrapped_dek BYTEA NOT NULL,
+    created_at  BIGINT NOT NULL,
+    rewrapped_at BIGINT
+);
+CREATE INDEX subject_keys_kek_version ON subject_keys (kek_version);
+
+CREATE TABLE records (
+    id         TEXT PRIMARY KEY,
+    collection TEXT NOT NULL REFERENCES collections(name),
+    subject_id TEXT NOT NULL REFERENCES subjects(id),
+    sealed     BYTEA NOT NULL,
+    version    BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX records_subject ON records (subject_id);
+CREATE INDEX records_collection ON records (collection, id);
+
+CREATE TABLE blind_index (
+    collection TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    mac        BYTEA NOT NULL,
+    record_id  TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+    is_unique  BIGINT NOT NULL,
+    PRIMARY KEY (collection, field, mac, record_id)
+);
+CREATE UNIQUE INDEX blind_index_unique ON blind_index (collection, field, mac) WHERE is_unique = 1;
+CREATE INDEX blind_index_record ON blind_index (record_id);
+
+CREATE TABLE erasures (
+    subject_pseudonym TEXT NOT NULL,
+    records_deleted   BIGINT NOT NULL,
+    erased_at         BIGINT NOT NULL,
+    audit_request     TEXT
+);
+
+CREATE TABLE api_tokens (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    role        TEXT NOT NULL,
+    collections TEXT NOT NULL,
+    purposes    TEXT NOT NULL,
+    secret_hash BYTEA NOT NULL UNIQUE,
+    created_by  TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT,
+    revoked_at  BIGINT
+);
+
+CREATE TABLE audit_log (
+    seq        BIGINT PRIMARY KEY,
+    at         BIGINT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    record_id  TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    purpose    TEXT NOT NULL,
+    outcome    TEXT NOT NULL,
+    status     BIGINT NOT NULL,
+    request_id TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    prev_hash  BYTEA NOT NULL,
+    hash       BYTEA NOT NULL
+);
+
+CREATE TABLE audit_head (
+    id   BIGINT PRIMARY KEY CHECK (id = 1),
+    seq  BIGINT NOT NULL,
+    hash BYTEA NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, decode('0000000000000000000000000000000000000000000000000000000000000000', 'hex'));
+
+-- +goose Down
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE api_tokens;
+DROP TABLE erasures;
+DROP TABLE blind_index;
+DROP TABLE records;
+DROP TABLE subject_keys;
+DROP TABLE subjects;
+DROP TABLE collections;

@@ -1,0 +1,102 @@
+-- +goose Up
+CREATE TABLE collections (
+    name       TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    schema     BLOB NOT NULL,
+    version    INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE subjects (
+    id         TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE subject_keys (
+    subject_id  TEXT PRIMARY KEY REFERENCES subjects(id) ON DELETE CASCADE,
+    kek_version INTEGER NOT NULL,
+    dek_version INTEGER NOT NULL,
+    wrapped_dek BLOB NOT NULL,
+    created_at  INTEGER NOT NULL,
+    rewrapped_at INTEGER
+);
+CREATE INDEX subject_keys_kek_version ON subject_keys (kek_version);
+
+CREATE TABLE records (
+    id         TEXT PRIMARY KEY,
+    collection TEXT NOT NULL REFERENCES collections(name),
+    subject_id TEXT NOT NULL REFERENCES subjects(id),
+    sealed     BLOB NOT NULL,
+    version    INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX records_subject ON records (subject_id);
+CREATE INDEX records_collection ON records (collection, id);
+
+CREATE TABLE blind_index (
+    collection TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    mac        BLOB NOT NULL,
+    record_id  TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+    is_unique  INTEGER NOT NULL,
+    PRIMARY KEY (collection, field, mac, record_id)
+);
+CREATE UNIQUE INDEX blind_index_unique ON blind_index (collection, field, mac) WHERE is_unique = 1;
+CREATE INDEX blind_index_record ON blind_index (record_id);
+
+CREATE TABLE erasures (
+    subject_pseudonym TEXT NOT NULL,
+    records_deleted   INTEGER NOT NULL,
+    erased_at         INTEGER NOT NULL,
+    audit_request     TEXT
+);
+
+CREATE TABLE api_tokens (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    role        TEXT NOT NULL,
+    collections TEXT NOT NULL,
+    purposes    TEXT NOT NULL,
+    secret_hash BLOB NOT NULL UNIQUE,
+    created_by  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER,
+    revoked_at  INTEGER
+);
+
+CREATE TABLE audit_log (
+    seq        INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    record_id  TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    purpose    TEXT NOT NULL,
+    outcome    TEXT NOT NULL,
+    status     INTEGER NOT NULL,
+    request_id TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    prev_hash  BLOB NOT NULL,
+    hash       BLOB NOT NULL
+);
+
+CREATE TABLE audit_head (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    seq  INTEGER NOT NULL,
+    hash BLOB NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, X'0000000000000000000000000000000000000000000000000000000000000000');
+
+-- +goose Down
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE api_tokens;
+DROP TABLE erasures;
+DROP TABLE blind_index;
+DROP TABLE records;
+DROP TABLE subject_keys;
+DROP TABLE subjects;
+DROP TABLE collections;

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/vault"
+)
+
+// SubjectKey returns a subject's wrapped data key.
+func (db *DB) SubjectKey(ctx context.Context, subjectID string) ([]byte, error) {
+	var w []byte
+	err := db.queryRow(ctx, "SELECT wrapped_dek FROM subject_keys WHERE subject_id = ?", subjectID).Scan(&w)
+	if err != nil {
+		if nf := notFound(err, "subject_not_found", "no such subject"); nf != err {
+			return nil, nf
+		}
+		return nil, fmt.Errorf("get subject key: %w", err)
+	}
+	return w, nil
+}
+
+// EraseSubject crypto-shreds a subject: its wrapped key is destroyed first,
+// then its index entries, records and subject row, and an erasure receipt
+// (pseudonym only) is kept.
+func (db *DB) EraseSubject(ctx context.Context, subjectID, pseudonym string, e *audit.Entry) (vault.ErasureReceipt, error) {
+	var rc vault.ErasureReceipt
+	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
+		res, err := tx.Exec(ctx, "DELETE FROM subject_keys WHERE subject_id = ?", subjectID)
+		if err != nil {
+			return fmt.Errorf("destroy subject key: %w", err)
+		}
+		keyGone, _ := res.RowsAffected()
+		if _, err := tx.Exec(ctx, "DELETE FROM blind_index WHERE record_id IN (SELECT id FROM records WHERE subject_id = ?)", subjectID); err != nil {
+			return fmt.Errorf("delete index entries: %w", err)
+		}
+		res, err = tx.Exec(ctx, "DELETE FROM records WHERE subject_id = ?", subjectID)
+		if err != nil {
+			return fmt.Errorf("delete records: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		res, err = tx.Exec(ctx, "DELETE FROM subjects WHERE id = ?", subjectID)
+		if err != nil {
+			return fmt.Errorf("delete subject: %w", err)
+		}
+		if gone, _ := res.RowsAffected(); gone == 0 && keyGone == 0 {
+			return apperr.New(apperr.NotFound, "subject_not_found", "no such subject")
+		}
+		now := time.Now().UTC()
+		if _, err := tx.Exec(ctx, "INSERT INTO erasures (subject_pseudonym, records_deleted, erased_at, audit_request) VALUES (?, ?, ?, ?)",
+			pseudonym, n, now.UnixMicro(), requestIDOf(e)); err != nil {
+			return fmt.Errorf("record erasure: %w", err)
+		}
+		rc = vault.ErasureReceipt{SubjectPseudonym: pseudonym, RecordsDeleted: n, KeyDestroyed: keyGone > 0, ErasedAt: now}
+		return nil
+	}, e)
+	return rc, err
+}
+
+func requestIDOf(e *audit.Entry) string {
+	if e == nil {
+		return ""
+	}
+	return e.RequestID
+}

@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/keys"
+)
+
+// applyFunc is one operation's work inside a batch transaction. A returned
+// error undoes only this operation (its savepoint) and is given back to the
+// caller; the batch goes on.
+type applyFunc func(ctx context.Context, tx *Tx) error
+
+type op struct {
+	apply applyFunc
+	entry *audit.Entry
+	done  chan error
+}
+
+// writer is the group-commit writer: one goroutine, one transaction per
+// batch, acknowledgement only after the commit is durable.
+type writer struct {
+	db       *DB
+	key      keys.Secret
+	maxBatch int
+	ops      chan *op
+
+	mu     sync.RWMutex // guards closed against concurrent submit
+	closed bool
+	done   chan struct{}
+	m      writerMetrics
+}
+
+// ErrStopping is returned for writes submitted after shutdown began.
+var ErrStopping = apperr.New(apperr.Unavailable, "shutting_down", "the server is shutting down")
+
+func startWriter(db *DB, key keys.Secret, maxBatch int) *writer {
+	if maxBatch <= 0 {
+		maxBatch = 256
+	}
+	w := &writer{db: db, key: key, maxBatch: maxBatch, ops: make(chan *op, 4*maxBatch), done: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+var opPool = sync.Pool{New: func() any { return &op{done: make(chan error, 1)} }}
+
+// submit queues an operation and waits until its batch committed (or
+// failed). It always waits for the writer's answer, even when ctx ends, so
+// a caller never reports failure for a write that did commit.
+func (w *writer) submit(apply applyFunc, entry *audit.Entry) error {
+	o := opPool.Get().(*op)
+	o.apply, o.entry = apply, entry
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		opPool.Put(o)
+		return ErrStopping
+	}
+	w.ops <- o
+	w.mu.RUnlock()
+	err := <-o.done
+	o.apply, o.entry = nil, nil
+	opPool.Put(o)
+	return err
+}
+
+func (w *writer) stop() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.ops)
+	}
+	w.mu.Unlock()
+	<-w.done
+}
+
+func (w *writer) stopped() bool {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.closed
+}
+
+func (w *writer) loop() {
+	defer close(w.done)
+	batch := make([]*op, 0, w.maxBatch)
+	for first := range w.ops {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < w.maxBatch {
+			select {
+			case o, ok := <-w.ops:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, o)
+			default:
+				break fill
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+// commit applies one batch in one transaction and answers every caller.
+func (w *writer) commit(batch []*op) {
+	start := time.Now()
+	results := make([]error, len(batch))
+	err := w.runBatch(batch, results)
+	if err != nil {
+		slog.Error("group commit failed", "ops", len(batch), "err", err)
+		for i, o := range batch {
+			results[i] = apperr.Wrap(err, "commit batch")
+			if o.entry != nil {
+				o.entry.Seq = 0 // not written: the caller must not count it as audited
+			}
+		}
+	}
+	w.m.observe(len(batch), time.Since(start), err)
+	for i, o := range batch {
+		o.done <- results[i]
+	}
+}
+
+func (w *writer) runBatch(batch []*op, results []error) (err error) {
+	ctx := context.Background()
+	sqlTx, err := w.db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	tx := &Tx{tx: sqlTx, d: w.db.d}
+	var seq int64
+	var prev []byte
+	if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+w.db.d.forUpdate()).Scan(&seq, &prev); err != nil {
+		return fmt.Errorf("read audit head: %w", err)
+	}
+	entries := make([]*audit.Entry, 0, len(batch))
+	now := time.Now().UTC()
+	for i, o := range batch {
+		if o.apply != nil {
+			if results[i], err = w.applyOne(ctx, tx, o.apply); err != nil {
+				return err
+			}
+		}
+		if o.entry != nil {
+			finishEntry(o.entry, results[i], now)
+			seq++
+			o.entry.Seal(w.key, seq, prev)
+			prev = o.entry.Hash
+			entries = append(entries, o.entry)
+		}
+	}
+	if err := insertAudit(ctx, tx, entries); err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		if _, err := tx.Exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, prev); err != nil {
+			return fmt.Errorf("advance audit head: %w", err)
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// applyOne runs one operation under a savepoint. The first result is the
+// operation's own error; the second is a failure that dooms the batch.
+func (w *writer) applyOne(ctx context.Context, tx *Tx, apply applyFunc) (opErr, batchErr error) {
+	if _, err := tx.Exec(ctx, "SAVEPOINT op"); err != nil {
+		return nil, fmt.Errorf("savepoint: %w", err)
+	}
+	opErr = safeApply(ctx, tx, apply)
+	if opErr != nil {
+		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT op"); err != nil {
+			return nil, fmt.Errorf("rollback to savepoint: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, "RELEASE SAVEPOINT op"); err != nil {
+		return nil, fmt.Errorf("release savepoint: %w", err)
+	}
+	return opErr, nil
+}
+
+// safeApply turns a panic in an operation into an internal error so one bad
+// operation cannot stop the writer.
+func safeApply(ctx context.Context, tx *Tx, apply applyFunc) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = apperr.Wrap(fmt.Errorf("panic: %v", r), "write operation")
+		}
+	}()
+	return apply(ctx, tx)
+}
+
+// finishEntry fills the outcome of an entry from its operation's result.
+func finishEntry(e *audit.Entry, opErr error, now time.Time) {
+	if e.At.IsZero() {
+		e.At = now
+	}
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	if opErr != nil {
+		k := apperr.KindOf(opErr)
+		e.Status = k.HTTPStatus()
+		e.Detail = apperr.CodeOf(opErr)
+		switch k {
+		case apperr.Unauthenticated, apperr.Forbidden:
+			e.Outcome = audit.OutcomeDenied
+		case apperr.Internal, apperr.Unavailable:
+			e.Outcome = audit.OutcomeError
+		default:
+			e.Outcome = audit.OutcomeInvalid
+		}
+		return
+	}
+	if e.Outcome == "" {
+		e.Outcome = audit.OutcomeOK
+	}
+	if e.Status == 0 {
+		e.Status = 200
+	}
+}
+
+const auditColumns = 14
+
+func insertAudit(ctx context.Context, tx *Tx, entries []*audit.Entry) error {
+	const chunk = 200
+	for len(entries) > 0 {
+		n := min(len(entries), chunk)
+		var b strings.Builder
+		b.WriteString("INSERT INTO audit_log (seq, at, actor, action, collection, record_id, subject, purpose, outcome, status, request_id, detail, prev_hash, hash) VALUES ")
+		args := make([]any, 0, n*auditColumns)
+		for i, e := range entries[:n] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, e.Seq, e.At.UnixMicro(), e.Actor, e.Action, e.Collection, e.RecordID, e.Subject,
+				e.Purpose, e.Outcome, e.Status, e.RequestID, e.Detail, e.PrevHash, e.Hash)
+		}
+		if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("append audit entries: %w", err)
+		}
+		entries = entries[n:]
+	}
+	return nil
+}
+

@@ -1,0 +1,211 @@
+// Package testutil holds helpers shared by tests: throwaway PostgreSQL
+// databases, a running Custodia on a loopback port, and an HTTP client that
+// speaks its API.
+package testutil
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver
+
+	"custodia/internal/app"
+)
+
+// PostgresURLEnv names the environment variable with an admin URL of a
+// PostgreSQL server tests may create databases on.
+const PostgresURLEnv = "CUSTODIA_TEST_POSTGRES_URL"
+
+// MustPostgres creates a fresh database for the test and drops it after.
+// Without CUSTODIA_TEST_POSTGRES_URL it skips, except under CI=true where
+// it fails: CI must run the PostgreSQL suite.
+func MustPostgres(tb testing.TB) string {
+	tb.Helper()
+	admin := os.Getenv(PostgresURLEnv)
+	if admin == "" {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("%s is not set; CI must run the PostgreSQL tests", PostgresURLEnv)
+		}
+		tb.Skipf("%s not set; skipping PostgreSQL test", PostgresURLEnv)
+	}
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
+	}
+	defer db.Close()
+	name := fmt.Sprintf("custodia_test_%d_%d", os.Getpid(), time.Now().UnixNano())
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		tb.Fatalf("create database: %v", err)
+	}
+	tb.Cleanup(func() {
+		db, err := sql.Open("pgx", admin)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		tb.Fatalf("parse %s: %v", PostgresURLEnv, err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// AdminToken is the bootstrap token test servers start with.
+const AdminToken = "test-admin-token-0123456789"
+
+// Server is a Custodia serving on a loopback port for one test.
+type Server struct {
+	*app.App
+	URL    string
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// MustServe opens an app with cfg (DataDir defaults to a temp dir, the
+// bootstrap token to AdminToken) and serves it on 127.0.0.1:0 until the
+// test ends.
+func MustServe(tb testing.TB, cfg app.Config) *Server {
+	tb.Helper()
+	if cfg.DataDir == "" {
+		cfg.DataDir = tb.TempDir()
+	}
+	if cfg.BootstrapToken == "" {
+		cfg.BootstrapToken = AdminToken
+	}
+	a, err := app.Open(context.Background(), cfg)
+	if err != nil {
+		tb.Fatalf("open app: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("listen: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{App: a, URL: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan error, 1)}
+	go func() { s.done <- a.Serve(ctx, ln) }()
+	tb.Cleanup(func() { s.Stop(tb) })
+	return s
+}
+
+// Stop shuts the server down and closes its database (idempotent).
+func (s *Server) Stop(tb testing.TB) {
+	tb.Helper()
+	if s.cancel == nil {
+		return
+	}
+	s.cancel()
+	s.cancel = nil
+	if err := <-s.done; err != nil {
+		tb.Errorf("serve: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		tb.Errorf("close app: %v", err)
+	}
+}
+
+// Client calls a server's API with a token.
+type Client struct {
+	TB    testing.TB
+	Base  string
+	Token string
+	HTTP  *http.Client
+}
+
+// Client returns an API client with the admin token.
+func (s *Server) Client(tb testing.TB) *Client {
+	return &Client{TB: tb, Base: s.URL, Token: AdminToken, HTTP: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// With returns a copy of the client using another token.
+func (c *Client) With(token string) *Client {
+	x := *c
+	x.Token = token
+	return &x
+}
+
+// Response is a decoded API response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a map.
+func (r Response) JSON() map[string]any {
+	var m map[string]any
+	_ = json.Unmarshal(r.Body, &m)
+	return m
+}
+
+// Code returns the problem code of an error response.
+func (r Response) Code() string {
+	c, _ := r.JSON()["code"].(string)
+	return c
+}
+
+// Do sends a request; body may be nil, a string (sent raw) or a value
+// encoded as JSON.
+func (c *Client) Do(method, path string, body any) Response {
+	c.TB.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			c.TB.Fatalf("encode body: %v", err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, c.Base+path, rd)
+	if err != nil {
+		c.TB.Fatalf("request: %v", err)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.TB.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.TB.Fatalf("read body: %v", err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// Must sends a request and fails the test unless the status is want.
+func (c *Client) Must(want int, method, path string, body any) Response {
+	c.TB.Helper()
+	r := c.Do(method, path, body)
+	if r.Status != want {
+		c.TB.Fatalf("%s %s: status %d, want %d; body %s", method, path, r.Status, want, r.Body)
+	}
+	return r
+}
+
+// CustomersSchema is the issue's example collection.
+const CustomersSchema = `{"name":"customers","kind":"persons","fields":[{"name":"email","type":"email","category":"user.contact.email","purposes":["support","marketing"],"unique":true},{"name":"phone","type":"phone","category":"user.contact.phone_number","purposes":["support"],"indexed":true},{"name":"name","type":"name","category":"user.name","purposes":["support"]},{"name":"address","type":"address","category":"user.contact.address","purposes":["support"]}]}`

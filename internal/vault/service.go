@@ -1,0 +1,214 @@
+package vault
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/auth"
+	"custodia/internal/fieldtype"
+	"custodia/internal/keys"
+)
+
+// Options tune the vault.
+type Options struct {
+	// DefaultRegion is the phone region for numbers written without "+".
+	DefaultRegion string
+	// CipherCacheSize bounds how many subjects' unwrapped keys stay in memory.
+	CipherCacheSize int
+	// MaxLookup bounds records returned by one lookup or list page.
+	MaxLookup int
+}
+
+// ReadDecision says whether and how a field may be returned on a read.
+type ReadDecision int
+
+// The read decisions.
+const (
+	Allow ReadDecision = iota
+	Mask
+	Deny
+)
+
+// ReadPolicy decides, for each field of a record being read, whether the
+// caller may see it for the stated purpose. The default allows every field;
+// the access-control layer replaces it.
+type ReadPolicy func(ctx context.Context, c *Collection, f *Field, purpose string) ReadDecision
+
+// Service is the vault's API for the transport layers.
+type Service struct {
+	store   Store
+	keyring *keys.Keyring
+	index   keys.Secret
+	pseudo  audit.Pseudonymizer
+	opts    Options
+	ciphers *cipherCache
+	// Policy is consulted for every field on every read.
+	Policy ReadPolicy
+
+	colMu  sync.RWMutex
+	colTTL time.Duration
+	cols   map[string]cachedCollection
+}
+
+type cachedCollection struct {
+	c  *Collection
+	at time.Time
+}
+
+// New returns a vault service.
+func New(store Store, keyring *keys.Keyring, opts Options) *Service {
+	if opts.CipherCacheSize == 0 {
+		opts.CipherCacheSize = 50000
+	}
+	if opts.MaxLookup <= 0 {
+		opts.MaxLookup = 100
+	}
+	d := keyring.Derived()
+	return &Service{
+		store: store, keyring: keyring, index: d.BlindIndex, pseudo: audit.NewPseudonymizer(d.Pseudonym),
+		opts: opts, ciphers: newCipherCache(opts.CipherCacheSize),
+		Policy: func(context.Context, *Collection, *Field, string) ReadDecision { return Allow },
+		colTTL: time.Second, cols: map[string]cachedCollection{},
+	}
+}
+
+// Pseudonym returns the audit pseudonym of a subject.
+func (s *Service) Pseudonym(subjectID string) string { return s.pseudo.Of(subjectID) }
+
+// entry returns the audit entry for a write, taken from the call's recorder
+// after applying fn (or a system entry outside an API call).
+func (s *Service) entry(ctx context.Context, action string, fn func(*audit.Entry)) *audit.Entry {
+	if r := audit.RecorderFrom(ctx); r != nil {
+		r.Update(func(e *audit.Entry) { e.Action = action; fn(e) })
+		return r.Snapshot()
+	}
+	e := &audit.Entry{Actor: "system", Action: action}
+	fn(e)
+	return e
+}
+
+// written marks the call audited when the store committed its entry.
+func written(ctx context.Context, e *audit.Entry) {
+	if r := audit.RecorderFrom(ctx); r != nil {
+		r.Committed(e)
+	}
+}
+
+// note records read details on the call's recorder.
+func note(ctx context.Context, fn func(*audit.Entry)) {
+	if r := audit.RecorderFrom(ctx); r != nil {
+		r.Update(fn)
+	}
+}
+
+// PutCollection creates a collection, or (mustCreate false) updates one
+// compatibly. It reports whether it was created.
+func (s *Service) PutCollection(ctx context.Context, c *Collection, mustCreate bool) (bool, error) {
+	if err := c.Validate(); err != nil {
+		return false, err
+	}
+	if !mustCreate {
+		prev, err := s.Collection(ctx, c.Name)
+		if err == nil {
+			if err := CheckEvolution(prev, c); err != nil {
+				return false, err
+			}
+		} else if !apperr.IsNotFound(err) {
+			return false, err
+		}
+	}
+	schema, err := json.Marshal(c)
+	if err != nil {
+		return false, apperr.Wrap(err, "encode collection")
+	}
+	action := "collection.put"
+	if mustCreate {
+		action = "collection.create"
+	}
+	e := s.entry(ctx, action, func(e *audit.Entry) { e.Collection = c.Name })
+	created, err := s.store.PutCollection(ctx, CollectionRow{Name: c.Name, Kind: c.Kind, Schema: schema}, mustCreate, e)
+	written(ctx, e)
+	s.colMu.Lock()
+	delete(s.cols, c.Name)
+	s.colMu.Unlock()
+	return created, err
+}
+
+// Collection returns a collection's schema, cached for a second.
+func (s *Service) Collection(ctx context.Context, name string) (*Collection, error) {
+	s.colMu.RLock()
+	cc, ok := s.cols[name]
+	s.colMu.RUnlock()
+	if ok && time.Since(cc.at) < s.colTTL {
+		return cc.c, nil
+	}
+	row, err := s.store.GetCollection(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ParseCollection(row)
+	if err != nil {
+		return nil, apperr.Wrap(err, "collection schema")
+	}
+	s.colMu.Lock()
+	s.cols[name] = cachedCollection{c: c, at: time.Now()}
+	s.colMu.Unlock()
+	return c, nil
+}
+
+// Collections lists all collections.
+func (s *Service) Collections(ctx context.Context) ([]*Collection, error) {
+	rows, err := s.store.ListCollections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Collection, 0, len(rows))
+	for _, r := range rows {
+		c, err := ParseCollection(r)
+		if err != nil {
+			return nil, apperr.Wrap(err, "collection schema")
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// usable loads a collection and checks the purpose and the caller's scope.
+func (s *Service) usable(ctx context.Context, collection, purpose string) (*Collection, error) {
+	p := auth.PrincipalFrom(ctx)
+	note(ctx, func(e *audit.Entry) { e.Collection, e.Purpose = collection, purpose })
+	if p != nil && !p.AllowsCollection(collection) {
+		return nil, apperr.New(apperr.Forbidden, "collection_not_allowed", "this token may not use this collection")
+	}
+	c, err := s.Collection(ctx, collection)
+	if err != nil {
+		return nil, err
+	}
+	if purpose == "" {
+		return nil, apperr.New(apperr.Invalid, "purpose_required", "state a purpose with the 'purpose' query parameter or the Custodia-Purpose header")
+	}
+	if !c.DeclaresPurpose(purpose) {
+		return nil, apperr.New(apperr.Invalid, "purpose_not_declared", "no field of this collection was collected for this purpose")
+	}
+	if p != nil && !p.AllowsPurpose(purpose) {
+		return nil, apperr.New(apperr.Forbidden, "purpose_not_allowed", "this token may not act for this purpose")
+	}
+	return c, nil
+}
+
+// normalize validates one value for its field.
+func (s *Service) normalize(f *Field, v any) (string, error) {
+	out, err := f.Type.Normalize(v, fieldtype.Options{DefaultRegion: s.opts.DefaultRegion, Format: f.Format})
+	if err != nil {
+		code, msg := "invalid_value", "the value is not valid for its type"
+		if fe, ok := err.(*fieldtype.Error); ok {
+			code, msg = fe.Code, fe.Message
+		}
+		return "", apperr.Newf(apperr.Unprocessable, code, "field %q: %s", f.Name, msg)
+	}
+	return out, nil
+}

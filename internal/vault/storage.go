@@ -1,0 +1,79 @@
+package vault
+
+import (
+	"context"
+	"time"
+
+	"custodia/internal/audit"
+)
+
+// CollectionRow is a collection as stored: its schema is kept as JSON.
+type CollectionRow struct {
+	Name      string
+	Kind      string
+	Schema    []byte // JSON of Collection
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// IndexEntry is one blind-index entry of a record: a keyed MAC of a field's
+// normalised value.
+type IndexEntry struct {
+	Field  string
+	MAC    []byte
+	Unique bool
+}
+
+// StoredRecord is a record as stored: sealed field values, plus the wrapped
+// data key of its subject (joined on read).
+type StoredRecord struct {
+	ID         string
+	Collection string
+	SubjectID  string
+	Sealed     []byte // encoded map of field name to ciphertext, see sealed.go
+	Version    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	WrappedDEK []byte
+}
+
+// NewSubjectKey describes the subject a create must insert first. Wrap is
+// called inside the write transaction so the KEK version it uses is ordered
+// with key rotation.
+type NewSubjectKey struct {
+	SubjectID string
+	Wrap      func() (kekVersion uint32, wrapped []byte, err error)
+}
+
+// ErasureReceipt records what an erasure destroyed.
+type ErasureReceipt struct {
+	SubjectPseudonym string    `json:"subject_pseudonym"`
+	RecordsDeleted   int64     `json:"records_deleted"`
+	KeyDestroyed     bool      `json:"key_destroyed"`
+	ErasedAt         time.Time `json:"erased_at"`
+}
+
+// Store is the storage the vault needs. Every mutating method takes the
+// audit entry that describes it and commits both atomically.
+type Store interface {
+	PutCollection(ctx context.Context, c CollectionRow, mustCreate bool, e *audit.Entry) (created bool, err error)
+	GetCollection(ctx context.Context, name string) (CollectionRow, error)
+	ListCollections(ctx context.Context) ([]CollectionRow, error)
+
+	// CreateRecord inserts r and its index entries; when subject is not nil
+	// it first inserts that subject and its wrapped key. For a data
+	// collection the subject must already exist.
+	CreateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, subject *NewSubjectKey, e *audit.Entry) error
+	GetRecord(ctx context.Context, collection, id string) (StoredRecord, error)
+	LookupRecords(ctx context.Context, collection, field string, mac []byte, limit int) ([]StoredRecord, error)
+	ListRecords(ctx context.Context, collection, afterID string, limit int) ([]StoredRecord, error)
+	// UpdateRecord replaces sealed data and index entries when the stored
+	// version still equals r.Version (optimistic concurrency).
+	UpdateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, e *audit.Entry) error
+	DeleteRecord(ctx context.Context, collection, id string, e *audit.Entry) error
+	SubjectKey(ctx context.Context, subjectID string) ([]byte, error)
+	// EraseSubject destroys the subject's wrapped key, then its records,
+	// index entries and subject row, in one transaction.
+	EraseSubject(ctx context.Context, subjectID string, pseudonym string, e *audit.Entry) (ErasureReceipt, error)
+}

@@ -1,0 +1,195 @@
+package vault
+
+import (
+	"context"
+	"regexp"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/keys"
+)
+
+// Created is the answer to a create.
+type Created struct {
+	ID      string `json:"id"`
+	Subject string `json:"subject"`
+}
+
+var safeName = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
+
+// values validates input fields against the schema. With partial set (a
+// PATCH), required fields may be absent and null removes a field.
+func (s *Service) values(c *Collection, data map[string]any, partial bool) (set map[string]string, remove []string, err error) {
+	set = make(map[string]string, len(data))
+	for name, v := range data {
+		f, ok := c.Field(name)
+		if !ok {
+			if safeName.MatchString(name) {
+				return nil, nil, apperr.Newf(apperr.Unprocessable, "unknown_field", "field %q is not declared in this collection", name)
+			}
+			return nil, nil, apperr.New(apperr.Unprocessable, "unknown_field", "the body names a field that is not declared in this collection")
+		}
+		if v == nil {
+			if partial {
+				if f.Required {
+					return nil, nil, apperr.Newf(apperr.Unprocessable, "required_field", "field %q is required and cannot be removed", name)
+				}
+				remove = append(remove, name)
+			}
+			continue
+		}
+		if set[name], err = s.normalize(f, v); err != nil {
+			return nil, nil, err
+		}
+	}
+	if !partial {
+		for _, f := range c.Fields {
+			if _, ok := set[f.Name]; f.Required && !ok {
+				return nil, nil, apperr.Newf(apperr.Unprocessable, "required_field", "field %q is required", f.Name)
+			}
+		}
+	}
+	return set, remove, nil
+}
+
+// Create validates, seals and stores a record. A persons record creates a
+// new subject with a new data key; a data record joins an existing subject.
+func (s *Service) Create(ctx context.Context, collection, purpose string, in Input) (Created, error) {
+	c, err := s.usable(ctx, collection, purpose)
+	if err != nil {
+		return Created{}, err
+	}
+	vals, _, err := s.values(c, in.Data, false)
+	if err != nil {
+		return Created{}, err
+	}
+	if len(vals) == 0 {
+		return Created{}, apperr.New(apperr.Unprocessable, "empty_record", "a record needs at least one field value")
+	}
+	recordID := newID("rec_")
+	var fc *keys.FieldCipher
+	var newSubject *NewSubjectKey
+	subjectID := in.Subject
+	switch {
+	case c.Kind == KindData && subjectID == "":
+		return Created{}, apperr.New(apperr.Unprocessable, "subject_required", "records of a data collection must name their subject")
+	case subjectID != "":
+		if fc, err = s.cipherFor(ctx, subjectID); err != nil {
+			if apperr.IsNotFound(err) {
+				return Created{}, apperr.New(apperr.Unprocessable, "subject_not_found", "the named subject does not exist")
+			}
+			return Created{}, err
+		}
+	default:
+		subjectID = newID("sub_")
+		dek, err := keys.NewDEK()
+		if err != nil {
+			return Created{}, apperr.Wrap(err, "new data key")
+		}
+		if fc, err = dek.Cipher(); err != nil {
+			return Created{}, apperr.Wrap(err, "subject cipher")
+		}
+		sid := subjectID
+		newSubject = &NewSubjectKey{SubjectID: sid, Wrap: func() (uint32, []byte, error) { return s.keyring.WrapDEK(sid, dek) }}
+	}
+	sealed, idx, err := s.seal(c, recordID, fc, vals)
+	if err != nil {
+		return Created{}, err
+	}
+	e := s.entry(ctx, "record.create", func(e *audit.Entry) {
+		e.Collection, e.Purpose, e.RecordID, e.Subject = collection, purpose, recordID, s.pseudo.Of(subjectID)
+	})
+	err = s.store.CreateRecord(ctx, StoredRecord{ID: recordID, Collection: collection, SubjectID: subjectID, Sealed: sealed}, idx, newSubject, e)
+	written(ctx, e)
+	if err != nil {
+		return Created{}, err
+	}
+	if newSubject != nil {
+		s.ciphers.put(subjectID, fc)
+	}
+	return Created{ID: recordID, Subject: subjectID}, nil
+}
+
+// Patch changes some fields of a record; a null value removes a field. It
+// retries when the record changed concurrently.
+func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in Input) (*Record, error) {
+	c, err := s.usable(ctx, collection, purpose)
+	if err != nil {
+		return nil, err
+	}
+	set, remove, err := s.values(c, in.Data, true)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		r, err := s.store.GetRecord(ctx, collection, id)
+		if err != nil {
+			return nil, err
+		}
+		if in.Subject != "" && in.Subject != r.SubjectID {
+			return nil, apperr.New(apperr.Unprocessable, "subject_immutable", "a record's subject cannot change")
+		}
+		vals, err := s.open(c, r)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range set {
+			vals[k] = v
+		}
+		for _, k := range remove {
+			delete(vals, k)
+		}
+		fc, err := s.subjectCipher(r.SubjectID, r.WrappedDEK)
+		if err != nil {
+			return nil, err
+		}
+		sealed, idx, err := s.seal(c, r.ID, fc, vals)
+		if err != nil {
+			return nil, err
+		}
+		e := s.entry(ctx, "record.update", func(e *audit.Entry) {
+			e.Collection, e.Purpose, e.RecordID, e.Subject = collection, purpose, r.ID, s.pseudo.Of(r.SubjectID)
+		})
+		next := r
+		next.Sealed = sealed
+		err = s.store.UpdateRecord(ctx, next, idx, e)
+		if apperr.CodeOf(err) == "version_conflict" && attempt < 3 {
+			continue
+		}
+		written(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		next.Version++
+		return s.present(ctx, c, next, vals, purpose), nil
+	}
+}
+
+// Delete removes one record.
+func (s *Service) Delete(ctx context.Context, collection, id, purpose string) error {
+	if _, err := s.usable(ctx, collection, purpose); err != nil {
+		return err
+	}
+	r, err := s.store.GetRecord(ctx, collection, id)
+	if err != nil {
+		return err
+	}
+	e := s.entry(ctx, "record.delete", func(e *audit.Entry) {
+		e.Collection, e.Purpose, e.RecordID, e.Subject = collection, purpose, id, s.pseudo.Of(r.SubjectID)
+	})
+	err = s.store.DeleteRecord(ctx, collection, id, e)
+	written(ctx, e)
+	return err
+}
+
+// Erase crypto-shreds a subject: its data key is destroyed, so every copy
+// of its ciphertexts (backups included) becomes unreadable, then its
+// records are deleted.
+func (s *Service) Erase(ctx context.Context, subjectID, purpose string) (ErasureReceipt, error) {
+	ps := s.pseudo.Of(subjectID)
+	e := s.entry(ctx, "subject.erase", func(e *audit.Entry) { e.Subject, e.Purpose = ps, purpose })
+	rc, err := s.store.EraseSubject(ctx, subjectID, ps, e)
+	written(ctx, e)
+	s.ciphers.evict(subjectID)
+	return rc, err
+}
