@@ -42,12 +42,12 @@ func (c Config) KeyFilePath() string {
 
 // App is one running Custodia.
 type App struct {
-	Config  Config
-	Keys    *keys.Keyring
-	DB      *store.DB
-	Vault   *vault.Service
-	Tokens  *auth.Service
-	API     *httpapi.Server
+	Config Config
+	Keys   *keys.Keyring
+	DB     *store.DB
+	Vault  *vault.Service
+	Tokens *auth.Service
+	API    *httpapi.Server
 	// NewAdminToken is the admin token generated on first start, to be
 	// shown once; empty otherwise (or when a bootstrap token was given).
 	NewAdminToken string

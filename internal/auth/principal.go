@@ -8,7 +8,7 @@ import (
 // Principal is an authenticated caller.
 type Principal struct {
 	TokenID     string
-	Name        string   // the token's name; the audit log's actor
+	Name        string // the token's name; the audit log's actor
 	Role        Role
 	Collections []string // empty: all collections
 	Purposes    []string // empty: all purposes

@@ -34,6 +34,10 @@ type Config struct {
 	AuditKey keys.Secret
 	// MaxBatch bounds how many operations one group commit holds (default 256).
 	MaxBatch int
+	// RecordCache bounds the in-memory cache of ciphertext rows used on
+	// SQLite (default 100000 records; negative disables). PostgreSQL, where
+	// other replicas write too, never caches.
+	RecordCache int
 	// ReadOnly opens without starting the writer or migrating (for audit
 	// verification and backups taken beside a running server).
 	ReadOnly bool
@@ -47,6 +51,9 @@ type DB struct {
 	write  *sql.DB // the group-commit writer's connection (SQLite); same pool as read on PostgreSQL
 	w      *writer
 	path   string // SQLite file path
+
+	readStmts, writeStmts *stmtCache   // SQLite only
+	cache                 *recordCache // SQLite only; nil when off
 }
 
 // SQLiteFile is the database file name inside the data directory.
@@ -63,6 +70,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if db.engine == SQLite && !cfg.ReadOnly {
+		if cfg.RecordCache == 0 {
+			cfg.RecordCache = 100000
+		}
+		db.cache = newRecordCache(cfg.RecordCache)
 	}
 	if !cfg.ReadOnly {
 		if err := db.migrate(ctx); err != nil {
@@ -94,7 +107,8 @@ func openSQLite(ctx context.Context, dir string, readOnly bool) (*DB, error) {
 		}
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
+		"&_pragma=cache_size(-32000)&_pragma=temp_store(2)"
 	// synchronous(FULL): a commit is durable (WAL fsync) before the writer
 	// acknowledges the batch. One fsync per batch, not per write.
 	write, err := sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_txlock=immediate")
@@ -112,7 +126,8 @@ func openSQLite(ctx context.Context, dir string, readOnly bool) (*DB, error) {
 	n := 2*runtime.GOMAXPROCS(0) + 2
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{engine: SQLite, d: &dialect{engine: SQLite}, read: read, write: write, path: path}
+	db := &DB{engine: SQLite, d: &dialect{engine: SQLite}, read: read, write: write, path: path,
+		readStmts: &stmtCache{pool: read}, writeStmts: &stmtCache{pool: write}}
 	if err := write.PingContext(ctx); err != nil {
 		db.closeConns()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -189,6 +204,10 @@ func (db *DB) Close() error {
 }
 
 func (db *DB) closeConns() error {
+	if db.readStmts != nil {
+		db.readStmts.close()
+		db.writeStmts.close()
+	}
 	err := db.read.Close()
 	if db.write != db.read {
 		if werr := db.write.Close(); err == nil {

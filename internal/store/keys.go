@@ -12,13 +12,16 @@ import (
 // those after it. Key rotation switches the primary KEK version this way,
 // so every data key wrapped afterwards uses the new version.
 func (db *DB) Barrier(_ context.Context, fn func() error, e *audit.Entry) error {
-	return db.w.submit(func(context.Context, *Tx) error { return fn() }, e)
+	return db.w.submitAlone(func(context.Context, *Tx) error { return fn() }, e)
 }
 
 // RewrapKeys re-wraps up to limit data keys not yet wrapped by primary,
 // calling rewrap for each inside the writer, and returns how many it did.
 func (db *DB) RewrapKeys(_ context.Context, primary uint32, limit int, rewrap func(subjectID string, wrapped []byte) (uint32, []byte, error)) (int, error) {
 	n := 0
+	if db.cache != nil {
+		defer db.cache.clear() // cached rows hold the old wrapped keys
+	}
 	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT subject_id, wrapped_dek FROM subject_keys WHERE kek_version <> ? ORDER BY subject_id LIMIT ?", int64(primary), limit)
 		if err != nil {

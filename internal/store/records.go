@@ -24,7 +24,8 @@ func scanRecord(sc interface{ Scan(...any) error }) (vault.StoredRecord, error) 
 // CreateRecord inserts a record, its blind-index entries and, for a new
 // subject, the subject and its wrapped data key, in one operation.
 func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, subject *vault.NewSubjectKey, e *audit.Entry) error {
-	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+	var createdAt int64
+	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
 		now := time.Now().UTC().UnixMicro()
 		if err := checkUnique(ctx, tx, r.Collection, "", idx); err != nil {
 			return err
@@ -34,6 +35,7 @@ func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 			if err != nil {
 				return fmt.Errorf("wrap subject key: %w", err)
 			}
+			r.WrappedDEK = wrapped
 			if _, err := tx.Exec(ctx, "INSERT INTO subjects (id, created_at) VALUES (?, ?)", subject.SubjectID, now); err != nil {
 				return fmt.Errorf("insert subject: %w", err)
 			}
@@ -42,8 +44,7 @@ func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 				return fmt.Errorf("insert subject key: %w", err)
 			}
 		} else {
-			var one int
-			err := tx.QueryRow(ctx, "SELECT 1 FROM subjects WHERE id = ?", r.SubjectID).Scan(&one)
+			err := tx.QueryRow(ctx, "SELECT wrapped_dek FROM subject_keys WHERE subject_id = ?", r.SubjectID).Scan(&r.WrappedDEK)
 			if err != nil {
 				if nf := notFound(err, "subject_not_found", "no such subject"); nf != err {
 					return nf
@@ -51,12 +52,20 @@ func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 				return fmt.Errorf("check subject: %w", err)
 			}
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO records (id, collection, subject_id, sealed, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
-			r.ID, r.Collection, r.SubjectID, r.Sealed, now, now); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO records (id, collection, subject_id, sealed, idx, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+			r.ID, r.Collection, r.SubjectID, r.Sealed, encodeIndex(idx), now, now); err != nil {
 			return fmt.Errorf("insert record: %w", err)
 		}
+		createdAt = now
 		return insertIndex(ctx, tx, r.Collection, r.ID, idx)
 	}, e)
+	if err == nil && db.cache != nil {
+		r.Version = 1
+		r.CreatedAt = time.UnixMicro(createdAt).UTC()
+		r.UpdatedAt = r.CreatedAt
+		db.cache.created(r, idx)
+	}
+	return err
 }
 
 // checkUnique reports which unique field already holds a value, so the
@@ -67,7 +76,7 @@ func checkUnique(ctx context.Context, tx *Tx, collection, exceptRecord string, i
 			continue
 		}
 		var id string
-		err := tx.QueryRow(ctx, "SELECT record_id FROM blind_index WHERE collection = ? AND field = ? AND mac = ? AND is_unique = 1",
+		err := tx.QueryRow(ctx, "SELECT record_id FROM blind_unique WHERE collection = ? AND field = ? AND mac = ?",
 			collection, ie.Field, ie.MAC).Scan(&id)
 		if err == sql.ErrNoRows || (err == nil && id == exceptRecord) {
 			continue
@@ -80,14 +89,19 @@ func checkUnique(ctx context.Context, tx *Tx, collection, exceptRecord string, i
 	return nil
 }
 
+// indexTable is the table holding an entry: unique fields' entries live in
+// blind_unique, whose primary key enforces uniqueness.
+func indexTable(unique bool) string {
+	if unique {
+		return "blind_unique"
+	}
+	return "blind_index"
+}
+
 func insertIndex(ctx context.Context, tx *Tx, collection, recordID string, idx []vault.IndexEntry) error {
 	for _, ie := range idx {
-		u := 0
-		if ie.Unique {
-			u = 1
-		}
-		if _, err := tx.Exec(ctx, "INSERT INTO blind_index (collection, field, mac, record_id, is_unique) VALUES (?, ?, ?, ?, ?)",
-			collection, ie.Field, ie.MAC, recordID, u); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO "+indexTable(ie.Unique)+" (collection, field, mac, record_id) VALUES (?, ?, ?, ?)",
+			collection, ie.Field, ie.MAC, recordID); err != nil {
 			if isUniqueViolation(err) {
 				return apperr.Newf(apperr.Conflict, "duplicate_value", "another record already has this %s (the field is unique)", ie.Field)
 			}
@@ -99,6 +113,13 @@ func insertIndex(ctx context.Context, tx *Tx, collection, recordID string, idx [
 
 // GetRecord returns one record with its subject's wrapped key.
 func (db *DB) GetRecord(ctx context.Context, collection, id string) (vault.StoredRecord, error) {
+	var gen uint64
+	if db.cache != nil {
+		if r, ok := db.cache.get(collection, id); ok {
+			return r, nil
+		}
+		gen = db.cache.generation()
+	}
 	r, err := scanRecord(db.queryRow(ctx, "SELECT "+recordColumns+" FROM records r JOIN subject_keys k ON k.subject_id = r.subject_id WHERE r.id = ? AND r.collection = ?", id, collection))
 	if err != nil {
 		if nf := notFound(err, "record_not_found", "no such record"); nf != err {
@@ -106,13 +127,50 @@ func (db *DB) GetRecord(ctx context.Context, collection, id string) (vault.Store
 		}
 		return r, fmt.Errorf("get record: %w", err)
 	}
+	if db.cache != nil {
+		db.cache.fill(gen, "", []vault.StoredRecord{r})
+	}
 	return r, nil
 }
 
+// deleteIndex removes a record's blind-index entries, listed in its idx
+// column.
+func deleteIndex(ctx context.Context, tx *Tx, collection string, encoded []byte, recordID string) error {
+	idx, err := decodeIndex(encoded)
+	if err != nil {
+		return err
+	}
+	for _, ie := range idx {
+		if _, err := tx.Exec(ctx, "DELETE FROM "+indexTable(ie.Unique)+" WHERE collection = ? AND field = ? AND mac = ? AND record_id = ?",
+			collection, ie.Field, ie.MAC, recordID); err != nil {
+			return fmt.Errorf("delete index %s: %w", ie.Field, err)
+		}
+	}
+	return nil
+}
+
 // LookupRecords finds records whose field has the blind-index value mac.
-func (db *DB) LookupRecords(ctx context.Context, collection, field string, mac []byte, limit int) ([]vault.StoredRecord, error) {
-	return db.records(ctx, "SELECT "+recordColumns+" FROM blind_index b JOIN records r ON r.id = b.record_id JOIN subject_keys k ON k.subject_id = r.subject_id WHERE b.collection = ? AND b.field = ? AND b.mac = ? ORDER BY r.id LIMIT ?",
-		collection, field, mac, limit)
+func (db *DB) LookupRecords(ctx context.Context, collection, field string, unique bool, mac []byte, limit int) ([]vault.StoredRecord, error) {
+	var gen uint64
+	key := indexKey(collection, field, mac)
+	if db.cache != nil {
+		if rs, ok := db.cache.lookup(key); ok && len(rs) <= limit {
+			return rs, nil
+		}
+		gen = db.cache.generation()
+	}
+	rs, err := db.records(ctx, "SELECT "+recordColumns+" FROM "+indexTable(unique)+" b JOIN records r ON r.id = b.record_id JOIN subject_keys k ON k.subject_id = r.subject_id WHERE b.collection = ? AND b.field = ? AND b.mac = ? ORDER BY r.id LIMIT ?",
+		collection, field, mac, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) > limit {
+		return rs[:limit], nil // more than a page: not a complete list, not cached
+	}
+	if db.cache != nil {
+		db.cache.fill(gen, key, rs)
+	}
+	return rs, nil
 }
 
 // ListRecords pages through a collection's records by id.
@@ -144,20 +202,25 @@ func (db *DB) records(ctx context.Context, query string, args ...any) ([]vault.S
 // UpdateRecord replaces a record's sealed data and index entries if its
 // version is unchanged since it was read.
 func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, e *audit.Entry) error {
+	defer db.invalidate(r.Collection, []string{r.ID}, idx)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
 		if err := checkUnique(ctx, tx, r.Collection, r.ID, idx); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, "UPDATE records SET sealed = ?, version = version + 1, updated_at = ? WHERE id = ? AND collection = ? AND version = ?",
-			r.Sealed, time.Now().UTC().UnixMicro(), r.ID, r.Collection, r.Version)
-		if err != nil {
-			return fmt.Errorf("update record: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		var old []byte
+		err := tx.QueryRow(ctx, "SELECT idx FROM records WHERE id = ? AND collection = ? AND version = ?", r.ID, r.Collection, r.Version).Scan(&old)
+		if err == sql.ErrNoRows {
 			return apperr.New(apperr.Conflict, "version_conflict", "the record changed or was deleted concurrently")
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM blind_index WHERE record_id = ?", r.ID); err != nil {
-			return fmt.Errorf("clear index: %w", err)
+		if err != nil {
+			return fmt.Errorf("read record index: %w", err)
+		}
+		if err := deleteIndex(ctx, tx, r.Collection, old, r.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE records SET sealed = ?, idx = ?, version = version + 1, updated_at = ? WHERE id = ? AND collection = ?",
+			r.Sealed, encodeIndex(idx), time.Now().UTC().UnixMicro(), r.ID, r.Collection); err != nil {
+			return fmt.Errorf("update record: %w", err)
 		}
 		return insertIndex(ctx, tx, r.Collection, r.ID, idx)
 	}, e)
@@ -167,17 +230,35 @@ func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 // its key remain (other records may belong to it); erase the subject to
 // shred the key.
 func (db *DB) DeleteRecord(ctx context.Context, collection, id string, e *audit.Entry) error {
+	defer db.invalidate(collection, []string{id}, nil)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM blind_index WHERE record_id = ?", id); err != nil {
-			return fmt.Errorf("delete index: %w", err)
-		}
-		res, err := tx.Exec(ctx, "DELETE FROM records WHERE id = ? AND collection = ?", id, collection)
+		var idx []byte
+		err := tx.QueryRow(ctx, "SELECT idx FROM records WHERE id = ? AND collection = ?", id, collection).Scan(&idx)
 		if err != nil {
-			return fmt.Errorf("delete record: %w", err)
+			if nf := notFound(err, "record_not_found", "no such record"); nf != err {
+				return nf
+			}
+			return fmt.Errorf("read record index: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.NotFound, "record_not_found", "no such record")
+		if err := deleteIndex(ctx, tx, collection, idx, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM records WHERE id = ? AND collection = ?", id, collection); err != nil {
+			return fmt.Errorf("delete record: %w", err)
 		}
 		return nil
 	}, e)
+}
+
+// invalidate forgets cached records and the index lists of idx after a
+// change (whether or not it committed: forgetting is always safe).
+func (db *DB) invalidate(collection string, ids []string, idx []vault.IndexEntry) {
+	if db.cache == nil {
+		return
+	}
+	keys := make([]string, 0, len(idx))
+	for _, ie := range idx {
+		keys = append(keys, indexKey(collection, ie.Field, ie.MAC))
+	}
+	db.cache.invalidate(ids, keys)
 }

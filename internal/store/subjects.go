@@ -28,14 +28,17 @@ func (db *DB) SubjectKey(ctx context.Context, subjectID string) ([]byte, error) 
 // (pseudonym only) is kept.
 func (db *DB) EraseSubject(ctx context.Context, subjectID, pseudonym string, e *audit.Entry) (vault.ErasureReceipt, error) {
 	var rc vault.ErasureReceipt
+	if db.cache != nil {
+		defer db.cache.clear()
+	}
 	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
 		res, err := tx.Exec(ctx, "DELETE FROM subject_keys WHERE subject_id = ?", subjectID)
 		if err != nil {
 			return fmt.Errorf("destroy subject key: %w", err)
 		}
 		keyGone, _ := res.RowsAffected()
-		if _, err := tx.Exec(ctx, "DELETE FROM blind_index WHERE record_id IN (SELECT id FROM records WHERE subject_id = ?)", subjectID); err != nil {
-			return fmt.Errorf("delete index entries: %w", err)
+		if err := deleteSubjectIndex(ctx, tx, subjectID); err != nil {
+			return err
 		}
 		res, err = tx.Exec(ctx, "DELETE FROM records WHERE subject_id = ?", subjectID)
 		if err != nil {
@@ -65,4 +68,36 @@ func requestIDOf(e *audit.Entry) string {
 		return ""
 	}
 	return e.RequestID
+}
+
+// deleteSubjectIndex removes the blind-index entries of all of a subject's
+// records.
+func deleteSubjectIndex(ctx context.Context, tx *Tx, subjectID string) error {
+	rows, err := tx.Query(ctx, "SELECT id, collection, idx FROM records WHERE subject_id = ?", subjectID)
+	if err != nil {
+		return fmt.Errorf("list subject records: %w", err)
+	}
+	type rec struct {
+		id, collection string
+		idx            []byte
+	}
+	var recs []rec
+	for rows.Next() {
+		var r rec
+		if err := rows.Scan(&r.id, &r.collection, &r.idx); err != nil {
+			rows.Close()
+			return fmt.Errorf("list subject records: %w", err)
+		}
+		recs = append(recs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list subject records: %w", err)
+	}
+	for _, r := range recs {
+		if err := deleteIndex(ctx, tx, r.collection, r.idx, r.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -21,6 +22,9 @@ type applyFunc func(ctx context.Context, tx *Tx) error
 type op struct {
 	apply applyFunc
 	entry *audit.Entry
+	// alone marks an operation with effects outside the database (a key
+	// file change): it runs in a batch of its own and is never re-run.
+	alone bool
 	done  chan error
 }
 
@@ -56,8 +60,17 @@ var opPool = sync.Pool{New: func() any { return &op{done: make(chan error, 1)} }
 // failed). It always waits for the writer's answer, even when ctx ends, so
 // a caller never reports failure for a write that did commit.
 func (w *writer) submit(apply applyFunc, entry *audit.Entry) error {
+	return w.submitOp(apply, entry, false)
+}
+
+// submitAlone is submit for an operation that must run in its own batch.
+func (w *writer) submitAlone(apply applyFunc, entry *audit.Entry) error {
+	return w.submitOp(apply, entry, true)
+}
+
+func (w *writer) submitOp(apply applyFunc, entry *audit.Entry, alone bool) error {
 	o := opPool.Get().(*op)
-	o.apply, o.entry = apply, entry
+	o.apply, o.entry, o.alone = apply, entry, alone
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -67,7 +80,7 @@ func (w *writer) submit(apply applyFunc, entry *audit.Entry) error {
 	w.ops <- o
 	w.mu.RUnlock()
 	err := <-o.done
-	o.apply, o.entry = nil, nil
+	o.apply, o.entry, o.alone = nil, nil, false
 	opPool.Put(o)
 	return err
 }
@@ -91,13 +104,28 @@ func (w *writer) stopped() bool {
 func (w *writer) loop() {
 	defer close(w.done)
 	batch := make([]*op, 0, w.maxBatch)
-	for first := range w.ops {
+	var held *op // an op that must run alone, taken while filling a batch
+	for {
+		var first *op
+		if held != nil {
+			first, held = held, nil
+		} else {
+			o, ok := <-w.ops
+			if !ok {
+				return
+			}
+			first = o
+		}
 		batch = append(batch[:0], first)
 	fill:
-		for len(batch) < w.maxBatch {
+		for len(batch) < w.maxBatch && !first.alone {
 			select {
 			case o, ok := <-w.ops:
 				if !ok {
+					break fill
+				}
+				if o.alone {
+					held = o
 					break fill
 				}
 				batch = append(batch, o)
@@ -113,7 +141,16 @@ func (w *writer) loop() {
 func (w *writer) commit(batch []*op) {
 	start := time.Now()
 	results := make([]error, len(batch))
-	err := w.runBatch(batch, results)
+	// Optimistic first: no savepoints, which cost SQLite a statement
+	// journal per operation. If any operation fails, the whole transaction
+	// is rolled back and the batch runs again with a savepoint around each
+	// operation, so a failing one undoes only itself.
+	careful := len(batch) == 1 || batch[0].alone
+	err := w.runBatch(batch, results, careful)
+	if errors.Is(err, errRetryCareful) {
+		clear(results)
+		err = w.runBatch(batch, results, true)
+	}
 	if err != nil {
 		slog.Error("group commit failed", "ops", len(batch), "err", err)
 		for i, o := range batch {
@@ -127,9 +164,15 @@ func (w *writer) commit(batch []*op) {
 	for i, o := range batch {
 		o.done <- results[i]
 	}
+	if w.db.writeStmts != nil {
+		w.db.writeStmts.prepareMissed(context.Background())
+	}
 }
 
-func (w *writer) runBatch(batch []*op, results []error) (err error) {
+// errRetryCareful asks commit to re-run a batch with savepoints.
+var errRetryCareful = errors.New("an operation failed; retry the batch with savepoints")
+
+func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error) {
 	ctx := context.Background()
 	sqlTx, err := w.db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -140,7 +183,7 @@ func (w *writer) runBatch(batch []*op, results []error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	tx := &Tx{tx: sqlTx, d: w.db.d}
+	tx := &Tx{tx: sqlTx, d: w.db.d, cache: w.db.writeStmts}
 	var seq int64
 	var prev []byte
 	if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+w.db.d.forUpdate()).Scan(&seq, &prev); err != nil {
@@ -150,7 +193,11 @@ func (w *writer) runBatch(batch []*op, results []error) (err error) {
 	now := time.Now().UTC()
 	for i, o := range batch {
 		if o.apply != nil {
-			if results[i], err = w.applyOne(ctx, tx, o.apply); err != nil {
+			if !careful {
+				if results[i] = safeApply(ctx, tx, o.apply); results[i] != nil {
+					return errRetryCareful
+				}
+			} else if results[i], err = w.applyOne(ctx, tx, o.apply); err != nil {
 				return err
 			}
 		}
@@ -257,4 +304,3 @@ func insertAudit(ctx context.Context, tx *Tx, entries []*audit.Entry) error {
 	}
 	return nil
 }
-

@@ -82,7 +82,7 @@ func (s *Service) Lookup(ctx context.Context, collection, field, value, purpose 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.store.LookupRecords(ctx, collection, field, s.blindIndex(collection, field, norm), s.opts.MaxLookup)
+	rows, err := s.store.LookupRecords(ctx, collection, field, f.Unique, s.blindIndex(collection, field, norm), s.opts.MaxLookup)
 	if err != nil {
 		return nil, err
 	}

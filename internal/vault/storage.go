@@ -66,7 +66,7 @@ type Store interface {
 	// collection the subject must already exist.
 	CreateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, subject *NewSubjectKey, e *audit.Entry) error
 	GetRecord(ctx context.Context, collection, id string) (StoredRecord, error)
-	LookupRecords(ctx context.Context, collection, field string, mac []byte, limit int) ([]StoredRecord, error)
+	LookupRecords(ctx context.Context, collection, field string, unique bool, mac []byte, limit int) ([]StoredRecord, error)
 	ListRecords(ctx context.Context, collection, afterID string, limit int) ([]StoredRecord, error)
 	// UpdateRecord replaces sealed data and index entries when the stored
 	// version still equals r.Version (optimistic concurrency).

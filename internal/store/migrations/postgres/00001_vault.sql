@@ -28,6 +28,7 @@ CREATE TABLE records (
     collection TEXT NOT NULL REFERENCES collections(name),
     subject_id TEXT NOT NULL REFERENCES subjects(id),
     sealed     BYTEA NOT NULL,
+    idx        BYTEA NOT NULL, -- the record's blind-index keys, to delete them exactly
     version    BIGINT NOT NULL,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -35,16 +36,23 @@ CREATE TABLE records (
 CREATE INDEX records_subject ON records (subject_id);
 CREATE INDEX records_collection ON records (collection, id);
 
+-- Blind-index entries of non-unique fields; unique fields use blind_unique,
+-- whose primary key is the UNIQUE constraint. Each entry is one B-tree row.
 CREATE TABLE blind_index (
     collection TEXT NOT NULL,
     field      TEXT NOT NULL,
     mac        BYTEA NOT NULL,
-    record_id  TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
-    is_unique  BIGINT NOT NULL,
+    record_id  TEXT NOT NULL,
     PRIMARY KEY (collection, field, mac, record_id)
 );
-CREATE UNIQUE INDEX blind_index_unique ON blind_index (collection, field, mac) WHERE is_unique = 1;
-CREATE INDEX blind_index_record ON blind_index (record_id);
+
+CREATE TABLE blind_unique (
+    collection TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    mac        BYTEA NOT NULL,
+    record_id  TEXT NOT NULL,
+    PRIMARY KEY (collection, field, mac)
+);
 
 CREATE TABLE erasures (
     subject_pseudonym TEXT NOT NULL,
@@ -95,6 +103,7 @@ DROP TABLE audit_head;
 DROP TABLE audit_log;
 DROP TABLE api_tokens;
 DROP TABLE erasures;
+DROP TABLE blind_unique;
 DROP TABLE blind_index;
 DROP TABLE records;
 DROP TABLE subject_keys;

@@ -6,12 +6,12 @@ CREATE TABLE collections (
     version    INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE subjects (
     id         TEXT PRIMARY KEY,
     created_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE subject_keys (
     subject_id  TEXT PRIMARY KEY REFERENCES subjects(id) ON DELETE CASCADE,
@@ -20,7 +20,7 @@ CREATE TABLE subject_keys (
     wrapped_dek BLOB NOT NULL,
     created_at  INTEGER NOT NULL,
     rewrapped_at INTEGER
-);
+) WITHOUT ROWID;
 CREATE INDEX subject_keys_kek_version ON subject_keys (kek_version);
 
 CREATE TABLE records (
@@ -28,23 +28,31 @@ CREATE TABLE records (
     collection TEXT NOT NULL REFERENCES collections(name),
     subject_id TEXT NOT NULL REFERENCES subjects(id),
     sealed     BLOB NOT NULL,
+    idx        BLOB NOT NULL, -- the record's blind-index keys, to delete them exactly
     version    INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX records_subject ON records (subject_id);
 CREATE INDEX records_collection ON records (collection, id);
 
+-- Blind-index entries of non-unique fields; unique fields use blind_unique,
+-- whose primary key is the UNIQUE constraint. Each entry is one B-tree row.
 CREATE TABLE blind_index (
     collection TEXT NOT NULL,
     field      TEXT NOT NULL,
     mac        BLOB NOT NULL,
-    record_id  TEXT NOT NULL REFERENCES records(id) ON DELETE CASCADE,
-    is_unique  INTEGER NOT NULL,
+    record_id  TEXT NOT NULL,
     PRIMARY KEY (collection, field, mac, record_id)
-);
-CREATE UNIQUE INDEX blind_index_unique ON blind_index (collection, field, mac) WHERE is_unique = 1;
-CREATE INDEX blind_index_record ON blind_index (record_id);
+) WITHOUT ROWID;
+
+CREATE TABLE blind_unique (
+    collection TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    mac        BLOB NOT NULL,
+    record_id  TEXT NOT NULL,
+    PRIMARY KEY (collection, field, mac)
+) WITHOUT ROWID;
 
 CREATE TABLE erasures (
     subject_pseudonym TEXT NOT NULL,
@@ -64,7 +72,7 @@ CREATE TABLE api_tokens (
     created_at  INTEGER NOT NULL,
     expires_at  INTEGER,
     revoked_at  INTEGER
-);
+) WITHOUT ROWID;
 
 CREATE TABLE audit_log (
     seq        INTEGER PRIMARY KEY,
@@ -95,6 +103,7 @@ DROP TABLE audit_head;
 DROP TABLE audit_log;
 DROP TABLE api_tokens;
 DROP TABLE erasures;
+DROP TABLE blind_unique;
 DROP TABLE blind_index;
 DROP TABLE records;
 DROP TABLE subject_keys;

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"custodia/internal/vault"
+)
+
+func newCollectionsCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "collections", Short: "Manage collection schemas"}
+	cmd.AddCommand(newCollectionsApplyCmd())
+	return cmd
+}
+
+func newCollectionsApplyCmd() *cobra.Command {
+	var (
+		rf     remoteFlags
+		file   string
+		dryRun bool
+	)
+	cmd := &cobra.Command{
+		Use:   "apply -f FILE",
+		Short: "Create or update collections from a YAML or JSON file",
+		Long: `Create or update collections from a YAML (or JSON) file on a running server.
+
+The file holds one collection, a list of them, a "collections:" key with a
+list, or several YAML documents. Existing collections are updated when the
+change is compatible (fields added; purposes, categories and descriptions
+changed); a change of a field's type or indexing, or a removed field, is
+refused.`,
+		Example: `  custodia collections apply -f schema.yaml --token $CUSTODIA_TOKEN
+  custodia collections apply -f schema.yaml --dry-run`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if file == "" {
+				return usageErr(errors.New("-f FILE is required"))
+			}
+			raw, err := readFileOrStdin(file)
+			if err != nil {
+				return usageErr(err)
+			}
+			cols, err := parseCollections(raw)
+			if err != nil {
+				return usageErr(err)
+			}
+			for i := range cols {
+				if err := cols[i].Validate(); err != nil {
+					return fmt.Errorf("collection %q: %w", cols[i].Name, err)
+				}
+			}
+			if dryRun {
+				fmt.Fprintf(cmd.OutOrStdout(), "%d collection(s) valid\n", len(cols))
+				return nil
+			}
+			c, err := newAPIClient(rf)
+			if err != nil {
+				return err
+			}
+			for _, col := range cols {
+				status, err := c.call("PUT", "/v1/collections/"+url.PathEscape(col.Name), col, nil)
+				if err != nil {
+					return err
+				}
+				verb := "updated"
+				if status == 201 {
+					verb = "created"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", verb, col.Name)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&file, "file", "f", "", "schema file (YAML or JSON; - for standard input)")
+	f.BoolVar(&dryRun, "dry-run", false, "validate the file and change nothing")
+	rf.register(f, "server URL")
+	f.Lookup("url").DefValue = "http://127.0.0.1:8750"
+	_ = f.Set("url", "http://127.0.0.1:8750")
+	f.Lookup("url").Changed = false
+	return cmd
+}
+
+func readFileOrStdin(path string) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(os.Stdin)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// parseCollections accepts one collection, a list, {"collections": [...]},
+// or several YAML documents.
+func parseCollections(raw []byte) ([]vault.Collection, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	var out []vault.Collection
+	for {
+		var node yaml.Node
+		if err := dec.Decode(&node); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("schema file is not valid YAML or JSON: %w", err)
+		}
+		if len(node.Content) == 0 {
+			continue
+		}
+		doc := node.Content[0]
+		var batch []vault.Collection
+		switch {
+		case doc.Kind == yaml.SequenceNode:
+			if err := doc.Decode(&batch); err != nil {
+				return nil, fmt.Errorf("schema file: %w", err)
+			}
+		case doc.Kind == yaml.MappingNode && hasKey(doc, "collections"):
+			var wrap struct {
+				Collections []vault.Collection `yaml:"collections"`
+			}
+			if err := doc.Decode(&wrap); err != nil {
+				return nil, fmt.Errorf("schema file: %w", err)
+			}
+			batch = wrap.Collections
+		default:
+			var c vault.Collection
+			if err := doc.Decode(&c); err != nil {
+				return nil, fmt.Errorf("schema file: %w", err)
+			}
+			batch = []vault.Collection{c}
+		}
+		out = append(out, batch...)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("schema file holds no collection")
+	}
+	return out, nil
+}
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}

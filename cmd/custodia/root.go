@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"gopkg.in/yaml.v3"
+)
+
+func newRootCmd() *cobra.Command {
+	var configFile string
+	root := &cobra.Command{
+		Use:   "custodia",
+		Short: "Custodia keeps customer personal data safe and lawful",
+		Long: `Custodia is a self-hosted vault for customer personal data: records encrypted
+per subject, purpose stated on every call, erasure by crypto-shredding, and a
+tamper-evident audit log.
+
+Every flag can also be set in the environment as CUSTODIA_<FLAG> (upper case,
+dashes as underscores, e.g. CUSTODIA_DATA_DIR) or in a YAML file given with
+--config (keys are flag names). A flag on the command line wins over the
+environment, which wins over the file.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnvAndFile(cmd, configFile); err != nil {
+				return usageErr(err)
+			}
+			return setupLogging(cmd)
+		},
+	}
+	root.PersistentFlags().StringVar(&configFile, "config", "", "YAML file of flag values (env CUSTODIA_CONFIG)")
+	root.PersistentFlags().String("log-level", "info", "log level: debug, info, warn, error")
+	root.PersistentFlags().String("log-format", "text", "log format: text or json")
+	root.AddCommand(newServeCmd(), newCollectionsCmd(), newKeysCmd(), newAuditCmd(), newBackupCmd(), newRestoreCmd(), newBenchCmd())
+	return root
+}
+
+func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// envName is a flag's environment variable.
+func envName(flag string) string {
+	return "CUSTODIA_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// applyEnvAndFile fills unset flags from CUSTODIA_* variables, then from
+// the YAML config file.
+func applyEnvAndFile(cmd *cobra.Command, configFile string) error {
+	if configFile == "" {
+		configFile = os.Getenv("CUSTODIA_CONFIG")
+	}
+	fileVals := map[string]any{}
+	if configFile != "" {
+		raw, err := os.ReadFile(configFile)
+		if err != nil {
+			return fmt.Errorf("read config file: %w", err)
+		}
+		if err := yaml.Unmarshal(raw, &fileVals); err != nil {
+			return fmt.Errorf("config file %s is not valid YAML: %w", configFile, err)
+		}
+	}
+	var firstErr error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Changed || firstErr != nil || f.Name == "help" {
+			return
+		}
+		if v, ok := os.LookupEnv(envName(f.Name)); ok {
+			if err := f.Value.Set(v); err != nil {
+				firstErr = fmt.Errorf("%s: %w", envName(f.Name), err)
+			}
+			return
+		}
+		if v, ok := fileVals[f.Name]; ok {
+			if err := f.Value.Set(fmt.Sprint(v)); err != nil {
+				firstErr = fmt.Errorf("config file %s: %w", f.Name, err)
+			}
+		}
+	})
+	return firstErr
+}
+
+func setupLogging(cmd *cobra.Command) error {
+	lvl, _ := cmd.Flags().GetString("log-level")
+	format, _ := cmd.Flags().GetString("log-format")
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(lvl)); err != nil {
+		return usageErr(fmt.Errorf("--log-level: %q is not one of debug, info, warn, error", lvl))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
+	switch format {
+	case "text":
+		h = slog.NewTextHandler(os.Stderr, opts)
+	case "json":
+		h = slog.NewJSONHandler(os.Stderr, opts)
+	default:
+		return usageErr(fmt.Errorf("--log-format: %q is not text or json", format))
+	}
+	slog.SetDefault(slog.New(h))
+	return nil
+}
+
+// storageFlags are the flags that locate data: shared by every command
+// that opens the database directly.
+type storageFlags struct {
+	dataDir     string
+	databaseURL string
+	keyFile     string
+}
+
+func (s *storageFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&s.dataDir, "data-dir", "./custodia-data", "directory for the SQLite database and the key file")
+	fs.StringVar(&s.databaseURL, "database-url", "", "PostgreSQL URL (postgres://...); empty uses SQLite in --data-dir")
+	fs.StringVar(&s.keyFile, "key-file", "", "key file path (default <data-dir>/custodia.key)")
+}
+
+// remoteFlags locate a running server.
+type remoteFlags struct {
+	url   string
+	token string
+}
+
+func (r *remoteFlags) register(fs *pflag.FlagSet, urlHelp string) {
+	fs.StringVar(&r.url, "url", "", urlHelp)
+	fs.StringVar(&r.token, "token", "", "API token (env CUSTODIA_TOKEN)")
+}

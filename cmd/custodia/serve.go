@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"custodia/internal/app"
+)
+
+func newServeCmd() *cobra.Command {
+	var (
+		st        storageFlags
+		addr      string
+		bootstrap string
+		demo      bool
+		demoCount int
+		region    string
+		maxBody   int64
+		grace     time.Duration
+		cpuProf   string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the Custodia API server",
+		Long: `Run the Custodia API server.
+
+On first start it creates the data directory, the key file (mode 0600) and an
+admin API token, which it prints once; keep it, it is never shown again.
+--bootstrap-token sets that first token instead (for automation). SIGTERM or
+Ctrl-C drains in-flight requests and exits cleanly.`,
+		Example: `  custodia serve
+  custodia serve --demo
+  custodia serve --addr 0.0.0.0:8750 --database-url postgres://custodia@db/custodia`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if cpuProf != "" {
+				stopProf, err := startCPUProfile(cpuProf)
+				if err != nil {
+					return err
+				}
+				defer stopProf()
+			}
+			if demoCount < 1 || demoCount > 100000 {
+				return usageErr(fmt.Errorf("--demo-count must be between 1 and 100000"))
+			}
+			cfg := app.Config{Addr: addr, DataDir: st.dataDir, DatabaseURL: st.databaseURL, KeyFile: st.keyFile,
+				BootstrapToken: bootstrap, DefaultRegion: region, MaxBodyBytes: maxBody, ShutdownGrace: grace}
+			a, err := app.Open(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if a.KeyFileCreated {
+				slog.Info("created key file; back it up separately from the database", "path", cfg.KeyFilePath())
+			}
+			if a.NewAdminToken != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "\nCreated the first admin API token. It is shown only this once; store it safely:\n\n    %s\n\nUse it as:  curl -H 'Authorization: Bearer %s' http://%s/v1/collections\n\n",
+					a.NewAdminToken, a.NewAdminToken, addr)
+			}
+			if demo {
+				n, err := a.LoadDemo(ctx, demoCount)
+				if err != nil {
+					return fmt.Errorf("load demo data: %w", err)
+				}
+				slog.Info("demo data ready", "collections", "customers, support_notes", "customers_added", n)
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", addr, err)
+			}
+			engine := "sqlite"
+			if st.databaseURL != "" {
+				engine = "postgres"
+			}
+			slog.Info("custodia serving", "addr", ln.Addr().String(), "engine", engine, "pid", os.Getpid())
+			if err := a.Serve(ctx, ln); err != nil {
+				return err
+			}
+			slog.Info("custodia stopped cleanly")
+			return nil
+		},
+	}
+	st.register(cmd.Flags())
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8750", "listen address")
+	f.StringVar(&bootstrap, "bootstrap-token", "", "first admin token to create instead of a random one (at least 16 characters)")
+	f.BoolVar(&demo, "demo", false, "load the demo schema (customers, support_notes) and synthetic customers")
+	f.IntVar(&demoCount, "demo-count", 300, "how many synthetic customers --demo loads")
+	f.StringVar(&region, "default-region", "", "phone region (ISO 3166 alpha-2, e.g. VN) for numbers written without +; empty requires + numbers")
+	f.Int64Var(&maxBody, "max-body-bytes", 1<<20, "request body size limit")
+	f.DurationVar(&grace, "shutdown-grace", 30*time.Second, "how long SIGTERM waits for in-flight requests")
+	f.StringVar(&cpuProf, "cpu-profile", "", "write a CPU profile to this file until exit (for performance work)")
+	_ = f.MarkHidden("cpu-profile")
+	return cmd
+}
+
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
