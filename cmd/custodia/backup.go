@@ -11,17 +11,23 @@ import (
 
 func newBackupCmd() *cobra.Command {
 	var (
-		st  storageFlags
-		out string
+		st       storageFlags
+		out      string
+		withKeys bool
 	)
 	cmd := &cobra.Command{
 		Use:   "backup --out FILE",
 		Short: "Write a consistent online snapshot of the database",
 		Long: `Write a consistent snapshot of the database to FILE (gzip'd JSON lines), taken
 in one read transaction while the server keeps serving. The file holds only
-ciphertexts, blind indexes, pseudonyms and token hashes. It does NOT hold the
-key file: back that up separately, and keep the two apart. Erased subjects
-stay unreadable in old backups because their data keys were destroyed.`,
+ciphertexts, blind indexes, pseudonyms and token hashes.
+
+It holds neither the key file nor, by default, the key store (the subjects'
+wrapped data keys, custodia-keys.db): restoring it reads the subjects whose
+keys are in the live key store, so subjects erased since the backup stay
+unreadable. Back the key file up separately. --with-keys adds the key store
+for disaster recovery; such a backup brings erased subjects back when
+restored, so keep it short-lived.`,
 		Example: `  custodia backup --out custodia-2026-11-23.backup`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -38,7 +44,7 @@ stay unreadable in old backups because their data keys were destroyed.`,
 				return fmt.Errorf("create backup file: %w", err)
 			}
 			defer os.Remove(tmp.Name())
-			stats, err := db.Backup(cmd.Context(), tmp, keyCheck(kr))
+			stats, err := db.Backup(cmd.Context(), tmp, keyCheck(kr), withKeys)
 			if err == nil {
 				err = tmp.Sync()
 			}
@@ -57,6 +63,7 @@ stay unreadable in old backups because their data keys were destroyed.`,
 	}
 	st.register(cmd.Flags())
 	cmd.Flags().StringVar(&out, "out", "", "backup file to write")
+	cmd.Flags().BoolVar(&withKeys, "with-keys", false, "include the key store (wrapped data keys); see above")
 	return cmd
 }
 

@@ -16,16 +16,17 @@ type Kind int
 
 // The kinds of error the application distinguishes.
 const (
-	Internal        Kind = iota // 500: a bug or an infrastructure failure
-	Invalid                     // 400: malformed or missing input
-	Unauthenticated             // 401: no or bad credentials
-	Forbidden                   // 403: authenticated but not allowed
-	NotFound                    // 404: no such resource
-	Conflict                    // 409: state conflict such as a duplicate unique value
-	TooLarge                    // 413: request body over the limit
-	Unprocessable               // 422: well-formed input that breaks a rule
-	RateLimited                 // 429: too many requests
-	Unavailable                 // 503: shutting down or not ready
+	Internal         Kind = iota // 500: a bug or an infrastructure failure
+	Invalid                      // 400: malformed or missing input
+	Unauthenticated              // 401: no or bad credentials
+	Forbidden                    // 403: authenticated but not allowed
+	NotFound                     // 404: no such resource
+	Conflict                     // 409: state conflict such as a duplicate unique value
+	TooLarge                     // 413: request body over the limit
+	Unprocessable                // 422: well-formed input that breaks a rule
+	RateLimited                  // 429: too many requests
+	Unavailable                  // 503: shutting down or not ready
+	MethodNotAllowed             // 405: the path exists for other methods
 )
 
 // Error is an application error with a stable code and a user-safe message.
@@ -92,16 +93,17 @@ func IsNotFound(err error) bool { return err != nil && KindOf(err) == NotFound }
 
 // statusByKind is the one table that maps kinds to HTTP statuses.
 var statusByKind = map[Kind]int{
-	Internal:        500,
-	Invalid:         400,
-	Unauthenticated: 401,
-	Forbidden:       403,
-	NotFound:        404,
-	Conflict:        409,
-	TooLarge:        413,
-	Unprocessable:   422,
-	RateLimited:     429,
-	Unavailable:     503,
+	Internal:         500,
+	Invalid:          400,
+	Unauthenticated:  401,
+	Forbidden:        403,
+	NotFound:         404,
+	Conflict:         409,
+	TooLarge:         413,
+	Unprocessable:    422,
+	RateLimited:      429,
+	Unavailable:      503,
+	MethodNotAllowed: 405,
 }
 
 // HTTPStatus returns the HTTP status for a kind.

@@ -5,6 +5,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/auth"
 	"custodia/internal/vault"
 )
 
@@ -56,9 +57,14 @@ func (s *Server) listCollections(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if cs == nil {
-		cs = []*vault.Collection{}
+	p := auth.PrincipalFrom(r.Context())
+	visible := []*vault.Collection{}
+	for _, c := range cs {
+		if p.AllowsCollection(c.Name) {
+			visible = append(visible, c)
+		}
 	}
+	cs = visible
 	writeJSON(w, http.StatusOK, map[string]any{"collections": cs})
 	return nil
 }
@@ -66,5 +72,8 @@ func (s *Server) listCollections(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) getCollection(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("collection")
 	recorder(r).Update(func(e *audit.Entry) { e.Collection = name })
+	if !auth.PrincipalFrom(r.Context()).AllowsCollection(name) {
+		return apperr.New(apperr.Forbidden, "collection_not_allowed", "this token may not use this collection")
+	}
 	return s.writeCollection(w, r, name, http.StatusOK)
 }

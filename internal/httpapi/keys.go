@@ -36,6 +36,9 @@ func (s *Server) rotateKeys(w http.ResponseWriter, r *http.Request) error {
 	res, err := keys.Rotate(r.Context(), s.keyring, s.db, e)
 	recorder(r).Committed(e)
 	if err != nil {
+		if _, typed := apperr.As(err); typed {
+			return err
+		}
 		return apperr.Wrap(err, "rotate keys")
 	}
 	writeJSON(w, http.StatusOK, res)

@@ -74,7 +74,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 	case authErr != nil && s.limiter.blocked(ip):
 		err = errTooManyFails
 	case authErr != nil:
-		s.limiter.fail(ip)
+		if apperr.KindOf(authErr) == apperr.Unauthenticated {
+			s.limiter.fail(ip) // a database outage is not a guessing attempt
+		}
 		err = authErr
 	case rt.Permission != "" && !p.Can(rt.Permission):
 		err = errForbidden

@@ -6,6 +6,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/auth"
 	"custodia/internal/vault"
 )
 
@@ -118,6 +119,10 @@ func (s *Server) eraseSubject(w http.ResponseWriter, r *http.Request) error {
 	}
 	subject := r.PathValue("subject")
 	recorder(r).Update(func(e *audit.Entry) { e.Subject = s.vault.Pseudonym(subject) })
+	if p := auth.PrincipalFrom(r.Context()); len(p.Collections) > 0 {
+		// Erasure destroys the subject's data in every collection.
+		return apperr.New(apperr.Forbidden, "collection_not_allowed", "erasing a subject needs a token not restricted to some collections")
+	}
 	rc, err := s.vault.Erase(r.Context(), subject, purpose)
 	if err != nil {
 		return err

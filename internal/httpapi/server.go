@@ -6,6 +6,9 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
+
+	"custodia/internal/apperr"
 	"time"
 
 	"custodia/internal/audit"
@@ -40,9 +43,7 @@ func New(v *vault.Service, tokens *auth.Service, db *store.DB, k *keys.Keyring, 
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
-	s.mux.Handle("/", s.wrap(route{Pattern: "/", Public: true, Handler: func(w http.ResponseWriter, r *http.Request) error {
-		return errNoRoute
-	}}))
+	s.mux.Handle("/", s.wrap(route{Pattern: "/", Public: true, Handler: s.noRoute}))
 	return s
 }
 
@@ -103,3 +104,21 @@ func requestID(ctx context.Context) string {
 
 // recorder returns the call's audit recorder.
 func recorder(r *http.Request) *audit.Recorder { return audit.RecorderFrom(r.Context()) }
+
+// noRoute answers 405 with Allow when the path exists for other methods,
+// 404 otherwise, both as problems.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) error {
+	var allow []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return apperr.New(apperr.MethodNotAllowed, "method_not_allowed", "this endpoint does not accept this method")
+	}
+	return errNoRoute
+}

@@ -28,10 +28,12 @@ type tableSpec struct {
 	key     string // ORDER BY for a stable dump
 }
 
+// keyStoreSpec is the key store's table, in a backup only on request.
+var keyStoreSpec = tableSpec{"custodia_keys.subject_keys", []string{"subject_id", "kek_version", "dek_version", "wrapped_dek", "created_at", "rewrapped_at"}, map[string]bool{"wrapped_dek": true}, "subject_id"}
+
 var backupTables = []tableSpec{
 	{"collections", []string{"name", "kind", "schema", "version", "created_at", "updated_at"}, map[string]bool{"schema": true}, "name"},
 	{"subjects", []string{"id", "created_at"}, nil, "id"},
-	{"subject_keys", []string{"subject_id", "kek_version", "dek_version", "wrapped_dek", "created_at", "rewrapped_at"}, map[string]bool{"wrapped_dek": true}, "subject_id"},
 	{"records", []string{"id", "collection", "subject_id", "sealed", "idx", "version", "created_at", "updated_at"}, map[string]bool{"sealed": true, "idx": true}, "id"},
 	{"blind_index", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac, record_id"},
 	{"blind_unique", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac"},
@@ -49,6 +51,10 @@ type BackupHeader struct {
 	// KeyCheck identifies the key file the backup needs, without revealing
 	// it: restore refuses a mismatching key file.
 	KeyCheck string `json:"key_check"`
+	// WithKeys reports whether the backup holds the key store too. Without
+	// it a restore reads only subjects whose keys are in the live key store,
+	// so subjects erased since the backup stay unreadable.
+	WithKeys bool `json:"with_keys"`
 }
 
 type tableLine struct {
@@ -61,11 +67,13 @@ type BackupStats struct {
 	Rows map[string]int64 `json:"rows"`
 }
 
-// Backup writes a consistent snapshot of every table to w as gzip'd JSON
-// lines, reading in one snapshot transaction while the server keeps
+// Backup writes a consistent snapshot of every data table to w as gzip'd
+// JSON lines, reading in one snapshot transaction while the server keeps
 // running. Values are as stored: ciphertexts, MACs and pseudonyms, never
-// plaintext personal data. The key file is not included.
-func (db *DB) Backup(ctx context.Context, w io.Writer, keyCheck string) (BackupStats, error) {
+// plaintext personal data. The key file is never included; the key store
+// (wrapped data keys) only with withKeys, because a backup holding keys
+// would bring erased subjects back on restore.
+func (db *DB) Backup(ctx context.Context, w io.Writer, keyCheck string, withKeys bool) (BackupStats, error) {
 	stats := BackupStats{Rows: map[string]int64{}}
 	opts := &sql.TxOptions{ReadOnly: true}
 	if db.engine == Postgres {
@@ -79,10 +87,14 @@ func (db *DB) Backup(ctx context.Context, w io.Writer, keyCheck string) (BackupS
 	zw := gzip.NewWriter(w)
 	bw := bufio.NewWriterSize(zw, 1<<16)
 	enc := json.NewEncoder(bw)
-	if err := enc.Encode(BackupHeader{Format: BackupFormat, Engine: db.engine, CreatedAt: time.Now().UTC(), KeyCheck: keyCheck}); err != nil {
+	if err := enc.Encode(BackupHeader{Format: BackupFormat, Engine: db.engine, CreatedAt: time.Now().UTC(), KeyCheck: keyCheck, WithKeys: withKeys}); err != nil {
 		return stats, fmt.Errorf("backup: %w", err)
 	}
-	for _, t := range backupTables {
+	tables := backupTables
+	if withKeys {
+		tables = append(append([]tableSpec{}, backupTables...), keyStoreSpec)
+	}
+	for _, t := range tables {
 		n, err := dumpTable(ctx, tx, db.d, t, enc)
 		if err != nil {
 			return stats, fmt.Errorf("backup %s: %w", t.name, err)
@@ -171,6 +183,9 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 	for _, t := range backupTables {
 		specs[t.name] = t
 	}
+	if h.WithKeys {
+		specs[keyStoreSpec.name] = keyStoreSpec
+	}
 	err = db.w.submitOp(func(ctx context.Context, tx *Tx) error {
 		if !force {
 			for _, t := range []string{"subjects", "records", "collections", "api_tokens"} {
@@ -188,7 +203,17 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 				return fmt.Errorf("clear %s: %w", backupTables[i].name, err)
 			}
 		}
-		return restoreRows(ctx, tx, dec, specs, stats.Rows)
+		if h.WithKeys {
+			if _, err := tx.Exec(ctx, "DELETE FROM "+keyStoreSpec.name); err != nil {
+				return fmt.Errorf("clear key store: %w", err)
+			}
+		}
+		if err := restoreRows(ctx, tx, dec, specs, stats.Rows); err != nil {
+			return err
+		}
+		// Keys of subjects the restored data does not have are destroyed.
+		_, err := tx.Exec(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id NOT IN (SELECT id FROM subjects)")
+		return err
 	}, nil, true)
 	return stats, err
 }

@@ -82,6 +82,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			db.closeConns()
 			return nil, err
 		}
+		if err := db.createKeyStore(ctx); err != nil {
+			db.closeConns()
+			return nil, err
+		}
+		if err := db.reconcileKeys(ctx); err != nil {
+			db.closeConns()
+			return nil, err
+		}
 		db.w = startWriter(db, cfg.AuditKey, cfg.MaxBatch)
 	}
 	return db, nil
@@ -111,14 +119,19 @@ func openSQLite(ctx context.Context, dir string, readOnly bool) (*DB, error) {
 		"&_pragma=cache_size(-32000)&_pragma=temp_store(2)"
 	// synchronous(FULL): a commit is durable (WAL fsync) before the writer
 	// acknowledges the batch. One fsync per batch, not per write.
-	write, err := sql.Open("sqlite", base+"&_pragma=synchronous(FULL)&_txlock=immediate")
+	registerHook()
+	writeDSN := base + "&_pragma=synchronous(FULL)&_txlock=immediate"
+	readDSN := base + "&_pragma=query_only(1)"
+	attachments.Store(writeDSN, keyStorePath(dir))
+	attachments.Store(readDSN, keyStorePath(dir))
+	write, err := sql.Open("sqlite", writeDSN)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite writer: %w", err)
 	}
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
-	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	read, err := sql.Open("sqlite", readDSN)
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite readers: %w", err)
@@ -132,9 +145,11 @@ func openSQLite(ctx context.Context, dir string, readOnly bool) (*DB, error) {
 		db.closeConns()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	if err := os.Chmod(path, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
-		db.closeConns()
-		return nil, fmt.Errorf("restrict database file mode: %w", err)
+	for _, p := range []string{path, keyStorePath(dir)} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			db.closeConns()
+			return nil, fmt.Errorf("restrict database file mode: %w", err)
+		}
 	}
 	return db, nil
 }

@@ -23,7 +23,7 @@ func (db *DB) RewrapKeys(_ context.Context, primary uint32, limit int, rewrap fu
 		defer db.cache.clear() // cached rows hold the old wrapped keys
 	}
 	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
-		rows, err := tx.Query(ctx, "SELECT subject_id, wrapped_dek FROM subject_keys WHERE kek_version <> ? ORDER BY subject_id LIMIT ?", int64(primary), limit)
+		rows, err := tx.Query(ctx, "SELECT subject_id, wrapped_dek FROM custodia_keys.subject_keys WHERE kek_version <> ? ORDER BY subject_id LIMIT ?", int64(primary), limit)
 		if err != nil {
 			return fmt.Errorf("select keys to re-wrap: %w", err)
 		}
@@ -50,7 +50,7 @@ func (db *DB) RewrapKeys(_ context.Context, primary uint32, limit int, rewrap fu
 			if err != nil {
 				return fmt.Errorf("re-wrap data key: %w", err)
 			}
-			if _, err := tx.Exec(ctx, "UPDATE subject_keys SET kek_version = ?, wrapped_dek = ?, rewrapped_at = ? WHERE subject_id = ?", int64(v), w, now, it.id); err != nil {
+			if _, err := tx.Exec(ctx, "UPDATE custodia_keys.subject_keys SET kek_version = ?, wrapped_dek = ?, rewrapped_at = ? WHERE subject_id = ?", int64(v), w, now, it.id); err != nil {
 				return fmt.Errorf("store re-wrapped key: %w", err)
 			}
 		}
@@ -62,7 +62,7 @@ func (db *DB) RewrapKeys(_ context.Context, primary uint32, limit int, rewrap fu
 
 // KeyVersionCounts returns how many data keys each KEK version wraps.
 func (db *DB) KeyVersionCounts(ctx context.Context) (map[uint32]int64, error) {
-	rows, err := db.query(ctx, "SELECT kek_version, COUNT(*) FROM subject_keys GROUP BY kek_version")
+	rows, err := db.query(ctx, "SELECT kek_version, COUNT(*) FROM custodia_keys.subject_keys GROUP BY kek_version")
 	if err != nil {
 		return nil, fmt.Errorf("count keys by version: %w", err)
 	}

@@ -39,12 +39,12 @@ func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 			if _, err := tx.Exec(ctx, "INSERT INTO subjects (id, created_at) VALUES (?, ?)", subject.SubjectID, now); err != nil {
 				return fmt.Errorf("insert subject: %w", err)
 			}
-			if _, err := tx.Exec(ctx, "INSERT INTO subject_keys (subject_id, kek_version, dek_version, wrapped_dek, created_at) VALUES (?, ?, 1, ?, ?)",
+			if _, err := tx.Exec(ctx, "INSERT INTO custodia_keys.subject_keys (subject_id, kek_version, dek_version, wrapped_dek, created_at) VALUES (?, ?, 1, ?, ?)",
 				subject.SubjectID, int64(version), wrapped, now); err != nil {
 				return fmt.Errorf("insert subject key: %w", err)
 			}
 		} else {
-			err := tx.QueryRow(ctx, "SELECT wrapped_dek FROM subject_keys WHERE subject_id = ?", r.SubjectID).Scan(&r.WrappedDEK)
+			err := tx.QueryRow(ctx, "SELECT wrapped_dek FROM custodia_keys.subject_keys WHERE subject_id = ?", r.SubjectID).Scan(&r.WrappedDEK)
 			if err != nil {
 				if nf := notFound(err, "subject_not_found", "no such subject"); nf != err {
 					return nf
@@ -120,7 +120,7 @@ func (db *DB) GetRecord(ctx context.Context, collection, id string) (vault.Store
 		}
 		gen = db.cache.generation()
 	}
-	r, err := scanRecord(db.queryRow(ctx, "SELECT "+recordColumns+" FROM records r JOIN subject_keys k ON k.subject_id = r.subject_id WHERE r.id = ? AND r.collection = ?", id, collection))
+	r, err := scanRecord(db.queryRow(ctx, "SELECT "+recordColumns+" FROM records r JOIN custodia_keys.subject_keys k ON k.subject_id = r.subject_id WHERE r.id = ? AND r.collection = ?", id, collection))
 	if err != nil {
 		if nf := notFound(err, "record_not_found", "no such record"); nf != err {
 			return r, nf
@@ -159,7 +159,7 @@ func (db *DB) LookupRecords(ctx context.Context, collection, field string, uniqu
 		}
 		gen = db.cache.generation()
 	}
-	rs, err := db.records(ctx, "SELECT "+recordColumns+" FROM "+indexTable(unique)+" b JOIN records r ON r.id = b.record_id JOIN subject_keys k ON k.subject_id = r.subject_id WHERE b.collection = ? AND b.field = ? AND b.mac = ? ORDER BY r.id LIMIT ?",
+	rs, err := db.records(ctx, "SELECT "+recordColumns+" FROM "+indexTable(unique)+" b JOIN records r ON r.id = b.record_id JOIN custodia_keys.subject_keys k ON k.subject_id = r.subject_id WHERE b.collection = ? AND b.field = ? AND b.mac = ? ORDER BY r.id LIMIT ?",
 		collection, field, mac, limit+1)
 	if err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func (db *DB) LookupRecords(ctx context.Context, collection, field string, uniqu
 
 // ListRecords pages through a collection's records by id.
 func (db *DB) ListRecords(ctx context.Context, collection, afterID string, limit int) ([]vault.StoredRecord, error) {
-	return db.records(ctx, "SELECT "+recordColumns+" FROM records r JOIN subject_keys k ON k.subject_id = r.subject_id WHERE r.collection = ? AND r.id > ? ORDER BY r.id LIMIT ?",
+	return db.records(ctx, "SELECT "+recordColumns+" FROM records r JOIN custodia_keys.subject_keys k ON k.subject_id = r.subject_id WHERE r.collection = ? AND r.id > ? ORDER BY r.id LIMIT ?",
 		collection, afterID, limit)
 }
 

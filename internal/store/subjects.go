@@ -13,7 +13,7 @@ import (
 // SubjectKey returns a subject's wrapped data key.
 func (db *DB) SubjectKey(ctx context.Context, subjectID string) ([]byte, error) {
 	var w []byte
-	err := db.queryRow(ctx, "SELECT wrapped_dek FROM subject_keys WHERE subject_id = ?", subjectID).Scan(&w)
+	err := db.queryRow(ctx, "SELECT wrapped_dek FROM custodia_keys.subject_keys WHERE subject_id = ?", subjectID).Scan(&w)
 	if err != nil {
 		if nf := notFound(err, "subject_not_found", "no such subject"); nf != err {
 			return nil, nf
@@ -32,7 +32,7 @@ func (db *DB) EraseSubject(ctx context.Context, subjectID, pseudonym string, e *
 		defer db.cache.clear()
 	}
 	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
-		res, err := tx.Exec(ctx, "DELETE FROM subject_keys WHERE subject_id = ?", subjectID)
+		res, err := tx.Exec(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id = ?", subjectID)
 		if err != nil {
 			return fmt.Errorf("destroy subject key: %w", err)
 		}

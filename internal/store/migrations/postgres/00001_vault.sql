@@ -13,16 +13,6 @@ CREATE TABLE subjects (
     created_at BIGINT NOT NULL
 );
 
-CREATE TABLE subject_keys (
-    subject_id  TEXT PRIMARY KEY REFERENCES subjects(id) ON DELETE CASCADE,
-    kek_version BIGINT NOT NULL,
-    dek_version BIGINT NOT NULL,
-    wrapped_dek BYTEA NOT NULL,
-    created_at  BIGINT NOT NULL,
-    rewrapped_at BIGINT
-);
-CREATE INDEX subject_keys_kek_version ON subject_keys (kek_version);
-
 CREATE TABLE records (
     id         TEXT PRIMARY KEY,
     collection TEXT NOT NULL REFERENCES collections(name),
@@ -106,6 +96,5 @@ DROP TABLE erasures;
 DROP TABLE blind_unique;
 DROP TABLE blind_index;
 DROP TABLE records;
-DROP TABLE subject_keys;
 DROP TABLE subjects;
 DROP TABLE collections;
