@@ -11,7 +11,7 @@ import (
 // for each entry, a flags byte (1 = unique), uvarint field length, field,
 // uvarint MAC length, MAC.
 func encodeIndex(idx []vault.IndexEntry) []byte {
-	var out []byte
+	out := []byte{} // never nil: the column is NOT NULL
 	for _, e := range idx {
 		flag := byte(0)
 		if e.Unique {

@@ -17,7 +17,8 @@ import (
 type Options struct {
 	// DefaultRegion is the phone region for numbers written without "+".
 	DefaultRegion string
-	// CipherCacheSize bounds how many subjects' unwrapped keys stay in memory.
+	// CipherCacheSize bounds how many subjects' unwrapped keys stay in
+	// memory (default 50000; negative disables the cache).
 	CipherCacheSize int
 	// MaxLookup bounds records returned by one lookup or list page.
 	MaxLookup int
