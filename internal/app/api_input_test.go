@@ -11,8 +11,8 @@ import (
 	"custodia/internal/testutil"
 )
 
-// visitsSchema is a data collection with a date field.
-const visitsSchema = `{"name":"visits","kind":"data","fields":[{"name":"visited_on","type":"date","category":"system.operations","purposes":["support"]},{"name":"note","type":"text","category":"user.content","purposes":["support"]}]}`
+// inputVisitsSchema is a data collection with a date field.
+const inputVisitsSchema = `{"name":"visits","kind":"data","fields":[{"name":"visited_on","type":"date","category":"system.operations","purposes":["support"]},{"name":"note","type":"text","category":"user.content","purposes":["support"]}]}`
 
 // inputAssertProblem checks an RFC 9457 problem answer and that none of the
 // personal values sent appears in it.
@@ -70,14 +70,14 @@ func TestBadInput(t *testing.T) {
 	s := testutil.MustServe(t, app.Config{})
 	c := s.Client(t)
 	c.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
-	c.Must(201, "POST", "/v1/collections", visitsSchema)
+	c.Must(201, "POST", "/v1/collections", inputVisitsSchema)
 	const taken = "taken.person@example.com"
 	firstID, subject := inputCreate(t, c, map[string]any{"email": taken, "phone": "+84912345678", "name": "Trần Thị Bình"})
 	created := []string{firstID}
 
 	const recs = "/v1/collections/customers/records"
 	const q = "?purpose=support"
-	oversize := `{"email":"oversize.person@example.com","address":"` + strings.Repeat("a", 1<<20+10) + `"}`
+	oversize := `{"email":"oversize.person@example.com","address":"` + strings.Repeat("Oversize Street 12, ", (1<<20)/20+10) + `"}`
 	changedType := strings.Replace(testutil.CustomersSchema, `"name":"phone","type":"phone"`, `"name":"phone","type":"text"`, 1)
 	field := func(f string) string {
 		return `{"name":"bad_col","kind":"persons","fields":[` + f + `]}`
@@ -96,7 +96,7 @@ func TestBadInput(t *testing.T) {
 		{"empty body", "POST", recs + q, "", 400, "malformed_json", nil, ""},
 		{"array body", "POST", recs + q, `[{"email":"array.body@example.com"}]`, 400, "malformed_json", []string{"array.body@example.com"}, "array.body@example.com"},
 		{"trailing data", "POST", recs + q, `{"email":"trailing.one@example.com"} {"email":"trailing.two@example.com"}`, 400, "malformed_json", []string{"trailing.one@example.com", "trailing.two@example.com"}, "trailing.one@example.com"},
-		{"oversize body", "POST", recs + q, oversize, 413, "body_too_large", []string{"oversize.person@example.com", "aaaaaaaaaaaaaaaa"}, "oversize.person@example.com"},
+		{"oversize body", "POST", recs + q, oversize, 413, "body_too_large", []string{"oversize.person@example.com", "Oversize Street"}, "oversize.person@example.com"},
 		{"unknown collection", "POST", "/v1/collections/nope/records" + q, map[string]any{"email": "nope.person@example.com"}, 404, "collection_not_found", []string{"nope.person@example.com"}, ""},
 		{"unknown field", "POST", recs + q, map[string]any{"email": "unknown.field@example.com", "shoe_size": "Size 42 wide"}, 422, "unknown_field", []string{"unknown.field@example.com", "Size 42 wide"}, "unknown.field@example.com"},
 		{"wrong kind", "POST", recs + q, map[string]any{"email": "wrong.kind@example.com", "name": 123456789}, 422, "wrong_kind", []string{"wrong.kind@example.com", "123456789"}, "wrong.kind@example.com"},

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"custodia/internal/testutil"
+)
+
+// binary is the custodia binary built once for these end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "custodia-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "custodia")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// proc is a running `custodia serve`.
+type proc struct {
+	cmd    *exec.Cmd
+	addr   string
+	stdout *bytes.Buffer
+	stderr *bytes.Buffer
+	mu     sync.Mutex
+}
+
+func startServe(t *testing.T, args ...string) *proc {
+	t.Helper()
+	p := &proc{addr: freeAddr(t), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	p.cmd = exec.Command(binary, append([]string{"serve", "--addr", p.addr}, args...)...)
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.cmd.Process.Kill(); _ = p.cmd.Wait() })
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get("http://" + p.addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return p
+		}
+		if p.cmd.ProcessState != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server did not start: %s", p.stderr)
+	return nil
+}
+
+// stop sends SIGTERM and returns the exit code.
+func (p *proc) stop(t *testing.T) int {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := p.cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0
+}
+
+func (p *proc) client(t *testing.T, token string) *testutil.Client {
+	return &testutil.Client{TB: t, Base: "http://" + p.addr, Token: token, HTTP: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// run runs the CLI and returns stdout, stderr and the exit code.
+func run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Stdin = strings.NewReader(stdin)
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+var tokenRE = regexp.MustCompile(`cst_[A-Za-z0-9_-]{43}`)
+
+func TestFirstStartPrintsTokenOnce(t *testing.T) {
+	dir := t.TempDir()
+	p := startServe(t, "--data-dir", dir)
+	tokens := tokenRE.FindAllString(p.stdout.String(), -1)
+	if len(tokens) == 0 {
+		t.Fatalf("no token printed: %q", p.stdout)
+	}
+	token := tokens[0]
+	p.client(t, token).Must(200, "GET", "/v1/collections", nil)
+	if code := p.stop(t); code != 0 {
+		t.Fatalf("SIGTERM exit code %d: %s", code, p.stderr)
+	}
+	info, err := os.Stat(filepath.Join(dir, "custodia.key"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode: %v %v", info.Mode(), err)
+	}
+	if strings.Contains(p.stderr.String(), token) {
+		t.Fatal("the token appears in the logs")
+	}
+	p2 := startServe(t, "--data-dir", dir)
+	if strings.Contains(p2.stdout.String()+p2.stderr.String(), "cst_") {
+		t.Fatal("token printed again on the second start")
+	}
+	p2.client(t, token).Must(200, "GET", "/v1/collections", nil)
+	p2.stop(t)
+}
+
+// TestSIGTERMDrains sends SIGTERM while requests are in flight: they all
+// complete, and the process exits 0.
+func TestSIGTERMDrains(t *testing.T) {
+	p := startServe(t, "--data-dir", t.TempDir(), "--bootstrap-token", testutil.AdminToken)
+	c := p.client(t, testutil.AdminToken)
+	c.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	var wg sync.WaitGroup
+	errs := make(chan string, 200)
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 25 {
+				body := fmt.Sprintf(`{"email":"drain.%d.%d@example.com"}`, w, i)
+				req, _ := http.NewRequest("POST", "http://"+p.addr+"/v1/collections/customers/records?purpose=support", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+testutil.AdminToken)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return // connection refused after shutdown began: not in flight
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 201 && resp.StatusCode != 503 {
+					errs <- fmt.Sprintf("status %d", resp.StatusCode)
+				}
+			}
+		})
+	}
+	time.Sleep(30 * time.Millisecond)
+	code := p.stop(t)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("request during shutdown: %s", e)
+	}
+	if code != 0 {
+		t.Fatalf("exit code %d: %s", code, p.stderr)
+	}
+	if !strings.Contains(p.stderr.String(), "stopped cleanly") {
+		t.Fatalf("no clean stop logged: %s", p.stderr)
+	}
+}
+
+// TestCLITour walks the operator's commands against one data directory:
+// collections apply, demo data, audit verify (intact and tampered), keys
+// rotate through the API, backup and restore.
+func TestCLITour(t *testing.T) {
+	dir := t.TempDir()
+	p := startServe(t, "--data-dir", dir, "--bootstrap-token", testutil.AdminToken, "--demo", "--demo-count", "40")
+	c := p.client(t, testutil.AdminToken)
+	r := c.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=100", nil)
+	if n := len(r.JSON()["records"].([]any)); n != 40 {
+		t.Fatalf("demo customers: %d", n)
+	}
+	url := "http://" + p.addr
+	schema := filepath.Join(dir, "schema.yaml")
+	os.WriteFile(schema, []byte(`collections:
+  - name: leads
+    kind: persons
+    fields:
+      - {name: email, type: email, category: user.contact.email, purposes: [marketing], unique: true}
+      - {name: phone, type: phone, category: user.contact.phone_number, purposes: [marketing]}
+`), 0o600)
+	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--url", url, "--token", testutil.AdminToken); code != 0 || !strings.Contains(out, "created leads") {
+		t.Fatalf("apply: %d %s %s", code, out, errOut)
+	}
+	if out, _, code := run(t, "", "collections", "apply", "-f", schema, "--url", url, "--token", testutil.AdminToken); code != 0 || !strings.Contains(out, "updated leads") {
+		t.Fatalf("re-apply: %d %s", code, out)
+	}
+	if _, errOut, code := run(t, "", "collections", "apply", "-f", filepath.Join(dir, "missing.yaml")); code != exitUsage || errOut == "" {
+		t.Fatalf("apply missing file: %d %s", code, errOut)
+	}
+
+	out, errOut, code := run(t, "", "keys", "rotate", "--url", url, "--token", testutil.AdminToken)
+	var rot struct {
+		NewVersion uint32   `json:"new_version"`
+		Rewrapped  int      `json:"rewrapped"`
+		Retired    []uint32 `json:"retired"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rot) != nil || rot.Rewrapped != 40 || len(rot.Retired) != 1 {
+		t.Fatalf("rotate: %d %s %s", code, out, errOut)
+	}
+	c.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=1", nil)
+
+	if out, errOut, code := run(t, "", "audit", "verify", "--data-dir", dir); code != 0 || !strings.Contains(out, `"ok": true`) {
+		t.Fatalf("verify: %d %s %s", code, out, errOut)
+	}
+	backup := filepath.Join(t.TempDir(), "b.backup")
+	if out, errOut, code := run(t, "", "backup", "--data-dir", dir, "--out", backup, "--with-keys"); code != 0 || !strings.Contains(out, "backup written") {
+		t.Fatalf("backup: %d %s %s", code, out, errOut)
+	}
+	p.stop(t)
+
+	// Tamper with the audit log: verify exits 1 and names the entry.
+	raw := openSQLite(t, filepath.Join(dir, "custodia.db"))
+	if _, err := raw.Exec("UPDATE audit_log SET purpose = 'marketing' WHERE seq = 10"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if out, _, code := run(t, "", "audit", "verify", "--data-dir", dir); code != exitFailed || !strings.Contains(out, `"broken_at": 10`) {
+		t.Fatalf("verify tampered: %d %s", code, out)
+	}
+
+	// Restore the backup into a new data directory with the same key file.
+	restored := t.TempDir()
+	keyFile := filepath.Join(dir, "custodia.key")
+	if out, errOut, code := run(t, "", "restore", backup, "--data-dir", restored, "--key-file", keyFile); code != 0 || !strings.Contains(out, "restored") {
+		t.Fatalf("restore: %d %s %s", code, out, errOut)
+	}
+	if _, errOut, code := run(t, "", "restore", backup, "--data-dir", restored, "--key-file", keyFile); code != exitUsage || !strings.Contains(errOut, "not_empty") {
+		t.Fatalf("second restore: %d %s", code, errOut)
+	}
+	p2 := startServe(t, "--data-dir", restored, "--key-file", keyFile)
+	r = p2.client(t, testutil.AdminToken).Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=100", nil)
+	if n := len(r.JSON()["records"].([]any)); n != 40 {
+		t.Fatalf("restored customers: %d", n)
+	}
+	if out, _, code := run(t, "", "audit", "verify", "--url", "http://"+p2.addr, "--token", testutil.AdminToken); code != 0 {
+		t.Fatalf("verify restored through the API: %d %s", code, out)
+	}
+	p2.stop(t)
+}
+
+func TestHelpAndUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"bench", "--help"}, {"backup", "--help"}, {"audit", "verify", "--help"}} {
+		if out, _, code := run(t, "", args...); code != 0 || !strings.Contains(out, "Usage:") {
+			t.Errorf("%v: %d %s", args, code, out)
+		}
+	}
+	if _, errOut, code := run(t, "", "serve", "--no-such-flag"); code == 0 || errOut == "" {
+		t.Errorf("unknown flag accepted: %d", code)
+	}
+	if _, errOut, code := run(t, "", "backup"); code != exitUsage || !strings.Contains(errOut, "--out") {
+		t.Errorf("backup without --out: %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "", "bench"); code != exitUsage || !strings.Contains(errOut, "token") {
+		t.Errorf("bench without token: %d %s", code, errOut)
+	}
+}
+
+// TestTwoReplicasOnPostgres runs two serve processes on one PostgreSQL
+// database with one key file: what one writes the other reads, and
+// concurrent writes through both keep one intact audit chain.
+func TestTwoReplicasOnPostgres(t *testing.T) {
+	dbURL := testutil.MustPostgres(t)
+	keyDir := t.TempDir()
+	keyFile := filepath.Join(keyDir, "custodia.key")
+	a := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL, "--bootstrap-token", testutil.AdminToken)
+	b := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL)
+	ca, cb := a.client(t, testutil.AdminToken), b.client(t, testutil.AdminToken)
+	ca.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	r := ca.Must(201, "POST", "/v1/collections/customers/records?purpose=support", `{"email":"replica@example.com","phone":"+84911111111"}`)
+	id := r.JSON()["id"].(string)
+	got := cb.Must(200, "GET", "/v1/collections/customers/records/"+id+"?purpose=support", nil).JSON()
+	if got["data"].(map[string]any)["email"] != "replica@example.com" {
+		t.Fatalf("read through the other replica: %v", got)
+	}
+	var wg sync.WaitGroup
+	for i, c := range []*testutil.Client{ca, cb, ca, cb} {
+		wg.Go(func() {
+			for j := range 40 {
+				c.Must(201, "POST", "/v1/collections/customers/records?purpose=support", fmt.Sprintf(`{"email":"r%d.%d@example.com"}`, i, j))
+			}
+		})
+	}
+	wg.Wait()
+	cb.Must(200, "GET", "/v1/collections/customers/records?email=r0.39@example.com&purpose=support", nil)
+	rep := ca.Must(200, "POST", "/v1/audit/verify", nil).JSON()
+	if rep["ok"] != true || rep["checked"].(float64) < 160 {
+		t.Fatalf("audit chain across replicas: %v", rep)
+	}
+	a.stop(t)
+	b.stop(t)
+}
+
