@@ -320,3 +320,47 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	b.stop(t)
 }
 
+
+// TestLogsHoldNoPersonalData runs a server at debug level through valid and
+// invalid calls and checks that neither its logs nor its error answers
+// contain the personal values or the token.
+func TestLogsHoldNoPersonalData(t *testing.T) {
+	p := startServe(t, "--data-dir", t.TempDir(), "--bootstrap-token", testutil.AdminToken, "--log-level", "debug")
+	c := p.client(t, testutil.AdminToken)
+	c.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	secrets := []string{"loggy.canary@example.com", "+84933334444", "84933334444", "Lưu Canaryman", "99 Canary Wharf Street", testutil.AdminToken}
+	c.Must(201, "POST", "/v1/collections/customers/records?purpose=support",
+		`{"email":"loggy.canary@example.com","phone":"+84933334444","name":"Lưu Canaryman","address":"99 Canary Wharf Street"}`)
+	c.Must(200, "GET", "/v1/collections/customers/records?email=loggy.canary@example.com&purpose=support", nil)
+	var answers []string
+	for _, call := range []struct{ method, path, body string }{
+		{"POST", "/v1/collections/customers/records?purpose=support", `{"email":"loggy.canary@example.com"}`},         // duplicate
+		{"POST", "/v1/collections/customers/records?purpose=support", `{"email":"not-an-email 99 Canary Wharf Street"}`}, // invalid
+		{"POST", "/v1/collections/customers/records?purpose=support", `{"phone":"+84933334444x"}`},                       // invalid phone
+		{"POST", "/v1/collections/customers/records?purpose=support", `{"loggy.canary@example.com":"x"}`},               // PII as a field name
+		{"GET", "/v1/collections/customers/records?name=Lưu%20Canaryman&purpose=support", ""},                            // not indexed
+		{"GET", "/v1/collections/customers/records?email=loggy.canary@example.com", ""},                                  // no purpose
+	} {
+		r := c.Do(call.method, call.path, call.body)
+		if r.Status < 400 {
+			t.Fatalf("%s %s: expected an error, got %d", call.method, call.path, r.Status)
+		}
+		answers = append(answers, string(r.Body))
+	}
+	p.client(t, "cst_wrong").Do("GET", "/v1/collections", nil)
+	p.stop(t)
+	logs := p.stdout.String() + p.stderr.String()
+	if !strings.Contains(logs, "level=DEBUG") {
+		t.Fatal("debug logging was not on; the check would prove nothing")
+	}
+	for _, s := range secrets {
+		if strings.Contains(logs, s) {
+			t.Errorf("logs contain %q", s)
+		}
+		for _, a := range answers {
+			if strings.Contains(a, s) {
+				t.Errorf("error answer contains %q: %s", s, a)
+			}
+		}
+	}
+}
