@@ -54,7 +54,6 @@ type proc struct {
 	addr   string
 	stdout *bytes.Buffer
 	stderr *bytes.Buffer
-	mu     sync.Mutex
 }
 
 func startServe(t *testing.T, args ...string) *proc {

@@ -332,7 +332,6 @@ func TestRoleMatrix(t *testing.T) {
 	})
 
 	t.Run("scope/purpose-scoped erasure", func(t *testing.T) {
-		t.Skip("BUG: eraseSubject (internal/httpapi/records.go) checks only the token's collection scope; a dpo token with purposes [\"marketing\"] erases a subject for purpose \"erasure\"")
 		_, subject, _ := e.newRecord(t)
 		_, dpoMkt := e.newToken(t, map[string]any{"name": e.uniq("dpo_mkt"), "role": "dpo", "purposes": []string{"marketing"}})
 		if r := e.admin.With(dpoMkt).Do("DELETE", "/v1/subjects/"+subject, nil); r.Status != 403 {
@@ -389,7 +388,6 @@ func TestRoleAuthFailureLockout(t *testing.T) {
 	}
 
 	t.Run("valid token blocked too", func(t *testing.T) {
-		t.Skip("BUG: internal/httpapi/middleware.go serve() applies the block only when authentication fails (authErr != nil && blocked), so a blocked address still gets 200 for a correct token: a guesser learns a hit from the non-429 answer")
 		for _, c := range []*testutil.Client{valid, admin} {
 			if r := c.Do("GET", "/v1/collections", nil); r.Status != 429 || r.Code() != "too_many_failures" {
 				t.Errorf("after 20 failures, a valid token: %d %q, want 429 too_many_failures", r.Status, r.Code())

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -42,8 +41,6 @@ func (s *Server) wrap(rt route) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
-		r = r.WithContext(ctx)
 		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 
 		status := s.serve(w, r, rt, id)
@@ -71,7 +68,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 	buf := newBufferedResponse()
 	var err error
 	switch {
-	case authErr != nil && s.limiter.blocked(ip):
+	case s.limiter.blocked(ip):
+		// Blocked whatever it sends: otherwise a guesser would learn which
+		// guess was right from the one answer that is not 429.
 		err = errTooManyFails
 	case authErr != nil:
 		if apperr.KindOf(authErr) == apperr.Unauthenticated {

@@ -119,9 +119,13 @@ func (s *Server) eraseSubject(w http.ResponseWriter, r *http.Request) error {
 	}
 	subject := r.PathValue("subject")
 	recorder(r).Update(func(e *audit.Entry) { e.Subject = s.vault.Pseudonym(subject) })
-	if p := auth.PrincipalFrom(r.Context()); len(p.Collections) > 0 {
+	p := auth.PrincipalFrom(r.Context())
+	if len(p.Collections) > 0 {
 		// Erasure destroys the subject's data in every collection.
 		return apperr.New(apperr.Forbidden, "collection_not_allowed", "erasing a subject needs a token not restricted to some collections")
+	}
+	if !p.AllowsPurpose(purpose) {
+		return apperr.New(apperr.Forbidden, "purpose_not_allowed", "this token may not act for this purpose")
 	}
 	rc, err := s.vault.Erase(r.Context(), subject, purpose)
 	if err != nil {

@@ -4,7 +4,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -91,15 +90,6 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/audit", auth.PermAuditRead, false, "audit.read", s.listAudit},
 		{"POST", "/v1/audit/verify", auth.PermAuditRead, false, "audit.verify", s.verifyAudit},
 	}
-}
-
-type ctxKey int
-
-const requestIDKey ctxKey = iota
-
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
 }
 
 // recorder returns the call's audit recorder.

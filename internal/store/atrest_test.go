@@ -133,14 +133,13 @@ func TestCryptoShreddingDefeatsCopies(t *testing.T) {
 
 	// ...but its data key is nowhere: not in the copy, not in the live key
 	// store. Open the copy with the live key file and key store.
+	if _, err := e.raw.Exec("PRAGMA custodia_keys.wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
 	live, err := os.ReadFile(filepath.Join(e.dir, store.KeyStoreFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.raw.Exec("PRAGMA custodia_keys.wal_checkpoint(TRUNCATE)"); err != nil {
-		t.Fatal(err)
-	}
-	live, _ = os.ReadFile(filepath.Join(e.dir, store.KeyStoreFile))
 	if err := os.WriteFile(filepath.Join(copyDir, store.KeyStoreFile), live, 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -25,19 +25,6 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
-// isForeignKeyViolation matches a foreign-key violation by driver code.
-func isForeignKeyViolation(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "23503"
-	}
-	return false
-}
-
 // notFound turns sql.ErrNoRows into a typed not-found error.
 func notFound(err error, code, message string) error {
 	if errors.Is(err, sql.ErrNoRows) {

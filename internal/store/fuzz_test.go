@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -128,30 +129,59 @@ func FuzzDecodeIndex(f *testing.F) {
 	})
 }
 
-// FuzzDecodeRow runs the backup-restore row decoder over every table in
-// backupTables. It checks that decodeRow never panics; that a rejection is
-// the Invalid invalid_backup *apperr.Error, whose message does not echo
-// the row; and that an accepted row has one value per column, each nil,
-// int64 or string, except blob columns, which are []byte (or nil, SQL
-// NULL).
+// allowKnownBugs, set by CUSTODIA_FUZZ_ALLOW_KNOWN_BUGS=1, lets a fuzz run
+// look past bugs already reported against the code under test (today:
+// decodeRow turns a JSON number in a blob column into an int64 instead of
+// rejecting the row). By default the targets check the full contract.
+var allowKnownBugs = os.Getenv("CUSTODIA_FUZZ_ALLOW_KNOWN_BUGS") != ""
+
+// restoreSpecs are the tables a restore decodes rows for: the data tables
+// and the key store's.
+func restoreSpecs() []tableSpec {
+	return append(slices.Clone(backupTables), keyStoreSpec)
+}
+
+// specFor picks the table a FuzzDecodeRow input is decoded for: the one
+// named, so seeds stay meaningful when tables are reordered, or else one
+// chosen by the name's bytes.
+func specFor(name string) tableSpec {
+	specs := restoreSpecs()
+	sum := 0
+	for _, t := range specs {
+		if t.name == name {
+			return t
+		}
+	}
+	for i := range len(name) {
+		sum += int(name[i])
+	}
+	return specs[sum%len(specs)]
+}
+
+// FuzzDecodeRow runs the backup-restore row decoder over every table a
+// restore reads (backupTables and keyStoreSpec). It checks that decodeRow
+// never panics; that a rejection is the Invalid invalid_backup
+// *apperr.Error, whose message does not echo the row; and that an accepted
+// row has one value per column, each nil, int64 or string, except blob
+// columns, which are []byte (or nil, SQL NULL).
 func FuzzDecodeRow(f *testing.F) {
-	for i, t := range backupTables {
+	for _, t := range restoreSpecs() {
 		row := make([]any, len(t.columns))
 		for j, c := range t.columns {
 			switch {
 			case t.blobs[c]:
 				row[j] = base64.StdEncoding.EncodeToString([]byte("blob " + c))
-			case strings.HasSuffix(c, "_at") || c == "version" || c == "seq":
+			case strings.HasSuffix(c, "_at") || strings.HasSuffix(c, "_version") || c == "version" || c == "seq":
 				row[j] = 1767225600000000
 			default:
 				row[j] = c + " value"
 			}
 		}
 		raw, _ := json.Marshal(row)
-		f.Add(uint8(i), raw)
+		f.Add(t.name, raw)
 	}
-	f.Fuzz(func(t *testing.T, table uint8, raw []byte) {
-		spec := backupTables[int(table)%len(backupTables)]
+	f.Fuzz(func(t *testing.T, table string, raw []byte) {
+		spec := specFor(table)
 		vals, err := decodeRow(json.RawMessage(raw), spec)
 		if err != nil {
 			e, ok := err.(*apperr.Error)
@@ -172,6 +202,9 @@ func FuzzDecodeRow(f *testing.F) {
 		for i, v := range vals {
 			col := spec.columns[i]
 			if spec.blobs[col] {
+				if _, isNum := v.(int64); isNum && allowKnownBugs {
+					continue // known bug: decodeRow accepts a number in a blob column
+				}
 				if _, ok := v.([]byte); !ok && v != nil {
 					t.Fatalf("%s.%s is a blob column but decoded to %T %v", spec.name, col, v, v)
 				}
