@@ -319,7 +319,6 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	b.stop(t)
 }
 
-
 // TestLogsHoldNoPersonalData runs a server at debug level through valid and
 // invalid calls and checks that neither its logs nor its error answers
 // contain the personal values or the token.
@@ -333,10 +332,10 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	c.Must(200, "GET", "/v1/collections/customers/records?email=loggy.canary@example.com&purpose=support", nil)
 	var answers []string
 	for _, call := range []struct{ method, path, body string }{
-		{"POST", "/v1/collections/customers/records?purpose=support", `{"email":"loggy.canary@example.com"}`},         // duplicate
+		{"POST", "/v1/collections/customers/records?purpose=support", `{"email":"loggy.canary@example.com"}`},            // duplicate
 		{"POST", "/v1/collections/customers/records?purpose=support", `{"email":"not-an-email 99 Canary Wharf Street"}`}, // invalid
 		{"POST", "/v1/collections/customers/records?purpose=support", `{"phone":"+84933334444x"}`},                       // invalid phone
-		{"POST", "/v1/collections/customers/records?purpose=support", `{"loggy.canary@example.com":"x"}`},               // PII as a field name
+		{"POST", "/v1/collections/customers/records?purpose=support", `{"loggy.canary@example.com":"x"}`},                // PII as a field name
 		{"GET", "/v1/collections/customers/records?name=Lưu%20Canaryman&purpose=support", ""},                            // not indexed
 		{"GET", "/v1/collections/customers/records?email=loggy.canary@example.com", ""},                                  // no purpose
 	} {
