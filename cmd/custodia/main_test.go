@@ -362,3 +362,23 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchCommand runs the load command against a real server, small.
+func TestBenchCommand(t *testing.T) {
+	p := startServe(t, "--data-dir", t.TempDir(), "--bootstrap-token", testutil.AdminToken)
+	out, errOut, code := run(t, "", "bench", "--url", "http://"+p.addr, "--token", testutil.AdminToken, "--clients", "8", "--records", "200", "--format", "json")
+	if code != 0 {
+		t.Fatalf("bench: %d %s %s", code, out, errOut)
+	}
+	var res struct {
+		Creates struct{ Ops, Errors int } `json:"creates"`
+		Reads   struct{ Ops, Errors int } `json:"reads"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("bench output: %v\n%s", err, out)
+	}
+	if res.Creates.Ops != 200 || res.Reads.Ops != 400 || res.Creates.Errors+res.Reads.Errors != 0 {
+		t.Fatalf("bench result: %+v", res)
+	}
+	p.stop(t)
+}

@@ -15,6 +15,8 @@ package audit
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"time"
 )
 
@@ -46,8 +48,19 @@ type Entry struct {
 	Status     int       `json:"status"`
 	RequestID  string    `json:"request_id,omitempty"`
 	Detail     string    `json:"detail,omitempty"`
-	PrevHash   []byte    `json:"prev_hash"`
-	Hash       []byte    `json:"hash"`
+	PrevHash   []byte    `json:"-"`
+	Hash       []byte    `json:"-"`
+}
+
+// MarshalJSON writes the entry with its hashes in hex, as verification
+// reports them.
+func (e Entry) MarshalJSON() ([]byte, error) {
+	type plain Entry
+	return json.Marshal(struct {
+		plain
+		PrevHash string `json:"prev_hash"`
+		Hash     string `json:"hash"`
+	}{plain(e), hex.EncodeToString(e.PrevHash), hex.EncodeToString(e.Hash)})
 }
 
 // GenesisHash is the previous hash of the first entry.

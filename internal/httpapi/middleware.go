@@ -96,7 +96,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 		case buf.status >= 400:
 			outcome = audit.OutcomeInvalid
 		}
-		if pending := rec.Pending(buf.status, outcome, apperr.CodeOf(err)); len(pending) > 0 {
+		detail := ""
+		if err != nil {
+			detail = apperr.CodeOf(err)
+		}
+		if pending := rec.Pending(buf.status, outcome, detail); len(pending) > 0 {
 			if aerr := s.db.AppendAudit(r.Context(), pending...); aerr != nil {
 				// No unaudited access: the data stays here.
 				slog.Error("audit append failed; response withheld", "request_id", id, "err", aerr)
