@@ -20,12 +20,26 @@ import (
 const BackupFormat = "custodia-backup/1"
 
 // tableSpec lists a table's columns in backup order; blob columns are
-// base64 in the file. Parents come before children.
+// base64 strings in the file, integer columns numbers, the rest strings.
+// Parents come before children.
 type tableSpec struct {
 	name    string
 	columns []string
 	blobs   map[string]bool
 	key     string // ORDER BY for a stable dump
+}
+
+// integerColumns are the columns holding integers, in every table.
+var integerColumns = map[string]bool{
+	"version": true, "created_at": true, "updated_at": true, "rewrapped_at": true, "kek_version": true,
+	"dek_version": true, "records_deleted": true, "erased_at": true, "expires_at": true, "revoked_at": true,
+	"seq": true, "at": true, "status": true,
+}
+
+// isInteger reports whether a table's column holds integers (audit_head's
+// id is the one integer "id").
+func (t tableSpec) isInteger(col string) bool {
+	return integerColumns[col] || (t.name == "audit_head" && col == "id")
 }
 
 // keyStoreSpec is the key store's table, in a backup only on request.
@@ -264,15 +278,22 @@ func decodeRow(raw json.RawMessage, t tableSpec) ([]any, error) {
 		return nil, bad
 	}
 	for i, v := range vals {
+		col := t.columns[i]
 		switch x := v.(type) {
 		case json.Number:
+			if !t.isInteger(col) {
+				return nil, bad
+			}
 			n, err := x.Int64()
 			if err != nil {
 				return nil, bad
 			}
 			vals[i] = n
 		case string:
-			if t.blobs[t.columns[i]] {
+			if t.isInteger(col) {
+				return nil, bad
+			}
+			if t.blobs[col] {
 				b, err := base64.StdEncoding.DecodeString(x)
 				if err != nil {
 					return nil, bad

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -129,12 +128,6 @@ func FuzzDecodeIndex(f *testing.F) {
 	})
 }
 
-// allowKnownBugs, set by CUSTODIA_FUZZ_ALLOW_KNOWN_BUGS=1, lets a fuzz run
-// look past bugs already reported against the code under test (today:
-// decodeRow turns a JSON number in a blob column into an int64 instead of
-// rejecting the row). By default the targets check the full contract.
-var allowKnownBugs = os.Getenv("CUSTODIA_FUZZ_ALLOW_KNOWN_BUGS") != ""
-
 // restoreSpecs are the tables a restore decodes rows for: the data tables
 // and the key store's.
 func restoreSpecs() []tableSpec {
@@ -202,13 +195,13 @@ func FuzzDecodeRow(f *testing.F) {
 		for i, v := range vals {
 			col := spec.columns[i]
 			if spec.blobs[col] {
-				if _, isNum := v.(int64); isNum && allowKnownBugs {
-					continue // known bug: decodeRow accepts a number in a blob column
-				}
 				if _, ok := v.([]byte); !ok && v != nil {
 					t.Fatalf("%s.%s is a blob column but decoded to %T %v", spec.name, col, v, v)
 				}
 				continue
+			}
+			if _, isNum := v.(int64); isNum != spec.isInteger(col) && v != nil {
+				t.Fatalf("%s.%s decoded to %T, against the column's type", spec.name, col, v)
 			}
 			switch v.(type) {
 			case nil, int64, string:
