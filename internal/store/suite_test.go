@@ -29,7 +29,7 @@ type env struct {
 // skips locally without CUSTODIA_TEST_POSTGRES_URL and fails under CI.
 var engines = []store.Engine{store.SQLite, store.Postgres}
 
-func mustEnv(t *testing.T, engine store.Engine) *env {
+func mustEnv(t testing.TB, engine store.Engine) *env {
 	t.Helper()
 	dir := t.TempDir()
 	e := &env{engine: engine, dir: dir}
@@ -61,7 +61,7 @@ func mustEnv(t *testing.T, engine store.Engine) *env {
 	return e
 }
 
-func (e *env) open(t *testing.T, cfg store.Config) *store.DB {
+func (e *env) open(t testing.TB, cfg store.Config) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), cfg)
 	if err != nil {
@@ -89,7 +89,7 @@ const customers = `{"name":"customers","kind":"persons","fields":[
 const notes = `{"name":"notes","kind":"data","fields":[
  {"name":"note","type":"text","category":"user.content","purposes":["support"]}]}`
 
-func mustCollections(t *testing.T, v *vault.Service) {
+func mustCollections(t testing.TB, v *vault.Service) {
 	t.Helper()
 	for _, raw := range []string{customers, notes} {
 		c := mustCollection(t, raw)
@@ -99,7 +99,7 @@ func mustCollections(t *testing.T, v *vault.Service) {
 	}
 }
 
-func mustCollection(t *testing.T, raw string) *vault.Collection {
+func mustCollection(t testing.TB, raw string) *vault.Collection {
 	t.Helper()
 	var c vault.Collection
 	if err := jsonUnmarshal([]byte(raw), &c); err != nil {
