@@ -1,9 +1,9 @@
 package store
 
 import (
-	"encoding/binary"
 	"errors"
 
+	"custodia/internal/lenprefix"
 	"custodia/internal/vault"
 )
 
@@ -18,10 +18,8 @@ func encodeIndex(idx []vault.IndexEntry) []byte {
 			flag = 1
 		}
 		out = append(out, flag)
-		out = binary.AppendUvarint(out, uint64(len(e.Field)))
-		out = append(out, e.Field...)
-		out = binary.AppendUvarint(out, uint64(len(e.MAC)))
-		out = append(out, e.MAC...)
+		out = lenprefix.Append(out, []byte(e.Field))
+		out = lenprefix.Append(out, e.MAC)
 	}
 	return out
 }
@@ -31,26 +29,17 @@ var errCorruptIndex = errors.New("corrupt record index list")
 // decodeIndex is the inverse of encodeIndex.
 func decodeIndex(b []byte) ([]vault.IndexEntry, error) {
 	var out []vault.IndexEntry
-	next := func() ([]byte, bool) {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
-			return nil, false
-		}
-		v := b[k : k+int(n)]
-		b = b[k+int(n):]
-		return v, true
-	}
-	for len(b) > 0 {
-		flag := b[0]
+	r := lenprefix.NewReader(b)
+	for r.Len() > 0 {
+		flag, _ := r.Byte()
 		if flag > 1 {
 			return nil, errCorruptIndex
 		}
-		b = b[1:]
-		field, ok := next()
+		field, ok := r.Next()
 		if !ok {
 			return nil, errCorruptIndex
 		}
-		mac, ok := next()
+		mac, ok := r.Next()
 		if !ok {
 			return nil, errCorruptIndex
 		}

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"sort"
+
+	"custodia/internal/lenprefix"
 )
 
 // sealedFormat is the first byte of an encoded sealed record.
@@ -23,10 +25,8 @@ func encodeSealed(fields map[string][]byte) []byte {
 	out := make([]byte, 1, size)
 	out[0] = sealedFormat
 	for _, n := range names {
-		out = binary.AppendUvarint(out, uint64(len(n)))
-		out = append(out, n...)
-		out = binary.AppendUvarint(out, uint64(len(fields[n])))
-		out = append(out, fields[n]...)
+		out = lenprefix.Append(out, []byte(n))
+		out = lenprefix.Append(out, fields[n])
 	}
 	return out
 }
@@ -39,23 +39,14 @@ func decodeSealed(b []byte) (map[string][]byte, error) {
 	if len(b) == 0 || b[0] != sealedFormat {
 		return nil, errCorruptSealed
 	}
-	b = b[1:]
+	r := lenprefix.NewReader(b[1:])
 	out := map[string][]byte{}
-	next := func() ([]byte, bool) {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
-			return nil, false
-		}
-		v := b[k : k+int(n)]
-		b = b[k+int(n):]
-		return v, true
-	}
-	for len(b) > 0 {
-		name, ok := next()
+	for r.Len() > 0 {
+		name, ok := r.Next()
 		if !ok || len(name) == 0 {
 			return nil, errCorruptSealed
 		}
-		ct, ok := next()
+		ct, ok := r.Next()
 		if !ok {
 			return nil, errCorruptSealed
 		}
