@@ -382,3 +382,51 @@ func TestBenchCommand(t *testing.T) {
 	}
 	p.stop(t)
 }
+
+// TestConfigFromEnvironmentAndFile starts serve configured only through
+// CUSTODIA_* variables and a --config file, and checks the precedence:
+// flag over environment over file.
+func TestConfigFromEnvironmentAndFile(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	cfgFile := filepath.Join(dir, "custodia.yaml")
+	os.WriteFile(cfgFile, []byte("addr: 127.0.0.1:1\ndefault-region: VN\nlog-format: json\n"), 0o600)
+	cmd := exec.Command(binary, "serve", "--config", cfgFile)
+	cmd.Env = append(os.Environ(), "CUSTODIA_ADDR="+addr, "CUSTODIA_DATA_DIR="+filepath.Join(dir, "data"),
+		"CUSTODIA_BOOTSTRAP_TOKEN="+testutil.AdminToken)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, addr: addr, stdout: &bytes.Buffer{}, stderr: &stderr}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not start on the CUSTODIA_ADDR address: %s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	c := p.client(t, testutil.AdminToken)
+	c.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	// default-region VN from the file: a national-format number is accepted.
+	r := c.Must(201, "POST", "/v1/collections/customers/records?purpose=support", `{"email":"env@example.com","phone":"0912 345 678"}`)
+	got := c.Must(200, "GET", "/v1/collections/customers/records/"+r.JSON()["id"].(string)+"?purpose=support", nil).JSON()
+	if got["data"].(map[string]any)["phone"] != "+84912345678" {
+		t.Fatalf("default region from the config file not applied: %v", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "custodia.db")); err != nil {
+		t.Fatalf("CUSTODIA_DATA_DIR not used: %v", err)
+	}
+	if code := p.stop(t); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stderr.String(), `"msg":"custodia serving"`) {
+		t.Fatalf("log-format json from the config file not applied: %s", stderr.String())
+	}
+}
