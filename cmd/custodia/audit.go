@@ -35,12 +35,12 @@ beside a running server); with --url it asks the server.`,
 					return err
 				}
 			} else {
-				kr, db, err := openOffline(cmd.Context(), st, true)
+				o, err := openOffline(cmd.Context(), st, true)
 				if err != nil {
 					return err
 				}
-				defer db.Close()
-				if rep, err = audit.Verify(cmd.Context(), kr.Derived().AuditChain, db); err != nil {
+				defer o.close()
+				if rep, err = audit.Verify(cmd.Context(), o.keys.Derived().AuditChain, o.db); err != nil {
 					return err
 				}
 			}

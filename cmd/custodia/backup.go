@@ -34,17 +34,17 @@ restored, so keep it short-lived.`,
 			if out == "" {
 				return usageErr(errors.New("--out FILE is required"))
 			}
-			kr, db, err := openOffline(cmd.Context(), st, true)
+			o, err := openOffline(cmd.Context(), st, true)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer o.close()
 			tmp, err := os.CreateTemp(filepath.Dir(out), ".custodia-backup-*")
 			if err != nil {
 				return fmt.Errorf("create backup file: %w", err)
 			}
 			defer os.Remove(tmp.Name())
-			stats, err := db.Backup(cmd.Context(), tmp, keyCheck(kr), withKeys)
+			stats, err := o.db.Backup(cmd.Context(), tmp, keyCheck(o.keys), withKeys)
 			if err == nil {
 				err = tmp.Sync()
 			}
@@ -87,12 +87,12 @@ the server first. A backup can be restored into either engine.`,
 				return usageErr(fmt.Errorf("open backup: %w", err))
 			}
 			defer f.Close()
-			kr, db, err := openOffline(cmd.Context(), st, false)
+			o, err := openOffline(cmd.Context(), st, false)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			stats, err := db.Restore(cmd.Context(), f, keyCheck(kr), force)
+			defer o.close()
+			stats, err := o.db.Restore(cmd.Context(), f, keyCheck(o.keys), force)
 			if err != nil {
 				return err
 			}

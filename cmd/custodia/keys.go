@@ -38,12 +38,12 @@ without it the command works on --data-dir / --database-url directly.`,
 				}
 				return printJSON(cmd.OutOrStdout(), res)
 			}
-			kr, db, err := openOffline(cmd.Context(), st, false)
+			o, err := openOffline(cmd.Context(), st, false)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			res, err := keys.Rotate(cmd.Context(), kr, db, &audit.Entry{Actor: "cli", Action: "keys.rotate"})
+			defer o.close()
+			res, err := keys.Rotate(cmd.Context(), o.keys, o.db, &audit.Entry{Actor: "cli", Action: "keys.rotate"})
 			if err != nil {
 				return err
 			}

@@ -217,6 +217,10 @@ func TestCLITour(t *testing.T) {
 		t.Fatalf("apply missing file: %d %s", code, errOut)
 	}
 
+	// Offline commands that change keys or data refuse to run beside a server.
+	if _, errOut, code := run(t, "", "keys", "rotate", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "another custodia process") {
+		t.Fatalf("offline rotate beside a server: %d %s", code, errOut)
+	}
 	out, errOut, code := run(t, "", "keys", "rotate", "--url", url, "--token", testutil.AdminToken)
 	var rot struct {
 		NewVersion uint32   `json:"new_version"`
@@ -315,8 +319,60 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	if rep["ok"] != true || rep["checked"].(float64) < 160 {
 		t.Fatalf("audit chain across replicas: %v", rep)
 	}
+
+	// Rotate through A while B keeps creating subjects: B must wrap its new
+	// keys under the new version (it re-reads the shared key file), so when
+	// A retires the old version nothing is left on it.
+	stop := make(chan struct{})
+	var created sync.WaitGroup
+	created.Go(func() {
+		for j := 0; ; j++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			cb.Must(201, "POST", "/v1/collections/customers/records?purpose=support", fmt.Sprintf(`{"email":"during.%d@example.com"}`, j))
+		}
+	})
+	rot := ca.Must(200, "POST", "/v1/keys/rotate", nil).JSON()
+	for j := range 20 { // B creates after the switch too
+		cb.Must(201, "POST", "/v1/collections/customers/records?purpose=support", fmt.Sprintf(`{"email":"after.%d@example.com"}`, j))
+	}
+	close(stop)
+	created.Wait()
+	status := ca.Must(200, "GET", "/v1/keys", nil).JSON()
+	byVersion := status["data_keys_by_version"].(map[string]any)
+	if len(byVersion) != 1 || byVersion[fmt.Sprint(int64(rot["new_version"].(float64)))] == nil {
+		t.Fatalf("data keys after rotation with two replicas: %v (rotation %v)", byVersion, rot)
+	}
+	for _, c := range []*testutil.Client{ca, cb} {
+		c.Must(200, "GET", "/v1/collections/customers/records?email=after.19@example.com&purpose=support", nil)
+		c.Must(200, "GET", "/v1/collections/customers/records?email=replica@example.com&purpose=support", nil)
+	}
 	a.stop(t)
 	b.stop(t)
+}
+
+// TestStaleKeyFileRefused: a replica started with a copy of the key file
+// from before a rotation refuses to start instead of wrapping new keys
+// under a retired version.
+func TestStaleKeyFileRefused(t *testing.T) {
+	dbURL := testutil.MustPostgres(t)
+	keyFile := filepath.Join(t.TempDir(), "custodia.key")
+	a := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL, "--bootstrap-token", testutil.AdminToken)
+	staleCopy := filepath.Join(t.TempDir(), "custodia.key")
+	raw, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(staleCopy, raw, 0o600)
+	a.client(t, testutil.AdminToken).Must(200, "POST", "/v1/keys/rotate", nil)
+	_, errOut, code := run(t, "", "serve", "--addr", freeAddr(t), "--data-dir", t.TempDir(), "--key-file", staleCopy, "--database-url", dbURL)
+	if code == 0 || !strings.Contains(errOut, "lacks the database's primary KEK version") {
+		t.Fatalf("stale replica: exit %d: %s", code, errOut)
+	}
+	a.stop(t)
 }
 
 // TestLogsHoldNoPersonalData runs a server at debug level through valid and

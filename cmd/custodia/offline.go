@@ -3,27 +3,58 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
+	"custodia/internal/app"
 	"custodia/internal/keys"
 	"custodia/internal/store"
 )
 
-// openOffline opens the key file and database directly, for commands that
-// work without a running server (or beside one).
-func openOffline(ctx context.Context, st storageFlags, readOnly bool) (*keys.Keyring, *store.DB, error) {
-	cfgKey := st.keyFile
-	if cfgKey == "" {
-		cfgKey = st.dataDir + "/custodia.key"
+// offline is a key file and database opened directly, without a server.
+type offline struct {
+	keys   *keys.Keyring
+	db     *store.DB
+	unlock func()
+}
+
+// close closes the database and releases the lock.
+func (o *offline) close() {
+	o.db.Close()
+	o.unlock()
+}
+
+// openOffline opens the key file and database directly. Read-only commands
+// (audit verify, backup) may run beside a server; the others take the key
+// file's exclusive lock, which a running server holds shared, and refuse to
+// run beside one.
+func openOffline(ctx context.Context, st storageFlags, readOnly bool) (*offline, error) {
+	keyFile := st.keyFile
+	if keyFile == "" {
+		keyFile = filepath.Join(st.dataDir, "custodia.key")
 	}
-	kr, _, err := keys.Open(cfgKey, false)
+	kr, _, err := keys.Open(keyFile, false)
 	if err != nil {
-		return nil, nil, fmt.Errorf("key file %s: %w", cfgKey, err)
+		return nil, fmt.Errorf("key file %s: %w", keyFile, err)
+	}
+	unlock := func() {}
+	if !readOnly {
+		if unlock, err = keys.Lock(keyFile, true); err != nil {
+			return nil, err
+		}
 	}
 	db, err := store.Open(ctx, store.Config{DatabaseURL: st.databaseURL, DataDir: st.dataDir, AuditKey: kr.Derived().AuditChain, ReadOnly: readOnly})
 	if err != nil {
-		return nil, nil, fmt.Errorf("database: %w", err)
+		unlock()
+		return nil, fmt.Errorf("database: %w", err)
 	}
-	return kr, db, nil
+	o := &offline{keys: kr, db: db, unlock: unlock}
+	if !readOnly {
+		if err := app.AgreeOnKEK(ctx, kr, db); err != nil {
+			o.close()
+			return nil, err
+		}
+	}
+	return o, nil
 }
 
 // keyCheck identifies a key file in backups without revealing it.

@@ -53,6 +53,8 @@ type App struct {
 	NewAdminToken string
 	// KeyFileCreated reports whether this start created the key file.
 	KeyFileCreated bool
+
+	unlock func()
 }
 
 // Open loads or creates the key file, opens and migrates the database,
@@ -65,17 +67,26 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key file: %w", err)
 	}
+	unlock, err := keys.Lock(cfg.KeyFilePath(), false)
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, AuditKey: kr.Derived().AuditChain})
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	a := &App{Config: cfg, Keys: kr, DB: db, KeyFileCreated: created}
+	a := &App{Config: cfg, Keys: kr, DB: db, KeyFileCreated: created, unlock: unlock}
+	if err := AgreeOnKEK(ctx, kr, db); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Vault = vault.New(db, kr, vault.Options{DefaultRegion: cfg.DefaultRegion})
 	a.Tokens = auth.NewService(db, kr.Derived().Token)
 	a.API = httpapi.New(a.Vault, a.Tokens, db, kr, httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes})
 	secret, err := a.Tokens.Bootstrap(ctx, cfg.BootstrapToken)
 	if err != nil {
-		db.Close()
+		a.Close()
 		return nil, fmt.Errorf("bootstrap admin token: %w", err)
 	}
 	if cfg.BootstrapToken == "" {
@@ -118,5 +129,41 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// Close flushes the writer and closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close flushes the writer, closes the database and releases the key
+// file lock.
+func (a *App) Close() error {
+	err := a.DB.Close()
+	if a.unlock != nil {
+		a.unlock()
+		a.unlock = nil
+	}
+	return err
+}
+
+// AgreeOnKEK makes the key file and the database agree on the primary KEK
+// version. The database records it on first start. A key file ahead of the
+// database (a rotation interrupted between writing the key file and
+// committing) is adopted; a key file that lacks the database's version is
+// stale, and the process refuses to start rather than wrap new keys under a
+// version other processes may retire.
+func AgreeOnKEK(ctx context.Context, kr *keys.Keyring, db *store.DB) error {
+	recorded, err := db.KEKPrimary(ctx, kr.Primary())
+	if err != nil {
+		return fmt.Errorf("KEK version: %w", err)
+	}
+	if recorded == kr.Primary() {
+		return nil
+	}
+	if err := kr.Reload(); err != nil {
+		return err
+	}
+	switch {
+	case recorded == kr.Primary():
+		return nil
+	case kr.HasVersion(recorded):
+		_, err := db.SwitchPrimary(ctx, func() (uint32, error) { return kr.Primary(), nil }, nil)
+		return err
+	default:
+		return fmt.Errorf("key file %s: %w", kr.Path(), keys.ErrStaleKeyFile)
+	}
+}

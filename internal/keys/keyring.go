@@ -90,6 +90,18 @@ func (k *Keyring) Primary() uint32 {
 	return k.primary
 }
 
+// HasVersion reports whether the keyset holds KEK version v.
+func (k *Keyring) HasVersion(v uint32) bool {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	for _, ki := range k.handle.KeysetInfo().GetKeyInfo() {
+		if ki.GetKeyId() == v {
+			return true
+		}
+	}
+	return false
+}
+
 // Versions lists the KEK versions in the keyset.
 func (k *Keyring) Versions() []VersionInfo {
 	k.mu.RLock()
@@ -116,6 +128,26 @@ func (k *Keyring) WrapDEK(subjectID string, dek DEK) (uint32, []byte, error) {
 		return 0, nil, fmt.Errorf("wrap data key: %w", err)
 	}
 	return primary, w, nil
+}
+
+// ErrStaleKeyFile is returned when the database names a primary KEK version
+// that this process's key file does not have.
+var ErrStaleKeyFile = errors.New("the key file lacks the database's primary KEK version; every process must use the same, current key file")
+
+// WrapDEKAs wraps dek under KEK version primary, the one the database
+// records. If this process's primary differs (another process rotated), it
+// re-reads the key file first; if that does not help, it refuses rather
+// than wrap under a version that may be retired.
+func (k *Keyring) WrapDEKAs(subjectID string, dek DEK, primary uint32) (uint32, []byte, error) {
+	if k.Primary() != primary {
+		if err := k.Reload(); err != nil {
+			return 0, nil, err
+		}
+		if k.Primary() != primary {
+			return 0, nil, ErrStaleKeyFile
+		}
+	}
+	return k.WrapDEK(subjectID, dek)
 }
 
 // UnwrapDEK decrypts a wrapped DEK. When the ciphertext names a KEK version

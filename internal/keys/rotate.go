@@ -12,6 +12,9 @@ type RotationStore interface {
 	// Barrier runs fn ordered with all writes: writes before it finished,
 	// writes after it start after fn returns.
 	Barrier(ctx context.Context, fn func() error, e *audit.Entry) error
+	// SwitchPrimary runs add alone in the writer and records the version it
+	// returns as the database's primary, in one transaction.
+	SwitchPrimary(ctx context.Context, add func() (uint32, error), e *audit.Entry) (uint32, error)
 	// RewrapKeys re-wraps up to limit data keys not wrapped by primary.
 	RewrapKeys(ctx context.Context, primary uint32, limit int, rewrap func(subjectID string, wrapped []byte) (uint32, []byte, error)) (int, error)
 	KeyVersionCounts(ctx context.Context) (map[uint32]int64, error)
@@ -29,16 +32,14 @@ type RotationResult struct {
 // not nil, is the audit entry of the switch.
 func Rotate(ctx context.Context, k *Keyring, st RotationStore, entry *audit.Entry) (RotationResult, error) {
 	var res RotationResult
-	// Switch the primary inside the writer so every key wrapped after the
-	// switch uses the new version and none wrapped before is missed.
-	err := st.Barrier(ctx, func() error {
-		v, err := k.AddVersion()
-		res.NewVersion = v
-		return err
-	}, entry)
+	// Switch the primary inside the writer, and in the database, so every
+	// key wrapped after the switch (by any process) uses the new version
+	// and none wrapped before is missed.
+	v, err := st.SwitchPrimary(ctx, k.AddVersion, entry)
 	if err != nil {
 		return res, fmt.Errorf("add KEK version: %w", err)
 	}
+	res.NewVersion = v
 	rewrap := func(subjectID string, wrapped []byte) (uint32, []byte, error) {
 		dek, err := k.UnwrapDEK(subjectID, wrapped)
 		if err != nil {

@@ -52,3 +52,11 @@ func (d *dialect) forUpdate() string {
 	}
 	return "" // SQLite has one writer; the write transaction already excludes others
 }
+
+// forShare is the shared row-lock suffix for a SELECT inside a write batch.
+func (d *dialect) forShare() string {
+	if d.engine == Postgres {
+		return " FOR SHARE"
+	}
+	return ""
+}

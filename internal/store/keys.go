@@ -15,6 +15,36 @@ func (db *DB) Barrier(_ context.Context, fn func() error, e *audit.Entry) error 
 	return db.w.submitAlone(func(context.Context, *Tx) error { return fn() }, e)
 }
 
+// KEKPrimary records primary as the database's KEK version when none is
+// recorded yet, and returns the recorded one.
+func (db *DB) KEKPrimary(ctx context.Context, primary uint32) (uint32, error) {
+	var v int64
+	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO kek_state (id, primary_version) VALUES (1, ?) ON CONFLICT (id) DO NOTHING", int64(primary)); err != nil {
+			return fmt.Errorf("record KEK version: %w", err)
+		}
+		return tx.QueryRow(ctx, "SELECT primary_version FROM kek_state WHERE id = 1").Scan(&v)
+	}, nil)
+	return uint32(v), err
+}
+
+// SwitchPrimary runs add (which creates a new KEK version and returns it)
+// alone in the writer and records its result as the database's primary in
+// the same transaction. On PostgreSQL the update waits for transactions of
+// other replicas that are wrapping under the old version.
+func (db *DB) SwitchPrimary(_ context.Context, add func() (uint32, error), e *audit.Entry) (uint32, error) {
+	var v uint32
+	err := db.w.submitAlone(func(ctx context.Context, tx *Tx) error {
+		var err error
+		if v, err = add(); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "UPDATE kek_state SET primary_version = ? WHERE id = 1", int64(v))
+		return err
+	}, e)
+	return v, err
+}
+
 // RewrapKeys re-wraps up to limit data keys not yet wrapped by primary,
 // calling rewrap for each inside the writer, and returns how many it did.
 func (db *DB) RewrapKeys(_ context.Context, primary uint32, limit int, rewrap func(subjectID string, wrapped []byte) (uint32, []byte, error)) (int, error) {

@@ -31,7 +31,11 @@ func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 			return err
 		}
 		if subject != nil {
-			version, wrapped, err := subject.Wrap()
+			var primary int64
+			if err := tx.QueryRow(ctx, "SELECT primary_version FROM kek_state WHERE id = 1"+tx.d.forShare()).Scan(&primary); err != nil {
+				return fmt.Errorf("read KEK version: %w", err)
+			}
+			version, wrapped, err := subject.Wrap(uint32(primary))
 			if err != nil {
 				return fmt.Errorf("wrap subject key: %w", err)
 			}

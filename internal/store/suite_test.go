@@ -44,6 +44,7 @@ func mustEnv(t testing.TB, engine store.Engine) *env {
 		cfg.DatabaseURL = e.url
 	}
 	e.db = e.open(t, cfg)
+	mustKEKPrimary(t, e.db, kr)
 	e.vault = vault.New(e.db, kr, vault.Options{})
 	if engine == store.Postgres {
 		e.raw, err = sql.Open("pgx", e.url)
@@ -137,6 +138,16 @@ func (e *env) peer(t *testing.T) *env {
 		cfg.DatabaseURL = p.url
 	}
 	p.db = p.open(t, cfg)
+	mustKEKPrimary(t, p.db, e.keys)
 	p.vault = vault.New(p.db, e.keys, vault.Options{})
 	return p
+}
+
+// mustKEKPrimary records the key file's primary KEK version in the
+// database, as the server does at start.
+func mustKEKPrimary(t testing.TB, db *store.DB, kr *keys.Keyring) {
+	t.Helper()
+	if v, err := db.KEKPrimary(context.Background(), kr.Primary()); err != nil || v != kr.Primary() {
+		t.Fatalf("record KEK primary: %d %v", v, err)
+	}
 }

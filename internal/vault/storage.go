@@ -39,11 +39,11 @@ type StoredRecord struct {
 }
 
 // NewSubjectKey describes the subject a create must insert first. Wrap is
-// called inside the write transaction so the KEK version it uses is ordered
-// with key rotation.
+// called inside the write transaction with the database's primary KEK
+// version, so the version it uses is ordered with key rotation.
 type NewSubjectKey struct {
 	SubjectID string
-	Wrap      func() (kekVersion uint32, wrapped []byte, err error)
+	Wrap      func(primary uint32) (kekVersion uint32, wrapped []byte, err error)
 }
 
 // ErasureReceipt records what an erasure destroyed.

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"regexp"
 
 	"custodia/internal/apperr"
@@ -90,7 +91,13 @@ func (s *Service) Create(ctx context.Context, collection, purpose string, in Inp
 			return Created{}, apperr.Wrap(err, "subject cipher")
 		}
 		sid := subjectID
-		newSubject = &NewSubjectKey{SubjectID: sid, Wrap: func() (uint32, []byte, error) { return s.keyring.WrapDEK(sid, dek) }}
+		newSubject = &NewSubjectKey{SubjectID: sid, Wrap: func(primary uint32) (uint32, []byte, error) {
+			v, w, err := s.keyring.WrapDEKAs(sid, dek, primary)
+			if errors.Is(err, keys.ErrStaleKeyFile) {
+				return 0, nil, apperr.New(apperr.Unavailable, "stale_key_file", "this server's key file is older than the database's key version; give every server the current key file")
+			}
+			return v, w, err
+		}}
 	}
 	sealed, idx, err := s.seal(c, recordID, fc, vals)
 	if err != nil {

@@ -81,6 +81,14 @@ CREATE TABLE audit_log (
     hash       BYTEA NOT NULL
 );
 
+-- The KEK version every new data key must be wrapped with. Wraps read it in
+-- their write transaction (FOR SHARE on PostgreSQL) and rotation updates it,
+-- so no process can wrap under a version that rotation is about to retire.
+CREATE TABLE kek_state (
+    id              BIGINT PRIMARY KEY CHECK (id = 1),
+    primary_version BIGINT NOT NULL
+);
+
 CREATE TABLE audit_head (
     id   BIGINT PRIMARY KEY CHECK (id = 1),
     seq  BIGINT NOT NULL,
@@ -90,6 +98,7 @@ INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, decode('0000000000000000000
 
 -- +goose Down
 DROP TABLE audit_head;
+DROP TABLE kek_state;
 DROP TABLE audit_log;
 DROP TABLE api_tokens;
 DROP TABLE erasures;
