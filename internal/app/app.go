@@ -91,6 +91,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.BootstrapToken == "" {
 		a.NewAdminToken = secret
+	} else if secret == "" {
+		if _, err := a.Tokens.Authenticate(ctx, "Bearer "+cfg.BootstrapToken); err != nil {
+			slog.Warn("--bootstrap-token ignored: tokens already exist and it is not one of them (it only seeds an empty database)")
+		}
 	}
 	return a, nil
 }

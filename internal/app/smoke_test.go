@@ -21,3 +21,15 @@ func TestSmoke(t *testing.T) {
 	r = c.Must(200, "POST", "/v1/audit/verify", nil)
 	t.Logf("%s", r.Body)
 }
+
+// TestBootstrapTokenOnlySeedsEmptyDatabase: the bootstrap token works on
+// first start and again on restart; a different one later creates nothing.
+func TestBootstrapTokenOnlySeedsEmptyDatabase(t *testing.T) {
+	dir := t.TempDir()
+	s := testutil.MustServe(t, app.Config{DataDir: dir})
+	s.Client(t).Must(200, "GET", "/v1/collections", nil)
+	s.Stop(t)
+	s2 := testutil.MustServe(t, app.Config{DataDir: dir, BootstrapToken: "another-token-0123456789"})
+	s2.Client(t).Must(200, "GET", "/v1/collections", nil)
+	s2.Client(t).With("another-token-0123456789").Must(401, "GET", "/v1/collections", nil)
+}
