@@ -16,6 +16,7 @@ func newBenchCmd() *cobra.Command {
 		cfg      loadtest.Config
 		format   string
 		duration time.Duration
+		cpuProf  string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -33,6 +34,13 @@ reads/s, latency percentiles and errors. Only point it at your own servers.`,
 			}
 			if format != "table" && format != "json" {
 				return usageErr(fmt.Errorf("--format must be table or json"))
+			}
+			if cpuProf != "" {
+				stopProf, err := startCPUProfile(cpuProf)
+				if err != nil {
+					return err
+				}
+				defer stopProf()
 			}
 			cfg.URL, cfg.Token, cfg.Duration = rf.url, rf.token, duration
 			res, err := loadtest.Run(cmd.Context(), cfg)
@@ -57,5 +65,7 @@ reads/s, latency percentiles and errors. Only point it at your own servers.`,
 	f.StringVar(&cfg.Purpose, "purpose", "support", "purpose stated on every call")
 	f.DurationVar(&duration, "duration", 0, "optional time cap per phase (0: none)")
 	f.StringVar(&format, "format", "table", "output: table or json")
+	f.StringVar(&cpuProf, "cpu-profile", "", "write a CPU profile of the load client to this file")
+	_ = f.MarkHidden("cpu-profile")
 	return cmd
 }
