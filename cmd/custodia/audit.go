@@ -54,7 +54,7 @@ beside a running server); with --url it asks the server.`,
 		},
 	}
 	st.register(verify.Flags())
-	rf.register(verify.Flags(), "server URL; when set, the server verifies")
+	rf.register(verify.Flags(), "server URL; when set, the server verifies", "")
 	cmd.AddCommand(verify)
 	return cmd
 }

@@ -55,9 +55,7 @@ reads/s, latency percentiles and errors. Only point it at your own servers.`,
 		},
 	}
 	f := cmd.Flags()
-	rf.register(f, "server URL")
-	_ = f.Set("url", "http://127.0.0.1:8750")
-	f.Lookup("url").DefValue, f.Lookup("url").Changed = "http://127.0.0.1:8750", false
+	rf.register(f, "server URL", localServer)
 	f.IntVar(&cfg.Clients, "clients", 32, "concurrent clients")
 	f.IntVar(&cfg.Records, "records", 10000, "customers to create")
 	f.IntVar(&cfg.Reads, "reads", 0, "lookups by e-mail after the creates (0: twice --records)")

@@ -81,10 +81,7 @@ refused.`,
 	f := cmd.Flags()
 	f.StringVarP(&file, "file", "f", "", "schema file (YAML or JSON; - for standard input)")
 	f.BoolVar(&dryRun, "dry-run", false, "validate the file and change nothing")
-	rf.register(f, "server URL")
-	f.Lookup("url").DefValue = "http://127.0.0.1:8750"
-	_ = f.Set("url", "http://127.0.0.1:8750")
-	f.Lookup("url").Changed = false
+	rf.register(f, "server URL", localServer)
 	return cmd
 }
 

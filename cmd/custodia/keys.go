@@ -51,7 +51,7 @@ without it the command works on --data-dir / --database-url directly.`,
 		},
 	}
 	st.register(rotate.Flags())
-	rf.register(rotate.Flags(), "server URL; when set, the server rotates")
+	rf.register(rotate.Flags(), "server URL; when set, the server rotates", "")
 	cmd.AddCommand(rotate)
 	return cmd
 }

@@ -124,7 +124,12 @@ type remoteFlags struct {
 	token string
 }
 
-func (r *remoteFlags) register(fs *pflag.FlagSet, urlHelp string) {
-	fs.StringVar(&r.url, "url", "", urlHelp)
+// register adds --url (defaulting to defaultURL; CUSTODIA_URL can still
+// override it) and --token.
+func (r *remoteFlags) register(fs *pflag.FlagSet, urlHelp, defaultURL string) {
+	fs.StringVar(&r.url, "url", defaultURL, urlHelp)
 	fs.StringVar(&r.token, "token", "", "API token (env CUSTODIA_TOKEN)")
 }
+
+// localServer is the default --url of commands that only talk to a server.
+const localServer = "http://127.0.0.1:8750"
