@@ -111,7 +111,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown record", "GET", recs + "/rec_doesnotexist" + q, nil, 404, "record_not_found", nil, ""},
 		{"data record without subject", "POST", "/v1/collections/visits/records" + q, map[string]any{"visited_on": "2024-05-01", "note": "secret visit note"}, 422, "subject_required", []string{"secret visit note"}, ""},
 		{"unknown field type", "POST", "/v1/collections", field(`{"name":"x","type":"blob","category":"user.content","purposes":["support"]}`), 422, "invalid_field_type", nil, ""},
-		{"bad collection name", "POST", "/v1/collections", strings.Replace(testutil.CustomersSchema, `"name":"customers"`, `"name":"Bad-Name"`, 1), 422, "invalid_collection_name", nil, ""},
+		{"bad collection name", "POST", "/v1/collections", strings.Replace(testutil.CustomersSchema, `"name":"customers"`, `"name":"bad name!"`, 1), 422, "invalid_collection_name", nil, ""},
 		{"unknown category", "POST", "/v1/collections", field(`{"name":"x","type":"text","category":"nosuch.category","purposes":["support"]}`), 422, "invalid_category", nil, ""},
 		{"reserved field name", "POST", "/v1/collections", field(`{"name":"id","type":"text","category":"user.content","purposes":["support"]}`), 422, "reserved_field_name", nil, ""},
 		{"no purposes", "POST", "/v1/collections", field(`{"name":"x","type":"text","category":"user.content","purposes":[]}`), 422, "missing_purposes", nil, ""},

@@ -80,7 +80,8 @@ type CreateRequest struct {
 	Collections []string   `json:"collections"`
 	Purposes    []string   `json:"purposes"`
 	ExpiresAt   *time.Time `json:"expires_at"`
-	TTL         string     `json:"ttl"` // alternative to ExpiresAt, a Go duration such as "720h"
+	Expiry      *time.Time `json:"expiry"` // the same as ExpiresAt
+	TTL         string     `json:"ttl"`    // alternative to ExpiresAt, a Go duration such as "720h"
 }
 
 // Create stores a new token and returns it with its secret, shown only here.
@@ -128,6 +129,9 @@ func (s *Service) create(ctx context.Context, req CreateRequest, createdBy, secr
 	}
 	now := s.Now().UTC()
 	exp := req.ExpiresAt
+	if exp == nil {
+		exp = req.Expiry
+	}
 	if req.TTL != "" {
 		d, err := time.ParseDuration(req.TTL)
 		if err != nil || d <= 0 {

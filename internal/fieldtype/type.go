@@ -43,7 +43,17 @@ func Parse(name string) (Type, error) {
 			return t, nil
 		}
 	}
+	if t, ok := aliases[strings.ToLower(name)]; ok {
+		return t, nil
+	}
 	return "", fmt.Errorf("fieldtype: unknown field type %q (known types: %s)", name, knownList())
+}
+
+// aliases are the usual names for some types in other schema languages;
+// Parse maps them to the canonical type, which is what is stored.
+var aliases = map[string]Type{
+	"string": Text, "integer": Number, "int": Number, "float": Number, "decimal": Number,
+	"boolean": Bool, "tel": Phone, "telephone": Phone, "nationalid": NationalID, "national-id": NationalID,
 }
 
 // knownList renders Known as a comma-separated list.

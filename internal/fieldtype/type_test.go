@@ -23,9 +23,14 @@ func TestParseKnown(t *testing.T) {
 			t.Errorf("Parse(%q) = %q, %v", typ, got, err)
 		}
 	}
-	for _, bad := range []string{"", "Email", "EMAIL", " email", "nationalid", "national-id", "int", "string", "boolean"} {
+	for _, bad := range []string{"", "Email", "EMAIL", " email", "national_id ", "strings", "datetime", "blob"} {
 		if got, err := Parse(bad); err == nil {
 			t.Errorf("Parse(%q) = %q, want error", bad, got)
+		}
+	}
+	for alias, want := range map[string]Type{"string": Text, "integer": Number, "int": Number, "boolean": Bool, "tel": Phone, "national-id": NationalID, "nationalid": NationalID, "String": Text} {
+		if got, err := Parse(alias); err != nil || got != want {
+			t.Errorf("Parse(%q) = %q, %v; want %q", alias, got, err, want)
 		}
 	}
 }

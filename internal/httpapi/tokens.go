@@ -6,10 +6,12 @@ import (
 	"custodia/internal/auth"
 )
 
-// createdToken is a token with its secret, shown only in this response.
+// createdToken is a token with its secret, shown only in this response
+// (as "token", and as "secret" for clients that look for that name).
 type createdToken struct {
 	auth.Token
 	Secret string `json:"token"`
+	Again  string `json:"secret"`
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
@@ -24,7 +26,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, createdToken{Token: t, Secret: secret})
+	writeJSON(w, http.StatusCreated, createdToken{Token: t, Secret: secret, Again: secret})
 	return nil
 }
 

@@ -51,8 +51,8 @@ type Collection struct {
 }
 
 var (
-	collectionName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	fieldName      = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	collectionName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
+	fieldName      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
 	purposeName    = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,99}$`)
 )
 

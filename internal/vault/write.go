@@ -16,7 +16,7 @@ type Created struct {
 	Subject string `json:"subject"`
 }
 
-var safeName = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
+var safeName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // values validates input fields against the schema. With partial set (a
 // PATCH), required fields may be absent and null removes a field.
