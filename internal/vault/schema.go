@@ -109,6 +109,9 @@ func (c *Collection) Validate() error {
 	if !collectionName.MatchString(c.Name) {
 		return invalid("invalid_collection_name", "collection name must match %s", collectionName)
 	}
+	if c.Kind == "" {
+		c.Kind = KindPersons // the common case: one record per person
+	}
 	if c.Kind != KindPersons && c.Kind != KindData {
 		return invalid("invalid_kind", "kind must be %q or %q", KindPersons, KindData)
 	}
