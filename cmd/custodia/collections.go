@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
+	"custodia/internal/audit"
+	"custodia/internal/keys"
 	"custodia/internal/vault"
 )
 
@@ -23,6 +25,7 @@ func newCollectionsCmd() *cobra.Command {
 func newCollectionsApplyCmd() *cobra.Command {
 	var (
 		rf     remoteFlags
+		st     storageFlags
 		file   string
 		dryRun bool
 	)
@@ -32,7 +35,11 @@ func newCollectionsApplyCmd() *cobra.Command {
 		Long: `Create or update collections from a YAML (or JSON) file on a running server.
 
 The file holds one collection, a list of them, a "collections:" key with a
-list, or several YAML documents. Existing collections are updated when the
+list, or several YAML documents.
+
+With --token (or CUSTODIA_TOKEN) the running server at --url applies it.
+Without a token the command applies it directly to --data-dir /
+--database-url, which must not be in use by a running server. Existing collections are updated when the
 change is compatible (fields added; purposes, categories and descriptions
 changed); a change of a field's type or indexing, or a removed field, is
 refused.`,
@@ -60,6 +67,9 @@ refused.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "%d collection(s) valid\n", len(cols))
 				return nil
 			}
+			if rf.token == "" {
+				return applyOffline(cmd, st, cols)
+			}
 			c, err := newAPIClient(rf)
 			if err != nil {
 				return err
@@ -82,7 +92,35 @@ refused.`,
 	f.StringVarP(&file, "file", "f", "", "schema file (YAML or JSON; - for standard input)")
 	f.BoolVar(&dryRun, "dry-run", false, "validate the file and change nothing")
 	rf.register(f, "server URL", localServer)
+	st.register(f)
 	return cmd
+}
+
+// applyOffline applies collections straight to the database.
+func applyOffline(cmd *cobra.Command, st storageFlags, cols []vault.Collection) error {
+	ctx := cmd.Context()
+	o, err := openOfflineKeys(ctx, st, false, true)
+	if errors.Is(err, keys.ErrLocked) {
+		return fmt.Errorf("a server is using this data directory: pass --token to apply through it")
+	}
+	if err != nil {
+		return err
+	}
+	defer o.close()
+	v := vault.New(o.db, o.keys, vault.Options{})
+	for i := range cols {
+		rec := audit.NewRecorder("cli:collections-apply", "collection.put", "")
+		created, err := v.PutCollection(audit.WithRecorder(ctx, rec), &cols[i], false)
+		if err != nil {
+			return fmt.Errorf("collection %q: %w", cols[i].Name, err)
+		}
+		verb := "updated"
+		if created {
+			verb = "created"
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", verb, cols[i].Name)
+	}
+	return nil
 }
 
 func readFileOrStdin(path string) ([]byte, error) {

@@ -486,3 +486,30 @@ func TestConfigFromEnvironmentAndFile(t *testing.T) {
 		t.Fatalf("log-format json from the config file not applied: %s", stderr.String())
 	}
 }
+
+// TestApplyOffline applies a schema file to a data directory no server
+// uses, then serves it; beside a running server the offline path refuses.
+func TestApplyOffline(t *testing.T) {
+	dir := t.TempDir()
+	schema := filepath.Join(dir, "schema.json")
+	os.WriteFile(schema, []byte(testutil.CustomersSchema), 0o600)
+	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--data-dir", dir); code != 0 || !strings.Contains(out, "created customers") {
+		t.Fatalf("offline apply: %d %s %s", code, out, errOut)
+	}
+	p := startServe(t, "--data-dir", dir)
+	if !tokenRE.MatchString(p.stdout.String()) {
+		t.Fatalf("first serve after an offline apply printed no admin token: %q", p.stdout)
+	}
+	token := tokenRE.FindString(p.stdout.String())
+	p.client(t, token).Must(200, "GET", "/v1/collections/customers", nil)
+	if _, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--data-dir", dir); code == 0 || !strings.Contains(errOut, "pass --token") {
+		t.Fatalf("offline apply beside a server: %d %s", code, errOut)
+	}
+	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--url", "http://"+p.addr, "--token", token); code != 0 || !strings.Contains(out, "updated customers") {
+		t.Fatalf("apply through the server: %d %s %s", code, out, errOut)
+	}
+	if out, _, code := run(t, "", "audit", "verify", "--data-dir", dir); code != 0 || !strings.Contains(out, `"ok": true`) {
+		t.Fatalf("chain after offline and online applies: %d %s", code, out)
+	}
+	p.stop(t)
+}

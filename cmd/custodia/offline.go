@@ -28,11 +28,17 @@ func (o *offline) close() {
 // file's exclusive lock, which a running server holds shared, and refuse to
 // run beside one.
 func openOffline(ctx context.Context, st storageFlags, readOnly bool) (*offline, error) {
+	return openOfflineKeys(ctx, st, readOnly, false)
+}
+
+// openOfflineKeys is openOffline that may create the key file, as a first
+// `serve` would (for commands that set a data directory up).
+func openOfflineKeys(ctx context.Context, st storageFlags, readOnly, createKeys bool) (*offline, error) {
 	keyFile := st.keyFile
 	if keyFile == "" {
 		keyFile = filepath.Join(st.dataDir, "custodia.key")
 	}
-	kr, _, err := keys.Open(keyFile, false)
+	kr, _, err := keys.Open(keyFile, createKeys)
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", keyFile, err)
 	}
