@@ -33,6 +33,20 @@ const (
 	OutcomeError   = "error"   // it failed for another reason
 )
 
+// OutcomeFor classifies a call by the HTTP status it ended with: the one
+// rule both the store (for writes) and the API layer (for the rest) use.
+func OutcomeFor(status int) string {
+	switch {
+	case status == 401 || status == 403 || status == 429:
+		return OutcomeDenied
+	case status >= 500:
+		return OutcomeError
+	case status >= 400:
+		return OutcomeInvalid
+	}
+	return OutcomeOK
+}
+
 // Entry is one audit record. Subject holds a pseudonym, never a subject id
 // in the clear nor any personal data; Detail holds a stable error code.
 type Entry struct {

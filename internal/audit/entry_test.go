@@ -60,3 +60,12 @@ func TestPseudonymStableAndKeyed(t *testing.T) {
 		t.Fatal("pseudonym leaks the id")
 	}
 }
+
+func TestOutcomeFor(t *testing.T) {
+	for status, want := range map[int]string{200: OutcomeOK, 201: OutcomeOK, 204: OutcomeOK, 400: OutcomeInvalid, 404: OutcomeInvalid,
+		409: OutcomeInvalid, 422: OutcomeInvalid, 401: OutcomeDenied, 403: OutcomeDenied, 429: OutcomeDenied, 500: OutcomeError, 503: OutcomeError} {
+		if got := OutcomeFor(status); got != want {
+			t.Errorf("OutcomeFor(%d) = %s, want %s", status, got, want)
+		}
+	}
+}

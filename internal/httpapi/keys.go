@@ -2,13 +2,10 @@ package httpapi
 
 import (
 	"net/http"
-	"sync"
 
 	"custodia/internal/apperr"
 	"custodia/internal/keys"
 )
-
-var rotating sync.Mutex
 
 func (s *Server) keyStatus(w http.ResponseWriter, r *http.Request) error {
 	counts, err := s.db.KeyVersionCounts(r.Context())
@@ -28,10 +25,10 @@ func (s *Server) keyStatus(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) rotateKeys(w http.ResponseWriter, r *http.Request) error {
-	if !rotating.TryLock() {
+	if !s.rotating.TryLock() {
 		return apperr.New(apperr.Conflict, "rotation_in_progress", "a key rotation is already running")
 	}
-	defer rotating.Unlock()
+	defer s.rotating.Unlock()
 	e := recorder(r).Snapshot()
 	res, err := keys.Rotate(r.Context(), s.keyring, s.db, e)
 	recorder(r).Committed(e)

@@ -87,20 +87,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 		writeProblem(buf, problemFor(err, id))
 	}
 	if rt.Action != "" {
-		outcome := audit.OutcomeOK
-		switch {
-		case buf.status == 401 || buf.status == 403 || buf.status == 429:
-			outcome = audit.OutcomeDenied
-		case buf.status >= 500:
-			outcome = audit.OutcomeError
-		case buf.status >= 400:
-			outcome = audit.OutcomeInvalid
-		}
 		detail := ""
 		if err != nil {
 			detail = apperr.CodeOf(err)
 		}
-		if pending := rec.Pending(buf.status, outcome, detail); len(pending) > 0 {
+		if pending := rec.Pending(buf.status, audit.OutcomeFor(buf.status), detail); len(pending) > 0 {
 			if aerr := s.db.AppendAudit(r.Context(), pending...); aerr != nil {
 				// No unaudited access: the data stays here.
 				slog.Error("audit append failed; response withheld", "request_id", id, "err", aerr)

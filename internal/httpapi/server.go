@@ -6,6 +6,7 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+	"sync"
 
 	"custodia/internal/apperr"
 	"time"
@@ -31,6 +32,8 @@ type Server struct {
 	opts    Options
 	limiter *failLimiter
 	mux     *http.ServeMux
+	// rotating admits one key rotation at a time.
+	rotating sync.Mutex
 }
 
 // New builds the API handler.

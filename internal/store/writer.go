@@ -259,17 +259,9 @@ func finishEntry(e *audit.Entry, opErr error, now time.Time) {
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
 	if opErr != nil {
-		k := apperr.KindOf(opErr)
-		e.Status = k.HTTPStatus()
+		e.Status = apperr.KindOf(opErr).HTTPStatus()
 		e.Detail = apperr.CodeOf(opErr)
-		switch k {
-		case apperr.Unauthenticated, apperr.Forbidden:
-			e.Outcome = audit.OutcomeDenied
-		case apperr.Internal, apperr.Unavailable:
-			e.Outcome = audit.OutcomeError
-		default:
-			e.Outcome = audit.OutcomeInvalid
-		}
+		e.Outcome = audit.OutcomeFor(e.Status)
 		return
 	}
 	if e.Outcome == "" {
