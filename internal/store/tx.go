@@ -48,6 +48,9 @@ func (c *stmtCache) prepareMissed(ctx context.Context) {
 	missed := c.missed
 	c.missed = nil
 	c.mu.Unlock()
+	if len(missed) == 0 {
+		return // the usual case once the cache is warm
+	}
 	n := 0
 	c.stmts.Range(func(_, _ any) bool { n++; return true })
 	for q := range missed {
