@@ -1,7 +1,12 @@
 package main
 
 import (
+	"context"
+	"slices"
+	"time"
+
 	"bytes"
+	"custodia/internal/access"
 	"errors"
 	"fmt"
 	"io"
@@ -107,7 +112,14 @@ func applyOffline(cmd *cobra.Command, st storageFlags, cols []vault.Collection) 
 		return err
 	}
 	defer o.close()
+	if err := o.db.SeedPurposes(ctx, access.DefaultPurposes(), time.Now().UTC()); err != nil {
+		return err
+	}
 	v := vault.New(o.db, o.keys, vault.Options{})
+	v.PurposeRegistered = func(ctx context.Context, name string) (bool, error) {
+		ps, err := o.db.ListPurposes(ctx)
+		return slices.ContainsFunc(ps, func(p access.Purpose) bool { return p.Name == name }), err
+	}
 	for i := range cols {
 		rec := audit.NewRecorder("cli:collections-apply", "collection.put", "")
 		created, err := v.PutCollection(audit.WithRecorder(ctx, rec), &cols[i], false)

@@ -152,6 +152,7 @@ func TestSIGTERMDrains(t *testing.T) {
 	p := startServe(t, "--data-dir", t.TempDir(), "--bootstrap-token", testutil.AdminToken)
 	c := p.client(t, testutil.AdminToken)
 	c.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := c.RoleToken("dpo")
 	var wg sync.WaitGroup
 	errs := make(chan string, 200)
 	for w := range 8 {
@@ -159,7 +160,7 @@ func TestSIGTERMDrains(t *testing.T) {
 			for i := range 25 {
 				body := fmt.Sprintf(`{"email":"drain.%d.%d@example.com"}`, w, i)
 				req, _ := http.NewRequest("POST", "http://"+p.addr+"/v1/collections/customers/records?purpose=support", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+testutil.AdminToken)
+				req.Header.Set("Authorization", "Bearer "+dpo)
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					return // connection refused after shutdown began: not in flight
@@ -194,7 +195,8 @@ func TestCLITour(t *testing.T) {
 	dir := t.TempDir()
 	p := startServe(t, "--data-dir", dir, "--bootstrap-token", testutil.AdminToken, "--demo", "--demo-count", "40")
 	c := p.client(t, testutil.AdminToken)
-	r := c.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=100", nil)
+	d := c.With(c.RoleToken("dpo"))
+	r := d.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=100", nil)
 	if n := len(r.JSON()["records"].([]any)); n != 40 {
 		t.Fatalf("demo customers: %d", n)
 	}
@@ -230,7 +232,7 @@ func TestCLITour(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &rot) != nil || rot.Rewrapped != 40 || len(rot.Retired) != 1 {
 		t.Fatalf("rotate: %d %s %s", code, out, errOut)
 	}
-	c.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=1", nil)
+	d.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=1", nil)
 
 	if out, errOut, code := run(t, "", "audit", "verify", "--data-dir", dir); code != 0 || !strings.Contains(out, `"ok": true`) {
 		t.Fatalf("verify: %d %s %s", code, out, errOut)
@@ -261,7 +263,7 @@ func TestCLITour(t *testing.T) {
 		t.Fatalf("second restore: %d %s", code, errOut)
 	}
 	p2 := startServe(t, "--data-dir", restored, "--key-file", keyFile)
-	r = p2.client(t, testutil.AdminToken).Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=100", nil)
+	r = p2.client(t, d.Token).Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=100", nil)
 	if n := len(r.JSON()["records"].([]any)); n != 40 {
 		t.Fatalf("restored customers: %d", n)
 	}
@@ -297,8 +299,10 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	keyFile := filepath.Join(keyDir, "custodia.key")
 	a := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL, "--bootstrap-token", testutil.AdminToken)
 	b := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL)
-	ca, cb := a.client(t, testutil.AdminToken), b.client(t, testutil.AdminToken)
-	ca.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	adminA := a.client(t, testutil.AdminToken)
+	adminA.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := adminA.RoleToken("dpo")
+	ca, cb := a.client(t, dpo), b.client(t, dpo)
 	r := ca.Must(201, "POST", "/v1/collections/customers/records?purpose=support", `{"email":"replica@example.com","phone":"+84911111111"}`)
 	id := r.JSON()["id"].(string)
 	got := cb.Must(200, "GET", "/v1/collections/customers/records/"+id+"?purpose=support", nil).JSON()
@@ -335,13 +339,13 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 			cb.Must(201, "POST", "/v1/collections/customers/records?purpose=support", fmt.Sprintf(`{"email":"during.%d@example.com"}`, j))
 		}
 	})
-	rot := ca.Must(200, "POST", "/v1/keys/rotate", nil).JSON()
+	rot := adminA.Must(200, "POST", "/v1/keys/rotate", nil).JSON()
 	for j := range 20 { // B creates after the switch too
 		cb.Must(201, "POST", "/v1/collections/customers/records?purpose=support", fmt.Sprintf(`{"email":"after.%d@example.com"}`, j))
 	}
 	close(stop)
 	created.Wait()
-	status := ca.Must(200, "GET", "/v1/keys", nil).JSON()
+	status := adminA.Must(200, "GET", "/v1/keys", nil).JSON()
 	byVersion := status["data_keys_by_version"].(map[string]any)
 	if len(byVersion) != 1 || byVersion[fmt.Sprint(int64(rot["new_version"].(float64)))] == nil {
 		t.Fatalf("data keys after rotation with two replicas: %v (rotation %v)", byVersion, rot)
@@ -380,9 +384,10 @@ func TestStaleKeyFileRefused(t *testing.T) {
 // contain the personal values or the token.
 func TestLogsHoldNoPersonalData(t *testing.T) {
 	p := startServe(t, "--data-dir", t.TempDir(), "--bootstrap-token", testutil.AdminToken, "--log-level", "debug")
-	c := p.client(t, testutil.AdminToken)
-	c.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
-	secrets := []string{"loggy.canary@example.com", "+84933334444", "84933334444", "Lưu Canaryman", "99 Canary Wharf Street", testutil.AdminToken}
+	admin := p.client(t, testutil.AdminToken)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	c := admin.With(admin.RoleToken("dpo"))
+	secrets := []string{"loggy.canary@example.com", "+84933334444", "84933334444", "Lưu Canaryman", "99 Canary Wharf Street", testutil.AdminToken, c.Token}
 	c.Must(201, "POST", "/v1/collections/customers/records?purpose=support",
 		`{"email":"loggy.canary@example.com","phone":"+84933334444","name":"Lưu Canaryman","address":"99 Canary Wharf Street"}`)
 	c.Must(200, "GET", "/v1/collections/customers/records?email=loggy.canary@example.com&purpose=support", nil)
@@ -470,6 +475,7 @@ func TestConfigFromEnvironmentAndFile(t *testing.T) {
 	}
 	c := p.client(t, testutil.AdminToken)
 	c.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	c = c.With(c.RoleToken("dpo"))
 	// default-region VN from the file: a national-format number is accepted.
 	r := c.Must(201, "POST", "/v1/collections/customers/records?purpose=support", `{"email":"env@example.com","phone":"0912 345 678"}`)
 	got := c.Must(200, "GET", "/v1/collections/customers/records/"+r.JSON()["id"].(string)+"?purpose=support", nil).JSON()

@@ -5,6 +5,9 @@ package app
 
 import (
 	"context"
+	"custodia/internal/access"
+	"custodia/internal/consent"
+	"custodia/internal/detect"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,6 +33,18 @@ type Config struct {
 	DefaultRegion  string // phone region for numbers without "+"
 	MaxBodyBytes   int64
 	ShutdownGrace  time.Duration
+	SessionTTL     time.Duration // how long a sign-in lasts (default 12h)
+	// LoginMaxFailures failed sign-ins within LoginWindow lock an account
+	// or address out (defaults 5 and 15 minutes).
+	LoginMaxFailures int
+	LoginWindow      time.Duration
+	// BulkReadThreshold distinct subjects read by one principal within
+	// BulkReadWindow raise an alert (defaults 1000 and 10 minutes; a
+	// negative threshold disables the detector).
+	BulkReadThreshold int
+	BulkReadWindow    time.Duration
+	BlockBulkReads    bool   // also block the principal until the alert is cleared
+	AlertWebhook      string // URL that receives alerts as JSON
 }
 
 // KeyFilePath returns the key file path the config selects.
@@ -47,6 +62,8 @@ type App struct {
 	DB     *store.DB
 	Vault  *vault.Service
 	Tokens *auth.Service
+	Access *access.Engine
+	Ledger *consent.Ledger
 	API    *httpapi.Server
 	// NewAdminToken is the admin token generated on first start, to be
 	// shown once; empty otherwise (or when a bootstrap token was given).
@@ -81,9 +98,33 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	if err := db.SeedPurposes(ctx, access.DefaultPurposes(), time.Now().UTC()); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Access = access.NewEngine(db)
 	a.Vault = vault.New(db, kr, vault.Options{DefaultRegion: cfg.DefaultRegion})
-	a.Tokens = auth.NewService(db, kr.Derived().Token)
-	a.API = httpapi.New(a.Vault, a.Tokens, db, kr, httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes})
+	a.Vault.Policy = a.Access
+	a.Vault.PurposeRegistered = func(ctx context.Context, name string) (bool, error) {
+		_, ok, err := a.Access.Purpose(ctx, name)
+		return ok, err
+	}
+	a.Tokens = auth.NewService(db, kr.Derived().Token, kr.Derived().Account, a.Access)
+	if cfg.SessionTTL > 0 {
+		a.Tokens.SessionTTL = cfg.SessionTTL
+	}
+	a.Ledger = consent.NewLedger(db, kr.Derived().Token, func(ctx context.Context, name string) (bool, error) {
+		_, ok, err := a.Access.Purpose(ctx, name)
+		return ok, err
+	})
+	a.API, err = httpapi.New(httpapi.Deps{Vault: a.Vault, Auth: a.Tokens, Access: a.Access, Ledger: a.Ledger, DB: db, Keyring: kr},
+		httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, AlertWebhook: cfg.AlertWebhook, BlockBulkReads: cfg.BlockBulkReads,
+			LoginGuard: detect.LoginGuardConfig{MaxFailures: cfg.LoginMaxFailures, Window: cfg.LoginWindow},
+			BulkRead:   detect.BulkReadConfig{Threshold: cfg.BulkReadThreshold, Window: cfg.BulkReadWindow}})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	secret, err := a.Tokens.Bootstrap(ctx, cfg.BootstrapToken)
 	if err != nil {
 		a.Close()
@@ -136,6 +177,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 // Close flushes the writer, closes the database and releases the key
 // file lock.
 func (a *App) Close() error {
+	if a.API != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		a.API.Close(ctx)
+		cancel()
+	}
 	err := a.DB.Close()
 	if a.unlock != nil {
 		a.unlock()

@@ -19,6 +19,7 @@ func TestNoUnauditedAccess(t *testing.T) {
 	s := testutil.MustServe(t, app.Config{DataDir: dir})
 	c := s.Client(t)
 	c.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	c = c.With(c.RoleToken("dpo"))
 	id := c.Must(201, "POST", "/v1/collections/customers/records?purpose=support", `{"email":"audited.person@example.com"}`).JSON()["id"].(string)
 
 	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "custodia.db")+"?_pragma=busy_timeout(5000)")

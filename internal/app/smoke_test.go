@@ -12,6 +12,7 @@ func TestSmoke(t *testing.T) {
 	s := testutil.MustServe(t, app.Config{})
 	c := s.Client(t)
 	c.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	c = c.With(c.RoleToken("dpo"))
 	r := c.Must(201, "POST", "/v1/collections/customers/records?purpose=support", `{"email":"An.Nguyen@Example.com","phone":"+84912345678","name":"Nguyễn Văn An","address":"12 Lê Lợi"}`)
 	id := r.JSON()["id"].(string)
 	t.Logf("%s", r.Body)
@@ -52,8 +53,9 @@ func TestFriendlySchemaNames(t *testing.T) {
 	if strings.Join(types, ",") != "text,number,bool" {
 		t.Fatalf("stored types: %v", types)
 	}
-	id := c.Must(201, "POST", "/v1/collections/support-notes/records?purpose=support", `{"fullName":"Trần Thị Bình","age":34,"vip":true}`).JSON()["id"].(string)
-	got := c.Must(200, "GET", "/v1/collections/support-notes/records/"+id+"?purpose=support", nil).JSON()["data"].(map[string]any)
+	d := c.With(c.RoleToken("dpo"))
+	id := d.Must(201, "POST", "/v1/collections/support-notes/records?purpose=support", `{"fullName":"Trần Thị Bình","age":34,"vip":true}`).JSON()["id"].(string)
+	got := d.Must(200, "GET", "/v1/collections/support-notes/records/"+id+"?purpose=support", nil).JSON()["data"].(map[string]any)
 	if got["fullName"] != "Trần Thị Bình" || got["age"] != float64(34) || got["vip"] != true {
 		t.Fatalf("round trip: %v", got)
 	}

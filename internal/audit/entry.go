@@ -62,8 +62,11 @@ type Entry struct {
 	Status     int       `json:"status"`
 	RequestID  string    `json:"request_id,omitempty"`
 	Detail     string    `json:"detail,omitempty"`
-	PrevHash   []byte    `json:"-"`
-	Hash       []byte    `json:"-"`
+	// Decision is the access decision of a read: "allow", or "mask",
+	// "partial" or "deny" followed by the fields and reasons.
+	Decision string `json:"decision,omitempty"`
+	PrevHash []byte `json:"-"`
+	Hash     []byte `json:"-"`
 }
 
 // MarshalJSON writes the entry with its hashes in hex, as verification
@@ -93,9 +96,14 @@ func (e *Entry) digest(key MACer) []byte {
 	binary.BigEndian.PutUint64(seq[:], uint64(e.Seq))
 	binary.BigEndian.PutUint64(at[:], uint64(e.At.UnixMicro()))
 	binary.BigEndian.PutUint64(status[:], uint64(e.Status))
-	return key.MAC([]byte("custodia/audit/v1"), seq[:], at[:], []byte(e.Actor), []byte(e.Action),
+	parts := [][]byte{[]byte("custodia/audit/v1"), seq[:], at[:], []byte(e.Actor), []byte(e.Action),
 		[]byte(e.Collection), []byte(e.RecordID), []byte(e.Subject), []byte(e.Purpose),
-		[]byte(e.Outcome), status[:], []byte(e.RequestID), []byte(e.Detail), e.PrevHash)
+		[]byte(e.Outcome), status[:], []byte(e.RequestID), []byte(e.Detail), e.PrevHash}
+	if e.Decision != "" {
+		// Entries from before decisions were recorded hash as they did.
+		parts = append(parts, []byte("decision"), []byte(e.Decision))
+	}
+	return key.MAC(parts...)
 }
 
 // Pseudonymizer names subjects in the log by a keyed MAC of their id.

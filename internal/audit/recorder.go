@@ -9,10 +9,10 @@ import (
 // written either atomically with its write (by the store) or, for reads and
 // failures, by the HTTP layer before the response is sent.
 type Recorder struct {
-	mu       sync.Mutex
-	base     Entry
-	subjects []string // pseudonyms of the subjects read, one entry each
-	written  bool
+	mu      sync.Mutex
+	base    Entry
+	reads   []read // the subjects read, one entry each
+	written bool
 }
 
 // NewRecorder starts the record of one call.
@@ -40,10 +40,14 @@ func (r *Recorder) Update(fn func(*Entry)) {
 	r.mu.Unlock()
 }
 
-// AddSubjects records subjects (by pseudonym) whose data the call read.
-func (r *Recorder) AddSubjects(pseudonyms ...string) {
+type read struct{ subject, decision string }
+
+// AddRead records a subject (by pseudonym) whose data the call read, and
+// the access decision for it ("allow", or "mask"/"partial"/"deny" with
+// fields and reasons).
+func (r *Recorder) AddRead(pseudonym, decision string) {
 	r.mu.Lock()
-	r.subjects = append(r.subjects, pseudonyms...)
+	r.reads = append(r.reads, read{pseudonym, decision})
 	r.mu.Unlock()
 }
 
@@ -76,13 +80,13 @@ func (r *Recorder) Pending(status int, outcome, detail string) []*Entry {
 	}
 	e := r.base
 	e.Status, e.Outcome, e.Detail = status, outcome, detail
-	if len(r.subjects) == 0 {
+	if len(r.reads) == 0 {
 		return []*Entry{&e}
 	}
-	out := make([]*Entry, len(r.subjects))
-	for i, s := range r.subjects {
+	out := make([]*Entry, len(r.reads))
+	for i, rd := range r.reads {
 		x := e
-		x.Subject = s
+		x.Subject, x.Decision = rd.subject, rd.decision
 		out[i] = &x
 	}
 	return out

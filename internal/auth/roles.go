@@ -1,54 +1,44 @@
 package auth
 
-import "slices"
+import "context"
 
-// Role is a named set of permissions.
+// Role names a role; the access package defines what roles grant.
 type Role string
-
-// The built-in roles.
-const (
-	RoleAdmin     Role = "admin"     // manages tokens, keys, schema; full access in this version
-	RoleDPO       Role = "dpo"       // records, erasure, audit
-	RoleSales     Role = "sales"     // records within the token's scope
-	RoleSupport   Role = "support"   // records within the token's scope
-	RoleMarketing Role = "marketing" // records within the token's scope
-	RoleAuditor   Role = "auditor"   // audit log and schema, no personal data
-)
 
 // Permission is one capability checked by the API.
 type Permission string
 
-// The permissions the API checks.
+// The permissions the API checks. records:read and records:write follow
+// from a role's data grants; the rest are listed by the role.
 const (
-	PermSchemaRead   Permission = "schema:read"
-	PermSchemaWrite  Permission = "schema:write"
-	PermRecordsRead  Permission = "records:read"
-	PermRecordsWrite Permission = "records:write"
-	PermSubjectErase Permission = "subjects:erase"
-	PermAuditRead    Permission = "audit:read"
-	PermTokensManage Permission = "tokens:manage"
-	PermKeysManage   Permission = "keys:manage"
-	PermMetricsRead  Permission = "metrics:read"
+	PermSchemaRead     Permission = "schema:read"
+	PermSchemaWrite    Permission = "schema:write"
+	PermRecordsRead    Permission = "records:read"
+	PermRecordsWrite   Permission = "records:write"
+	PermSubjectErase   Permission = "subjects:erase"
+	PermAuditRead      Permission = "audit:read"
+	PermTokensManage   Permission = "tokens:manage"
+	PermKeysManage     Permission = "keys:manage"
+	PermMetricsRead    Permission = "metrics:read"
+	PermUsersManage    Permission = "users:manage"
+	PermRolesManage    Permission = "roles:manage"
+	PermPurposesManage Permission = "purposes:manage"
+	PermConsentsRead   Permission = "consents:read"
+	PermConsentsWrite  Permission = "consents:write"
+	PermTrainingManage Permission = "training:manage"
+	PermAlertsRead     Permission = "alerts:read"
+	PermAlertsManage   Permission = "alerts:manage"
 )
 
-// rolePermissions is the role matrix of this version.
-var rolePermissions = map[Role][]Permission{
-	RoleAdmin: {PermSchemaRead, PermSchemaWrite, PermRecordsRead, PermRecordsWrite, PermSubjectErase,
-		PermAuditRead, PermTokensManage, PermKeysManage, PermMetricsRead},
-	RoleDPO:       {PermSchemaRead, PermRecordsRead, PermRecordsWrite, PermSubjectErase, PermAuditRead},
-	RoleSales:     {PermSchemaRead, PermRecordsRead, PermRecordsWrite},
-	RoleSupport:   {PermSchemaRead, PermRecordsRead, PermRecordsWrite},
-	RoleMarketing: {PermSchemaRead, PermRecordsRead, PermRecordsWrite},
-	RoleAuditor:   {PermSchemaRead, PermAuditRead, PermMetricsRead},
+// RoleInfo is what authentication needs to know about a role.
+type RoleInfo struct {
+	Exists           bool
+	MFARequired      bool
+	TrainingRequired bool
+	Can              func(Permission) bool
 }
 
-// Roles lists the built-in roles.
-func Roles() []Role {
-	return []Role{RoleAdmin, RoleDPO, RoleSales, RoleSupport, RoleMarketing, RoleAuditor}
+// Roles resolves role names (the access engine implements it).
+type Roles interface {
+	RoleInfo(ctx context.Context, name string) (RoleInfo, error)
 }
-
-// ValidRole reports whether r is a built-in role.
-func ValidRole(r Role) bool { _, ok := rolePermissions[r]; return ok }
-
-// Can reports whether role r grants p.
-func (r Role) Can(p Permission) bool { return slices.Contains(rolePermissions[r], p) }

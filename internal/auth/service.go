@@ -11,55 +11,79 @@ import (
 	"custodia/internal/keys"
 )
 
-// Service authenticates bearer tokens and manages them.
-type Service struct {
-	store TokenStore
-	key   keys.Secret
-	Now   func() time.Time // injectable clock
+// Store is the storage the service needs.
+type Store interface {
+	TokenStore
+	UserStore
+}
 
-	// A short cache of authenticated token hashes saves a database read per
+// Service authenticates bearer tokens and sessions, and manages tokens,
+// people and sessions.
+type Service struct {
+	store   Store
+	key     keys.Secret // hashes token, session and recovery-code secrets
+	account keys.Secret // seals TOTP seeds
+	roles   Roles
+	Now     func() time.Time // injectable clock
+	// SessionTTL is how long a session lasts (default 12 hours).
+	SessionTTL time.Duration
+	// Issuer names the service in authenticator apps.
+	Issuer string
+
+	// A short cache of authenticated credentials saves database reads per
 	// request; revocation in this process evicts at once, in another replica
 	// within cacheTTL.
 	mu    sync.Mutex
-	cache map[string]cachedToken
+	cache map[string]cachedPrincipal
 }
 
-type cachedToken struct {
-	tok Token
-	at  time.Time
+type cachedPrincipal struct {
+	p       *Principal
+	expires *time.Time
+	at      time.Time
 }
 
 const cacheTTL = 2 * time.Second
 
-// NewService returns a token service hashing secrets under key.
-func NewService(store TokenStore, key keys.Secret) *Service {
-	return &Service{store: store, key: key, Now: time.Now, cache: map[string]cachedToken{}}
+// NewService returns the service. tokenKey hashes credential secrets,
+// accountKey seals TOTP seeds, roles resolves role names.
+func NewService(store Store, tokenKey, accountKey keys.Secret, roles Roles) *Service {
+	return &Service{store: store, key: tokenKey, account: accountKey, roles: roles, Now: time.Now,
+		SessionTTL: 12 * time.Hour, Issuer: "Custodia", cache: map[string]cachedPrincipal{}}
 }
 
 func (s *Service) hash(secret string) []byte { return s.key.MAC([]byte("token"), []byte(secret)) }
 
 var errBadToken = apperr.New(apperr.Unauthenticated, "invalid_token", "the bearer token is missing, unknown, expired or revoked")
 
-// Authenticate resolves an Authorization header to a principal.
+// Authenticate resolves an Authorization header to a principal: an API
+// token or a person's session.
 func (s *Service) Authenticate(ctx context.Context, header string) (*Principal, error) {
 	secret, ok := bearer(header)
 	if !ok || secret == "" {
-		return nil, apperr.New(apperr.Unauthenticated, "missing_token", "send an API token as 'Authorization: Bearer <token>'")
+		return nil, apperr.New(apperr.Unauthenticated, "missing_token", "send an API token or session token as 'Authorization: Bearer <token>'")
 	}
+	return s.AuthenticateSecret(ctx, secret)
+}
+
+// AuthenticateSecret resolves a bare token or session secret.
+func (s *Service) AuthenticateSecret(ctx context.Context, secret string) (*Principal, error) {
 	h := s.hash(secret)
 	now := s.Now()
 	s.mu.Lock()
 	c, hit := s.cache[string(h)]
 	s.mu.Unlock()
 	if !hit || now.Sub(c.at) > cacheTTL {
-		t, err := s.store.TokenByHash(ctx, h)
+		var err error
+		if strings.HasPrefix(secret, SessionPrefix) {
+			c.p, c.expires, err = s.sessionPrincipal(ctx, h, now)
+		} else {
+			c.p, c.expires, err = s.tokenPrincipal(ctx, h, now)
+		}
 		if err != nil {
-			if apperr.IsNotFound(err) {
-				return nil, errBadToken
-			}
 			return nil, err
 		}
-		c = cachedToken{tok: t, at: now}
+		c.at = now
 		s.mu.Lock()
 		if len(s.cache) > 10000 {
 			clear(s.cache)
@@ -67,11 +91,45 @@ func (s *Service) Authenticate(ctx context.Context, header string) (*Principal, 
 		s.cache[string(h)] = c
 		s.mu.Unlock()
 	}
-	if !c.tok.Active(now) {
+	if c.p == nil || (c.expires != nil && !now.Before(*c.expires)) {
 		return nil, errBadToken
 	}
-	return c.tok.Principal(), nil
+	return c.p, nil
 }
+
+// Forget drops cached credentials, so a revocation or block applies at once.
+func (s *Service) Forget() {
+	s.mu.Lock()
+	clear(s.cache)
+	s.mu.Unlock()
+}
+
+func (s *Service) tokenPrincipal(ctx context.Context, h []byte, now time.Time) (*Principal, *time.Time, error) {
+	t, err := s.store.TokenByHash(ctx, h)
+	if err != nil {
+		if apperr.IsNotFound(err) {
+			return nil, nil, errBadToken
+		}
+		return nil, nil, err
+	}
+	if !t.Active(now) {
+		return nil, nil, nil // cached as a refusal
+	}
+	if t.BlockedAt != nil {
+		return nil, nil, errBlocked
+	}
+	info, err := s.roles.RoleInfo(ctx, string(t.Role))
+	if err != nil {
+		return nil, nil, err
+	}
+	p := t.Principal()
+	if info.Exists {
+		p.can = info.Can
+	}
+	return p, t.ExpiresAt, nil
+}
+
+var errBlocked = apperr.New(apperr.Forbidden, "principal_blocked", "this credential is blocked after an alert; an administrator must clear the alert")
 
 // CreateRequest describes a token to create.
 type CreateRequest struct {
@@ -80,8 +138,9 @@ type CreateRequest struct {
 	Collections []string   `json:"collections"`
 	Purposes    []string   `json:"purposes"`
 	ExpiresAt   *time.Time `json:"expires_at"`
-	Expiry      *time.Time `json:"expiry"` // the same as ExpiresAt
-	TTL         string     `json:"ttl"`    // alternative to ExpiresAt, a Go duration such as "720h"
+	Expiry      *time.Time `json:"expiry"`     // the same as ExpiresAt
+	TTL         string     `json:"ttl"`        // alternative to ExpiresAt, a Go duration such as "720h"
+	RateLimit   int        `json:"rate_limit"` // requests per second; 0 is unlimited
 }
 
 // Create stores a new token and returns it with its secret, shown only here.
@@ -113,7 +172,7 @@ func (s *Service) Bootstrap(ctx context.Context, secret string) (string, error) 
 		return "", apperr.New(apperr.Invalid, "weak_bootstrap_token", "the bootstrap token must be at least 16 characters")
 	}
 	e := &audit.Entry{Actor: "system", Action: "token.bootstrap"}
-	if _, err := s.create(ctx, CreateRequest{Name: "bootstrap-admin", Role: RoleAdmin}, "system", secret, e); err != nil {
+	if _, err := s.create(ctx, CreateRequest{Name: "bootstrap-admin", Role: Role("admin")}, "system", secret, e); err != nil {
 		return "", err
 	}
 	return secret, nil
@@ -124,8 +183,15 @@ func (s *Service) create(ctx context.Context, req CreateRequest, createdBy, secr
 	if req.Name == "" || len(req.Name) > 100 {
 		return Token{}, apperr.New(apperr.Invalid, "invalid_token_name", "a token needs a name of 1 to 100 characters")
 	}
-	if !ValidRole(req.Role) {
-		return Token{}, apperr.New(apperr.Invalid, "invalid_role", "role must be one of admin, dpo, sales, support, marketing, auditor")
+	info, err := s.roles.RoleInfo(ctx, string(req.Role))
+	if err != nil {
+		return Token{}, err
+	}
+	if !info.Exists {
+		return Token{}, apperr.New(apperr.Invalid, "invalid_role", "role must be a built-in role (admin, dpo, sales, support, marketing, auditor) or one defined under /v1/roles")
+	}
+	if req.RateLimit < 0 || req.RateLimit > 1_000_000 {
+		return Token{}, apperr.New(apperr.Invalid, "invalid_rate_limit", "rate_limit is requests per second, 0 (unlimited) to 1000000")
 	}
 	now := s.Now().UTC()
 	exp := req.ExpiresAt
@@ -144,7 +210,7 @@ func (s *Service) create(ctx context.Context, req CreateRequest, createdBy, secr
 		return Token{}, apperr.New(apperr.Invalid, "invalid_expiry", "expires_at must be in the future")
 	}
 	t := Token{ID: NewID("tok_"), Name: req.Name, Role: req.Role, Collections: nonNil(req.Collections),
-		Purposes: nonNil(req.Purposes), CreatedBy: createdBy, CreatedAt: now, ExpiresAt: exp, SecretHash: s.hash(secret)}
+		Purposes: nonNil(req.Purposes), RateLimit: req.RateLimit, CreatedBy: createdBy, CreatedAt: now, ExpiresAt: exp, SecretHash: s.hash(secret)}
 	if err := s.store.CreateToken(ctx, t, e); err != nil {
 		return Token{}, err
 	}
@@ -166,8 +232,6 @@ func (s *Service) Revoke(ctx context.Context, id string, e *audit.Entry) error {
 	if err := s.store.RevokeToken(ctx, id, s.Now().UTC(), e); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	clear(s.cache)
-	s.mu.Unlock()
+	s.Forget()
 	return nil
 }

@@ -25,6 +25,8 @@ type Token struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
 	RevokedAt   *time.Time `json:"revoked_at,omitempty"`
+	RateLimit   int        `json:"rate_limit"` // requests per second; 0 is unlimited
+	BlockedAt   *time.Time `json:"blocked_at,omitempty"`
 	SecretHash  []byte     `json:"-"`
 }
 
@@ -35,7 +37,8 @@ func (t *Token) Active(now time.Time) bool {
 
 // Principal returns the caller the token authenticates.
 func (t *Token) Principal() *Principal {
-	return &Principal{TokenID: t.ID, Name: t.Name, Role: t.Role, Collections: t.Collections, Purposes: t.Purposes}
+	return &Principal{Kind: KindToken, TokenID: t.ID, Name: t.Name, Role: t.Role, Collections: t.Collections,
+		Purposes: t.Purposes, RateLimit: t.RateLimit}
 }
 
 // TokenStore is the storage tokens need.
@@ -45,15 +48,19 @@ type TokenStore interface {
 	ListTokens(ctx context.Context) ([]Token, error)
 	RevokeToken(ctx context.Context, id string, at time.Time, e *audit.Entry) error
 	CountTokens(ctx context.Context) (int64, error)
+	// SetTokenBlocked blocks (at non-nil) or unblocks a token.
+	SetTokenBlocked(ctx context.Context, id string, at *time.Time) error
 }
 
 // NewSecret returns a fresh token secret: the prefix and 32 random bytes.
-func NewSecret() (string, error) {
+func NewSecret() (string, error) { return newSecret(TokenPrefix) }
+
+func newSecret(prefix string) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
-	return TokenPrefix + base64.RawURLEncoding.EncodeToString(b), nil
+	return prefix + base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // NewID returns a random identifier with a prefix, such as "tok_…".

@@ -3,21 +3,26 @@ package httpapi
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"regexp"
+	"strconv"
 	"time"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/detect"
 )
 
 var (
 	errNoRoute      = apperr.New(apperr.NotFound, "no_route", "no such endpoint")
 	errForbidden    = apperr.New(apperr.Forbidden, "forbidden", "this token's role does not allow this operation")
 	errTooManyFails = apperr.New(apperr.RateLimited, "too_many_failures", "too many failed authentication attempts; wait a minute")
+	errMFARequired  = apperr.New(apperr.Forbidden, "mfa_required", "this role requires two-factor authentication: enrol with POST /v1/users/me/totp, confirm, then continue")
+	errRateLimited  = apperr.New(apperr.RateLimited, "rate_limited", "this token's request rate limit is exceeded")
 	validRequestID  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 )
 
@@ -72,18 +77,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 		// Blocked whatever it sends: otherwise a guesser would learn which
 		// guess was right from the one answer that is not 429.
 		err = errTooManyFails
+	case rt.Permission == permAnyone:
+		err = safeHandle(rt.Handler, buf, r)
 	case authErr != nil:
 		if apperr.KindOf(authErr) == apperr.Unauthenticated {
 			s.limiter.fail(ip) // a database outage is not a guessing attempt
 		}
 		err = authErr
-	case rt.Permission != "" && !p.Can(rt.Permission):
+	case p.MFAPending && rt.Permission != permSelf:
+		err = errMFARequired
+	case rt.Permission != permSelf && !p.Can(rt.Permission):
 		err = errForbidden
 	default:
+		if ok, wait := s.rate.Allow(p.Key(), float64(p.RateLimit), p.RateLimit); !ok {
+			err = retryAfter{errRateLimited, detect.RetryAfterSeconds(wait)}
+			break
+		}
 		err = safeHandle(rt.Handler, buf, r)
 	}
 	if err != nil {
 		buf = newBufferedResponse()
+		var ra retryAfter
+		if errors.As(err, &ra) {
+			buf.Header().Set("Retry-After", strconv.Itoa(ra.seconds))
+		}
 		writeProblem(buf, problemFor(err, id))
 	}
 	if rt.Action != "" {
@@ -92,6 +109,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 			detail = apperr.CodeOf(err)
 		}
 		if pending := rec.Pending(buf.status, audit.OutcomeFor(buf.status), detail); len(pending) > 0 {
+			s.observeReads(r.Context(), p, pending)
 			if aerr := s.db.AppendAudit(r.Context(), pending...); aerr != nil {
 				// No unaudited access: the data stays here.
 				slog.Error("audit append failed; response withheld", "request_id", id, "err", aerr)

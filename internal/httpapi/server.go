@@ -4,15 +4,18 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
-
-	"custodia/internal/apperr"
 	"time"
 
+	"custodia/internal/access"
+	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/consent"
+	"custodia/internal/detect"
 	"custodia/internal/keys"
 	"custodia/internal/store"
 	"custodia/internal/vault"
@@ -21,32 +24,77 @@ import (
 // Options tune the API.
 type Options struct {
 	MaxBodyBytes int64 // request body limit (default 1 MiB)
+	// LoginGuard limits failed sign-ins per account and address.
+	LoginGuard detect.LoginGuardConfig
+	// BulkRead sets the exfiltration threshold; Threshold < 0 disables it.
+	BulkRead detect.BulkReadConfig
+	// BlockBulkReads blocks a principal that trips the bulk-read detector
+	// until an administrator clears the alert (default: alert only).
+	BlockBulkReads bool
+	// AlertWebhook, when set, receives every alert as JSON.
+	AlertWebhook string
+}
+
+// Deps are the services the API serves.
+type Deps struct {
+	Vault   *vault.Service
+	Auth    *auth.Service
+	Access  *access.Engine
+	Ledger  *consent.Ledger
+	DB      *store.DB
+	Keyring *keys.Keyring
 }
 
 // Server holds the services the handlers use.
 type Server struct {
 	vault   *vault.Service
 	tokens  *auth.Service
+	access  *access.Engine
+	ledger  *consent.Ledger
 	db      *store.DB
 	keyring *keys.Keyring
 	opts    Options
 	limiter *failLimiter
+	guard   *detect.LoginGuard
+	bulk    *detect.BulkReadDetector // nil when disabled
+	rate    *detect.RateLimiter
+	alerts  *alerter
 	mux     *http.ServeMux
 	// rotating admits one key rotation at a time.
 	rotating sync.Mutex
 }
 
 // New builds the API handler.
-func New(v *vault.Service, tokens *auth.Service, db *store.DB, k *keys.Keyring, opts Options) *Server {
+func New(d Deps, opts Options) (*Server, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{vault: v, tokens: tokens, db: db, keyring: k, opts: opts, limiter: newFailLimiter(20, time.Minute), mux: http.NewServeMux()}
+	s := &Server{vault: d.Vault, tokens: d.Auth, access: d.Access, ledger: d.Ledger, db: d.DB, keyring: d.Keyring, opts: opts,
+		limiter: newFailLimiter(20, time.Minute), guard: detect.NewLoginGuard(opts.LoginGuard, nil),
+		rate: detect.NewRateLimiter(nil), mux: http.NewServeMux()}
+	if opts.BulkRead.Threshold >= 0 {
+		s.bulk = detect.NewBulkReadDetector(opts.BulkRead, nil)
+	}
+	s.alerts = &alerter{db: d.DB, tokens: d.Auth}
+	if opts.AlertWebhook != "" {
+		wh, err := detect.NewWebhook(opts.AlertWebhook, nil)
+		if err != nil {
+			return nil, apperr.Wrap(err, "alert webhook")
+		}
+		s.alerts.dispatch = detect.NewDispatcher(wh.Send, 1000)
+	}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
 	s.mux.Handle("/", s.wrap(route{Pattern: "/", Public: true, Handler: s.noRoute}))
-	return s
+	return s, nil
+}
+
+// Close stops background alert delivery, waiting up to ctx.
+func (s *Server) Close(ctx context.Context) {
+	if s.alerts.dispatch != nil {
+		s.alerts.dispatch.Close(ctx)
+	}
 }
 
 // ServeHTTP implements http.Handler.
@@ -62,6 +110,14 @@ type route struct {
 	Action     string          // audit action
 	Handler    func(http.ResponseWriter, *http.Request) error
 }
+
+// Pseudo-permissions of routes that do not check a role's permission.
+const (
+	// permAnyone: no credentials needed, but the call is audited (sign-in).
+	permAnyone auth.Permission = "anyone"
+	// permSelf: any signed-in caller, also one that has yet to pass MFA.
+	permSelf auth.Permission = "self"
+)
 
 // routes is the API's route table; /openapi.json must describe exactly these.
 func (s *Server) routes() []route {
@@ -92,6 +148,37 @@ func (s *Server) routes() []route {
 
 		{"GET", "/v1/audit", auth.PermAuditRead, false, "audit.read", s.listAudit},
 		{"POST", "/v1/audit/verify", auth.PermAuditRead, false, "audit.verify", s.verifyAudit},
+
+		{"POST", "/v1/sessions", permAnyone, false, "session.create", s.login},
+		{"DELETE", "/v1/sessions/current", permSelf, false, "session.revoke", s.logout},
+		{"POST", "/v1/users", auth.PermUsersManage, false, "user.create", s.createUser},
+		{"GET", "/v1/users", auth.PermUsersManage, false, "user.list", s.listUsers},
+		{"GET", "/v1/users/me", permSelf, false, "user.me", s.me},
+		{"POST", "/v1/users/me/totp", permSelf, false, "mfa.enroll", s.startTOTP},
+		{"GET", "/v1/users/me/totp/qr.png", permSelf, false, "mfa.qr", s.totpQR},
+		{"POST", "/v1/users/me/totp/confirm", permSelf, false, "mfa.confirm", s.confirmTOTP},
+		{"GET", "/v1/users/{id}", auth.PermUsersManage, false, "user.get", s.getUser},
+		{"PATCH", "/v1/users/{id}", auth.PermUsersManage, false, "user.update", s.patchUser},
+
+		{"GET", "/v1/roles", auth.PermSchemaRead, false, "role.list", s.listRoles},
+		{"POST", "/v1/roles", auth.PermRolesManage, false, "role.create", s.createRole},
+		{"GET", "/v1/roles/{name}", auth.PermSchemaRead, false, "role.get", s.getRole},
+		{"PUT", "/v1/roles/{name}", auth.PermRolesManage, false, "role.put", s.replaceRole},
+		{"DELETE", "/v1/roles/{name}", auth.PermRolesManage, false, "role.delete", s.deleteRole},
+
+		{"GET", "/v1/purposes", auth.PermSchemaRead, false, "purpose.list", s.listPurposes},
+		{"POST", "/v1/purposes", auth.PermPurposesManage, false, "purpose.create", s.createPurpose},
+		{"GET", "/v1/purposes/{name}", auth.PermSchemaRead, false, "purpose.get", s.getPurpose},
+		{"PUT", "/v1/purposes/{name}", auth.PermPurposesManage, false, "purpose.put", s.replacePurpose},
+
+		{"POST", "/v1/subjects/{subject}/consents", auth.PermConsentsWrite, false, "consent.record", s.recordConsent},
+		{"GET", "/v1/subjects/{subject}/consents", auth.PermConsentsRead, false, "consent.read", s.consentProof},
+
+		{"POST", "/v1/training", auth.PermTrainingManage, false, "training.record", s.addTraining},
+		{"GET", "/v1/training", auth.PermTrainingManage, false, "training.list", s.listTraining},
+
+		{"GET", "/v1/alerts", auth.PermAlertsRead, false, "alert.list", s.listAlerts},
+		{"POST", "/v1/alerts/{id}/clear", auth.PermAlertsManage, false, "alert.clear", s.clearAlert},
 	}
 }
 

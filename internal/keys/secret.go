@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+
+	tinksubtle "github.com/tink-crypto/tink-go/v2/aead/subtle"
 )
 
 // Secret is symmetric key material. It is not comparable with == (use
@@ -66,6 +68,7 @@ const (
 	labelPseudonym = "subject-pseudonym"
 	labelAudit     = "audit-chain"
 	labelToken     = "api-token"
+	labelAccount   = "account-secrets"
 )
 
 // DerivedKeys are the purpose-bound secrets derived from the root secret.
@@ -74,6 +77,7 @@ type DerivedKeys struct {
 	Pseudonym  Secret // MAC key for subject pseudonyms in the audit log
 	AuditChain Secret // MAC key for the audit hash chain
 	Token      Secret // MAC key for hashing API token secrets
+	Account    Secret // AEAD key for account secrets at rest (TOTP seeds)
 }
 
 func deriveAll(root Secret) (DerivedKeys, error) {
@@ -82,10 +86,33 @@ func deriveAll(root Secret) (DerivedKeys, error) {
 	for _, x := range []struct {
 		dst   *Secret
 		label string
-	}{{&d.BlindIndex, labelIndex}, {&d.Pseudonym, labelPseudonym}, {&d.AuditChain, labelAudit}, {&d.Token, labelToken}} {
+	}{{&d.BlindIndex, labelIndex}, {&d.Pseudonym, labelPseudonym}, {&d.AuditChain, labelAudit}, {&d.Token, labelToken}, {&d.Account, labelAccount}} {
 		if *x.dst, err = derive(root, x.label); err != nil {
 			return DerivedKeys{}, err
 		}
 	}
 	return d, nil
+}
+
+// Seal encrypts plaintext under s (AES-256-GCM, Tink's implementation) with
+// associated data ad, which Open must be given again.
+func (s Secret) Seal(plaintext, ad []byte) ([]byte, error) {
+	a, err := tinksubtle.NewAESGCM(s.b)
+	if err != nil {
+		return nil, fmt.Errorf("seal: %w", err)
+	}
+	return a.Encrypt(plaintext, ad)
+}
+
+// Open decrypts what Seal produced with the same ad.
+func (s Secret) Open(ciphertext, ad []byte) ([]byte, error) {
+	a, err := tinksubtle.NewAESGCM(s.b)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	pt, err := a.Decrypt(ciphertext, ad)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	return pt, nil
 }

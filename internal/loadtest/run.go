@@ -38,6 +38,8 @@ type bench struct {
 	client     *http.Client
 	runID      string
 	recordsURL string // .../v1/collections/{c}/records
+	adminToken string // the caller's token, when a bench token replaced it
+	tokenID    string // the bench token's id, revoked at the end
 }
 
 // Run prepares the collection, then runs the create phase (Records creates
@@ -74,6 +76,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err := b.prepare(ctx); err != nil {
 		return res, err
 	}
+	defer b.revokeToken(ctx)
 	var created []int
 	res.Creates, created = b.runPhase(ctx, "create", cfg.Records, true, b.create)
 	if err := ctx.Err(); err != nil {
@@ -255,7 +258,43 @@ func (b *bench) prepare(ctx context.Context) error {
 		}
 		return errors.New(msg)
 	}
+	return b.provisionToken(ctx)
+}
+
+// provisionToken swaps an administrator's token, which reads no personal
+// data, for a short-lived "dpo" token scoped to the bench collection and
+// purpose. A token that cannot create tokens is used as it is.
+func (b *bench) provisionToken(ctx context.Context) error {
+	body, err := json.Marshal(map[string]any{"name": "bench-" + b.runID, "role": "dpo", "collections": []string{b.cfg.Collection},
+		"purposes": []string{b.cfg.Purpose}, "ttl": "2h"})
+	if err != nil {
+		return fmt.Errorf("loadtest: token request: %w", err)
+	}
+	status, resp, err := b.do(ctx, http.MethodPost, b.cfg.URL+"/v1/tokens", body)
+	if err != nil {
+		return fmt.Errorf("loadtest: create bench token: %w", err)
+	}
+	if status == http.StatusForbidden || status == http.StatusNotFound {
+		return nil // not an administrator, or a server without tokens: use the caller's token
+	}
+	var created struct {
+		ID    string `json:"id"`
+		Token string `json:"token"`
+	}
+	if status != http.StatusCreated || json.Unmarshal(resp, &created) != nil || created.Token == "" {
+		return fmt.Errorf("loadtest: create bench token: HTTP %d", status)
+	}
+	b.adminToken, b.cfg.Token, b.tokenID = b.cfg.Token, created.Token, created.ID
 	return nil
+}
+
+// revokeToken revokes the token provisionToken made, if any.
+func (b *bench) revokeToken(ctx context.Context) {
+	if b.tokenID == "" {
+		return
+	}
+	b.cfg.Token = b.adminToken
+	_, _, _ = b.do(context.WithoutCancel(ctx), http.MethodDelete, b.cfg.URL+"/v1/tokens/"+url.PathEscape(b.tokenID), nil)
 }
 
 // do sends one request bounded by RequestTimeout and returns the status

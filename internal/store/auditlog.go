@@ -28,13 +28,13 @@ func (db *DB) AppendAudit(_ context.Context, entries ...*audit.Entry) error {
 	return first
 }
 
-const auditSelect = "SELECT seq, at, actor, action, collection, record_id, subject, purpose, outcome, status, request_id, detail, prev_hash, hash FROM audit_log"
+const auditSelect = "SELECT seq, at, actor, action, collection, record_id, subject, purpose, outcome, status, request_id, detail, prev_hash, hash, decision FROM audit_log"
 
 func scanEntry(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 	var e audit.Entry
 	var at int64
 	err := sc.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Collection, &e.RecordID, &e.Subject, &e.Purpose,
-		&e.Outcome, &e.Status, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash)
+		&e.Outcome, &e.Status, &e.RequestID, &e.Detail, &e.PrevHash, &e.Hash, &e.Decision)
 	e.At = time.UnixMicro(at).UTC()
 	return e, err
 }

@@ -33,7 +33,8 @@ type tableSpec struct {
 var integerColumns = map[string]bool{
 	"version": true, "created_at": true, "updated_at": true, "rewrapped_at": true, "kek_version": true,
 	"dek_version": true, "records_deleted": true, "erased_at": true, "expires_at": true, "revoked_at": true,
-	"seq": true, "at": true, "status": true,
+	"seq": true, "at": true, "status": true, "rate_limit": true, "blocked_at": true, "totp_last_step": true,
+	"disabled_at": true, "used_at": true, "mfa": true, "recorded_at": true, "completed_at": true, "cleared_at": true,
 }
 
 // isInteger reports whether a table's column holds integers (audit_head's
@@ -52,8 +53,16 @@ var backupTables = []tableSpec{
 	{"blind_index", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac, record_id"},
 	{"blind_unique", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac"},
 	{"erasures", []string{"subject_pseudonym", "records_deleted", "erased_at", "audit_request"}, nil, "erased_at, subject_pseudonym"},
-	{"api_tokens", []string{"id", "name", "role", "collections", "purposes", "secret_hash", "created_by", "created_at", "expires_at", "revoked_at"}, map[string]bool{"secret_hash": true}, "id"},
-	{"audit_log", []string{"seq", "at", "actor", "action", "collection", "record_id", "subject", "purpose", "outcome", "status", "request_id", "detail", "prev_hash", "hash"}, map[string]bool{"prev_hash": true, "hash": true}, "seq"},
+	{"roles", []string{"name", "spec", "created_at", "updated_at"}, map[string]bool{"spec": true}, "name"},
+	{"purposes", []string{"name", "description", "legal_basis", "roles", "created_at", "updated_at"}, nil, "name"},
+	{"api_tokens", []string{"id", "name", "role", "collections", "purposes", "secret_hash", "created_by", "created_at", "expires_at", "revoked_at", "rate_limit", "blocked_at"}, map[string]bool{"secret_hash": true}, "id"},
+	{"users", []string{"id", "email", "display_name", "role", "password_hash", "totp_secret", "totp_pending", "totp_last_step", "created_at", "updated_at", "disabled_at", "blocked_at"}, map[string]bool{"totp_secret": true, "totp_pending": true}, "id"},
+	{"recovery_codes", []string{"user_id", "code_hash", "used_at"}, map[string]bool{"code_hash": true}, "user_id, code_hash"},
+	{"training", []string{"id", "user_id", "course", "completed_at", "expires_at", "recorded_by", "created_at"}, nil, "id"},
+	{"consent_notices", []string{"hash", "text", "created_at"}, map[string]bool{"hash": true}, "hash"},
+	{"consent_events", []string{"seq", "id", "subject_id", "purpose", "action", "method", "channel", "notice_version", "notice_hash", "collected_by", "ip_hash", "ua_hash", "at", "recorded_at", "recorded_by", "request_id"}, map[string]bool{"notice_hash": true, "ip_hash": true, "ua_hash": true}, "seq"},
+	{"alerts", []string{"id", "at", "kind", "severity", "principal", "message", "data", "cleared_at", "cleared_by"}, nil, "id"},
+	{"audit_log", []string{"seq", "at", "actor", "action", "collection", "record_id", "subject", "purpose", "outcome", "status", "request_id", "detail", "prev_hash", "hash", "decision"}, map[string]bool{"prev_hash": true, "hash": true}, "seq"},
 	{"audit_head", []string{"id", "seq", "hash"}, map[string]bool{"hash": true}, "id"},
 }
 
@@ -212,6 +221,13 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 				}
 			}
 		}
+		// The consent ledger refuses deletes except under a maintenance row.
+		if _, err := tx.Exec(ctx, "INSERT INTO ledger_maintenance (active) VALUES (1)"); err != nil {
+			return fmt.Errorf("open ledger maintenance: %w", err)
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM sessions"); err != nil {
+			return fmt.Errorf("clear sessions: %w", err)
+		}
 		for i := len(backupTables) - 1; i >= 0; i-- {
 			if _, err := tx.Exec(ctx, "DELETE FROM "+backupTables[i].name); err != nil {
 				return fmt.Errorf("clear %s: %w", backupTables[i].name, err)
@@ -224,6 +240,14 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 		}
 		if err := restoreRows(ctx, tx, dec, specs, stats.Rows); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM ledger_maintenance"); err != nil {
+			return fmt.Errorf("close ledger maintenance: %w", err)
+		}
+		if db.engine == Postgres {
+			if _, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence('consent_events', 'seq'), COALESCE((SELECT MAX(seq) FROM consent_events), 0) + 1, false)"); err != nil {
+				return fmt.Errorf("reset consent sequence: %w", err)
+			}
 		}
 		// Keys of subjects the restored data does not have are destroyed.
 		_, err := tx.Exec(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id NOT IN (SELECT id FROM subjects)")

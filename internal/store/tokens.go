@@ -11,15 +11,15 @@ import (
 	"custodia/internal/auth"
 )
 
-const tokenColumns = "id, name, role, collections, purposes, secret_hash, created_by, created_at, expires_at, revoked_at"
+const tokenColumns = "id, name, role, collections, purposes, secret_hash, created_by, created_at, expires_at, revoked_at, rate_limit, blocked_at"
 
 // CreateToken stores a token (its secret's hash only).
 func (db *DB) CreateToken(ctx context.Context, t auth.Token, e *audit.Entry) error {
 	cols, _ := json.Marshal(t.Collections)
 	purps, _ := json.Marshal(t.Purposes)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		_, err := tx.Exec(ctx, "INSERT INTO api_tokens ("+tokenColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-			t.ID, t.Name, string(t.Role), string(cols), string(purps), t.SecretHash, t.CreatedBy, t.CreatedAt.UnixMicro(), microsOrNil(t.ExpiresAt))
+		_, err := tx.Exec(ctx, "INSERT INTO api_tokens ("+tokenColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
+			t.ID, t.Name, string(t.Role), string(cols), string(purps), t.SecretHash, t.CreatedBy, t.CreatedAt.UnixMicro(), microsOrNil(t.ExpiresAt), t.RateLimit)
 		if isUniqueViolation(err) {
 			return apperr.New(apperr.Conflict, "token_exists", "a token with this name already exists")
 		}
@@ -38,8 +38,8 @@ func scanToken(sc interface{ Scan(...any) error }) (auth.Token, error) {
 	var t auth.Token
 	var role, cols, purps string
 	var created int64
-	var expires, revoked *int64
-	if err := sc.Scan(&t.ID, &t.Name, &role, &cols, &purps, &t.SecretHash, &t.CreatedBy, &created, &expires, &revoked); err != nil {
+	var expires, revoked, blocked *int64
+	if err := sc.Scan(&t.ID, &t.Name, &role, &cols, &purps, &t.SecretHash, &t.CreatedBy, &created, &expires, &revoked, &t.RateLimit, &blocked); err != nil {
 		return t, err
 	}
 	t.Role = auth.Role(role)
@@ -58,6 +58,7 @@ func scanToken(sc interface{ Scan(...any) error }) (auth.Token, error) {
 		x := time.UnixMicro(*revoked).UTC()
 		t.RevokedAt = &x
 	}
+	t.BlockedAt = timeOrNil(blocked)
 	return t, nil
 }
 

@@ -272,22 +272,22 @@ func finishEntry(e *audit.Entry, opErr error, now time.Time) {
 	}
 }
 
-const auditColumns = 14
+const auditColumns = 15
 
 func insertAudit(ctx context.Context, tx *Tx, entries []*audit.Entry) error {
 	const chunk = 200
 	for len(entries) > 0 {
 		n := min(len(entries), chunk)
 		var b strings.Builder
-		b.WriteString("INSERT INTO audit_log (seq, at, actor, action, collection, record_id, subject, purpose, outcome, status, request_id, detail, prev_hash, hash) VALUES ")
+		b.WriteString("INSERT INTO audit_log (seq, at, actor, action, collection, record_id, subject, purpose, outcome, status, request_id, detail, prev_hash, hash, decision) VALUES ")
 		args := make([]any, 0, n*auditColumns)
 		for i, e := range entries[:n] {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 			args = append(args, e.Seq, e.At.UnixMicro(), e.Actor, e.Action, e.Collection, e.RecordID, e.Subject,
-				e.Purpose, e.Outcome, e.Status, e.RequestID, e.Detail, e.PrevHash, e.Hash)
+				e.Purpose, e.Outcome, e.Status, e.RequestID, e.Detail, e.PrevHash, e.Hash, e.Decision)
 		}
 		if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("append audit entries: %w", err)

@@ -209,3 +209,25 @@ func (c *Client) Must(want int, method, path string, body any) Response {
 
 // CustomersSchema is the issue's example collection.
 const CustomersSchema = `{"name":"customers","kind":"persons","fields":[{"name":"email","type":"email","category":"user.contact.email","purposes":["support","marketing"],"unique":true},{"name":"phone","type":"phone","category":"user.contact.phone_number","purposes":["support"],"indexed":true},{"name":"name","type":"name","category":"user.name","purposes":["support"]},{"name":"address","type":"address","category":"user.contact.address","purposes":["support"]}]}`
+
+// RoleToken has the admin create an API token with role and returns its
+// secret. The admin reads no personal data, so tests that read or write
+// records use a data role's token.
+func (c *Client) RoleToken(role string) string {
+	c.TB.Helper()
+	name := fmt.Sprintf("%s-%d", role, time.Now().UnixNano())
+	r := c.Must(201, "POST", "/v1/tokens", map[string]any{"name": name, "role": role})
+	tok, _ := r.JSON()["token"].(string)
+	if tok == "" {
+		c.TB.Fatalf("create %s token: no secret in %s", role, r.Body)
+	}
+	return tok
+}
+
+// DataClient returns a client with a fresh "dpo" token, which reads and
+// writes every field.
+func (s *Server) DataClient(tb testing.TB) *Client {
+	tb.Helper()
+	c := s.Client(tb)
+	return c.With(c.RoleToken("dpo"))
+}

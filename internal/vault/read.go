@@ -8,44 +8,78 @@ import (
 	"custodia/internal/audit"
 )
 
-// present decodes values and applies the read policy field by field.
-func (s *Service) present(ctx context.Context, c *Collection, r StoredRecord, vals map[string]string, purpose string) *Record {
-	data := make(map[string]any, len(vals))
-	for name, v := range vals {
-		f, ok := c.Field(name)
-		if !ok {
-			continue // a field no longer declared is not returned
-		}
-		switch s.Policy(ctx, c, f, purpose) {
-		case Allow:
-			data[name] = f.Type.Decode(v)
-		case Mask:
-			data[name] = f.Type.Mask(v)
+// present decodes values and applies the read plan field by field.
+func (s *Service) present(ctx context.Context, c *Collection, r StoredRecord, vals map[string]string, plan *ReadPlan) (*Record, error) {
+	rec := &Record{ID: r.ID, Subject: r.SubjectID, Collection: r.Collection, Data: make(map[string]any, len(vals)),
+		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	consented := true
+	if plan.Consented != nil && len(vals) > 0 {
+		var err error
+		if consented, err = plan.Consented(ctx, r.SubjectID); err != nil {
+			return nil, err
 		}
 	}
-	return &Record{ID: r.ID, Subject: r.SubjectID, Collection: r.Collection, Data: data, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	for _, f := range c.Fields { // schema order, so the lists are stable
+		v, ok := vals[f.Name]
+		if !ok {
+			continue
+		}
+		fa, ok := plan.Fields[f.Name]
+		if !ok {
+			fa = FieldAccess{Decision: Deny, Reason: "not_decided"}
+		}
+		if fa.Decision != Deny && !consented {
+			fa = FieldAccess{Decision: Deny, Reason: reasonNoConsent}
+		}
+		switch fa.Decision {
+		case Allow:
+			rec.Data[f.Name] = f.Type.Decode(v)
+		case Mask:
+			rec.Data[f.Name] = f.Type.Mask(v)
+			rec.Masked = append(rec.Masked, Withheld{Field: f.Name, Reason: fa.Reason})
+		default:
+			rec.Withheld = append(rec.Withheld, Withheld{Field: f.Name, Reason: fa.Reason})
+		}
+	}
+	return rec, nil
 }
 
-func (s *Service) decrypt(ctx context.Context, c *Collection, rows []StoredRecord, purpose string) ([]*Record, error) {
+func (s *Service) decrypt(ctx context.Context, c *Collection, rows []StoredRecord, plan *ReadPlan) ([]*Record, error) {
 	out := make([]*Record, 0, len(rows))
-	ps := make([]string, 0, len(rows))
+	rec := audit.RecorderFrom(ctx)
 	for _, r := range rows {
 		vals, err := s.open(c, r)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, s.present(ctx, c, r, vals, purpose))
-		ps = append(ps, s.pseudo.Of(r.SubjectID))
-	}
-	if rec := audit.RecorderFrom(ctx); rec != nil {
-		rec.AddSubjects(ps...)
+		pr, err := s.present(ctx, c, r, vals, plan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pr)
+		if rec != nil {
+			rec.AddRead(s.pseudo.Of(r.SubjectID), decisionSummary(pr))
+		}
 	}
 	return out, nil
 }
 
+// readable loads a collection for a read and asks the policy for a plan.
+func (s *Service) readable(ctx context.Context, collection, purpose string) (*Collection, *ReadPlan, error) {
+	c, err := s.usable(ctx, collection, purpose)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := s.Policy.PlanRead(ctx, c, purpose)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, plan, nil
+}
+
 // Get reads one record for a purpose.
 func (s *Service) Get(ctx context.Context, collection, id, purpose string) (*Record, error) {
-	c, err := s.usable(ctx, collection, purpose)
+	c, plan, err := s.readable(ctx, collection, purpose)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +88,7 @@ func (s *Service) Get(ctx context.Context, collection, id, purpose string) (*Rec
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.decrypt(ctx, c, []StoredRecord{r}, purpose)
+	recs, err := s.decrypt(ctx, c, []StoredRecord{r}, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +98,7 @@ func (s *Service) Get(ctx context.Context, collection, id, purpose string) (*Rec
 // Lookup finds records by the exact value of an indexed field, through the
 // blind index.
 func (s *Service) Lookup(ctx context.Context, collection, field, value, purpose string) ([]*Record, error) {
-	c, err := s.usable(ctx, collection, purpose)
+	c, plan, err := s.readable(ctx, collection, purpose)
 	if err != nil {
 		return nil, err
 	}
@@ -86,12 +120,12 @@ func (s *Service) Lookup(ctx context.Context, collection, field, value, purpose 
 	if err != nil {
 		return nil, err
 	}
-	return s.decrypt(ctx, c, rows, purpose)
+	return s.decrypt(ctx, c, rows, plan)
 }
 
 // List pages through a collection's records by id.
 func (s *Service) List(ctx context.Context, collection, purpose, after string, limit int) ([]*Record, error) {
-	c, err := s.usable(ctx, collection, purpose)
+	c, plan, err := s.readable(ctx, collection, purpose)
 	if err != nil {
 		return nil, err
 	}
@@ -102,5 +136,5 @@ func (s *Service) List(ctx context.Context, collection, purpose, after string, l
 	if err != nil {
 		return nil, err
 	}
-	return s.decrypt(ctx, c, rows, purpose)
+	return s.decrypt(ctx, c, rows, plan)
 }

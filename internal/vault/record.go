@@ -12,9 +12,13 @@ type Record struct {
 	Subject    string         `json:"subject"`
 	Collection string         `json:"collection"`
 	Data       map[string]any `json:"data"`
-	Version    int64          `json:"version"`
-	CreatedAt  time.Time      `json:"created_at"`
-	UpdatedAt  time.Time      `json:"updated_at"`
+	// Masked lists fields shown masked, Withheld fields left out, each
+	// with the reason.
+	Masked    []Withheld `json:"masked,omitempty"`
+	Withheld  []Withheld `json:"withheld,omitempty"`
+	Version   int64      `json:"version"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // idEncoding is lower-case base32hex: its alphabet sorts like the bytes it

@@ -24,21 +24,6 @@ type Options struct {
 	MaxLookup int
 }
 
-// ReadDecision says whether and how a field may be returned on a read.
-type ReadDecision int
-
-// The read decisions.
-const (
-	Allow ReadDecision = iota
-	Mask
-	Deny
-)
-
-// ReadPolicy decides, for each field of a record being read, whether the
-// caller may see it for the stated purpose. The default allows every field;
-// the access-control layer replaces it.
-type ReadPolicy func(ctx context.Context, c *Collection, f *Field, purpose string) ReadDecision
-
 // Service is the vault's API for the transport layers.
 type Service struct {
 	store   Store
@@ -47,8 +32,13 @@ type Service struct {
 	pseudo  audit.Pseudonymizer
 	opts    Options
 	ciphers *cipherCache
-	// Policy is consulted for every field on every read.
-	Policy ReadPolicy
+	// Policy decides every read and write; the default allows everything
+	// (for tools running without callers), the server installs the access
+	// engine.
+	Policy Policy
+	// PurposeRegistered, when set, is asked for every purpose a collection
+	// names: a collection cannot name an unregistered purpose.
+	PurposeRegistered func(ctx context.Context, name string) (bool, error)
 
 	colMu  sync.RWMutex
 	colTTL time.Duration
@@ -72,7 +62,7 @@ func New(store Store, keyring *keys.Keyring, opts Options) *Service {
 	return &Service{
 		store: store, keyring: keyring, index: d.BlindIndex, pseudo: audit.NewPseudonymizer(d.Pseudonym),
 		opts: opts, ciphers: newCipherCache(opts.CipherCacheSize),
-		Policy: func(context.Context, *Collection, *Field, string) ReadDecision { return Allow },
+		Policy: AllowAll,
 		colTTL: time.Second, cols: map[string]cachedCollection{},
 	}
 }
@@ -111,6 +101,17 @@ func note(ctx context.Context, fn func(*audit.Entry)) {
 func (s *Service) PutCollection(ctx context.Context, c *Collection, mustCreate bool) (bool, error) {
 	if err := c.Validate(); err != nil {
 		return false, err
+	}
+	if s.PurposeRegistered != nil {
+		for _, p := range c.Purposes() {
+			ok, err := s.PurposeRegistered(ctx, p)
+			if err != nil {
+				return false, err
+			}
+			if !ok {
+				return false, apperr.Newf(apperr.Unprocessable, "unregistered_purpose", "purpose %q is not registered; register it under /v1/purposes first", p)
+			}
+		}
 	}
 	if !mustCreate {
 		prev, err := s.Collection(ctx, c.Name)

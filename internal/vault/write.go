@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -62,6 +63,9 @@ func (s *Service) Create(ctx context.Context, collection, purpose string, in Inp
 	}
 	vals, _, err := s.values(c, in.Data, false)
 	if err != nil {
+		return Created{}, err
+	}
+	if err := s.Policy.CheckWrite(ctx, c, purpose, mapKeys(vals)); err != nil {
 		return Created{}, err
 	}
 	if len(vals) == 0 {
@@ -128,6 +132,13 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.Policy.CheckWrite(ctx, c, purpose, append(mapKeys(set), remove...)); err != nil {
+		return nil, err
+	}
+	plan, err := s.Policy.PlanRead(ctx, c, purpose)
+	if err != nil {
+		return nil, err
+	}
 	for attempt := 0; ; attempt++ {
 		r, err := s.store.GetRecord(ctx, collection, id)
 		if err != nil {
@@ -168,13 +179,24 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 			return nil, err
 		}
 		next.Version++
-		return s.present(ctx, c, next, vals, purpose), nil
+		return s.present(ctx, c, next, vals, plan)
 	}
 }
 
 // Delete removes one record.
 func (s *Service) Delete(ctx context.Context, collection, id, purpose string) error {
-	if _, err := s.usable(ctx, collection, purpose); err != nil {
+	c, err := s.usable(ctx, collection, purpose)
+	if err != nil {
+		return err
+	}
+	// Deleting needs write access to every field collected for the purpose.
+	var fields []string
+	for _, f := range c.Fields {
+		if slices.Contains(f.Purposes, purpose) {
+			fields = append(fields, f.Name)
+		}
+	}
+	if err := s.Policy.CheckWrite(ctx, c, purpose, fields); err != nil {
 		return err
 	}
 	r, err := s.store.GetRecord(ctx, collection, id)
@@ -199,4 +221,12 @@ func (s *Service) Erase(ctx context.Context, subjectID, purpose string) (Erasure
 	written(ctx, e)
 	s.ciphers.evict(subjectID)
 	return rc, err
+}
+
+func mapKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -1,0 +1,262 @@
+package access
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/auth"
+	"custodia/internal/vault"
+)
+
+// Store is the storage the engine reads: custom roles, purposes, and the
+// consent ledger's latest event for a subject and purpose.
+type Store interface {
+	ListRoles(ctx context.Context) ([]Role, error)
+	ListPurposes(ctx context.Context) ([]Purpose, error)
+	ConsentActive(ctx context.Context, subjectID, purpose string) (bool, error)
+}
+
+// Engine holds the roles and purposes in memory and makes decisions.
+// Changes made through this process apply at once (Invalidate); changes
+// made by another replica within the reload interval (2 s).
+type Engine struct {
+	store Store
+	ttl   time.Duration
+
+	mu       sync.RWMutex
+	roles    map[string]*Role
+	purposes map[string]*Purpose
+	loadedAt time.Time
+	gen      uint64
+
+	plans sync.Map // planKey -> *fieldPlan
+}
+
+// NewEngine returns an engine reading from store.
+func NewEngine(store Store) *Engine {
+	return &Engine{store: store, ttl: 2 * time.Second}
+}
+
+// Invalidate makes the next decision reload roles and purposes.
+func (e *Engine) Invalidate() {
+	e.mu.Lock()
+	e.loadedAt = time.Time{}
+	e.mu.Unlock()
+}
+
+// snapshot returns the current roles and purposes, reloading when stale.
+func (e *Engine) snapshot(ctx context.Context) (map[string]*Role, map[string]*Purpose, uint64, error) {
+	e.mu.RLock()
+	if !e.loadedAt.IsZero() && time.Since(e.loadedAt) < e.ttl {
+		r, p, g := e.roles, e.purposes, e.gen
+		e.mu.RUnlock()
+		return r, p, g, nil
+	}
+	e.mu.RUnlock()
+	custom, err := e.store.ListRoles(ctx)
+	if err != nil {
+		return nil, nil, 0, apperr.Wrap(err, "load roles")
+	}
+	ps, err := e.store.ListPurposes(ctx)
+	if err != nil {
+		return nil, nil, 0, apperr.Wrap(err, "load purposes")
+	}
+	roles := map[string]*Role{}
+	for _, r := range BuiltinRoles() {
+		roles[r.Name] = &r
+	}
+	for _, r := range custom {
+		if _, builtin := roles[r.Name]; !builtin {
+			roles[r.Name] = &r
+		}
+	}
+	purposes := make(map[string]*Purpose, len(ps))
+	for _, p := range ps {
+		purposes[p.Name] = &p
+	}
+	e.mu.Lock()
+	e.roles, e.purposes, e.loadedAt = roles, purposes, time.Now()
+	e.gen++
+	g := e.gen
+	e.mu.Unlock()
+	e.plans.Clear()
+	return roles, purposes, g, nil
+}
+
+// Role returns a role by name.
+func (e *Engine) Role(ctx context.Context, name string) (*Role, bool, error) {
+	roles, _, _, err := e.snapshot(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	r, ok := roles[name]
+	return r, ok, nil
+}
+
+// Roles lists all roles, built-in first, then by name.
+func (e *Engine) Roles(ctx context.Context) ([]Role, error) {
+	roles, _, _, err := e.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Role, 0, len(roles))
+	for _, r := range roles {
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b Role) int {
+		if a.Builtin != b.Builtin {
+			if a.Builtin {
+				return -1
+			}
+			return 1
+		}
+		if a.Name < b.Name {
+			return -1
+		}
+		return 1
+	})
+	return out, nil
+}
+
+// Purpose returns a registered purpose.
+func (e *Engine) Purpose(ctx context.Context, name string) (*Purpose, bool, error) {
+	_, ps, _, err := e.snapshot(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	p, ok := ps[name]
+	return p, ok, nil
+}
+
+// RoleInfo implements auth.Roles.
+func (e *Engine) RoleInfo(ctx context.Context, name string) (auth.RoleInfo, error) {
+	r, ok, err := e.Role(ctx, name)
+	if err != nil || !ok {
+		return auth.RoleInfo{}, err
+	}
+	return auth.RoleInfo{Exists: true, MFARequired: r.MFARequired(), TrainingRequired: r.RequireTraining, Can: r.Can}, nil
+}
+
+// The reasons a field is withheld or masked, as the API reports them.
+const (
+	ReasonRoleDenied      = "role_denied"
+	ReasonRoleMasked      = "role_masked"
+	ReasonPurposeMismatch = "purpose_mismatch"
+	ReasonNoConsent       = "no_consent"
+	ReasonTraining        = "training_expired"
+)
+
+type planKey struct {
+	gen        uint64
+	role       string
+	collection string
+	version    int64
+	purpose    string
+	lapsed     bool
+}
+
+type fieldPlan struct {
+	fields  map[string]vault.FieldAccess
+	consent bool
+}
+
+// checkPurpose loads the role and purpose and checks that the role may
+// invoke the purpose.
+func (e *Engine) checkPurpose(ctx context.Context, p *auth.Principal, purpose string) (*Role, *Purpose, uint64, error) {
+	roles, purposes, gen, err := e.snapshot(ctx)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	r, ok := roles[string(p.Role)]
+	if !ok {
+		return nil, nil, 0, apperr.New(apperr.Forbidden, "unknown_role", "the caller's role no longer exists")
+	}
+	pp, ok := purposes[purpose]
+	if !ok {
+		return nil, nil, 0, apperr.New(apperr.Invalid, "unknown_purpose", "this purpose is not registered; see GET /v1/purposes")
+	}
+	if !slices.Contains(pp.Roles, r.Name) {
+		return nil, nil, 0, apperr.New(apperr.Forbidden, "purpose_not_allowed_for_role", "the caller's role may not invoke this purpose")
+	}
+	return r, pp, gen, nil
+}
+
+// PlanRead implements vault.Policy: what the caller in ctx may see of each
+// field of c for purpose.
+func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose string) (*vault.ReadPlan, error) {
+	p := auth.PrincipalFrom(ctx)
+	if p == nil {
+		return vault.AllowAll.PlanRead(ctx, c, purpose)
+	}
+	r, pp, gen, err := e.checkPurpose(ctx, p, purpose)
+	if err != nil {
+		return nil, err
+	}
+	lapsed := r.RequireTraining && p.TrainingLapsed
+	key := planKey{gen, r.Name, c.Name, c.Version, purpose, lapsed}
+	fp, ok := e.plans.Load(key)
+	if !ok {
+		fp, _ = e.plans.LoadOrStore(key, compile(r, pp, c, purpose, lapsed))
+	}
+	plan := fp.(*fieldPlan)
+	out := &vault.ReadPlan{Fields: plan.fields}
+	if plan.consent {
+		out.Consented = func(ctx context.Context, subjectID string) (bool, error) {
+			return e.store.ConsentActive(ctx, subjectID, purpose)
+		}
+	}
+	return out, nil
+}
+
+func compile(r *Role, p *Purpose, c *vault.Collection, purpose string, lapsed bool) *fieldPlan {
+	fp := &fieldPlan{fields: make(map[string]vault.FieldAccess, len(c.Fields)), consent: p.LegalBasis == BasisConsent}
+	for i := range c.Fields {
+		f := &c.Fields[i]
+		var fa vault.FieldAccess
+		g := r.fieldGrant(c.Name, f.Name, f.Category)
+		switch {
+		case !slices.Contains(f.Purposes, purpose):
+			fa = vault.FieldAccess{Decision: vault.Deny, Reason: ReasonPurposeMismatch}
+		case g.Read == ReadNone:
+			fa = vault.FieldAccess{Decision: vault.Deny, Reason: ReasonRoleDenied}
+		case g.Read == ReadMasked:
+			fa = vault.FieldAccess{Decision: vault.Mask, Reason: ReasonRoleMasked}
+		case lapsed:
+			fa = vault.FieldAccess{Decision: vault.Mask, Reason: ReasonTraining}
+		default:
+			fa = vault.FieldAccess{Decision: vault.Allow}
+		}
+		fp.fields[f.Name] = fa
+	}
+	return fp
+}
+
+// CheckWrite implements vault.Policy: the caller may write fields of c for
+// purpose only if its role grants write on each, each was collected for
+// the purpose, and the role may invoke the purpose.
+func (e *Engine) CheckWrite(ctx context.Context, c *vault.Collection, purpose string, fields []string) error {
+	p := auth.PrincipalFrom(ctx)
+	if p == nil {
+		return nil
+	}
+	r, _, _, err := e.checkPurpose(ctx, p, purpose)
+	if err != nil {
+		return err
+	}
+	for _, name := range fields {
+		f, ok := c.Field(name)
+		if !ok {
+			continue // the vault rejects unknown fields with a clearer error
+		}
+		if !r.fieldGrant(c.Name, f.Name, f.Category).Write {
+			return apperr.Newf(apperr.Forbidden, "field_not_writable", "the caller's role may not write field %q", f.Name)
+		}
+		if !slices.Contains(f.Purposes, purpose) {
+			return apperr.Newf(apperr.Forbidden, "field_purpose_mismatch", "field %q was not collected for this purpose", f.Name)
+		}
+	}
+	return nil
+}

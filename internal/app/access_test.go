@@ -1,0 +1,299 @@
+package app_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"custodia/internal/app"
+	"custodia/internal/testutil"
+)
+
+// accessEnv is a server with the customers collection and one customer.
+type accessEnv struct {
+	admin, dpo *testutil.Client
+	id, sub    string
+}
+
+func accessSetup(t *testing.T, cfg app.Config) *accessEnv {
+	t.Helper()
+	s := testutil.MustServe(t, cfg)
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	r := dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support",
+		map[string]any{"email": "lan.pham@example.com", "phone": "+84912345678", "name": "Phạm Thị Lan", "address": "7 Hàng Bạc"})
+	return &accessEnv{admin: admin, dpo: dpo, id: r.JSON()["id"].(string), sub: r.JSON()["subject"].(string)}
+}
+
+// fieldReasons maps field to reason from a record's "withheld" or "masked" list.
+func fieldReasons(rec map[string]any, list string) map[string]string {
+	out := map[string]string{}
+	items, _ := rec[list].([]any)
+	for _, it := range items {
+		m := it.(map[string]any)
+		out[m["field"].(string)] = m["reason"].(string)
+	}
+	return out
+}
+
+func TestConsentDecidesMarketingReads(t *testing.T) {
+	e := accessSetup(t, app.Config{})
+	mkt := e.admin.With(e.admin.RoleToken("marketing"))
+	read := func() map[string]any {
+		t.Helper()
+		return mkt.Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=marketing", nil).JSON()
+	}
+
+	rec := read()
+	if len(rec["data"].(map[string]any)) != 0 || fieldReasons(rec, "withheld")["email"] != "no_consent" {
+		t.Fatalf("before a grant: %v", rec)
+	}
+	if r := e.dpo.Do("POST", "/v1/subjects/"+e.sub+"/consents", map[string]any{"purpose": "marketing", "action": "withdraw",
+		"method": "unsubscribe link", "notice_version": "v1", "channel": "email", "collected_by": "mailer"}); r.Status != 409 || r.Code() != "no_active_consent" {
+		t.Errorf("withdraw with no grant: %d %q, want 409 no_active_consent", r.Status, r.Code())
+	}
+
+	e.dpo.Must(201, "POST", "/v1/subjects/"+e.sub+"/consents", grantBody("marketing"))
+	rec = read()
+	data := rec["data"].(map[string]any)
+	if data["email"] != "lan.pham@example.com" {
+		t.Errorf("after a grant, email: %v", rec)
+	}
+	if fieldReasons(rec, "withheld")["phone"] != "purpose_mismatch" {
+		t.Errorf("phone is collected for support only, want withheld purpose_mismatch: %v", rec)
+	}
+
+	e.dpo.Must(201, "POST", "/v1/subjects/"+e.sub+"/consents", map[string]any{"purpose": "marketing", "action": "withdraw",
+		"method": "unsubscribe link", "notice_version": "v1", "channel": "email", "collected_by": "mailer"})
+	rec = read()
+	if len(rec["data"].(map[string]any)) != 0 || fieldReasons(rec, "withheld")["email"] != "no_consent" {
+		t.Fatalf("right after a withdrawal: %v", rec)
+	}
+
+	proof := e.dpo.Must(200, "GET", "/v1/subjects/"+e.sub+"/consents", nil).JSON()
+	if h := proof["history"].([]any); len(h) != 2 {
+		t.Errorf("history: %v", proof)
+	}
+	cur := proof["current"].([]any)[0].(map[string]any)
+	if cur["purpose"] != "marketing" || cur["active"] != false {
+		t.Errorf("current state: %v", cur)
+	}
+	if !strings.Contains(mustJSON(proof["notices"]), "withdraw at any time") {
+		t.Errorf("the notice text is not in the proof: %v", proof["notices"])
+	}
+
+	// Every decision is audited with its reason.
+	audit := string(e.admin.Must(200, "GET", "/v1/audit?limit=1000", nil).Body)
+	for _, want := range []string{`"decision":"deny withheld:email=no_consent`, `"decision":"partial`} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("audit log lacks %s", want)
+		}
+	}
+
+	for _, bad := range []map[string]any{
+		{"purpose": "nosuch", "action": "grant", "method": "m", "notice_version": "v1", "notice_text": "t", "channel": "web", "collected_by": "x"},
+		{"purpose": "marketing", "action": "maybe", "method": "m", "notice_version": "v1", "notice_text": "t", "channel": "web", "collected_by": "x"},
+		{"purpose": "marketing", "action": "grant", "method": "m", "notice_version": "v1", "channel": "web", "collected_by": "x"},
+	} {
+		if r := e.dpo.Do("POST", "/v1/subjects/"+e.sub+"/consents", bad); r.Status != 400 {
+			t.Errorf("bad consent %v: %d %q, want 400", bad, r.Status, r.Code())
+		}
+	}
+	if r := e.dpo.Do("POST", "/v1/subjects/sub_nosuch/consents", grantBody("marketing")); r.Status != 404 {
+		t.Errorf("consent for an unknown subject: %d, want 404", r.Status)
+	}
+}
+
+func TestRoleMasksAndWithholds(t *testing.T) {
+	e := accessSetup(t, app.Config{})
+	support := e.admin.With(e.admin.RoleToken("support"))
+	rec := support.Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil).JSON()
+	data := rec["data"].(map[string]any)
+	if p, _ := data["phone"].(string); p == "+84912345678" || !strings.HasSuffix(p, "678") {
+		t.Errorf("support sees phone %q, want a mask keeping the last 3 digits", p)
+	}
+	if fieldReasons(rec, "masked")["phone"] != "role_masked" || data["email"] != "lan.pham@example.com" {
+		t.Errorf("support read: %v", rec)
+	}
+	// The admin reads no personal data.
+	if r := e.admin.Do("GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil); r.Status != 403 {
+		t.Errorf("admin read: %d, want 403", r.Status)
+	}
+	// A custom role: names only, masked.
+	e.admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "receptionist", "grants": []any{
+		map[string]any{"collection": "customers", "field": "name", "access": "read_masked"}}})
+	e.admin.Must(200, "PUT", "/v1/purposes/support", map[string]any{"description": "Support.", "legal_basis": "contract",
+		"roles": []string{"dpo", "sales", "support", "receptionist"}})
+	rc := e.admin.With(e.admin.RoleToken("receptionist"))
+	rec = rc.Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil).JSON()
+	data = rec["data"].(map[string]any)
+	if len(data) != 1 || data["name"] != "P. T. L." || fieldReasons(rec, "withheld")["email"] != "role_denied" {
+		t.Errorf("receptionist read: %v", rec)
+	}
+	if r := rc.Do("PATCH", "/v1/collections/customers/records/"+e.id+"?purpose=support", map[string]any{"name": "X Y"}); r.Status != 403 {
+		t.Errorf("receptionist write: %d, want 403", r.Status)
+	}
+	bad := strings.Replace(strings.Replace(testutil.CustomersSchema, `"purposes":["support"]`, `"purposes":["unregistered"]`, 1), `"name":"customers"`, `"name":"leads"`, 1)
+	if r := e.admin.Do("POST", "/v1/collections", bad); r.Status != 422 || r.Code() != "unregistered_purpose" {
+		t.Errorf("collection naming an unregistered purpose: %d %q, want 422 unregistered_purpose", r.Status, r.Code())
+	}
+}
+
+func mustJSON(v any) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(toJSON(v), "\n", ""), "  ", "")))
+	return b.String()
+}
+
+func TestPeopleSignInWithMFA(t *testing.T) {
+	e := accessSetup(t, app.Config{})
+	const pw = "correct horse battery staple"
+	e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": "Agent@Example.com", "display_name": "Agent", "role": "support", "password": pw})
+	anon := e.admin.With("")
+	login := func(body map[string]any) testutil.Response {
+		body["email"], body["password"] = "agent@example.com", pw
+		return anon.Do("POST", "/v1/sessions", body)
+	}
+	r := login(map[string]any{})
+	if r.Status != 201 || r.JSON()["mfa_enrollment_required"] != true {
+		t.Fatalf("first sign-in: %d %s", r.Status, r.Body)
+	}
+	sess := e.admin.With(r.JSON()["token"].(string))
+	if r := sess.Do("GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil); r.Status != 403 || r.Code() != "mfa_required" {
+		t.Errorf("read before MFA: %d %q, want 403 mfa_required", r.Status, r.Code())
+	}
+	en := sess.Must(201, "POST", "/v1/users/me/totp", nil).JSON()
+	secret := en["secret"].(string)
+	if !strings.HasPrefix(en["otpauth_uri"].(string), "otpauth://totp/") || en["qr_png"] == "" {
+		t.Errorf("enrolment: %v", en)
+	}
+	if qr := sess.Must(200, "GET", "/v1/users/me/totp/qr.png", nil); !strings.HasPrefix(string(qr.Body), "\x89PNG") {
+		t.Errorf("QR code is not a PNG")
+	}
+	if r := sess.Do("POST", "/v1/users/me/totp/confirm", map[string]any{"code": "000000"}); r.Status != 401 {
+		t.Errorf("confirm with a wrong code: %d", r.Status)
+	}
+	now := time.Now()
+	code, _ := totp.GenerateCode(secret, now)
+	conf := sess.Must(200, "POST", "/v1/users/me/totp/confirm", map[string]any{"code": code}).JSON()
+	recovery := conf["recovery_codes"].([]any)
+	if len(recovery) != 10 {
+		t.Fatalf("recovery codes: %v", conf)
+	}
+	sess.Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil) // MFA passed in this session
+	sess.Must(204, "DELETE", "/v1/sessions/current", nil)
+	if r := sess.Do("GET", "/v1/users/me", nil); r.Status != 401 {
+		t.Errorf("revoked session: %d, want 401", r.Status)
+	}
+
+	if r := login(map[string]any{}); r.Status != 401 || r.Code() != "mfa_code_required" {
+		t.Errorf("password only: %d %q", r.Status, r.Code())
+	}
+	if r := login(map[string]any{"totp_code": code}); r.Status != 401 || r.Code() != "mfa_code_replayed" {
+		t.Errorf("replayed code: %d %q, want 401 mfa_code_replayed", r.Status, r.Code())
+	}
+	next, _ := totp.GenerateCode(secret, now.Add(30*time.Second)) // one step of clock skew
+	r = login(map[string]any{"totp_code": next})
+	if r.Status != 201 || r.JSON()["mfa"] != true {
+		t.Fatalf("sign-in with the next code: %d %s", r.Status, r.Body)
+	}
+	e.admin.With(r.JSON()["token"].(string)).Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil)
+
+	rc := recovery[0].(string)
+	if r := login(map[string]any{"recovery_code": strings.ToUpper(rc)}); r.Status != 201 {
+		t.Errorf("recovery code: %d %s", r.Status, r.Body)
+	}
+	if r := login(map[string]any{"recovery_code": rc}); r.Status != 401 {
+		t.Errorf("reused recovery code: %d, want 401", r.Status)
+	}
+	users := string(e.admin.Must(200, "GET", "/v1/users", nil).Body)
+	if strings.Contains(users, secret) || strings.Contains(users, "argon2") || strings.Contains(users, rc) {
+		t.Errorf("a secret appears in GET /v1/users")
+	}
+}
+
+func TestBruteForceLocksAndAlerts(t *testing.T) {
+	e := accessSetup(t, app.Config{LoginMaxFailures: 3})
+	e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": "victim@example.com", "display_name": "Victim", "role": "auditor", "password": "a long and good password"})
+	anon := e.admin.With("")
+	for i := range 3 {
+		if r := anon.Do("POST", "/v1/sessions", map[string]any{"email": "victim@example.com", "password": "guess number " + string(rune('a'+i))}); r.Status != 401 {
+			t.Fatalf("guess %d: %d", i, r.Status)
+		}
+	}
+	r := anon.Do("POST", "/v1/sessions", map[string]any{"email": "victim@example.com", "password": "a long and good password"})
+	if r.Status != 429 || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("after 3 failures even the right password: %d Retry-After %q, want 429 with Retry-After", r.Status, r.Header.Get("Retry-After"))
+	}
+	alerts := string(e.admin.Must(200, "GET", "/v1/alerts", nil).Body)
+	if !strings.Contains(alerts, "brute_force_account") || strings.Contains(alerts, "victim@example.com") {
+		t.Errorf("alerts: %s", alerts)
+	}
+	if m := string(e.admin.Must(200, "GET", "/metrics", nil).Body); !strings.Contains(m, `custodia_alerts_total{kind="brute_force_account"} 1`) {
+		t.Errorf("no alert counter in /metrics")
+	}
+}
+
+func TestBulkReadsAlertAndBlock(t *testing.T) {
+	e := accessSetup(t, app.Config{BulkReadThreshold: 3, BlockBulkReads: true})
+	for i := range 4 {
+		e.dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "bulk" + string(rune('a'+i)) + "@example.com"})
+	}
+	r := e.dpo.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=10", nil)
+	if n := len(r.JSON()["records"].([]any)); n != 5 {
+		t.Fatalf("list: %d records", n)
+	}
+	if r := e.dpo.Do("GET", "/v1/collections/customers", nil); r.Status != 403 || r.Code() != "principal_blocked" {
+		t.Fatalf("after a bulk read: %d %q, want 403 principal_blocked", r.Status, r.Code())
+	}
+	as := e.admin.Must(200, "GET", "/v1/alerts?open=true", nil).JSON()["alerts"].([]any)
+	if len(as) != 1 || as[0].(map[string]any)["kind"] != "bulk_read" {
+		t.Fatalf("alerts: %v", as)
+	}
+	e.admin.Must(200, "POST", "/v1/alerts/"+as[0].(map[string]any)["id"].(string)+"/clear", nil)
+	e.dpo.Must(200, "GET", "/v1/collections/customers", nil)
+}
+
+func TestTokenRateLimit(t *testing.T) {
+	e := accessSetup(t, app.Config{})
+	r := e.admin.Must(201, "POST", "/v1/tokens", map[string]any{"name": "slow", "role": "auditor", "rate_limit": 1})
+	c := e.admin.With(r.JSON()["token"].(string))
+	c.Must(200, "GET", "/v1/collections", nil)
+	got := c.Do("GET", "/v1/collections", nil)
+	if got.Status != 429 || got.Header.Get("Retry-After") == "" || got.Code() != "rate_limited" {
+		t.Errorf("second request within a second: %d %q Retry-After %q", got.Status, got.Code(), got.Header.Get("Retry-After"))
+	}
+}
+
+func TestTrainingGate(t *testing.T) {
+	e := accessSetup(t, app.Config{})
+	e.admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "trained-support", "require_training": true, "require_mfa": false,
+		"grants": []any{map[string]any{"collection": "*", "field": "*", "access": "read"}}})
+	e.admin.Must(200, "PUT", "/v1/purposes/support", map[string]any{"description": "Support.", "legal_basis": "contract",
+		"roles": []string{"dpo", "sales", "support", "trained-support"}})
+	u := e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": "trainee@example.com", "display_name": "Trainee", "role": "trained-support", "password": "a long and good password"}).JSON()
+	uid := u["user"].(map[string]any)["id"].(string)
+	sign := func() *testutil.Client {
+		r := e.admin.With("").Must(201, "POST", "/v1/sessions", map[string]any{"email": "trainee@example.com", "password": "a long and good password"})
+		return e.admin.With(r.JSON()["token"].(string))
+	}
+	rec := sign().Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil).JSON()
+	if rec["data"].(map[string]any)["email"] == "lan.pham@example.com" || fieldReasons(rec, "masked")["email"] != "training_expired" {
+		t.Errorf("untrained read: %v", rec)
+	}
+	e.admin.Must(201, "POST", "/v1/training", map[string]any{"person": uid, "course": "Privacy 101",
+		"completed_at": time.Now().Add(-time.Hour).UTC(), "expires_at": time.Now().Add(365 * 24 * time.Hour).UTC()})
+	rec = sign().Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil).JSON()
+	if rec["data"].(map[string]any)["email"] != "lan.pham@example.com" {
+		t.Errorf("trained read: %v", rec)
+	}
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

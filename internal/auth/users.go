@@ -1,0 +1,317 @@
+package auth
+
+import (
+	"context"
+	"encoding/base64"
+	"net/mail"
+	"strings"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/mfa"
+	"custodia/internal/password"
+)
+
+// UserRequest is the body of POST /v1/users and PATCH /v1/users/{id}.
+// On PATCH, absent fields keep their values.
+type UserRequest struct {
+	Email       string  `json:"email"`
+	DisplayName *string `json:"display_name"`
+	Role        *Role   `json:"role"`
+	// Password is optional on create: without one a random initial
+	// password is generated and returned once.
+	Password *string `json:"password"`
+	Disabled *bool   `json:"disabled"`
+}
+
+// CreateUser adds a person. It returns the generated initial password when
+// the request did not set one.
+func (s *Service) CreateUser(ctx context.Context, req UserRequest, e *audit.Entry) (User, string, error) {
+	email := NormalizeEmail(req.Email)
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+		return User{}, "", apperr.New(apperr.Invalid, "invalid_email", "a person needs a valid e-mail address")
+	}
+	if req.Role == nil {
+		return User{}, "", apperr.New(apperr.Invalid, "invalid_role", "a person needs a role")
+	}
+	if err := s.checkRole(ctx, *req.Role); err != nil {
+		return User{}, "", err
+	}
+	name := ""
+	if req.DisplayName != nil {
+		name = strings.TrimSpace(*req.DisplayName)
+	}
+	if name == "" || len(name) > 200 {
+		return User{}, "", apperr.New(apperr.Invalid, "invalid_display_name", "a person needs a display name of 1 to 200 characters")
+	}
+	generated := ""
+	pw := ""
+	if req.Password != nil {
+		pw = *req.Password
+	} else {
+		var err error
+		if generated, err = newSecret(""); err != nil {
+			return User{}, "", apperr.Wrap(err, "initial password")
+		}
+		pw = generated
+	}
+	if err := password.CheckStrength(pw); err != nil {
+		return User{}, "", err
+	}
+	h, err := password.Hash(pw)
+	if err != nil {
+		return User{}, "", apperr.Wrap(err, "hash password")
+	}
+	now := s.Now().UTC()
+	u := User{ID: NewID("usr_"), Email: email, DisplayName: name, Role: *req.Role, PasswordHash: h, CreatedAt: now, UpdatedAt: now}
+	e.RecordID = u.ID
+	if err := s.store.CreateUser(ctx, u, e); err != nil {
+		return User{}, "", err
+	}
+	return u, generated, nil
+}
+
+func (s *Service) checkRole(ctx context.Context, r Role) error {
+	info, err := s.roles.RoleInfo(ctx, string(r))
+	if err != nil {
+		return err
+	}
+	if !info.Exists {
+		return apperr.New(apperr.Invalid, "invalid_role", "role must be a built-in role or one defined under /v1/roles")
+	}
+	return nil
+}
+
+// UpdateUser changes a person's display name, role, password or disabled
+// state. Changing the role or password, or disabling, ends their sessions.
+func (s *Service) UpdateUser(ctx context.Context, id string, req UserRequest, e *audit.Entry) (User, error) {
+	u, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	e.RecordID = u.ID
+	endSessions := false
+	if req.Email != "" && NormalizeEmail(req.Email) != u.Email {
+		return User{}, apperr.New(apperr.Invalid, "email_immutable", "a person's e-mail address cannot change; create a new account")
+	}
+	if req.DisplayName != nil {
+		name := strings.TrimSpace(*req.DisplayName)
+		if name == "" || len(name) > 200 {
+			return User{}, apperr.New(apperr.Invalid, "invalid_display_name", "a display name has 1 to 200 characters")
+		}
+		u.DisplayName = name
+	}
+	if req.Role != nil && *req.Role != u.Role {
+		if err := s.checkRole(ctx, *req.Role); err != nil {
+			return User{}, err
+		}
+		u.Role, endSessions = *req.Role, true
+	}
+	if req.Password != nil {
+		if err := password.CheckStrength(*req.Password); err != nil {
+			return User{}, err
+		}
+		if u.PasswordHash, err = password.Hash(*req.Password); err != nil {
+			return User{}, apperr.Wrap(err, "hash password")
+		}
+		endSessions = true
+	}
+	now := s.Now().UTC()
+	if req.Disabled != nil {
+		switch {
+		case *req.Disabled && u.DisabledAt == nil:
+			u.DisabledAt, endSessions = &now, true
+		case !*req.Disabled:
+			u.DisabledAt = nil
+		}
+	}
+	u.UpdatedAt = now
+	if err := s.store.UpdateUser(ctx, u, e); err != nil {
+		return User{}, err
+	}
+	if endSessions {
+		if err := s.store.RevokeUserSessions(ctx, u.ID, now); err != nil {
+			return User{}, err
+		}
+		s.Forget()
+	}
+	return u, nil
+}
+
+// User returns a person.
+func (s *Service) User(ctx context.Context, id string) (User, error) {
+	return s.store.UserByID(ctx, id)
+}
+
+// Users lists people.
+func (s *Service) Users(ctx context.Context) ([]User, error) { return s.store.ListUsers(ctx) }
+
+// TOTPEnrollment is the answer to starting TOTP enrolment.
+type TOTPEnrollment struct {
+	Secret   string `json:"secret"`
+	URI      string `json:"otpauth_uri"`
+	QRPNG    []byte `json:"qr_png"` // base64 in JSON
+	QRPNGURL string `json:"qr_png_url"`
+}
+
+// StartTOTP begins TOTP enrolment: a new seed, kept pending until a code
+// from it is confirmed. A confirmed factor is only replaced by confirming
+// a new one.
+func (s *Service) StartTOTP(ctx context.Context, userID string, e *audit.Entry) (TOTPEnrollment, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return TOTPEnrollment{}, err
+	}
+	en, err := mfa.NewTOTP(s.Issuer, u.Email)
+	if err != nil {
+		return TOTPEnrollment{}, err // already an apperr: invalid label or internal
+	}
+	if u.TOTPPending, err = s.sealSeed(u.ID, en.Secret); err != nil {
+		return TOTPEnrollment{}, err
+	}
+	u.UpdatedAt = s.Now().UTC()
+	if err := s.store.UpdateUser(ctx, u, e); err != nil {
+		return TOTPEnrollment{}, err
+	}
+	return TOTPEnrollment{Secret: en.Secret, URI: en.URI, QRPNG: en.QRPNG, QRPNGURL: "/v1/users/me/totp/qr.png"}, nil
+}
+
+// PendingTOTPQR returns the QR code PNG of the pending enrolment.
+func (s *Service) PendingTOTPQR(ctx context.Context, userID string) ([]byte, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.TOTPPending == nil {
+		return nil, apperr.New(apperr.NotFound, "no_pending_enrollment", "start an enrolment with POST /v1/users/me/totp first")
+	}
+	seed, err := s.openSeed(u.ID, u.TOTPPending)
+	if err != nil {
+		return nil, err
+	}
+	return mfa.QRCode(s.Issuer, u.Email, seed)
+}
+
+// ConfirmTOTP activates the pending seed when code matches it, marks the
+// calling session as having passed MFA, and returns fresh one-time
+// recovery codes (shown only here; only their hashes are stored).
+func (s *Service) ConfirmTOTP(ctx context.Context, userID, sessionID, code string, e *audit.Entry) ([]string, error) {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.TOTPPending == nil {
+		return nil, apperr.New(apperr.Conflict, "no_pending_enrollment", "start an enrolment with POST /v1/users/me/totp first")
+	}
+	if err := s.checkTOTP(ctx, u.ID, u.TOTPPending, u.TOTPLastStep, code); err != nil {
+		return nil, err
+	}
+	codes, err := mfa.NewRecoveryCodes(10)
+	if err != nil {
+		return nil, apperr.Wrap(err, "recovery codes")
+	}
+	hashes := make([][]byte, len(codes))
+	for i, c := range codes {
+		hashes[i] = s.recoveryHash(u.ID, c)
+	}
+	if err := s.store.ReplaceRecoveryCodes(ctx, u.ID, hashes, nil); err != nil {
+		return nil, err
+	}
+	u, err = s.store.UserByID(ctx, userID) // AdvanceTOTPStep moved the step
+	if err != nil {
+		return nil, err
+	}
+	u.TOTPSecret, u.TOTPPending, u.MFAEnabled, u.UpdatedAt = u.TOTPPending, nil, true, s.Now().UTC()
+	if err := s.store.UpdateUser(ctx, u, e); err != nil {
+		return nil, err
+	}
+	if sessionID != "" {
+		if err := s.store.SetSessionMFA(ctx, sessionID); err != nil {
+			return nil, err
+		}
+	}
+	s.Forget()
+	return codes, nil
+}
+
+// SetUserBlocked blocks or unblocks a person (after a bulk-read alert).
+func (s *Service) SetUserBlocked(ctx context.Context, id string, blocked bool) error {
+	u, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	u.BlockedAt = nil
+	if blocked {
+		u.BlockedAt = &now
+	}
+	u.UpdatedAt = now
+	if err := s.store.UpdateUser(ctx, u, nil); err != nil {
+		return err
+	}
+	s.Forget()
+	return nil
+}
+
+// SetTokenBlocked blocks or unblocks a token.
+func (s *Service) SetTokenBlocked(ctx context.Context, id string, blocked bool) error {
+	var at *time.Time
+	if blocked {
+		now := s.Now().UTC()
+		at = &now
+	}
+	if err := s.store.SetTokenBlocked(ctx, id, at); err != nil {
+		return err
+	}
+	s.Forget()
+	return nil
+}
+
+// AccountKey is an opaque key for counting failed sign-ins of an e-mail
+// address without keeping the address.
+func (s *Service) AccountKey(email string) string {
+	return base64.RawURLEncoding.EncodeToString(s.key.MAC([]byte("login-account"), []byte(NormalizeEmail(email)))[:12])
+}
+
+// TrainingStore is the storage training records need.
+type TrainingStore interface {
+	AddTraining(ctx context.Context, t TrainingRecord, e *audit.Entry) error
+}
+
+// AddTraining records a completed privacy training for a person named by
+// id or e-mail address.
+func (s *Service) AddTraining(ctx context.Context, person, course string, completed time.Time, expires *time.Time, by string, e *audit.Entry) (TrainingRecord, error) {
+	u, err := s.store.UserByID(ctx, person)
+	if apperr.IsNotFound(err) {
+		u, err = s.store.UserByEmail(ctx, NormalizeEmail(person))
+	}
+	if err != nil {
+		if apperr.IsNotFound(err) {
+			return TrainingRecord{}, apperr.New(apperr.Invalid, "unknown_person", "person must be the id or e-mail address of a person")
+		}
+		return TrainingRecord{}, err
+	}
+	course = strings.TrimSpace(course)
+	if course == "" || len(course) > 200 {
+		return TrainingRecord{}, apperr.New(apperr.Invalid, "invalid_course", "course is required (1 to 200 characters)")
+	}
+	now := s.Now().UTC()
+	if completed.IsZero() || completed.After(now.Add(time.Minute)) {
+		return TrainingRecord{}, apperr.New(apperr.Invalid, "invalid_completed_at", "completed_at is required and cannot be in the future")
+	}
+	if expires != nil && !expires.After(completed) {
+		return TrainingRecord{}, apperr.New(apperr.Invalid, "invalid_expires_at", "expires_at must be after completed_at")
+	}
+	t := TrainingRecord{ID: NewID("trn_"), UserID: u.ID, Course: course, CompletedAt: completed.UTC(), ExpiresAt: expires, RecordedBy: by, CreatedAt: now}
+	e.RecordID = u.ID
+	ts, ok := s.store.(TrainingStore)
+	if !ok {
+		return TrainingRecord{}, apperr.New(apperr.Internal, "internal", "training records are not supported by this store")
+	}
+	if err := ts.AddTraining(ctx, t, e); err != nil {
+		return TrainingRecord{}, err
+	}
+	s.Forget()
+	return t, nil
+}

@@ -1,0 +1,252 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/auth"
+	"custodia/internal/detect"
+)
+
+// audited runs a write whose audit entry the store commits atomically.
+func audited(r *http.Request, fn func(e *audit.Entry) error) error {
+	e := recorder(r).Snapshot()
+	err := fn(e)
+	recorder(r).Committed(e)
+	return err
+}
+
+// retryAfter is an error that tells the client when to try again.
+type retryAfter struct {
+	error
+	seconds int
+}
+
+func (e retryAfter) Unwrap() error { return e.error }
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
+	var req auth.UserRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	var u auth.User
+	var generated string
+	err := audited(r, func(e *audit.Entry) (err error) {
+		u, generated, err = s.tokens.CreateUser(r.Context(), req, e)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	resp := map[string]any{"user": u}
+	if generated != "" {
+		resp["initial_password"] = generated
+	}
+	writeJSON(w, http.StatusCreated, resp)
+	return nil
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+	us, err := s.tokens.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": us})
+	return nil
+}
+
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.tokens.User(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
+	var req auth.UserRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	var u auth.User
+	err := audited(r, func(e *audit.Entry) (err error) {
+		u, err = s.tokens.UpdateUser(r.Context(), r.PathValue("id"), req, e)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+// me returns the calling person.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	if p.Kind != auth.KindUser {
+		writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "name": p.Name, "role": p.Role})
+		return nil
+	}
+	u, err := s.tokens.User(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "user": u, "mfa_pending": p.MFAPending, "training_lapsed": p.TrainingLapsed})
+	return nil
+}
+
+func needUser(r *http.Request) (*auth.Principal, error) {
+	p := auth.PrincipalFrom(r.Context())
+	if p == nil || p.Kind != auth.KindUser {
+		return nil, apperr.New(apperr.Forbidden, "session_required", "this operation is for a signed-in person (POST /v1/sessions), not an API token")
+	}
+	return p, nil
+}
+
+func (s *Server) startTOTP(w http.ResponseWriter, r *http.Request) error {
+	p, err := needUser(r)
+	if err != nil {
+		return err
+	}
+	var en auth.TOTPEnrollment
+	err = audited(r, func(e *audit.Entry) (err error) {
+		en, err = s.tokens.StartTOTP(r.Context(), p.UserID, e)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, en)
+	return nil
+}
+
+func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) error {
+	p, err := needUser(r)
+	if err != nil {
+		return err
+	}
+	png, err := s.tokens.PendingTOTPQR(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(png)
+	return nil
+}
+
+func (s *Server) confirmTOTP(w http.ResponseWriter, r *http.Request) error {
+	p, err := needUser(r)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Code string `json:"code"`
+	}
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	var codes []string
+	err = audited(r, func(e *audit.Entry) (err error) {
+		codes, err = s.tokens.ConfirmTOTP(r.Context(), p.UserID, p.SessionID, req.Code, e)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"mfa_enabled": true, "recovery_codes": codes})
+	return nil
+}
+
+// login opens a session. Failures are counted per account and per address;
+// past the limit, attempts get 429 with Retry-After and an alert is raised.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	var req auth.LoginRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	account := "acct:" + s.tokens.AccountKey(req.Email)
+	addr := clientIP(r)
+	if wait, locked := s.guard.Check(account, addr); locked {
+		return retryAfter{apperr.New(apperr.RateLimited, "too_many_failed_logins", "too many failed sign-ins; try again later"), detect.RetryAfterSeconds(wait)}
+	}
+	var res auth.LoginResult
+	var userID string
+	err := audited(r, func(e *audit.Entry) (err error) {
+		res, userID, err = s.tokens.Login(r.Context(), req, e)
+		return err
+	})
+	if err != nil {
+		if apperr.KindOf(err) == apperr.Unauthenticated {
+			principal := account
+			if userID != "" {
+				principal = "user:" + userID
+			}
+			for _, l := range s.guard.Fail(account, addr) {
+				kind, who := detect.KindBruteForceAccount, principal
+				if l.Scope == "address" {
+					kind, who = detect.KindBruteForceAddress, "address:"+l.Key
+				}
+				s.alerts.raise(r.Context(), detect.Alert{Kind: kind, Severity: detect.SeverityWarning, Principal: who,
+					Message: "repeated failed sign-ins; further attempts are refused for a while",
+					Data:    map[string]string{"failures": strconv.Itoa(l.Failures), "locked_for": l.Duration.String(), "level": strconv.Itoa(l.Level)}})
+			}
+		}
+		return err
+	}
+	// The address keeps its count: one good account must not launder guesses at others.
+	s.guard.Succeed(account, "")
+	writeJSON(w, http.StatusCreated, res)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	p, err := needUser(r)
+	if err != nil {
+		return err
+	}
+	err = audited(r, func(e *audit.Entry) error { return s.tokens.Logout(r.Context(), p.SessionID, e) })
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// trainingRequest is the body of POST /v1/training.
+type trainingRequest struct {
+	Person      string     `json:"person"` // user id or e-mail address
+	Course      string     `json:"course"`
+	CompletedAt time.Time  `json:"completed_at"`
+	ExpiresAt   *time.Time `json:"expires_at"`
+}
+
+func (s *Server) addTraining(w http.ResponseWriter, r *http.Request) error {
+	var req trainingRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	var t auth.TrainingRecord
+	err := audited(r, func(e *audit.Entry) (err error) {
+		t, err = s.tokens.AddTraining(r.Context(), req.Person, req.Course, req.CompletedAt, req.ExpiresAt, auth.PrincipalFrom(r.Context()).Actor(), e)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (s *Server) listTraining(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.db.ListTraining(r.Context(), r.URL.Query().Get("person"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"training": ts})
+	return nil
+}
