@@ -407,8 +407,26 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		answers = append(answers, string(r.Body))
 	}
 	p.client(t, "cst_wrong").Do("GET", "/v1/collections", nil)
+
+	// People, sign-in failures past the lockout, consent evidence, alerts.
+	const staffEmail, staffPassword = "canary.staff@example.com", "canary password that is long"
+	secrets = append(secrets, staffEmail, staffPassword, "198.51.100.77", "CanaryBrowser/9.9")
+	admin.Must(201, "POST", "/v1/users", map[string]any{"email": staffEmail, "display_name": "Staff", "role": "support", "password": staffPassword})
+	anon := p.client(t, "")
+	for range 7 {
+		r := anon.Do("POST", "/v1/sessions", map[string]any{"email": staffEmail, "password": staffPassword + "x"})
+		answers = append(answers, string(r.Body))
+	}
+	sub := c.Must(200, "GET", "/v1/collections/customers/records?email=loggy.canary@example.com&purpose=support", nil).JSON()["records"].([]any)[0].(map[string]any)["subject"].(string)
+	ev := c.Must(201, "POST", "/v1/subjects/"+sub+"/consents", map[string]any{"purpose": "marketing", "action": "grant", "method": "form",
+		"notice_version": "v1", "notice_text": "Offers by e-mail.", "channel": "web", "collected_by": "form", "ip": "198.51.100.77", "user_agent": "CanaryBrowser/9.9"})
+	answers = append(answers, string(ev.Body), string(c.Must(200, "GET", "/v1/subjects/"+sub+"/consents", nil).Body),
+		string(admin.Must(200, "GET", "/v1/alerts", nil).Body), string(admin.Must(200, "GET", "/v1/audit?limit=1000", nil).Body))
 	p.stop(t)
 	logs := p.stdout.String() + p.stderr.String()
+	if !strings.Contains(logs, "security alert") {
+		t.Fatal("the lockout raised no alert; the check would prove less")
+	}
 	if !strings.Contains(logs, "level=DEBUG") {
 		t.Fatal("debug logging was not on; the check would prove nothing")
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"custodia/internal/app"
 )
@@ -24,6 +25,7 @@ func newServeCmd() *cobra.Command {
 		maxBody   int64
 		grace     time.Duration
 		cpuProf   string
+		sec       securityFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -33,7 +35,16 @@ func newServeCmd() *cobra.Command {
 On first start it creates the data directory, the key file (mode 0600) and an
 admin API token, which it prints once; keep it, it is never shown again.
 --bootstrap-token sets that first token instead (for automation). SIGTERM or
-Ctrl-C drains in-flight requests and exits cleanly.`,
+Ctrl-C drains in-flight requests and exits cleanly.
+
+The admin manages schema, people, roles, purposes, tokens and keys but reads
+no personal data: create a token or a person with a data role (dpo, sales,
+support, marketing, or a custom role) for that. Failed sign-ins past
+--login-max-failures within --login-window lock the account and the address
+out with a growing back-off; a principal reading more than
+--bulk-read-threshold distinct subjects within --bulk-read-window raises an
+alert (and, with --block-bulk-reads, is blocked until an admin clears it).
+Alerts go to GET /v1/alerts, the log, /metrics and --alert-webhook.`,
 		Example: `  custodia serve
   custodia serve --demo
   custodia serve --addr 0.0.0.0:8750 --database-url postgres://custodia@db/custodia`,
@@ -52,6 +63,9 @@ Ctrl-C drains in-flight requests and exits cleanly.`,
 			}
 			cfg := app.Config{Addr: addr, DataDir: st.dataDir, DatabaseURL: st.databaseURL, KeyFile: st.keyFile,
 				BootstrapToken: bootstrap, DefaultRegion: region, MaxBodyBytes: maxBody, ShutdownGrace: grace}
+			if err := sec.apply(&cfg); err != nil {
+				return usageErr(err)
+			}
 			a, err := app.Open(ctx, cfg)
 			if err != nil {
 				return err
@@ -98,7 +112,51 @@ Ctrl-C drains in-flight requests and exits cleanly.`,
 	f.DurationVar(&grace, "shutdown-grace", 30*time.Second, "how long SIGTERM waits for in-flight requests")
 	f.StringVar(&cpuProf, "cpu-profile", "", "write a CPU profile to this file until exit (for performance work)")
 	_ = f.MarkHidden("cpu-profile")
+	sec.register(f)
 	return cmd
+}
+
+// securityFlags are serve's sign-in and intrusion-detection settings.
+type securityFlags struct {
+	sessionTTL     time.Duration
+	loginFailures  int
+	loginWindow    time.Duration
+	bulkThreshold  int
+	bulkWindow     time.Duration
+	blockBulkReads bool
+	alertWebhook   string
+}
+
+func (s *securityFlags) register(f *pflag.FlagSet) {
+	f.DurationVar(&s.sessionTTL, "session-ttl", 12*time.Hour, "how long a person's sign-in session lasts")
+	f.IntVar(&s.loginFailures, "login-max-failures", 5, "failed sign-ins (per account and per address) within --login-window before attempts are refused")
+	f.DurationVar(&s.loginWindow, "login-window", 15*time.Minute, "window in which failed sign-ins are counted")
+	f.IntVar(&s.bulkThreshold, "bulk-read-threshold", 1000, "distinct subjects one token or person may read within --bulk-read-window before an alert; 0 disables")
+	f.DurationVar(&s.bulkWindow, "bulk-read-window", 10*time.Minute, "window of the bulk-read (exfiltration) detector")
+	f.BoolVar(&s.blockBulkReads, "block-bulk-reads", false, "block a token or person that trips the bulk-read detector until an admin clears the alert")
+	f.StringVar(&s.alertWebhook, "alert-webhook", "", "URL that receives every alert as a JSON POST")
+}
+
+func (s *securityFlags) apply(cfg *app.Config) error {
+	switch {
+	case s.sessionTTL < time.Minute || s.sessionTTL > 30*24*time.Hour:
+		return fmt.Errorf("--session-ttl must be between 1m and 720h")
+	case s.loginFailures < 1 || s.loginFailures > 1000:
+		return fmt.Errorf("--login-max-failures must be between 1 and 1000")
+	case s.loginWindow < time.Second:
+		return fmt.Errorf("--login-window must be at least 1s")
+	case s.bulkThreshold < 0:
+		return fmt.Errorf("--bulk-read-threshold must be 0 (off) or more")
+	case s.bulkWindow < time.Second:
+		return fmt.Errorf("--bulk-read-window must be at least 1s")
+	}
+	cfg.SessionTTL, cfg.LoginMaxFailures, cfg.LoginWindow = s.sessionTTL, s.loginFailures, s.loginWindow
+	cfg.BulkReadThreshold, cfg.BulkReadWindow = s.bulkThreshold, s.bulkWindow
+	if s.bulkThreshold == 0 {
+		cfg.BulkReadThreshold = -1
+	}
+	cfg.BlockBulkReads, cfg.AlertWebhook = s.blockBulkReads, s.alertWebhook
+	return nil
 }
 
 func startCPUProfile(path string) (func(), error) {

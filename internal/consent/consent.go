@@ -113,9 +113,10 @@ func bad(code, msg string) error { return apperr.New(apperr.Invalid, code, msg) 
 
 // Record validates and appends one event.
 func (l *Ledger) Record(ctx context.Context, subjectID string, req Request, recordedBy, requestID string, e *audit.Entry) (Event, error) {
-	req.Action = strings.TrimSpace(req.Action)
-	if req.Action != Grant && req.Action != Withdraw {
-		return Event{}, bad("invalid_action", `action must be "grant" or "withdraw"`)
+	// The action is checked before the purpose lookup, as it always was, so
+	// a bad action is reported as such whatever the purpose.
+	if err := checkAction(req.Action); err != nil {
+		return Event{}, err
 	}
 	ok, err := l.purposes(ctx, req.Purpose)
 	if err != nil {
@@ -123,6 +124,37 @@ func (l *Ledger) Record(ctx context.Context, subjectID string, req Request, reco
 	}
 	if !ok {
 		return Event{}, bad("unknown_purpose", "this purpose is not registered; see GET /v1/purposes")
+	}
+	ev, err := l.buildEvent(subjectID, req, recordedBy, requestID, l.Now())
+	if err != nil {
+		return Event{}, err
+	}
+	exists, err := l.store.SubjectExists(ctx, subjectID)
+	if err != nil {
+		return Event{}, err
+	}
+	if !exists {
+		return Event{}, apperr.New(apperr.NotFound, "subject_not_found", "no such subject")
+	}
+	return l.store.AppendConsent(ctx, ev, req.NoticeText, e)
+}
+
+func checkAction(action string) error {
+	action = strings.TrimSpace(action)
+	if action != Grant && action != Withdraw {
+		return bad("invalid_action", `action must be "grant" or "withdraw"`)
+	}
+	return nil
+}
+
+// buildEvent validates req and builds the event Record appends, as of now.
+// It does everything Record does except the purpose-registered check and
+// the store calls: no I/O, so it can be tested and fuzzed on its own. The
+// IP address and user agent enter the event only as keyed hashes.
+func (l *Ledger) buildEvent(subjectID string, req Request, recordedBy, requestID string, now time.Time) (Event, error) {
+	req.Action = strings.TrimSpace(req.Action)
+	if err := checkAction(req.Action); err != nil {
+		return Event{}, err
 	}
 	req.Channel = strings.ToLower(strings.TrimSpace(req.Channel))
 	if !channelName.MatchString(req.Channel) {
@@ -139,7 +171,7 @@ func (l *Ledger) Record(ctx context.Context, subjectID string, req Request, reco
 	if len(req.NoticeText) > 100_000 || len(req.IP) > 100 || len(req.UserAgent) > 1000 {
 		return Event{}, bad("too_long", "notice_text, ip or user_agent is too long")
 	}
-	now := l.Now().UTC().Truncate(time.Microsecond)
+	now = now.UTC().Truncate(time.Microsecond)
 	at := req.At.UTC().Truncate(time.Microsecond)
 	if req.At.IsZero() {
 		at = now
@@ -160,14 +192,7 @@ func (l *Ledger) Record(ctx context.Context, subjectID string, req Request, reco
 	if req.UserAgent != "" {
 		ev.UAHash = hex.EncodeToString(l.key.MAC([]byte("consent-ua"), []byte(req.UserAgent)))
 	}
-	exists, err := l.store.SubjectExists(ctx, subjectID)
-	if err != nil {
-		return Event{}, err
-	}
-	if !exists {
-		return Event{}, apperr.New(apperr.NotFound, "subject_not_found", "no such subject")
-	}
-	return l.store.AppendConsent(ctx, ev, req.NoticeText, e)
+	return ev, nil
 }
 
 // Proof is a subject's consent state and history with the notice texts.
