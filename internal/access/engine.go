@@ -30,7 +30,9 @@ type Engine struct {
 	roles    map[string]*Role
 	purposes map[string]*Purpose
 	loadedAt time.Time
-	gen      uint64
+	gen      uint64 // the generation of roles and purposes
+	lastGen  uint64 // the last generation handed out by a load
+	inval    uint64 // counts Invalidate calls
 
 	plans sync.Map // planKey -> *fieldPlan
 }
@@ -44,6 +46,7 @@ func NewEngine(store Store) *Engine {
 func (e *Engine) Invalidate() {
 	e.mu.Lock()
 	e.loadedAt = time.Time{}
+	e.inval++
 	e.mu.Unlock()
 }
 
@@ -55,6 +58,7 @@ func (e *Engine) snapshot(ctx context.Context) (map[string]*Role, map[string]*Pu
 		e.mu.RUnlock()
 		return r, p, g, nil
 	}
+	inval := e.inval
 	e.mu.RUnlock()
 	custom, err := e.store.ListRoles(ctx)
 	if err != nil {
@@ -78,9 +82,15 @@ func (e *Engine) snapshot(ctx context.Context) (map[string]*Role, map[string]*Pu
 		purposes[p.Name] = &p
 	}
 	e.mu.Lock()
-	e.roles, e.purposes, e.loadedAt = roles, purposes, time.Now()
-	e.gen++
-	g := e.gen
+	e.lastGen++
+	g := e.lastGen // every load has its own generation, so no plan compiled from it serves another
+	if e.inval != inval {
+		// Invalidated while loading: what was read may predate the change,
+		// so use it for this decision only and leave the next to reload.
+		e.mu.Unlock()
+		return roles, purposes, g, nil
+	}
+	e.roles, e.purposes, e.gen, e.loadedAt = roles, purposes, g, time.Now()
 	e.mu.Unlock()
 	e.plans.Clear()
 	return roles, purposes, g, nil

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -296,4 +298,31 @@ func TestTrainingGate(t *testing.T) {
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestAlertWebhookReceivesAlerts runs a real receiver on loopback.
+func TestAlertWebhookReceivesAlerts(t *testing.T) {
+	got := make(chan map[string]any, 10)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var a map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&a); err == nil {
+			got <- a
+		}
+	}))
+	defer hook.Close()
+	e := accessSetup(t, app.Config{LoginMaxFailures: 2, AlertWebhook: hook.URL + "/alerts"})
+	for range 2 {
+		e.admin.With("").Do("POST", "/v1/sessions", map[string]any{"email": "ghost@example.com", "password": "not the password at all"})
+	}
+	select {
+	case a := <-got:
+		if a["kind"] != "brute_force_account" && a["kind"] != "brute_force_address" {
+			t.Errorf("webhook alert: %v", a)
+		}
+		if strings.Contains(toJSON(a), "ghost@example.com") {
+			t.Errorf("the webhook alert names the e-mail address tried: %v", a)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no alert reached the webhook")
+	}
 }

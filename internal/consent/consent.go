@@ -179,6 +179,9 @@ func (l *Ledger) buildEvent(subjectID string, req Request, recordedBy, requestID
 	if at.After(now.Add(5 * time.Minute)) {
 		return Event{}, bad("invalid_at", "at is in the future")
 	}
+	if at.Year() < 1970 {
+		return Event{}, bad("invalid_at", "at is before 1970")
+	}
 	ev := Event{ID: newID(), SubjectID: subjectID, Purpose: req.Purpose, Action: req.Action, Method: strings.TrimSpace(req.Method),
 		Channel: req.Channel, NoticeVersion: strings.TrimSpace(req.NoticeVersion), CollectedBy: strings.TrimSpace(req.CollectedBy),
 		At: at, RecordedAt: now, RecordedBy: recordedBy, RequestID: requestID}
@@ -186,8 +189,8 @@ func (l *Ledger) buildEvent(subjectID string, req Request, recordedBy, requestID
 		sum := sha256.Sum256([]byte(req.NoticeText))
 		ev.NoticeHash = hex.EncodeToString(sum[:])
 	}
-	if req.IP != "" {
-		ev.IPHash = hex.EncodeToString(l.key.MAC([]byte("consent-ip"), []byte(strings.TrimSpace(req.IP))))
+	if ip := strings.TrimSpace(req.IP); ip != "" {
+		ev.IPHash = hex.EncodeToString(l.key.MAC([]byte("consent-ip"), []byte(ip)))
 	}
 	if req.UserAgent != "" {
 		ev.UAHash = hex.EncodeToString(l.key.MAC([]byte("consent-ua"), []byte(req.UserAgent)))

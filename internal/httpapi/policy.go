@@ -52,12 +52,12 @@ func (s *Server) putRole(w http.ResponseWriter, r *http.Request, mustCreate bool
 			return apperr.New(apperr.Invalid, "name_mismatch", "the body's name differs from the path")
 		}
 	}
-	if access.IsBuiltinRole(role.Name) {
-		return apperr.New(apperr.Conflict, "builtin_role", "built-in roles cannot be changed; define a custom role")
-	}
 	role.Builtin = false
 	if err := role.Normalize(); err != nil {
 		return err
+	}
+	if access.IsBuiltinRole(role.Name) {
+		return apperr.New(apperr.Conflict, "builtin_role", "built-in roles cannot be changed; define a custom role")
 	}
 	err := audited(r, func(e *audit.Entry) error {
 		e.RecordID = role.Name

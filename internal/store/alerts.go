@@ -85,6 +85,7 @@ func (db *DB) ClearAlert(ctx context.Context, id, by string, at time.Time) (Stor
 	}
 	a.At = time.UnixMicro(ats).UTC()
 	_ = json.Unmarshal([]byte(data), &a.Data)
-	a.ClearedAt, a.ClearedBy = &at, by
+	cleared := time.UnixMicro(at.UnixMicro()).UTC() // as stored
+	a.ClearedAt, a.ClearedBy = &cleared, by
 	return a, nil
 }

@@ -211,7 +211,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 	}
 	err = db.w.submitOp(func(ctx context.Context, tx *Tx) error {
 		if !force {
-			for _, t := range []string{"subjects", "records", "collections", "api_tokens"} {
+			for _, t := range []string{"subjects", "records", "collections", "api_tokens", "users", "consent_events"} {
 				var n int64
 				if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
 					return err

@@ -95,6 +95,10 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER consent_events_no_change BEFORE UPDATE OR DELETE ON consent_events
 FOR EACH ROW EXECUTE FUNCTION consent_events_append_only();
 
+-- TRUNCATE fires no row triggers.
+CREATE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON consent_events
+FOR EACH STATEMENT EXECUTE FUNCTION consent_events_append_only();
+
 CREATE TABLE training (
     id           TEXT PRIMARY KEY,
     user_id      TEXT NOT NULL REFERENCES users(id),
@@ -129,6 +133,7 @@ ALTER TABLE api_tokens DROP COLUMN blocked_at;
 ALTER TABLE api_tokens DROP COLUMN rate_limit;
 DROP TABLE alerts;
 DROP TABLE training;
+DROP TRIGGER consent_events_no_truncate ON consent_events;
 DROP TRIGGER consent_events_no_change ON consent_events;
 DROP FUNCTION consent_events_append_only();
 DROP TABLE ledger_maintenance;

@@ -89,6 +89,14 @@ CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events
 WHEN NOT EXISTS (SELECT 1 FROM ledger_maintenance)
 BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
 
+-- INSERT OR REPLACE deletes the row it replaces without firing delete
+-- triggers: refuse any insert that would collide with an existing event.
+CREATE TRIGGER consent_events_no_replace BEFORE INSERT ON consent_events
+WHEN NOT EXISTS (SELECT 1 FROM ledger_maintenance)
+ AND (EXISTS (SELECT 1 FROM consent_events WHERE seq = NEW.seq)
+      OR EXISTS (SELECT 1 FROM consent_events WHERE id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
+
 CREATE TABLE training (
     id           TEXT PRIMARY KEY,
     user_id      TEXT NOT NULL REFERENCES users(id),
@@ -123,6 +131,7 @@ ALTER TABLE api_tokens DROP COLUMN blocked_at;
 ALTER TABLE api_tokens DROP COLUMN rate_limit;
 DROP TABLE alerts;
 DROP TABLE training;
+DROP TRIGGER consent_events_no_replace;
 DROP TRIGGER consent_events_no_delete;
 DROP TRIGGER consent_events_no_update;
 DROP TABLE ledger_maintenance;
