@@ -17,6 +17,9 @@ type Store interface {
 	ListRoles(ctx context.Context) ([]Role, error)
 	ListPurposes(ctx context.Context) ([]Purpose, error)
 	ConsentActive(ctx context.Context, subjectID, purpose string) (bool, error)
+	// ListRestrictions returns restricted subjects and the purposes their
+	// data may still be read for.
+	ListRestrictions(ctx context.Context) (map[string][]string, error)
 }
 
 // Engine holds the roles and purposes in memory and makes decisions.
@@ -27,11 +30,9 @@ type Engine struct {
 	ttl   time.Duration
 
 	mu       sync.RWMutex
-	roles    map[string]*Role
-	purposes map[string]*Purpose
+	cur      *state
 	loadedAt time.Time
 	gen      uint64 // the generation of roles and purposes
-	lastGen  uint64 // the last generation handed out by a load
 	inval    uint64 // counts Invalidate calls
 
 	plans sync.Map // planKey -> *fieldPlan
@@ -50,50 +51,70 @@ func (e *Engine) Invalidate() {
 	e.mu.Unlock()
 }
 
+// state is one load of roles, purposes and restrictions.
+type state struct {
+	roles    map[string]*Role
+	purposes map[string]*Purpose
+	restrict map[string][]string
+	gen      uint64
+}
+
 // snapshot returns the current roles and purposes, reloading when stale.
 func (e *Engine) snapshot(ctx context.Context) (map[string]*Role, map[string]*Purpose, uint64, error) {
+	st, err := e.load(ctx)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return st.roles, st.purposes, st.gen, nil
+}
+
+// load returns the current state, reloading it when stale.
+func (e *Engine) load(ctx context.Context) (*state, error) {
 	e.mu.RLock()
-	if !e.loadedAt.IsZero() && time.Since(e.loadedAt) < e.ttl {
-		r, p, g := e.roles, e.purposes, e.gen
+	if e.cur != nil && !e.loadedAt.IsZero() && time.Since(e.loadedAt) < e.ttl {
+		st := e.cur
 		e.mu.RUnlock()
-		return r, p, g, nil
+		return st, nil
 	}
 	inval := e.inval
 	e.mu.RUnlock()
 	custom, err := e.store.ListRoles(ctx)
 	if err != nil {
-		return nil, nil, 0, apperr.Wrap(err, "load roles")
+		return nil, apperr.Wrap(err, "load roles")
 	}
 	ps, err := e.store.ListPurposes(ctx)
 	if err != nil {
-		return nil, nil, 0, apperr.Wrap(err, "load purposes")
+		return nil, apperr.Wrap(err, "load purposes")
 	}
-	roles := map[string]*Role{}
+	restrict, err := e.store.ListRestrictions(ctx)
+	if err != nil {
+		return nil, apperr.Wrap(err, "load restrictions")
+	}
+	st := &state{roles: map[string]*Role{}, purposes: make(map[string]*Purpose, len(ps)), restrict: restrict}
 	for _, r := range BuiltinRoles() {
-		roles[r.Name] = &r
+		st.roles[r.Name] = &r
 	}
 	for _, r := range custom {
-		if _, builtin := roles[r.Name]; !builtin {
-			roles[r.Name] = &r
+		if _, builtin := st.roles[r.Name]; !builtin {
+			st.roles[r.Name] = &r
 		}
 	}
-	purposes := make(map[string]*Purpose, len(ps))
 	for _, p := range ps {
-		purposes[p.Name] = &p
+		st.purposes[p.Name] = &p
 	}
 	e.mu.Lock()
-	e.lastGen++
-	g := e.lastGen // every load has its own generation, so no plan compiled from it serves another
+	e.gen++
+	st.gen = e.gen // a generation of its own, so plans compiled from this load are never taken for another's
 	if e.inval != inval {
 		// Invalidated while loading: what was read may predate the change,
 		// so use it for this decision only and leave the next to reload.
 		e.mu.Unlock()
-		return roles, purposes, g, nil
+		return st, nil
 	}
-	e.roles, e.purposes, e.gen, e.loadedAt = roles, purposes, g, time.Now()
+	e.cur, e.loadedAt = st, time.Now()
 	e.mu.Unlock()
 	e.plans.Clear()
-	return roles, purposes, g, nil
+	return st, nil
 }
 
 // Role returns a role by name.
@@ -157,6 +178,7 @@ const (
 	ReasonPurposeMismatch = "purpose_mismatch"
 	ReasonNoConsent       = "no_consent"
 	ReasonTraining        = "training_expired"
+	ReasonRestricted      = "restricted"
 )
 
 type planKey struct {
@@ -176,10 +198,15 @@ type fieldPlan struct {
 // checkPurpose loads the role and purpose and checks that the role may
 // invoke the purpose.
 func (e *Engine) checkPurpose(ctx context.Context, p *auth.Principal, purpose string) (*Role, *Purpose, uint64, error) {
-	roles, purposes, gen, err := e.snapshot(ctx)
+	st, err := e.load(ctx)
 	if err != nil {
 		return nil, nil, 0, err
 	}
+	return e.checkPurposeIn(st, p, purpose)
+}
+
+func (e *Engine) checkPurposeIn(st *state, p *auth.Principal, purpose string) (*Role, *Purpose, uint64, error) {
+	roles, purposes, gen := st.roles, st.purposes, st.gen
 	r, ok := roles[string(p.Role)]
 	if !ok {
 		return nil, nil, 0, apperr.New(apperr.Forbidden, "unknown_role", "the caller's role no longer exists")
@@ -201,7 +228,11 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 	if p == nil {
 		return vault.AllowAll.PlanRead(ctx, c, purpose)
 	}
-	r, pp, gen, err := e.checkPurpose(ctx, p, purpose)
+	st, err := e.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, pp, gen, err := e.checkPurposeIn(st, p, purpose)
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +244,12 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 	}
 	plan := fp.(*fieldPlan)
 	out := &vault.ReadPlan{Fields: plan.fields}
+	if restrict := st.restrict; len(restrict) > 0 {
+		out.Restricted = func(subjectID string) bool {
+			allowed, ok := restrict[subjectID]
+			return ok && !slices.Contains(allowed, purpose)
+		}
+	}
 	if plan.consent {
 		out.Consented = func(ctx context.Context, subjectID string) (bool, error) {
 			return e.store.ConsentActive(ctx, subjectID, purpose)

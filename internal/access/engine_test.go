@@ -617,3 +617,36 @@ func TestInvalidateDuringReload(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanReadRestricted: restricted subjects are reported for purposes
+// their restriction does not allow; Invalidate makes a new restriction
+// apply at once.
+func TestPlanReadRestricted(t *testing.T) {
+	st := newStore(t)
+	e := NewEngine(st)
+	c := customers(t)
+	plan, err := e.PlanRead(ctxAs(RoleDPO, false), c, "support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Restricted != nil {
+		t.Fatal("a restriction check without restricted subjects")
+	}
+	st.mu.Lock()
+	st.restrict = map[string][]string{"sub_r": {"legal"}}
+	st.mu.Unlock()
+	e.Invalidate()
+	for _, tc := range []struct {
+		purpose, subject string
+		want             bool
+	}{{"support", "sub_r", true}, {"support", "sub_other", false}, {"legal", "sub_r", false}} {
+		plan, err := e.PlanRead(ctxAs(RoleDPO, false), c, tc.purpose)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := plan.Restricted != nil && plan.Restricted(tc.subject)
+		if got != tc.want {
+			t.Errorf("purpose %s, subject %s: restricted %v, want %v", tc.purpose, tc.subject, got, tc.want)
+		}
+	}
+}

@@ -19,7 +19,8 @@ type memStore struct {
 	mu       sync.Mutex
 	roles    []Role
 	purposes []Purpose
-	consents map[[2]string]bool // subject, purpose -> latest event is a grant
+	consents map[[2]string]bool  // subject, purpose -> latest event is a grant
+	restrict map[string][]string // restricted subject -> purposes still allowed
 
 	roleLoads    atomic.Int64
 	consentCalls atomic.Int64
@@ -64,6 +65,16 @@ func (m *memStore) ConsentActive(_ context.Context, subjectID, purpose string) (
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.consents[[2]string{subjectID, purpose}], nil
+}
+
+func (m *memStore) ListRestrictions(context.Context) (map[string][]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string][]string, len(m.restrict))
+	for k, v := range m.restrict {
+		out[k] = slices.Clone(v)
+	}
+	return out, nil
 }
 
 func (m *memStore) setConsent(subjectID, purpose string, active bool) {

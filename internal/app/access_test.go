@@ -1,6 +1,10 @@
 package app_test
 
 import (
+	"context"
+
+	"custodia/internal/audit"
+	"custodia/internal/store"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -324,5 +328,38 @@ func TestAlertWebhookReceivesAlerts(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no alert reached the webhook")
+	}
+}
+
+// TestRestrictionLimitsPurposes: a subject under restriction of processing
+// is read only for the purposes the restriction allows. (The data-subject
+// request workflow sets restrictions; here the store does.)
+func TestRestrictionLimitsPurposes(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	r := dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "held@example.com", "name": "Held Person"})
+	id, sub := r.JSON()["id"].(string), r.JSON()["subject"].(string)
+	other := dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "free@example.com"}).JSON()["id"].(string)
+
+	if err := s.DB.SetRestriction(context.Background(), store.Restriction{SubjectID: sub, Purposes: []string{"legal"}, Reason: "accuracy contested",
+		Since: time.Now(), SetBy: "test"}, &audit.Entry{Actor: "test", Action: "subject.restrict"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Access.Invalidate()
+	rec := dpo.Must(200, "GET", "/v1/collections/customers/records/"+id+"?purpose=support", nil).JSON()
+	if len(rec["data"].(map[string]any)) != 0 || fieldReasons(rec, "withheld")["email"] != "restricted" {
+		t.Errorf("restricted subject read for support: %v", rec)
+	}
+	if d := dpo.Must(200, "GET", "/v1/collections/customers/records/"+other+"?purpose=support", nil).JSON()["data"].(map[string]any); d["email"] != "free@example.com" {
+		t.Errorf("an unrestricted subject is affected: %v", d)
+	}
+	if err := s.DB.LiftRestriction(context.Background(), sub, &audit.Entry{Actor: "test", Action: "subject.unrestrict"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Access.Invalidate()
+	if d := dpo.Must(200, "GET", "/v1/collections/customers/records/"+id+"?purpose=support", nil).JSON()["data"].(map[string]any); d["email"] != "held@example.com" {
+		t.Errorf("after the restriction was lifted: %v", d)
 	}
 }

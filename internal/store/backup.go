@@ -35,6 +35,7 @@ var integerColumns = map[string]bool{
 	"dek_version": true, "records_deleted": true, "erased_at": true, "expires_at": true, "revoked_at": true,
 	"seq": true, "at": true, "status": true, "rate_limit": true, "blocked_at": true, "totp_last_step": true,
 	"disabled_at": true, "used_at": true, "mfa": true, "recorded_at": true, "completed_at": true, "cleared_at": true,
+	"since": true,
 }
 
 // isInteger reports whether a table's column holds integers (audit_head's
@@ -61,6 +62,7 @@ var backupTables = []tableSpec{
 	{"training", []string{"id", "user_id", "course", "completed_at", "expires_at", "recorded_by", "created_at"}, nil, "id"},
 	{"consent_notices", []string{"hash", "text", "created_at"}, map[string]bool{"hash": true}, "hash"},
 	{"consent_events", []string{"seq", "id", "subject_id", "purpose", "action", "method", "channel", "notice_version", "notice_hash", "collected_by", "ip_hash", "ua_hash", "at", "recorded_at", "recorded_by", "request_id"}, map[string]bool{"notice_hash": true, "ip_hash": true, "ua_hash": true}, "seq"},
+	{"subject_restrictions", []string{"subject_id", "purposes", "reason", "since", "set_by"}, nil, "subject_id"},
 	{"alerts", []string{"id", "at", "kind", "severity", "principal", "message", "data", "cleared_at", "cleared_by"}, nil, "id"},
 	{"audit_log", []string{"seq", "at", "actor", "action", "collection", "record_id", "subject", "purpose", "outcome", "status", "request_id", "detail", "prev_hash", "hash", "decision"}, map[string]bool{"prev_hash": true, "hash": true}, "seq"},
 	{"audit_head", []string{"id", "seq", "hash"}, map[string]bool{"hash": true}, "id"},

@@ -28,6 +28,9 @@ type FieldAccess struct {
 type ReadPlan struct {
 	Fields    map[string]FieldAccess
 	Consented func(ctx context.Context, subjectID string) (bool, error)
+	// Restricted, when set, reports subjects whose processing is restricted
+	// to other purposes: every field is withheld with reason "restricted".
+	Restricted func(subjectID string) bool
 }
 
 // Policy decides reads and writes.
@@ -60,7 +63,10 @@ type Withheld struct {
 }
 
 // reasonNoConsent is the reason fields are withheld without consent.
-const reasonNoConsent = "no_consent"
+const (
+	reasonNoConsent  = "no_consent"
+	reasonRestricted = "restricted"
+)
 
 // decisionSummary describes a record's decision for the audit log:
 // "allow", or "mask" / "partial" / "deny" with the fields and reasons.

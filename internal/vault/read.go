@@ -12,11 +12,17 @@ import (
 func (s *Service) present(ctx context.Context, c *Collection, r StoredRecord, vals map[string]string, plan *ReadPlan) (*Record, error) {
 	rec := &Record{ID: r.ID, Subject: r.SubjectID, Collection: r.Collection, Data: make(map[string]any, len(vals)),
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
-	consented := true
-	if plan.Consented != nil && len(vals) > 0 {
-		var err error
-		if consented, err = plan.Consented(ctx, r.SubjectID); err != nil {
+	withholdAll := ""
+	switch {
+	case plan.Restricted != nil && plan.Restricted(r.SubjectID):
+		withholdAll = reasonRestricted
+	case plan.Consented != nil && len(vals) > 0:
+		consented, err := plan.Consented(ctx, r.SubjectID)
+		if err != nil {
 			return nil, err
+		}
+		if !consented {
+			withholdAll = reasonNoConsent
 		}
 	}
 	for _, f := range c.Fields { // schema order, so the lists are stable
@@ -28,8 +34,8 @@ func (s *Service) present(ctx context.Context, c *Collection, r StoredRecord, va
 		if !ok {
 			fa = FieldAccess{Decision: Deny, Reason: "not_decided"}
 		}
-		if fa.Decision != Deny && !consented {
-			fa = FieldAccess{Decision: Deny, Reason: reasonNoConsent}
+		if fa.Decision != Deny && withholdAll != "" {
+			fa = FieldAccess{Decision: Deny, Reason: withholdAll}
 		}
 		switch fa.Decision {
 		case Allow:
