@@ -125,6 +125,7 @@ type securityFlags struct {
 	bulkWindow     time.Duration
 	blockBulkReads bool
 	alertWebhook   string
+	timeZone       string
 }
 
 func (s *securityFlags) register(f *pflag.FlagSet) {
@@ -135,6 +136,7 @@ func (s *securityFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&s.bulkWindow, "bulk-read-window", 10*time.Minute, "window of the bulk-read (exfiltration) detector")
 	f.BoolVar(&s.blockBulkReads, "block-bulk-reads", false, "block a token or person that trips the bulk-read detector until an admin clears the alert")
 	f.StringVar(&s.alertWebhook, "alert-webhook", "", "URL that receives every alert as a JSON POST")
+	f.StringVar(&s.timeZone, "time-zone", "UTC", "IANA time zone data-subject request deadlines are counted in (a deadline ends at midnight there), e.g. Asia/Ho_Chi_Minh")
 }
 
 func (s *securityFlags) apply(cfg *app.Config) error {
@@ -156,6 +158,10 @@ func (s *securityFlags) apply(cfg *app.Config) error {
 		cfg.BulkReadThreshold = -1
 	}
 	cfg.BlockBulkReads, cfg.AlertWebhook = s.blockBulkReads, s.alertWebhook
+	if _, err := time.LoadLocation(s.timeZone); err != nil {
+		return fmt.Errorf("--time-zone: unknown zone %q", s.timeZone)
+	}
+	cfg.TimeZone = s.timeZone
 	return nil
 }
 

@@ -20,6 +20,8 @@ type Store interface {
 	// ListRestrictions returns restricted subjects and the purposes their
 	// data may still be read for.
 	ListRestrictions(ctx context.Context) (map[string][]string, error)
+	// ListObjections returns subjects and the purposes they object to.
+	ListObjections(ctx context.Context) (map[string][]string, error)
 }
 
 // Engine holds the roles and purposes in memory and makes decisions.
@@ -56,7 +58,9 @@ type state struct {
 	roles    map[string]*Role
 	purposes map[string]*Purpose
 	restrict map[string][]string
-	gen      uint64
+	// objections maps subjects to the purposes they object to.
+	objections map[string][]string
+	gen        uint64
 }
 
 // snapshot returns the current roles and purposes, reloading when stale.
@@ -90,7 +94,11 @@ func (e *Engine) load(ctx context.Context) (*state, error) {
 	if err != nil {
 		return nil, apperr.Wrap(err, "load restrictions")
 	}
-	st := &state{roles: map[string]*Role{}, purposes: make(map[string]*Purpose, len(ps)), restrict: restrict}
+	objections, err := e.store.ListObjections(ctx)
+	if err != nil {
+		return nil, apperr.Wrap(err, "load objections")
+	}
+	st := &state{roles: map[string]*Role{}, purposes: make(map[string]*Purpose, len(ps)), restrict: restrict, objections: objections}
 	for _, r := range BuiltinRoles() {
 		st.roles[r.Name] = &r
 	}
@@ -179,6 +187,7 @@ const (
 	ReasonNoConsent       = "no_consent"
 	ReasonTraining        = "training_expired"
 	ReasonRestricted      = "restricted"
+	ReasonObjected        = "objected"
 )
 
 type planKey struct {
@@ -244,10 +253,15 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 	}
 	plan := fp.(*fieldPlan)
 	out := &vault.ReadPlan{Fields: plan.fields}
-	if restrict := st.restrict; len(restrict) > 0 {
-		out.Restricted = func(subjectID string) bool {
-			allowed, ok := restrict[subjectID]
-			return ok && !slices.Contains(allowed, purpose)
+	if restrict, objections := st.restrict, st.objections; len(restrict) > 0 || len(objections) > 0 {
+		out.Withhold = func(subjectID string) string {
+			if allowed, ok := restrict[subjectID]; ok && !slices.Contains(allowed, purpose) {
+				return ReasonRestricted
+			}
+			if slices.Contains(objections[subjectID], purpose) {
+				return ReasonObjected
+			}
+			return ""
 		}
 	}
 	if plan.consent {

@@ -629,7 +629,7 @@ func TestPlanReadRestricted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan.Restricted != nil {
+	if plan.Withhold != nil {
 		t.Fatal("a restriction check without restricted subjects")
 	}
 	st.mu.Lock()
@@ -644,7 +644,7 @@ func TestPlanReadRestricted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := plan.Restricted != nil && plan.Restricted(tc.subject)
+		got := plan.Withhold != nil && plan.Withhold(tc.subject) == ReasonRestricted
 		if got != tc.want {
 			t.Errorf("purpose %s, subject %s: restricted %v, want %v", tc.purpose, tc.subject, got, tc.want)
 		}

@@ -77,6 +77,10 @@ func (m *memStore) ListRestrictions(context.Context) (map[string][]string, error
 	return out, nil
 }
 
+func (m *memStore) ListObjections(context.Context) (map[string][]string, error) {
+	return map[string][]string{}, nil
+}
+
 func (m *memStore) setConsent(subjectID, purpose string, active bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -242,6 +242,36 @@ func rbacRoutes() []rbacRoute {
 		{"GET", "/v1/training", auth.PermTrainingManage, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/training", nil)
 		}},
+		{"POST", "/v1/requests", auth.PermRequestsFile, []auth.Role{"dpo", "sales", "support"}, func(t *testing.T, e *rbacEnv, c C) R {
+			_, subject, _ := e.newRecord(t)
+			return c.Do("POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": subject}, "jurisdiction": "GDPR"})
+		}},
+		{"GET", "/v1/requests", auth.PermRequestsRead, []auth.Role{"admin", "dpo", "support", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/requests?overdue=false", nil)
+		}},
+		{"GET", "/v1/requests/{id}", auth.PermRequestsRead, []auth.Role{"admin", "dpo", "support", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/requests/"+e.request(t, 0), nil)
+		}},
+		{"POST", "/v1/requests/{id}/transitions", auth.PermRequestsManage, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/requests/"+e.request(t, 0)+"/transitions", map[string]any{"to": "verifying_identity", "reason": "id checked"})
+		}},
+		{"POST", "/v1/requests/{id}/execute", auth.PermRequestsManage, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/requests/"+e.request(t, 1)+"/execute", nil)
+		}},
+		{"GET", "/v1/requests/{id}/package", auth.PermRequestsManage, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/requests/"+e.request(t, 2)+"/package", nil)
+		}},
+		{"POST", "/v1/requests/{id}/tasks", auth.PermRequestsManage, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/requests/"+e.request(t, 0)+"/tasks", map[string]any{"system": "CRM"})
+		}},
+		{"POST", "/v1/requests/{id}/tasks/{task}/close", auth.PermRequestsManage, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			id := e.request(t, 0)
+			task := e.data.Must(201, "POST", "/v1/requests/"+id+"/tasks", map[string]any{"system": "CRM"}).JSON()["id"].(string)
+			return c.Do("POST", "/v1/requests/"+id+"/tasks/"+task+"/close", map[string]any{"evidence": "deleted"})
+		}},
+		{"GET", "/v1/deletions", auth.PermAuditRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/deletions", nil)
+		}},
 		{"GET", "/v1/alerts", auth.PermAlertsRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/alerts", nil)
 		}},
@@ -249,6 +279,22 @@ func rbacRoutes() []rbacRoute {
 			return c.Do("POST", "/v1/alerts/"+e.alertID(t)+"/clear", nil)
 		}},
 	}
+}
+
+// request has a dpo file an access request for a new customer and take it
+// stage steps: 0 received, 1 in progress, 2 carried out. It returns the id.
+func (e *rbacEnv) request(t *testing.T, stage int) string {
+	t.Helper()
+	_, subject, _ := e.newRecord(t)
+	id := e.data.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": subject}, "jurisdiction": "GDPR"}).JSON()["id"].(string)
+	if stage >= 1 {
+		e.data.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "verifying_identity", "reason": "checked"})
+		e.data.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "in_progress", "reason": "verified"})
+	}
+	if stage >= 2 {
+		e.data.Must(200, "POST", "/v1/requests/"+id+"/execute", nil)
+	}
+	return id
 }
 
 // grantBody is a consent grant for purpose with complete evidence.

@@ -8,6 +8,8 @@ import (
 	"custodia/internal/access"
 	"custodia/internal/consent"
 	"custodia/internal/detect"
+	"custodia/internal/dsr"
+	"custodia/internal/legalclock"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -45,6 +47,9 @@ type Config struct {
 	BulkReadWindow    time.Duration
 	BlockBulkReads    bool   // also block the principal until the alert is cleared
 	AlertWebhook      string // URL that receives alerts as JSON
+	// TimeZone is the zone request deadlines are counted in (IANA name,
+	// default UTC): a deadline ends at midnight there.
+	TimeZone string
 }
 
 // KeyFilePath returns the key file path the config selects.
@@ -64,7 +69,9 @@ type App struct {
 	Tokens *auth.Service
 	Access *access.Engine
 	Ledger *consent.Ledger
-	API    *httpapi.Server
+	// Requests runs data-subject requests.
+	Requests *dsr.Service
+	API      *httpapi.Server
 	// NewAdminToken is the admin token generated on first start, to be
 	// shown once; empty otherwise (or when a bootstrap token was given).
 	NewAdminToken string
@@ -117,7 +124,16 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		_, ok, err := a.Access.Purpose(ctx, name)
 		return ok, err
 	})
-	a.API, err = httpapi.New(httpapi.Deps{Vault: a.Vault, Auth: a.Tokens, Access: a.Access, Ledger: a.Ledger, DB: db, Keyring: kr},
+	loc := time.UTC
+	if cfg.TimeZone != "" {
+		if loc, err = time.LoadLocation(cfg.TimeZone); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("time zone %q: %w", cfg.TimeZone, err)
+		}
+	}
+	a.Requests = dsr.NewService(db, legalClock{t: legalclock.Default(), loc: loc}, dsrActions{a}, kr.Derived().Token)
+	a.API, err = httpapi.New(httpapi.Deps{Vault: a.Vault, Auth: a.Tokens, Access: a.Access, Ledger: a.Ledger, DB: db, Keyring: kr,
+		Requests: a.Requests, Exporter: dsrActions{a}},
 		httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, AlertWebhook: cfg.AlertWebhook, BlockBulkReads: cfg.BlockBulkReads,
 			LoginGuard: detect.LoginGuardConfig{MaxFailures: cfg.LoginMaxFailures, Window: cfg.LoginWindow},
 			BulkRead:   detect.BulkReadConfig{Threshold: cfg.BulkReadThreshold, Window: cfg.BulkReadWindow}})
@@ -154,6 +170,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	bg, stopBG := context.WithCancel(context.Background())
+	defer stopBG()
+	go a.watchOverdue(bg)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -279,3 +279,7 @@ func (s *Server) observeReads(ctx context.Context, p *auth.Principal, pending []
 		Message: "one principal read many more distinct subjects than the threshold allows in the window",
 		Data:    map[string]string{"distinct_subjects": strconv.Itoa(n), "blocked": strconv.FormatBool(blocked)}})
 }
+
+// RaiseAlert stores, logs, counts and forwards an alert raised outside a
+// request (the overdue-request check, the retention scheduler).
+func (s *Server) RaiseAlert(ctx context.Context, a detect.Alert) { s.alerts.raise(ctx, a) }

@@ -31,6 +31,11 @@ func decodeStrict(r *http.Request, v any) error {
 	if err != nil {
 		return err
 	}
+	return decodeBytes(b, v)
+}
+
+// decodeBytes decodes a JSON object strictly, as decodeStrict does.
+func decodeBytes(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return apperr.New(apperr.Invalid, "malformed_json", "the request body is empty; send a JSON object")
 	}

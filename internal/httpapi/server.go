@@ -16,6 +16,7 @@ import (
 	"custodia/internal/auth"
 	"custodia/internal/consent"
 	"custodia/internal/detect"
+	"custodia/internal/dsr"
 	"custodia/internal/keys"
 	"custodia/internal/store"
 	"custodia/internal/vault"
@@ -37,29 +38,36 @@ type Options struct {
 
 // Deps are the services the API serves.
 type Deps struct {
-	Vault   *vault.Service
-	Auth    *auth.Service
-	Access  *access.Engine
-	Ledger  *consent.Ledger
-	DB      *store.DB
-	Keyring *keys.Keyring
+	Vault  *vault.Service
+	Auth   *auth.Service
+	Access *access.Engine
+	Ledger *consent.Ledger
+	// Requests runs data-subject requests; Exporter gathers a subject's
+	// access package.
+	Requests *dsr.Service
+	Exporter dsr.Exporter
+	DB       *store.DB
+	Keyring  *keys.Keyring
 }
 
 // Server holds the services the handlers use.
 type Server struct {
-	vault   *vault.Service
-	tokens  *auth.Service
-	access  *access.Engine
-	ledger  *consent.Ledger
-	db      *store.DB
-	keyring *keys.Keyring
-	opts    Options
-	limiter *failLimiter
-	guard   *detect.LoginGuard
-	bulk    *detect.BulkReadDetector // nil when disabled
-	rate    *detect.RateLimiter
-	alerts  *alerter
-	mux     *http.ServeMux
+	vault  *vault.Service
+	tokens *auth.Service
+	access *access.Engine
+	ledger *consent.Ledger
+	db     *store.DB
+	// requests and exporter serve data-subject requests.
+	requests *dsr.Service
+	exporter dsr.Exporter
+	keyring  *keys.Keyring
+	opts     Options
+	limiter  *failLimiter
+	guard    *detect.LoginGuard
+	bulk     *detect.BulkReadDetector // nil when disabled
+	rate     *detect.RateLimiter
+	alerts   *alerter
+	mux      *http.ServeMux
 	// rotating admits one key rotation at a time.
 	rotating sync.Mutex
 }
@@ -69,7 +77,7 @@ func New(d Deps, opts Options) (*Server, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{vault: d.Vault, tokens: d.Auth, access: d.Access, ledger: d.Ledger, db: d.DB, keyring: d.Keyring, opts: opts,
+	s := &Server{vault: d.Vault, tokens: d.Auth, access: d.Access, ledger: d.Ledger, db: d.DB, requests: d.Requests, exporter: d.Exporter, keyring: d.Keyring, opts: opts,
 		limiter: newFailLimiter(20, time.Minute), guard: detect.NewLoginGuard(opts.LoginGuard, nil),
 		rate: detect.NewRateLimiter(nil), mux: http.NewServeMux()}
 	if opts.BulkRead.Threshold >= 0 {
@@ -176,6 +184,17 @@ func (s *Server) routes() []route {
 
 		{"POST", "/v1/training", auth.PermTrainingManage, false, "training.record", s.addTraining},
 		{"GET", "/v1/training", auth.PermTrainingManage, false, "training.list", s.listTraining},
+
+		{"POST", "/v1/requests", auth.PermRequestsFile, false, "request.create", s.createRequest},
+		{"GET", "/v1/requests", auth.PermRequestsRead, false, "request.list", s.listRequests},
+		{"GET", "/v1/requests/{id}", auth.PermRequestsRead, false, "request.get", s.getRequest},
+		{"POST", "/v1/requests/{id}/transitions", auth.PermRequestsManage, false, "request.move", s.moveRequest},
+		{"POST", "/v1/requests/{id}/execute", auth.PermRequestsManage, false, "request.execute", s.executeRequest},
+		{"GET", "/v1/requests/{id}/package", auth.PermRequestsManage, false, "request.package", s.requestPackage},
+		{"POST", "/v1/requests/{id}/tasks", auth.PermRequestsManage, false, "request.task.add", s.addRequestTask},
+		{"POST", "/v1/requests/{id}/tasks/{task}/close", auth.PermRequestsManage, false, "request.task.close", s.closeRequestTask},
+
+		{"GET", "/v1/deletions", auth.PermAuditRead, false, "deletion.list", s.listDeletions},
 
 		{"GET", "/v1/alerts", auth.PermAlertsRead, false, "alert.list", s.listAlerts},
 		{"POST", "/v1/alerts/{id}/clear", auth.PermAlertsManage, false, "alert.clear", s.clearAlert},

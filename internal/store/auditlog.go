@@ -88,3 +88,22 @@ func (db *DB) AuditHead(ctx context.Context) (int64, []byte, error) {
 	}
 	return seq, h, nil
 }
+
+// SubjectAudit returns up to limit audit entries about a subject (by
+// pseudonym), oldest first.
+func (db *DB) SubjectAudit(ctx context.Context, pseudonym string, limit int) ([]audit.Entry, error) {
+	rows, err := db.query(ctx, auditSelect+" WHERE subject = ? ORDER BY seq LIMIT ?", pseudonym, limit)
+	if err != nil {
+		return nil, fmt.Errorf("subject audit: %w", err)
+	}
+	defer rows.Close()
+	out := []audit.Entry{}
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("subject audit: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

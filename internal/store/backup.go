@@ -35,7 +35,8 @@ var integerColumns = map[string]bool{
 	"dek_version": true, "records_deleted": true, "erased_at": true, "expires_at": true, "revoked_at": true,
 	"seq": true, "at": true, "status": true, "rate_limit": true, "blocked_at": true, "totp_last_step": true,
 	"disabled_at": true, "used_at": true, "mfa": true, "recorded_at": true, "completed_at": true, "cleared_at": true,
-	"since": true,
+	"since": true, "received_at": true, "due_at": true, "acknowledge_by": true, "extend_notice_by": true,
+	"extensions": true, "max_extensions": true, "overdue_alerted": true,
 }
 
 // isInteger reports whether a table's column holds integers (audit_head's
@@ -63,6 +64,11 @@ var backupTables = []tableSpec{
 	{"consent_notices", []string{"hash", "text", "created_at"}, map[string]bool{"hash": true}, "hash"},
 	{"consent_events", []string{"seq", "id", "subject_id", "purpose", "action", "method", "channel", "notice_version", "notice_hash", "collected_by", "ip_hash", "ua_hash", "at", "recorded_at", "recorded_by", "request_id"}, map[string]bool{"notice_hash": true, "ip_hash": true, "ua_hash": true}, "seq"},
 	{"subject_restrictions", []string{"subject_id", "purposes", "reason", "since", "set_by"}, nil, "subject_id"},
+	{"requests", []string{"id", "type", "jurisdiction", "state", "subject_id", "lookup_kind", "lookup_hash", "channel", "received_at", "due_at", "acknowledge_by", "extend_notice_by", "extensions", "max_extensions", "rule_source", "details", "created_by", "created_at", "updated_at", "closed_at", "outcome", "overdue_alerted"}, map[string]bool{"lookup_hash": true}, "id"},
+	{"request_transitions", []string{"request_id", "seq", "from_state", "to_state", "at", "actor", "reason"}, nil, "request_id, seq"},
+	{"request_tasks", []string{"id", "request_id", "system", "description", "state", "evidence", "attachment_hash", "created_at", "closed_at", "closed_by"}, nil, "id"},
+	{"subject_objections", []string{"subject_id", "purpose", "since", "request_id"}, nil, "subject_id, purpose"},
+	{"deletions", []string{"id", "at", "kind", "subject_pseudonym", "collections", "fields", "records_deleted", "cause", "approved_by", "audit_request"}, nil, "id"},
 	{"alerts", []string{"id", "at", "kind", "severity", "principal", "message", "data", "cleared_at", "cleared_by"}, nil, "id"},
 	{"audit_log", []string{"seq", "at", "actor", "action", "collection", "record_id", "subject", "purpose", "outcome", "status", "request_id", "detail", "prev_hash", "hash", "decision"}, map[string]bool{"prev_hash": true, "hash": true}, "seq"},
 	{"audit_head", []string{"id", "seq", "hash"}, map[string]bool{"hash": true}, "id"},

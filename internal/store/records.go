@@ -250,7 +250,13 @@ func (db *DB) DeleteRecord(ctx context.Context, collection, id string, e *audit.
 		if _, err := tx.Exec(ctx, "DELETE FROM records WHERE id = ? AND collection = ?", id, collection); err != nil {
 			return fmt.Errorf("delete record: %w", err)
 		}
-		return nil
+		cause, by, reqID := causeOf(e)
+		pseudonym := ""
+		if e != nil {
+			pseudonym = e.Subject
+		}
+		return insertDeletion(ctx, tx, Deletion{At: time.Now().UTC(), Kind: DeletionManual, SubjectPseudonym: pseudonym, Collections: []string{collection},
+			Fields: []string{"*"}, RecordsDeleted: 1, Cause: cause, ApprovedBy: by, AuditRequest: reqID})
 	}, e)
 }
 
@@ -265,4 +271,9 @@ func (db *DB) invalidate(collection string, ids []string, idx []vault.IndexEntry
 		keys = append(keys, indexKey(collection, ie.Field, ie.MAC))
 	}
 	db.cache.invalidate(ids, keys)
+}
+
+// SubjectRecords returns every record of a subject, by collection and id.
+func (db *DB) SubjectRecords(ctx context.Context, subjectID string) ([]vault.StoredRecord, error) {
+	return db.records(ctx, "SELECT "+recordColumns+" FROM records r JOIN custodia_keys.subject_keys k ON k.subject_id = r.subject_id WHERE r.subject_id = ? ORDER BY r.collection, r.id", subjectID)
 }

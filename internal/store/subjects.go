@@ -37,7 +37,8 @@ func (db *DB) EraseSubject(ctx context.Context, subjectID, pseudonym string, e *
 			return fmt.Errorf("destroy subject key: %w", err)
 		}
 		keyGone, _ := res.RowsAffected()
-		if err := deleteSubjectIndex(ctx, tx, subjectID); err != nil {
+		collections, err := deleteSubjectIndex(ctx, tx, subjectID)
+		if err != nil {
 			return err
 		}
 		res, err = tx.Exec(ctx, "DELETE FROM records WHERE subject_id = ?", subjectID)
@@ -57,6 +58,11 @@ func (db *DB) EraseSubject(ctx context.Context, subjectID, pseudonym string, e *
 			pseudonym, n, now.UnixMicro(), requestIDOf(e)); err != nil {
 			return fmt.Errorf("record erasure: %w", err)
 		}
+		cause, by, reqID := causeOf(e)
+		if err := insertDeletion(ctx, tx, Deletion{At: now, Kind: DeletionErasure, SubjectPseudonym: pseudonym, Collections: collections,
+			Fields: []string{"*"}, RecordsDeleted: n, Cause: cause, ApprovedBy: by, AuditRequest: reqID}); err != nil {
+			return err
+		}
 		rc = vault.ErasureReceipt{SubjectPseudonym: pseudonym, RecordsDeleted: n, KeyDestroyed: keyGone > 0, ErasedAt: now}
 		return nil
 	}, e)
@@ -71,11 +77,11 @@ func requestIDOf(e *audit.Entry) string {
 }
 
 // deleteSubjectIndex removes the blind-index entries of all of a subject's
-// records.
-func deleteSubjectIndex(ctx context.Context, tx *Tx, subjectID string) error {
+// records and returns the collections they were in.
+func deleteSubjectIndex(ctx context.Context, tx *Tx, subjectID string) ([]string, error) {
 	rows, err := tx.Query(ctx, "SELECT id, collection, idx FROM records WHERE subject_id = ?", subjectID)
 	if err != nil {
-		return fmt.Errorf("list subject records: %w", err)
+		return nil, fmt.Errorf("list subject records: %w", err)
 	}
 	type rec struct {
 		id, collection string
@@ -86,18 +92,20 @@ func deleteSubjectIndex(ctx context.Context, tx *Tx, subjectID string) error {
 		var r rec
 		if err := rows.Scan(&r.id, &r.collection, &r.idx); err != nil {
 			rows.Close()
-			return fmt.Errorf("list subject records: %w", err)
+			return nil, fmt.Errorf("list subject records: %w", err)
 		}
 		recs = append(recs, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("list subject records: %w", err)
+		return nil, fmt.Errorf("list subject records: %w", err)
 	}
+	collections := []string{}
 	for _, r := range recs {
 		if err := deleteIndex(ctx, tx, r.collection, r.idx, r.id); err != nil {
-			return err
+			return nil, err
 		}
+		collections = append(collections, r.collection)
 	}
-	return nil
+	return collections, nil
 }

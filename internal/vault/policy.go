@@ -28,9 +28,9 @@ type FieldAccess struct {
 type ReadPlan struct {
 	Fields    map[string]FieldAccess
 	Consented func(ctx context.Context, subjectID string) (bool, error)
-	// Restricted, when set, reports subjects whose processing is restricted
-	// to other purposes: every field is withheld with reason "restricted".
-	Restricted func(subjectID string) bool
+	// Withhold, when set, names the reason a subject's data may not be read
+	// at all for this purpose ("restricted", "objected"), or "".
+	Withhold func(subjectID string) string
 }
 
 // Policy decides reads and writes.
@@ -63,10 +63,7 @@ type Withheld struct {
 }
 
 // reasonNoConsent is the reason fields are withheld without consent.
-const (
-	reasonNoConsent  = "no_consent"
-	reasonRestricted = "restricted"
-)
+const reasonNoConsent = "no_consent"
 
 // decisionSummary describes a record's decision for the audit log:
 // "allow", or "mask" / "partial" / "deny" with the fields and reasons.

@@ -13,9 +13,11 @@ func (s *Service) present(ctx context.Context, c *Collection, r StoredRecord, va
 	rec := &Record{ID: r.ID, Subject: r.SubjectID, Collection: r.Collection, Data: make(map[string]any, len(vals)),
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	withholdAll := ""
+	if plan.Withhold != nil {
+		withholdAll = plan.Withhold(r.SubjectID)
+	}
 	switch {
-	case plan.Restricted != nil && plan.Restricted(r.SubjectID):
-		withholdAll = reasonRestricted
+	case withholdAll != "":
 	case plan.Consented != nil && len(vals) > 0:
 		consented, err := plan.Consented(ctx, r.SubjectID)
 		if err != nil {

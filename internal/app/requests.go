@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/auth"
+	"custodia/internal/consent"
+	"custodia/internal/detect"
+	"custodia/internal/dsr"
+	"custodia/internal/legalclock"
+	"custodia/internal/store"
+	"custodia/internal/vault"
+)
+
+// dsrActions carries data-subject requests out on the vault, the ledger
+// and the access engine.
+type dsrActions struct{ a *App }
+
+// entry is a fresh audit entry for an action taken by the caller in ctx.
+func entry(ctx context.Context, action, pseudonym string) *audit.Entry {
+	e := &audit.Entry{Actor: "system", Action: action, Subject: pseudonym}
+	if p := auth.PrincipalFrom(ctx); p != nil {
+		e.Actor = p.Actor()
+	}
+	if r := audit.RecorderFrom(ctx); r != nil {
+		e.RequestID = r.Snapshot().RequestID
+	}
+	return e
+}
+
+func (d dsrActions) FindSubjects(ctx context.Context, fieldType, value string) ([]string, error) {
+	return d.a.Vault.FindSubjects(ctx, fieldType, value)
+}
+
+func (d dsrActions) SubjectExists(ctx context.Context, subjectID string) (bool, error) {
+	return d.a.DB.SubjectExists(ctx, subjectID)
+}
+
+func (d dsrActions) Erase(ctx context.Context, subjectID string) error {
+	_, err := d.a.Vault.Erase(ctx, subjectID, "erasure")
+	return err
+}
+
+func (d dsrActions) Restrict(ctx context.Context, subjectID string, allowed []string, requestID string) error {
+	err := d.a.DB.SetRestriction(ctx, store.Restriction{SubjectID: subjectID, Purposes: allowed, Reason: "data-subject request " + requestID,
+		Since: time.Now().UTC(), SetBy: entry(ctx, "", "").Actor}, entry(ctx, "subject.restrict", d.a.Vault.Pseudonym(subjectID)))
+	d.a.Access.Invalidate()
+	return err
+}
+
+func (d dsrActions) Object(ctx context.Context, subjectID string, purposes []string, requestID string) error {
+	err := d.a.DB.SetObjections(ctx, subjectID, purposes, requestID, time.Now().UTC(), entry(ctx, "subject.object", d.a.Vault.Pseudonym(subjectID)))
+	d.a.Access.Invalidate()
+	return err
+}
+
+func (d dsrActions) WithdrawConsent(ctx context.Context, subjectID string, purposes []string, requestID, by string) ([]string, error) {
+	proof, err := d.a.Ledger.Proof(ctx, subjectID)
+	if err != nil {
+		return nil, err
+	}
+	var active []string
+	for _, st := range proof.Current {
+		if st.Active && (len(purposes) == 0 || slices.Contains(purposes, st.Purpose)) {
+			active = append(active, st.Purpose)
+		}
+	}
+	for _, p := range active {
+		e := entry(ctx, "consent.record", d.a.Vault.Pseudonym(subjectID))
+		e.Purpose = p
+		_, err := d.a.Ledger.Record(ctx, subjectID, consent.Request{Purpose: p, Action: consent.Withdraw, Method: "data-subject request",
+			NoticeVersion: "request " + requestID, Channel: "request", CollectedBy: by}, by, e.RequestID, e)
+		if err != nil && apperr.CodeOf(err) != "no_active_consent" {
+			return nil, err
+		}
+	}
+	if active == nil {
+		active = []string{}
+	}
+	return active, nil
+}
+
+func (d dsrActions) Rectify(ctx context.Context, subjectID string, in dsr.Rectification) error {
+	r, err := d.a.DB.GetRecord(ctx, in.Collection, in.RecordID)
+	if err != nil {
+		return err
+	}
+	if r.SubjectID != subjectID {
+		return apperr.New(apperr.Invalid, "not_the_subjects_record", "the record does not belong to the request's subject")
+	}
+	_, err = d.a.Vault.Patch(ctx, in.Collection, in.RecordID, in.Purpose, vault.Input{Data: in.Data})
+	return err
+}
+
+// ExportSubject gathers everything about a subject for its package.
+func (d dsrActions) ExportSubject(ctx context.Context, subjectID string) (dsr.PackageData, error) {
+	recs, err := d.a.Vault.Export(ctx, subjectID)
+	if err != nil {
+		return dsr.PackageData{}, err
+	}
+	out := dsr.PackageData{Subject: subjectID, Records: make([]dsr.ExportRecord, 0, len(recs))}
+	for _, r := range recs {
+		out.Records = append(out.Records, dsr.ExportRecord{Collection: r.Collection, ID: r.ID, Data: r.Data, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+	}
+	proof, err := d.a.Ledger.Proof(ctx, subjectID)
+	switch {
+	case err == nil:
+		out.Consents = proof
+	case apperr.IsNotFound(err):
+		out.Consents = map[string]any{"current": []any{}, "history": []any{}, "notices": []any{}}
+	default:
+		return dsr.PackageData{}, err
+	}
+	entries, err := d.a.DB.SubjectAudit(ctx, d.a.Vault.Pseudonym(subjectID), 100000)
+	if err != nil {
+		return dsr.PackageData{}, err
+	}
+	for _, e := range entries {
+		out.AccessLog = append(out.AccessLog, dsr.AccessEntry{At: e.At, Actor: e.Actor, Action: e.Action, Purpose: e.Purpose, Collection: e.Collection, Decision: e.Decision})
+	}
+	return out, nil
+}
+
+// OverdueCheckEvery is how often the server looks for requests past due.
+var OverdueCheckEvery = time.Minute
+
+// watchOverdue raises one alert per request that passes its due date while
+// open, until ctx ends.
+func (a *App) watchOverdue(ctx context.Context) {
+	t := time.NewTicker(OverdueCheckEvery)
+	defer t.Stop()
+	for {
+		a.CheckOverdue(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// CheckOverdue alerts on open requests past their due date (once each).
+func (a *App) CheckOverdue(ctx context.Context) {
+	err := a.Requests.AlertOverdue(ctx, func(r dsr.Request) {
+		a.API.RaiseAlert(ctx, detect.Alert{Kind: "request_overdue", Severity: detect.SeverityCritical, Principal: "request:" + r.ID,
+			Message: "a data-subject request is past its legal due date",
+			Data:    map[string]string{"request": r.ID, "type": r.Type, "jurisdiction": r.Jurisdiction, "due_at": r.DueAt.Format(time.RFC3339), "state": r.State}})
+	})
+	if err != nil && ctx.Err() == nil {
+		slog.Error("overdue request check failed", "err", err)
+	}
+}
+
+// legalClock adapts the rules table to the request service.
+type legalClock struct {
+	t   *legalclock.Table
+	loc *time.Location
+}
+
+func (c legalClock) Deadlines(jurisdiction, typ string, start time.Time, extensions int) (dsr.Deadlines, error) {
+	r, err := c.t.For(jurisdiction, typ)
+	if err != nil {
+		return dsr.Deadlines{}, err
+	}
+	d, err := r.Deadlines(start, c.loc, extensions)
+	if err != nil {
+		return dsr.Deadlines{}, err
+	}
+	return dsr.Deadlines{Due: d.Due, AcknowledgeBy: d.AcknowledgeBy, ExtendNoticeBy: d.ExtendNoticeBy, MaxExtensions: d.MaxExtensions,
+		Source: r.Source, StartOnVerify: r.Start == legalclock.Verified}, nil
+}
+
+func (c legalClock) DaysLeft(due, now time.Time) int { return legalclock.DaysLeft(due, now, c.loc) }

@@ -1,0 +1,190 @@
+package dsr
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+)
+
+// Rectification is the body of executing a rectification: new values for
+// one record of the subject, applied through the normal write path.
+type Rectification struct {
+	Collection string         `json:"collection"`
+	RecordID   string         `json:"record"`
+	Purpose    string         `json:"purpose"`
+	Data       map[string]any `json:"data"`
+}
+
+// ExecuteInput is the body of POST /v1/requests/{id}/execute.
+type ExecuteInput struct {
+	Rectification *Rectification `json:"rectification,omitempty"`
+}
+
+// Execute carries a request out: erasure crypto-shreds the subject;
+// restriction and objection set the subject's flags, which the access
+// engine honours; withdraw_consent writes the ledger; rectification writes
+// through the normal path; access and portability are then downloadable as
+// a package. The request must be in progress (or extended).
+func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by string, e *audit.Entry) (Request, error) {
+	r, err := s.store.GetRequest(ctx, id)
+	if err != nil {
+		return Request{}, err
+	}
+	if r.State != StateInProgress && r.State != StateExtended {
+		return Request{}, apperr.Newf(apperr.Conflict, "not_in_progress", "a request is carried out in progress, not %s; verify the requester's identity first", r.State)
+	}
+	if r.Details.ExecutedAt != nil && r.Type != TypeRectification {
+		return Request{}, apperr.New(apperr.Conflict, "already_executed", "this request was already carried out")
+	}
+	var result string
+	switch r.Type {
+	case TypeAccess, TypePortability:
+		result = "package available at /v1/requests/" + r.ID + "/package"
+	case TypeErasure:
+		if err := s.actions.Erase(ctx, r.SubjectID); err != nil {
+			return Request{}, err
+		}
+		result = "subject crypto-shredded"
+	case TypeRestriction:
+		ps := r.Details.Purposes
+		if len(ps) == 0 {
+			ps = []string{"legal"} // storage and legal claims only (GDPR Art. 18(2))
+		}
+		if err := s.actions.Restrict(ctx, r.SubjectID, ps, r.ID); err != nil {
+			return Request{}, err
+		}
+		result = "processing restricted to: " + strings.Join(ps, ", ")
+	case TypeObjection:
+		ps := r.Details.Purposes
+		if len(ps) == 0 {
+			ps = []string{"marketing"} // GDPR Art. 21(2)-(3): direct marketing stops
+		}
+		if err := s.actions.Object(ctx, r.SubjectID, ps, r.ID); err != nil {
+			return Request{}, err
+		}
+		result = "objection recorded for: " + strings.Join(ps, ", ")
+	case TypeWithdrawConsent:
+		ps, err := s.actions.WithdrawConsent(ctx, r.SubjectID, r.Details.Purposes, r.ID, by)
+		if err != nil {
+			return Request{}, err
+		}
+		result = "consent withdrawn for: " + strings.Join(ps, ", ")
+	case TypeRectification:
+		if in.Rectification == nil {
+			return Request{}, bad("rectification_required", `executing a rectification needs {"rectification":{"collection":…,"record":…,"purpose":…,"data":{…}}}`)
+		}
+		if err := s.actions.Rectify(ctx, r.SubjectID, *in.Rectification); err != nil {
+			return Request{}, err
+		}
+		result = "record " + in.Rectification.RecordID + " rectified"
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	e.RecordID = id
+	out, err := s.store.MoveRequest(ctx, id, Transition{From: r.State, To: r.State, At: now, By: by, Reason: "executed: " + result}, func(r *Request) error {
+		r.Details.ExecutedAt, r.Details.Result = &now, result
+		return nil
+	}, e)
+	if err != nil {
+		return Request{}, err
+	}
+	return s.withClock(out), nil
+}
+
+// TaskInput is the body of POST /v1/requests/{id}/tasks.
+type TaskInput struct {
+	System      string `json:"system"`
+	Description string `json:"description"`
+}
+
+// AddTask opens a task for a system outside the vault.
+func (s *Service) AddTask(ctx context.Context, id string, in TaskInput, e *audit.Entry) (Task, error) {
+	r, err := s.store.GetRequest(ctx, id)
+	if err != nil {
+		return Task{}, err
+	}
+	if !Open(r.State) {
+		return Task{}, apperr.New(apperr.Conflict, "request_closed", "the request is closed")
+	}
+	in.System, in.Description = strings.TrimSpace(in.System), strings.TrimSpace(in.Description)
+	if in.System == "" || len(in.System) > 200 || len(in.Description) > 2000 {
+		return Task{}, bad("invalid_task", "a task names its system (1 to 200 characters) and may describe the work")
+	}
+	t := Task{ID: "tsk_" + newID()[4:], RequestID: id, System: in.System, Description: in.Description, State: TaskOpen, CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
+	e.RecordID = id
+	if err := s.store.AddTask(ctx, t, e); err != nil {
+		return Task{}, err
+	}
+	return t, nil
+}
+
+// CloseTaskInput is the body of POST /v1/requests/{id}/tasks/{task}/close.
+type CloseTaskInput struct {
+	State    string `json:"state"` // closed or justified
+	Evidence string `json:"evidence"`
+	// Attachment is evidence as base64; only its SHA-256 is kept.
+	Attachment string `json:"attachment"`
+}
+
+// CloseTask closes a task with evidence, or justifies leaving it undone.
+func (s *Service) CloseTask(ctx context.Context, id, taskID string, in CloseTaskInput, by string, e *audit.Entry) (Task, error) {
+	if in.State == "" {
+		in.State = TaskClosed
+	}
+	if in.State != TaskClosed && in.State != TaskJustified {
+		return Task{}, bad("invalid_task_state", `state must be "closed" or "justified"`)
+	}
+	in.Evidence = strings.TrimSpace(in.Evidence)
+	if in.Evidence == "" || len(in.Evidence) > 5000 {
+		return Task{}, bad("evidence_required", "closing a task needs evidence text (what was done, or why not)")
+	}
+	r, err := s.store.GetRequest(ctx, id)
+	if err != nil {
+		return Task{}, err
+	}
+	if !Open(r.State) {
+		return Task{}, apperr.New(apperr.Conflict, "request_closed", "the request is closed")
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	t := Task{ID: taskID, RequestID: id, State: in.State, Evidence: in.Evidence, ClosedAt: &now, ClosedBy: by}
+	if in.Attachment != "" {
+		raw, err := base64.StdEncoding.DecodeString(in.Attachment)
+		if err != nil {
+			return Task{}, bad("invalid_attachment", "attachment must be base64")
+		}
+		sum := sha256.Sum256(raw)
+		t.AttachmentHash = hex.EncodeToString(sum[:])
+	}
+	e.RecordID = id
+	if err := s.store.CloseTask(ctx, t, e); err != nil {
+		return Task{}, err
+	}
+	ts, err := s.store.ListTasks(ctx, id)
+	if err != nil {
+		return Task{}, err
+	}
+	for _, x := range ts {
+		if x.ID == taskID {
+			return x, nil
+		}
+	}
+	return t, nil
+}
+
+// AlertOverdue claims open requests that passed their due date and have
+// not been alerted, and calls raise for each, once.
+func (s *Service) AlertOverdue(ctx context.Context, raise func(Request)) error {
+	rs, err := s.store.ClaimOverdue(ctx, s.Now().UTC())
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		raise(s.withClock(r))
+	}
+	return nil
+}

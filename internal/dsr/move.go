@@ -1,0 +1,113 @@
+package dsr
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+)
+
+// MoveInput is the body of POST /v1/requests/{id}/transitions.
+type MoveInput struct {
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+}
+
+// Move changes a request's state and records who, when and why. Moving to
+// extended adds one extension (where the rule allows one and the notice
+// deadline has not passed) and moves the due date; completing needs the
+// request executed and every task closed or justified.
+func (s *Service) Move(ctx context.Context, id string, in MoveInput, by string, e *audit.Entry) (Request, error) {
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" || len(in.Reason) > 2000 {
+		return Request{}, bad("reason_required", "a state change needs a reason (1 to 2000 characters)")
+	}
+	cur, err := s.store.GetRequest(ctx, id)
+	if err != nil {
+		return Request{}, err
+	}
+	if !CanMove(cur.State, in.To) {
+		return Request{}, apperr.Newf(apperr.Conflict, "invalid_transition", "a request in state %s cannot move to %q", cur.State, in.To)
+	}
+	if in.To == StateCompleted {
+		if err := s.checkComplete(ctx, cur); err != nil {
+			return Request{}, err
+		}
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	e.RecordID = id
+	r, err := s.store.MoveRequest(ctx, id, Transition{From: cur.State, To: in.To, At: now, By: by, Reason: in.Reason}, func(r *Request) error {
+		switch {
+		case in.To == StateExtended:
+			return s.extend(r, now)
+		case in.To == StateInProgress && cur.State == StateVerifying:
+			return s.startClockOnVerify(r, now)
+		}
+		return nil
+	}, e)
+	if err != nil {
+		return Request{}, err
+	}
+	return s.withClock(r), nil
+}
+
+func (s *Service) extend(r *Request, now time.Time) error {
+	if r.Extensions >= r.MaxExtensions {
+		return apperr.New(apperr.Conflict, "extension_not_allowed", "the rules allow no further extension of this request")
+	}
+	if r.ExtendNoticeBy != nil && now.After(*r.ExtendNoticeBy) {
+		return apperr.New(apperr.Conflict, "extension_too_late", "the requester had to be told of an extension by "+r.ExtendNoticeBy.Format(time.RFC3339))
+	}
+	dl, err := s.clock.Deadlines(r.Jurisdiction, r.Type, clockStart(r), r.Extensions+1)
+	if err != nil {
+		return err
+	}
+	r.Extensions++
+	r.DueAt = dl.Due
+	return nil
+}
+
+// clockStart is when a request's clock started: receipt, or verification
+// for rules that run from verified identity.
+func clockStart(r *Request) time.Time {
+	if r.Details.ClockStart != nil {
+		return *r.Details.ClockStart
+	}
+	return r.ReceivedAt
+}
+
+// startClockOnVerify restarts the clock at verification for rules whose
+// period runs from verified identity.
+func (s *Service) startClockOnVerify(r *Request, now time.Time) error {
+	dl, err := s.clock.Deadlines(r.Jurisdiction, r.Type, r.ReceivedAt, 0)
+	if err != nil {
+		return err
+	}
+	if !dl.StartOnVerify {
+		return nil
+	}
+	if dl, err = s.clock.Deadlines(r.Jurisdiction, r.Type, now, 0); err != nil {
+		return err
+	}
+	setDeadlines(r, dl)
+	r.Details.ClockStart = &now
+	return nil
+}
+
+func (s *Service) checkComplete(ctx context.Context, r Request) error {
+	if r.Details.ExecutedAt == nil {
+		return apperr.New(apperr.Conflict, "not_executed", "carry the request out (POST /v1/requests/{id}/execute) before completing it")
+	}
+	ts, err := s.store.ListTasks(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if t.State == TaskOpen {
+			return apperr.Newf(apperr.Conflict, "tasks_open", "task %s (%s) is still open; close or justify it first", t.ID, t.System)
+		}
+	}
+	return nil
+}

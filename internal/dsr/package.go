@@ -1,0 +1,209 @@
+package dsr
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"custodia/internal/apperr"
+)
+
+// ExportRecord is one record of the subject, decrypted.
+type ExportRecord struct {
+	Collection string         `json:"collection"`
+	ID         string         `json:"id"`
+	Data       map[string]any `json:"data"`
+	CreatedAt  time.Time      `json:"created_at"`
+	UpdatedAt  time.Time      `json:"updated_at"`
+}
+
+// AccessEntry is one access to the subject's data, from the audit log:
+// the recipients GDPR Art. 15(1)(c) asks for.
+type AccessEntry struct {
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor"`
+	Action     string    `json:"action"`
+	Purpose    string    `json:"purpose,omitempty"`
+	Collection string    `json:"collection,omitempty"`
+	Decision   string    `json:"decision,omitempty"`
+}
+
+// PackageData is everything about a subject.
+type PackageData struct {
+	Subject     string         `json:"subject"`
+	GeneratedAt time.Time      `json:"generated_at"`
+	Records     []ExportRecord `json:"records"`
+	// Consents is the consent ledger's proof: current state, history with
+	// evidence, and the notice texts.
+	Consents  any           `json:"consents"`
+	AccessLog []AccessEntry `json:"access_log"`
+	// Systems outside the vault that may hold copies (from the data map;
+	// empty until one is kept).
+	Systems []any `json:"systems"`
+}
+
+// Exporter gathers a subject's package data.
+type Exporter interface {
+	ExportSubject(ctx context.Context, subjectID string) (PackageData, error)
+}
+
+// Package builds the access or portability package of a request that was
+// carried out: a zip of subject.json (everything), records.csv,
+// consents.csv and access_log.csv. It is built on demand and never stored,
+// so no plaintext copy rests on disk.
+func (s *Service) Package(ctx context.Context, id string, ex Exporter) ([]byte, error) {
+	r, err := s.store.GetRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Type != TypeAccess && r.Type != TypePortability {
+		return nil, apperr.New(apperr.Conflict, "no_package", "only access and portability requests have a package")
+	}
+	if r.Details.ExecutedAt == nil || r.State == StateRejected {
+		return nil, apperr.New(apperr.Conflict, "not_executed", "carry the request out before downloading its package")
+	}
+	d, err := ex.ExportSubject(ctx, r.SubjectID)
+	if err != nil {
+		return nil, err
+	}
+	d.GeneratedAt = s.Now().UTC()
+	return BuildPackage(d)
+}
+
+// BuildPackage writes the zip.
+func BuildPackage(d PackageData) ([]byte, error) {
+	if d.Records == nil {
+		d.Records = []ExportRecord{}
+	}
+	if d.AccessLog == nil {
+		d.AccessLog = []AccessEntry{}
+	}
+	if d.Systems == nil {
+		d.Systems = []any{}
+	}
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	add := func(name string, body []byte) error {
+		w, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: d.GeneratedAt})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(body)
+		return err
+	}
+	j, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return nil, apperr.Wrap(err, "encode package")
+	}
+	files := []struct {
+		name string
+		body func() ([]byte, error)
+	}{
+		{"subject.json", func() ([]byte, error) { return j, nil }},
+		{"records.csv", func() ([]byte, error) { return recordsCSV(d.Records) }},
+		{"consents.csv", func() ([]byte, error) { return consentsCSV(d.Consents) }},
+		{"access_log.csv", func() ([]byte, error) { return accessCSV(d.AccessLog) }},
+		{"README.txt", func() ([]byte, error) { return []byte(packageReadme), nil }},
+	}
+	for _, f := range files {
+		b, err := f.body()
+		if err != nil {
+			return nil, apperr.Wrap(err, "build "+f.name)
+		}
+		if err := add(f.name, b); err != nil {
+			return nil, apperr.Wrap(err, "zip "+f.name)
+		}
+	}
+	if err := z.Close(); err != nil {
+		return nil, apperr.Wrap(err, "zip package")
+	}
+	return buf.Bytes(), nil
+}
+
+const packageReadme = `This package holds the personal data kept about you, as required by the
+right of access (GDPR Art. 15) and to data portability (Art. 20).
+
+subject.json    everything, machine-readable
+records.csv     each stored value: collection, record, field, value
+consents.csv    your consents and withdrawals, with how they were given
+access_log.csv  who accessed your data, when and for what purpose
+
+In the CSV files a value that starts with = + - or @ is prefixed with a
+quote (') so that spreadsheets do not run it as a formula; subject.json
+holds every value exactly.
+`
+
+func writeCSV(rows [][]string) ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if err := w.WriteAll(rows); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func recordsCSV(recs []ExportRecord) ([]byte, error) {
+	rows := [][]string{{"collection", "record_id", "field", "value"}}
+	for _, r := range recs {
+		fields := make([]string, 0, len(r.Data))
+		for f := range r.Data {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		for _, f := range fields {
+			rows = append(rows, []string{r.Collection, r.ID, f, csvSafe(fmt.Sprint(r.Data[f]))})
+		}
+	}
+	return writeCSV(rows)
+}
+
+func consentsCSV(proof any) ([]byte, error) {
+	rows := [][]string{{"seq", "purpose", "action", "at", "method", "channel", "notice_version", "collected_by"}}
+	raw, err := json.Marshal(proof)
+	if err != nil {
+		return nil, err
+	}
+	var p struct {
+		History []struct {
+			Seq           int64     `json:"seq"`
+			Purpose       string    `json:"purpose"`
+			Action        string    `json:"action"`
+			At            time.Time `json:"at"`
+			Method        string    `json:"method"`
+			Channel       string    `json:"channel"`
+			NoticeVersion string    `json:"notice_version"`
+			CollectedBy   string    `json:"collected_by"`
+		} `json:"history"`
+	}
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, err
+		}
+	}
+	for _, h := range p.History {
+		rows = append(rows, []string{fmt.Sprint(h.Seq), h.Purpose, h.Action, h.At.Format(time.RFC3339), csvSafe(h.Method), h.Channel, csvSafe(h.NoticeVersion), csvSafe(h.CollectedBy)})
+	}
+	return writeCSV(rows)
+}
+
+func accessCSV(log []AccessEntry) ([]byte, error) {
+	rows := [][]string{{"at", "actor", "action", "purpose", "collection", "decision"}}
+	for _, a := range log {
+		rows = append(rows, []string{a.At.Format(time.RFC3339), a.Actor, a.Action, a.Purpose, a.Collection, a.Decision})
+	}
+	return writeCSV(rows)
+}
+
+// csvSafe defuses spreadsheet formulas: a value starting with = + - @ is
+// prefixed with a quote so opening the CSV cannot run it.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,250 @@
+package dsr
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"slices"
+	"strings"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+)
+
+// Store is the storage requests need.
+type Store interface {
+	CreateRequest(ctx context.Context, r Request, ts []Transition, e *audit.Entry) error
+	GetRequest(ctx context.Context, id string) (Request, error)
+	ListRequests(ctx context.Context, f Filter) ([]Request, error)
+	MoveRequest(ctx context.Context, id string, t Transition, update func(*Request) error, e *audit.Entry) (Request, error)
+	RequestTransitions(ctx context.Context, id string) ([]Transition, error)
+	AddTask(ctx context.Context, t Task, e *audit.Entry) error
+	ListTasks(ctx context.Context, requestID string) ([]Task, error)
+	CloseTask(ctx context.Context, t Task, e *audit.Entry) error
+	ClaimOverdue(ctx context.Context, now time.Time) ([]Request, error)
+}
+
+// Deadlines are a request's legal dates.
+type Deadlines struct {
+	Due            time.Time
+	AcknowledgeBy  time.Time // zero: no acknowledgement deadline
+	ExtendNoticeBy time.Time // zero: no extension possible
+	MaxExtensions  int
+	Source         string // the legal source of the rule
+	StartOnVerify  bool   // the clock starts when identity is verified
+}
+
+// Clock computes deadlines from the rules table.
+type Clock interface {
+	// Deadlines returns the dates of a request of type typ under
+	// jurisdiction started at start, with extensions granted.
+	Deadlines(jurisdiction, typ string, start time.Time, extensions int) (Deadlines, error)
+	// DaysLeft is the number of calendar days until due (negative when
+	// overdue), in the server's time zone.
+	DaysLeft(due, now time.Time) int
+}
+
+// Actions carry requests out on the vault and the ledger.
+type Actions interface {
+	// FindSubjects resolves an e-mail or phone to subject ids.
+	FindSubjects(ctx context.Context, fieldType, value string) ([]string, error)
+	SubjectExists(ctx context.Context, subjectID string) (bool, error)
+	// Erase crypto-shreds the subject.
+	Erase(ctx context.Context, subjectID string) error
+	Restrict(ctx context.Context, subjectID string, allowedPurposes []string, requestID string) error
+	Object(ctx context.Context, subjectID string, purposes []string, requestID string) error
+	// WithdrawConsent withdraws the subject's active consents for purposes
+	// (all active ones when empty) and returns the purposes withdrawn.
+	WithdrawConsent(ctx context.Context, subjectID string, purposes []string, requestID, by string) ([]string, error)
+	// Rectify applies new values to one of the subject's records through
+	// the normal write path.
+	Rectify(ctx context.Context, subjectID string, in Rectification) error
+}
+
+// Service runs requests.
+type Service struct {
+	store   Store
+	clock   Clock
+	actions Actions
+	key     interface{ MAC(parts ...[]byte) []byte }
+	Now     func() time.Time
+}
+
+// NewService returns the request service; key hashes unmatched lookups.
+func NewService(store Store, clock Clock, actions Actions, key interface{ MAC(parts ...[]byte) []byte }) *Service {
+	return &Service{store: store, clock: clock, actions: actions, key: key, Now: time.Now}
+}
+
+// CreateInput is the body of POST /v1/requests.
+type CreateInput struct {
+	Type          string            `json:"type"`
+	SubjectLookup map[string]string `json:"subject_lookup"`
+	Jurisdiction  string            `json:"jurisdiction"`
+	ReceivedAt    *time.Time        `json:"received_at"`
+	Channel       string            `json:"channel"`
+	Purposes      []string          `json:"purposes"`
+	Note          string            `json:"note"`
+}
+
+func newID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return "req_" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+func bad(code, msg string) error { return apperr.New(apperr.Invalid, code, msg) }
+
+// Create files a request. The lookup value is used to find the subject and
+// then dropped. A request whose lookup matches no subject is still
+// recorded, then rejected by the system with the reason, so the requester
+// can be answered without learning whether a person exists.
+func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audit.Entry) (Request, error) {
+	in.Type = strings.TrimSpace(in.Type)
+	in.Jurisdiction = strings.ToUpper(strings.TrimSpace(in.Jurisdiction))
+	if !slices.Contains(Types, in.Type) {
+		return Request{}, bad("invalid_request_type", "type must be one of access, portability, rectification, erasure, restriction, objection, withdraw_consent")
+	}
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	received := now
+	if in.ReceivedAt != nil {
+		received = in.ReceivedAt.UTC().Truncate(time.Microsecond)
+		if received.After(now.Add(5*time.Minute)) || received.Year() < 2000 {
+			return Request{}, bad("invalid_received_at", "received_at must be a past time")
+		}
+	}
+	dl, err := s.clock.Deadlines(in.Jurisdiction, in.Type, received, 0)
+	if err != nil {
+		return Request{}, err
+	}
+	if len(in.SubjectLookup) != 1 {
+		return Request{}, bad("invalid_subject_lookup", `subject_lookup needs exactly one of {"email":…}, {"phone":…} or {"subject":…}`)
+	}
+	in.Channel = strings.TrimSpace(in.Channel)
+	if in.Channel == "" {
+		in.Channel = "api"
+	}
+	if len(in.Channel) > 50 || len(in.Note) > 2000 || len(in.Purposes) > 50 {
+		return Request{}, bad("too_long", "channel, note or purposes is too long")
+	}
+	r := Request{ID: newID(), Type: in.Type, Jurisdiction: in.Jurisdiction, State: StateReceived, Channel: in.Channel,
+		ReceivedAt: received, MaxExtensions: dl.MaxExtensions, RuleSource: dl.Source, CreatedBy: by, CreatedAt: now, UpdatedAt: now,
+		Details: Details{Purposes: in.Purposes, Note: strings.TrimSpace(in.Note)}}
+	setDeadlines(&r, dl)
+	var unmatched string
+	for kind, value := range in.SubjectLookup {
+		r.LookupKind = kind
+		value = strings.TrimSpace(value)
+		if value == "" || len(value) > 320 {
+			return Request{}, bad("invalid_subject_lookup", "the subject lookup value is empty or too long")
+		}
+		switch kind {
+		case "subject":
+			ok, err := s.actions.SubjectExists(ctx, value)
+			if err != nil {
+				return Request{}, err
+			}
+			if ok {
+				r.SubjectID = value
+			} else {
+				unmatched = "no subject matches the lookup"
+			}
+		case "email", "phone", "national_id":
+			ids, err := s.actions.FindSubjects(ctx, kind, value)
+			if err != nil {
+				if apperr.KindOf(err) == apperr.Invalid {
+					return Request{}, err
+				}
+				return Request{}, err
+			}
+			switch len(ids) {
+			case 1:
+				r.SubjectID = ids[0]
+			case 0:
+				unmatched = "no subject matches the lookup"
+			default:
+				unmatched = "the lookup matches several subjects; file the request by subject id"
+			}
+		default:
+			return Request{}, bad("invalid_subject_lookup", "subject_lookup takes email, phone, national_id or subject")
+		}
+		if r.SubjectID == "" {
+			r.LookupHash = s.key.MAC([]byte("request-lookup"), []byte(kind), []byte(strings.ToLower(value)))
+		}
+	}
+	ts := []Transition{{Seq: 1, From: "", To: StateReceived, At: now, By: by, Reason: "filed through " + r.Channel}}
+	if unmatched != "" {
+		r.State, r.Outcome = StateRejected, unmatched
+		r.ClosedAt = &now
+		ts = append(ts, Transition{Seq: 2, From: StateReceived, To: StateRejected, At: now, By: "system", Reason: unmatched})
+	}
+	e.RecordID = r.ID
+	if err := s.store.CreateRequest(ctx, r, ts, e); err != nil {
+		return Request{}, err
+	}
+	return s.withClock(r), nil
+}
+
+func setDeadlines(r *Request, dl Deadlines) {
+	r.DueAt = dl.Due
+	r.AcknowledgeBy, r.ExtendNoticeBy = nil, nil
+	if !dl.AcknowledgeBy.IsZero() {
+		a := dl.AcknowledgeBy
+		r.AcknowledgeBy = &a
+	}
+	if !dl.ExtendNoticeBy.IsZero() {
+		n := dl.ExtendNoticeBy
+		r.ExtendNoticeBy = &n
+	}
+	r.MaxExtensions, r.RuleSource = dl.MaxExtensions, dl.Source
+}
+
+// withClock fills the computed fields.
+func (s *Service) withClock(r Request) Request {
+	now := s.Now()
+	r.DaysLeft = s.clock.DaysLeft(r.DueAt, now)
+	r.Overdue = Open(r.State) && now.After(r.DueAt)
+	return r
+}
+
+// View is a request with its history and tasks.
+type View struct {
+	Request
+	History []Transition `json:"history"`
+	Tasks   []Task       `json:"tasks"`
+}
+
+// Get returns a request with its history and tasks.
+func (s *Service) Get(ctx context.Context, id string) (View, error) {
+	r, err := s.store.GetRequest(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	h, err := s.store.RequestTransitions(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	ts, err := s.store.ListTasks(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	return View{Request: s.withClock(r), History: h, Tasks: ts}, nil
+}
+
+// List lists requests by due date; overdue selects open ones past due.
+func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]Request, error) {
+	if overdue {
+		f.OpenOnly, f.DueBefore = true, s.Now()
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 1000
+	}
+	rs, err := s.store.ListRequests(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rs {
+		rs[i] = s.withClock(rs[i])
+	}
+	return rs, nil
+}

@@ -1,0 +1,166 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/auth"
+	"custodia/internal/dsr"
+)
+
+func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) error {
+	var in dsr.CreateInput
+	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	var out dsr.Request
+	err := audited(r, func(e *audit.Entry) (err error) {
+		out, err = s.requests.Create(r.Context(), in, auth.PrincipalFrom(r.Context()).Actor(), e)
+		if out.SubjectID != "" {
+			e.Subject = s.vault.Pseudonym(out.SubjectID)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, err := intParam(r, "limit", 1000)
+	if err != nil {
+		return err
+	}
+	overdue := false
+	if v := q.Get("overdue"); v != "" {
+		if overdue, err = strconv.ParseBool(v); err != nil {
+			return apperr.New(apperr.Invalid, "invalid_parameter", "overdue must be true or false")
+		}
+	}
+	f := dsr.Filter{State: q.Get("state"), Type: q.Get("type"), SubjectID: q.Get("subject"), OpenOnly: q.Get("open") == "true", Limit: int(limit)}
+	rs, err := s.requests.List(r.Context(), f, overdue)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"requests": rs})
+	return nil
+}
+
+func (s *Server) getRequest(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.requests.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	recorder(r).Update(func(e *audit.Entry) { e.RecordID = v.ID })
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) moveRequest(w http.ResponseWriter, r *http.Request) error {
+	var in dsr.MoveInput
+	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	var out dsr.Request
+	err := audited(r, func(e *audit.Entry) (err error) {
+		out, err = s.requests.Move(r.Context(), r.PathValue("id"), in, auth.PrincipalFrom(r.Context()).Actor(), e)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) executeRequest(w http.ResponseWriter, r *http.Request) error {
+	var in dsr.ExecuteInput
+	if b, err := readBody(r); err != nil {
+		return err
+	} else if len(b) > 0 {
+		if err := decodeBytes(b, &in); err != nil {
+			return err
+		}
+	}
+	// Entries written while carrying it out (an erasure's) name the request.
+	recorder(r).Update(func(e *audit.Entry) { e.RecordID = r.PathValue("id") })
+	var out dsr.Request
+	err := audited(r, func(e *audit.Entry) (err error) {
+		out, err = s.requests.Execute(r.Context(), r.PathValue("id"), in, auth.PrincipalFrom(r.Context()).Actor(), e)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	recorder(r).Update(func(e *audit.Entry) { e.RecordID = id })
+	zip, err := s.requests.Package(r.Context(), id, s.exporter)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.zip"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(zip)
+	return nil
+}
+
+func (s *Server) addRequestTask(w http.ResponseWriter, r *http.Request) error {
+	var in dsr.TaskInput
+	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	var t dsr.Task
+	err := audited(r, func(e *audit.Entry) (err error) {
+		t, err = s.requests.AddTask(r.Context(), r.PathValue("id"), in, e)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (s *Server) closeRequestTask(w http.ResponseWriter, r *http.Request) error {
+	var in dsr.CloseTaskInput
+	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	var t dsr.Task
+	err := audited(r, func(e *audit.Entry) (err error) {
+		t, err = s.requests.CloseTask(r.Context(), r.PathValue("id"), r.PathValue("task"), in, auth.PrincipalFrom(r.Context()).Actor(), e)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (s *Server) listDeletions(w http.ResponseWriter, r *http.Request) error {
+	limit, err := intParam(r, "limit", 1000)
+	if err != nil {
+		return err
+	}
+	if limit == 0 || limit > 10000 {
+		limit = 10000
+	}
+	ds, err := s.db.ListDeletions(r.Context(), r.URL.Query().Get("kind"), int(limit))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deletions": ds})
+	return nil
+}

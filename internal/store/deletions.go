@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"custodia/internal/audit"
+)
+
+// Deletion is the record of one deletion. It never holds deleted values.
+type Deletion struct {
+	ID               string    `json:"id"`
+	At               time.Time `json:"at"`
+	Kind             string    `json:"kind"` // erasure, retention or manual
+	SubjectPseudonym string    `json:"subject_pseudonym"`
+	Collections      []string  `json:"collections"`
+	Fields           []string  `json:"fields"` // ["*"]: whole records
+	RecordsDeleted   int64     `json:"records_deleted"`
+	Cause            string    `json:"cause"` // request:req_…, rule:…, or api:<action>
+	ApprovedBy       string    `json:"approved_by"`
+	AuditRequest     string    `json:"audit_request,omitempty"`
+}
+
+// Kinds of deletion.
+const (
+	DeletionErasure   = "erasure"
+	DeletionRetention = "retention"
+	DeletionManual    = "manual"
+)
+
+func newDeletionID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return "del_" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// causeOf names what caused a deletion from its audit entry: a
+// data-subject request (its id is the entry's record id) or the API call.
+func causeOf(e *audit.Entry) (cause, approvedBy, requestID string) {
+	if e == nil {
+		return "system", "system", ""
+	}
+	if strings.HasPrefix(e.RecordID, "req_") {
+		return "request:" + e.RecordID, e.Actor, e.RequestID
+	}
+	return "api:" + e.Action, e.Actor, e.RequestID
+}
+
+// insertDeletion writes a deletion record inside a write transaction.
+func insertDeletion(ctx context.Context, tx *Tx, d Deletion) error {
+	slices.Sort(d.Collections)
+	d.Collections = slices.Compact(d.Collections)
+	cols, _ := json.Marshal(d.Collections)
+	fields, _ := json.Marshal(d.Fields)
+	_, err := tx.Exec(ctx, "INSERT INTO deletions (id, at, kind, subject_pseudonym, collections, fields, records_deleted, cause, approved_by, audit_request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		newDeletionID(), d.At.UnixMicro(), d.Kind, d.SubjectPseudonym, string(cols), string(fields), d.RecordsDeleted, d.Cause, d.ApprovedBy, d.AuditRequest)
+	if err != nil {
+		return fmt.Errorf("record deletion: %w", err)
+	}
+	return nil
+}
+
+// ListDeletions lists deletion records, newest first.
+func (db *DB) ListDeletions(ctx context.Context, kind string, limit int) ([]Deletion, error) {
+	q, args := "SELECT id, at, kind, subject_pseudonym, collections, fields, records_deleted, cause, approved_by, audit_request FROM deletions", []any{}
+	if kind != "" {
+		q, args = q+" WHERE kind = ?", append(args, kind)
+	}
+	rows, err := db.query(ctx, q+" ORDER BY at DESC, id LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list deletions: %w", err)
+	}
+	defer rows.Close()
+	out := []Deletion{}
+	for rows.Next() {
+		var d Deletion
+		var at int64
+		var cols, fields string
+		if err := rows.Scan(&d.ID, &at, &d.Kind, &d.SubjectPseudonym, &cols, &fields, &d.RecordsDeleted, &d.Cause, &d.ApprovedBy, &d.AuditRequest); err != nil {
+			return nil, fmt.Errorf("list deletions: %w", err)
+		}
+		d.At = time.UnixMicro(at).UTC()
+		if err := json.Unmarshal([]byte(cols), &d.Collections); err != nil {
+			return nil, fmt.Errorf("deletion collections: %w", err)
+		}
+		if err := json.Unmarshal([]byte(fields), &d.Fields); err != nil {
+			return nil, fmt.Errorf("deletion fields: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,90 @@
+package vault
+
+import (
+	"context"
+	"slices"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+)
+
+// SubjectStore is the storage subject-wide operations need.
+type SubjectStore interface {
+	// SubjectRecords returns every record of a subject, in every
+	// collection, ordered by collection and id.
+	SubjectRecords(ctx context.Context, subjectID string) ([]StoredRecord, error)
+}
+
+// FindSubjects returns the subjects whose records hold value in an
+// indexed field of the given type ("email", "phone", "national_id"), in
+// any collection. It is a system lookup for data-subject requests: no read
+// policy applies and no data is returned, only subject ids.
+func (s *Service) FindSubjects(ctx context.Context, fieldType, value string) ([]string, error) {
+	cols, err := s.Collections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range cols {
+		for i := range c.Fields {
+			f := &c.Fields[i]
+			if string(f.Type) != fieldType || !f.Lookup() {
+				continue
+			}
+			norm, err := s.normalize(f, value)
+			if err != nil {
+				return nil, apperr.Newf(apperr.Invalid, "invalid_lookup", "the %s to look up is not valid", fieldType)
+			}
+			rows, err := s.store.LookupRecords(ctx, c.Name, f.Name, f.Unique, s.blindIndex(c.Name, f.Name, norm), s.opts.MaxLookup)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range rows {
+				if !slices.Contains(out, r.SubjectID) {
+					out = append(out, r.SubjectID)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// Export decrypts every record of a subject in every collection, in full:
+// the content of an access or portability package. It bypasses the read
+// policy (the right of access covers all of a person's data) and is
+// audited as one entry per collection read.
+func (s *Service) Export(ctx context.Context, subjectID string) ([]*Record, error) {
+	ss, ok := s.store.(SubjectStore)
+	if !ok {
+		return nil, apperr.New(apperr.Internal, "internal", "this store cannot export subjects")
+	}
+	rows, err := ss.SubjectRecords(ctx, subjectID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Record, 0, len(rows))
+	plans := map[string]*Collection{}
+	for _, r := range rows {
+		c, ok := plans[r.Collection]
+		if !ok {
+			if c, err = s.Collection(ctx, r.Collection); err != nil {
+				return nil, err
+			}
+			plans[r.Collection] = c
+		}
+		vals, err := s.open(c, r)
+		if err != nil {
+			return nil, err
+		}
+		plan, _ := AllowAll.PlanRead(ctx, c, "")
+		rec, err := s.present(ctx, c, r, vals, plan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	if rec := audit.RecorderFrom(ctx); rec != nil && len(rows) > 0 {
+		rec.AddRead(s.pseudo.Of(subjectID), "allow export")
+	}
+	return out, nil
+}
