@@ -126,6 +126,7 @@ type securityFlags struct {
 	blockBulkReads bool
 	alertWebhook   string
 	timeZone       string
+	retentionEvery time.Duration
 }
 
 func (s *securityFlags) register(f *pflag.FlagSet) {
@@ -136,6 +137,7 @@ func (s *securityFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&s.bulkWindow, "bulk-read-window", 10*time.Minute, "window of the bulk-read (exfiltration) detector")
 	f.BoolVar(&s.blockBulkReads, "block-bulk-reads", false, "block a token or person that trips the bulk-read detector until an admin clears the alert")
 	f.StringVar(&s.alertWebhook, "alert-webhook", "", "URL that receives every alert as a JSON POST")
+	f.DurationVar(&s.retentionEvery, "retention-interval", time.Hour, "how often the server applies retention rules; 0 disables the scheduler")
 	f.StringVar(&s.timeZone, "time-zone", "UTC", "IANA time zone data-subject request deadlines are counted in (a deadline ends at midnight there), e.g. Asia/Ho_Chi_Minh")
 }
 
@@ -162,6 +164,14 @@ func (s *securityFlags) apply(cfg *app.Config) error {
 		return fmt.Errorf("--time-zone: unknown zone %q", s.timeZone)
 	}
 	cfg.TimeZone = s.timeZone
+	switch {
+	case s.retentionEvery < 0 || (s.retentionEvery > 0 && s.retentionEvery < time.Minute):
+		return fmt.Errorf("--retention-interval must be 0 (off) or at least 1m")
+	case s.retentionEvery == 0:
+		cfg.RetentionEvery = -1
+	default:
+		cfg.RetentionEvery = s.retentionEvery
+	}
 	return nil
 }
 

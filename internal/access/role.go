@@ -59,7 +59,7 @@ var ManagementPermissions = []auth.Permission{
 	auth.PermTokensManage, auth.PermKeysManage, auth.PermMetricsRead, auth.PermUsersManage,
 	auth.PermRolesManage, auth.PermPurposesManage, auth.PermConsentsRead, auth.PermConsentsWrite,
 	auth.PermTrainingManage, auth.PermAlertsRead, auth.PermAlertsManage,
-	auth.PermRequestsFile, auth.PermRequestsRead, auth.PermRequestsManage,
+	auth.PermRequestsFile, auth.PermRequestsRead, auth.PermRequestsManage, auth.PermRetention,
 }
 
 var roleName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,62}$`)

@@ -272,6 +272,31 @@ func rbacRoutes() []rbacRoute {
 		{"GET", "/v1/deletions", auth.PermAuditRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/deletions", nil)
 		}},
+		{"GET", "/v1/retention/rules", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/retention/rules", nil)
+		}},
+		{"POST", "/v1/retention/rules", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/retention/rules", map[string]any{"collection": "customers", "anchor": "created", "keep": map[string]any{"n": 50, "unit": "years"}})
+		}},
+		{"DELETE", "/v1/retention/rules/{id}", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			id := e.data.Must(201, "POST", "/v1/retention/rules", map[string]any{"collection": "customers", "anchor": "created", "keep": map[string]any{"n": 60, "unit": "years"}}).JSON()["id"].(string)
+			return c.Do("DELETE", "/v1/retention/rules/"+id, nil)
+		}},
+		{"POST", "/v1/retention/run", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/retention/run", map[string]any{"dry_run": true})
+		}},
+		{"GET", "/v1/holds", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/holds", nil)
+		}},
+		{"POST", "/v1/holds", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			_, subject, _ := e.newRecord(t)
+			return c.Do("POST", "/v1/holds", map[string]any{"subject": subject, "reason": "audit", "expires_at": time.Now().Add(time.Hour).UTC()})
+		}},
+		{"POST", "/v1/holds/{id}/release", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			_, subject, _ := e.newRecord(t)
+			id := e.data.Must(201, "POST", "/v1/holds", map[string]any{"subject": subject, "reason": "audit"}).JSON()["id"].(string)
+			return c.Do("POST", "/v1/holds/"+id+"/release", nil)
+		}},
 		{"GET", "/v1/alerts", auth.PermAlertsRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/alerts", nil)
 		}},

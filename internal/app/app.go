@@ -10,6 +10,7 @@ import (
 	"custodia/internal/detect"
 	"custodia/internal/dsr"
 	"custodia/internal/legalclock"
+	"custodia/internal/retention"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -50,6 +51,9 @@ type Config struct {
 	// TimeZone is the zone request deadlines are counted in (IANA name,
 	// default UTC): a deadline ends at midnight there.
 	TimeZone string
+	// RetentionEvery is how often the server applies retention rules
+	// (default 1h; negative disables the scheduler).
+	RetentionEvery time.Duration
 }
 
 // KeyFilePath returns the key file path the config selects.
@@ -71,7 +75,9 @@ type App struct {
 	Ledger *consent.Ledger
 	// Requests runs data-subject requests.
 	Requests *dsr.Service
-	API      *httpapi.Server
+	// Retention applies retention rules (scheduled by Serve).
+	Retention *retention.Engine
+	API       *httpapi.Server
 	// NewAdminToken is the admin token generated on first start, to be
 	// shown once; empty otherwise (or when a bootstrap token was given).
 	NewAdminToken string
@@ -132,8 +138,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	a.Requests = dsr.NewService(db, legalClock{t: legalclock.Default(), loc: loc}, dsrActions{a}, kr.Derived().Token)
+	a.Retention = retention.NewEngine(db, a.Vault, func(ctx context.Context, kind, pseudonym, collection string, fields []string, n int64, ruleID, by string) error {
+		return db.RecordFieldDeletion(ctx, store.Deletion{At: time.Now().UTC(), Kind: store.DeletionRetention, SubjectPseudonym: pseudonym,
+			Collections: []string{collection}, Fields: fields, RecordsDeleted: n, Cause: "rule:" + ruleID, ApprovedBy: by})
+	})
 	a.API, err = httpapi.New(httpapi.Deps{Vault: a.Vault, Auth: a.Tokens, Access: a.Access, Ledger: a.Ledger, DB: db, Keyring: kr,
-		Requests: a.Requests, Exporter: dsrActions{a}},
+		Requests: a.Requests, Exporter: dsrActions{a}, Retention: a.Retention},
 		httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, AlertWebhook: cfg.AlertWebhook, BlockBulkReads: cfg.BlockBulkReads,
 			LoginGuard: detect.LoginGuardConfig{MaxFailures: cfg.LoginMaxFailures, Window: cfg.LoginWindow},
 			BulkRead:   detect.BulkReadConfig{Threshold: cfg.BulkReadThreshold, Window: cfg.BulkReadWindow}})
@@ -173,6 +183,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go a.watchOverdue(bg)
+	go a.scheduleRetention(bg)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -12,6 +12,7 @@ import (
 	"custodia/internal/consent"
 	"custodia/internal/detect"
 	"custodia/internal/dsr"
+	"custodia/internal/httpapi"
 	"custodia/internal/legalclock"
 	"custodia/internal/store"
 	"custodia/internal/vault"
@@ -42,7 +43,14 @@ func (d dsrActions) SubjectExists(ctx context.Context, subjectID string) (bool, 
 }
 
 func (d dsrActions) Erase(ctx context.Context, subjectID string) error {
-	_, err := d.a.Vault.Erase(ctx, subjectID, "erasure")
+	cols, err := d.a.DB.SubjectCollections(ctx, subjectID)
+	if err != nil {
+		return err
+	}
+	if err := httpapi.CheckHold(ctx, d.a.DB.ListHolds, subjectID, cols); err != nil {
+		return err
+	}
+	_, err = d.a.Vault.Erase(ctx, subjectID, "erasure")
 	return err
 }
 
@@ -176,3 +184,46 @@ func (c legalClock) Deadlines(jurisdiction, typ string, start time.Time, extensi
 }
 
 func (c legalClock) DaysLeft(due, now time.Time) int { return legalclock.DaysLeft(due, now, c.loc) }
+
+// retentionLockKey is the PostgreSQL advisory lock of the retention job.
+const retentionLockKey = 0x637573746f64 // "custod"
+
+// scheduleRetention applies retention rules every RetentionEvery until ctx
+// ends; on PostgreSQL only the replica holding the advisory lock runs.
+func (a *App) scheduleRetention(ctx context.Context) {
+	every := a.Config.RetentionEvery
+	if every < 0 {
+		return
+	}
+	if every == 0 {
+		every = time.Hour
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		a.RunRetention(ctx)
+	}
+}
+
+// RunRetention applies the retention rules once (if this process gets the
+// job lock) and logs the outcome.
+func (a *App) RunRetention(ctx context.Context) {
+	ran, err := a.DB.TryExclusive(ctx, retentionLockKey, func(ctx context.Context) error {
+		rep, err := a.Retention.Run(ctx, false, "system:retention")
+		if err == nil {
+			slog.Info("retention run", "deleted", rep.Deleted, "anonymised", rep.Anonymised, "held", len(rep.Held), "conflicts", len(rep.Conflicts), "seconds", rep.Seconds)
+		}
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		slog.Error("retention run failed", "err", err)
+	}
+	if !ran {
+		slog.Debug("retention run skipped: another replica holds the job")
+	}
+}

@@ -28,9 +28,10 @@ const (
 	PermTrainingManage Permission = "training:manage"
 	PermAlertsRead     Permission = "alerts:read"
 	PermAlertsManage   Permission = "alerts:manage"
-	PermRequestsFile   Permission = "requests:file"   // file a data-subject request
-	PermRequestsRead   Permission = "requests:read"   // see requests and their clocks
-	PermRequestsManage Permission = "requests:manage" // move, carry out, download packages
+	PermRequestsFile   Permission = "requests:file"    // file a data-subject request
+	PermRequestsRead   Permission = "requests:read"    // see requests and their clocks
+	PermRequestsManage Permission = "requests:manage"  // move, carry out, download packages
+	PermRetention      Permission = "retention:manage" // retention rules, legal holds, retention runs
 )
 
 // RoleInfo is what authentication needs to know about a role.

@@ -127,6 +127,13 @@ func (s *Server) eraseSubject(w http.ResponseWriter, r *http.Request) error {
 	if !p.AllowsPurpose(purpose) {
 		return apperr.New(apperr.Forbidden, "purpose_not_allowed", "this token may not act for this purpose")
 	}
+	cols, err := s.db.SubjectCollections(r.Context(), subject)
+	if err != nil {
+		return err
+	}
+	if err := CheckHold(r.Context(), s.db.ListHolds, subject, cols); err != nil {
+		return err
+	}
 	rc, err := s.vault.Erase(r.Context(), subject, purpose)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"custodia/internal/detect"
 	"custodia/internal/dsr"
 	"custodia/internal/keys"
+	"custodia/internal/retention"
 	"custodia/internal/store"
 	"custodia/internal/vault"
 )
@@ -46,8 +47,10 @@ type Deps struct {
 	// access package.
 	Requests *dsr.Service
 	Exporter dsr.Exporter
-	DB       *store.DB
-	Keyring  *keys.Keyring
+	// Retention evaluates retention rules.
+	Retention *retention.Engine
+	DB        *store.DB
+	Keyring   *keys.Keyring
 }
 
 // Server holds the services the handlers use.
@@ -58,16 +61,17 @@ type Server struct {
 	ledger *consent.Ledger
 	db     *store.DB
 	// requests and exporter serve data-subject requests.
-	requests *dsr.Service
-	exporter dsr.Exporter
-	keyring  *keys.Keyring
-	opts     Options
-	limiter  *failLimiter
-	guard    *detect.LoginGuard
-	bulk     *detect.BulkReadDetector // nil when disabled
-	rate     *detect.RateLimiter
-	alerts   *alerter
-	mux      *http.ServeMux
+	requests  *dsr.Service
+	exporter  dsr.Exporter
+	retention *retention.Engine
+	keyring   *keys.Keyring
+	opts      Options
+	limiter   *failLimiter
+	guard     *detect.LoginGuard
+	bulk      *detect.BulkReadDetector // nil when disabled
+	rate      *detect.RateLimiter
+	alerts    *alerter
+	mux       *http.ServeMux
 	// rotating admits one key rotation at a time.
 	rotating sync.Mutex
 }
@@ -77,7 +81,7 @@ func New(d Deps, opts Options) (*Server, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{vault: d.Vault, tokens: d.Auth, access: d.Access, ledger: d.Ledger, db: d.DB, requests: d.Requests, exporter: d.Exporter, keyring: d.Keyring, opts: opts,
+	s := &Server{vault: d.Vault, tokens: d.Auth, access: d.Access, ledger: d.Ledger, db: d.DB, requests: d.Requests, exporter: d.Exporter, retention: d.Retention, keyring: d.Keyring, opts: opts,
 		limiter: newFailLimiter(20, time.Minute), guard: detect.NewLoginGuard(opts.LoginGuard, nil),
 		rate: detect.NewRateLimiter(nil), mux: http.NewServeMux()}
 	if opts.BulkRead.Threshold >= 0 {
@@ -195,6 +199,14 @@ func (s *Server) routes() []route {
 		{"POST", "/v1/requests/{id}/tasks/{task}/close", auth.PermRequestsManage, false, "request.task.close", s.closeRequestTask},
 
 		{"GET", "/v1/deletions", auth.PermAuditRead, false, "deletion.list", s.listDeletions},
+
+		{"GET", "/v1/retention/rules", auth.PermRetention, false, "retention.rule.list", s.listRetentionRules},
+		{"POST", "/v1/retention/rules", auth.PermRetention, false, "retention.rule.create", s.createRetentionRule},
+		{"DELETE", "/v1/retention/rules/{id}", auth.PermRetention, false, "retention.rule.delete", s.deleteRetentionRule},
+		{"POST", "/v1/retention/run", auth.PermRetention, false, "retention.run", s.runRetention},
+		{"GET", "/v1/holds", auth.PermRetention, false, "hold.list", s.listHolds},
+		{"POST", "/v1/holds", auth.PermRetention, false, "hold.create", s.createHold},
+		{"POST", "/v1/holds/{id}/release", auth.PermRetention, false, "hold.release", s.releaseHold},
 
 		{"GET", "/v1/alerts", auth.PermAlertsRead, false, "alert.list", s.listAlerts},
 		{"POST", "/v1/alerts/{id}/clear", auth.PermAlertsManage, false, "alert.clear", s.clearAlert},

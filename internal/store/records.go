@@ -277,3 +277,21 @@ func (db *DB) invalidate(collection string, ids []string, idx []vault.IndexEntry
 func (db *DB) SubjectRecords(ctx context.Context, subjectID string) ([]vault.StoredRecord, error) {
 	return db.records(ctx, "SELECT "+recordColumns+" FROM records r JOIN custodia_keys.subject_keys k ON k.subject_id = r.subject_id WHERE r.subject_id = ? ORDER BY r.collection, r.id", subjectID)
 }
+
+// SubjectCollections lists the collections holding a subject's records.
+func (db *DB) SubjectCollections(ctx context.Context, subjectID string) ([]string, error) {
+	rows, err := db.query(ctx, "SELECT DISTINCT collection FROM records WHERE subject_id = ?", subjectID)
+	if err != nil {
+		return nil, fmt.Errorf("subject collections: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("subject collections: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

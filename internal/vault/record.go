@@ -56,3 +56,16 @@ func fieldAD(collection, recordID, field string) []byte {
 	b = append(b, dekVersion...)
 	return b
 }
+
+// RecordIDBefore returns an id that sorts after every record id made
+// before t and before every id made at or after t: a range bound for
+// scans by creation time.
+func RecordIDBefore(t time.Time) string {
+	var b [16]byte
+	ms := uint64(t.UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	return "rec_" + idEncoding.EncodeToString(b[:])
+}

@@ -1,0 +1,180 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"custodia/internal/app"
+	"custodia/internal/testutil"
+)
+
+const newsletterSchema = `{"name":"newsletter","kind":"data","fields":[
+ {"name":"topics","type":"text","category":"user.behavior.purchase_history","purposes":["marketing"]},
+ {"name":"email","type":"email","category":"user.contact.email","purposes":["marketing"]}]}`
+
+const transactionsSchema = `{"name":"transactions","kind":"data","fields":[
+ {"name":"amount","type":"number","category":"user.financial","purposes":["billing"]},
+ {"name":"product","type":"text","category":"user.behavior.purchase_history","purposes":["billing"]},
+ {"name":"card","type":"text","category":"user.financial.bank_account","purposes":["billing"]}]}`
+
+const ticketsSchema = `{"name":"tickets","kind":"data","fields":[
+ {"name":"summary","type":"text","category":"user.content","purposes":["support"]},
+ {"name":"resolved_on","type":"date","category":"system.operations","purposes":["support"]}]}`
+
+type retEnv struct {
+	srv        *testutil.Server
+	admin, dpo *testutil.Client
+}
+
+func retSetup(t *testing.T) *retEnv {
+	t.Helper()
+	s := testutil.MustServe(t, app.Config{RetentionEvery: -1})
+	admin := s.Client(t)
+	for _, sc := range []string{testutil.CustomersSchema, newsletterSchema, transactionsSchema, ticketsSchema} {
+		admin.Must(201, "POST", "/v1/collections", sc)
+	}
+	return &retEnv{srv: s, admin: admin, dpo: admin.With(admin.RoleToken("dpo"))}
+}
+
+func (e *retEnv) customer(t *testing.T, email string) string {
+	t.Helper()
+	return e.dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": email, "name": "Retention Person"}).JSON()["subject"].(string)
+}
+
+func (e *retEnv) add(t *testing.T, collection, purpose, subject string, data map[string]any) string {
+	t.Helper()
+	return e.dpo.Must(201, "POST", "/v1/collections/"+collection+"/records?purpose="+purpose, map[string]any{"subject": subject, "data": data}).JSON()["id"].(string)
+}
+
+func (e *retEnv) rule(t *testing.T, body map[string]any) string {
+	t.Helper()
+	return e.dpo.Must(201, "POST", "/v1/retention/rules", body).JSON()["id"].(string)
+}
+
+func (e *retEnv) exists(t *testing.T, collection, purpose, id string) bool {
+	t.Helper()
+	r := e.dpo.Do("GET", "/v1/collections/"+collection+"/records/"+id+"?purpose="+purpose, nil)
+	if r.Status != 200 && r.Status != 404 {
+		t.Fatalf("read %s: %d %s", id, r.Status, r.Body)
+	}
+	return r.Status == 200
+}
+
+// TestRetentionExamples: the three policies of the background documents.
+func TestRetentionExamples(t *testing.T) {
+	e := retSetup(t)
+
+	// 1. Marketing data lives as long as the consent: deleted at withdrawal.
+	stays, goes := e.customer(t, "stays@example.com"), e.customer(t, "goes@example.com")
+	for _, s := range []string{stays, goes} {
+		e.dpo.Must(201, "POST", "/v1/subjects/"+s+"/consents", grantBody("marketing"))
+	}
+	nStays := e.add(t, "newsletter", "marketing", stays, map[string]any{"topics": "shoes", "email": "stays@example.com"})
+	nGoes := e.add(t, "newsletter", "marketing", goes, map[string]any{"topics": "bags", "email": "goes@example.com"})
+	e.dpo.Must(201, "POST", "/v1/subjects/"+goes+"/consents", map[string]any{"purpose": "marketing", "action": "withdraw",
+		"method": "unsubscribe link", "notice_version": "v1", "channel": "email", "collected_by": "mailer"})
+	e.rule(t, map[string]any{"collection": "newsletter", "purpose": "marketing", "anchor": "consent_withdrawn", "keep": map[string]any{"n": 0, "unit": "days"},
+		"action": "delete", "description": "marketing data only while consent lasts"})
+
+	// 2. Transaction data: 7 years after creation.
+	txn := e.add(t, "transactions", "billing", stays, map[string]any{"amount": 120, "product": "boots", "card": "1234"})
+	e.rule(t, map[string]any{"collection": "transactions", "anchor": "created", "keep": map[string]any{"n": 7, "unit": "years"}, "description": "accounting law"})
+
+	// 3. Customer service data: 3 years after resolution.
+	now := time.Now().UTC()
+	oldTicket := e.add(t, "tickets", "support", stays, map[string]any{"summary": "late parcel", "resolved_on": now.AddDate(-4, 0, 0).Format(time.DateOnly)})
+	newTicket := e.add(t, "tickets", "support", stays, map[string]any{"summary": "wrong size", "resolved_on": now.AddDate(-1, 0, 0).Format(time.DateOnly)})
+	e.rule(t, map[string]any{"collection": "tickets", "anchor": "request_resolved", "anchor_field": "resolved_on", "keep": map[string]any{"n": 3, "unit": "years"}})
+
+	// A dry run lists what would go and why, and changes nothing.
+	dry := e.dpo.Must(200, "POST", "/v1/retention/run", map[string]any{"dry_run": true}).JSON()
+	if dry["items_total"] != 2.0 || !e.exists(t, "newsletter", "marketing", nGoes) || !e.exists(t, "tickets", "support", oldTicket) {
+		t.Fatalf("dry run: %v", dry)
+	}
+	if !strings.Contains(toJSON(dry["items"]), "request_resolved before") {
+		t.Errorf("dry run items give no reason: %v", dry["items"])
+	}
+	rep := e.dpo.Must(200, "POST", "/v1/retention/run", nil).JSON()
+	if rep["records_deleted"] != 2.0 {
+		t.Fatalf("run: %v", rep)
+	}
+	for _, c := range []struct {
+		collection, purpose, id string
+		want                    bool
+	}{{"newsletter", "marketing", nStays, true}, {"newsletter", "marketing", nGoes, false}, {"transactions", "billing", txn, true},
+		{"tickets", "support", oldTicket, false}, {"tickets", "support", newTicket, true}} {
+		if got := e.exists(t, c.collection, c.purpose, c.id); got != c.want {
+			t.Errorf("%s %s: exists %v, want %v", c.collection, c.id, got, c.want)
+		}
+	}
+	// Seven years and a day later, the transaction goes too.
+	e.srv.Retention.Now = func() time.Time { return now.AddDate(7, 0, 1) }
+	rep = e.dpo.Must(200, "POST", "/v1/retention/run", nil).JSON()
+	if e.exists(t, "transactions", "billing", txn) {
+		t.Errorf("transaction kept after 7 years: %v", rep)
+	}
+	dels := e.dpo.Must(200, "GET", "/v1/deletions?kind=retention", nil).JSON()["deletions"].([]any)
+	if len(dels) < 3 {
+		t.Fatalf("deletion records: %v", dels)
+	}
+	body := toJSON(dels)
+	if !strings.Contains(body, `"cause":"rule:ret_`) || strings.Contains(body, "goes@example.com") || strings.Contains(body, "late parcel") {
+		t.Errorf("deletion records: %s", body)
+	}
+	if rep := e.admin.Must(200, "POST", "/v1/audit/verify", nil).JSON(); rep["ok"] != true {
+		t.Errorf("audit chain: %v", rep)
+	}
+}
+
+func TestRetentionHoldsConflictsAnonymise(t *testing.T) {
+	e := retSetup(t)
+	held, free := e.customer(t, "held@example.com"), e.customer(t, "free@example.com")
+	old := time.Now().UTC().AddDate(-5, 0, 0).Format(time.DateOnly)
+	hTicket := e.add(t, "tickets", "support", held, map[string]any{"summary": "dispute", "resolved_on": old})
+	fTicket := e.add(t, "tickets", "support", free, map[string]any{"summary": "question", "resolved_on": old})
+	hold := e.dpo.Must(201, "POST", "/v1/holds", map[string]any{"subject": held, "reason": "litigation 2026-17"}).JSON()
+	// Two rules on the same scope: 2 and 4 years; the longer wins.
+	r2 := e.rule(t, map[string]any{"collection": "tickets", "anchor": "request_resolved", "anchor_field": "resolved_on", "keep": map[string]any{"n": 2, "unit": "years"}})
+	r4 := e.rule(t, map[string]any{"collection": "tickets", "anchor": "request_resolved", "anchor_field": "resolved_on", "keep": map[string]any{"n": 4, "unit": "years"}})
+	rep := e.dpo.Must(200, "POST", "/v1/retention/run", nil).JSON()
+	if !strings.Contains(toJSON(rep["conflicts"]), r4+", applies") || !strings.Contains(toJSON(rep["overridden_rules"]), r2) {
+		t.Errorf("conflict report: %v", rep)
+	}
+	if !e.exists(t, "tickets", "support", hTicket) || e.exists(t, "tickets", "support", fTicket) {
+		t.Errorf("hold: held ticket kept %v, free ticket kept %v", e.exists(t, "tickets", "support", hTicket), e.exists(t, "tickets", "support", fTicket))
+	}
+	if h := rep["held"].([]any); len(h) != 1 || h[0].(map[string]any)["hold"] != hold["id"] {
+		t.Errorf("held: %v", rep["held"])
+	}
+	// An erasure of a held subject is refused, naming the hold.
+	r := e.dpo.Do("DELETE", "/v1/subjects/"+held, nil)
+	if r.Status != 409 || r.Code() != "legal_hold" || !strings.Contains(string(r.Body), hold["id"].(string)) {
+		t.Errorf("erasure under hold: %d %s", r.Status, r.Body)
+	}
+	e.dpo.Must(204, "POST", "/v1/holds/"+hold["id"].(string)+"/release", nil)
+	e.dpo.Must(200, "DELETE", "/v1/subjects/"+held, nil)
+
+	// Anonymise: identifying fields go, the rest stays.
+	txn := e.add(t, "transactions", "billing", free, map[string]any{"amount": 99, "product": "hat", "card": "4321"})
+	e.rule(t, map[string]any{"collection": "transactions", "anchor": "created", "keep": map[string]any{"n": 0, "unit": "days"}, "action": "anonymise"})
+	e.srv.Retention.Now = func() time.Time { return time.Now().Add(time.Minute) }
+	e.dpo.Must(200, "POST", "/v1/retention/run", nil)
+	d := e.dpo.Must(200, "GET", "/v1/collections/transactions/records/"+txn+"?purpose=billing", nil).JSON()["data"].(map[string]any)
+	if d["product"] != "hat" || d["amount"] != nil || d["card"] != nil {
+		t.Errorf("anonymised transaction: %v", d)
+	}
+
+	for _, bad := range []map[string]any{
+		{"collection": "nosuch", "anchor": "created", "keep": map[string]any{"n": 1, "unit": "years"}},
+		{"collection": "tickets", "anchor": "someday", "keep": map[string]any{"n": 1, "unit": "years"}},
+		{"collection": "tickets", "anchor": "request_resolved", "keep": map[string]any{"n": 1, "unit": "years"}},
+		{"collection": "tickets", "anchor": "request_resolved", "anchor_field": "summary", "keep": map[string]any{"n": 1, "unit": "years"}},
+		{"collection": "tickets", "anchor": "created", "keep": map[string]any{"n": 1, "unit": "weeks"}},
+		{"collection": "newsletter", "anchor": "consent_withdrawn", "keep": map[string]any{"n": 0, "unit": "days"}},
+	} {
+		if r := e.dpo.Do("POST", "/v1/retention/rules", bad); r.Status != 400 {
+			t.Errorf("bad rule %v: %d %q", bad, r.Status, r.Code())
+		}
+	}
+}

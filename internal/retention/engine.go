@@ -1,0 +1,310 @@
+package retention
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/vault"
+)
+
+// Store is the storage retention needs.
+type Store interface {
+	ListRetentionRules(ctx context.Context) ([]Rule, error)
+	ListHolds(ctx context.Context) ([]Hold, error)
+	ExpiredRecords(ctx context.Context, collection string, byUpdate bool, cutoff time.Time, afterID string, limit int) ([]Candidate, error)
+	WithdrawnBefore(ctx context.Context, purpose string, cutoff time.Time) ([]string, error)
+	SubjectCandidates(ctx context.Context, collection, subjectID string) ([]Candidate, error)
+	DeleteExpired(ctx context.Context, collection string, cs []Candidate, ruleID, approvedBy string, pseudonym func(string) string) (int64, error)
+}
+
+// Vault is what retention needs of the vault.
+type Vault interface {
+	Collection(ctx context.Context, name string) (*vault.Collection, error)
+	DropFields(ctx context.Context, collection, id string, fields []string, e *audit.Entry) (bool, error)
+	AnchorDates(ctx context.Context, collection, field string, fn func(recordID, subjectID string, date time.Time) error) error
+	Pseudonym(subjectID string) string
+}
+
+// FieldDeletionRecorder writes the deletion record of fields dropped.
+type FieldDeletionRecorder func(ctx context.Context, kind, pseudonym, collection string, fields []string, records int64, ruleID, approvedBy string) error
+
+// Engine evaluates and applies retention rules.
+type Engine struct {
+	store  Store
+	vault  Vault
+	record FieldDeletionRecorder
+	Now    func() time.Time
+	// Batch is how many records one delete transaction holds.
+	Batch int
+}
+
+// NewEngine returns a retention engine.
+func NewEngine(store Store, v Vault, record FieldDeletionRecorder) *Engine {
+	return &Engine{store: store, vault: v, record: record, Now: time.Now, Batch: 1000}
+}
+
+// Item is one planned or applied action on one record.
+type Item struct {
+	Rule       string   `json:"rule"`
+	Collection string   `json:"collection"`
+	RecordID   string   `json:"record"`
+	Subject    string   `json:"subject_pseudonym"`
+	Action     string   `json:"action"`
+	Fields     []string `json:"fields"` // ["*"]: the whole record
+	Reason     string   `json:"reason"`
+}
+
+// Skipped is an expired record a legal hold protects.
+type Skipped struct {
+	Rule     string `json:"rule"`
+	RecordID string `json:"record"`
+	Hold     string `json:"hold"`
+	Reason   string `json:"hold_reason"`
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	DryRun     bool      `json:"dry_run"`
+	At         time.Time `json:"at"`
+	Deleted    int64     `json:"records_deleted"`
+	Anonymised int64     `json:"records_anonymised"`
+	Items      []Item    `json:"items"`       // at most MaxItems listed
+	ItemCount  int       `json:"items_total"` // all of them
+	Held       []Skipped `json:"held"`
+	Conflicts  []string  `json:"conflicts"`
+	Overridden []string  `json:"overridden_rules"`
+	Seconds    float64   `json:"seconds"`
+}
+
+// MaxItems bounds the items a report lists.
+const MaxItems = 1000
+
+func (r *Report) add(it Item) {
+	r.ItemCount++
+	if len(r.Items) < MaxItems {
+		r.Items = append(r.Items, it)
+	}
+}
+
+// effectiveRules drops rules overridden by a longer rule on the same scope
+// (same collection, and both whole-record or sharing a field): the longer
+// period wins, and the conflict is reported.
+func effectiveRules(rules []Rule) (keep []Rule, conflicts, overridden []string) {
+	dropped := map[string]bool{}
+	for i := range rules {
+		for j := i + 1; j < len(rules); j++ {
+			a, b := rules[i], rules[j]
+			if a.Collection != b.Collection || !overlap(a.Fields, b.Fields) {
+				continue
+			}
+			loser, winner := a, b
+			if a.Keep.approxDays() > b.Keep.approxDays() || (a.Keep.approxDays() == b.Keep.approxDays() && a.ID < b.ID) {
+				loser, winner = b, a
+			}
+			conflicts = append(conflicts, fmt.Sprintf("rules %s (%d %s after %s) and %s (%d %s after %s) both cover %s%s: the longer, %s, applies",
+				a.ID, a.Keep.N, a.Keep.Unit, a.Anchor, b.ID, b.Keep.N, b.Keep.Unit, b.Anchor, a.Collection, scope(a.Fields, b.Fields), winner.ID))
+			dropped[loser.ID] = true
+		}
+	}
+	for _, r := range rules {
+		if dropped[r.ID] {
+			overridden = append(overridden, r.ID)
+			continue
+		}
+		keep = append(keep, r)
+	}
+	return keep, conflicts, overridden
+}
+
+// overlap reports whether two rules' scopes conflict: both whole-record,
+// or both naming a common field. A field rule beside a whole-record rule
+// does not conflict: it thins records the other later deletes.
+func overlap(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == 0 && len(b) == 0
+	}
+	return slices.ContainsFunc(a, func(f string) bool { return slices.Contains(b, f) })
+}
+
+func scope(a, b []string) string {
+	if len(a) == 0 {
+		return ""
+	}
+	var common []string
+	for _, f := range a {
+		if slices.Contains(b, f) {
+			common = append(common, f)
+		}
+	}
+	return " fields " + strings.Join(common, ", ")
+}
+
+// Run evaluates every rule at now and, unless dryRun, applies them.
+func (e *Engine) Run(ctx context.Context, dryRun bool, approvedBy string) (Report, error) {
+	start := time.Now()
+	now := e.Now().UTC()
+	rep := Report{DryRun: dryRun, At: now, Items: []Item{}, Held: []Skipped{}, Conflicts: []string{}, Overridden: []string{}}
+	rules, err := e.store.ListRetentionRules(ctx)
+	if err != nil {
+		return rep, err
+	}
+	holds, err := e.store.ListHolds(ctx)
+	if err != nil {
+		return rep, err
+	}
+	active := slices.DeleteFunc(holds, func(h Hold) bool { return !h.Active(now) })
+	rules, rep.Conflicts, rep.Overridden = effectiveRules(rules)
+	for _, r := range rules {
+		if err := e.runRule(ctx, r, now, active, dryRun, approvedBy, &rep); err != nil {
+			return rep, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+	}
+	rep.Seconds = time.Since(start).Seconds()
+	return rep, nil
+}
+
+// heldBy returns the hold covering a record, if any.
+func heldBy(holds []Hold, subjectID, collection string) *Hold {
+	for i := range holds {
+		if holds[i].Covers(subjectID, collection) {
+			return &holds[i]
+		}
+	}
+	return nil
+}
+
+func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hold, dryRun bool, by string, rep *Report) error {
+	c, err := e.vault.Collection(ctx, r.Collection)
+	if err != nil {
+		if apperr.IsNotFound(err) {
+			return nil // the collection was removed; nothing to keep
+		}
+		return err
+	}
+	fields := r.Fields
+	if len(fields) > 0 && !c.HasField(fields...) {
+		return apperr.Newf(apperr.Invalid, "unknown_field", "rule %s names a field %s does not declare", r.ID, r.Collection)
+	}
+	if r.Action == ActionAnonymise && len(fields) == 0 {
+		fields = vault.IdentifyingFields(c)
+	}
+	cutoff := r.Keep.Before(now)
+	reason := fmt.Sprintf("%s before %s (kept %d %s)", r.Anchor, cutoff.Format(time.DateOnly), r.Keep.N, r.Keep.Unit)
+	var batch []Candidate
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		defer func() { batch = batch[:0] }()
+		if dryRun {
+			return nil
+		}
+		if len(fields) == 0 {
+			n, err := e.store.DeleteExpired(ctx, r.Collection, batch, r.ID, by, e.vault.Pseudonym)
+			rep.Deleted += n
+			return err
+		}
+		return e.dropFields(ctx, r, batch, fields, by, rep)
+	}
+	consider := func(cand Candidate) error {
+		if h := heldBy(holds, cand.SubjectID, r.Collection); h != nil {
+			if len(rep.Held) < MaxItems {
+				rep.Held = append(rep.Held, Skipped{Rule: r.ID, RecordID: cand.RecordID, Hold: h.ID, Reason: h.Reason})
+			}
+			return nil
+		}
+		action, fs := ActionDelete, []string{"*"}
+		if len(fields) > 0 {
+			action, fs = r.Action, fields
+		}
+		rep.add(Item{Rule: r.ID, Collection: r.Collection, RecordID: cand.RecordID, Subject: e.vault.Pseudonym(cand.SubjectID), Action: action, Fields: fs, Reason: reason})
+		batch = append(batch, cand)
+		if len(batch) >= e.Batch {
+			return flush()
+		}
+		return nil
+	}
+	switch r.Anchor {
+	case AnchorCreated, AnchorLastActivity:
+		after := ""
+		for {
+			cs, err := e.store.ExpiredRecords(ctx, r.Collection, r.Anchor == AnchorLastActivity, cutoff, after, e.Batch)
+			if err != nil {
+				return err
+			}
+			for _, cand := range cs {
+				if err := consider(cand); err != nil {
+					return err
+				}
+			}
+			if len(cs) < e.Batch {
+				break
+			}
+			after = cs[len(cs)-1].RecordID
+		}
+	case AnchorConsentWithdrawn:
+		subjects, err := e.store.WithdrawnBefore(ctx, r.Purpose, cutoff)
+		if err != nil {
+			return err
+		}
+		for _, sub := range subjects {
+			cs, err := e.store.SubjectCandidates(ctx, r.Collection, sub)
+			if err != nil {
+				return err
+			}
+			for _, cand := range cs {
+				if err := consider(cand); err != nil {
+					return err
+				}
+			}
+		}
+	case AnchorContractEnd, AnchorRequestResolved:
+		var expired []Candidate
+		err := e.vault.AnchorDates(ctx, r.Collection, r.AnchorField, func(id, sub string, d time.Time) error {
+			if d.Before(cutoff) {
+				expired = append(expired, Candidate{RecordID: id, SubjectID: sub})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, cand := range expired {
+			if err := consider(cand); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+func (e *Engine) dropFields(ctx context.Context, r Rule, batch []Candidate, fields []string, by string, rep *Report) error {
+	perSubject := map[string]int64{}
+	for _, cand := range batch {
+		ent := &audit.Entry{Actor: by, Action: "retention." + r.Action, Collection: r.Collection, RecordID: cand.RecordID,
+			Subject: e.vault.Pseudonym(cand.SubjectID), Detail: "rule:" + r.ID}
+		changed, err := e.vault.DropFields(ctx, r.Collection, cand.RecordID, fields, ent)
+		if err != nil {
+			if apperr.IsNotFound(err) {
+				continue
+			}
+			return err
+		}
+		if changed {
+			perSubject[cand.SubjectID]++
+			rep.Anonymised++
+		}
+	}
+	kind := "retention"
+	for sub, n := range perSubject {
+		if err := e.record(ctx, kind, e.vault.Pseudonym(sub), r.Collection, fields, n, r.ID, by); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,32 @@
+-- +goose Up
+-- Retention rules and legal holds.
+CREATE TABLE retention_rules (
+    id           TEXT PRIMARY KEY,
+    collection   TEXT NOT NULL,
+    fields       TEXT NOT NULL,  -- JSON list; empty: whole records
+    purpose      TEXT NOT NULL,  -- for the consent_withdrawn anchor
+    anchor       TEXT NOT NULL,  -- created, last_activity, consent_withdrawn, contract_end, request_resolved
+    anchor_field TEXT NOT NULL,  -- the date field of contract_end and request_resolved
+    keep_n       BIGINT NOT NULL,
+    keep_unit    TEXT NOT NULL,  -- days, months or years
+    action       TEXT NOT NULL,  -- delete or anonymise
+    description  TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    created_at   BIGINT NOT NULL
+);
+
+CREATE TABLE legal_holds (
+    id          TEXT PRIMARY KEY,
+    subject_id  TEXT NOT NULL,  -- empty: the hold covers a collection
+    collection  TEXT NOT NULL,  -- empty: the hold covers a subject
+    reason      TEXT NOT NULL,
+    expires_at  BIGINT,
+    created_by  TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    released_at BIGINT,
+    released_by TEXT NOT NULL
+);
+
+-- +goose Down
+DROP TABLE legal_holds;
+DROP TABLE retention_rules;

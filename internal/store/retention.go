@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/retention"
+	"custodia/internal/vault"
+)
+
+// PutRetentionRule stores a retention rule.
+func (db *DB) PutRetentionRule(ctx context.Context, r retention.Rule, e *audit.Entry) error {
+	fields, _ := json.Marshal(r.Fields)
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		_, err := tx.Exec(ctx, "INSERT INTO retention_rules (id, collection, fields, purpose, anchor, anchor_field, keep_n, keep_unit, action, description, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			r.ID, r.Collection, string(fields), r.Purpose, r.Anchor, r.AnchorField, r.Keep.N, r.Keep.Unit, r.Action, r.Description, r.CreatedBy, r.CreatedAt.UnixMicro())
+		return err
+	}, e)
+}
+
+// ListRetentionRules lists the retention rules.
+func (db *DB) ListRetentionRules(ctx context.Context) ([]retention.Rule, error) {
+	rows, err := db.query(ctx, "SELECT id, collection, fields, purpose, anchor, anchor_field, keep_n, keep_unit, action, description, created_by, created_at FROM retention_rules ORDER BY collection, created_at, id")
+	if err != nil {
+		return nil, fmt.Errorf("list retention rules: %w", err)
+	}
+	defer rows.Close()
+	out := []retention.Rule{}
+	for rows.Next() {
+		var r retention.Rule
+		var fields string
+		var created int64
+		if err := rows.Scan(&r.ID, &r.Collection, &fields, &r.Purpose, &r.Anchor, &r.AnchorField, &r.Keep.N, &r.Keep.Unit, &r.Action, &r.Description, &r.CreatedBy, &created); err != nil {
+			return nil, fmt.Errorf("list retention rules: %w", err)
+		}
+		if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
+			return nil, fmt.Errorf("rule fields: %w", err)
+		}
+		r.CreatedAt = time.UnixMicro(created).UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// DeleteRetentionRule removes a rule.
+func (db *DB) DeleteRetentionRule(ctx context.Context, id string, e *audit.Entry) error {
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		res, err := tx.Exec(ctx, "DELETE FROM retention_rules WHERE id = ?", id)
+		if err != nil {
+			return fmt.Errorf("delete retention rule: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.New(apperr.NotFound, "rule_not_found", "no such retention rule")
+		}
+		return nil
+	}, e)
+}
+
+// PutHold stores a legal hold.
+func (db *DB) PutHold(ctx context.Context, h retention.Hold, e *audit.Entry) error {
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		_, err := tx.Exec(ctx, "INSERT INTO legal_holds (id, subject_id, collection, reason, expires_at, created_by, created_at, released_at, released_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '')",
+			h.ID, h.SubjectID, h.Collection, h.Reason, microsOrNil(h.ExpiresAt), h.CreatedBy, h.CreatedAt.UnixMicro())
+		return err
+	}, e)
+}
+
+// ListHolds lists legal holds, newest first.
+func (db *DB) ListHolds(ctx context.Context) ([]retention.Hold, error) {
+	rows, err := db.query(ctx, "SELECT id, subject_id, collection, reason, expires_at, created_by, created_at, released_at, released_by FROM legal_holds ORDER BY created_at DESC, id")
+	if err != nil {
+		return nil, fmt.Errorf("list holds: %w", err)
+	}
+	defer rows.Close()
+	out := []retention.Hold{}
+	for rows.Next() {
+		var h retention.Hold
+		var exp, rel *int64
+		var created int64
+		if err := rows.Scan(&h.ID, &h.SubjectID, &h.Collection, &h.Reason, &exp, &h.CreatedBy, &created, &rel, &h.ReleasedBy); err != nil {
+			return nil, fmt.Errorf("list holds: %w", err)
+		}
+		h.ExpiresAt, h.ReleasedAt, h.CreatedAt = timeOrNil(exp), timeOrNil(rel), time.UnixMicro(created).UTC()
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// ReleaseHold ends a hold.
+func (db *DB) ReleaseHold(ctx context.Context, id, by string, at time.Time, e *audit.Entry) error {
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE legal_holds SET released_at = ?, released_by = ? WHERE id = ? AND released_at IS NULL", at.UnixMicro(), by, id)
+		if err != nil {
+			return fmt.Errorf("release hold: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.New(apperr.NotFound, "hold_not_found", "no such active hold")
+		}
+		return nil
+	}, e)
+}
+
+// Candidate is a record a retention rule may act on.
+type Candidate = retention.Candidate
+
+// ExpiredRecords returns up to limit records of collection after afterID
+// whose creation (byUpdate false) or last change (byUpdate true) is before
+// cutoff. Creation scans use the time-ordered ids as a range bound.
+func (db *DB) ExpiredRecords(ctx context.Context, collection string, byUpdate bool, cutoff time.Time, afterID string, limit int) ([]Candidate, error) {
+	q := "SELECT id, subject_id FROM records WHERE collection = ? AND id > ? AND created_at < ?"
+	args := []any{collection, afterID, cutoff.UnixMicro()}
+	if byUpdate {
+		q = "SELECT id, subject_id FROM records WHERE collection = ? AND id > ? AND updated_at < ?"
+	} else {
+		q += " AND id < ?"
+		args = append(args, vault.RecordIDBefore(cutoff.Add(time.Second)))
+	}
+	return db.candidates(ctx, q+" ORDER BY id LIMIT ?", append(args, limit)...)
+}
+
+func (db *DB) candidates(ctx context.Context, q string, args ...any) ([]Candidate, error) {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("retention scan: %w", err)
+	}
+	defer rows.Close()
+	var out []Candidate
+	for rows.Next() {
+		var c Candidate
+		if err := rows.Scan(&c.RecordID, &c.SubjectID); err != nil {
+			return nil, fmt.Errorf("retention scan: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// WithdrawnBefore returns the subjects whose latest consent event for
+// purpose is a withdrawal made before cutoff.
+func (db *DB) WithdrawnBefore(ctx context.Context, purpose string, cutoff time.Time) ([]string, error) {
+	rows, err := db.query(ctx, "SELECT e.subject_id FROM consent_events e WHERE e.purpose = ? AND e.action = 'withdraw' AND e.at < ? AND e.seq = (SELECT MAX(x.seq) FROM consent_events x WHERE x.subject_id = e.subject_id AND x.purpose = e.purpose)",
+		purpose, cutoff.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("withdrawn consents: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("withdrawn consents: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// SubjectCandidates returns a subject's records in collection.
+func (db *DB) SubjectCandidates(ctx context.Context, collection, subjectID string) ([]Candidate, error) {
+	return db.candidates(ctx, "SELECT id, subject_id FROM records WHERE collection = ? AND subject_id = ? ORDER BY id", collection, subjectID)
+}
+
+// DeleteExpired deletes records of one collection in one transaction, with
+// one deletion record per subject (never the values).
+func (db *DB) DeleteExpired(ctx context.Context, collection string, cs []Candidate, ruleID, approvedBy string, pseudonym func(string) string) (int64, error) {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.RecordID
+	}
+	defer db.invalidate(collection, ids, nil)
+	var n int64
+	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
+		perSubject := map[string]int64{}
+		for _, c := range cs {
+			var idx []byte
+			err := tx.QueryRow(ctx, "SELECT idx FROM records WHERE id = ? AND collection = ?", c.RecordID, collection).Scan(&idx)
+			if err != nil {
+				if notFound(err, "", "") != err {
+					continue // already gone
+				}
+				return fmt.Errorf("read record index: %w", err)
+			}
+			if err := deleteIndex(ctx, tx, collection, idx, c.RecordID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM records WHERE id = ? AND collection = ?", c.RecordID, collection); err != nil {
+				return fmt.Errorf("delete record: %w", err)
+			}
+			perSubject[c.SubjectID]++
+			n++
+		}
+		now := time.Now().UTC()
+		for sub, k := range perSubject {
+			if err := insertDeletion(ctx, tx, Deletion{At: now, Kind: DeletionRetention, SubjectPseudonym: pseudonym(sub), Collections: []string{collection},
+				Fields: []string{"*"}, RecordsDeleted: k, Cause: "rule:" + ruleID, ApprovedBy: approvedBy}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, &audit.Entry{Actor: approvedBy, Action: "retention.delete", Collection: collection, Detail: "rule:" + ruleID})
+	return n, err
+}
+
+// RecordFieldDeletion writes the deletion record of fields dropped from a
+// subject's records by a rule.
+func (db *DB) RecordFieldDeletion(ctx context.Context, d Deletion) error {
+	return db.w.submit(func(ctx context.Context, tx *Tx) error { return insertDeletion(ctx, tx, d) },
+		&audit.Entry{Actor: d.ApprovedBy, Action: "retention." + strings.ToLower(d.Kind), Collection: strings.Join(d.Collections, ","), Subject: d.SubjectPseudonym, Detail: d.Cause})
+}
+
+// TryExclusive runs fn only if no other process holds the named job lock:
+// on PostgreSQL a session advisory lock, so one replica runs a scheduled
+// job at a time; SQLite has one server per database, so fn always runs.
+// It reports whether fn ran.
+func (db *DB) TryExclusive(ctx context.Context, key int64, fn func(context.Context) error) (bool, error) {
+	if db.engine != Postgres {
+		return true, fn(ctx)
+	}
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("job lock connection: %w", err)
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
+		return false, fmt.Errorf("job lock: %w", err)
+	}
+	if !got {
+		return false, nil
+	}
+	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key) }()
+	return true, fn(ctx)
+}
