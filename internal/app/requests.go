@@ -227,3 +227,9 @@ func (a *App) RunRetention(ctx context.Context) {
 		slog.Debug("retention run skipped: another replica holds the job")
 	}
 }
+
+// ExportSubject gathers everything about a subject, as an access package
+// holds it.
+func (a *App) ExportSubject(ctx context.Context, subjectID string) (dsr.PackageData, error) {
+	return dsrActions{a}.ExportSubject(ctx, subjectID)
+}

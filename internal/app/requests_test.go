@@ -101,7 +101,12 @@ func TestErasureRequestEndToEnd(t *testing.T) {
 		t.Errorf("task evidence: %v", ts)
 	}
 
-	dels := e.dpo.Must(200, "GET", "/v1/deletions?kind=erasure", nil).JSON()["deletions"].([]any)
+	// The purge of the unreadable rows runs in the background; its deletion
+	// record appears when it is done.
+	var dels []any
+	for deadline := time.Now().Add(10 * time.Second); len(dels) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		dels = e.dpo.Must(200, "GET", "/v1/deletions?kind=erasure", nil).JSON()["deletions"].([]any)
+	}
 	if len(dels) != 1 {
 		t.Fatalf("deletion records: %v", dels)
 	}

@@ -36,7 +36,7 @@ var integerColumns = map[string]bool{
 	"seq": true, "at": true, "status": true, "rate_limit": true, "blocked_at": true, "totp_last_step": true,
 	"disabled_at": true, "used_at": true, "mfa": true, "recorded_at": true, "completed_at": true, "cleared_at": true,
 	"since": true, "received_at": true, "due_at": true, "acknowledge_by": true, "extend_notice_by": true,
-	"extensions": true, "max_extensions": true, "overdue_alerted": true,
+	"extensions": true, "max_extensions": true, "overdue_alerted": true, "queued_at": true, "purged": true,
 }
 
 // isInteger reports whether a table's column holds integers (audit_head's
@@ -68,6 +68,7 @@ var backupTables = []tableSpec{
 	{"request_transitions", []string{"request_id", "seq", "from_state", "to_state", "at", "actor", "reason"}, nil, "request_id, seq"},
 	{"request_tasks", []string{"id", "request_id", "system", "description", "state", "evidence", "attachment_hash", "created_at", "closed_at", "closed_by"}, nil, "id"},
 	{"subject_objections", []string{"subject_id", "purpose", "since", "request_id"}, nil, "subject_id, purpose"},
+	{"purge_queue", []string{"subject_id", "queued_at", "pseudonym", "cause", "approved_by", "audit_request", "purged", "collections"}, nil, "subject_id"},
 	{"deletions", []string{"id", "at", "kind", "subject_pseudonym", "collections", "fields", "records_deleted", "cause", "approved_by", "audit_request"}, nil, "id"},
 	{"alerts", []string{"id", "at", "kind", "severity", "principal", "message", "data", "cleared_at", "cleared_by"}, nil, "id"},
 	{"audit_log", []string{"seq", "at", "actor", "action", "collection", "record_id", "subject", "purpose", "outcome", "status", "request_id", "detail", "prev_hash", "hash", "decision"}, map[string]bool{"prev_hash": true, "hash": true}, "seq"},

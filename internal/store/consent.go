@@ -112,7 +112,7 @@ func (db *DB) ConsentActive(ctx context.Context, subjectID, purpose string) (boo
 // SubjectExists reports whether a subject has data in the vault.
 func (db *DB) SubjectExists(ctx context.Context, subjectID string) (bool, error) {
 	var one int
-	err := db.queryRow(ctx, "SELECT 1 FROM subjects WHERE id = ?", subjectID).Scan(&one)
+	err := db.queryRow(ctx, "SELECT 1 FROM custodia_keys.subject_keys WHERE subject_id = ?", subjectID).Scan(&one)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, nil

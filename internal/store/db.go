@@ -54,6 +54,7 @@ type DB struct {
 
 	readStmts, writeStmts *stmtCache   // SQLite only
 	cache                 *recordCache // SQLite only; nil when off
+	purge                 *purger      // removes erased subjects' rows; nil when read-only
 }
 
 // SQLiteFile is the database file name inside the data directory.
@@ -91,6 +92,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			return nil, err
 		}
 		db.w = startWriter(db, cfg.AuditKey, cfg.MaxBatch)
+		db.startPurger()
 	}
 	return db, nil
 }
@@ -216,6 +218,7 @@ func (db *DB) Ready(ctx context.Context) error {
 // Close stops the writer after it drains what was submitted, then closes
 // the connections.
 func (db *DB) Close() error {
+	db.stopPurger()
 	if db.w != nil {
 		db.w.stop()
 	}

@@ -91,7 +91,7 @@ func (db *DB) reconcileKeys(ctx context.Context) error {
 		slog.Warn("destroyed data keys of subjects that no longer exist", "keys", n)
 	}
 	var orphans int64
-	if err := db.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM subjects WHERE id NOT IN (SELECT subject_id FROM custodia_keys.subject_keys)").Scan(&orphans); err != nil {
+	if err := db.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM subjects WHERE id NOT IN (SELECT subject_id FROM custodia_keys.subject_keys) AND id NOT IN (SELECT subject_id FROM purge_queue)").Scan(&orphans); err != nil {
 		return fmt.Errorf("reconcile key store: %w", err)
 	}
 	if orphans > 0 {

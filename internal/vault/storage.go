@@ -48,10 +48,14 @@ type NewSubjectKey struct {
 
 // ErasureReceipt records what an erasure destroyed.
 type ErasureReceipt struct {
-	SubjectPseudonym string    `json:"subject_pseudonym"`
-	RecordsDeleted   int64     `json:"records_deleted"`
-	KeyDestroyed     bool      `json:"key_destroyed"`
-	ErasedAt         time.Time `json:"erased_at"`
+	SubjectPseudonym string `json:"subject_pseudonym"`
+	// KeyDestroyed: the subject's data key is gone, so every copy of its
+	// records, backups included, is unreadable from now on.
+	KeyDestroyed bool      `json:"key_destroyed"`
+	ErasedAt     time.Time `json:"erased_at"`
+	// Purge is "queued": the unreadable rows are removed in the background,
+	// and GET /v1/deletions shows the count once done.
+	Purge string `json:"purge"`
 }
 
 // Store is the storage the vault needs. Every mutating method takes the

@@ -27,6 +27,20 @@ CREATE TABLE legal_holds (
     released_by TEXT NOT NULL
 );
 
+-- Subjects whose key was destroyed (crypto-shredded) and whose unreadable
+-- ciphertext rows and index entries a background purge still has to remove.
+CREATE TABLE purge_queue (
+    subject_id    TEXT PRIMARY KEY,
+    queued_at     BIGINT NOT NULL,
+    pseudonym     TEXT NOT NULL,
+    cause         TEXT NOT NULL,
+    approved_by   TEXT NOT NULL,
+    audit_request TEXT NOT NULL,
+    purged        BIGINT NOT NULL,  -- records removed so far
+    collections   TEXT NOT NULL   -- JSON list of the collections seen so far
+);
+
 -- +goose Down
+DROP TABLE purge_queue;
 DROP TABLE legal_holds;
 DROP TABLE retention_rules;
