@@ -75,7 +75,15 @@ func applyEnvAndFile(cmd *cobra.Command, configFile string) error {
 			return
 		}
 		if v, ok := fileVals[f.Name]; ok {
-			if err := f.Value.Set(fmt.Sprint(v)); err != nil {
+			s := fmt.Sprint(v)
+			if list, isList := v.([]any); isList { // a YAML list for a repeatable flag
+				parts := make([]string, len(list))
+				for i, x := range list {
+					parts[i] = fmt.Sprint(x)
+				}
+				s = strings.Join(parts, ",")
+			}
+			if err := f.Value.Set(s); err != nil {
 				firstErr = fmt.Errorf("config file %s: %w", f.Name, err)
 			}
 		}

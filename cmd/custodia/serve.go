@@ -127,6 +127,8 @@ type securityFlags struct {
 	alertWebhook   string
 	timeZone       string
 	retentionEvery time.Duration
+	rulesFile      string
+	holidayFiles   []string
 }
 
 func (s *securityFlags) register(f *pflag.FlagSet) {
@@ -137,6 +139,8 @@ func (s *securityFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&s.bulkWindow, "bulk-read-window", 10*time.Minute, "window of the bulk-read (exfiltration) detector")
 	f.BoolVar(&s.blockBulkReads, "block-bulk-reads", false, "block a token or person that trips the bulk-read detector until an admin clears the alert")
 	f.StringVar(&s.alertWebhook, "alert-webhook", "", "URL that receives every alert as a JSON POST")
+	f.StringVar(&s.rulesFile, "request-rules", "", "YAML file replacing the built-in data-subject request deadline rules (format of internal/legalclock/rules.yaml)")
+	f.StringSliceVar(&s.holidayFiles, "holidays", nil, "holiday file(s) to add to the deadline calendars (YAML, or 'calendar: NAME' then one 'YYYY-MM-DD name' per line)")
 	f.DurationVar(&s.retentionEvery, "retention-interval", time.Hour, "how often the server applies retention rules; 0 disables the scheduler")
 	f.StringVar(&s.timeZone, "time-zone", "UTC", "IANA time zone data-subject request deadlines are counted in (a deadline ends at midnight there), e.g. Asia/Ho_Chi_Minh")
 }
@@ -164,6 +168,7 @@ func (s *securityFlags) apply(cfg *app.Config) error {
 		return fmt.Errorf("--time-zone: unknown zone %q", s.timeZone)
 	}
 	cfg.TimeZone = s.timeZone
+	cfg.RequestRulesFile, cfg.HolidayFiles = s.rulesFile, s.holidayFiles
 	switch {
 	case s.retentionEvery < 0 || (s.retentionEvery > 0 && s.retentionEvery < time.Minute):
 		return fmt.Errorf("--retention-interval must be 0 (off) or at least 1m")

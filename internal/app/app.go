@@ -9,7 +9,6 @@ import (
 	"custodia/internal/consent"
 	"custodia/internal/detect"
 	"custodia/internal/dsr"
-	"custodia/internal/legalclock"
 	"custodia/internal/retention"
 	"errors"
 	"fmt"
@@ -54,6 +53,11 @@ type Config struct {
 	// RetentionEvery is how often the server applies retention rules
 	// (default 1h; negative disables the scheduler).
 	RetentionEvery time.Duration
+	// RequestRulesFile replaces the built-in deadline rules table (YAML, the
+	// format of internal/legalclock/rules.yaml); HolidayFiles add holidays
+	// to the calendars.
+	RequestRulesFile string
+	HolidayFiles     []string
 }
 
 // KeyFilePath returns the key file path the config selects.
@@ -137,7 +141,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("time zone %q: %w", cfg.TimeZone, err)
 		}
 	}
-	a.Requests = dsr.NewService(db, legalClock{t: legalclock.Default(), loc: loc}, dsrActions{a}, kr.Derived().Token)
+	rules, err := loadClockTable(cfg.RequestRulesFile, cfg.HolidayFiles)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Requests = dsr.NewService(db, legalClock{t: rules, loc: loc}, dsrActions{a}, kr.Derived().Token)
 	a.Retention = retention.NewEngine(db, a.Vault, func(ctx context.Context, kind, pseudonym, collection string, fields []string, n int64, ruleID, by string) error {
 		return db.RecordFieldDeletion(ctx, store.Deletion{At: time.Now().UTC(), Kind: store.DeletionRetention, SubjectPseudonym: pseudonym,
 			Collections: []string{collection}, Fields: fields, RecordsDeleted: n, Cause: "rule:" + ruleID, ApprovedBy: by})

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"time"
 
@@ -232,4 +234,33 @@ func (a *App) RunRetention(ctx context.Context) {
 // holds it.
 func (a *App) ExportSubject(ctx context.Context, subjectID string) (dsr.PackageData, error) {
 	return dsrActions{a}.ExportSubject(ctx, subjectID)
+}
+
+// loadClockTable returns the deadline rules: the built-in table or the
+// operator's file, with the operator's holiday files added.
+func loadClockTable(rulesFile string, holidayFiles []string) (*legalclock.Table, error) {
+	t := legalclock.Default()
+	if rulesFile != "" {
+		f, err := os.Open(rulesFile)
+		if err != nil {
+			return nil, fmt.Errorf("request rules: %w", err)
+		}
+		t, err = legalclock.LoadRules(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("request rules %s: %w", rulesFile, err)
+		}
+	}
+	for _, name := range holidayFiles {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("holidays: %w", err)
+		}
+		t, err = t.LoadHolidays(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("holidays %s: %w", name, err)
+		}
+	}
+	return t, nil
 }
