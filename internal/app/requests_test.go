@@ -25,9 +25,11 @@ type reqEnv struct {
 	id, sub    string
 }
 
-func reqSetup(t *testing.T) *reqEnv {
+func reqSetup(t *testing.T) *reqEnv { return reqSetupWith(t, app.Config{}) }
+
+func reqSetupWith(t *testing.T, cfg app.Config) *reqEnv {
 	t.Helper()
-	s := testutil.MustServe(t, app.Config{})
+	s := testutil.MustServe(t, cfg)
 	admin := s.Client(t)
 	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
 	dpo := admin.With(admin.RoleToken("dpo"))
@@ -143,7 +145,13 @@ func TestErasureRequestEndToEnd(t *testing.T) {
 }
 
 func TestAccessPackage(t *testing.T) {
-	e := reqSetup(t)
+	t.Run("sqlite", func(t *testing.T) { accessPackage(t, reqSetup(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		accessPackage(t, reqSetupWith(t, app.Config{DatabaseURL: testutil.MustPostgres(t)}))
+	})
+}
+
+func accessPackage(t *testing.T, e *reqEnv) {
 	e.dpo.Must(201, "POST", "/v1/subjects/"+e.sub+"/consents", grantBody("marketing"))
 	req := e.file(t, map[string]any{"type": "access", "subject_lookup": map[string]any{"phone": "+84 98 765 4321"}, "jurisdiction": "VN"})
 	id := req["id"].(string)
@@ -213,7 +221,13 @@ func TestAccessPackage(t *testing.T) {
 }
 
 func TestRequestsRestrictObjectWithdraw(t *testing.T) {
-	e := reqSetup(t)
+	t.Run("sqlite", func(t *testing.T) { restrictObjectWithdraw(t, reqSetup(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		restrictObjectWithdraw(t, reqSetupWith(t, app.Config{DatabaseURL: testutil.MustPostgres(t)}))
+	})
+}
+
+func restrictObjectWithdraw(t *testing.T, e *reqEnv) {
 	mkt := e.admin.With(e.admin.RoleToken("marketing"))
 	e.dpo.Must(201, "POST", "/v1/subjects/"+e.sub+"/consents", grantBody("marketing"))
 	if d := mkt.Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=marketing", nil).JSON()["data"].(map[string]any); d["email"] == nil {
@@ -245,7 +259,13 @@ func TestRequestsRestrictObjectWithdraw(t *testing.T) {
 }
 
 func TestRequestBadInputAndClocks(t *testing.T) {
-	e := reqSetup(t)
+	t.Run("sqlite", func(t *testing.T) { requestBadInputAndClocks(t, reqSetup(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		requestBadInputAndClocks(t, reqSetupWith(t, app.Config{DatabaseURL: testutil.MustPostgres(t)}))
+	})
+}
+
+func requestBadInputAndClocks(t *testing.T, e *reqEnv) {
 	// Unknown subject: recorded, then rejected with a reason.
 	r := e.file(t, map[string]any{"type": "access", "subject_lookup": map[string]any{"email": "nobody@example.com"}, "jurisdiction": "GDPR"})
 	if r["state"] != "rejected" || r["outcome"] == "" || r["subject"] != nil {

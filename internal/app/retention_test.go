@@ -27,9 +27,10 @@ type retEnv struct {
 	admin, dpo *testutil.Client
 }
 
-func retSetup(t *testing.T) *retEnv {
+func retSetup(t *testing.T, cfg app.Config) *retEnv {
 	t.Helper()
-	s := testutil.MustServe(t, app.Config{RetentionEvery: -1})
+	cfg.RetentionEvery = -1
+	s := testutil.MustServe(t, cfg)
 	admin := s.Client(t)
 	for _, sc := range []string{testutil.CustomersSchema, newsletterSchema, transactionsSchema, ticketsSchema} {
 		admin.Must(201, "POST", "/v1/collections", sc)
@@ -61,9 +62,15 @@ func (e *retEnv) exists(t *testing.T, collection, purpose, id string) bool {
 	return r.Status == 200
 }
 
-// TestRetentionExamples: the three policies of the background documents.
+// TestRetentionExamples: the three policies of the background documents,
+// on both storage engines.
 func TestRetentionExamples(t *testing.T) {
-	e := retSetup(t)
+	t.Run("sqlite", func(t *testing.T) { retentionExamples(t, app.Config{}) })
+	t.Run("postgres", func(t *testing.T) { retentionExamples(t, app.Config{DatabaseURL: testutil.MustPostgres(t)}) })
+}
+
+func retentionExamples(t *testing.T, cfg app.Config) {
+	e := retSetup(t, cfg)
 
 	// 1. Marketing data lives as long as the consent: deleted at withdrawal.
 	stays, goes := e.customer(t, "stays@example.com"), e.customer(t, "goes@example.com")
@@ -128,7 +135,12 @@ func TestRetentionExamples(t *testing.T) {
 }
 
 func TestRetentionHoldsConflictsAnonymise(t *testing.T) {
-	e := retSetup(t)
+	t.Run("sqlite", func(t *testing.T) { retentionHolds(t, app.Config{}) })
+	t.Run("postgres", func(t *testing.T) { retentionHolds(t, app.Config{DatabaseURL: testutil.MustPostgres(t)}) })
+}
+
+func retentionHolds(t *testing.T, cfg app.Config) {
+	e := retSetup(t, cfg)
 	held, free := e.customer(t, "held@example.com"), e.customer(t, "free@example.com")
 	old := time.Now().UTC().AddDate(-5, 0, 0).Format(time.DateOnly)
 	hTicket := e.add(t, "tickets", "support", held, map[string]any{"summary": "dispute", "resolved_on": old})

@@ -928,3 +928,45 @@ func TestBackupRestoreAccess(t *testing.T) {
 		mustVerify(t, fresh)
 	})
 }
+
+// TestTryExclusive: on PostgreSQL only one replica runs a scheduled job at
+// a time; on SQLite the job always runs.
+func TestTryExclusive(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		if e.engine != store.Postgres {
+			ran, err := e.db.TryExclusive(ctx, 42, func(context.Context) error { return nil })
+			if !ran || err != nil {
+				t.Fatalf("SQLite job: ran %v, %v", ran, err)
+			}
+			return
+		}
+		other := e.replica(t)
+		inside, release := make(chan struct{}), make(chan struct{})
+		done := make(chan bool)
+		go func() {
+			ran, err := e.db.TryExclusive(ctx, 42, func(context.Context) error {
+				close(inside)
+				<-release
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			done <- ran
+		}()
+		<-inside
+		ran, err := other.TryExclusive(ctx, 42, func(context.Context) error { return nil })
+		if ran || err != nil {
+			t.Errorf("second replica ran the job while the first held it: %v %v", ran, err)
+		}
+		close(release)
+		if !<-done {
+			t.Error("the first replica did not run the job")
+		}
+		ran, err = other.TryExclusive(ctx, 42, func(context.Context) error { return nil })
+		if !ran || err != nil {
+			t.Errorf("after release the second replica could not run the job: %v %v", ran, err)
+		}
+	})
+}
