@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -188,5 +189,43 @@ func retentionHolds(t *testing.T, cfg app.Config) {
 		if r := e.dpo.Do("POST", "/v1/retention/rules", bad); r.Status != 400 {
 			t.Errorf("bad rule %v: %d %q", bad, r.Status, r.Code())
 		}
+	}
+}
+
+// TestRetentionPurposeScope: a consent_withdrawn rule for marketing on a
+// collection that mixes purposes drops only the marketing-only fields.
+func TestRetentionPurposeScope(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{RetentionEvery: -1})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", `{"name":"members","fields":[
+	  {"name":"email","type":"email","category":"user.contact.email","purposes":["support","marketing"],"unique":true},
+	  {"name":"interests","type":"text","category":"user.behavior.browsing_history","purposes":["marketing"]},
+	  {"name":"name","type":"name","category":"user.name","purposes":["support"]}]}`)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	r := dpo.Must(201, "POST", "/v1/collections/members/records?purpose=marketing", map[string]any{"email": "mixed@example.com", "interests": "running"}).JSON()
+	id, sub := r["id"].(string), r["subject"].(string)
+	dpo.Must(200, "PATCH", "/v1/collections/members/records/"+id+"?purpose=support", map[string]any{"name": "Mixed Person"})
+	dpo.Must(201, "POST", "/v1/subjects/"+sub+"/consents", grantBody("marketing"))
+	dpo.Must(201, "POST", "/v1/subjects/"+sub+"/consents", map[string]any{"purpose": "marketing", "action": "withdraw",
+		"method": "unsubscribe link", "notice_version": "v1", "channel": "email", "collected_by": "mailer"})
+	dpo.Must(201, "POST", "/v1/retention/rules", map[string]any{"collection": "members", "purpose": "marketing", "anchor": "consent_withdrawn", "keep": map[string]any{"n": 0, "unit": "days"}})
+	s.Retention.Now = func() time.Time { return time.Now().Add(time.Minute) }
+	dpo.Must(200, "POST", "/v1/retention/run", nil)
+	d := dpo.Must(200, "GET", "/v1/collections/members/records/"+id+"?purpose=support", nil).JSON()["data"].(map[string]any)
+	if d["email"] != "mixed@example.com" || d["name"] != "Mixed Person" {
+		t.Errorf("support data lost: %v", d)
+	}
+	// Reads for marketing are withheld anyway (no consent); the export shows
+	// what is stored.
+	pkg, err := s.ExportSubject(context.Background(), sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pkg.Records) != 1 || pkg.Records[0].Data["interests"] != nil || pkg.Records[0].Data["email"] != "mixed@example.com" {
+		t.Errorf("stored after the withdrawal: %+v", pkg.Records)
+	}
+	dels := toJSON(dpo.Must(200, "GET", "/v1/deletions?kind=retention", nil).JSON()["deletions"])
+	if !strings.Contains(dels, `"fields":["interests"]`) {
+		t.Errorf("deletion record: %s", dels)
 	}
 }

@@ -190,6 +190,17 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 	if len(fields) > 0 && !c.HasField(fields...) {
 		return apperr.Newf(apperr.Invalid, "unknown_field", "rule %s names a field %s does not declare", r.ID, r.Collection)
 	}
+	if len(fields) == 0 && r.Purpose != "" {
+		// A rule for a purpose covers the data collected only for it: whole
+		// records when every field is, otherwise just those fields.
+		fields = onlyFor(c, r.Purpose)
+		if len(fields) == 0 {
+			return nil // nothing here was collected for this purpose alone
+		}
+		if len(fields) == len(c.Fields) {
+			fields = nil
+		}
+	}
 	if r.Action == ActionAnonymise && len(fields) == 0 {
 		fields = vault.IdentifyingFields(c)
 	}
@@ -307,4 +318,15 @@ func (e *Engine) dropFields(ctx context.Context, r Rule, batch []Candidate, fiel
 		}
 	}
 	return nil
+}
+
+// onlyFor lists the fields of c collected for purpose and nothing else.
+func onlyFor(c *vault.Collection, purpose string) []string {
+	var out []string
+	for _, f := range c.Fields {
+		if len(f.Purposes) == 1 && f.Purposes[0] == purpose {
+			out = append(out, f.Name)
+		}
+	}
+	return out
 }

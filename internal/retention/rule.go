@@ -72,9 +72,12 @@ func (k Keep) approxDays() float64 {
 
 // Rule is one retention rule.
 type Rule struct {
-	ID          string    `json:"id"`
-	Collection  string    `json:"collection"`
-	Fields      []string  `json:"fields"` // empty: whole records
+	ID         string   `json:"id"`
+	Collection string   `json:"collection"`
+	Fields     []string `json:"fields"` // empty: whole records
+	// Purpose, with no Fields, limits the rule to the data collected only
+	// for this purpose (whole records when every field is); it is also the
+	// purpose whose consent the consent_withdrawn anchor watches.
 	Purpose     string    `json:"purpose,omitempty"`
 	Anchor      string    `json:"anchor"`
 	AnchorField string    `json:"anchor_field,omitempty"`
