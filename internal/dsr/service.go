@@ -152,9 +152,6 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 		case "email", "phone", "national_id":
 			ids, err := s.actions.FindSubjects(ctx, kind, value)
 			if err != nil {
-				if apperr.KindOf(err) == apperr.Invalid {
-					return Request{}, err
-				}
 				return Request{}, err
 			}
 			switch len(ids) {
