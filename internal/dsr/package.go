@@ -138,7 +138,14 @@ quote (') so that spreadsheets do not run it as a formula; subject.json
 holds every value exactly.
 `
 
+// writeCSV writes rows, defusing every cell below the header: values,
+// names and log entries alike may come from callers.
 func writeCSV(rows [][]string) ([]byte, error) {
+	for _, row := range rows[1:] {
+		for i := range row {
+			row[i] = csvSafe(row[i])
+		}
+	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	if err := w.WriteAll(rows); err != nil {

@@ -158,7 +158,12 @@ func (e *Engine) Run(ctx context.Context, dryRun bool, approvedBy string) (Repor
 		return rep, err
 	}
 	active := slices.DeleteFunc(holds, func(h Hold) bool { return !h.Active(now) })
-	rules, rep.Conflicts, rep.Overridden = effectiveRules(rules)
+	if rules, err = e.scoped(ctx, rules); err != nil {
+		return rep, err
+	}
+	rules, conflicts, overridden := effectiveRules(rules)
+	rep.Conflicts = append(rep.Conflicts, conflicts...)
+	rep.Overridden = append(rep.Overridden, overridden...)
 	for _, r := range rules {
 		if err := e.runRule(ctx, r, now, active, dryRun, approvedBy, &rep); err != nil {
 			return rep, fmt.Errorf("rule %s: %w", r.ID, err)
@@ -166,6 +171,34 @@ func (e *Engine) Run(ctx context.Context, dryRun bool, approvedBy string) (Repor
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	return rep, nil
+}
+
+// scoped gives each purpose rule without fields the fields it covers (the
+// data collected for its purpose alone; none when that is every field, so
+// the rule stays whole-record) and drops purpose rules with nothing in
+// scope, so conflicts are judged on the data rules actually act on.
+func (e *Engine) scoped(ctx context.Context, rules []Rule) ([]Rule, error) {
+	out := make([]Rule, 0, len(rules))
+	for _, r := range rules {
+		if len(r.Fields) == 0 && r.Purpose != "" {
+			c, err := e.vault.Collection(ctx, r.Collection)
+			if apperr.IsNotFound(err) {
+				continue // the collection was removed
+			}
+			if err != nil {
+				return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+			}
+			fs := onlyFor(c, r.Purpose)
+			if len(fs) == 0 {
+				continue // nothing here was collected for this purpose alone
+			}
+			if len(fs) < len(c.Fields) {
+				r.Fields = fs
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // heldBy returns the hold covering a record, if any.
@@ -203,6 +236,13 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 	}
 	if r.Action == ActionAnonymise && len(fields) == 0 {
 		fields = vault.IdentifyingFields(c)
+		if len(fields) == 0 {
+			return nil // nothing identifying to drop; anonymising never deletes records
+		}
+	}
+	size := e.Batch
+	if size <= 0 {
+		size = 1000
 	}
 	cutoff := r.Keep.Before(now)
 	reason := fmt.Sprintf("%s before %s (kept %d %s)", r.Anchor, cutoff.Format(time.DateOnly), r.Keep.N, r.Keep.Unit)
@@ -235,7 +275,7 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 		}
 		rep.add(Item{Rule: r.ID, Collection: r.Collection, RecordID: cand.RecordID, Subject: e.vault.Pseudonym(cand.SubjectID), Action: action, Fields: fs, Reason: reason})
 		batch = append(batch, cand)
-		if len(batch) >= e.Batch {
+		if len(batch) >= size {
 			return flush()
 		}
 		return nil
@@ -244,7 +284,7 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 	case AnchorCreated, AnchorLastActivity:
 		after := ""
 		for {
-			cs, err := e.store.ExpiredRecords(ctx, r.Collection, r.Anchor == AnchorLastActivity, cutoff, after, e.Batch)
+			cs, err := e.store.ExpiredRecords(ctx, r.Collection, r.Anchor == AnchorLastActivity, cutoff, after, size)
 			if err != nil {
 				return err
 			}
@@ -253,7 +293,7 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 					return err
 				}
 			}
-			if len(cs) < e.Batch {
+			if len(cs) < size {
 				break
 			}
 			after = cs[len(cs)-1].RecordID

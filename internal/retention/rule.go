@@ -37,26 +37,33 @@ type Keep struct {
 	Unit string `json:"unit"` // days, months or years
 }
 
-// After returns t plus the period.
-func (k Keep) After(t time.Time) time.Time {
-	switch k.Unit {
-	case "years":
-		return t.AddDate(k.N, 0, 0)
-	case "months":
-		return t.AddDate(0, k.N, 0)
-	}
-	return t.AddDate(0, 0, k.N)
-}
+// After returns t plus the period. Where the day does not exist in the
+// target month (31 April, 29 February of a common year) the period ends on
+// that month's last day.
+func (k Keep) After(t time.Time) time.Time { return k.shift(t, 1) }
 
-// Before returns t minus the period: data anchored before it has expired.
-func (k Keep) Before(t time.Time) time.Time {
+// Before returns t minus the period: data anchored before it has expired,
+// that is, has been kept the whole period (After(anchor) <= t).
+func (k Keep) Before(t time.Time) time.Time { return k.shift(t, -1) }
+
+// shift moves t by the period in direction sign (1 or -1), clamping the
+// day to the end of the target month.
+func (k Keep) shift(t time.Time, sign int) time.Time {
+	var months int
 	switch k.Unit {
 	case "years":
-		return t.AddDate(-k.N, 0, 0)
+		months = 12 * k.N
 	case "months":
-		return t.AddDate(0, -k.N, 0)
+		months = k.N
+	default:
+		return t.AddDate(0, 0, sign*k.N)
 	}
-	return t.AddDate(0, 0, -k.N)
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(sign*months), 1, 0, 0, 0, 0, t.Location())
+	if last := first.AddDate(0, 1, -1).Day(); d > last {
+		d = last
+	}
+	return time.Date(first.Year(), first.Month(), d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
 // approxDays compares periods of different units.

@@ -164,8 +164,8 @@ func (db *DB) MoveRequest(ctx context.Context, id string, t dsr.Transition, upda
 		}
 		args := requestArgs(r)
 		// A new due date (an extension) may be overdue again later: alert anew.
-		if _, err := tx.Exec(ctx, "UPDATE requests SET overdue_alerted = CASE WHEN due_at = ? THEN overdue_alerted ELSE NULL END, state = ?, due_at = ?, extend_notice_by = ?, extensions = ?, details = ?, updated_at = ?, closed_at = ?, outcome = ? WHERE id = ?",
-			args[9], r.State, args[9], args[11], r.Extensions, args[15], r.UpdatedAt.UnixMicro(), args[19], r.Outcome, id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE requests SET overdue_alerted = CASE WHEN due_at = ? THEN overdue_alerted ELSE NULL END, state = ?, due_at = ?, acknowledge_by = ?, extend_notice_by = ?, extensions = ?, max_extensions = ?, rule_source = ?, details = ?, updated_at = ?, closed_at = ?, outcome = ? WHERE id = ?",
+			args[9], r.State, args[9], args[10], args[11], r.Extensions, r.MaxExtensions, r.RuleSource, args[15], r.UpdatedAt.UnixMicro(), args[19], r.Outcome, id); err != nil {
 			return fmt.Errorf("update request: %w", err)
 		}
 		if err := insertTransition(ctx, tx, id, t); err != nil {
