@@ -73,6 +73,8 @@ type Report struct {
 	At         time.Time `json:"at"`
 	Deleted    int64     `json:"records_deleted"`
 	Anonymised int64     `json:"records_anonymised"`
+	// Thinned counts records that lost fields to a field rule's delete.
+	Thinned    int64     `json:"records_thinned"`
 	Items      []Item    `json:"items"`       // at most MaxItems listed
 	ItemCount  int       `json:"items_total"` // all of them
 	Held       []Skipped `json:"held"`
@@ -223,7 +225,9 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 	if len(fields) > 0 && !c.HasField(fields...) {
 		return apperr.Newf(apperr.Invalid, "unknown_field", "rule %s names a field %s does not declare", r.ID, r.Collection)
 	}
+	purposeScoped := false
 	if len(fields) == 0 && r.Purpose != "" {
+		purposeScoped = true
 		// A rule for a purpose covers the data collected only for it: whole
 		// records when every field is, otherwise just those fields.
 		fields = onlyFor(c, r.Purpose)
@@ -234,8 +238,17 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 			fields = nil
 		}
 	}
-	if r.Action == ActionAnonymise && len(fields) == 0 {
-		fields = vault.IdentifyingFields(c)
+	if r.Action == ActionAnonymise {
+		// Anonymising drops the identifying fields in scope and keeps the rest.
+		ident := vault.IdentifyingFields(c)
+		switch {
+		case len(fields) == 0:
+			fields = ident // the whole record: its identifying fields
+		case purposeScoped:
+			// The purpose's fields: only the identifying ones among them.
+			fields = slices.DeleteFunc(ident, func(f string) bool { return !slices.Contains(fields, f) })
+		}
+		// Fields named by the rule are dropped as named.
 		if len(fields) == 0 {
 			return nil // nothing identifying to drop; anonymising never deletes records
 		}
@@ -348,7 +361,11 @@ func (e *Engine) dropFields(ctx context.Context, r Rule, batch []Candidate, fiel
 		}
 		if changed {
 			perSubject[cand.SubjectID]++
-			rep.Anonymised++
+			if r.Action == ActionAnonymise {
+				rep.Anonymised++
+			} else {
+				rep.Thinned++
+			}
 		}
 	}
 	kind := "retention"

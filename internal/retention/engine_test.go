@@ -398,7 +398,7 @@ func TestRunDryRun(t *testing.T) {
 	}
 	// The real run acts on the same items.
 	rep = w.run(t, false)
-	if rep.Deleted != 1 || rep.Anonymised != 4 || rep.ItemCount != len(want) || !reflect.DeepEqual(rep.Items, want) {
+	if rep.Deleted != 1 || rep.Anonymised != 2 || rep.Thinned != 2 || rep.ItemCount != len(want) || !reflect.DeepEqual(rep.Items, want) {
 		t.Fatalf("real run %+v", rep)
 	}
 }
@@ -446,8 +446,8 @@ func TestRunFieldActions(t *testing.T) {
 					t.Fatalf("DropFields %+v, want fields %v entry %+v", d, tc.wantFields, wantEntry)
 				}
 			}
-			if rep.Anonymised != 3 || rep.Deleted != 0 {
-				t.Fatalf("anonymised %d deleted %d, want 3 0", rep.Anonymised, rep.Deleted)
+			if rep.Anonymised+rep.Thinned != 3 || rep.Deleted != 0 || (tc.rule.Action == ActionAnonymise) != (rep.Anonymised == 3) {
+				t.Fatalf("anonymised %d thinned %d deleted %d, want 3 changed, 0 deleted", rep.Anonymised, rep.Thinned, rep.Deleted)
 			}
 			slices.SortFunc(w.rec.calls, func(a, b recordCall) int { return cmp.Compare(a.Pseudonym, b.Pseudonym) })
 			wantRec := []recordCall{
