@@ -1,0 +1,118 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// maxReports caps the non-fatal problems reported for one file; past it a
+// single note says the rest were suppressed.
+const maxReports = 10
+
+// ctxEvery is how many units pass between two checks of the context.
+const ctxEvery = 256
+
+// stopError carries an error that ends the whole walk (the callback's, or
+// the context's) through the readers, as opposed to a problem with one
+// file.
+type stopError struct{ err error }
+
+func (e *stopError) Error() string { return e.err.Error() }
+func (e *stopError) Unwrap() error { return e.err }
+
+// sink receives the text a reader finds in one file and hands it to the
+// callback as units, split to the line cap.
+type sink struct {
+	ctx     context.Context
+	path    string
+	maxLine int
+	fn      func(Unit) error
+	onErr   func(FileError)
+	units   int
+	reports int
+	scratch []byte // reused to hand strings over as bytes
+	lineBuf []byte // reused by the line readers
+}
+
+// lineReader returns a reader of the lines of r, capped at the line cap,
+// whose buffer the sink keeps for the next file.
+func (s *sink) lineReader(r io.Reader) *lineReader {
+	need := s.maxLine + headLen
+	if cap(s.lineBuf) < need {
+		s.lineBuf = make([]byte, need)
+	}
+	return &lineReader{r: r, max: s.maxLine, buf: s.lineBuf[:need], line: 1}
+}
+
+// emit hands text to the callback, trimmed of surrounding white space and
+// split into pieces of at most maxLine bytes; blank text is dropped.
+func (s *sink) emit(line int, column, hint string, text []byte) error {
+	text = bytes.TrimSpace(text)
+	for len(text) > 0 {
+		n := cutPoint(text, s.maxLine)
+		piece := bytes.TrimSpace(text[:n])
+		text = text[n:]
+		if len(piece) == 0 {
+			continue
+		}
+		s.units++
+		if s.units%ctxEvery == 0 {
+			if err := s.ctx.Err(); err != nil {
+				return &stopError{err}
+			}
+		}
+		if err := s.fn(Unit{Path: s.path, Line: line, Column: column, Hint: hint, Text: piece}); err != nil {
+			return &stopError{err}
+		}
+	}
+	return nil
+}
+
+// report notes a problem that does not end the reading of the file.
+func (s *sink) report(line int, format string, args ...any) {
+	s.reports++
+	switch {
+	case s.onErr == nil || s.reports > maxReports+1:
+		return
+	case s.reports == maxReports+1:
+		s.onErr(FileError{Path: s.path, Reason: "further problems not reported"})
+	default:
+		reason := fmt.Sprintf(format, args...)
+		if line > 0 {
+			reason = fmt.Sprintf("line %d: %s", line, reason)
+		}
+		s.onErr(FileError{Path: s.path, Reason: reason})
+	}
+}
+
+// cutPoint returns how many bytes of b to take as the next piece of at
+// most max bytes: all of b when it fits, else a cut that does not split a
+// UTF-8 sequence, moved back to just after a space or tab when there is one
+// in the last eighth of the piece. It is at least 1 when b is not empty.
+func cutPoint(b []byte, max int) int {
+	if len(b) <= max {
+		return len(b)
+	}
+	n := max
+	// Do not split a rune: back up to the start of the rune that
+	// straddles the cut, if one does.
+	for k := 1; k <= utf8.UTFMax-1 && n-k >= 0; k++ {
+		if utf8.RuneStart(b[n-k]) {
+			if !utf8.FullRune(b[n-k : n]) {
+				n -= k
+			}
+			break
+		}
+	}
+	if n == 0 {
+		n = max
+	}
+	lo := n - n/8
+	if i := bytes.LastIndexAny(b[lo:n], " \t"); i >= 0 && lo+i+1 < n {
+		n = lo + i + 1
+	}
+	return n
+}

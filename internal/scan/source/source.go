@@ -1,0 +1,108 @@
+package source
+
+import (
+	"context"
+	"os"
+)
+
+// Default limits, used when the matching Options field is zero or negative.
+const (
+	DefaultMaxFileSize  int64 = 1 << 30 // 1 GiB
+	DefaultMaxLineBytes       = 1 << 20 // 1 MiB
+)
+
+// minLineBytes is the smallest line cap honoured: a cap must hold a
+// multi-byte rune and leave room to split at a space.
+const minLineBytes = 16
+
+// Unit is one piece of text to scan, with where it came from.
+type Unit struct {
+	// Path is the file's slash-separated path relative to its scan root.
+	// When Walk is given several roots, it is the root as given joined
+	// with that relative path, so that units from different roots differ.
+	Path string
+	// Line is the 1-based line of the text; for a CSV cell, the line on
+	// which its record starts.
+	Line int
+	// Column locates the text inside a record: the CSV header of the cell
+	// ("" when the file has none), or the JSON key path of the value
+	// ("contacts[3].phone"). It is "" for plain text and HTML.
+	Column string
+	// Hint is context for the detectors: the CSV header of the cell or
+	// the last JSON key above the value.
+	Hint string
+	// Text is the text to scan. It is valid only during the callback:
+	// copy it to keep it.
+	Text []byte
+}
+
+// Options tune a Walk. The zero value scans everything with the default
+// limits.
+type Options struct {
+	// Include, when not empty, keeps only the files whose path relative
+	// to the root matches one of its patterns. Exclude drops the files
+	// and directories that match one of its patterns; an excluded
+	// directory is not entered. Patterns follow path.Match on the
+	// slash-separated relative path, one path element per pattern
+	// element, plus "**", which matches any number of elements (zero
+	// included): "*.csv" matches only at the top, "**/*.csv" at any depth.
+	Include, Exclude []string
+	// MaxFileSize is the largest file read, DefaultMaxFileSize when zero;
+	// a larger file is reported through onErr and not read.
+	MaxFileSize int64
+	// MaxLineBytes caps the size of a unit's Text, DefaultMaxLineBytes
+	// when zero (and never below 16): longer lines and cells are split,
+	// at a space when there is one near the cut, never inside a UTF-8
+	// sequence. A CSV record or a JSON token over four times the cap
+	// ends the reading of its file, which is reported.
+	MaxLineBytes int
+}
+
+// withDefaults returns o with its zero limits set to the defaults.
+func (o Options) withDefaults() Options {
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = DefaultMaxFileSize
+	}
+	if o.MaxLineBytes <= 0 {
+		o.MaxLineBytes = DefaultMaxLineBytes
+	}
+	if o.MaxLineBytes < minLineBytes {
+		o.MaxLineBytes = minLineBytes
+	}
+	return o
+}
+
+// FileError reports a file or directory that could not be read, or not
+// wholly: it could not be opened, it is over the size limit, it is a
+// symbolic link that leaves its root or loops, or its content is malformed.
+type FileError struct {
+	Path   string // as in Unit.Path ("." for the root); a root that cannot be read, as given
+	Reason string // what went wrong, without the path
+}
+
+// Error returns the path and the reason.
+func (e FileError) Error() string { return e.Path + ": " + e.Reason }
+
+// Walk scans each root recursively (a root may also be a single file) and
+// calls fn with every unit of text it reads, in a deterministic order
+// (directory entries by name). It returns when the walk is over, when ctx
+// is done (ctx.Err(), wrapped), when fn returns an error (that error,
+// wrapped with the unit's path), or at once when a pattern is malformed.
+//
+// Symbolic links are never followed out of their root. A link to a file
+// or directory inside the root is followed, and the patterns judge what it
+// leads to by the link's path; a file it leads to is read under the link's
+// path only when the walk does not reach that file by its own path, so
+// that no file is read twice. A link back to an enclosing directory is a
+// cycle, and links that loop are broken: both are reported and not
+// followed. Files that are neither regular nor directories (devices,
+// sockets, pipes) are passed over in silence, and so are binary files (a
+// NUL byte, or too much that is not UTF-8 text, in the first 8 KiB) unless
+// their extension names a format a reader claims (.csv, .tsv, .json,
+// .ndjson, .jsonl, .html, .htm).
+//
+// Problems with one file or directory are reported through onErr (which
+// may be nil) and the walk goes on.
+func Walk(ctx context.Context, roots []string, opts Options, fn func(Unit) error, onErr func(FileError)) error {
+	return walk(ctx, roots, opts, fn, onErr, os.Open)
+}

@@ -1,0 +1,24 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// readText emits each non-blank line of r as a unit.
+func readText(s *sink, r io.Reader) error {
+	lr := s.lineReader(r)
+	for {
+		piece, line, _, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read line %d: %w", line, err)
+		}
+		if err := s.emit(line, "", "", piece); err != nil {
+			return err
+		}
+	}
+}
