@@ -28,10 +28,16 @@ func main() {
 	defer stop()
 	root := newRootCmd()
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "custodia:", userMessage(err))
+		if !errors.Is(err, errQuiet) {
+			fmt.Fprintln(os.Stderr, "custodia:", userMessage(err))
+		}
 		os.Exit(exitCode(err))
 	}
 }
+
+// errQuiet ends a command with its exit code and no message (a scan that
+// found personal data exits 1 after printing its report).
+var errQuiet = errors.New("quiet exit")
 
 // exitError carries an exit code chosen by a command.
 type exitError struct {

@@ -537,3 +537,68 @@ func TestApplyOffline(t *testing.T) {
 	}
 	p.stop(t)
 }
+
+// TestScanCommand runs custodia scan over a small export folder.
+func TestScanCommand(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"exports/khach_hang.csv": "Họ tên,SĐT,Email,CCCD,Ngày sinh,Ghi chú\nNguyễn Văn An,0912 345 678,an.nguyen@example.com,079203001234,12/03/1990,đơn hàng 202401150001\n",
+		"exports/chat.txt":       "[12:03] Lan: sđt em là 0903 123 456 nhé\n[12:04] Shop: thẻ 4111 1111 1111 1111\n",
+		"exports/notes.txt":      "Order 4111 1111 1111 1112 shipped in v1.2.3.4\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, code := run(t, "", "scan", filepath.Join(dir, "exports"), "--format", "json")
+	if code != 1 {
+		t.Fatalf("scan with findings: exit %d, want 1; %s %s", code, out, errOut)
+	}
+	var rep struct {
+		Findings []struct {
+			Path, Column, Entity, Preview string
+			Line                          int
+		}
+		Summary struct {
+			ByEntity map[string]int `json:"by_entity"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("json output: %v\n%s", err, out)
+	}
+	for _, e := range []string{"EMAIL_ADDRESS", "PHONE_NUMBER", "VN_CCCD", "CREDIT_CARD", "DATE_OF_BIRTH"} {
+		if rep.Summary.ByEntity[e] == 0 {
+			t.Errorf("no %s found: %v", e, rep.Summary.ByEntity)
+		}
+	}
+	for _, f := range rep.Findings {
+		if strings.HasSuffix(f.Path, "notes.txt") {
+			t.Errorf("near misses reported: %+v", f)
+		}
+		if f.Line < 1 {
+			t.Errorf("line %d", f.Line)
+		}
+	}
+	for _, raw := range []string{"an.nguyen@example.com", "079203001234", "4111 1111 1111 1111", "0912 345 678"} {
+		if strings.Contains(out, raw) {
+			t.Errorf("the output holds the value %q", raw)
+		}
+	}
+	clean := filepath.Join(dir, "clean")
+	os.MkdirAll(clean, 0o755)
+	os.WriteFile(filepath.Join(clean, "a.txt"), []byte("nothing personal here\n"), 0o600)
+	if _, _, code := run(t, "", "scan", clean); code != 0 {
+		t.Errorf("clean scan: exit %d, want 0", code)
+	}
+	if _, _, code := run(t, "", "scan", filepath.Join(dir, "missing")); code != 2 {
+		t.Errorf("missing path: exit %d, want 2", code)
+	}
+	if _, _, code := run(t, "", "scan", clean, "--format", "xml"); code != 2 {
+		t.Errorf("bad format: exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,77 @@
+package detect
+
+// cardIIN reports whether the digits start with the issuer range of a
+// known card brand and have one of its lengths: Visa 4 (13, 16, 19),
+// Mastercard 51-55 and 2221-2720 (16), Amex 34 and 37 (15), Discover
+// 6011, 644-649 and 65 (16-19), JCB 3528-3589 (16-19), UnionPay 62
+// (16-19), Diners 300-305, 36 and 38 (14-19), RuPay 60 and 508 (16).
+func cardIIN(d []byte) bool {
+	n := len(d)
+	p2 := atoi(d[:2])
+	p3 := atoi(d[:3])
+	p4 := atoi(d[:4])
+	switch {
+	case d[0] == '4':
+		return n == 13 || n == 16 || n == 19
+	case p2 >= 51 && p2 <= 55, p4 >= 2221 && p4 <= 2720:
+		return n == 16
+	case p2 == 34 || p2 == 37:
+		return n == 15
+	case p4 == 6011, p3 >= 644 && p3 <= 649, p2 == 65:
+		return n >= 16 && n <= 19
+	case p4 >= 3528 && p4 <= 3589:
+		return n >= 16 && n <= 19
+	case p2 == 62:
+		return n >= 16 && n <= 19
+	case p3 >= 300 && p3 <= 305, p2 == 36, p2 == 38:
+		return n >= 14 && n <= 19
+	case p2 == 60, p3 == 508:
+		return n == 16
+	}
+	return false
+}
+
+// cardGrouping reports whether a grouped card number is written in one
+// of the usual ways: groups of four (the last may be shorter), 4-6-5
+// (Amex) or 4-6-4 (Diners), with one kind of separator, space or dash.
+func cardGrouping(sp *span) bool {
+	if sp.sep != ' ' && sp.sep != '-' {
+		return false
+	}
+	if sp.lensAre(4, 6, 5) || sp.lensAre(4, 6, 4) {
+		return true
+	}
+	for k := 0; k < sp.ng; k++ {
+		if l := sp.lens[k]; l != 4 && (k < sp.ng-1 || l > 4) {
+			return false
+		}
+	}
+	return sp.ng >= 3
+}
+
+// card validates a payment card number: 13 to 19 digits, bare or grouped,
+// a known issuer range and length, and the Luhn check digit.
+func (st *state) card(sp *span) (hit, bool) {
+	d := sp.digits
+	if len(d) < 13 || len(d) > 19 || sp.plus || sp.paren {
+		return hit{}, false
+	}
+	if sp.ng > 1 && !cardGrouping(sp) {
+		return hit{}, false
+	}
+	if !cardIIN(d) || !luhn(d) {
+		return hit{}, false
+	}
+	conf := 0.90
+	if sp.ng > 1 {
+		conf = 0.95
+	}
+	ctx := st.spanCtx(sp.start)
+	switch {
+	case ctx&ctxCard != 0:
+		conf = 0.99
+	case ctx&ctxNegID != 0:
+		conf = 0.60
+	}
+	return hit{ent: entCard, start: sp.start, end: sp.end, conf: conf}, true
+}

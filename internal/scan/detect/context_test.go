@@ -1,0 +1,82 @@
+package detect
+
+import "testing"
+
+func TestHintMask(t *testing.T) {
+	for _, c := range []struct {
+		hint string
+		want ctxMask
+		not  ctxMask
+	}{
+		{"phone", ctxPhone, 0},
+		{"PHONE_NUMBER", ctxPhone, 0},
+		{"customerPhone", ctxPhone, 0},
+		{"customerName", ctxName, 0},
+		{"Số điện thoại", ctxPhone, 0},
+		{"so_dien_thoai", ctxPhone, 0},
+		{"SĐT", ctxPhone, 0},
+		{"sdt", ctxPhone, 0},
+		{"ĐIỆN THOẠI", ctxPhone, 0},
+		{"dateOfBirth", ctxDOB, 0},
+		{"ngay_sinh", ctxDOB, 0},
+		{"Ngày sinh", ctxDOB, 0},
+		{"CCCD", ctxCCCD, 0},
+		{"căn cước công dân", ctxCCCD, 0},
+		{"email_address", ctxEmail | ctxAddress, 0},
+		{"first_name", ctxName | ctxFirstName, ctxLastName},
+		{"Họ và tên", ctxName, 0},
+		{"company_name", ctxName | ctxNotPerson, 0},
+		{"username", ctxNotPerson, ctxName},
+		{"phones", 0, ctxPhone},    // whole words only
+		{"telephony", 0, ctxPhone}, // not a prefix match
+		{"", 0, ^ctxMask(0)},
+	} {
+		got := hintMask(c.hint)
+		if got&c.want != c.want || got&c.not != 0 {
+			t.Errorf("%q: got %b, want %b and not %b", c.hint, got, c.want, c.not)
+		}
+	}
+}
+
+func TestContextWindow(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		start int // -1: the end of text
+		want  ctxMask
+		not   ctxMask
+	}{
+		{"SĐT: ", -1, ctxPhone, 0},
+		{"số điện thoại của khách là ", -1, ctxPhone, 0},
+		{"Phone", -1, ctxPhone, 0},
+		{"a very long preamble that is more than forty bytes away: phone is far ........................................... ", -1, 0, ctxPhone},
+		{"Mã đơn hàng: ", -1, ctxNegID, 0},
+		{"NGÀY SINH ", -1, ctxDOB, 0},
+		{"headphones ", -1, 0, ctxPhone},
+	} {
+		var cs ctxScanner
+		cs.reset([]byte(c.text))
+		start := c.start
+		if start < 0 {
+			start = len(c.text)
+		}
+		got := cs.at(0, start)
+		if got&c.want != c.want || got&c.not != 0 {
+			t.Errorf("%q: got %b, want %b and not %b", c.text, got, c.want, c.not)
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Nguyễn":             "nguyen",
+		"ĐẶNG":               "dang",
+		"Hauptstraße":        "hauptstrase",
+		"São":                "sao",
+		"Nguye\u0302\u0303n": "nguyen", // decomposed: combining marks
+		"日本":                 "??",
+	} {
+		if got := foldString(in); got != want {
+			t.Errorf("fold %q = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package detect
+
+// Limits of an e-mail address (RFC 5321).
+const (
+	maxLocal  = 64
+	maxDomain = 253
+	maxLabel  = 63
+)
+
+// isLocalChar reports whether c may appear in the local part of an
+// address as the detector reads it (the common subset: letters, digits
+// and . _ % + -).
+func isLocalChar(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}
+
+// isDomainChar reports whether c may appear in a domain name.
+func isDomainChar(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '-'
+}
+
+// email expands the '@' at text[at] to an address: a local part of up to
+// 64 characters without leading, trailing or double dots, and a domain of
+// at least two labels whose last (the TLD) is at least two letters.
+// 0.95. It returns where the main loop goes on.
+func (st *state) email(at int) int {
+	text := st.text
+	s := at
+	for s > 0 && at-s < maxLocal && isLocalChar(text[s-1]) {
+		s--
+	}
+	if s > 0 && at-s == maxLocal && isLocalChar(text[s-1]) {
+		return at + 1
+	}
+	for s < at && (text[s] == '.' || text[s] == '-' || text[s] == '+') {
+		s++
+	}
+	if s == at || text[at-1] == '.' {
+		return at + 1
+	}
+	for k := s + 1; k < at; k++ {
+		if text[k] == '.' && text[k-1] == '.' {
+			return at + 1
+		}
+	}
+	e := at + 1
+	for e < len(text) && e-at <= maxDomain && isDomainChar(text[e]) {
+		e++
+	}
+	for e > at+1 && (text[e-1] == '.' || text[e-1] == '-') {
+		e--
+	}
+	if !validDomain(text[at+1:e]) || fileExtension(text[at+1:e]) {
+		return at + 1
+	}
+	st.add(hit{ent: entEmail, start: s, end: e, conf: 0.95})
+	return e
+}
+
+// fileExtensions are top-level "domains" that are file name extensions:
+// "logo@2x.png" is an image, not an address.
+var fileExtensions = map[string]bool{"jpg": true, "jpeg": true, "png": true, "gif": true, "webp": true, "svg": true,
+	"bmp": true, "ico": true, "tif": true, "tiff": true, "pdf": true, "js": true, "css": true, "txt": true, "zip": true,
+	"html": true, "htm": true, "mp3": true, "mp4": true, "json": true, "xml": true, "csv": true}
+
+// fileExtension reports whether the domain ends in a file name extension.
+func fileExtension(d []byte) bool {
+	i := len(d)
+	for i > 0 && d[i-1] != '.' {
+		i--
+	}
+	var buf [8]byte
+	if len(d)-i > len(buf) {
+		return false
+	}
+	tld := buf[:0]
+	for _, c := range d[i:] {
+		tld = append(tld, lowerASCII(c))
+	}
+	return fileExtensions[string(tld)]
+}
+
+// validDomain checks a domain: two or more labels of 1-63 letters, digits
+// and inner hyphens; the last of at least two letters.
+func validDomain(d []byte) bool {
+	if len(d) < 4 || len(d) > maxDomain {
+		return false
+	}
+	labels, start := 0, 0
+	for k := 0; k <= len(d); k++ {
+		if k < len(d) && d[k] != '.' {
+			continue
+		}
+		l := d[start:k]
+		if len(l) == 0 || len(l) > maxLabel || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		labels++
+		if k == len(d) {
+			if len(l) < 2 {
+				return false
+			}
+			for _, c := range l {
+				if !isUpper(c) && !isLower(c) {
+					return false
+				}
+			}
+		}
+		start = k + 1
+	}
+	return labels >= 2
+}

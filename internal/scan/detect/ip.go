@@ -1,0 +1,82 @@
+package detect
+
+import "net/netip"
+
+// ipv4 validates a dotted quad: four groups of one to three digits, each
+// at most 255, no leading zeros. isIP reports the shape; it is reported
+// (0.85; 0.60 when every octet is one digit, like a section number; 0.95
+// after an IP label) unless a version label precedes it.
+func (st *state) ipv4(sp *span) (h hit, ok, isIP bool) {
+	if sp.plus || sp.paren {
+		return hit{}, false, false
+	}
+	d := sp.digits
+	off := 0
+	small := true
+	for k := 0; k < 4; k++ {
+		l := sp.lens[k]
+		if l > 3 || (l > 1 && d[off] == '0') || atoi(d[off:off+l]) > 255 {
+			return hit{}, false, false
+		}
+		small = small && l == 1
+		off += l
+	}
+	ctx := st.spanCtx(sp.start)
+	conf := 0.85
+	switch {
+	case ctx&ctxIP != 0:
+		conf = 0.95
+	case ctx&ctxVersion != 0:
+		return hit{}, false, true
+	case small:
+		conf = 0.60
+	}
+	return hit{ent: entIP, start: sp.start, end: sp.end, conf: conf}, true, true
+}
+
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool {
+	return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// maxIPv6Len bounds an IPv6 address in text (with an embedded IPv4).
+const maxIPv6Len = 45
+
+// ipv6 looks for an IPv6 address around the colon at text[i]: hex digits,
+// colons and dots, at least two colons and either "::" or seven colons,
+// accepted by net/netip. 0.90, 0.95 after an IP label. It returns where
+// the main loop goes on.
+func (st *state) ipv6(i int) int {
+	text := st.text
+	s := i
+	for s > 0 && i-s < maxIPv6Len && (isHex(text[s-1]) || text[s-1] == ':') {
+		s--
+	}
+	e := i + 1
+	for e < len(text) && e-s < maxIPv6Len && (isHex(text[e]) || text[e] == ':' || text[e] == '.') {
+		e++
+	}
+	for e > i+1 && (text[e-1] == '.' || text[e-1] == ':' && text[e-2] != ':') {
+		e--
+	}
+	colons, double := 0, false
+	for k := s; k < e; k++ {
+		if text[k] == ':' {
+			colons++
+			double = double || k > s && text[k-1] == ':'
+		}
+	}
+	if colons < 2 || !double && colons != 7 && colons != 6 || wordCharBefore(text, s) || wordCharAt(text, e) {
+		return i + 1
+	}
+	addr, err := netip.ParseAddr(string(text[s:e]))
+	if err != nil || !addr.Is6() {
+		return i + 1
+	}
+	conf := 0.90
+	if st.context(s)&ctxIP != 0 {
+		conf = 0.95
+	}
+	st.add(hit{ent: entIP, start: s, end: e, conf: conf})
+	return e
+}

@@ -1,0 +1,63 @@
+package detect
+
+import (
+	"testing"
+
+	"custodia/internal/scan"
+)
+
+func TestPerson(t *testing.T) {
+	runCases(t, []entityCase{
+		{name: "vietnamese", text: "Khách: Nguyễn Văn An, đã thanh toán", want: []string{"PERSON=Nguyễn Văn An"}},
+		{name: "vietnamese unaccented", text: "contact Tran Thi Bich today", want: []string{"PERSON=Tran Thi Bich"}},
+		{name: "weak surname with middle name", text: "gặp Lê Thị Hương", want: []string{"PERSON=Lê Thị Hương"}},
+		{name: "english", text: "Dear John Smith, thanks", want: []string{"PERSON=John Smith"}},
+		{name: "indian", text: "Rahul Sharma called", want: []string{"PERSON=Rahul Sharma"}},
+		{name: "german", text: "Herr Hans Müller", want: []string{"PERSON=Hans Müller"}},
+		{name: "name label", text: "Full name: Zlatko Quorvin", want: []string{"PERSON=Zlatko Quorvin"}},
+		{name: "hint", text: "Nguyen Van An", hint: "Họ tên", want: []string{"PERSON=Nguyen Van An"}},
+		{name: "hint single word", text: "Bích", hint: "first_name", want: []string{"PERSON=Bích"}},
+		{name: "city", text: "Thành phố Hồ Chí Minh", not: []scan.Entity{scan.Person}},
+		{name: "city unaccented", text: "Ho Chi Minh City", not: []scan.Entity{scan.Person}},
+		{name: "street after number", text: "12 Lê Lợi", not: []scan.Entity{scan.Person}},
+		{name: "street word", text: "Đường Nguyễn Huệ", not: []scan.Entity{scan.Person}},
+		{name: "product", text: "Basic Plan Premium", not: []scan.Entity{scan.Person}},
+		{name: "company hint", text: "Acme Trading", hint: "company_name", not: []scan.Entity{scan.Person}},
+		{name: "one word", text: "Smith", not: []scan.Entity{scan.Person}},
+		{name: "weak surname alone", text: "Do Not Disturb", not: []scan.Entity{scan.Person}},
+	})
+}
+
+func TestPersonPreviewAndCategory(t *testing.T) {
+	s := newTestScanner(Options{})
+	for _, c := range []struct{ text, hint, preview, cat string }{
+		{"Nguyễn Văn An", "", "N. V. A.", "user.name"},
+		{"Bích", "firstName", "B.", "user.name.first"},
+		{"Trần", "last_name", "T.", "user.name.last"},
+		{"Ánh Đặng", "Họ và tên", "Á. Đ.", "user.name"},
+	} {
+		got := scanAll(t, s, c.text, c.hint)
+		if len(got) != 1 || got[0].Preview != c.preview || got[0].Category != c.cat {
+			t.Errorf("%q (%q): got %v, want %s %s", c.text, c.hint, got, c.preview, c.cat)
+		}
+	}
+}
+
+func TestStreetAddress(t *testing.T) {
+	runCases(t, []entityCase{
+		{name: "vn full", text: "ở 123 Lê Lợi, Phường Bến Nghé, Quận 1, TP.HCM.", want: []string{"STREET_ADDRESS=123 Lê Lợi, Phường Bến Nghé, Quận 1, TP.HCM"}},
+		{name: "vn street word", text: "số 45 Đường Nguyễn Huệ", want: []string{"STREET_ADDRESS=45 Đường Nguyễn Huệ"}},
+		{name: "vn lower-case street word", text: "nhà 45 đường Nguyễn Huệ", want: []string{"STREET_ADDRESS=45 đường Nguyễn Huệ"}},
+		{name: "vn alley", text: "Ngõ 5 Phố Huế, Hà Nội", want: []string{"STREET_ADDRESS=Ngõ 5 Phố Huế, Hà Nội"}},
+		{name: "vn district", text: "12/3 Trần Hưng Đạo Quận 5", want: []string{"STREET_ADDRESS=12/3 Trần Hưng Đạo Quận 5"}},
+		{name: "english", text: "lives at 221B Baker Street", want: []string{"STREET_ADDRESS=221B Baker Street"}},
+		{name: "english abbreviation", text: "1600 Amphitheatre Pkwy", want: []string{"STREET_ADDRESS=1600 Amphitheatre Pkwy"}},
+		{name: "indian", text: "12, MG Road, Bengaluru", want: []string{"STREET_ADDRESS=12, MG Road, Bengaluru"}},
+		{name: "french", text: "au 12 rue de la Paix", want: []string{"STREET_ADDRESS=12 rue de la Paix"}},
+		{name: "german", text: "Hauptstraße 5, Berlin", want: []string{"STREET_ADDRESS=Hauptstraße 5, Berlin"}},
+		{name: "hint", text: "Căn hộ 12A, chung cư Sunrise", hint: "Địa chỉ", want: []string{"STREET_ADDRESS=Căn hộ 12A, chung cư Sunrise"}},
+		{name: "quantity", text: "3 items shipped", not: []scan.Entity{scan.StreetAddress}},
+		{name: "email address hint", text: "a@b.co", hint: "email_address", not: []scan.Entity{scan.StreetAddress}},
+		{name: "ip address hint", text: "10.0.0.1", hint: "ip_address", not: []scan.Entity{scan.StreetAddress}},
+	})
+}

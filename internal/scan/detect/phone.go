@@ -1,0 +1,186 @@
+package detect
+
+// vnMobile reports whether a Vietnamese national significant number of
+// nine digits starting with a, b, c is a mobile number (the libphonenumber
+// VN mobile ranges: 3x, 5[1689]x, 52[238], 559, 7[06-9], 8[1-8]x,
+// 89[6-9], 9[0-8]x, 99[013-9]). It is the fast path that spares the
+// common Vietnamese number the generic validation.
+func vnMobile(a, b, c byte) bool {
+	switch a {
+	case '3':
+		return true
+	case '5':
+		switch b {
+		case '1', '6', '8', '9':
+			return true
+		case '2':
+			return c == '2' || c == '3' || c == '8'
+		case '5':
+			return c == '9'
+		}
+	case '7':
+		return b == '0' || b >= '6'
+	case '8':
+		return b >= '1' && b <= '8' || b == '9' && c >= '6'
+	case '9':
+		return b <= '8' || c != '2'
+	}
+	return false
+}
+
+// How a phone number was written.
+const (
+	phoneIntl     = iota // +84 912 345 678, 0084...
+	phoneTrunk           // 0912 345 678: the national trunk prefix
+	phoneVNCC            // 84912345678: a VN calling code without the +
+	phoneLocal           // 415-555-0132: no prefix at all
+	phoneCCNoPlus        // 919876543210 after a phone label
+)
+
+// hasPrefix reports whether d starts with p.
+func hasPrefix(d []byte, p string) bool {
+	return len(d) >= len(p) && string(d[:len(p)]) == p
+}
+
+// nanpShaped reports whether the span is grouped as a North American
+// number: (415) 555-0132 or 415-555-0132.
+func nanpShaped(sp *span) bool {
+	return sp.lensAre(3, 3, 4) && !sp.plus
+}
+
+// phone validates a phone number against the configured regions (or any
+// region for the international form). Numbers without a prefix (neither
+// +, 00 nor a trunk 0) need a phone label unless they are grouped like a
+// phone number. See the package documentation for the confidences.
+func (st *state) phone(sp *span) (hit, bool) {
+	d := sp.digits
+	nd := len(d)
+	if sp.sep == '/' || sp.sep == 'x' && hasSep(sp, '/') {
+		return hit{}, false
+	}
+	if sp.sep == '.' && !sp.plus && (d[0] != '0' || sp.lens[0] < 3) && !nanpShaped(sp) {
+		return hit{}, false // 1.234.567: an amount; 0.6.41.373: a version
+	}
+	if sp.lensAre(5, 3) && sp.sep == '-' {
+		return hit{}, false // 28022-736: a Brazilian postal code
+	}
+	kind, cc := -1, 0
+	dialled := false // 00 instead of +
+	switch {
+	case sp.plus || nd >= 10 && d[0] == '0' && d[1] == '0' && !sp.paren:
+		x := d[2:]
+		if sp.plus {
+			x = d
+		} else {
+			dialled = true
+		}
+		if len(x) == 11 && x[0] == '8' && x[1] == '4' && vnMobile(x[2], x[3], x[4]) {
+			kind, cc = phoneIntl, 84
+		} else if r, _ := validInternational(x); r != nil {
+			kind, cc = phoneIntl, r.cc
+		}
+	case st.s.vn && nd == 10 && d[0] == '0' && vnMobile(d[1], d[2], d[3]):
+		kind, cc = phoneTrunk, 84
+	case st.s.vn && nd == 11 && d[0] == '8' && d[1] == '4' && vnMobile(d[2], d[3], d[4]):
+		kind, cc = phoneVNCC, 84
+	default:
+		kind, cc = st.phoneNational(sp)
+	}
+	if kind < 0 {
+		return hit{}, false
+	}
+	ctx := st.spanCtx(sp.start)
+	labelled := ctx&ctxPhone != 0
+	var conf float64
+	switch kind {
+	case phoneIntl:
+		conf = 0.90
+		if dialled {
+			conf = 0.50 // weaker than a CCCD, which may start with 00
+		}
+	case phoneTrunk:
+		switch {
+		case sp.grouped():
+			conf = 0.80
+		case len(st.s.phones) > 0 && st.s.phones[0].cc == cc:
+			conf = 0.75 // bare, in the first region
+		case len(d) <= 11:
+			conf = 0.55 // bare, in another region: weaker than a CCCD
+		default:
+			return hit{}, false // a long bare number: a code, not a phone
+		}
+	case phoneVNCC:
+		conf = 0.60
+	case phoneLocal:
+		conf = 0.60
+		switch {
+		case labelled && !sp.grouped():
+			conf = 0.80
+		case nanpShaped(sp) && sp.paren:
+			conf = 0.75
+		}
+	case phoneCCNoPlus:
+		conf = 0.80
+	}
+	switch {
+	case labelled:
+		conf = 0.95
+		if kind == phoneLocal || kind == phoneCCNoPlus {
+			conf = 0.90
+		}
+	case ctx&(ctxNegID|ctxVersion|otherLabels) != 0:
+		if kind != phoneIntl || dialled {
+			return hit{}, false
+		}
+		conf = 0.60
+	}
+	return hit{ent: entPhone, start: sp.start, end: sp.end, conf: conf, cc: cc}, true
+}
+
+// hasSep reports whether any separator of sp is c.
+func hasSep(sp *span, c byte) bool {
+	for k := 1; k < sp.ng; k++ {
+		if sp.seps[k] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// phoneNational tries the configured regions on a number written without
+// a +: with the region's trunk prefix; then, if it is grouped like a phone
+// number or labelled, as a local number; then, if labelled, with a
+// calling code but no +.
+func (st *state) phoneNational(sp *span) (kind, cc int) {
+	d := sp.digits
+	regions := st.s.phones
+	for _, r := range regions {
+		if p := r.nationalPrefix; p != "" && len(d) > len(p)+5 && hasPrefix(d, p) && r.valid(d[len(p):]) {
+			return phoneTrunk, r.cc
+		}
+	}
+	labelled := st.spanCtx(sp.start)&ctxPhone != 0
+	if !sp.grouped() && !labelled {
+		return -1, 0
+	}
+	if nanpShaped(sp) {
+		for _, r := range regions {
+			if r.cc == 1 && r.valid(d) {
+				return phoneLocal, 1
+			}
+		}
+	}
+	for _, r := range regions {
+		if r.valid(d) {
+			return phoneLocal, r.cc
+		}
+	}
+	if labelled {
+		for _, r := range regions {
+			if hasPrefix(d, r.ccDigits) && r.valid(d[len(r.ccDigits):]) {
+				return phoneCCNoPlus, r.cc
+			}
+		}
+	}
+	return -1, 0
+}

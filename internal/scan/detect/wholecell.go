@@ -1,0 +1,87 @@
+package detect
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxCell bounds the text that a name or address hint makes one candidate.
+const (
+	maxNameCell    = 100
+	maxAddressCell = 300
+)
+
+// trimmed returns the span of text without leading and trailing white
+// space and quotes.
+func trimmed(text []byte) (int, int) {
+	s, e := 0, len(text)
+	for s < e && (text[s] == ' ' || text[s] == '\t' || text[s] == '\n' || text[s] == '\r' || text[s] == '"') {
+		s++
+	}
+	for e > s && (text[e-1] == ' ' || text[e-1] == '\t' || text[e-1] == '\n' || text[e-1] == '\r' || text[e-1] == '"') {
+		e--
+	}
+	return s, e
+}
+
+// looksLikeName reports whether v could be a person's name: one to six
+// words of letters (with . - ' inside), no digits, valid UTF-8, at least
+// two letters.
+func looksLikeName(v []byte) bool {
+	if !utf8.Valid(v) {
+		return false
+	}
+	letters, words, inWord := 0, 0, false
+	for _, r := range string(v) {
+		switch {
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
+			letters++
+			if !inWord {
+				words++
+				inWord = true
+			}
+		case r == ' ':
+			inWord = false
+		case r == '.' || r == '-' || r == '\'' || r == ',':
+		default:
+			return false
+		}
+	}
+	return letters >= 2 && words <= 6
+}
+
+// wholeCell reports the whole text as a name or an address when the hint
+// says it is one (a "Họ tên" or "address" column): a name-like text under
+// a name hint is a PERSON (0.85; user.name.first or .last for a first or
+// last name column), any text with letters under an address hint (but
+// not "email address", "IP address", "URL") a STREET_ADDRESS (0.80).
+func (st *state) wholeCell() {
+	h := st.hint
+	if h&(ctxName|ctxAddress) == 0 {
+		return
+	}
+	s, e := trimmed(st.text)
+	v := st.text[s:e]
+	defer func(last int) { st.lastEnd = last }(st.lastEnd)
+	switch {
+	case h&ctxName != 0 && h&(ctxNotPerson|ctxEmail|ctxPhone|ctxURL|ctxAddress|ctxIP) == 0 && e-s <= maxNameCell && looksLikeName(v):
+		cat := ""
+		switch {
+		case h&ctxFirstName != 0 && h&ctxLastName == 0:
+			cat = catFirstName
+		case h&ctxLastName != 0 && h&ctxFirstName == 0:
+			cat = catLastName
+		}
+		st.add(hit{ent: entPerson, start: s, end: e, conf: 0.85, cat: cat})
+	case h&ctxAddress != 0 && h&(ctxEmail|ctxIP|ctxURL) == 0 && e-s >= 5 && e-s <= maxAddressCell && utf8.Valid(v):
+		letters := 0
+		for _, r := range string(v) {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters >= 3 {
+			st.add(hit{ent: entAddress, start: s, end: e, conf: 0.80})
+		}
+	}
+}

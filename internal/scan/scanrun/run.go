@@ -1,0 +1,178 @@
+// Package scanrun runs a scan: it walks the inputs with package source,
+// runs the detectors of package detect over every unit on all cores, and
+// gathers the findings, errors and summary of one report.
+package scanrun
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"time"
+
+	"custodia/internal/scan"
+	"custodia/internal/scan/detect"
+	"custodia/internal/scan/source"
+)
+
+// Options select what to scan and what to report.
+type Options struct {
+	Include, Exclude []string
+	MinConfidence    float64
+	Workers          int // default: the number of CPUs
+	// Progress, when set, is called now and then with the bytes scanned.
+	Progress func(files int, bytes int64)
+}
+
+// Finding is a detected value with its place. Never the value itself.
+type Finding struct {
+	Path   string `json:"path"`
+	Line   int    `json:"line"`
+	Column string `json:"column,omitempty"`
+	scan.Finding
+}
+
+// FileError is a file the scan could not read, and why.
+type FileError struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
+}
+
+// Summary counts what a scan saw.
+type Summary struct {
+	Files       int                 `json:"files"`
+	Bytes       int64               `json:"bytes"`
+	Findings    int                 `json:"findings"`
+	ByEntity    map[scan.Entity]int `json:"by_entity"`
+	ByPath      map[string]int      `json:"by_path"`
+	Seconds     float64             `json:"seconds"`
+	MBPerSecond float64             `json:"mb_per_second"`
+}
+
+// Report is the summary and the unreadable files of one scan; the
+// findings go to the sink as they are found, so memory stays flat
+// whatever the number of findings.
+type Report struct {
+	Summary Summary     `json:"summary"`
+	Errors  []FileError `json:"errors"`
+}
+
+// batch is a run of units copied out of the walk, for a worker.
+type batch struct {
+	seq      int
+	buf      []byte
+	units    []unitRef
+	findings []Finding
+}
+
+type unitRef struct {
+	path, column, hint string
+	line               int
+	start, end         int
+}
+
+const batchBytes = 256 << 10
+
+// Run scans roots and calls sink with every finding, in the order of the
+// files and lines read (sink runs on one goroutine at a time).
+func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) (Report, error) {
+	start := time.Now()
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	det := detect.New(detect.Options{MinConfidence: opts.MinConfidence})
+	rep := Report{Errors: []FileError{}, Summary: Summary{ByEntity: map[scan.Entity]int{}, ByPath: map[string]int{}}}
+	var errMu sync.Mutex
+	work := make(chan *batch, workers*2)
+	done := make(chan *batch, workers*2)
+	pool := sync.Pool{New: func() any { return &batch{buf: make([]byte, 0, batchBytes)} }}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for b := range work {
+				for _, u := range b.units {
+					det.Scan(b.buf[u.start:u.end], u.hint, func(f scan.Finding) {
+						b.findings = append(b.findings, Finding{Path: u.path, Line: u.line, Column: u.column, Finding: f})
+					})
+				}
+				done <- b
+			}
+		})
+	}
+	// The collector hands findings to the sink in batch order; at most
+	// 2*workers batches wait, so memory is bounded.
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		next, waiting := 0, map[int]*batch{}
+		for b := range done {
+			waiting[b.seq] = b
+			for {
+				nb, ok := waiting[next]
+				if !ok {
+					break
+				}
+				delete(waiting, next)
+				next++
+				for _, f := range nb.findings {
+					rep.Summary.ByEntity[f.Entity]++
+					rep.Summary.ByPath[f.Path]++
+					rep.Summary.Findings++
+					if sink != nil {
+						sink(f)
+					}
+				}
+				nb.buf, nb.units, nb.findings = nb.buf[:0], nb.units[:0], nb.findings[:0]
+				pool.Put(nb)
+			}
+		}
+	}()
+	seq := 0
+	cur := pool.Get().(*batch)
+	var files int
+	var bytes int64
+	lastPath := ""
+	send := func() {
+		if len(cur.units) > 0 {
+			cur.seq = seq
+			seq++
+			work <- cur
+			cur = pool.Get().(*batch)
+		}
+	}
+	err := source.Walk(ctx, roots, source.Options{Include: opts.Include, Exclude: opts.Exclude}, func(u source.Unit) error {
+		if u.Path != lastPath {
+			files++
+			lastPath = u.Path
+		}
+		bytes += int64(len(u.Text))
+		if len(cur.buf)+len(u.Text) > batchBytes && len(cur.units) > 0 {
+			send()
+			if opts.Progress != nil {
+				opts.Progress(files, bytes)
+			}
+		}
+		s := len(cur.buf)
+		cur.buf = append(cur.buf, u.Text...)
+		cur.units = append(cur.units, unitRef{path: u.Path, column: u.Column, hint: u.Hint, line: u.Line, start: s, end: len(cur.buf)})
+		return nil
+	}, func(fe source.FileError) {
+		errMu.Lock()
+		rep.Errors = append(rep.Errors, FileError{Path: fe.Path, Error: fe.Reason})
+		errMu.Unlock()
+	})
+	send()
+	close(work)
+	wg.Wait()
+	close(done)
+	<-collected
+	if opts.Progress != nil {
+		opts.Progress(files, bytes)
+	}
+	rep.Summary.Files, rep.Summary.Bytes = files, bytes
+	rep.Summary.Seconds = time.Since(start).Seconds()
+	if rep.Summary.Seconds > 0 {
+		rep.Summary.MBPerSecond = float64(bytes) / 1e6 / rep.Summary.Seconds
+	}
+	return rep, err
+}
