@@ -589,6 +589,28 @@ func TestScanCommand(t *testing.T) {
 			t.Errorf("the output holds the value %q", raw)
 		}
 	}
+	sarif, _, code := run(t, "", "scan", filepath.Join(dir, "exports"), "--format", "sarif")
+	var doc struct {
+		Version string
+		Runs    []struct {
+			Results []struct {
+				RuleID  string
+				Message struct{ Text string }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(sarif), &doc); err != nil || code != 1 || doc.Version != "2.1.0" || len(doc.Runs) != 1 || len(doc.Runs[0].Results) != len(rep.Findings) {
+		t.Errorf("sarif: exit %d, %v, %+v", code, err, doc)
+	}
+	html, _, code := run(t, "", "scan", filepath.Join(dir, "exports"), "--format", "html")
+	if code != 1 || !strings.Contains(html, "Entities per location") || !strings.Contains(html, `class="bar"`) {
+		t.Errorf("html report: exit %d\n%s", code, html)
+	}
+	for _, raw := range []string{"an.nguyen@example.com", "079203001234", "4111 1111 1111 1111"} {
+		if strings.Contains(sarif, raw) || strings.Contains(html, raw) {
+			t.Errorf("a report holds the value %q", raw)
+		}
+	}
 	clean := filepath.Join(dir, "clean")
 	os.MkdirAll(clean, 0o755)
 	os.WriteFile(filepath.Join(clean, "a.txt"), []byte("nothing personal here\n"), 0o600)

@@ -50,7 +50,7 @@ found while some input could not be read).`,
 			}
 			newWriter, ok := scanWriters[format]
 			if !ok {
-				return usageErr(fmt.Errorf("--format must be table, json or csv"))
+				return usageErr(fmt.Errorf("--format must be table, json, csv, html or sarif"))
 			}
 			w := newWriter(cmd.OutOrStdout())
 			rep, err := scanrun.Run(cmd.Context(), args, scanrun.Options{Include: include, Exclude: exclude, MinConfidence: minConf}, w.finding)
@@ -70,7 +70,7 @@ found while some input could not be read).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "table", "output format: table, json or csv")
+	f.StringVar(&format, "format", "table", "output format: table, json, csv, html (with a chart per location) or sarif")
 	f.Float64Var(&minConf, "min-confidence", 0.5, "report findings with at least this confidence (0 to 1)")
 	f.StringSliceVar(&include, "include", nil, "only paths matching these globs (relative to each root; ** matches any depth)")
 	f.StringSliceVar(&exclude, "exclude", nil, "skip paths matching these globs")
@@ -84,6 +84,8 @@ type scanWriter struct {
 }
 
 var scanWriters = map[string]func(io.Writer) scanWriter{
+	"sarif": sarifWriter,
+	"html":  htmlWriter,
 	"json": func(w io.Writer) scanWriter {
 		bw := bufio.NewWriter(w)
 		n := 0
