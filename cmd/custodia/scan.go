@@ -21,6 +21,7 @@ func newScanCmd() *cobra.Command {
 		format           string
 		minConf          float64
 		include, exclude []string
+		sample           int
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
@@ -32,6 +33,10 @@ Aadhaar (Verhoeff) and PAN, passports, dates of birth, IP addresses, names
 and street addresses. Context words in English and Vietnamese, and CSV
 column headers, raise the confidence.
 
+A postgres://… or mysql://… URL instead of a path samples the rows of every
+table of that database (--sample N per table) and classifies each column
+by the personal data it holds (summary.columns in the JSON output).
+
 Folders are read recursively; symbolic links never lead out of a root;
 binary files are skipped. Formats: plain text, CSV/TSV (delimiter and
 encoding detected: UTF-8, UTF-16, Windows-1258/1252), JSON, NDJSON, HTML.
@@ -42,7 +47,8 @@ The output never holds a found value, only a masked preview. Exit status:
 found while some input could not be read).`,
 		Example: `  custodia scan ./exports
   custodia scan ./exports --format json --min-confidence 0.8 > findings.json
-  custodia scan ./shared-drive --include '**/*.csv' --exclude '**/archive/**'`,
+  custodia scan ./shared-drive --include '**/*.csv' --exclude '**/archive/**'
+  custodia scan 'postgres://readonly@crm-db/crm' --sample 500 --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if minConf < 0 || minConf > 1 {
@@ -53,7 +59,10 @@ found while some input could not be read).`,
 				return usageErr(fmt.Errorf("--format must be table, json, csv, html or sarif"))
 			}
 			w := newWriter(cmd.OutOrStdout())
-			rep, err := scanrun.Run(cmd.Context(), args, scanrun.Options{Include: include, Exclude: exclude, MinConfidence: minConf}, w.finding)
+			if sample < 1 || sample > 1000000 {
+				return usageErr(fmt.Errorf("--sample must be between 1 and 1000000"))
+			}
+			rep, err := scanrun.Run(cmd.Context(), args, scanrun.Options{Include: include, Exclude: exclude, MinConfidence: minConf, Sample: sample}, w.finding)
 			if err != nil {
 				return usageErr(fmt.Errorf("scan: %w", err))
 			}
@@ -74,6 +83,7 @@ found while some input could not be read).`,
 	f.Float64Var(&minConf, "min-confidence", 0.5, "report findings with at least this confidence (0 to 1)")
 	f.StringSliceVar(&include, "include", nil, "only paths matching these globs (relative to each root; ** matches any depth)")
 	f.StringSliceVar(&exclude, "exclude", nil, "skip paths matching these globs")
+	f.IntVar(&sample, "sample", 1000, "rows read from each database table")
 	return cmd
 }
 
@@ -143,6 +153,9 @@ var scanWriters = map[string]func(io.Writer) scanWriter{
 					fmt.Fprintf(w, "; %s %d", e, rep.Summary.ByEntity[scan.Entity(e)])
 				}
 				fmt.Fprintln(w)
+				for _, c := range rep.Summary.Columns {
+					fmt.Fprintf(w, "column %s %s: %s in %d of %d sampled values\n", c.Database, c.Column, c.Entity, c.Matches, c.Values)
+				}
 				for _, e := range rep.Errors {
 					fmt.Fprintf(w, "error: %s: %s\n", e.Path, e.Error)
 				}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/go-sql-driver/mysql" // database/sql driver
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver
 
 	"custodia/internal/app"
@@ -230,4 +231,42 @@ func (s *Server) DataClient(tb testing.TB) *Client {
 	tb.Helper()
 	c := s.Client(tb)
 	return c.With(c.RoleToken("dpo"))
+}
+
+// MySQLURLEnv names the environment variable with a mysql:// URL of a
+// MariaDB or MySQL server tests may create databases on.
+const MySQLURLEnv = "CUSTODIA_TEST_MYSQL_URL"
+
+// MustMySQL creates a fresh MariaDB/MySQL database for the test, drops it
+// after, and returns its mysql:// URL. Without CUSTODIA_TEST_MYSQL_URL it
+// skips, except under CI=true where it fails.
+func MustMySQL(tb testing.TB) string {
+	tb.Helper()
+	admin := os.Getenv(MySQLURLEnv)
+	if admin == "" {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("%s is not set; CI must run the MariaDB tests", MySQLURLEnv)
+		}
+		tb.Skipf("%s not set; skipping MariaDB test", MySQLURLEnv)
+	}
+	u, err := url.Parse(admin)
+	if err != nil {
+		tb.Fatalf("parse %s: %v", MySQLURLEnv, err)
+	}
+	pass, _ := u.User.Password()
+	db, err := sql.Open("mysql", fmt.Sprintf("%s:%s@tcp(%s)/", u.User.Username(), pass, u.Host))
+	if err != nil {
+		tb.Fatalf("open mysql: %v", err)
+	}
+	name := fmt.Sprintf("custodia_test_%d_%d", os.Getpid(), time.Now().UnixNano())
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		db.Close()
+		tb.Fatalf("create database: %v", err)
+	}
+	tb.Cleanup(func() {
+		_, _ = db.Exec("DROP DATABASE IF EXISTS " + name)
+		db.Close()
+	})
+	u.Path = "/" + name
+	return u.String()
 }

@@ -6,10 +6,12 @@ package scanrun
 import (
 	"context"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 
 	"custodia/internal/scan"
+	"custodia/internal/scan/dbsource"
 	"custodia/internal/scan/detect"
 	"custodia/internal/scan/source"
 )
@@ -21,6 +23,8 @@ type Options struct {
 	Workers          int // default: the number of CPUs
 	// Progress, when set, is called now and then with the bytes scanned.
 	Progress func(files int, bytes int64)
+	// Sample is how many rows of each database table are read (default 1000).
+	Sample int
 }
 
 // Finding is a detected value with its place. Never the value itself.
@@ -46,6 +50,20 @@ type Summary struct {
 	ByPath      map[string]int      `json:"by_path"`
 	Seconds     float64             `json:"seconds"`
 	MBPerSecond float64             `json:"mb_per_second"`
+	// Columns classifies the sampled database columns that hold personal
+	// data: the entity most found in each, and in what share of its values.
+	Columns []ColumnClass `json:"columns,omitempty"`
+}
+
+// ColumnClass is the classification of one database column.
+type ColumnClass struct {
+	Database string      `json:"database"`
+	Column   string      `json:"column"` // table.column
+	Entity   scan.Entity `json:"entity"`
+	Category string      `json:"category"`
+	Values   int         `json:"values_sampled"`
+	Matches  int         `json:"values_matching"`
+	Share    float64     `json:"share"`
 }
 
 // Report is the summary and the unreadable files of one scan; the
@@ -82,6 +100,23 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	}
 	det := detect.New(detect.Options{MinConfidence: opts.MinConfidence})
 	rep := Report{Errors: []FileError{}, Summary: Summary{ByEntity: map[scan.Entity]int{}, ByPath: map[string]int{}}}
+	type colKey struct{ db, column string }
+	colValues := map[colKey]int{}
+	type colEntity struct {
+		colKey
+		entity scan.Entity
+	}
+	colHits := map[colEntity]int{}
+	colCategory := map[scan.Entity]string{}
+	dbs := map[string]bool{}
+	var paths []string
+	for _, r := range roots {
+		if dbsource.IsURL(r) {
+			dbs[dbsource.Redact(r)] = true
+		} else {
+			paths = append(paths, r)
+		}
+	}
 	var errMu sync.Mutex
 	work := make(chan *batch, workers*2)
 	done := make(chan *batch, workers*2)
@@ -115,6 +150,10 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 				delete(waiting, next)
 				next++
 				for _, f := range nb.findings {
+					if dbs[f.Path] {
+						colHits[colEntity{colKey{f.Path, f.Column}, f.Entity}]++
+						colCategory[f.Entity] = f.Category
+					}
 					rep.Summary.ByEntity[f.Entity]++
 					rep.Summary.ByPath[f.Path]++
 					rep.Summary.Findings++
@@ -140,7 +179,7 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 			cur = pool.Get().(*batch)
 		}
 	}
-	err := source.Walk(ctx, roots, source.Options{Include: opts.Include, Exclude: opts.Exclude}, func(u source.Unit) error {
+	onUnit := func(u source.Unit) error {
 		if u.Path != lastPath {
 			files++
 			lastPath = u.Path
@@ -155,12 +194,32 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 		s := len(cur.buf)
 		cur.buf = append(cur.buf, u.Text...)
 		cur.units = append(cur.units, unitRef{path: u.Path, column: u.Column, hint: u.Hint, line: u.Line, start: s, end: len(cur.buf)})
+		if dbs[u.Path] {
+			colValues[colKey{u.Path, u.Column}]++
+		}
 		return nil
-	}, func(fe source.FileError) {
+	}
+	onErr := func(fe source.FileError) {
 		errMu.Lock()
 		rep.Errors = append(rep.Errors, FileError{Path: fe.Path, Error: fe.Reason})
 		errMu.Unlock()
-	})
+	}
+	var err error
+	if len(paths) > 0 {
+		err = source.Walk(ctx, paths, source.Options{Include: opts.Include, Exclude: opts.Exclude}, onUnit, onErr)
+	}
+	sample := opts.Sample
+	if sample <= 0 {
+		sample = 1000
+	}
+	for _, r := range roots {
+		if err != nil || !dbsource.IsURL(r) {
+			continue
+		}
+		if derr := dbsource.Sample(ctx, r, sample, onUnit); derr != nil {
+			onErr(source.FileError{Path: dbsource.Redact(r), Reason: derr.Error()})
+		}
+	}
 	send()
 	close(work)
 	wg.Wait()
@@ -170,6 +229,26 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 		opts.Progress(files, bytes)
 	}
 	rep.Summary.Files, rep.Summary.Bytes = files, bytes
+	best := map[colKey]ColumnClass{}
+	for k, n := range colHits {
+		c := ColumnClass{Database: k.db, Column: k.column, Entity: k.entity, Category: colCategory[k.entity], Values: colValues[k.colKey], Matches: n}
+		if c.Values > 0 {
+			c.Share = float64(n) / float64(c.Values)
+		}
+		if b, ok := best[k.colKey]; !ok || c.Matches > b.Matches || (c.Matches == b.Matches && c.Entity < b.Entity) {
+			best[k.colKey] = c
+		}
+	}
+	for _, c := range best {
+		rep.Summary.Columns = append(rep.Summary.Columns, c)
+	}
+	sort.Slice(rep.Summary.Columns, func(i, j int) bool {
+		a, b := rep.Summary.Columns[i], rep.Summary.Columns[j]
+		if a.Database != b.Database {
+			return a.Database < b.Database
+		}
+		return a.Column < b.Column
+	})
 	rep.Summary.Seconds = time.Since(start).Seconds()
 	if rep.Summary.Seconds > 0 {
 		rep.Summary.MBPerSecond = float64(bytes) / 1e6 / rep.Summary.Seconds
