@@ -42,7 +42,9 @@ binary files are skipped. Formats: plain text, CSV/TSV (delimiter and
 encoding detected: UTF-8, UTF-16, Windows-1258/1252), JSON, NDJSON, HTML.
 A file that cannot be read is listed under errors and the scan goes on.
 
-The output never holds a found value, only a masked preview. Exit status:
+On a terminal a progress bar (files, bytes, rate, time left) runs on
+stderr; it is silent when stderr is not a terminal. The output never holds
+a found value, only a masked preview. Exit status:
 0 nothing found, 1 personal data found, 2 error (bad usage, or nothing
 found while some input could not be read).`,
 		Example: `  custodia scan ./exports
@@ -62,7 +64,9 @@ found while some input could not be read).`,
 			if sample < 1 || sample > 1000000 {
 				return usageErr(fmt.Errorf("--sample must be between 1 and 1000000"))
 			}
-			rep, err := scanrun.Run(cmd.Context(), args, scanrun.Options{Include: include, Exclude: exclude, MinConfidence: minConf, Sample: sample}, w.finding)
+			progress, done := scanProgress(args)
+			rep, err := scanrun.Run(cmd.Context(), args, scanrun.Options{Include: include, Exclude: exclude, MinConfidence: minConf, Sample: sample, Progress: progress}, w.finding)
+			done()
 			if err != nil {
 				return usageErr(fmt.Errorf("scan: %w", err))
 			}
