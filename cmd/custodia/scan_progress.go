@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -44,23 +45,9 @@ func scanProgress(roots []string) (func(files int, bytes int64), func()) {
 		progressbar.OptionClearOnFinish(),
 	)
 	return func(files int, bytes int64) {
-			bar.Describe("scanning, " + itoa(files) + " files")
+			bar.Describe("scanning, " + strconv.Itoa(files) + " files")
 			_ = bar.Set64(bytes)
 		}, func() {
 			_ = bar.Finish()
 		}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }

@@ -16,6 +16,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/auth"
 )
 
 // Actions an event records.
@@ -182,7 +183,7 @@ func (l *Ledger) buildEvent(subjectID string, req Request, recordedBy, requestID
 	if at.Year() < 1970 {
 		return Event{}, bad("invalid_at", "at is before 1970")
 	}
-	ev := Event{ID: newID(), SubjectID: subjectID, Purpose: req.Purpose, Action: req.Action, Method: strings.TrimSpace(req.Method),
+	ev := Event{ID: auth.NewID("cev_"), SubjectID: subjectID, Purpose: req.Purpose, Action: req.Action, Method: strings.TrimSpace(req.Method),
 		Channel: req.Channel, NoticeVersion: strings.TrimSpace(req.NoticeVersion), CollectedBy: strings.TrimSpace(req.CollectedBy),
 		At: at, RecordedAt: now, RecordedBy: recordedBy, RequestID: requestID}
 	if req.NoticeText != "" {

@@ -10,6 +10,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/auth"
 )
 
 // Rectification is the body of executing a rectification: new values for
@@ -115,7 +116,7 @@ func (s *Service) AddTask(ctx context.Context, id string, in TaskInput, e *audit
 	if in.System == "" || len(in.System) > 200 || len(in.Description) > 2000 {
 		return Task{}, bad("invalid_task", "a task names its system (1 to 200 characters) and may describe the work")
 	}
-	t := Task{ID: "tsk_" + newID()[4:], RequestID: id, System: in.System, Description: in.Description, State: TaskOpen, CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
+	t := Task{ID: auth.NewID("tsk_"), RequestID: id, System: in.System, Description: in.Description, State: TaskOpen, CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
 	e.RecordID = id
 	if err := s.store.AddTask(ctx, t, e); err != nil {
 		return Task{}, err

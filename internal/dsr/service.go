@@ -2,14 +2,13 @@ package dsr
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"slices"
 	"strings"
 	"time"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/auth"
 )
 
 // Store is the storage requests need.
@@ -87,12 +86,6 @@ type CreateInput struct {
 	Note          string            `json:"note"`
 }
 
-func newID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return "req_" + base64.RawURLEncoding.EncodeToString(b)
-}
-
 func bad(code, msg string) error { return apperr.New(apperr.Invalid, code, msg) }
 
 // Create files a request. The lookup value is used to find the subject and
@@ -127,7 +120,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 	if len(in.Channel) > 50 || len(in.Note) > 2000 || len(in.Purposes) > 50 {
 		return Request{}, bad("too_long", "channel, note or purposes is too long")
 	}
-	r := Request{ID: newID(), Type: in.Type, Jurisdiction: in.Jurisdiction, State: StateReceived, Channel: in.Channel,
+	r := Request{ID: auth.NewID("req_"), Type: in.Type, Jurisdiction: in.Jurisdiction, State: StateReceived, Channel: in.Channel,
 		ReceivedAt: received, MaxExtensions: dl.MaxExtensions, RuleSource: dl.Source, CreatedBy: by, CreatedAt: now, UpdatedAt: now,
 		Details: Details{Purposes: in.Purposes, Note: strings.TrimSpace(in.Note)}}
 	setDeadlines(&r, dl)

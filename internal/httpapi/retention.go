@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -185,18 +186,9 @@ func CheckHold(ctx context.Context, holds func(context.Context) ([]retention.Hol
 		if !h.Active(now) {
 			continue
 		}
-		if h.SubjectID == subjectID || (h.Collection != "" && containsString(collections, h.Collection)) {
+		if h.SubjectID == subjectID || (h.Collection != "" && slices.Contains(collections, h.Collection)) {
 			return apperr.Newf(apperr.Conflict, "legal_hold", "the subject's data is under legal hold %s: %s", h.ID, h.Reason)
 		}
 	}
 	return nil
-}
-
-func containsString(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }

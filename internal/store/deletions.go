@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"custodia/internal/audit"
+	"custodia/internal/auth"
 )
 
 // Deletion is the record of one deletion. It never holds deleted values.
@@ -34,12 +33,6 @@ const (
 	DeletionManual    = "manual"
 )
 
-func newDeletionID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return "del_" + base64.RawURLEncoding.EncodeToString(b)
-}
-
 // causeOf names what caused a deletion from its audit entry: a
 // data-subject request (its id is the entry's record id) or the API call.
 func causeOf(e *audit.Entry) (cause, approvedBy, requestID string) {
@@ -59,7 +52,7 @@ func insertDeletion(ctx context.Context, tx *Tx, d Deletion) error {
 	cols, _ := json.Marshal(d.Collections)
 	fields, _ := json.Marshal(d.Fields)
 	_, err := tx.Exec(ctx, "INSERT INTO deletions (id, at, kind, subject_pseudonym, collections, fields, records_deleted, cause, approved_by, audit_request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		newDeletionID(), d.At.UnixMicro(), d.Kind, d.SubjectPseudonym, string(cols), string(fields), d.RecordsDeleted, d.Cause, d.ApprovedBy, d.AuditRequest)
+		auth.NewID("del_"), d.At.UnixMicro(), d.Kind, d.SubjectPseudonym, string(cols), string(fields), d.RecordsDeleted, d.Cause, d.ApprovedBy, d.AuditRequest)
 	if err != nil {
 		return fmt.Errorf("record deletion: %w", err)
 	}
