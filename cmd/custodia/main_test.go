@@ -620,6 +620,10 @@ func TestScanCommand(t *testing.T) {
 	if _, _, code := run(t, "", "scan", filepath.Join(dir, "missing")); code != 2 {
 		t.Errorf("missing path: exit %d, want 2", code)
 	}
+	eval, _, code := run(t, "", "scan", "eval", "--docs", "60")
+	if code != 0 || !strings.Contains(eval, "CREDIT_CARD") || !strings.Contains(eval, "micro avg") {
+		t.Errorf("scan eval: exit %d\n%s", code, eval)
+	}
 	if _, _, code := run(t, "", "scan", clean, "--format", "xml"); code != 2 {
 		t.Errorf("bad format: exit %d, want 2", code)
 	}
