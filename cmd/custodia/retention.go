@@ -1,13 +1,9 @@
 package main
 
 import (
-	"context"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"custodia/internal/retention"
-	"custodia/internal/store"
 	"custodia/internal/vault"
 )
 
@@ -52,10 +48,7 @@ The server also runs retention on its own every --retention-interval.`,
 			}
 			defer o.close()
 			v := vault.New(o.db, o.keys, vault.Options{})
-			eng := retention.NewEngine(o.db, v, func(ctx context.Context, kind, pseudonym, collection string, fields []string, n int64, ruleID, by string) error {
-				return o.db.RecordFieldDeletion(ctx, store.Deletion{At: time.Now().UTC(), Kind: store.DeletionRetention, SubjectPseudonym: pseudonym,
-					Collections: []string{collection}, Fields: fields, RecordsDeleted: n, Cause: "rule:" + ruleID, ApprovedBy: by})
-			})
+			eng := retention.NewEngine(o.db, v, o.db.RecordFieldDeletion)
 			rep, err := eng.Run(cmd.Context(), dryRun, "cli:retention")
 			if err != nil {
 				return err

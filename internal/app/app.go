@@ -147,10 +147,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Requests = dsr.NewService(db, legalClock{t: rules, loc: loc}, dsrActions{a}, kr.Derived().Token)
-	a.Retention = retention.NewEngine(db, a.Vault, func(ctx context.Context, kind, pseudonym, collection string, fields []string, n int64, ruleID, by string) error {
-		return db.RecordFieldDeletion(ctx, store.Deletion{At: time.Now().UTC(), Kind: store.DeletionRetention, SubjectPseudonym: pseudonym,
-			Collections: []string{collection}, Fields: fields, RecordsDeleted: n, Cause: "rule:" + ruleID, ApprovedBy: by})
-	})
+	a.Retention = retention.NewEngine(db, a.Vault, db.RecordFieldDeletion)
 	a.API, err = httpapi.New(httpapi.Deps{Vault: a.Vault, Auth: a.Tokens, Access: a.Access, Ledger: a.Ledger, DB: db, Keyring: kr,
 		Requests: a.Requests, Exporter: dsrActions{a}, Retention: a.Retention},
 		httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, AlertWebhook: cfg.AlertWebhook, BlockBulkReads: cfg.BlockBulkReads,

@@ -136,11 +136,8 @@ func purgeBatchOf(ctx context.Context, tx *Tx, subject string) (int64, bool, err
 	}
 	rows.Close()
 	for _, r := range recs {
-		if err := deleteIndex(ctx, tx, r.collection, r.idx, r.id); err != nil {
+		if err := removeRecordWithIndex(ctx, tx, r.collection, r.id, r.idx); err != nil {
 			return 0, false, err
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM records WHERE id = ?", r.id); err != nil {
-			return 0, false, fmt.Errorf("purge record: %w", err)
 		}
 		if !slices.Contains(cols, r.collection) {
 			cols = append(cols, r.collection)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -236,19 +237,12 @@ func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 func (db *DB) DeleteRecord(ctx context.Context, collection, id string, e *audit.Entry) error {
 	defer db.invalidate(collection, []string{id}, nil)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		var idx []byte
-		err := tx.QueryRow(ctx, "SELECT idx FROM records WHERE id = ? AND collection = ?", id, collection).Scan(&idx)
+		found, err := removeRecord(ctx, tx, collection, id)
 		if err != nil {
-			if nf := notFound(err, "record_not_found", "no such record"); nf != err {
-				return nf
-			}
-			return fmt.Errorf("read record index: %w", err)
-		}
-		if err := deleteIndex(ctx, tx, collection, idx, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM records WHERE id = ? AND collection = ?", id, collection); err != nil {
-			return fmt.Errorf("delete record: %w", err)
+		if !found {
+			return apperr.New(apperr.NotFound, "record_not_found", "no such record")
 		}
 		cause, by, reqID := causeOf(e)
 		pseudonym := ""
@@ -294,4 +288,29 @@ func (db *DB) SubjectCollections(ctx context.Context, subjectID string) ([]strin
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// removeRecord deletes a record and its blind-index entries inside a write
+// transaction; found is false when the record was already gone.
+func removeRecord(ctx context.Context, tx *Tx, collection, id string) (found bool, err error) {
+	var idx []byte
+	err = tx.QueryRow(ctx, "SELECT idx FROM records WHERE id = ? AND collection = ?", id, collection).Scan(&idx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read record index: %w", err)
+	}
+	return true, removeRecordWithIndex(ctx, tx, collection, id, idx)
+}
+
+// removeRecordWithIndex deletes a record whose index keys idx are known.
+func removeRecordWithIndex(ctx context.Context, tx *Tx, collection, id string, idx []byte) error {
+	if err := deleteIndex(ctx, tx, collection, idx, id); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM records WHERE id = ? AND collection = ?", id, collection); err != nil {
+		return fmt.Errorf("delete record: %w", err)
+	}
+	return nil
 }

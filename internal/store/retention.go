@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"custodia/internal/apperr"
@@ -177,19 +176,12 @@ func (db *DB) DeleteExpired(ctx context.Context, collection string, cs []Candida
 	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
 		perSubject := map[string]int64{}
 		for _, c := range cs {
-			var idx []byte
-			err := tx.QueryRow(ctx, "SELECT idx FROM records WHERE id = ? AND collection = ?", c.RecordID, collection).Scan(&idx)
+			found, err := removeRecord(ctx, tx, collection, c.RecordID)
 			if err != nil {
-				if notFound(err, "", "") != err {
-					continue // already gone
-				}
-				return fmt.Errorf("read record index: %w", err)
-			}
-			if err := deleteIndex(ctx, tx, collection, idx, c.RecordID); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, "DELETE FROM records WHERE id = ? AND collection = ?", c.RecordID, collection); err != nil {
-				return fmt.Errorf("delete record: %w", err)
+			if !found {
+				continue // already gone
 			}
 			perSubject[c.SubjectID]++
 			n++
@@ -206,11 +198,13 @@ func (db *DB) DeleteExpired(ctx context.Context, collection string, cs []Candida
 	return n, err
 }
 
-// RecordFieldDeletion writes the deletion record of fields dropped from a
-// subject's records by a rule.
-func (db *DB) RecordFieldDeletion(ctx context.Context, d Deletion) error {
+// RecordFieldDeletion writes the deletion record of fields a retention rule
+// dropped from a subject's records (a retention.FieldDeletionRecorder).
+func (db *DB) RecordFieldDeletion(ctx context.Context, kind, pseudonym, collection string, fields []string, records int64, ruleID, approvedBy string) error {
+	d := Deletion{At: time.Now().UTC(), Kind: DeletionRetention, SubjectPseudonym: pseudonym, Collections: []string{collection},
+		Fields: fields, RecordsDeleted: records, Cause: "rule:" + ruleID, ApprovedBy: approvedBy}
 	return db.w.submit(func(ctx context.Context, tx *Tx) error { return insertDeletion(ctx, tx, d) },
-		&audit.Entry{Actor: d.ApprovedBy, Action: "retention." + strings.ToLower(d.Kind), Collection: strings.Join(d.Collections, ","), Subject: d.SubjectPseudonym, Detail: d.Cause})
+		&audit.Entry{Actor: approvedBy, Action: "retention." + kind, Collection: collection, Subject: pseudonym, Detail: d.Cause})
 }
 
 // TryExclusive runs fn only if no other process holds the named job lock:
