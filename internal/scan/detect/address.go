@@ -58,9 +58,33 @@ func hasNonASCII(b []byte) bool {
 }
 
 // wordKey folds text[i:j] into st.buf and returns it as a map key.
-func (st *state) wordKey(i, j int) string {
+func (st *state) wordKey(i, j int) []byte {
 	st.buf = appendFolded(st.buf[:0], st.text[i:j])
-	return string(st.buf)
+	return st.buf
+}
+
+// spacedKey folds text[i:j] as foldStringSpaced does, into st.buf: the
+// folded words separated by single spaces.
+func (st *state) spacedKey(i, j int) []byte {
+	b := st.buf[:0]
+	for k := i; k < j; {
+		for k < j && (st.text[k] == ' ' || st.text[k] == '\t' || st.text[k] == '\n' || st.text[k] == '\r') {
+			k++
+		}
+		e := k
+		for e < j && !(st.text[e] == ' ' || st.text[e] == '\t' || st.text[e] == '\n' || st.text[e] == '\r') {
+			e++
+		}
+		if e > k {
+			if len(b) > 0 {
+				b = append(b, ' ')
+			}
+			b = appendFolded(b, st.text[k:e])
+		}
+		k = e
+	}
+	st.buf = b
+	return b
 }
 
 // streetName reads the words of a street name from text[i]: capitalised
@@ -124,10 +148,10 @@ func (st *state) adminTail(i int) (int, bool) {
 		if w == j {
 			break
 		}
-		if lookupWord(text[j:w]).street&swAdmin == 0 && !cityNames[st.wordKey(j, w)] {
+		if lookupWord(text[j:w]).street&swAdmin == 0 && !cityNames[string(st.wordKey(j, w))] {
 			// A two-word city ("Hà Nội") or a dotted one ("TP.HCM").
 			e, _ := st.streetName(j, false)
-			if !cityNames[foldStringSpaced(string(text[j:e]))] {
+			if !cityNames[string(st.spacedKey(j, e))] {
 				break
 			}
 			end, found = e, true
@@ -215,7 +239,7 @@ func hasGermanSuffix(w []byte) bool {
 	if len(w) < 5 {
 		return false
 	}
-	var buf [8]byte
+	var buf [16]byte
 	// Fold the last bytes only: enough for the longest suffix.
 	tail := w[max(0, len(w)-9):]
 	for len(tail) > 0 && !utf8.RuneStart(tail[0]) {

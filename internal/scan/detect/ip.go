@@ -1,6 +1,9 @@
 package detect
 
-import "net/netip"
+import (
+	"net/netip"
+	"unsafe"
+)
 
 // ipv4 validates a dotted quad: four groups of one to three digits, each
 // at most 255, no leading zeros. isIP reports the shape; it is reported
@@ -69,7 +72,8 @@ func (st *state) ipv6(i int) int {
 	if colons < 2 || !double && colons != 7 && colons != 6 || wordCharBefore(text, s) || wordCharAt(text, e) {
 		return i + 1
 	}
-	addr, err := netip.ParseAddr(string(text[s:e]))
+	// The text outlives the call and addr is dropped at once: no copy.
+	addr, err := netip.ParseAddr(unsafe.String(&text[s], e-s))
 	if err != nil || !addr.Is6() {
 		return i + 1
 	}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // masked is the preview of values of which nothing is shown.
@@ -65,7 +66,26 @@ func (st *state) preview(h *hit) string {
 	if len(b) == 0 {
 		return masked
 	}
-	return string(b)
+	return st.intern(b)
+}
+
+// arenaSize is the size of the blocks previews are copied into.
+const arenaSize = 16 << 10
+
+// intern returns b as a string copied into the state's arena: one
+// allocation per block of previews instead of one per preview. Bytes of
+// the arena are never written twice, so the strings stay valid however
+// long they are kept; a block is freed once no preview in it is.
+func (st *state) intern(b []byte) string {
+	if len(b) > arenaSize/4 {
+		return string(b)
+	}
+	if len(st.arena)+len(b) > cap(st.arena) {
+		st.arena = make([]byte, 0, arenaSize)
+	}
+	start := len(st.arena)
+	st.arena = append(st.arena, b...)
+	return unsafe.String(&st.arena[start], len(b))
 }
 
 // lowerASCII lower-cases an ASCII letter.

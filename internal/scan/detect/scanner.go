@@ -63,12 +63,47 @@ func New(opts Options) *Scanner {
 // offsets and a masked preview only.
 func (s *Scanner) Scan(text []byte, hint string, fn func(scan.Finding)) {
 	st := s.pool.Get().(*state)
-	st.reset(s, text, s.hintMask(hint), fn)
+	st.scan(s, text, s.hintMask(hint), fn)
+	s.pool.Put(st)
+}
+
+// scan is one call of Scan on st.
+func (st *state) scan(s *Scanner, text []byte, hint ctxMask, fn func(scan.Finding)) {
+	st.reset(s, text, hint, fn)
 	st.wholeCell()
 	st.run()
 	st.flush(len(text) + 1)
 	st.text, st.fn = nil, nil
-	s.pool.Put(st)
+}
+
+// Session scans texts one after another on one goroutine, reusing its
+// state and a cache of hints across calls: cheaper than Scan for many
+// small texts such as the cells of a table. It is not safe for concurrent
+// use; give each goroutine its own.
+type Session struct {
+	s     *Scanner
+	st    state
+	hints map[string]ctxMask
+}
+
+// NewSession returns a Session of s.
+func (s *Scanner) NewSession() *Session {
+	return &Session{s: s, hints: make(map[string]ctxMask)}
+}
+
+// Scan is Scanner.Scan.
+func (ss *Session) Scan(text []byte, hint string, fn func(scan.Finding)) {
+	var m ctxMask
+	if hint != "" {
+		var ok bool
+		if m, ok = ss.hints[hint]; !ok {
+			m = ss.s.hintMask(hint)
+			if len(ss.hints) < maxHintCache {
+				ss.hints[hint] = m
+			}
+		}
+	}
+	ss.st.scan(ss.s, text, m, fn)
 }
 
 // hintMask returns the context kinds of a hint, cached.
@@ -112,6 +147,7 @@ type state struct {
 	lastEnd int    // the end of the latest finding added by the main loop
 	buf     []byte // scratch for folded words and digits
 	pbuf    []byte // scratch for previews
+	arena   []byte // previews handed out, never overwritten (see intern)
 }
 
 // reset prepares st for a call.

@@ -120,15 +120,38 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	var errMu sync.Mutex
 	work := make(chan *batch, workers*2)
 	done := make(chan *batch, workers*2)
-	pool := sync.Pool{New: func() any { return &batch{buf: make([]byte, 0, batchBytes)} }}
+	// Batches circulate through a free list rather than a sync.Pool, which
+	// the garbage collector empties: a batch keeps its buffers for the
+	// whole run, so the steady state allocates nothing per unit.
+	free := make(chan *batch, workers*4+2)
+	getBatch := func() *batch {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return &batch{buf: make([]byte, 0, batchBytes), units: make([]unitRef, 0, batchBytes/32), findings: make([]Finding, 0, batchBytes/64)}
+		}
+	}
+	putBatch := func(b *batch) {
+		b.buf, b.units, b.findings = b.buf[:0], b.units[:0], b.findings[:0]
+		select {
+		case free <- b:
+		default:
+		}
+	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for b := range work {
-				for _, u := range b.units {
-					det.Scan(b.buf[u.start:u.end], u.hint, func(f scan.Finding) {
-						b.findings = append(b.findings, Finding{Path: u.path, Line: u.line, Column: u.column, Finding: f})
-					})
+			ss := det.NewSession()
+			var b *batch
+			var u *unitRef
+			add := func(f scan.Finding) {
+				b.findings = append(b.findings, Finding{Path: u.path, Line: u.line, Column: u.column, Finding: f})
+			}
+			for b = range work {
+				for k := range b.units {
+					u = &b.units[k]
+					ss.Scan(b.buf[u.start:u.end], u.hint, add)
 				}
 				done <- b
 			}
@@ -161,13 +184,12 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 						sink(f)
 					}
 				}
-				nb.buf, nb.units, nb.findings = nb.buf[:0], nb.units[:0], nb.findings[:0]
-				pool.Put(nb)
+				putBatch(nb)
 			}
 		}
 	}()
 	seq := 0
-	cur := pool.Get().(*batch)
+	cur := getBatch()
 	var files int
 	var bytes int64
 	lastPath := ""
@@ -176,7 +198,7 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 			cur.seq = seq
 			seq++
 			work <- cur
-			cur = pool.Get().(*batch)
+			cur = getBatch()
 		}
 	}
 	onUnit := func(u source.Unit) error {

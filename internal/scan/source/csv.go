@@ -2,11 +2,10 @@ package source
 
 import (
 	"bufio"
-	"encoding/csv"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 )
 
@@ -21,34 +20,19 @@ const sampleBytes = 1 << 20
 // cap.
 var errTooLong = errors.New("too long")
 
-// capReader fails once more than limit bytes are read since the last
-// reset, bounding what a parser that must hold a whole record can buffer.
-type capReader struct {
-	r     io.Reader
-	limit int
-	n     int
-}
-
-// Read reads from the underlying reader within the cap.
-func (c *capReader) Read(p []byte) (int, error) {
-	if c.n >= c.limit {
-		return 0, errTooLong
-	}
-	if len(p) > c.limit-c.n {
-		p = p[:c.limit-c.n]
-	}
-	n, err := c.r.Read(p)
-	c.n += n
-	return n, err
-}
-
-// reset starts a new record.
-func (c *capReader) reset() { c.n = 0 }
-
 // csvRow is a record held back while the header is judged.
 type csvRow struct {
 	cells []string
 	line  int
+}
+
+// cellStrings copies cells into strings.
+func cellStrings(cells [][]byte) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = string(c)
+	}
+	return out
 }
 
 // readCSV emits each non-blank cell of delimited text as a unit, with its
@@ -64,27 +48,20 @@ func readCSV(s *sink, br *bufio.Reader, f format) error {
 	}
 	comma := detectDelimiter(head, complete, candidates)
 
-	cr := &capReader{r: br, limit: recordFactor * s.maxLine}
-	r := csv.NewReader(cr)
-	r.Comma = rune(comma)
-	r.LazyQuotes = true
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-
+	r := newCSVReader(br, comma, recordFactor*s.maxLine)
 	line := 0 // the line of the last record read
-	read := func() ([]string, error) {
-		cr.reset()
-		rec, err := r.Read()
+	read := func() ([][]byte, error) {
+		rec, err := r.read()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil, err
 			}
 			if errors.Is(err, errTooLong) {
-				return nil, fmt.Errorf("record after line %d longer than %d bytes", line, cr.limit)
+				return nil, fmt.Errorf("record after line %d longer than %d bytes", line, r.limit)
 			}
 			return nil, fmt.Errorf("parse CSV after line %d: %w", line, err)
 		}
-		line, _ = r.FieldPos(0)
+		line = r.start
 		return rec, nil
 	}
 
@@ -98,7 +75,7 @@ func readCSV(s *sink, br *bufio.Reader, f format) error {
 			pending = err
 			break
 		}
-		rows = append(rows, csvRow{cells: slices.Clone(rec), line: line})
+		rows = append(rows, csvRow{cells: cellStrings(rec), line: line})
 		for _, c := range rec {
 			held += len(c)
 		}
@@ -120,13 +97,13 @@ func readCSV(s *sink, br *bufio.Reader, f format) error {
 		rows = rows[1:]
 	case headerSoft:
 		header = cleanHeader(rows[0].cells)
-		if err := emitRow(s, rows[0].cells, rows[0].line, nil); err != nil {
+		if err := emitStrings(s, rows[0].cells, rows[0].line, nil); err != nil {
 			return err
 		}
 		rows = rows[1:]
 	}
 	for _, row := range rows {
-		if err := emitRow(s, row.cells, row.line, header); err != nil {
+		if err := emitStrings(s, row.cells, row.line, header); err != nil {
 			return err
 		}
 	}
@@ -161,7 +138,24 @@ func cleanHeader(cells []string) []string {
 
 // emitRow emits the non-blank cells of a record starting on line, each
 // with its column's name from header ("" past its end).
-func emitRow(s *sink, cells []string, line int, header []string) error {
+func emitRow(s *sink, cells [][]byte, line int, header []string) error {
+	for j, c := range cells {
+		if len(bytes.TrimSpace(c)) == 0 {
+			continue
+		}
+		col := ""
+		if j < len(header) {
+			col = header[j]
+		}
+		if err := s.emit(line, col, col, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// emitStrings is emitRow for a record held back as strings.
+func emitStrings(s *sink, cells []string, line int, header []string) error {
 	for j, c := range cells {
 		if strings.TrimSpace(c) == "" {
 			continue

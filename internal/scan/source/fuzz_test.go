@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -16,7 +17,9 @@ const fuzzLine = 32
 // promises: no panic, units within the line cap, non-blank, on lines from
 // 1, and failures that are the file's, never the walk's.
 func fuzzRead(t *testing.T, name string, data []byte) {
-	s := &sink{ctx: context.Background(), path: name, maxLine: fuzzLine,
+	opts := Options{MaxLineBytes: fuzzLine, MaxArchiveBytes: 64 << 20, MaxArchiveEntries: 1000}.withDefaults()
+	s := &sink{ctx: context.Background(), path: name, maxLine: fuzzLine, opts: &opts,
+		budget: &archiveBudget{entries: opts.MaxArchiveEntries, bytes: opts.MaxArchiveBytes},
 		fn: func(u Unit) error {
 			if len(u.Text) == 0 || len(u.Text) > fuzzLine {
 				t.Fatalf("unit of %d bytes: %q", len(u.Text), u.Text)
@@ -27,7 +30,7 @@ func fuzzRead(t *testing.T, name string, data []byte) {
 			if u.Line < 1 {
 				t.Fatalf("line %d", u.Line)
 			}
-			if u.Path != name {
+			if u.Path != name && !strings.HasPrefix(u.Path, name+"!") {
 				t.Fatalf("path %q", u.Path)
 			}
 			return nil
@@ -37,7 +40,7 @@ func fuzzRead(t *testing.T, name string, data []byte) {
 				t.Fatal("empty reason")
 			}
 		}}
-	err := readAll(s, bufio.NewReaderSize(bytes.NewReader(data), headLen), name)
+	err := readAll(s, &input{br: bufio.NewReaderSize(bytes.NewReader(data), headLen), file: bytes.NewReader(data), size: int64(len(data)), name: name})
 	var stop *stopError
 	if errors.As(err, &stop) {
 		t.Fatalf("a reader failed the walk: %v", err)

@@ -82,20 +82,28 @@ type jsonFrame struct {
 	index   int    // of the current element, arrays
 	key     string // the current key, objects
 	wantKey bool   // objects: the next string is a key
+	kind    string // objects read with a dialect: the string under "type", if it came first
 }
 
 // jsonWalker turns decoder tokens into units with key paths.
 type jsonWalker struct {
-	s     *sink
-	stack []jsonFrame
-	path  []byte
+	s       *sink
+	stack   []jsonFrame
+	path    []byte
+	dialect *jsonDialect // nil for generic JSON
 }
 
 // readJSON emits each string and number in a stream of JSON values as a
 // unit with its key path and last key.
 func readJSON(s *sink, r io.Reader) error {
+	return readJSONDialect(s, r, nil)
+}
+
+// readJSONDialect is readJSON with the strings and hints adapted to the
+// producer d describes (nil: none).
+func readJSONDialect(s *sink, r io.Reader, d *jsonDialect) error {
 	src := &jsonSource{r: r, limit: recordFactor * s.maxLine, line: 1}
-	w := &jsonWalker{s: s}
+	w := &jsonWalker{s: s, dialect: d}
 	return w.run(src)
 }
 
@@ -154,6 +162,11 @@ func (w *jsonWalker) token(tok json.Token, line int) error {
 		}
 		w.stack = append(w.stack, jsonFrame{array: v == '[', index: -1, wantKey: v == '{'})
 	case string:
+		if w.dialect != nil {
+			w.noteKind(v)
+			w.s.scratch = w.dialect.text(w.s.scratch[:0], v)
+			return w.emit(line)
+		}
 		w.s.scratch = append(w.s.scratch[:0], v...)
 		return w.emit(line)
 	case json.Number:
@@ -165,8 +178,13 @@ func (w *jsonWalker) token(tok json.Token, line int) error {
 
 // emit emits the sink's scratch text with the current key path.
 func (w *jsonWalker) emit(line int) error {
+	hint, skip := "", false
+	if w.dialect != nil {
+		if hint, skip = w.dialect.hint(w.stack); skip {
+			return nil
+		}
+	}
 	w.path = w.path[:0]
-	hint := ""
 	for _, f := range w.stack {
 		if f.array {
 			w.path = append(w.path, '[')
@@ -174,7 +192,9 @@ func (w *jsonWalker) emit(line int) error {
 			w.path = append(w.path, ']')
 			continue
 		}
-		hint = f.key
+		if w.dialect == nil {
+			hint = f.key
+		}
 		w.path = appendKey(w.path, f.key)
 	}
 	return w.s.emit(line, string(w.path), hint, w.s.scratch)

@@ -35,6 +35,9 @@ type sink struct {
 	reports int
 	scratch []byte // reused to hand strings over as bytes
 	lineBuf []byte // reused by the line readers
+	opts    *Options
+	depth   int            // how deep in archives this file is: 0 for a file on disk
+	budget  *archiveBudget // shared by a top-level file and everything nested in it
 }
 
 // lineReader returns a reader of the lines of r, capped at the line cap,

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"errors"
 	"path"
 	"strings"
 	"unicode/utf8"
@@ -18,11 +19,23 @@ const (
 	formatJSON
 	formatNDJSON
 	formatHTML
+	formatZIP
+	formatXLSX
+	formatDOCX
+	formatPDF
+	formatEML
+	formatMBOX
+	formatFacebookJSON // Facebook/Messenger (and Instagram) message JSON
+	formatTelegramJSON // Telegram Desktop result.json
+	formatZaloJSON     // Zalo PC/web message objects
+	formatWhatsApp     // WhatsApp chat export (.txt)
+	formatOLE          // OLE2 compound file: legacy Office, or encrypted OOXML
 )
 
 // String names the format, for messages and tests.
 func (f format) String() string {
-	return [...]string{"text", "csv", "tsv", "json", "ndjson", "html"}[f]
+	return [...]string{"text", "csv", "tsv", "json", "ndjson", "html", "zip", "xlsx", "docx", "pdf", "eml", "mbox",
+		"facebook-json", "telegram-json", "zalo-json", "whatsapp", "ole"}[f]
 }
 
 // byExtension maps lower-case extensions to the reader that handles them.
@@ -31,6 +44,8 @@ var byExtension = map[string]format{
 	".csv": formatCSV, ".tsv": formatTSV,
 	".json": formatJSON, ".ndjson": formatNDJSON, ".jsonl": formatNDJSON,
 	".html": formatHTML, ".htm": formatHTML,
+	".zip": formatZIP, ".xlsx": formatXLSX, ".xlsm": formatXLSX, ".docx": formatDOCX, ".pdf": formatPDF,
+	".eml": formatEML, ".mbox": formatMBOX, ".mbx": formatMBOX,
 }
 
 // claims reports whether a reader takes the file whatever its bytes look
@@ -45,15 +60,88 @@ const binarySniffLen = 8 << 10
 func chooseFormat(name string, head []byte) (f format, ok bool) {
 	f, known := byExtension[strings.ToLower(path.Ext(name))]
 	if known && f.claims() {
+		if f == formatJSON {
+			return chatJSONFormat(head), true
+		}
 		return f, true
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return formatZIP, true
+	case bytes.HasPrefix(head, []byte("%PDF-")):
+		return formatPDF, true
+	case bytes.HasPrefix(head, oleMagic):
+		return formatOLE, true
 	}
 	if looksBinary(head) {
 		return 0, false
 	}
-	if !known && looksHTML(head) {
-		return formatHTML, true
+	if !known {
+		switch {
+		case looksHTML(head):
+			return formatHTML, true
+		case looksMBOX(head):
+			return formatMBOX, true
+		case looksEML(head):
+			return formatEML, true
+		}
+	}
+	if looksWhatsApp(head) {
+		return formatWhatsApp, true
 	}
 	return formatText, true
+}
+
+// mailHeaders are header names whose presence among a file's first lines
+// marks it as an e-mail message.
+var mailHeaders = []string{"received:", "return-path:", "message-id:", "mime-version:", "delivered-to:", "from:", "date:", "subject:", "to:"}
+
+// looksEML reports whether a file of unknown kind starts as an RFC 5322
+// message does: header lines, at least three of them well-known mail
+// headers, up to the first blank line.
+func looksEML(head []byte) bool {
+	known := 0
+	for fields := 0; fields < 60 && len(head) > 0; {
+		line := head
+		if j := bytes.IndexByte(head, '\n'); j >= 0 {
+			line, head = head[:j], head[j+1:]
+		} else {
+			head = nil
+		}
+		line = bytes.TrimRight(line, "\r")
+		switch {
+		case len(line) == 0:
+			return known >= 3
+		case line[0] == ' ' || line[0] == '\t':
+			continue // a folded header goes on the field above
+		}
+		fields++
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 || bytes.ContainsAny(line[:colon], " \t") {
+			return false
+		}
+		lower := bytes.ToLower(line[:colon+1])
+		for _, h := range mailHeaders {
+			if string(lower) == h {
+				known++
+				break
+			}
+		}
+	}
+	return known >= 3
+}
+
+// errOLE reports an OLE2 compound file, which no reader takes.
+var errOLE = errors.New("OLE2 compound file (a legacy .xls, .doc or .ppt, or a password-protected Office document): not read")
+
+// looksMBOX reports whether a file of unknown kind starts as an mbox
+// mailbox does: a "From " separator line, then a message.
+func looksMBOX(head []byte) bool {
+	if !bytes.HasPrefix(head, []byte("From ")) {
+		return false
+	}
+	j := bytes.IndexByte(head, '\n')
+	return j > 0 && looksEML(head[j+1:])
 }
 
 // looksBinary reports whether the start of a file is not text: it holds a

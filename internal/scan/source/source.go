@@ -9,6 +9,11 @@ import (
 const (
 	DefaultMaxFileSize  int64 = 1 << 30 // 1 GiB
 	DefaultMaxLineBytes       = 1 << 20 // 1 MiB
+	// Archives (ZIP, and the ZIP inside XLSX and DOCX; e-mail attachments).
+	DefaultMaxArchiveDepth           = 4
+	DefaultMaxArchiveEntries         = 100_000
+	DefaultMaxArchiveBytes     int64 = 4 << 30 // 4 GiB unpacked per top-level file
+	DefaultMaxCompressionRatio       = 100
 )
 
 // minLineBytes is the smallest line cap honoured: a cap must hold a
@@ -20,6 +25,9 @@ type Unit struct {
 	// Path is the file's slash-separated path relative to its scan root.
 	// When Walk is given several roots, it is the root as given joined
 	// with that relative path, so that units from different roots differ.
+	// Inside an archive or a mailbox it goes on with "!" and the entry's
+	// name: "exports.zip!2024/customers.csv", "inbox.mbox!12.eml",
+	// "inbox.mbox!12.eml!invoice.pdf".
 	Path string
 	// Line is the 1-based line of the text; for a CSV cell, the line on
 	// which its record starts.
@@ -56,6 +64,20 @@ type Options struct {
 	// sequence. A CSV record or a JSON token over four times the cap
 	// ends the reading of its file, which is reported.
 	MaxLineBytes int
+	// MaxArchiveDepth is how many archives may enclose an entry (a ZIP
+	// in a ZIP, an attachment of a mail in a mailbox); a deeper entry is
+	// reported and not read. DefaultMaxArchiveDepth when zero.
+	MaxArchiveDepth int
+	// MaxArchiveEntries caps the entries read out of one top-level file,
+	// nested ones included; DefaultMaxArchiveEntries when zero.
+	MaxArchiveEntries int
+	// MaxArchiveBytes caps the bytes unpacked out of one top-level file,
+	// nested ones included; DefaultMaxArchiveBytes when zero.
+	MaxArchiveBytes int64
+	// MaxCompressionRatio is the largest ratio of unpacked to packed size
+	// an archive entry may have once it is over 1 MiB (zip bombs);
+	// DefaultMaxCompressionRatio when zero.
+	MaxCompressionRatio int
 }
 
 // withDefaults returns o with its zero limits set to the defaults.
@@ -68,6 +90,18 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxLineBytes < minLineBytes {
 		o.MaxLineBytes = minLineBytes
+	}
+	if o.MaxArchiveDepth <= 0 {
+		o.MaxArchiveDepth = DefaultMaxArchiveDepth
+	}
+	if o.MaxArchiveEntries <= 0 {
+		o.MaxArchiveEntries = DefaultMaxArchiveEntries
+	}
+	if o.MaxArchiveBytes <= 0 {
+		o.MaxArchiveBytes = DefaultMaxArchiveBytes
+	}
+	if o.MaxCompressionRatio <= 0 {
+		o.MaxCompressionRatio = DefaultMaxCompressionRatio
 	}
 	return o
 }

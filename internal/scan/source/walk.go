@@ -40,12 +40,20 @@ type walker struct {
 	lineBuf  []byte           // reused across files by the line readers
 	scratch  []byte           // reused across files by the sinks
 	fileRead fileReader
+	// read reads one file: readAll for Walk, readTextFile for WalkText.
+	read func(*sink, *input) error
 }
 
 // walk is Walk with the function that opens files as a parameter, for
 // tests.
 func walk(ctx context.Context, roots []string, opts Options, fn func(Unit) error, onErr func(FileError),
 	open func(string) (*os.File, error)) error {
+	return walkWith(ctx, roots, opts, fn, onErr, open, readAll)
+}
+
+// walkWith is walk with the function that reads each file as a parameter.
+func walkWith(ctx context.Context, roots []string, opts Options, fn func(Unit) error, onErr func(FileError),
+	open func(string) (*os.File, error), read func(*sink, *input) error) error {
 	opts = opts.withDefaults()
 	include, err := compileGlobs(opts.Include)
 	if err != nil {
@@ -55,7 +63,7 @@ func walk(ctx context.Context, roots []string, opts Options, fn func(Unit) error
 	if err != nil {
 		return fmt.Errorf("source: exclude: %w", err)
 	}
-	w := &walker{ctx: ctx, opts: opts, include: include, exclude: exclude, fn: fn, onErr: onErr, open: open,
+	w := &walker{ctx: ctx, opts: opts, include: include, exclude: exclude, fn: fn, onErr: onErr, open: open, read: read,
 		dirs: make(map[fileID]uint8), files: make(map[fileID]bool)}
 	for _, root := range roots {
 		w.prefix = ""
@@ -261,14 +269,15 @@ func (w *walker) readFile(abs, rel string, fi fs.FileInfo, viaLink bool) error {
 	}
 	defer func() { _ = f.Close() }()
 	s := &sink{ctx: w.ctx, path: w.display(rel), maxLine: w.opts.MaxLineBytes, fn: w.fn, onErr: w.onErr,
-		lineBuf: w.lineBuf, scratch: w.scratch}
+		lineBuf: w.lineBuf, scratch: w.scratch, opts: &w.opts,
+		budget: &archiveBudget{entries: w.opts.MaxArchiveEntries, bytes: w.opts.MaxArchiveBytes}}
 	w.fileRead = fileReader{ctx: w.ctx, r: f, left: w.opts.MaxFileSize}
 	if w.br == nil {
 		w.br = bufio.NewReaderSize(&w.fileRead, headLen)
 	} else {
 		w.br.Reset(&w.fileRead)
 	}
-	err = readAll(s, w.br, path.Base(rel))
+	err = w.read(s, &input{br: w.br, file: f, size: fi.Size(), name: path.Base(rel)})
 	w.lineBuf, w.scratch = s.lineBuf, s.scratch
 	if err == nil {
 		return nil
@@ -284,16 +293,29 @@ func (w *walker) readFile(abs, rel string, fi fs.FileInfo, viaLink bool) error {
 	return nil
 }
 
-// readAll reads one file, named name, from br with the reader its name or
+// readAll reads one file, or archive entry, with the reader its name or
 // content calls for; binary files are passed over.
-func readAll(s *sink, br *bufio.Reader, name string) error {
+func readAll(s *sink, in *input) error {
+	br := in.br
 	head, err := br.Peek(headLen)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return fmt.Errorf("read: %w", err)
 	}
-	f, ok := chooseFormat(name, head)
+	f, ok := chooseFormat(in.name, head)
 	if !ok {
 		return nil
+	}
+	switch f {
+	case formatZIP, formatXLSX, formatDOCX:
+		return readZIP(s, in)
+	case formatPDF:
+		return readPDF(s, in)
+	case formatOLE:
+		return errOLE
+	case formatEML:
+		return readEML(s, br)
+	case formatMBOX:
+		return readMBOX(s, br)
 	}
 	complete := err != nil // Peek stopped short: head is all of the file
 	r, err := decodeReader(br, detectEncoding(head, complete))
@@ -305,6 +327,10 @@ func readAll(s *sink, br *bufio.Reader, name string) error {
 		err = readCSV(s, r, f)
 	case formatJSON:
 		err = readJSON(s, r)
+	case formatFacebookJSON, formatTelegramJSON, formatZaloJSON:
+		err = readChatJSON(s, r, f)
+	case formatWhatsApp:
+		err = readWhatsApp(s, r)
 	case formatNDJSON:
 		err = readNDJSON(s, r)
 	case formatHTML:

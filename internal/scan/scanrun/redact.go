@@ -1,0 +1,226 @@
+package scanrun
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"custodia/internal/scan"
+	"custodia/internal/scan/detect"
+	"custodia/internal/scan/source"
+)
+
+// RedactResult counts what Redact wrote.
+type RedactResult struct {
+	Files  int // redacted copies written
+	Values int // values replaced
+}
+
+// maxRedactLine is the longest line redacted at once; longer lines are
+// redacted in pieces of this size (a value cut by a piece boundary may
+// then be missed).
+const maxRedactLine = 1 << 20
+
+// Redact writes a redacted copy of every text-like file under roots (plain
+// text, CSV/TSV, JSON/NDJSON, HTML; other formats are not copied) into
+// outDir, at the path the scan reports for it, with every value the
+// detectors find at opts.MinConfidence or above replaced by its entity in
+// brackets ("[PHONE_NUMBER]"). Copies are UTF-8, with the original line
+// breaks; directories are created 0700 and files 0600, and an existing
+// file is never overwritten. In CSV and TSV files each cell is judged
+// with its column's header as context.
+func Redact(ctx context.Context, roots []string, opts Options, outDir string) (RedactResult, []FileError, error) {
+	det := detect.New(detect.Options{MinConfidence: opts.MinConfidence})
+	var res RedactResult
+	errs := []FileError{}
+	onErr := func(fe source.FileError) { errs = append(errs, FileError{Path: fe.Path, Error: fe.Reason}) }
+	err := source.WalkText(ctx, roots, source.Options{Include: opts.Include, Exclude: opts.Exclude}, func(tf source.TextFile) error {
+		n, err := redactFile(det, tf, filepath.Join(outDir, safeRel(tf.Path)))
+		if err != nil {
+			errs = append(errs, FileError{Path: tf.Path, Error: "redact: " + err.Error()})
+			return nil
+		}
+		res.Files++
+		res.Values += n
+		return nil
+	}, onErr)
+	return res, errs, err
+}
+
+// safeRel turns a reported path into a relative file path that stays
+// inside the output directory.
+func safeRel(p string) string {
+	var parts []string
+	for _, el := range strings.Split(strings.ReplaceAll(p, "\\", "/"), "/") {
+		if el == "" || el == "." || el == ".." {
+			continue
+		}
+		parts = append(parts, el)
+	}
+	if len(parts) == 0 {
+		parts = []string{"unnamed"}
+	}
+	return filepath.Join(parts...)
+}
+
+// redactFile writes the redacted copy of tf to dst and returns how many
+// values it replaced.
+func redactFile(det *detect.Scanner, tf source.TextFile, dst string) (int, error) {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return 0, fmt.Errorf("create directory: %w", err)
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("create copy: %w", err)
+	}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	lr := &lineRedactor{det: det, delim: tf.Delimiter, header: tf.Header, firstRow: tf.Header != nil, chat: tf.Format == "whatsapp"}
+	br := bufio.NewReaderSize(tf.Content, maxRedactLine)
+	for {
+		line, err := br.ReadSlice('\n')
+		if len(line) > 0 {
+			if _, werr := bw.Write(lr.redact(line, errors.Is(err, bufio.ErrBufferFull))); werr != nil {
+				_ = out.Close()
+				return lr.n, fmt.Errorf("write copy: %w", werr)
+			}
+		}
+		if err == nil || errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if !errors.Is(err, io.EOF) {
+			_ = out.Close()
+			return lr.n, fmt.Errorf("read: %w", err)
+		}
+		break
+	}
+	if err := bw.Flush(); err != nil {
+		_ = out.Close()
+		return lr.n, fmt.Errorf("write copy: %w", err)
+	}
+	return lr.n, out.Close()
+}
+
+// lineRedactor redacts a file line by line, following CSV quoting across
+// lines so that each cell is judged with its header.
+type lineRedactor struct {
+	det      *detect.Scanner
+	delim    byte // 0: not delimited text
+	header   []string
+	firstRow bool // the header row is next: copied as is
+	chat     bool // a WhatsApp export: the sender is judged as a name
+	inQuote  bool // a quoted cell runs on from the previous line
+	cell     int  // the column of the cell that runs on
+	n        int
+	spans    []span
+	out      []byte
+}
+
+// span is a value to replace in a line.
+type span struct {
+	start, end int
+	entity     scan.Entity
+}
+
+// redact returns line with its values replaced; partial tells that the
+// line goes on in the next call.
+func (lr *lineRedactor) redact(line []byte, partial bool) []byte {
+	lr.spans = lr.spans[:0]
+	if lr.chat {
+		if s, e, ok := source.WhatsAppSender(line); ok {
+			lr.find(line[s:e], s, "sender name")
+			lr.find(line[e:], e, "")
+		} else {
+			lr.find(line, 0, "")
+		}
+	} else if lr.delim == 0 {
+		lr.find(line, 0, "")
+	} else {
+		header := lr.firstRow
+		lr.splitCells(line, func(col, start, end int) {
+			if !header {
+				hint := ""
+				if col < len(lr.header) {
+					hint = lr.header[col]
+				}
+				lr.find(line[start:end], start, hint)
+			}
+		})
+		if !partial && !lr.inQuote {
+			lr.firstRow = false
+		}
+	}
+	if len(lr.spans) == 0 {
+		return line
+	}
+	sort.Slice(lr.spans, func(i, j int) bool { return lr.spans[i].start < lr.spans[j].start })
+	lr.out = lr.out[:0]
+	at := 0
+	for _, sp := range lr.spans {
+		if sp.start < at {
+			continue // overlaps a value already replaced
+		}
+		lr.out = append(lr.out, line[at:sp.start]...)
+		lr.out = append(lr.out, '[')
+		lr.out = append(lr.out, sp.entity...)
+		lr.out = append(lr.out, ']')
+		at = sp.end
+		lr.n++
+	}
+	return append(lr.out, line[at:]...)
+}
+
+// find records the values in text, which starts at offset off in the line.
+func (lr *lineRedactor) find(text []byte, off int, hint string) {
+	lr.det.Scan(text, hint, func(f scan.Finding) {
+		lr.spans = append(lr.spans, span{off + f.Start, off + f.End, f.Entity})
+	})
+}
+
+// splitCells calls fn with the column and the byte span of the content
+// of each cell of a line of delimited text (inside its quotes when
+// quoted), carrying a quoted cell that runs past the line's end over to
+// the next line.
+func (lr *lineRedactor) splitCells(line []byte, fn func(col, start, end int)) {
+	start := 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case lr.inQuote && c == '"':
+			if i+1 < len(line) && line[i+1] == '"' {
+				i++ // an escaped quote
+				continue
+			}
+			fn(lr.cell, start, i)
+			lr.inQuote = false
+			start = i + 1
+		case lr.inQuote:
+		case c == '"' && i == start:
+			lr.inQuote = true
+			start = i + 1
+		case c == lr.delim:
+			if start < i {
+				fn(lr.cell, start, i)
+			}
+			lr.cell++
+			start = i + 1
+		case c == '\n' || c == '\r':
+			if start < i {
+				fn(lr.cell, start, i)
+			}
+			start = len(line)
+			i = len(line)
+		}
+	}
+	if start < len(line) {
+		fn(lr.cell, start, len(line))
+	}
+	if !lr.inQuote {
+		lr.cell = 0
+	}
+}

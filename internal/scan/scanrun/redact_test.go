@@ -1,0 +1,105 @@
+package scanrun
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRedactWritesCopiesWithoutValues(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"exports/khach_hang.csv": "Họ tên,SĐT,Email,Ghi chú\n" +
+			"Nguyễn Văn An,0912 345 678,an.nguyen@example.com,\"gọi lại, thẻ 4111 1111 1111 1111\nhết hạn 12/27\"\n" +
+			"Trần Thị Bình,0903 123 456,binh@example.vn,đơn hàng 202401150001\n",
+		"exports/notes.txt": "Call Lan on 0903 123 456 or write to lan@example.com.\nNothing here.\n",
+		"exports/data.json": `{"email": "an.nguyen@example.com", "order": "202401150001"}` + "\n",
+		"exports/photo.bin": "\x00\x01\x02 binary 0912 345 678",
+	}
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "redacted")
+	res, errs, err := Redact(context.Background(), []string{filepath.Join(root, "exports")}, Options{MinConfidence: 0.5}, out)
+	if err != nil || len(errs) != 0 {
+		t.Fatalf("Redact: %v %v", err, errs)
+	}
+	if res.Files != 3 {
+		t.Errorf("files %d, want 3 (the binary file is not copied)", res.Files)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := os.Stat(filepath.Join(out, name))
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", name, fi.Mode().Perm())
+		}
+		return string(b)
+	}
+	csv := read("khach_hang.csv")
+	wantCSV := "Họ tên,SĐT,Email,Ghi chú\n" +
+		"[PERSON],[PHONE_NUMBER],[EMAIL_ADDRESS],\"gọi lại, thẻ [CREDIT_CARD]\nhết hạn 12/27\"\n" +
+		"[PERSON],[PHONE_NUMBER],[EMAIL_ADDRESS],đơn hàng 202401150001\n"
+	if csv != wantCSV {
+		t.Errorf("csv copy:\n%s\nwant:\n%s", csv, wantCSV)
+	}
+	if got, want := read("notes.txt"), "Call Lan on [PHONE_NUMBER] or write to [EMAIL_ADDRESS].\nNothing here.\n"; got != want {
+		t.Errorf("text copy %q, want %q", got, want)
+	}
+	if got := read("data.json"); strings.Contains(got, "an.nguyen@example.com") || !strings.Contains(got, "202401150001") {
+		t.Errorf("json copy %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(out, "photo.bin")); !os.IsNotExist(err) {
+		t.Errorf("binary file copied: %v", err)
+	}
+	if res.Values < 9 {
+		t.Errorf("values replaced %d, want at least 9", res.Values)
+	}
+	// A second run into the same directory never overwrites.
+	_, errs, err = Redact(context.Background(), []string{filepath.Join(root, "exports")}, Options{}, out)
+	if err != nil || len(errs) != 3 {
+		t.Errorf("second run: %v, errors %v", err, errs)
+	}
+}
+
+func TestSafeRel(t *testing.T) {
+	for in, want := range map[string]string{
+		"a/b.csv": "a/b.csv", "../../etc/passwd": "etc/passwd", "/abs/x.txt": "abs/x.txt", "..": "unnamed", "x.zip!in.csv": "x.zip!in.csv",
+	} {
+		if got := filepath.ToSlash(safeRel(in)); got != want {
+			t.Errorf("safeRel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRedactWhatsAppSenders(t *testing.T) {
+	root := t.TempDir()
+	chat := "[12/03/2026, 09:15:02] Lan Phạm: sđt em là 0903 123 456\n[12/03/2026, 09:16:40] Nguyễn Văn An: ok\n" +
+		"[12/03/2026, 09:17:00] Nguyễn Văn An: see you\n[12/03/2026, 09:18:00] Lan Phạm: bye\n[12/03/2026, 09:19:00] Lan Phạm: ok\n"
+	if err := os.WriteFile(filepath.Join(root, "chat.txt"), []byte(chat), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "r")
+	if _, errs, err := Redact(context.Background(), []string{root}, Options{MinConfidence: 0.5}, out); err != nil || len(errs) != 0 {
+		t.Fatalf("Redact: %v %v", err, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "chat.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[12/03/2026, 09:15:02] [PERSON]: sđt em là [PHONE_NUMBER]\n[12/03/2026, 09:16:40] [PERSON]: ok\n" +
+		"[12/03/2026, 09:17:00] [PERSON]: see you\n[12/03/2026, 09:18:00] [PERSON]: bye\n[12/03/2026, 09:19:00] [PERSON]: ok\n"
+	if string(b) != want {
+		t.Errorf("copy:\n%s\nwant:\n%s", b, want)
+	}
+}

@@ -1,0 +1,98 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"os"
+)
+
+// TextFile is a text-like file handed to WalkText, for tools that rewrite
+// files line by line (redaction).
+type TextFile struct {
+	// Path is the file's path as Walk reports it.
+	Path string
+	// Format is "text", "csv", "tsv", "json", "ndjson", "html", or a chat
+	// export's: "whatsapp", "facebook-json", "telegram-json", "zalo-json".
+	Format string
+	// Delimiter is the cell delimiter of a CSV or TSV file, 0 otherwise.
+	Delimiter byte
+	// Header names the columns of a CSV or TSV file whose first row is a
+	// header, nil otherwise.
+	Header []string
+	// Content is the file decoded to UTF-8, without a byte order mark.
+	Content io.Reader
+}
+
+// WalkText walks roots as Walk does (same patterns, limits and rules for
+// links and binary files) but hands fn each text-like file whole, decoded
+// to UTF-8, instead of its units. Files of other formats (archives,
+// workbooks, documents, PDF, mail) are passed over; chat exports, which
+// are text or JSON, are handed over.
+func WalkText(ctx context.Context, roots []string, opts Options, fn func(TextFile) error, onErr func(FileError)) error {
+	read := func(s *sink, in *input) error { return readTextFile(s, in, fn) }
+	return walkWith(ctx, roots, opts, nil, onErr, os.Open, read)
+}
+
+// textFormats are the formats WalkText hands over.
+var textFormats = map[format]bool{formatText: true, formatCSV: true, formatTSV: true, formatJSON: true, formatNDJSON: true, formatHTML: true,
+	formatWhatsApp: true, formatFacebookJSON: true, formatTelegramJSON: true, formatZaloJSON: true}
+
+// readTextFile hands one file to fn if it is text-like.
+func readTextFile(s *sink, in *input, fn func(TextFile) error) error {
+	head, err := in.br.Peek(headLen)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return err
+	}
+	complete := err != nil
+	f, ok := chooseFormat(in.name, head)
+	if !ok || !textFormats[f] {
+		return nil
+	}
+	r, err := decodeReader(in.br, detectEncoding(head, complete))
+	if err != nil {
+		return err
+	}
+	tf := TextFile{Path: s.path, Format: f.String(), Content: r}
+	if f == formatCSV || f == formatTSV {
+		decoded, err := r.Peek(headLen)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return err
+		}
+		candidates := []byte{',', ';', '\t', '|'}
+		if f == formatTSV {
+			candidates = []byte{'\t', ',', ';', '|'}
+		}
+		tf.Delimiter = detectDelimiter(decoded, err != nil, candidates)
+		tf.Header = headerOf(decoded, tf.Delimiter)
+	}
+	if err := fn(tf); err != nil {
+		return &stopError{err}
+	}
+	return nil
+}
+
+// headerOf returns the column names of delimited text whose first row is
+// a header, judged as the CSV reader judges it, from the first rows in
+// head.
+func headerOf(head []byte, delim byte) []string {
+	r := csv.NewReader(bytes.NewReader(head))
+	r.Comma = rune(delim)
+	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
+	var rows [][]string
+	for len(rows) <= sniffLines {
+		rec, err := r.Read()
+		if err != nil {
+			break
+		}
+		rows = append(rows, rec)
+	}
+	if len(rows) == 0 || judgeHeader(rows[0], rows[1:]) == headerNone {
+		return nil
+	}
+	return cleanHeader(rows[0])
+}
