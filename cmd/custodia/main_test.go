@@ -628,3 +628,103 @@ func TestScanCommand(t *testing.T) {
 		t.Errorf("bad format: exit %d, want 2", code)
 	}
 }
+
+func TestScanReportToAndRedact(t *testing.T) {
+	dir := t.TempDir()
+	exports := filepath.Join(dir, "exports")
+	os.MkdirAll(filepath.Join(exports, "sub"), 0o755)
+	os.WriteFile(filepath.Join(exports, "leads.csv"), []byte("name,email,phone\nNguyễn Văn An,an.nguyen@example.com,0912 345 678\nLê Thị Hoa,hoa.le@example.vn,0903 123 456\n"), 0o600)
+	os.WriteFile(filepath.Join(exports, "sub", "notes.txt"), []byte("call Lan: 0988 765 432\n"), 0o600)
+
+	p := startServe(t, "--data-dir", filepath.Join(dir, "data"), "--bootstrap-token", testutil.AdminToken)
+	url := "http://" + p.addr
+	c := p.client(t, testutil.AdminToken)
+	dpo := c.RoleToken("dpo")
+	redacted := filepath.Join(dir, "redacted")
+	out, errOut, code := run(t, "", "scan", exports, "--format", "json", "--report-to", url, "--token", dpo, "--redact", redacted)
+	if code != 1 || !strings.Contains(errOut, "scan recorded in the server as scn_") || !strings.Contains(errOut, "redacted copies of 2 text files") {
+		t.Fatalf("scan --report-to --redact: exit %d\n%s\n%s", code, out, errOut)
+	}
+	list := c.With(dpo).Must(200, "GET", "/v1/scans", nil).JSON()["scans"].([]any)
+	if len(list) != 1 {
+		t.Fatalf("scans: %v", list)
+	}
+	sc := list[0].(map[string]any)
+	roots := sc["roots"].([]any)
+	if len(roots) != 1 || roots[0] != filepath.ToSlash(exports) || sc["reported_by"] == "" {
+		t.Errorf("scan record: %v", sc)
+	}
+	got := c.With(dpo).Must(200, "GET", "/v1/scans/"+sc["id"].(string), nil)
+	view := got.JSON()
+	locs := view["scan"].(map[string]any)["locations"].([]any)
+	want := map[string]float64{"leads.csv|email|EMAIL_ADDRESS": 2, "leads.csv|phone|PHONE_NUMBER": 2, "leads.csv|name|PERSON": 2, "sub/notes.txt||PHONE_NUMBER": 1}
+	seen := map[string]float64{}
+	for _, l := range locs {
+		m := l.(map[string]any)
+		col, _ := m["column"].(string)
+		seen[m["path"].(string)+"|"+col+"|"+m["entity"].(string)] = m["count"].(float64)
+	}
+	for k, n := range want {
+		if seen[k] != n {
+			t.Errorf("location %s: count %v, want %v (all: %v)", k, seen[k], n, seen)
+		}
+	}
+	cats := view["scan"].(map[string]any)["categories"].(map[string]any)
+	if cats["user.contact.email"] != float64(2) {
+		t.Errorf("categories: %v", cats)
+	}
+	for _, raw := range []string{"an.nguyen@example.com", "0912 345 678", "Nguyễn Văn An", "n***"} {
+		if strings.Contains(string(got.Body), raw) {
+			t.Errorf("the server's scan record holds %q", raw)
+		}
+	}
+	copyCSV, err := os.ReadFile(filepath.Join(redacted, "leads.csv"))
+	if err != nil || strings.Contains(string(copyCSV), "example.com") || !strings.Contains(string(copyCSV), "[EMAIL_ADDRESS]") {
+		t.Errorf("redacted copy: %v\n%s", err, copyCSV)
+	}
+	// Usage errors: no token, a bad URL, a redact directory inside the
+	// scanned path or not empty.
+	for _, args := range [][]string{
+		{"scan", exports, "--report-to", url},
+		{"scan", exports, "--report-to", "ftp://x", "--token", dpo},
+		{"scan", exports, "--redact", filepath.Join(exports, "out")},
+		{"scan", exports, "--redact", redacted},
+	} {
+		if _, errOut, code := run(t, "", args...); code != 2 || !strings.Contains(errOut, "--") {
+			t.Errorf("%v: exit %d, want 2; %s", args, code, errOut)
+		}
+	}
+	// A token whose role may not report: exit 2 with the server's refusal.
+	support := c.RoleToken("support")
+	if _, errOut, code := run(t, "", "scan", exports, "--report-to", url, "--token", support); code != 2 || !strings.Contains(errOut, "403") {
+		t.Errorf("support token: exit %d; %s", code, errOut)
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	p := startServe(t, "--data-dir", dir, "--bootstrap-token", testutil.AdminToken)
+	url := "http://" + p.addr
+	out, errOut, code := run(t, "", "report", "--url", url, "--token", testutil.AdminToken)
+	var rep struct {
+		Score, Passed, Total int
+		Items                []struct{ ID, Status string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Total != 11 {
+		t.Fatalf("report: %v %q %s", err, out, errOut)
+	}
+	if code != 1 || !strings.Contains(errOut, "systems_mapped") {
+		t.Errorf("a report with failing items: exit %d, %s", code, errOut)
+	}
+	html, _, code := run(t, "", "report", "--url", url, "--token", testutil.AdminToken, "--format", "html")
+	if code != 1 || !strings.Contains(html, "<h1>Compliance report</h1>") {
+		t.Errorf("html report: exit %d %q", code, html[:min(len(html), 200)])
+	}
+	if _, _, code := run(t, "", "report", "--url", url, "--token", testutil.AdminToken, "--format", "pdf"); code != 2 {
+		t.Errorf("bad format: exit %d", code)
+	}
+	support := p.client(t, testutil.AdminToken).RoleToken("support")
+	if _, errOut, code := run(t, "", "report", "--url", url, "--token", support); code != 2 || !strings.Contains(errOut, "403") {
+		t.Errorf("support token: exit %d %s", code, errOut)
+	}
+}

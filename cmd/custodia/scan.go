@@ -6,13 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"custodia/internal/scan"
+	"custodia/internal/scan/dbsource"
+	"custodia/internal/scan/evalgen"
 	"custodia/internal/scan/scanrun"
 )
 
@@ -22,6 +27,8 @@ func newScanCmd() *cobra.Command {
 		minConf          float64
 		include, exclude []string
 		sample           int
+		reportTo, token  string
+		redactDir        string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan PATH...",
@@ -39,8 +46,19 @@ by the personal data it holds (summary.columns in the JSON output).
 
 Folders are read recursively; symbolic links never lead out of a root;
 binary files are skipped. Formats: plain text, CSV/TSV (delimiter and
-encoding detected: UTF-8, UTF-16, Windows-1258/1252), JSON, NDJSON, HTML.
+encoding detected: UTF-8, UTF-16, Windows-1258/1252), JSON, NDJSON, HTML,
+XLSX (every sheet; cells as Sheet!B7), DOCX, PDF (the text layer), EML and
+MBOX mail (MIME-decoded, attachments scanned), ZIP archives (nested, as
+a.zip!inner.csv, with limits against zip bombs), and chat exports:
+Facebook/Messenger JSON (its mojibake undone), WhatsApp .txt, Telegram
+result.json and Zalo JSON (see the README for the formats).
 A file that cannot be read is listed under errors and the scan goes on.
+
+--redact DIR writes a copy of every text-like file (text, CSV/TSV, JSON,
+HTML) into DIR with each value found replaced by its entity
+("[PHONE_NUMBER]"). --report-to URL --token T records the results in a
+Custodia server (POST /v1/scans): counts per file, column and entity,
+never a value; the token's role needs scans:report (admin, dpo).
 
 On a terminal a progress bar (files, bytes, rate, time left) runs on
 stderr; it is silent when stderr is not a terminal. The output never holds
@@ -50,7 +68,9 @@ found while some input could not be read).`,
 		Example: `  custodia scan ./exports
   custodia scan ./exports --format json --min-confidence 0.8 > findings.json
   custodia scan ./shared-drive --include '**/*.csv' --exclude '**/archive/**'
-  custodia scan 'postgres://readonly@crm-db/crm' --sample 500 --format json`,
+  custodia scan 'postgres://readonly@crm-db/crm' --sample 500 --format json
+  custodia scan ./exports --redact ./exports-redacted
+  custodia scan ./exports --report-to http://127.0.0.1:8750 --token "$CUSTODIA_TOKEN"`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if minConf < 0 || minConf > 1 {
@@ -58,20 +78,61 @@ found while some input could not be read).`,
 			}
 			newWriter, ok := scanWriters[format]
 			if !ok {
-				return usageErr(fmt.Errorf("--format must be table, json, csv, html or sarif"))
+				return usageErr(fmt.Errorf("--format must be table, json, csv, html, sarif or summary"))
 			}
 			w := newWriter(cmd.OutOrStdout())
 			if sample < 1 || sample > 1000000 {
 				return usageErr(fmt.Errorf("--sample must be between 1 and 1000000"))
 			}
+			if redactDir != "" {
+				if err := checkRedactDir(redactDir, args); err != nil {
+					return err
+				}
+			}
+			var reporter *scanReporter
+			if reportTo != "" {
+				var err error
+				if reporter, err = newScanReporter(reportTo, token); err != nil {
+					return err
+				}
+			}
+			sink := w.finding
+			if reporter != nil {
+				sink = func(f scanrun.Finding) { w.finding(f); reporter.add(f) }
+			}
 			progress, done := scanProgress(args)
-			rep, err := scanrun.Run(cmd.Context(), args, scanrun.Options{Include: include, Exclude: exclude, MinConfidence: minConf, Sample: sample, Progress: progress}, w.finding)
+			rep, err := scanrun.Run(cmd.Context(), args, scanrun.Options{Include: include, Exclude: exclude, MinConfidence: minConf, Sample: sample, Progress: progress}, sink)
 			done()
 			if err != nil {
 				return usageErr(fmt.Errorf("scan: %w", err))
 			}
 			if err := w.end(rep); err != nil {
 				return err
+			}
+			if redactDir != "" {
+				res, errs, err := scanrun.Redact(cmd.Context(), args, scanrun.Options{Include: include, Exclude: exclude, MinConfidence: minConf}, redactDir)
+				if err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("redact: %w", err)}
+				}
+				for _, e := range errs {
+					fmt.Fprintf(cmd.ErrOrStderr(), "redact: %s: %s\n", e.Path, e.Error)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "redacted copies of %d text files (%d values replaced) written to %s\n", res.Files, res.Values, redactDir)
+			}
+			if reporter != nil {
+				res, err := reporter.send(args, rep)
+				if err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("report to %s: %w", reportTo, err)}
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "scan recorded in the server as %s", res.Scan.ID)
+				switch {
+				case res.Proposed:
+					fmt.Fprintf(cmd.ErrOrStderr(), "; it proposes a new shadow system in the data map, %s, for the DPO to confirm\n", strings.Join(res.Systems, ", "))
+				case len(res.Systems) > 0:
+					fmt.Fprintf(cmd.ErrOrStderr(), "; attached to %s in the data map\n", strings.Join(res.Systems, ", "))
+				default:
+					fmt.Fprintln(cmd.ErrOrStderr())
+				}
 			}
 			switch {
 			case rep.Summary.Findings > 0:
@@ -83,12 +144,15 @@ found while some input could not be read).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "table", "output format: table, json, csv, html (with a chart per location) or sarif")
+	f.StringVar(&format, "format", "table", "output format: table, json, csv, html (with a chart per location), sarif, or summary (counts per entity and path, no findings)")
 	f.Float64Var(&minConf, "min-confidence", 0.5, "report findings with at least this confidence (0 to 1)")
 	f.StringSliceVar(&include, "include", nil, "only paths matching these globs (relative to each root; ** matches any depth)")
 	f.StringSliceVar(&exclude, "exclude", nil, "skip paths matching these globs")
 	f.IntVar(&sample, "sample", 1000, "rows read from each database table")
-	cmd.AddCommand(newScanEvalCmd())
+	f.StringVar(&redactDir, "redact", "", "write redacted copies of the text-like files (text, CSV/TSV, JSON, HTML) into this new or empty directory, outside the scanned paths")
+	f.StringVar(&reportTo, "report-to", "", "also record the results in a Custodia server at this URL (POST /v1/scans: counts per location, never a value)")
+	f.StringVar(&token, "token", os.Getenv("CUSTODIA_TOKEN"), "API token for --report-to (default $CUSTODIA_TOKEN); its role needs scans:report")
+	cmd.AddCommand(newScanEvalCmd(), newScanCorpusCmd())
 	return cmd
 }
 
@@ -131,6 +195,14 @@ var scanWriters = map[string]func(io.Writer) scanWriter{
 				_ = cw.Write([]string{f.Path, strconv.Itoa(f.Line), f.Column, string(f.Entity), strconv.FormatFloat(f.Confidence, 'f', 2, 64), f.Category, f.Preview})
 			},
 			end: func(scanrun.Report) error { cw.Flush(); return cw.Error() },
+		}
+	},
+	"summary": func(w io.Writer) scanWriter {
+		return scanWriter{
+			finding: func(scanrun.Finding) {},
+			end: func(rep scanrun.Report) error {
+				return printJSON(w, map[string]any{"summary": rep.Summary, "errors": rep.Errors})
+			},
 		}
 	},
 	"table": func(w io.Writer) scanWriter {
@@ -200,5 +272,83 @@ write ./eval.)`,
 	cmd.Flags().Int64Var(&seed, "seed", 20261123, "seed of the generated data")
 	cmd.Flags().IntVar(&docs, "docs", 400, "how many documents to generate")
 	cmd.Flags().Float64Var(&minConf, "min-confidence", 0.5, "the threshold findings must reach")
+	return cmd
+}
+
+// checkRedactDir refuses a --redact directory that holds files already or
+// lies inside a scanned path (the copies would be scanned, and could be
+// mistaken for the originals).
+func checkRedactDir(dir string, roots []string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case err == nil && len(entries) > 0:
+		return usageErr(fmt.Errorf("--redact %s: the directory is not empty", dir))
+	case err != nil && !os.IsNotExist(err):
+		return usageErr(fmt.Errorf("--redact %s: %w", dir, err))
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return usageErr(fmt.Errorf("--redact %s: %w", dir, err))
+	}
+	for _, root := range roots {
+		if dbsource.IsURL(root) {
+			continue
+		}
+		r, err := filepath.Abs(root)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(r, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return usageErr(fmt.Errorf("--redact %s lies inside the scanned path %s: choose a directory outside it", dir, root))
+		}
+	}
+	return nil
+}
+
+func newScanCorpusCmd() *cobra.Command {
+	var (
+		seed  int64
+		mb    int
+		files int
+	)
+	cmd := &cobra.Command{
+		Use:   "corpus DIR",
+		Short: "Write a generated corpus of CSV exports and free text, for speed benchmarks",
+		Long: `Write a generated, unlabelled corpus into DIR (created; it must be empty):
+half CRM-like CSV exports (rows of about 150 bytes holding about three
+personal values, near misses included) and half free text in English and
+Vietnamese, in equal files. The same seed gives the same files. The values
+are synthetic. docs/PERFORMANCE.md times "custodia scan" and ripgrep over it.`,
+		Example: `  custodia scan corpus /tmp/corpus --mb 1024
+  time custodia scan /tmp/corpus --format summary`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if mb < 1 || mb > 1<<20 || files < 1 || files > 100000 {
+				return usageErr(fmt.Errorf("--mb must be between 1 and 1048576 and --files between 1 and 100000"))
+			}
+			dir := args[0]
+			if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+				return usageErr(fmt.Errorf("%s is not empty", dir))
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			per := int(int64(mb) << 20 / int64(files))
+			for i := range files {
+				name := fmt.Sprintf("export-%03d.csv", i)
+				if i%2 == 1 {
+					name = fmt.Sprintf("notes-%03d.txt", i)
+				}
+				if err := os.WriteFile(filepath.Join(dir, name), evalgen.Corpus(seed+int64(i), per), 0o644); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d files, %d MiB, into %s\n", files, mb, dir)
+			return nil
+		},
+	}
+	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the generated data")
+	cmd.Flags().IntVar(&mb, "mb", 1024, "total size in MiB")
+	cmd.Flags().IntVar(&files, "files", 16, "number of files (even ones CSV, odd ones text)")
 	return cmd
 }

@@ -125,9 +125,12 @@ type securityFlags struct {
 	bulkWindow     time.Duration
 	blockBulkReads bool
 	alertWebhook   string
+	exportApproval int
+	controller     string
 	timeZone       string
 	retentionEvery time.Duration
 	rulesFile      string
+	dlpPolicy      string
 	holidayFiles   []string
 }
 
@@ -139,6 +142,9 @@ func (s *securityFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&s.bulkWindow, "bulk-read-window", 10*time.Minute, "window of the bulk-read (exfiltration) detector")
 	f.BoolVar(&s.blockBulkReads, "block-bulk-reads", false, "block a token or person that trips the bulk-read detector until an admin clears the alert")
 	f.StringVar(&s.alertWebhook, "alert-webhook", "", "URL that receives every alert as a JSON POST")
+	f.StringVar(&s.controller, "controller", "", "the organisation's name and contact details, for the record of processing activities (GDPR Art. 30)")
+	f.IntVar(&s.exportApproval, "export-approval-records", 500, "CSV exports of this many records or more wait for a second person's approval (exports of sensitive categories always do); a negative value leaves only the sensitive rule")
+	f.StringVar(&s.dlpPolicy, "dlp-policy", "", "YAML file replacing the default policy of POST /v1/dlp/check (see internal/dlp: min_confidence, bulk_threshold, unreadable, regions, block, warn)")
 	f.StringVar(&s.rulesFile, "request-rules", "", "YAML file replacing the built-in data-subject request deadline rules (format of internal/legalclock/rules.yaml)")
 	f.StringSliceVar(&s.holidayFiles, "holidays", nil, "holiday file(s) to add to the deadline calendars (YAML, or 'calendar: NAME' then one 'YYYY-MM-DD name' per line)")
 	f.DurationVar(&s.retentionEvery, "retention-interval", time.Hour, "how often the server applies retention rules; 0 disables the scheduler")
@@ -164,11 +170,13 @@ func (s *securityFlags) apply(cfg *app.Config) error {
 		cfg.BulkReadThreshold = -1
 	}
 	cfg.BlockBulkReads, cfg.AlertWebhook = s.blockBulkReads, s.alertWebhook
+	cfg.ExportApprovalRecords, cfg.Controller = s.exportApproval, s.controller
 	if _, err := time.LoadLocation(s.timeZone); err != nil {
 		return fmt.Errorf("--time-zone: unknown zone %q", s.timeZone)
 	}
 	cfg.TimeZone = s.timeZone
 	cfg.RequestRulesFile, cfg.HolidayFiles = s.rulesFile, s.holidayFiles
+	cfg.DLPPolicyFile = s.dlpPolicy
 	switch {
 	case s.retentionEvery < 0 || (s.retentionEvery > 0 && s.retentionEvery < time.Minute):
 		return fmt.Errorf("--retention-interval must be 0 (off) or at least 1m")

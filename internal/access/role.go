@@ -60,6 +60,9 @@ var ManagementPermissions = []auth.Permission{
 	auth.PermRolesManage, auth.PermPurposesManage, auth.PermConsentsRead, auth.PermConsentsWrite,
 	auth.PermTrainingManage, auth.PermAlertsRead, auth.PermAlertsManage,
 	auth.PermRequestsFile, auth.PermRequestsRead, auth.PermRequestsManage, auth.PermRetention,
+	auth.PermScansReport, auth.PermScansRead, auth.PermGovernance, auth.PermGovernanceRead, auth.PermDLPCheck,
+	auth.PermExportsApprove,
+	auth.PermIncidents, auth.PermIncidentsRead,
 }
 
 var roleName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,62}$`)

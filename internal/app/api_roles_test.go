@@ -25,6 +25,8 @@ type rbacEnv struct {
 	recordID string
 	email    string
 	seq      int
+	// lastSystem is the system the latest offboarding's person owned.
+	lastSystem string
 }
 
 // rbacSetup starts a server and prepares the role tokens.
@@ -303,7 +305,198 @@ func rbacRoutes() []rbacRoute {
 		{"POST", "/v1/alerts/{id}/clear", auth.PermAlertsManage, adminOnly, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/alerts/"+e.alertID(t)+"/clear", nil)
 		}},
+		{"GET", "/v1/systems", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/systems", nil)
+		}},
+		{"POST", "/v1/systems", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/systems", map[string]any{"name": e.uniq("crm"), "kind": "crm"})
+		}},
+		{"GET", "/v1/systems/{id}", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/systems/"+e.system(t), nil)
+		}},
+		{"PUT", "/v1/systems/{id}", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("PUT", "/v1/systems/"+e.system(t), map[string]any{"name": e.uniq("crm"), "kind": "crm", "status": "official"})
+		}},
+		{"DELETE", "/v1/systems/{id}", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("DELETE", "/v1/systems/"+e.system(t), nil)
+		}},
+		{"POST", "/v1/systems/{id}/confirm", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			body := scanReport()
+			body["roots"] = []string{"/" + e.uniq("share")}
+			sys := e.data.Must(201, "POST", "/v1/scans", body).JSON()["systems"].([]any)[0].(string)
+			return c.Do("POST", "/v1/systems/"+sys+"/confirm", map[string]any{"status": "shadow"})
+		}},
+		{"GET", "/v1/datamap.svg", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/datamap.svg", nil)
+		}},
+		{"GET", "/v1/processors", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/processors", nil)
+		}},
+		{"POST", "/v1/processors", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/processors", processorBody(e.uniq("vendor")))
+		}},
+		{"GET", "/v1/processors/{id}", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/processors/"+e.processor(t), nil)
+		}},
+		{"PUT", "/v1/processors/{id}", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("PUT", "/v1/processors/"+e.processor(t), processorBody(e.uniq("vendor")))
+		}},
+		{"DELETE", "/v1/processors/{id}", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("DELETE", "/v1/processors/"+e.processor(t), nil)
+		}},
+		{"POST", "/v1/incidents", auth.PermIncidents, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/incidents", incidentBody())
+		}},
+		{"GET", "/v1/incidents", auth.PermIncidentsRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/incidents", nil)
+		}},
+		{"GET", "/v1/incidents/{id}", auth.PermIncidentsRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/incidents/"+e.incident(t), nil)
+		}},
+		{"POST", "/v1/incidents/{id}/tasks/{task}/close", auth.PermIncidents, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/incidents/"+e.incident(t)+"/tasks/contain/close", map[string]any{"evidence": "token revoked"})
+		}},
+		{"POST", "/v1/incidents/{id}/notifications", auth.PermIncidents, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/incidents/"+e.incident(t)+"/notifications", map[string]any{"regime": "GDPR", "recipient": "supervisory_authority"})
+		}},
+		{"POST", "/v1/incidents/{id}/evidence", auth.PermIncidents, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/incidents/"+e.incident(t)+"/evidence", map[string]any{"description": "firewall log", "sha256": strings.Repeat("ab", 32)})
+		}},
+		{"POST", "/v1/exports", auth.PermRecordsRead, dataRW, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"})
+		}},
+		{"GET", "/v1/exports", auth.PermAuditRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/exports", nil)
+		}},
+		{"GET", "/v1/exports/{id}", auth.PermAuditRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/exports/"+e.export(t, e.data), nil)
+		}},
+		{"POST", "/v1/exports/{id}/approve", auth.PermExportsApprove, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/exports/"+e.pendingExport(t)+"/approve", map[string]any{"reason": "checked"})
+		}},
+		{"POST", "/v1/exports/{id}/reject", auth.PermExportsApprove, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/exports/"+e.pendingExport(t)+"/reject", map[string]any{"reason": "not needed"})
+		}},
+		{"GET", "/v1/exports/{id}/download", auth.PermRecordsRead, dataRW, func(t *testing.T, e *rbacEnv, c C) R {
+			// The one who asked downloads; the others try the dpo's export.
+			r := c.Do("POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"})
+			id := ""
+			if r.Status == 201 {
+				id = r.JSON()["id"].(string)
+			} else {
+				id = e.export(t, e.data)
+			}
+			return c.Do("GET", "/v1/exports/"+id+"/download", nil)
+		}},
+		{"POST", "/v1/people/{id}/offboard", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/people/"+e.person(t)+"/offboard", map[string]any{"reason": "left"})
+		}},
+		{"GET", "/v1/offboardings", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/offboardings", nil)
+		}},
+		{"GET", "/v1/offboardings/{id}", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/offboardings/"+e.offboarding(t), nil)
+		}},
+		{"POST", "/v1/offboardings/{id}/items/{item}/close", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/offboardings/"+e.offboarding(t)+"/items/owner-"+e.lastSystem+"/close", map[string]any{"evidence": "new owner named"})
+		}},
+		{"GET", "/v1/report", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/report", nil)
+		}},
+		{"GET", "/v1/records-of-processing", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/records-of-processing?format=csv", nil)
+		}},
+		{"POST", "/v1/scans", auth.PermScansReport, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/scans", scanReport())
+		}},
+		{"GET", "/v1/scans", auth.PermScansRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/scans", nil)
+		}},
+		{"GET", "/v1/scans/{id}", auth.PermScansRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			id := e.data.Must(201, "POST", "/v1/scans", scanReport()).JSON()["scan"].(map[string]any)["id"].(string)
+			return c.Do("GET", "/v1/scans/"+id, nil)
+		}},
+		{"POST", "/v1/scans/{id}/locations", auth.PermScansReport, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			// Only the reporter may add locations: a caller that may report
+			// adds to its own scan; the others try the dpo's.
+			r := c.Do("POST", "/v1/scans", scanReport())
+			if r.Status != 201 {
+				r = e.data.Must(201, "POST", "/v1/scans", scanReport())
+			}
+			id := r.JSON()["scan"].(map[string]any)["id"].(string)
+			return c.Do("POST", "/v1/scans/"+id+"/locations", map[string]any{"locations": []any{scanLocation("more.csv")}})
+		}},
+		{"POST", "/v1/dlp/check", auth.PermDLPCheck, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/dlp/check", map[string]any{"text": "Meeting moved to 3pm.", "channel": "email"})
+		}},
 	}
+}
+
+// system has the dpo add a system to the data map and returns its id.
+func (e *rbacEnv) system(t *testing.T) string {
+	t.Helper()
+	return e.data.Must(201, "POST", "/v1/systems", map[string]any{"name": e.uniq("system"), "kind": "spreadsheet"}).JSON()["id"].(string)
+}
+
+// processor has the dpo register a processor and returns its id.
+func (e *rbacEnv) processor(t *testing.T) string {
+	t.Helper()
+	return e.data.Must(201, "POST", "/v1/processors", processorBody(e.uniq("vendor"))).JSON()["id"].(string)
+}
+
+// processorBody is a processor without a DPA to which nothing flows.
+func processorBody(vendor string) map[string]any {
+	return map[string]any{"vendor": vendor, "service": "newsletters", "country": "FR", "dpa_status": "none"}
+}
+
+// export has c ask for a small export of the customers' e-mail addresses
+// and returns its id.
+func (e *rbacEnv) export(t *testing.T, c *testutil.Client) string {
+	t.Helper()
+	return c.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"}).JSON()["id"].(string)
+}
+
+// pendingExport has the dpo ask for an export of card numbers, a
+// sensitive category, which waits for approval, and returns its id.
+func (e *rbacEnv) pendingExport(t *testing.T) string {
+	t.Helper()
+	if r := e.admin.Do("GET", "/v1/collections/payments", nil); r.Status == 404 {
+		e.admin.Must(201, "POST", "/v1/collections", map[string]any{"name": "payments", "kind": "persons", "fields": []any{
+			map[string]any{"name": "card", "type": "card", "category": "user.financial.credit_card", "purposes": []string{"support"}}}})
+	}
+	x := e.data.Must(201, "POST", "/v1/exports", map[string]any{"collection": "payments", "purpose": "support", "reason": "audit sample"}).JSON()
+	if x["status"] != "pending_approval" {
+		t.Fatalf("export does not wait for approval: %v", x)
+	}
+	return x["id"].(string)
+}
+
+// person has the admin add a person and returns their id.
+func (e *rbacEnv) person(t *testing.T) string {
+	t.Helper()
+	return e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": e.uniq("leaver") + "@example.com", "display_name": "Leaver", "role": "support"}).JSON()["user"].(map[string]any)["id"].(string)
+}
+
+// offboarding has the dpo offboard a new person who owns a system, and
+// returns the review's id; the owner item stays open.
+func (e *rbacEnv) offboarding(t *testing.T) string {
+	t.Helper()
+	email := e.uniq("owner") + "@example.com"
+	id := e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": email, "display_name": "Owner", "role": "support"}).JSON()["user"].(map[string]any)["id"].(string)
+	e.lastSystem = e.data.Must(201, "POST", "/v1/systems", map[string]any{"name": e.uniq("owned"), "kind": "spreadsheet", "owner": email}).JSON()["id"].(string)
+	return e.data.Must(201, "POST", "/v1/people/"+id+"/offboard", map[string]any{"reason": "left"}).JSON()["id"].(string)
+}
+
+// scanReport is a minimal valid scan report.
+func scanReport() map[string]any {
+	return map[string]any{"source": "laptop-7", "roots": []string{"/exports"}, "started_at": "2026-11-23T08:00:00Z",
+		"finished_at": "2026-11-23T08:00:03Z", "summary": map[string]any{"files": 1, "bytes": 100, "findings": 2},
+		"locations": []any{scanLocation("customers.csv")}}
+}
+
+// scanLocation is a location of two e-mail addresses in path.
+func scanLocation(path string) map[string]any {
+	return map[string]any{"path": path, "column": "email", "entity": "EMAIL_ADDRESS", "category": "user.contact.email", "count": 2, "max_confidence": 0.99}
 }
 
 // request has a dpo file an access request for a new customer and take it
@@ -430,7 +623,7 @@ func TestRoleMatrix(t *testing.T) {
 					}
 					return
 				}
-				denials := []string{"forbidden", "purpose_not_allowed_for_role", "field_not_writable", "session_required"}
+				denials := []string{"forbidden", "purpose_not_allowed_for_role", "field_not_writable", "session_required", "not_your_export"}
 				if r.Status != 403 || !slices.Contains(denials, r.Code()) {
 					t.Errorf("role %s may not %s %s: status %d code %q, want 403; body %s", role, rt.method, rt.pattern, r.Status, r.Code(), r.Body)
 				}

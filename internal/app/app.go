@@ -8,6 +8,7 @@ import (
 	"custodia/internal/access"
 	"custodia/internal/consent"
 	"custodia/internal/detect"
+	"custodia/internal/dlp"
 	"custodia/internal/dsr"
 	"custodia/internal/retention"
 	"errors"
@@ -20,6 +21,7 @@ import (
 
 	"custodia/internal/auth"
 	"custodia/internal/httpapi"
+	"custodia/internal/incidents"
 	"custodia/internal/keys"
 	"custodia/internal/store"
 	"custodia/internal/vault"
@@ -47,6 +49,12 @@ type Config struct {
 	BulkReadWindow    time.Duration
 	BlockBulkReads    bool   // also block the principal until the alert is cleared
 	AlertWebhook      string // URL that receives alerts as JSON
+	// ExportApprovalRecords is the size from which a CSV export waits for
+	// a second person (500 when 0; negative: sensitive categories only).
+	ExportApprovalRecords int
+	// Controller names the organisation in the record of processing
+	// activities.
+	Controller string
 	// TimeZone is the zone request deadlines are counted in (IANA name,
 	// default UTC): a deadline ends at midnight there.
 	TimeZone string
@@ -58,6 +66,9 @@ type Config struct {
 	// to the calendars.
 	RequestRulesFile string
 	HolidayFiles     []string
+	// DLPPolicyFile replaces the default policy of POST /v1/dlp/check
+	// (YAML, see package dlp).
+	DLPPolicyFile string
 }
 
 // KeyFilePath returns the key file path the config selects.
@@ -96,6 +107,13 @@ type App struct {
 func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.DataDir == "" {
 		cfg.DataDir = "custodia-data"
+	}
+	var dlpPolicy *dlp.Policy // the default when nil
+	if cfg.DLPPolicyFile != "" {
+		var err error
+		if dlpPolicy, err = dlp.LoadFile(cfg.DLPPolicyFile); err != nil {
+			return nil, fmt.Errorf("dlp policy %s: %w", cfg.DLPPolicyFile, err)
+		}
 	}
 	kr, created, err := keys.Open(cfg.KeyFilePath(), true)
 	if err != nil {
@@ -148,9 +166,14 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Requests = dsr.NewService(db, legalClock{t: rules, loc: loc}, dsrActions{a}, kr.Derived().Token)
 	a.Retention = retention.NewEngine(db, a.Vault, db.RecordFieldDeletion)
+	breach, err := incidents.Default().With(rules, loc)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.API, err = httpapi.New(httpapi.Deps{Vault: a.Vault, Auth: a.Tokens, Access: a.Access, Ledger: a.Ledger, DB: db, Keyring: kr,
-		Requests: a.Requests, Exporter: dsrActions{a}, Retention: a.Retention},
-		httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, AlertWebhook: cfg.AlertWebhook, BlockBulkReads: cfg.BlockBulkReads,
+		Requests: a.Requests, Exporter: dsrActions{a}, Retention: a.Retention, Breach: breach},
+		httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, AlertWebhook: cfg.AlertWebhook, BlockBulkReads: cfg.BlockBulkReads, ExportApprovalRecords: cfg.ExportApprovalRecords, Controller: cfg.Controller, DLPPolicy: dlpPolicy,
 			LoginGuard: detect.LoginGuardConfig{MaxFailures: cfg.LoginMaxFailures, Window: cfg.LoginWindow},
 			BulkRead:   detect.BulkReadConfig{Threshold: cfg.BulkReadThreshold, Window: cfg.BulkReadWindow}})
 	if err != nil {

@@ -140,12 +140,15 @@ func (d dsrActions) ExportSubject(ctx context.Context, subjectID string) (dsr.Pa
 var OverdueCheckEvery = time.Minute
 
 // watchOverdue raises one alert per request that passes its due date while
-// open, until ctx ends.
+// open, and one per change of a processor's DPA problems, until ctx ends.
 func (a *App) watchOverdue(ctx context.Context) {
 	t := time.NewTicker(OverdueCheckEvery)
 	defer t.Stop()
 	for {
 		a.CheckOverdue(ctx)
+		a.API.CheckDPAs(ctx) // DPAs expire with time, not only when edited
+		// Breach notification clocks near their end and pass it with time.
+		a.API.CheckIncidentClocks(ctx)
 		select {
 		case <-ctx.Done():
 			return

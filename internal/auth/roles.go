@@ -28,10 +28,18 @@ const (
 	PermTrainingManage Permission = "training:manage"
 	PermAlertsRead     Permission = "alerts:read"
 	PermAlertsManage   Permission = "alerts:manage"
-	PermRequestsFile   Permission = "requests:file"    // file a data-subject request
-	PermRequestsRead   Permission = "requests:read"    // see requests and their clocks
-	PermRequestsManage Permission = "requests:manage"  // move, carry out, download packages
-	PermRetention      Permission = "retention:manage" // retention rules, legal holds, retention runs
+	PermRequestsFile   Permission = "requests:file"     // file a data-subject request
+	PermRequestsRead   Permission = "requests:read"     // see requests and their clocks
+	PermRequestsManage Permission = "requests:manage"   // move, carry out, download packages
+	PermRetention      Permission = "retention:manage"  // retention rules, legal holds, retention runs
+	PermScansReport    Permission = "scans:report"      // record the results of a scan
+	PermScansRead      Permission = "scans:read"        // see reported scan results
+	PermGovernance     Permission = "governance:manage" // the data map (systems) and processors
+	PermGovernanceRead Permission = "governance:read"   // see the data map and processors
+	PermDLPCheck       Permission = "dlp:check"         // ask whether a text may leave (mail gateways, chat bots)
+	PermExportsApprove Permission = "exports:approve"   // decide large or sensitive exports (four-eyes)
+	PermIncidents      Permission = "incidents:manage"  // file breaches, close their tasks, record notifications and evidence
+	PermIncidentsRead  Permission = "incidents:read"    // see breaches, their clocks, timelines and drafts
 )
 
 // RoleInfo is what authentication needs to know about a role.

@@ -101,6 +101,7 @@ func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by st
 type TaskInput struct {
 	System      string `json:"system"`
 	Description string `json:"description"`
+	Assignee    string `json:"assignee"` // optional: the e-mail address of the person doing it
 }
 
 // AddTask opens a task for a system outside the vault.
@@ -116,7 +117,12 @@ func (s *Service) AddTask(ctx context.Context, id string, in TaskInput, e *audit
 	if in.System == "" || len(in.System) > 200 || len(in.Description) > 2000 {
 		return Task{}, bad("invalid_task", "a task names its system (1 to 200 characters) and may describe the work")
 	}
-	t := Task{ID: auth.NewID("tsk_"), RequestID: id, System: in.System, Description: in.Description, State: TaskOpen, CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
+	in.Assignee = auth.NormalizeEmail(in.Assignee)
+	if len(in.Assignee) > 254 || in.Assignee != "" && !strings.Contains(in.Assignee, "@") {
+		return Task{}, bad("invalid_assignee", "assignee must be an e-mail address")
+	}
+	t := Task{ID: auth.NewID("tsk_"), RequestID: id, System: in.System, Description: in.Description, Assignee: in.Assignee, State: TaskOpen,
+		CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
 	e.RecordID = id
 	if err := s.store.AddTask(ctx, t, e); err != nil {
 		return Task{}, err

@@ -124,6 +124,7 @@ type Task struct {
 	RequestID      string     `json:"request_id"`
 	System         string     `json:"system"`
 	Description    string     `json:"description"`
+	Assignee       string     `json:"assignee,omitempty"` // the e-mail address of the person doing it
 	State          string     `json:"state"`
 	Evidence       string     `json:"evidence,omitempty"`
 	AttachmentHash string     `json:"attachment_sha256,omitempty"`

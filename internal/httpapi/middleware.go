@@ -109,7 +109,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 			detail = apperr.CodeOf(err)
 		}
 		if pending := rec.Pending(buf.status, audit.OutcomeFor(buf.status), detail); len(pending) > 0 {
-			s.observeReads(r.Context(), p, pending)
+			if rt.Action != "export.download" { // an approved export is registered already
+				s.observeReads(r.Context(), p, pending)
+			}
 			if aerr := s.db.AppendAudit(r.Context(), pending...); aerr != nil {
 				// No unaudited access: the data stays here.
 				slog.Error("audit append failed; response withheld", "request_id", id, "err", aerr)

@@ -15,6 +15,7 @@ import (
 	"custodia/internal/audit"
 	"custodia/internal/auth"
 	"custodia/internal/detect"
+	"custodia/internal/exports"
 	"custodia/internal/store"
 )
 
@@ -268,6 +269,8 @@ func (s *Server) observeReads(ctx context.Context, p *auth.Principal, pending []
 	if !tripped {
 		return
 	}
+	s.registerExport(ctx, exports.Export{Kind: exports.KindBulkRead, Subjects: n, RequestedBy: p.Actor(), Requester: p.Key(),
+		Reason: "bulk read over the detector's threshold"})
 	blocked := s.opts.BlockBulkReads
 	if blocked {
 		if err := s.block(ctx, p); err != nil {

@@ -75,3 +75,12 @@ func intParam(r *http.Request, name string, def int64) (int64, error) {
 	}
 	return n, nil
 }
+
+// rangeParam parses an optional integer query parameter within [lo, hi].
+func rangeParam(r *http.Request, name string, def, lo, hi int) (int, error) {
+	n, err := intParam(r, name, int64(def))
+	if err != nil || n < int64(lo) || n > int64(hi) {
+		return 0, apperr.Newf(apperr.Invalid, "invalid_parameter", "%s must be an integer from %d to %d", name, lo, hi)
+	}
+	return int(n), nil
+}

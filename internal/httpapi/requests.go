@@ -3,11 +3,13 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
 	"custodia/internal/dsr"
+	"custodia/internal/exports"
 )
 
 func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) error {
@@ -108,6 +110,17 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p := auth.PrincipalFrom(r.Context())
+	x := exports.Export{ID: auth.NewID("exp_"), Kind: exports.KindAccessPackage, Status: exports.StatusRegistered, Subjects: 1,
+		Reason: "access package of request " + id, RequestedBy: p.Actor(), Requester: p.Key(),
+		RequestedAt: time.Now().UTC().Truncate(time.Microsecond), Fields: []string{}, Categories: []string{}}
+	if zip, err = watermarkZip(zip, x.ID); err != nil {
+		return err
+	}
+	if err := s.db.PutExport(r.Context(), x, nil); err != nil {
+		return err
+	}
+	w.Header().Set("Custodia-Watermark", x.ID)
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.zip"`)
 	w.Header().Set("Cache-Control", "no-store")

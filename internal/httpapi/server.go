@@ -16,7 +16,10 @@ import (
 	"custodia/internal/auth"
 	"custodia/internal/consent"
 	"custodia/internal/detect"
+	"custodia/internal/dlp"
 	"custodia/internal/dsr"
+	"custodia/internal/exports"
+	"custodia/internal/incidents"
 	"custodia/internal/keys"
 	"custodia/internal/retention"
 	"custodia/internal/store"
@@ -35,6 +38,15 @@ type Options struct {
 	BlockBulkReads bool
 	// AlertWebhook, when set, receives every alert as JSON.
 	AlertWebhook string
+	// DLPPolicy is the policy of POST /v1/dlp/check (dlp.Default() when nil).
+	DLPPolicy *dlp.Policy
+	// Controller names the organisation (and its contact details) in the
+	// record of processing activities.
+	Controller string
+	// ExportApprovalRecords is the size from which a CSV export waits for
+	// a second person's approval (exports.DefaultApprovalRecords when 0;
+	// negative: only sensitive categories need approval).
+	ExportApprovalRecords int
 }
 
 // Deps are the services the API serves.
@@ -51,6 +63,9 @@ type Deps struct {
 	Retention *retention.Engine
 	DB        *store.DB
 	Keyring   *keys.Keyring
+	// Breach holds the breach notification rules of /v1/incidents
+	// (incidents.Default() when nil).
+	Breach *incidents.Table
 }
 
 // Server holds the services the handlers use.
@@ -71,7 +86,10 @@ type Server struct {
 	bulk      *detect.BulkReadDetector // nil when disabled
 	rate      *detect.RateLimiter
 	alerts    *alerter
+	dlp       *dlpChecker // POST /v1/dlp/check
 	mux       *http.ServeMux
+	// breach holds the breach rules of /v1/incidents; nil: the defaults.
+	breach *incidents.Table
 	// rotating admits one key rotation at a time.
 	rotating sync.Mutex
 }
@@ -81,6 +99,9 @@ func New(d Deps, opts Options) (*Server, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
+	if opts.ExportApprovalRecords == 0 {
+		opts.ExportApprovalRecords = exports.DefaultApprovalRecords
+	}
 	s := &Server{vault: d.Vault, tokens: d.Auth, access: d.Access, ledger: d.Ledger, db: d.DB, requests: d.Requests, exporter: d.Exporter, retention: d.Retention, keyring: d.Keyring, opts: opts,
 		limiter: newFailLimiter(20, time.Minute), guard: detect.NewLoginGuard(opts.LoginGuard, nil),
 		rate: detect.NewRateLimiter(nil), mux: http.NewServeMux()}
@@ -88,6 +109,8 @@ func New(d Deps, opts Options) (*Server, error) {
 		s.bulk = detect.NewBulkReadDetector(opts.BulkRead, nil)
 	}
 	s.alerts = &alerter{db: d.DB, tokens: d.Auth}
+	s.breach = d.Breach
+	s.dlp = newDLPChecker(opts.DLPPolicy)
 	if opts.AlertWebhook != "" {
 		wh, err := detect.NewWebhook(opts.AlertWebhook, nil)
 		if err != nil {
@@ -207,6 +230,47 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/holds", auth.PermRetention, false, "hold.list", s.listHolds},
 		{"POST", "/v1/holds", auth.PermRetention, false, "hold.create", s.createHold},
 		{"POST", "/v1/holds/{id}/release", auth.PermRetention, false, "hold.release", s.releaseHold},
+
+		{"POST", "/v1/scans", auth.PermScansReport, false, "scan.report", s.createScan},
+		{"GET", "/v1/scans", auth.PermScansRead, false, "scan.list", s.listScans},
+		{"GET", "/v1/scans/{id}", auth.PermScansRead, false, "scan.get", s.getScan},
+		{"POST", "/v1/scans/{id}/locations", auth.PermScansReport, false, "scan.locations.add", s.addScanLocations},
+		{"POST", "/v1/dlp/check", auth.PermDLPCheck, false, "dlp.check", s.checkDLP},
+
+		{"GET", "/v1/systems", auth.PermGovernanceRead, false, "system.list", s.listSystems},
+		{"POST", "/v1/systems", auth.PermGovernance, false, "system.create", s.createSystem},
+		{"GET", "/v1/systems/{id}", auth.PermGovernanceRead, false, "system.get", s.getSystem},
+		{"PUT", "/v1/systems/{id}", auth.PermGovernance, false, "system.put", s.replaceSystem},
+		{"DELETE", "/v1/systems/{id}", auth.PermGovernance, false, "system.delete", s.deleteSystem},
+		{"POST", "/v1/systems/{id}/confirm", auth.PermGovernance, false, "system.confirm", s.confirmSystem},
+		{"GET", "/v1/datamap.svg", auth.PermGovernanceRead, false, "datamap.svg", s.dataMapSVG},
+		{"GET", "/v1/processors", auth.PermGovernanceRead, false, "processor.list", s.listProcessors},
+		{"POST", "/v1/processors", auth.PermGovernance, false, "processor.create", s.createProcessor},
+		{"GET", "/v1/processors/{id}", auth.PermGovernanceRead, false, "processor.get", s.getProcessor},
+		{"PUT", "/v1/processors/{id}", auth.PermGovernance, false, "processor.put", s.replaceProcessor},
+		{"DELETE", "/v1/processors/{id}", auth.PermGovernance, false, "processor.delete", s.deleteProcessor},
+
+		{"POST", "/v1/exports", auth.PermRecordsRead, false, "export.request", s.createExport},
+		{"GET", "/v1/exports", auth.PermAuditRead, false, "export.list", s.listExports},
+		{"GET", "/v1/exports/{id}", auth.PermAuditRead, false, "export.get", s.getExport},
+		{"POST", "/v1/exports/{id}/approve", auth.PermExportsApprove, false, "export.approve", s.approveExport},
+		{"POST", "/v1/exports/{id}/reject", auth.PermExportsApprove, false, "export.reject", s.rejectExport},
+		{"GET", "/v1/exports/{id}/download", auth.PermRecordsRead, false, "export.download", s.downloadExport},
+
+		{"POST", "/v1/people/{id}/offboard", auth.PermGovernance, false, "person.offboard", s.offboardPerson},
+		{"GET", "/v1/offboardings", auth.PermGovernanceRead, false, "offboarding.list", s.listOffboardings},
+		{"GET", "/v1/offboardings/{id}", auth.PermGovernanceRead, false, "offboarding.get", s.getOffboarding},
+		{"POST", "/v1/offboardings/{id}/items/{item}/close", auth.PermGovernance, false, "offboarding.item.close", s.closeOffboardingItem},
+
+		{"POST", "/v1/incidents", auth.PermIncidents, false, "incident.create", s.createIncident},
+		{"GET", "/v1/incidents", auth.PermIncidentsRead, false, "incident.list", s.listIncidents},
+		{"GET", "/v1/incidents/{id}", auth.PermIncidentsRead, false, "incident.get", s.getIncident},
+		{"POST", "/v1/incidents/{id}/tasks/{task}/close", auth.PermIncidents, false, "incident.task.close", s.closeIncidentTask},
+		{"POST", "/v1/incidents/{id}/notifications", auth.PermIncidents, false, "incident.notification", s.recordIncidentNotification},
+		{"POST", "/v1/incidents/{id}/evidence", auth.PermIncidents, false, "incident.evidence", s.addIncidentEvidence},
+
+		{"GET", "/v1/report", auth.PermGovernanceRead, false, "report.get", s.complianceReport},
+		{"GET", "/v1/records-of-processing", auth.PermGovernanceRead, false, "art30.record", s.processingRecord},
 
 		{"GET", "/v1/alerts", auth.PermAlertsRead, false, "alert.list", s.listAlerts},
 		{"POST", "/v1/alerts/{id}/clear", auth.PermAlertsManage, false, "alert.clear", s.clearAlert},

@@ -94,7 +94,7 @@ func fuzzHolidaysBody(t *testing.T, src []byte) bool {
 		t.Fatalf("accepted with calendar %q and %d dates", l.calendar, len(l.dates))
 	}
 	for d, name := range l.dates {
-		if name == "" || !validText(name, maxHolidayNameLen) {
+		if name == "" || !ValidText(name, maxHolidayNameLen) {
 			t.Fatalf("accepted holiday name %q", name)
 		}
 		if !isHolidayIn(tab, l.calendar, d) {

@@ -81,10 +81,10 @@ func (r Rule) validate() error {
 	if err := r.Extension.validate(); err != nil {
 		return err
 	}
-	if !validText(r.Source, maxSourceLen) || strings.TrimSpace(r.Source) == "" {
+	if !ValidText(r.Source, maxSourceLen) || strings.TrimSpace(r.Source) == "" {
 		return fmt.Errorf("source is required (at most %d bytes of text)", maxSourceLen)
 	}
-	if !validText(r.Notes, maxNotesLen) {
+	if !ValidText(r.Notes, maxNotesLen) {
 		return fmt.Errorf("notes must be at most %d bytes of text", maxNotesLen)
 	}
 	if r.Calendar == "" {
@@ -109,9 +109,9 @@ func (e Extension) validate() error {
 	return nil
 }
 
-// validText accepts valid UTF-8 of at most max bytes with no control
+// ValidText accepts valid UTF-8 of at most max bytes with no control
 // characters other than newline and tab.
-func validText(s string, max int) bool {
+func ValidText(s string, max int) bool {
 	if len(s) > max || !utf8.ValidString(s) {
 		return false
 	}

@@ -27,6 +27,9 @@ type tableSpec struct {
 	columns []string
 	blobs   map[string]bool
 	key     string // ORDER BY for a stable dump
+	// texts are columns of this table that hold text although a column of
+	// that name elsewhere holds integers (a "status" word, not a code).
+	texts map[string]bool
 }
 
 // integerColumns are the columns holding integers, in every table.
@@ -37,42 +40,65 @@ var integerColumns = map[string]bool{
 	"disabled_at": true, "used_at": true, "mfa": true, "recorded_at": true, "completed_at": true, "cleared_at": true,
 	"since": true, "received_at": true, "due_at": true, "acknowledge_by": true, "extend_notice_by": true,
 	"extensions": true, "max_extensions": true, "overdue_alerted": true, "queued_at": true, "purged": true,
+	"closed_at": true, "released_at": true, "keep_n": true, "started_at": true, "finished_at": true, "hits": true,
+	"requested_at": true, "detected_at": true, "aware_at": true, "start_at": true, "affected": true, "met_at": true,
+	"near_alerted": true, "position": true, "added_at": true,
 }
 
 // isInteger reports whether a table's column holds integers (audit_head's
 // id is the one integer "id").
 func (t tableSpec) isInteger(col string) bool {
-	return integerColumns[col] || (t.name == "audit_head" && col == "id")
+	return !t.texts[col] && integerColumns[col] || (t.name == "audit_head" && col == "id")
 }
 
+// floatColumns are the columns holding real numbers, in every table.
+var floatColumns = map[string]bool{"max_confidence": true}
+
 // keyStoreSpec is the key store's table, in a backup only on request.
-var keyStoreSpec = tableSpec{"custodia_keys.subject_keys", []string{"subject_id", "kek_version", "dek_version", "wrapped_dek", "created_at", "rewrapped_at"}, map[string]bool{"wrapped_dek": true}, "subject_id"}
+var keyStoreSpec = tableSpec{"custodia_keys.subject_keys", []string{"subject_id", "kek_version", "dek_version", "wrapped_dek", "created_at", "rewrapped_at"}, map[string]bool{"wrapped_dek": true}, "subject_id", nil}
+
+// textStatus marks a table whose status column is a word.
+var textStatus = map[string]bool{"status": true}
 
 var backupTables = []tableSpec{
-	{"collections", []string{"name", "kind", "schema", "version", "created_at", "updated_at"}, map[string]bool{"schema": true}, "name"},
-	{"subjects", []string{"id", "created_at"}, nil, "id"},
-	{"records", []string{"id", "collection", "subject_id", "sealed", "idx", "version", "created_at", "updated_at"}, map[string]bool{"sealed": true, "idx": true}, "id"},
-	{"blind_index", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac, record_id"},
-	{"blind_unique", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac"},
-	{"erasures", []string{"subject_pseudonym", "records_deleted", "erased_at", "audit_request"}, nil, "erased_at, subject_pseudonym"},
-	{"roles", []string{"name", "spec", "created_at", "updated_at"}, map[string]bool{"spec": true}, "name"},
-	{"purposes", []string{"name", "description", "legal_basis", "roles", "created_at", "updated_at"}, nil, "name"},
-	{"api_tokens", []string{"id", "name", "role", "collections", "purposes", "secret_hash", "created_by", "created_at", "expires_at", "revoked_at", "rate_limit", "blocked_at"}, map[string]bool{"secret_hash": true}, "id"},
-	{"users", []string{"id", "email", "display_name", "role", "password_hash", "totp_secret", "totp_pending", "totp_last_step", "created_at", "updated_at", "disabled_at", "blocked_at"}, map[string]bool{"totp_secret": true, "totp_pending": true}, "id"},
-	{"recovery_codes", []string{"user_id", "code_hash", "used_at"}, map[string]bool{"code_hash": true}, "user_id, code_hash"},
-	{"training", []string{"id", "user_id", "course", "completed_at", "expires_at", "recorded_by", "created_at"}, nil, "id"},
-	{"consent_notices", []string{"hash", "text", "created_at"}, map[string]bool{"hash": true}, "hash"},
-	{"consent_events", []string{"seq", "id", "subject_id", "purpose", "action", "method", "channel", "notice_version", "notice_hash", "collected_by", "ip_hash", "ua_hash", "at", "recorded_at", "recorded_by", "request_id"}, map[string]bool{"notice_hash": true, "ip_hash": true, "ua_hash": true}, "seq"},
-	{"subject_restrictions", []string{"subject_id", "purposes", "reason", "since", "set_by"}, nil, "subject_id"},
-	{"requests", []string{"id", "type", "jurisdiction", "state", "subject_id", "lookup_kind", "lookup_hash", "channel", "received_at", "due_at", "acknowledge_by", "extend_notice_by", "extensions", "max_extensions", "rule_source", "details", "created_by", "created_at", "updated_at", "closed_at", "outcome", "overdue_alerted"}, map[string]bool{"lookup_hash": true}, "id"},
-	{"request_transitions", []string{"request_id", "seq", "from_state", "to_state", "at", "actor", "reason"}, nil, "request_id, seq"},
-	{"request_tasks", []string{"id", "request_id", "system", "description", "state", "evidence", "attachment_hash", "created_at", "closed_at", "closed_by"}, nil, "id"},
-	{"subject_objections", []string{"subject_id", "purpose", "since", "request_id"}, nil, "subject_id, purpose"},
-	{"purge_queue", []string{"subject_id", "queued_at", "pseudonym", "cause", "approved_by", "audit_request", "purged", "collections"}, nil, "subject_id"},
-	{"deletions", []string{"id", "at", "kind", "subject_pseudonym", "collections", "fields", "records_deleted", "cause", "approved_by", "audit_request"}, nil, "id"},
-	{"alerts", []string{"id", "at", "kind", "severity", "principal", "message", "data", "cleared_at", "cleared_by"}, nil, "id"},
-	{"audit_log", []string{"seq", "at", "actor", "action", "collection", "record_id", "subject", "purpose", "outcome", "status", "request_id", "detail", "prev_hash", "hash", "decision"}, map[string]bool{"prev_hash": true, "hash": true}, "seq"},
-	{"audit_head", []string{"id", "seq", "hash"}, map[string]bool{"hash": true}, "id"},
+	{"collections", []string{"name", "kind", "schema", "version", "created_at", "updated_at"}, map[string]bool{"schema": true}, "name", nil},
+	{"subjects", []string{"id", "created_at"}, nil, "id", nil},
+	{"records", []string{"id", "collection", "subject_id", "sealed", "idx", "version", "created_at", "updated_at"}, map[string]bool{"sealed": true, "idx": true}, "id", nil},
+	{"blind_index", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac, record_id", nil},
+	{"blind_unique", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac", nil},
+	{"erasures", []string{"subject_pseudonym", "records_deleted", "erased_at", "audit_request"}, nil, "erased_at, subject_pseudonym", nil},
+	{"roles", []string{"name", "spec", "created_at", "updated_at"}, map[string]bool{"spec": true}, "name", nil},
+	{"purposes", []string{"name", "description", "legal_basis", "roles", "created_at", "updated_at"}, nil, "name", nil},
+	{"api_tokens", []string{"id", "name", "role", "collections", "purposes", "secret_hash", "created_by", "created_at", "expires_at", "revoked_at", "rate_limit", "blocked_at"}, map[string]bool{"secret_hash": true}, "id", nil},
+	{"users", []string{"id", "email", "display_name", "role", "password_hash", "totp_secret", "totp_pending", "totp_last_step", "created_at", "updated_at", "disabled_at", "blocked_at"}, map[string]bool{"totp_secret": true, "totp_pending": true}, "id", nil},
+	{"recovery_codes", []string{"user_id", "code_hash", "used_at"}, map[string]bool{"code_hash": true}, "user_id, code_hash", nil},
+	{"training", []string{"id", "user_id", "course", "completed_at", "expires_at", "recorded_by", "created_at"}, nil, "id", nil},
+	{"consent_notices", []string{"hash", "text", "created_at"}, map[string]bool{"hash": true}, "hash", nil},
+	{"consent_events", []string{"seq", "id", "subject_id", "purpose", "action", "method", "channel", "notice_version", "notice_hash", "collected_by", "ip_hash", "ua_hash", "at", "recorded_at", "recorded_by", "request_id"}, map[string]bool{"notice_hash": true, "ip_hash": true, "ua_hash": true}, "seq", nil},
+	{"subject_restrictions", []string{"subject_id", "purposes", "reason", "since", "set_by"}, nil, "subject_id", nil},
+	{"requests", []string{"id", "type", "jurisdiction", "state", "subject_id", "lookup_kind", "lookup_hash", "channel", "received_at", "due_at", "acknowledge_by", "extend_notice_by", "extensions", "max_extensions", "rule_source", "details", "created_by", "created_at", "updated_at", "closed_at", "outcome", "overdue_alerted"}, map[string]bool{"lookup_hash": true}, "id", nil},
+	{"request_transitions", []string{"request_id", "seq", "from_state", "to_state", "at", "actor", "reason"}, nil, "request_id, seq", nil},
+	{"request_tasks", []string{"id", "request_id", "system", "description", "state", "evidence", "attachment_hash", "created_at", "closed_at", "closed_by", "assignee"}, nil, "id", nil},
+	{"subject_objections", []string{"subject_id", "purpose", "since", "request_id"}, nil, "subject_id, purpose", nil},
+	{"purge_queue", []string{"subject_id", "queued_at", "pseudonym", "cause", "approved_by", "audit_request", "purged", "collections"}, nil, "subject_id", nil},
+	{"deletions", []string{"id", "at", "kind", "subject_pseudonym", "collections", "fields", "records_deleted", "cause", "approved_by", "audit_request"}, nil, "id", nil},
+	{"alerts", []string{"id", "at", "kind", "severity", "principal", "message", "data", "cleared_at", "cleared_by"}, nil, "id", nil},
+	{"retention_rules", []string{"id", "collection", "fields", "purpose", "anchor", "anchor_field", "keep_n", "keep_unit", "action", "description", "created_by", "created_at"}, nil, "id", nil},
+	{"legal_holds", []string{"id", "subject_id", "collection", "reason", "expires_at", "created_by", "created_at", "released_at", "released_by"}, nil, "id", nil},
+	{"scans", []string{"id", "source", "roots", "started_at", "finished_at", "summary", "errors", "reported_by", "created_at"}, nil, "id", nil},
+	{"scan_locations", []string{"scan_id", "path", "column_name", "entity", "category", "hits", "max_confidence"}, nil, "scan_id, path, column_name, entity", nil},
+	{"systems", []string{"id", "name", "status", "spec", "created_at", "updated_at"}, nil, "id", textStatus},
+	{"scan_systems", []string{"scan_id", "system_id"}, nil, "scan_id, system_id", nil},
+	{"processors", []string{"id", "vendor", "service", "spec", "alert_key", "created_at", "updated_at"}, nil, "id", nil},
+	{"exports", []string{"id", "kind", "status", "requested_by", "requested_at", "spec"}, nil, "id", textStatus},
+	{"offboardings", []string{"id", "user_id", "state", "spec", "created_at"}, nil, "id", nil},
+	{"incidents", []string{"id", "status", "detected_at", "aware_at", "spec", "created_by", "created_at", "updated_at", "closed_at"}, nil, "id", textStatus},
+	{"incident_clocks", []string{"incident_id", "regime", "recipient", "state", "start_at", "due_at", "affected", "rule", "met_at", "reference", "near_alerted", "overdue_alerted"}, nil, "incident_id, regime, recipient", nil},
+	{"incident_tasks", []string{"incident_id", "task", "position", "title", "state", "evidence", "evidence_sha256", "closed_at", "closed_by"}, nil, "incident_id, task", nil},
+	{"incident_events", []string{"incident_id", "seq", "at", "kind", "actor", "detail"}, nil, "incident_id, seq", nil},
+	{"incident_evidence", []string{"incident_id", "sha256", "description", "added_at", "added_by"}, nil, "incident_id, sha256", nil},
+	{"audit_log", []string{"seq", "at", "actor", "action", "collection", "record_id", "subject", "purpose", "outcome", "status", "request_id", "detail", "prev_hash", "hash", "decision"}, map[string]bool{"prev_hash": true, "hash": true}, "seq", nil},
+	{"audit_head", []string{"id", "seq", "hash"}, map[string]bool{"hash": true}, "id", nil},
 }
 
 // BackupHeader is the first line of a backup.
@@ -314,6 +340,14 @@ func decodeRow(raw json.RawMessage, t tableSpec) ([]any, error) {
 		col := t.columns[i]
 		switch x := v.(type) {
 		case json.Number:
+			if floatColumns[col] {
+				f, err := x.Float64()
+				if err != nil {
+					return nil, bad
+				}
+				vals[i] = f
+				continue
+			}
 			if !t.isInteger(col) {
 				return nil, bad
 			}
@@ -323,7 +357,7 @@ func decodeRow(raw json.RawMessage, t tableSpec) ([]any, error) {
 			}
 			vals[i] = n
 		case string:
-			if t.isInteger(col) {
+			if t.isInteger(col) || floatColumns[col] {
 				return nil, bad
 			}
 			if t.blobs[col] {

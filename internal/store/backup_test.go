@@ -6,8 +6,14 @@ import (
 	"testing"
 
 	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/datamap"
+	"custodia/internal/exports"
+	"custodia/internal/scan"
+	"custodia/internal/scans"
 	"custodia/internal/store"
 	"custodia/internal/vault"
+	"time"
 )
 
 // TestBackupRestore: a backup with keys restores everything into a fresh
@@ -83,4 +89,48 @@ func TestRestoreWithoutKeysKeepsErasures(t *testing.T) {
 	if _, err := v.Get(ctx, "customers", kept.ID, "support"); err != nil {
 		t.Fatalf("kept subject: %v", err)
 	}
+}
+
+// TestBackupGovernanceRecords: scans (with their real-valued confidences),
+// the data map and the export register survive a backup and restore.
+func TestBackupGovernanceRecords(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		sys := datamap.System{ID: "sys_1", Name: "Excel exports", Kind: "spreadsheet", Status: datamap.StatusShadow, Holders: []string{"an"},
+			Categories: []datamap.Category{}, CreatedAt: now, UpdatedAt: now}
+		if err := e.db.PutSystem(ctx, sys, &audit.Entry{Actor: "t", Action: "system.create"}); err != nil {
+			t.Fatal(err)
+		}
+		sc := scans.Scan{ID: "scn_1", Source: "host", Roots: []string{"/x"}, StartedAt: now, FinishedAt: now, ReportedBy: "t", CreatedAt: now,
+			Summary: scans.Summary{Findings: 2, ByEntity: map[scan.Entity]int{scan.EmailAddress: 2}}, Errors: []scans.FileError{},
+			Locations: []scans.Location{{Path: "a.csv", Column: "email", Entity: scan.EmailAddress, Category: "user.contact.email", Count: 2, MaxConfidence: 0.97}}}
+		if err := e.db.PutScan(ctx, sc, []string{"sys_1"}, nil, &audit.Entry{Actor: "t", Action: "scan.report"}); err != nil {
+			t.Fatal(err)
+		}
+		x := exports.Export{ID: "exp_1", Kind: exports.KindCSV, Status: exports.StatusPending, Fields: []string{"email"}, Categories: []string{"user.contact.email"},
+			RequestedBy: "t", Requester: "token:t", RequestedAt: now}
+		if err := e.db.PutExport(ctx, x, &audit.Entry{Actor: "t", Action: "export.request"}); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := e.db.Backup(ctx, &buf, "k1", false); err != nil {
+			t.Fatal(err)
+		}
+		fresh := e.peer(t)
+		if _, err := fresh.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false); err != nil {
+			t.Fatalf("restore: %v", err)
+		}
+		got, _, err := fresh.db.GetScan(ctx, "scn_1", 0, 10)
+		if err != nil || len(got.Locations) != 1 || got.Locations[0].MaxConfidence != 0.97 {
+			t.Errorf("restored scan: %v %+v", err, got.Locations)
+		}
+		s, err := fresh.db.GetSystem(ctx, "sys_1")
+		if err != nil || s.Status != datamap.StatusShadow || len(s.Categories) != 1 || s.Categories[0].Source != datamap.SourceScan {
+			t.Errorf("restored system: %v %+v", err, s)
+		}
+		if rx, err := fresh.db.GetExport(ctx, "exp_1"); err != nil || rx.Status != exports.StatusPending {
+			t.Errorf("restored export: %v %+v", err, rx)
+		}
+	})
 }

@@ -164,8 +164,10 @@ func FuzzDecodeRow(f *testing.F) {
 			switch {
 			case t.blobs[c]:
 				row[j] = base64.StdEncoding.EncodeToString([]byte("blob " + c))
-			case strings.HasSuffix(c, "_at") || strings.HasSuffix(c, "_version") || c == "version" || c == "seq":
+			case t.isInteger(c):
 				row[j] = 1767225600000000
+			case floatColumns[c]:
+				row[j] = 0.97
 			default:
 				row[j] = c + " value"
 			}
@@ -203,8 +205,11 @@ func FuzzDecodeRow(f *testing.F) {
 			if _, isNum := v.(int64); isNum != spec.isInteger(col) && v != nil {
 				t.Fatalf("%s.%s decoded to %T, against the column's type", spec.name, col, v)
 			}
+			if _, isFloat := v.(float64); isFloat != floatColumns[col] && v != nil {
+				t.Fatalf("%s.%s decoded to %T, against the column's type", spec.name, col, v)
+			}
 			switch v.(type) {
-			case nil, int64, string:
+			case nil, int64, float64, string:
 			default:
 				t.Fatalf("%s.%s decoded to %T %v", spec.name, col, v, v)
 			}

@@ -200,15 +200,15 @@ func (db *DB) RequestTransitions(ctx context.Context, id string) ([]dsr.Transiti
 // AddTask stores a task of a request.
 func (db *DB) AddTask(ctx context.Context, t dsr.Task, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		_, err := tx.Exec(ctx, "INSERT INTO request_tasks (id, request_id, system, description, state, evidence, attachment_hash, created_at, closed_at, closed_by) VALUES (?, ?, ?, ?, ?, '', '', ?, NULL, '')",
-			t.ID, t.RequestID, t.System, t.Description, t.State, t.CreatedAt.UnixMicro())
+		_, err := tx.Exec(ctx, "INSERT INTO request_tasks (id, request_id, system, description, state, evidence, attachment_hash, created_at, closed_at, closed_by, assignee) VALUES (?, ?, ?, ?, ?, '', '', ?, NULL, '', ?)",
+			t.ID, t.RequestID, t.System, t.Description, t.State, t.CreatedAt.UnixMicro(), t.Assignee)
 		return err
 	}, e)
 }
 
 // ListTasks returns a request's tasks.
 func (db *DB) ListTasks(ctx context.Context, requestID string) ([]dsr.Task, error) {
-	rows, err := db.query(ctx, "SELECT id, request_id, system, description, state, evidence, attachment_hash, created_at, closed_at, closed_by FROM request_tasks WHERE request_id = ? ORDER BY created_at, id", requestID)
+	rows, err := db.query(ctx, "SELECT id, request_id, system, description, state, evidence, attachment_hash, created_at, closed_at, closed_by, assignee FROM request_tasks WHERE request_id = ? ORDER BY created_at, id", requestID)
 	if err != nil {
 		return nil, fmt.Errorf("list tasks: %w", err)
 	}
@@ -218,7 +218,7 @@ func (db *DB) ListTasks(ctx context.Context, requestID string) ([]dsr.Task, erro
 		var t dsr.Task
 		var created int64
 		var closed *int64
-		if err := rows.Scan(&t.ID, &t.RequestID, &t.System, &t.Description, &t.State, &t.Evidence, &t.AttachmentHash, &created, &closed, &t.ClosedBy); err != nil {
+		if err := rows.Scan(&t.ID, &t.RequestID, &t.System, &t.Description, &t.State, &t.Evidence, &t.AttachmentHash, &created, &closed, &t.ClosedBy, &t.Assignee); err != nil {
 			return nil, fmt.Errorf("list tasks: %w", err)
 		}
 		t.CreatedAt, t.ClosedAt = time.UnixMicro(created).UTC(), timeOrNil(closed)
@@ -279,6 +279,7 @@ func (db *DB) ListObjections(ctx context.Context) (map[string][]string, error) {
 func (db *DB) ClaimOverdue(ctx context.Context, now time.Time) ([]dsr.Request, error) {
 	var out []dsr.Request
 	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
+		out = out[:0] // a failed group commit runs the operation again
 		rows, err := tx.Query(ctx, "SELECT "+requestColumns+" FROM requests WHERE state NOT IN ('"+dsr.StateCompleted+"', '"+dsr.StateRejected+"') AND due_at < ? AND overdue_alerted IS NULL ORDER BY due_at LIMIT 1000"+db.d.forUpdate(), now.UnixMicro())
 		if err != nil {
 			return fmt.Errorf("overdue requests: %w", err)
@@ -303,4 +304,28 @@ func (db *DB) ClaimOverdue(ctx context.Context, now time.Time) ([]dsr.Request, e
 		return nil
 	}, nil)
 	return out, err
+}
+
+// ReassignTasks hands the open request tasks assigned to from over to to,
+// and returns how many there were.
+func (db *DB) ReassignTasks(ctx context.Context, from, to string, e *audit.Entry) (int, error) {
+	var n int64
+	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE request_tasks SET assignee = ? WHERE assignee = ? AND state = 'open'", to, from)
+		if err != nil {
+			return fmt.Errorf("reassign tasks: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	}, e)
+	return int(n), err
+}
+
+// CountOpenTasks counts the open request tasks assigned to a person.
+func (db *DB) CountOpenTasks(ctx context.Context, assignee string) (int, error) {
+	var n int
+	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM request_tasks WHERE assignee = ? AND state = 'open'", assignee).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count tasks: %w", err)
+	}
+	return n, nil
 }

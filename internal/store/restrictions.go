@@ -43,14 +43,7 @@ func (db *DB) SetRestriction(ctx context.Context, r Restriction, e *audit.Entry)
 // LiftRestriction ends a subject's restriction.
 func (db *DB) LiftRestriction(ctx context.Context, subjectID string, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		res, err := tx.Exec(ctx, "DELETE FROM subject_restrictions WHERE subject_id = ?", subjectID)
-		if err != nil {
-			return fmt.Errorf("lift restriction: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.NotFound, "not_restricted", "this subject's processing is not restricted")
-		}
-		return nil
+		return execOne(ctx, tx, "lift restriction", apperr.New(apperr.NotFound, "not_restricted", "this subject's processing is not restricted"), "DELETE FROM subject_restrictions WHERE subject_id = ?", subjectID)
 	}, e)
 }
 

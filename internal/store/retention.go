@@ -49,14 +49,7 @@ func (db *DB) ListRetentionRules(ctx context.Context) ([]retention.Rule, error) 
 // DeleteRetentionRule removes a rule.
 func (db *DB) DeleteRetentionRule(ctx context.Context, id string, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		res, err := tx.Exec(ctx, "DELETE FROM retention_rules WHERE id = ?", id)
-		if err != nil {
-			return fmt.Errorf("delete retention rule: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.NotFound, "rule_not_found", "no such retention rule")
-		}
-		return nil
+		return execOne(ctx, tx, "delete retention rule", apperr.New(apperr.NotFound, "rule_not_found", "no such retention rule"), "DELETE FROM retention_rules WHERE id = ?", id)
 	}, e)
 }
 
@@ -93,14 +86,7 @@ func (db *DB) ListHolds(ctx context.Context) ([]retention.Hold, error) {
 // ReleaseHold ends a hold.
 func (db *DB) ReleaseHold(ctx context.Context, id, by string, at time.Time, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE legal_holds SET released_at = ?, released_by = ? WHERE id = ? AND released_at IS NULL", at.UnixMicro(), by, id)
-		if err != nil {
-			return fmt.Errorf("release hold: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.NotFound, "hold_not_found", "no such active hold")
-		}
-		return nil
+		return execOne(ctx, tx, "release hold", apperr.New(apperr.NotFound, "hold_not_found", "no such active hold"), "UPDATE legal_holds SET released_at = ?, released_by = ? WHERE id = ? AND released_at IS NULL", at.UnixMicro(), by, id)
 	}, e)
 }
 
@@ -174,6 +160,7 @@ func (db *DB) DeleteExpired(ctx context.Context, collection string, cs []Candida
 	defer db.invalidate(collection, ids, nil)
 	var n int64
 	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
+		n = 0 // a failed group commit runs the operation again
 		perSubject := map[string]int64{}
 		for _, c := range cs {
 			found, err := removeRecord(ctx, tx, collection, c.RecordID)

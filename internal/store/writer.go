@@ -16,7 +16,9 @@ import (
 
 // applyFunc is one operation's work inside a batch transaction. A returned
 // error undoes only this operation (its savepoint) and is given back to the
-// caller; the batch goes on.
+// caller; the batch goes on. An operation may run more than once (a batch
+// that fails is run again with savepoints), so it must set, never add to,
+// whatever it shares with its caller.
 type applyFunc func(ctx context.Context, tx *Tx) error
 
 type op struct {

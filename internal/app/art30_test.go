@@ -1,0 +1,56 @@
+package app_test
+
+import (
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"custodia/internal/app"
+	"custodia/internal/testutil"
+)
+
+// TestRecordOfProcessing: the Art. 30 record lists every purpose with the
+// categories its fields and systems hold, its processors and transfers,
+// in JSON, CSV and HTML.
+func TestRecordOfProcessing(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{Controller: "Hoa Mai Co., dpo@hoamai.example"})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	dpo.Must(201, "POST", "/v1/processors", map[string]any{"vendor": "Brevo", "service": "newsletters", "country": "FR", "dpa_status": "none", "purposes": []string{"marketing"}})
+	dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Zalo OA", "kind": "chat", "purposes": []string{"support"}, "transfers": []string{"SG"},
+		"categories": []string{"user.name"}, "retention": "6 months after the last message"})
+	rec := dpo.Must(200, "GET", "/v1/records-of-processing", nil).JSON()
+	if rec["controller"] != "Hoa Mai Co., dpo@hoamai.example" {
+		t.Errorf("controller %v", rec["controller"])
+	}
+	acts := map[string]map[string]any{}
+	for _, a := range rec["activities"].([]any) {
+		m := a.(map[string]any)
+		acts[m["purpose"].(string)] = m
+	}
+	join := func(v any) string {
+		var out []string
+		for _, x := range v.([]any) {
+			out = append(out, x.(string))
+		}
+		return strings.Join(out, ",")
+	}
+	if m := acts["marketing"]; m == nil || join(m["data_categories"]) != "user.contact.email" || join(m["transfers"]) != "FR" || !strings.Contains(join(m["recipients"]), "Brevo") {
+		t.Errorf("marketing activity: %v", m)
+	}
+	if m := acts["support"]; m == nil || !strings.Contains(join(m["systems"]), "Zalo OA") || join(m["transfers"]) != "SG" || !strings.Contains(join(m["retention"]), "6 months") {
+		t.Errorf("support activity: %v", m)
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(dpo.Must(200, "GET", "/v1/records-of-processing?format=csv", nil).Body))).ReadAll()
+	if err != nil || len(rows) != len(acts)+1 || rows[0][0] != "purpose" {
+		t.Errorf("csv: %v %d rows", err, len(rows))
+	}
+	html := dpo.Must(200, "GET", "/v1/records-of-processing?format=html", nil)
+	if !strings.Contains(string(html.Body), "Record of processing activities") || !strings.Contains(string(html.Body), "Hoa Mai Co.") {
+		t.Errorf("html record")
+	}
+	if r := dpo.Do("GET", "/v1/records-of-processing?format=pdf", nil); r.Status != 400 || r.Code() != "invalid_format" {
+		t.Errorf("bad format: %d %s", r.Status, r.Code())
+	}
+}

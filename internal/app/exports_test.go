@@ -1,0 +1,132 @@
+package app_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+
+	"custodia/internal/app"
+	"custodia/internal/testutil"
+)
+
+func TestExportRegister(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { exportExamples(t, app.Config{ExportApprovalRecords: 5, BulkReadThreshold: 4}) })
+	t.Run("postgres", func(t *testing.T) {
+		exportExamples(t, app.Config{ExportApprovalRecords: 5, BulkReadThreshold: 4, DatabaseURL: testutil.MustPostgres(t)})
+	})
+}
+
+// exportExamples: a small export is approved at once and produced once,
+// through the vault's masks, watermarked; a large or sensitive one waits
+// for a second person; a bulk read is registered.
+func exportExamples(t *testing.T, cfg app.Config) {
+	s := testutil.MustServe(t, cfg)
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	admin.Must(201, "POST", "/v1/collections", map[string]any{"name": "payments", "kind": "persons", "fields": []any{
+		map[string]any{"name": "card", "type": "card", "category": "user.financial.credit_card", "purposes": []string{"support"}}}})
+	dpo := admin.With(admin.RoleToken("dpo"))
+	support := admin.With(admin.RoleToken("support"))
+	for i := range 3 {
+		dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{
+			"email": fmt.Sprintf("khach%d@example.vn", i), "phone": fmt.Sprintf("+8491234567%d", i), "name": "Nguyễn Văn An"})
+	}
+	dpo.Must(201, "POST", "/v1/collections/payments/records?purpose=support", map[string]any{"card": "4111111111111111"})
+
+	// Small, not sensitive: approved at once; produced once, masked for
+	// support, watermarked on every row.
+	x := support.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email", "phone"}, "purpose": "support", "reason": "call list"}).JSON()
+	if x["status"] != "approved" || x["records"] != float64(3) || x["approval"] != "" {
+		t.Fatalf("small export: %v", x)
+	}
+	id := x["id"].(string)
+	r := support.Must(200, "GET", "/v1/exports/"+id+"/download", nil)
+	rows, err := csv.NewReader(strings.NewReader(string(r.Body))).ReadAll()
+	if err != nil || len(rows) != 4 || strings.Join(rows[0], ",") != "email,phone,_watermark" {
+		t.Fatalf("csv: %v %q", err, r.Body)
+	}
+	for _, row := range rows[1:] {
+		if row[2] != id || !strings.HasSuffix(row[0], "@example.vn") || strings.Contains(row[1], "91234567") {
+			t.Errorf("row %q: want the watermark, the e-mail and a masked phone", row)
+		}
+	}
+	if r.Header.Get("Custodia-Watermark") != id {
+		t.Errorf("watermark header %q", r.Header.Get("Custodia-Watermark"))
+	}
+	// Every subject exported is in the audit log under the export's id.
+	reads := 0
+	for _, e := range admin.Must(200, "GET", "/v1/audit?limit=1000", nil).JSON()["entries"].([]any) {
+		m := e.(map[string]any)
+		if m["action"] == "export.download" && m["record_id"] == id && m["subject"] != nil && m["subject"] != "" {
+			reads++
+		}
+	}
+	if reads != 3 {
+		t.Errorf("audit entries of the download's reads: %d, want 3", reads)
+	}
+	if r := support.Do("GET", "/v1/exports/"+id+"/download", nil); r.Status != 409 || r.Code() != "export_state" {
+		t.Errorf("second download: %d %s", r.Status, r.Code())
+	}
+
+	// Sensitive: waits; the asker may not approve; another person rejects.
+	x = dpo.Must(201, "POST", "/v1/exports", map[string]any{"collection": "payments", "purpose": "support", "reason": "chargeback audit"}).JSON()
+	if x["status"] != "pending_approval" || x["sensitive"] != true || !strings.Contains(x["approval"].(string), "user.financial.credit_card") {
+		t.Fatalf("sensitive export: %v", x)
+	}
+	sid := x["id"].(string)
+	if r := dpo.Do("POST", "/v1/exports/"+sid+"/approve", map[string]any{"reason": "mine"}); r.Status != 403 || r.Code() != "four_eyes" {
+		t.Errorf("self-approval: %d %s", r.Status, r.Code())
+	}
+	if r := dpo.Do("GET", "/v1/exports/"+sid+"/download", nil); r.Status != 409 {
+		t.Errorf("download before approval: %d", r.Status)
+	}
+	admin.Must(200, "POST", "/v1/exports/"+sid+"/reject", map[string]any{"reason": "not needed"})
+	if r := admin.Do("POST", "/v1/exports/"+sid+"/approve", map[string]any{"reason": "changed my mind"}); r.Status != 409 || r.Code() != "export_state" {
+		t.Errorf("approve after reject: %d %s", r.Status, r.Code())
+	}
+
+	// Large (the threshold is 5 records here): waits, then approved by a
+	// second person and produced.
+	for i := 3; i < 6; i++ {
+		dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": fmt.Sprintf("khach%d@example.vn", i)})
+	}
+	x = support.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "full list"}).JSON()
+	if x["status"] != "pending_approval" || !strings.Contains(x["approval"].(string), "6 records") {
+		t.Fatalf("large export: %v", x)
+	}
+	lid := x["id"].(string)
+	dpo.Must(200, "POST", "/v1/exports/"+lid+"/approve", map[string]any{"reason": "ok for the campaign"})
+	if r := dpo.Do("GET", "/v1/exports/"+lid+"/download", nil); r.Status != 403 || r.Code() != "not_your_export" {
+		t.Errorf("approver downloads: %d %s", r.Status, r.Code())
+	}
+	if rows, _ := csv.NewReader(strings.NewReader(string(support.Must(200, "GET", "/v1/exports/"+lid+"/download", nil).Body))).ReadAll(); len(rows) != 7 {
+		t.Errorf("large export rows: %d", len(rows))
+	}
+	// Bad input.
+	for name, body := range map[string]map[string]any{
+		"no reason":     {"collection": "customers", "purpose": "support"},
+		"unknown field": {"collection": "customers", "fields": []string{"salary"}, "purpose": "support", "reason": "x"},
+		"wrong purpose": {"collection": "customers", "fields": []string{"phone"}, "purpose": "marketing", "reason": "x"},
+	} {
+		if r := dpo.Do("POST", "/v1/exports", body); r.Status != 400 {
+			t.Errorf("%s: %d %s", name, r.Status, r.Code())
+		}
+	}
+	if r := dpo.Do("POST", "/v1/exports", map[string]any{"collection": "nope", "purpose": "support", "reason": "x"}); r.Status != 404 {
+		t.Errorf("unknown collection: %d", r.Status)
+	}
+
+	// A bulk read over the detector's threshold (4 here) is registered.
+	for range 2 {
+		support.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=100", nil)
+	}
+	reg := admin.Must(200, "GET", "/v1/exports", nil).JSON()["exports"].([]any)
+	kinds := map[string]int{}
+	for _, e := range reg {
+		kinds[e.(map[string]any)["kind"].(string)+"/"+e.(map[string]any)["status"].(string)]++
+	}
+	if kinds["csv_export/produced"] != 2 || kinds["csv_export/rejected"] != 1 || kinds["bulk_read/registered"] < 1 {
+		t.Errorf("register: %v", kinds)
+	}
+}

@@ -1,0 +1,111 @@
+package app_test
+
+import (
+	"testing"
+
+	"custodia/internal/app"
+	"custodia/internal/testutil"
+)
+
+func TestOffboarding(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { offboardExamples(t, app.Config{}) })
+	t.Run("postgres", func(t *testing.T) { offboardExamples(t, app.Config{DatabaseURL: testutil.MustPostgres(t)}) })
+}
+
+// offboardExamples: offboarding a person ends their session and revokes
+// the tokens they created at once; the review lists their exports and the
+// systems they own or hold copies in; systems they own pass to the
+// successor; the DPO closes the checklist with evidence.
+func offboardExamples(t *testing.T, cfg app.Config) {
+	s := testutil.MustServe(t, cfg)
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "khach@example.vn"})
+	// A team lead who reads support data and manages tokens, without MFA.
+	admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "team-lead", "require_mfa": false, "permissions": []string{"tokens:manage", "schema:read"},
+		"grants": []any{map[string]any{"collection": "*", "field": "*", "access": "read"}}})
+	sup := admin.Must(200, "GET", "/v1/purposes/support", nil).JSON()
+	roles := append(sup["roles"].([]any), "team-lead")
+	admin.Must(200, "PUT", "/v1/purposes/support", map[string]any{"description": sup["description"], "legal_basis": sup["legal_basis"], "roles": roles})
+	const pw = "a long and good password"
+	lan := admin.Must(201, "POST", "/v1/users", map[string]any{"email": "lan@example.com", "display_name": "Lan Phạm", "role": "team-lead", "password": pw}).JSON()["user"].(map[string]any)["id"].(string)
+	admin.Must(201, "POST", "/v1/users", map[string]any{"email": "binh@example.com", "display_name": "Bình", "role": "support", "password": pw})
+	session := admin.With(admin.With("").Must(201, "POST", "/v1/sessions", map[string]any{"email": "lan@example.com", "password": pw}).JSON()["token"].(string))
+	tok := session.Must(201, "POST", "/v1/tokens", map[string]any{"name": "lan-script", "role": "support"}).JSON()
+	script := admin.With(tok["token"].(string))
+	script.Must(200, "GET", "/v1/collections", nil)
+	x := session.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"}).JSON()
+	req := dpo.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": "khach@example.vn"}, "jurisdiction": "GDPR"}).JSON()["id"].(string)
+	task := dpo.Must(201, "POST", "/v1/requests/"+req+"/tasks", map[string]any{"system": "Zalo OA", "description": "export the chat", "assignee": "Lan@Example.com"}).JSON()["id"].(string)
+	owned := dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Lan's Excel", "kind": "spreadsheet", "owner": "lan@example.com"}).JSON()["id"].(string)
+	held := dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Zalo group", "kind": "chat", "holders": []string{"Lan Phạm", "someone else"}}).JSON()["id"].(string)
+	dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Not hers", "kind": "crm", "owner": "binh@example.com"})
+
+	// Bad input first: nothing happens.
+	if r := dpo.Do("POST", "/v1/people/"+lan+"/offboard", map[string]any{"reason": "left", "successor": "nobody@example.com"}); r.Status != 400 || r.Code() != "unknown_successor" {
+		t.Errorf("unknown successor: %d %s", r.Status, r.Code())
+	}
+	if r := dpo.Do("POST", "/v1/people/usr_nope/offboard", map[string]any{"reason": "left"}); r.Status != 404 {
+		t.Errorf("unknown person: %d %s", r.Status, r.Code())
+	}
+	session.Must(200, "GET", "/v1/users/me", nil) // still signed in
+
+	o := dpo.Must(201, "POST", "/v1/people/"+lan+"/offboard", map[string]any{"reason": "left on 2026-11-20", "successor": "binh@example.com"}).JSON()
+	if r := session.Do("GET", "/v1/users/me", nil); r.Status != 401 {
+		t.Errorf("the person's session still works: %d", r.Status)
+	}
+	if r := script.Do("GET", "/v1/collections", nil); r.Status != 401 {
+		t.Errorf("the person's token still works: %d", r.Status)
+	}
+	if toks := o["revoked"].(map[string]any)["tokens"].([]any); len(toks) != 1 || toks[0] != tok["id"] {
+		t.Errorf("revoked tokens: %v", toks)
+	}
+	if ex := o["exports"].([]any); len(ex) != 1 || ex[0] != x["id"] {
+		t.Errorf("exports: %v", ex)
+	}
+	if sys := o["systems"].([]any); len(sys) != 2 {
+		t.Errorf("systems: %v", sys)
+	}
+	if o["reassigned_tasks"] != float64(1) {
+		t.Errorf("reassigned tasks: %v", o["reassigned_tasks"])
+	}
+	for _, tk := range dpo.Must(200, "GET", "/v1/requests/"+req, nil).JSON()["tasks"].([]any) {
+		if m := tk.(map[string]any); m["id"] == task && m["assignee"] != "binh@example.com" {
+			t.Errorf("task after offboarding: %v", m)
+		}
+	}
+	if got := dpo.Must(200, "GET", "/v1/systems/"+owned, nil).JSON()["owner"]; got != "binh@example.com" {
+		t.Errorf("owner after offboarding: %v", got)
+	}
+	items := map[string]string{}
+	for _, it := range o["items"].([]any) {
+		m := it.(map[string]any)
+		items[m["id"].(string)] = m["state"].(string)
+	}
+	want := map[string]string{"access": "closed", "tasks": "closed", "export-" + x["id"].(string): "open", "owner-" + owned: "open", "copies-" + held: "open"}
+	for k, v := range want {
+		if items[k] != v {
+			t.Errorf("item %s: %q, want %q (all %v)", k, items[k], v, items)
+		}
+	}
+	if len(items) != len(want) {
+		t.Errorf("items %v", items)
+	}
+	id := o["id"].(string)
+	if r := dpo.Do("POST", "/v1/people/"+lan+"/offboard", map[string]any{"reason": "again"}); r.Status != 409 || r.Code() != "offboarding_open" {
+		t.Errorf("second offboarding: %d %s", r.Status, r.Code())
+	}
+	if r := dpo.Do("POST", "/v1/offboardings/"+id+"/items/access/close", map[string]any{"evidence": "x"}); r.Status != 409 || r.Code() != "item_closed" {
+		t.Errorf("close closed item: %d %s", r.Status, r.Code())
+	}
+	for k := range want {
+		if k == "access" || k == "tasks" {
+			continue
+		}
+		dpo.Must(200, "POST", "/v1/offboardings/"+id+"/items/"+k+"/close", map[string]any{"evidence": "checked with her manager"})
+	}
+	if got := dpo.Must(200, "GET", "/v1/offboardings/"+id, nil).JSON(); got["state"] != "closed" {
+		t.Errorf("review not closed: %v", got["state"])
+	}
+}

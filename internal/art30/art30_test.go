@@ -1,0 +1,59 @@
+package art30
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"custodia/internal/access"
+	"custodia/internal/datamap"
+	"custodia/internal/processors"
+	"custodia/internal/retention"
+	"custodia/internal/vault"
+)
+
+func TestBuildAndRender(t *testing.T) {
+	in := Inputs{
+		Purposes: []access.Purpose{{Name: "marketing", Description: "newsletters <b>", LegalBasis: "consent", Roles: []string{"marketing"}},
+			{Name: "support", LegalBasis: "contract", Roles: []string{"support", "dpo"}}},
+		Collections: []*vault.Collection{{Name: "customers", Kind: "persons", Fields: []vault.Field{
+			{Name: "email", Category: "user.contact.email", Purposes: []string{"support", "marketing"}},
+			{Name: "phone", Category: "user.contact.phone_number", Purposes: []string{"support"}}}}},
+		Systems: []datamap.System{{ID: "sys_1", Name: "Zalo OA", Status: "official", Purposes: []string{"support"}, Transfers: []string{"SG"},
+			Categories: []datamap.Category{{Category: "user.name"}}, Retention: "6 months"}},
+		Processors: []processors.Processor{{Vendor: "Brevo", Service: "newsletters", Country: "FR", DPAStatus: "signed", Purposes: []string{"marketing"},
+			SubProcessors: []processors.SubProcessor{{Name: "OVH", Country: "FR"}}}},
+		Rules: []retention.Rule{{Collection: "customers", Purpose: "marketing", Anchor: "consent_withdrawn", Keep: retention.Keep{N: 0, Unit: "days"}, Action: "delete"}},
+	}
+	acts := Build(in)
+	if len(acts) != 2 || acts[0].Purpose != "marketing" {
+		t.Fatalf("activities %+v", acts)
+	}
+	m, s := acts[0], acts[1]
+	if strings.Join(m.Categories, ",") != "user.contact.email" || strings.Join(m.Transfers, ",") != "FR" ||
+		strings.Join(m.Retention, ",") != "customers: delete records 0 days after consent withdrawn" ||
+		!strings.Contains(strings.Join(m.Recipients, ","), "processor: Brevo newsletters (FR, DPA signed)") {
+		t.Errorf("marketing %+v", m)
+	}
+	if strings.Join(s.Categories, ",") != "user.contact.email,user.contact.phone_number,user.name" || strings.Join(s.Transfers, ",") != "SG" ||
+		len(s.Systems) != 2 || strings.Join(s.Retention, ",") != "Zalo OA: 6 months" {
+		t.Errorf("support %+v", s)
+	}
+	var c bytes.Buffer
+	if err := WriteCSV(&c, acts); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&c).ReadAll()
+	if err != nil || len(rows) != 3 || rows[0][0] != "purpose" || rows[1][4] != "user.contact.email" {
+		t.Errorf("csv %v %q", err, rows)
+	}
+	var h bytes.Buffer
+	if err := WriteHTML(&h, "Hoa Mai Co.", acts, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(h.String(), "<b>") || !strings.Contains(h.String(), "newsletters &lt;b&gt;") || !strings.Contains(h.String(), "Hoa Mai Co.") {
+		t.Errorf("html not escaped or incomplete")
+	}
+}

@@ -1,0 +1,209 @@
+// Package datamap is the map of where personal data lives: every system
+// (the vault itself, the CRM, an Excel export on a laptop, a Zalo group, a
+// shared mailbox, a processor's SaaS), official or shadow, with its owner,
+// the people who hold copies, its data categories and where they come
+// from (declared, derived from the vault's schemas, or discovered by a
+// scan), its subjects' jurisdictions, purposes, retention and transfers.
+//
+// Scans reported with `custodia scan --report-to` attach to the systems
+// whose match rules (hosts, path prefixes) they meet; a scan that meets
+// none proposes a new shadow system for the DPO to confirm.
+package datamap
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"custodia/internal/apperr"
+	"custodia/internal/scans"
+)
+
+// VaultID is the id of the system that stands for the vault itself.
+const VaultID = "sys_vault"
+
+// Kinds of system.
+var Kinds = []string{"vault", "crm", "database", "spreadsheet", "file_share", "chat", "social_inbox", "mailbox", "saas", "paper", "other"}
+
+// Status of a system: official (a sanctioned system of record), shadow
+// (personal data where it should not be, or outside the official
+// systems), or proposed (created from a scan, for the DPO to confirm).
+const (
+	StatusOfficial = "official"
+	StatusShadow   = "shadow"
+	StatusProposed = "proposed"
+)
+
+// Where a category of a system is known from.
+const (
+	SourceDeclared = "declared" // the DPO said so
+	SourceDerived  = "derived"  // the vault's collection schemas
+	SourceScan     = "scan"     // found by a scan
+)
+
+// System is one place personal data lives.
+type System struct {
+	ID            string     `json:"id"`
+	Name          string     `json:"name"`
+	Kind          string     `json:"kind"`
+	Status        string     `json:"status"`
+	Description   string     `json:"description,omitempty"`
+	Owner         string     `json:"owner,omitempty"`
+	Holders       []string   `json:"holders"`
+	Categories    []Category `json:"categories"`
+	Jurisdictions []string   `json:"jurisdictions"`
+	Purposes      []string   `json:"purposes"`
+	Retention     string     `json:"retention,omitempty"`
+	Transfers     []string   `json:"transfers"` // destination countries, ISO 3166-1 alpha-2
+	Processors    []string   `json:"processors"`
+	Match         Match      `json:"match"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+// Category is a fideslang data category a system holds, with where that
+// is known from and since when.
+type Category struct {
+	Category string    `json:"category"`
+	Source   string    `json:"source"`
+	ScanID   string    `json:"scan_id,omitempty"` // the latest scan that found it
+	Findings int       `json:"findings,omitempty"`
+	Since    time.Time `json:"since,omitzero"`
+}
+
+// Match says which scans belong to a system: one run on one of Hosts, or
+// whose scanned roots lie under one of Paths (a directory, or a database
+// URL without password).
+type Match struct {
+	Hosts []string `json:"hosts"`
+	Paths []string `json:"paths"`
+}
+
+// Input is what a caller may set on a system.
+type Input struct {
+	Name          string   `json:"name"`
+	Kind          string   `json:"kind"`
+	Status        string   `json:"status"`
+	Description   string   `json:"description"`
+	Owner         string   `json:"owner"`
+	Holders       []string `json:"holders"`
+	Categories    []string `json:"categories"` // declared
+	Jurisdictions []string `json:"jurisdictions"`
+	Purposes      []string `json:"purposes"`
+	Retention     string   `json:"retention"`
+	Transfers     []string `json:"transfers"`
+	Processors    []string `json:"processors"`
+	Match         Match    `json:"match"`
+}
+
+var (
+	countryCode  = regexp.MustCompile(`^[A-Z]{2}$`)
+	categoryName = regexp.MustCompile(`^user(\.[a-z0-9_]+)*$`)
+)
+
+// maxList bounds the entries of each list, maxText each text.
+const (
+	maxList = 200
+	maxText = 1000
+)
+
+// Validate checks and normalises an input; a new system defaults to
+// shadow, the vault's kind is reserved.
+func (in *Input) Validate() error {
+	in.Name = strings.TrimSpace(in.Name)
+	switch {
+	case in.Name == "" || len(in.Name) > 200 || !utf8.ValidString(in.Name):
+		return invalid("invalid_name", "name must be 1 to 200 characters")
+	case !slices.Contains(Kinds, in.Kind) || in.Kind == "vault":
+		return invalid("invalid_kind", "kind must be one of crm, database, spreadsheet, file_share, chat, social_inbox, mailbox, saas, paper, other")
+	}
+	if in.Status == "" {
+		in.Status = StatusShadow
+	}
+	if in.Status != StatusOfficial && in.Status != StatusShadow {
+		return invalid("invalid_status", "status must be official or shadow")
+	}
+	for _, t := range []struct{ name, v string }{{"description", in.Description}, {"owner", in.Owner}, {"retention", in.Retention}} {
+		if len(t.v) > maxText || !utf8.ValidString(t.v) {
+			return invalid("invalid_"+t.name, t.name+" must be at most 1000 characters of UTF-8")
+		}
+	}
+	lists := []struct {
+		name string
+		v    *[]string
+		ok   func(string) bool
+		help string
+	}{
+		{"holders", &in.Holders, plainText, "names or e-mail addresses"},
+		{"categories", &in.Categories, categoryName.MatchString, "fideslang user.* categories"},
+		{"jurisdictions", &in.Jurisdictions, plainText, "regimes or countries, such as GDPR or VN"},
+		{"purposes", &in.Purposes, plainText, "purpose names"},
+		{"transfers", &in.Transfers, countryCode.MatchString, "ISO 3166-1 alpha-2 country codes, such as SG"},
+		{"processors", &in.Processors, plainText, "processor ids"},
+		{"match.hosts", &in.Match.Hosts, plainText, "host names"},
+		{"match.paths", &in.Match.Paths, plainText, "paths or database URLs"},
+	}
+	for _, l := range lists {
+		if len(*l.v) > maxList {
+			return invalid("invalid_"+strings.ReplaceAll(l.name, ".", "_"), l.name+" holds at most 200 entries")
+		}
+		clean := make([]string, 0, len(*l.v))
+		for _, s := range *l.v {
+			s = strings.TrimSpace(s)
+			if !l.ok(s) {
+				return invalid("invalid_"+strings.ReplaceAll(l.name, ".", "_"), l.name+" must list "+l.help)
+			}
+			if !slices.Contains(clean, s) {
+				clean = append(clean, s)
+			}
+		}
+		*l.v = clean
+	}
+	for _, p := range in.Match.Paths {
+		if scans.HasPassword(p) {
+			return invalid("invalid_match_paths", "match.paths may not hold a database password")
+		}
+	}
+	return nil
+}
+
+// plainText accepts a non-empty UTF-8 text of at most maxText bytes.
+func plainText(s string) bool { return s != "" && len(s) <= maxText && utf8.ValidString(s) }
+
+// Apply sets the input's fields on s at now, keeping its id, derived and
+// discovered categories and times. A declared category keeps the date it
+// was first declared; a new one is dated now.
+func (in *Input) Apply(s *System, now time.Time) {
+	s.Name, s.Kind, s.Status, s.Description, s.Owner = in.Name, in.Kind, in.Status, in.Description, in.Owner
+	s.Holders, s.Jurisdictions, s.Purposes, s.Retention = nonNil(in.Holders), nonNil(in.Jurisdictions), nonNil(in.Purposes), in.Retention
+	s.Transfers, s.Processors, s.Match = nonNil(in.Transfers), nonNil(in.Processors), Match{Hosts: nonNil(in.Match.Hosts), Paths: nonNil(in.Match.Paths)}
+	kept := []Category{}
+	declared := map[string]time.Time{}
+	for _, c := range s.Categories {
+		if c.Source != SourceDeclared {
+			kept = append(kept, c)
+		} else {
+			declared[c.Category] = c.Since
+		}
+	}
+	for _, c := range in.Categories {
+		since, ok := declared[c]
+		if !ok || since.IsZero() {
+			since = now.UTC()
+		}
+		kept = append(kept, Category{Category: c, Source: SourceDeclared, Since: since})
+	}
+	s.Categories = kept
+}
+
+// nonNil returns l, or an empty list for nil.
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+func invalid(code, msg string) error { return apperr.New(apperr.Invalid, code, msg) }

@@ -1,0 +1,70 @@
+package datamap
+
+import (
+	"encoding/xml"
+	"strings"
+	"testing"
+)
+
+func TestMatches(t *testing.T) {
+	s := System{Match: Match{Hosts: []string{"Laptop-7"}, Paths: []string{"/home/an/exports/", "postgres://ro@crm/db"}}}
+	for _, tc := range []struct {
+		host  string
+		roots []string
+		want  bool
+	}{
+		{"laptop-7", []string{"/elsewhere"}, true},
+		{"other", []string{"/home/an/exports"}, true},
+		{"other", []string{"/home/an/exports/2026/q1"}, true},
+		{"other", []string{"/home/an/exports-old"}, false},
+		{"other", []string{"/home/an"}, false},
+		{"other", []string{"postgres://ro@crm/db"}, true},
+		{"other", []string{"postgres://ro@crm/db2"}, false},
+	} {
+		if got := s.Matches(tc.host, tc.roots); got != tc.want {
+			t.Errorf("Matches(%q, %v) = %v", tc.host, tc.roots, got)
+		}
+	}
+}
+
+func TestProposal(t *testing.T) {
+	p := Proposal("box", []string{"mysql://ro@crm/sales", "/srv"})
+	if p.Kind != "database" || p.Name != "box: mysql://ro@crm/sales and others" || p.Status != StatusProposed || len(p.Match.Paths) != 2 {
+		t.Errorf("proposal %+v", p)
+	}
+	long := Proposal(strings.Repeat("é", 150), []string{"/x"})
+	if len(long.Name) > 200 || !strings.HasPrefix(long.Name, "é") || strings.ContainsRune(long.Name, '\uFFFD') {
+		t.Errorf("long name %q", long.Name)
+	}
+}
+
+func TestValidateNormalises(t *testing.T) {
+	in := Input{Name: "  CRM ", Kind: "crm", Holders: []string{" an ", "an"}, Transfers: []string{"SG"}}
+	if err := in.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if in.Name != "CRM" || in.Status != StatusShadow || len(in.Holders) != 1 || in.Holders[0] != "an" {
+		t.Errorf("normalised %+v", in)
+	}
+	in = Input{Name: "x", Kind: "crm", Holders: []string{""}}
+	if err := in.Validate(); err == nil {
+		t.Error("an empty holder accepted")
+	}
+}
+
+func TestSVGEscapesNames(t *testing.T) {
+	svg := SVG([]System{{Name: `<script>alert("x")</script> & co`, Kind: "crm", Status: StatusShadow,
+		Categories: []Category{{Category: "user.contact.email"}}, Processors: []string{"prc_1"}, Transfers: []string{"US"}}},
+		map[string]string{"prc_1": "Mail & Co"})
+	if strings.Contains(string(svg), "<script>") {
+		t.Fatal("a name was not escaped")
+	}
+	if err := xml.Unmarshal(svg, new(struct{})); err != nil {
+		t.Fatalf("not XML: %v", err)
+	}
+	for _, want := range []string{"user.contact.email", "processor: Mail &amp; Co", "country: US"} {
+		if !strings.Contains(string(svg), want) {
+			t.Errorf("svg lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package datamap
+
+import (
+	"path"
+	"strings"
+	"unicode/utf8"
+)
+
+// Matches reports whether a scan run on host over roots belongs to s.
+func (s *System) Matches(host string, roots []string) bool {
+	for _, h := range s.Match.Hosts {
+		if strings.EqualFold(h, host) {
+			return true
+		}
+	}
+	for _, p := range s.Match.Paths {
+		for _, r := range roots {
+			if under(r, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// under reports whether root lies at or under prefix: the same database
+// URL, or a path in the directory prefix.
+func under(root, prefix string) bool {
+	if strings.Contains(prefix, "://") || strings.Contains(root, "://") {
+		return root == prefix
+	}
+	root, prefix = path.Clean(root), path.Clean(prefix)
+	return root == prefix || strings.HasPrefix(root, strings.TrimSuffix(prefix, "/")+"/")
+}
+
+// Proposal is the shadow system a scan that matches no system proposes:
+// named after its host and first root, of a kind guessed from the roots,
+// matching that host and those roots.
+func Proposal(host string, roots []string) Input {
+	kind := "file_share"
+	for _, r := range roots {
+		if strings.Contains(r, "://") {
+			kind = "database"
+		}
+	}
+	name := host
+	if len(roots) > 0 {
+		name = host + ": " + roots[0]
+		if len(roots) > 1 {
+			name += " and others"
+		}
+	}
+	for len(name) > 200 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return Input{Name: name, Kind: kind, Status: StatusProposed, Match: Match{Hosts: []string{}, Paths: append([]string{}, roots...)}}
+}

@@ -1,0 +1,283 @@
+package httpapi
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/auth"
+	"custodia/internal/exports"
+	"custodia/internal/vault"
+)
+
+// exportRequest is the body of POST /v1/exports.
+type exportRequest struct {
+	Collection string   `json:"collection"`
+	Fields     []string `json:"fields"`
+	Purpose    string   `json:"purpose"`
+	Reason     string   `json:"reason"`
+}
+
+// createExport asks for a CSV export of a collection: POST /v1/exports.
+// It is registered at once; it is approved at once unless it is large or
+// holds sensitive categories, when it waits for a second person.
+func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
+	var in exportRequest
+	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" || len(in.Reason) > 1000 {
+		return apperr.New(apperr.Invalid, "reason_required", "an export needs its reason (1 to 1000 characters)")
+	}
+	c, err := s.vault.Collection(r.Context(), in.Collection)
+	if err != nil {
+		return err
+	}
+	if len(in.Fields) == 0 {
+		for _, f := range c.Fields {
+			in.Fields = append(in.Fields, f.Name)
+		}
+	}
+	var cats []string
+	for _, name := range in.Fields {
+		i := slices.IndexFunc(c.Fields, func(f vault.Field) bool { return f.Name == name })
+		if i < 0 {
+			return apperr.Newf(apperr.Invalid, "unknown_field", "the collection has no field %q", name)
+		}
+		if !slices.Contains(c.Fields[i].Purposes, in.Purpose) {
+			return apperr.Newf(apperr.Invalid, "purpose_not_declared", "the field %q was not collected for the purpose %q", name, in.Purpose)
+		}
+		if cat := c.Fields[i].Category; !slices.Contains(cats, cat) {
+			cats = append(cats, cat)
+		}
+	}
+	// The caller must be allowed to read for this purpose now, not only
+	// when the file is produced.
+	if s.access != nil {
+		if _, err := s.access.PlanRead(r.Context(), c, in.Purpose); err != nil {
+			return err
+		}
+	}
+	records, subjects, err := s.db.CountRecords(r.Context(), c.Name)
+	if err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(r.Context())
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	x := exports.Export{ID: auth.NewID("exp_"), Kind: exports.KindCSV, Collection: c.Name, Fields: in.Fields, Purpose: in.Purpose, Reason: in.Reason,
+		Categories: cats, Records: records, Subjects: subjects, RequestedBy: p.Actor(), Requester: p.Key(), RequestedAt: now}
+	for _, cat := range cats {
+		x.Sensitive = x.Sensitive || exports.Sensitive(cat)
+	}
+	x.Approval = exports.Approval(records, s.opts.ExportApprovalRecords, cats)
+	x.Status = exports.StatusApproved
+	if x.Approval != "" {
+		x.Status = exports.StatusPending
+	}
+	err = audited(r, func(e *audit.Entry) error {
+		e.RecordID, e.Collection, e.Purpose = x.ID, x.Collection, x.Purpose
+		return s.db.PutExport(r.Context(), x, e)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, x)
+	return nil
+}
+
+func (s *Server) listExports(w http.ResponseWriter, r *http.Request) error {
+	limit, err := rangeParam(r, "limit", 100, 1, 1000)
+	if err != nil {
+		return err
+	}
+	xs, err := s.db.ListExports(r.Context(), limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"exports": xs})
+	return nil
+}
+
+func (s *Server) getExport(w http.ResponseWriter, r *http.Request) error {
+	x, err := s.db.GetExport(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, x)
+	return nil
+}
+
+func (s *Server) approveExport(w http.ResponseWriter, r *http.Request) error {
+	return s.decideExport(w, r, exports.StatusApproved)
+}
+
+func (s *Server) rejectExport(w http.ResponseWriter, r *http.Request) error {
+	return s.decideExport(w, r, exports.StatusRejected)
+}
+
+// decideExport approves or rejects an export that waits for approval; the
+// person who asked for it may not decide it.
+func (s *Server) decideExport(w http.ResponseWriter, r *http.Request, to string) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Reason) == "" || len(in.Reason) > 1000 {
+		return apperr.New(apperr.Invalid, "reason_required", "a decision needs its reason (1 to 1000 characters)")
+	}
+	x, err := s.db.GetExport(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(r.Context())
+	switch {
+	case x.Status != exports.StatusPending:
+		return apperr.Newf(apperr.Conflict, "export_state", "the export is %s, not waiting for approval", x.Status)
+	case p.Key() == x.Requester:
+		return apperr.New(apperr.Forbidden, "four_eyes", "a second person must decide an export: not the one who asked for it")
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	x.Status, x.DecidedBy, x.DecidedAt, x.Decision = to, p.Actor(), &now, strings.TrimSpace(in.Reason)
+	err = audited(r, func(e *audit.Entry) error {
+		e.RecordID, e.Collection = x.ID, x.Collection
+		return s.db.UpdateExport(r.Context(), x, exports.StatusPending, e)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, x)
+	return nil
+}
+
+// downloadExport produces an approved CSV export, once, for the person
+// who asked for it: the fields asked for, read through the vault with the
+// caller's role and the export's purpose (masks and withheld fields
+// apply), and a _watermark column holding the export's id on every row.
+func (s *Server) downloadExport(w http.ResponseWriter, r *http.Request) error {
+	x, err := s.db.GetExport(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p := auth.PrincipalFrom(r.Context())
+	switch {
+	case p.Key() != x.Requester:
+		return apperr.New(apperr.Forbidden, "not_your_export", "only the person who asked for an export may download it")
+	case x.Kind != exports.KindCSV || x.Status != exports.StatusApproved:
+		return apperr.Newf(apperr.Conflict, "export_state", "the export is %s: only an approved export not yet produced can be downloaded", x.Status)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	produced := x
+	produced.Status, produced.ProducedAt = exports.StatusProduced, &now
+	// The call is audited by its reads, one entry per subject exported,
+	// each naming the export; the state change must not stand in for them.
+	recorder(r).Update(func(e *audit.Entry) { e.RecordID, e.Collection, e.Purpose = x.ID, x.Collection, x.Purpose })
+	if err := s.db.UpdateExport(r.Context(), produced, exports.StatusApproved, nil); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := s.writeExportCSV(r.Context(), &buf, x); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+x.ID+`.csv"`)
+	w.Header().Set("Custodia-Watermark", x.ID)
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// exportPage is how many records a CSV export reads at a time.
+const exportPage = 1000
+
+// writeExportCSV writes the records of an export as CSV.
+func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Export) error {
+	cw := csv.NewWriter(out)
+	if err := cw.Write(append(slices.Clone(x.Fields), "_watermark")); err != nil {
+		return err
+	}
+	row := make([]string, len(x.Fields)+1)
+	after := ""
+	for {
+		recs, err := s.vault.List(ctx, x.Collection, x.Purpose, after, exportPage)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			for i, f := range x.Fields {
+				row[i] = ""
+				if v, ok := rec.Data[f]; ok && v != nil {
+					row[i] = fmt.Sprint(v)
+				}
+			}
+			row[len(x.Fields)] = x.ID
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+		if len(recs) < exportPage {
+			break
+		}
+		after = recs[len(recs)-1].ID
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// registerExport adds an export that is not asked for but happens (an
+// access package, a bulk read) to the register; a failure is logged, as
+// the register must not stop the work it records.
+func (s *Server) registerExport(ctx context.Context, x exports.Export) {
+	x.ID = auth.NewID("exp_")
+	x.Status = exports.StatusRegistered
+	x.RequestedAt = time.Now().UTC().Truncate(time.Microsecond)
+	if x.Fields == nil {
+		x.Fields = []string{}
+	}
+	if x.Categories == nil {
+		x.Categories = []string{}
+	}
+	if err := s.db.PutExport(context.WithoutCancel(ctx), x, nil); err != nil {
+		slog.Error("export not registered", "kind", x.Kind, "err", err)
+	}
+}
+
+// watermarkZip returns a copy of a zip archive with a custodia-watermark.txt
+// entry and an archive comment naming the export id.
+func watermarkZip(data []byte, id string) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("watermark package: %w", err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			return nil, fmt.Errorf("watermark package: %w", err)
+		}
+	}
+	wm, err := zw.Create("custodia-watermark.txt")
+	if err != nil {
+		return nil, fmt.Errorf("watermark package: %w", err)
+	}
+	fmt.Fprintf(wm, "Custodia export register id: %s\n", id)
+	if err := zw.SetComment("custodia watermark " + id); err != nil {
+		return nil, fmt.Errorf("watermark package: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("watermark package: %w", err)
+	}
+	return out.Bytes(), nil
+}

@@ -1,0 +1,187 @@
+package incidents
+
+import (
+	"slices"
+	"time"
+
+	"custodia/internal/apperr"
+)
+
+// Clock states as stored, and the statuses a clock is shown with.
+const (
+	ClockOpen    = "open"    // not yet met (status: open, or overdue past its due time)
+	ClockMet     = "met"     // the notification was sent
+	ClockWaived  = "waived"  // the notification task was justified as not needed
+	ClockOverdue = "overdue" // a status only: open past its due time
+)
+
+// Clock is one notification deadline of an incident: regime, recipient,
+// due time, source, and whether it was met.
+type Clock struct {
+	Regime    string     `json:"regime"`
+	Recipient string     `json:"recipient"`
+	To        string     `json:"to"`
+	Audience  string     `json:"audience"`
+	Affected  int        `json:"affected"` // subjects under the regime
+	StartAt   time.Time  `json:"start_at"`
+	DueAt     time.Time  `json:"due_at"`
+	Period    string     `json:"period"` // in words, such as "72 hours"
+	Source    string     `json:"source"`
+	Notes     string     `json:"notes,omitempty"`
+	After     string     `json:"after,omitempty"`
+	State     string     `json:"-"`
+	Status    string     `json:"status"` // open, met, overdue or waived
+	MetAt     *time.Time `json:"met_at,omitempty"`
+	Late      bool       `json:"late,omitempty"` // met after its due time
+	Reference string     `json:"reference,omitempty"`
+	// Rule is the rule as it stood when the clock started: a later change
+	// of the rules file does not move a running clock.
+	Rule Rule `json:"-"`
+	// NearAlerted and OverdueAlerted are when the alerts were raised.
+	NearAlerted    *time.Time `json:"-"`
+	OverdueAlerted *time.Time `json:"-"`
+}
+
+// Facts are what an incident's clocks depend on.
+type Facts struct {
+	DetectedAt time.Time
+	AwareAt    time.Time
+	Affected   map[string]int // affected subjects per regime; a regime present with 0 applies with an unknown count
+	HighRisk   bool
+}
+
+// Clocks returns the clocks an incident starts: one per rule whose regime
+// is in f.Affected and whose condition holds, in the table's order. A rule
+// that follows another applies only when that one does.
+func (t *Table) Clocks(f Facts) ([]Clock, error) {
+	var out []Clock
+	for _, r := range t.rules {
+		n, ok := f.Affected[r.Regime]
+		if !ok || !r.When.Holds(n, f.HighRisk) {
+			continue
+		}
+		c := Clock{Regime: r.Regime, Recipient: r.Recipient, To: r.To, Audience: r.Audience, Affected: n,
+			Period: r.Period.String(), Source: r.Source, Notes: r.Notes, After: r.After, State: ClockOpen, Rule: r}
+		switch r.Start {
+		case FromDetected:
+			c.StartAt = f.DetectedAt
+		case FromAware:
+			c.StartAt = f.AwareAt
+		case FromYearEnd:
+			y := f.DetectedAt.In(t.loc).Year()
+			c.StartAt = time.Date(y+1, 1, 1, 0, 0, 0, 0, t.loc).Add(-time.Nanosecond)
+		case FromAfter:
+			i := slices.IndexFunc(out, func(x Clock) bool { return x.Regime == r.Regime && x.Recipient == r.After })
+			if i < 0 {
+				continue
+			}
+			c.StartAt = out[i].DueAt
+		}
+		due, err := t.Due(r, c.StartAt)
+		if err != nil {
+			return nil, err
+		}
+		c.DueAt = due
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Due returns when a period of rule r started at start ends: hours from
+// the instant; day periods at the last instant of their last day in the
+// table's zone, the start day not counted; immediate at start.
+func (t *Table) Due(r Rule, start time.Time) (time.Time, error) {
+	if start.IsZero() || start.Year() < 1900 || start.Year() > 9000 {
+		return time.Time{}, apperr.New(apperr.Invalid, "invalid_start", "the start time is missing or out of range")
+	}
+	p := r.Period
+	if err := p.validate(); err != nil {
+		return time.Time{}, invalidRules("%s", err)
+	}
+	y, m, d := start.In(t.loc).Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	switch p.Unit {
+	case Immediate:
+		return start, nil
+	case Hours:
+		return start.Add(time.Duration(p.N) * time.Hour), nil
+	case CalendarDays:
+		day = day.AddDate(0, 0, p.N)
+	case BusinessDays:
+		cal, ok := t.cals.Calendar(r.Calendar)
+		if !ok {
+			return time.Time{}, invalidRules("rule %s %s: unknown calendar", r.Regime, r.Recipient)
+		}
+		for n := p.N; n > 0; {
+			day = day.AddDate(0, 0, 1)
+			if cal.IsBusinessDay(day) {
+				n--
+			}
+		}
+	}
+	y, m, d = day.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, t.loc).Add(-time.Nanosecond), nil
+}
+
+// Rebase moves the clocks that follow another clock to run from when that
+// one was met (or, while it is open, from its due time). It changes only
+// open clocks, and reports whether any moved.
+func (t *Table) Rebase(clocks []Clock) (bool, error) {
+	moved := false
+	for i := range clocks {
+		c := &clocks[i]
+		if c.Rule.Start != FromAfter || c.State != ClockOpen {
+			continue
+		}
+		j := slices.IndexFunc(clocks, func(x Clock) bool { return x.Regime == c.Regime && x.Recipient == c.Rule.After })
+		if j < 0 {
+			continue
+		}
+		base := clocks[j].DueAt
+		if clocks[j].MetAt != nil {
+			base = *clocks[j].MetAt
+		}
+		if base.Equal(c.StartAt) {
+			continue
+		}
+		due, err := t.Due(c.Rule, base)
+		if err != nil {
+			return moved, err
+		}
+		c.StartAt, c.DueAt, moved = base, due, true
+	}
+	return moved, nil
+}
+
+// Refresh sets the clock's Status and Late at now.
+func (c *Clock) Refresh(now time.Time) {
+	switch {
+	case c.State == ClockMet:
+		c.Status = ClockMet
+		c.Late = c.MetAt != nil && c.MetAt.After(c.DueAt)
+	case c.State == ClockWaived:
+		c.Status = ClockWaived
+	case now.After(c.DueAt):
+		c.Status = ClockOverdue
+	default:
+		c.Status = ClockOpen
+	}
+}
+
+// nearWindow is the most time left at which a clock counts as nearing its
+// end: 12 hours, or a quarter of its length when that is less.
+const nearWindow = 12 * time.Hour
+
+// NearEnd reports whether an open clock is not past its due time but has
+// less than a quarter of its time, or less than 12 hours, whichever is
+// less, left at now.
+func (c Clock) NearEnd(now time.Time) bool {
+	if c.State != ClockOpen || now.After(c.DueAt) {
+		return false
+	}
+	limit := min(c.DueAt.Sub(c.StartAt)/4, nearWindow)
+	return c.DueAt.Sub(now) < limit
+}
+
+// Overdue reports whether an open clock is past its due time at now.
+func (c Clock) Overdue(now time.Time) bool { return c.State == ClockOpen && now.After(c.DueAt) }

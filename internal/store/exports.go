@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/exports"
+)
+
+// PutExport adds an entry to the export register.
+func (db *DB) PutExport(ctx context.Context, x exports.Export, e *audit.Entry) error {
+	spec, _ := json.Marshal(x)
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		_, err := tx.Exec(ctx, "INSERT INTO exports (id, kind, status, requested_by, requested_at, spec) VALUES (?, ?, ?, ?, ?, ?)",
+			x.ID, x.Kind, x.Status, x.RequestedBy, x.RequestedAt.UnixMicro(), string(spec))
+		if err != nil {
+			return fmt.Errorf("register export: %w", err)
+		}
+		return nil
+	}, e)
+}
+
+// UpdateExport replaces an entry whose status is still from: the
+// compare-and-set that keeps two approvers, or an approval and a
+// download, from both acting. A changed status is 409 export_state.
+func (db *DB) UpdateExport(ctx context.Context, x exports.Export, from string, e *audit.Entry) error {
+	spec, _ := json.Marshal(x)
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		return execOne(ctx, tx, "update export", apperr.New(apperr.Conflict, "export_state", "the export changed state meanwhile; read it again"), "UPDATE exports SET status = ?, spec = ? WHERE id = ? AND status = ?", x.Status, string(spec), x.ID, from)
+	}, e)
+}
+
+// GetExport returns one entry of the register.
+func (db *DB) GetExport(ctx context.Context, id string) (exports.Export, error) {
+	return getSpec[exports.Export](ctx, db, "SELECT spec FROM exports WHERE id = ?", id, "export_not_found", "no such export")
+}
+
+// ListExports lists the register, newest first.
+func (db *DB) ListExports(ctx context.Context, limit int) ([]exports.Export, error) {
+	return listSpecs[exports.Export](ctx, db, "exports", "SELECT spec FROM exports ORDER BY requested_at DESC, id LIMIT ?", limit)
+}
+
+// CountRecords counts the records of a collection and their subjects.
+func (db *DB) CountRecords(ctx context.Context, collection string) (records, subjects int, err error) {
+	err = db.queryRow(ctx, "SELECT COUNT(*), COUNT(DISTINCT subject_id) FROM records WHERE collection = ?", collection).Scan(&records, &subjects)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count records: %w", err)
+	}
+	return records, subjects, nil
+}
+
+// ConsentGaps counts the consent grants recorded without full evidence: no
+// method, notice version or collector.
+func (db *DB) ConsentGaps(ctx context.Context) (int, error) {
+	var n int
+	err := db.queryRow(ctx, "SELECT COUNT(*) FROM consent_events WHERE action = 'grant' AND (method = '' OR notice_version = '' OR collected_by = '')").Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("consent gaps: %w", err)
+	}
+	return n, nil
+}
+
+// AuditTimes returns when the audit log began and when an action was last
+// recorded with success (zero when never).
+func (db *DB) AuditTimes(ctx context.Context, action string) (first, last time.Time, err error) {
+	var f, l sql.NullInt64
+	if err := db.queryRow(ctx, "SELECT MIN(at) FROM audit_log").Scan(&f); err != nil {
+		return first, last, fmt.Errorf("audit start: %w", err)
+	}
+	if err := db.queryRow(ctx, "SELECT MAX(at) FROM audit_log WHERE action = ? AND outcome = 'ok'", action).Scan(&l); err != nil {
+		return first, last, fmt.Errorf("audit last %s: %w", action, err)
+	}
+	if f.Valid {
+		first = time.UnixMicro(f.Int64).UTC()
+	}
+	if l.Valid {
+		last = time.UnixMicro(l.Int64).UTC()
+	}
+	return first, last, nil
+}

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/offboard"
+)
+
+// PutOffboarding stores a new offboarding review.
+func (db *DB) PutOffboarding(ctx context.Context, o offboard.Offboarding, e *audit.Entry) error {
+	spec, _ := json.Marshal(o)
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		_, err := tx.Exec(ctx, "INSERT INTO offboardings (id, user_id, state, spec, created_at) VALUES (?, ?, ?, ?, ?)",
+			o.ID, o.UserID, o.State, string(spec), o.CreatedAt.UnixMicro())
+		if err != nil {
+			return fmt.Errorf("insert offboarding: %w", err)
+		}
+		return nil
+	}, e)
+}
+
+// UpdateOffboarding replaces a review that is still open.
+func (db *DB) UpdateOffboarding(ctx context.Context, o offboard.Offboarding, e *audit.Entry) error {
+	spec, _ := json.Marshal(o)
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		return execOne(ctx, tx, "update offboarding", apperr.New(apperr.Conflict, "offboarding_closed", "the offboarding is closed"), "UPDATE offboardings SET state = ?, spec = ? WHERE id = ? AND state = 'open'", o.State, string(spec), o.ID)
+	}, e)
+}
+
+// GetOffboarding returns one review.
+func (db *DB) GetOffboarding(ctx context.Context, id string) (offboard.Offboarding, error) {
+	return getSpec[offboard.Offboarding](ctx, db, "SELECT spec FROM offboardings WHERE id = ?", id, "offboarding_not_found", "no such offboarding")
+}
+
+// ListOffboardings lists the reviews, newest first.
+func (db *DB) ListOffboardings(ctx context.Context) ([]offboard.Offboarding, error) {
+	return listSpecs[offboard.Offboarding](ctx, db, "offboardings", "SELECT spec FROM offboardings ORDER BY created_at DESC, id LIMIT 1000")
+}
