@@ -145,6 +145,14 @@ func rbacRoutes() []rbacRoute {
 			_, subject, _ := e.newRecord(t)
 			return c.Do("DELETE", "/v1/subjects/"+subject, nil)
 		}},
+		// Finding subjects returns ids only, no data: every role that reads records may.
+		{"GET", "/v1/subjects", auth.PermRecordsRead, []auth.Role{"dpo", "sales", "support", "marketing"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/subjects?email="+url.QueryEscape(e.email), nil)
+		}},
+		{"GET", "/v1/subjects/{subject}/records", auth.PermRecordsRead, dataRW, func(t *testing.T, e *rbacEnv, c C) R {
+			_, subject, _ := e.newRecord(t)
+			return c.Do("GET", "/v1/subjects/"+subject+"/records"+q, nil)
+		}},
 		{"POST", "/v1/tokens", auth.PermTokensManage, adminOnly, func(t *testing.T, e *rbacEnv, c C) R {
 			r := c.Do("POST", "/v1/tokens", map[string]any{"name": e.uniq("tok"), "role": "support"})
 			if s, _ := r.JSON()["token"].(string); s != "" {
@@ -170,6 +178,9 @@ func rbacRoutes() []rbacRoute {
 		}},
 		{"POST", "/v1/audit/verify", auth.PermAuditRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/audit/verify", nil)
+		}},
+		{"GET", "/v1/audit.csv", auth.PermAuditRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/audit.csv?action=record.create", nil)
 		}},
 		// Session-only routes: an API token is refused whatever its role.
 		{"DELETE", "/v1/sessions/current", "self", none, func(t *testing.T, e *rbacEnv, c C) R {

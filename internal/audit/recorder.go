@@ -40,14 +40,24 @@ func (r *Recorder) Update(fn func(*Entry)) {
 	r.mu.Unlock()
 }
 
-type read struct{ subject, decision string }
+// read is one subject read by the call; collection and recordID, when
+// set, override the call's own for that read's entry.
+type read struct{ subject, decision, collection, recordID string }
 
 // AddRead records a subject (by pseudonym) whose data the call read, and
 // the access decision for it ("allow", or "mask"/"partial"/"deny" with
 // fields and reasons).
 func (r *Recorder) AddRead(pseudonym, decision string) {
 	r.mu.Lock()
-	r.reads = append(r.reads, read{pseudonym, decision})
+	r.reads = append(r.reads, read{subject: pseudonym, decision: decision})
+	r.mu.Unlock()
+}
+
+// AddRecordRead is AddRead for a call that reads records of several
+// collections: the read's entry names its own collection and record.
+func (r *Recorder) AddRecordRead(collection, recordID, pseudonym, decision string) {
+	r.mu.Lock()
+	r.reads = append(r.reads, read{subject: pseudonym, decision: decision, collection: collection, recordID: recordID})
 	r.mu.Unlock()
 }
 
@@ -87,6 +97,9 @@ func (r *Recorder) Pending(status int, outcome, detail string) []*Entry {
 	for i, rd := range r.reads {
 		x := e
 		x.Subject, x.Decision = rd.subject, rd.decision
+		if rd.collection != "" {
+			x.Collection, x.RecordID = rd.collection, rd.recordID
+		}
 		out[i] = &x
 	}
 	return out

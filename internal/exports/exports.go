@@ -18,6 +18,9 @@ const (
 	KindCSV           = "csv_export"
 	KindAccessPackage = "access_package"
 	KindBulkRead      = "bulk_read"
+	// KindAuditLog is a download of the audit log (GET /v1/audit.csv),
+	// produced at once for the caller who asked for it.
+	KindAuditLog = "audit_log"
 )
 
 // States of a CSV export; other kinds are registered as they happen.

@@ -88,14 +88,14 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
 	if p.Kind != auth.KindUser {
-		writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "name": p.Name, "role": p.Role})
+		writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "name": p.Name, "role": p.Role, "permissions": p.Permissions()})
 		return nil
 	}
 	u, err := s.tokens.User(r.Context(), p.UserID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "user": u, "mfa_pending": p.MFAPending, "training_lapsed": p.TrainingLapsed})
+	writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "user": u, "mfa_pending": p.MFAPending, "training_lapsed": p.TrainingLapsed, "permissions": p.Permissions()})
 	return nil
 }
 

@@ -173,6 +173,8 @@ func (s *Server) routes() []route {
 		{"PATCH", "/v1/collections/{collection}/records/{id}", auth.PermRecordsWrite, false, "record.update", s.patchRecord},
 		{"DELETE", "/v1/collections/{collection}/records/{id}", auth.PermRecordsWrite, false, "record.delete", s.deleteRecord},
 		{"DELETE", "/v1/subjects/{subject}", auth.PermSubjectErase, false, "subject.erase", s.eraseSubject},
+		{"GET", "/v1/subjects", auth.PermRecordsRead, false, "subject.find", s.findSubjects},
+		{"GET", "/v1/subjects/{subject}/records", auth.PermRecordsRead, false, "subject.records", s.subjectRecords},
 
 		{"POST", "/v1/tokens", auth.PermTokensManage, false, "token.create", s.createToken},
 		{"GET", "/v1/tokens", auth.PermTokensManage, false, "token.list", s.listTokens},
@@ -183,6 +185,7 @@ func (s *Server) routes() []route {
 
 		{"GET", "/v1/audit", auth.PermAuditRead, false, "audit.read", s.listAudit},
 		{"POST", "/v1/audit/verify", auth.PermAuditRead, false, "audit.verify", s.verifyAudit},
+		{"GET", "/v1/audit.csv", auth.PermAuditRead, false, "audit.export", s.auditCSV},
 
 		{"POST", "/v1/sessions", permAnyone, false, "session.create", s.login},
 		{"DELETE", "/v1/sessions/current", permSelf, false, "session.revoke", s.logout},

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"custodia/internal/audit"
@@ -51,6 +52,59 @@ func (db *DB) ListAudit(ctx context.Context, after int64, limit int) ([]audit.En
 		e, err := scanEntry(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list audit: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// AuditFilter selects audit entries; a zero field matches every entry.
+type AuditFilter struct {
+	After   int64 // entries with a greater sequence number
+	Limit   int   // at most this many (required)
+	Actor   string
+	Action  string
+	Purpose string
+	Outcome string
+	Subject string    // a subject's pseudonym, as entries name it
+	Since   time.Time // entries at or after
+	Until   time.Time // entries strictly before
+}
+
+// FindAudit returns up to f.Limit entries matching every set field of f,
+// in sequence order.
+func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
+	var b strings.Builder
+	b.WriteString(auditSelect + " WHERE seq > ?")
+	args := []any{f.After}
+	for _, c := range []struct{ column, value string }{
+		{"actor", f.Actor}, {"action", f.Action}, {"purpose", f.Purpose}, {"outcome", f.Outcome}, {"subject", f.Subject},
+	} {
+		if c.value != "" {
+			b.WriteString(" AND " + c.column + " = ?")
+			args = append(args, c.value)
+		}
+	}
+	if !f.Since.IsZero() {
+		b.WriteString(" AND at >= ?")
+		args = append(args, f.Since.UnixMicro())
+	}
+	if !f.Until.IsZero() {
+		b.WriteString(" AND at < ?")
+		args = append(args, f.Until.UnixMicro())
+	}
+	b.WriteString(" ORDER BY seq LIMIT ?")
+	args = append(args, f.Limit)
+	rows, err := db.query(ctx, b.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("find audit: %w", err)
+	}
+	defer rows.Close()
+	out := []audit.Entry{}
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find audit: %w", err)
 		}
 		out = append(out, e)
 	}

@@ -52,15 +52,20 @@ func (s *Service) present(ctx context.Context, c *Collection, r StoredRecord, va
 	return rec, nil
 }
 
+// readOne decrypts one stored record and applies the read plan to it.
+func (s *Service) readOne(ctx context.Context, c *Collection, r StoredRecord, plan *ReadPlan) (*Record, error) {
+	vals, err := s.open(c, r)
+	if err != nil {
+		return nil, err
+	}
+	return s.present(ctx, c, r, vals, plan)
+}
+
 func (s *Service) decrypt(ctx context.Context, c *Collection, rows []StoredRecord, plan *ReadPlan) ([]*Record, error) {
 	out := make([]*Record, 0, len(rows))
 	rec := audit.RecorderFrom(ctx)
 	for _, r := range rows {
-		vals, err := s.open(c, r)
-		if err != nil {
-			return nil, err
-		}
-		pr, err := s.present(ctx, c, r, vals, plan)
+		pr, err := s.readOne(ctx, c, r, plan)
 		if err != nil {
 			return nil, err
 		}

@@ -20,12 +20,22 @@ type SubjectStore interface {
 // any collection. It is a system lookup for data-subject requests: no read
 // policy applies and no data is returned, only subject ids.
 func (s *Service) FindSubjects(ctx context.Context, fieldType, value string) ([]string, error) {
+	return s.FindSubjectsIn(ctx, fieldType, value, nil)
+}
+
+// FindSubjectsIn is FindSubjects limited to the collections allow accepts
+// (every collection when allow is nil): a caller whose token is scoped to
+// some collections finds subjects only through their fields.
+func (s *Service) FindSubjectsIn(ctx context.Context, fieldType, value string, allow func(collection string) bool) ([]string, error) {
 	cols, err := s.Collections(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, c := range cols {
+		if allow != nil && !allow(c.Name) {
+			continue
+		}
 		for i := range c.Fields {
 			f := &c.Fields[i]
 			if string(f.Type) != fieldType || !f.Lookup() {

@@ -1,0 +1,72 @@
+package httpapi
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/auth"
+)
+
+// subjectLookupTypes are the field types GET /v1/subjects finds subjects by.
+var subjectLookupTypes = []string{"email", "phone", "national_id"}
+
+var errOneSubjectLookup = apperr.New(apperr.Invalid, "one_lookup", "look subjects up by exactly one of email, phone or national_id")
+
+// findSubjects returns the ids of the subjects whose records hold a value
+// in an indexed field of a type (?email=, ?phone= or ?national_id=), in
+// any collection the caller's token may use. The value is never echoed.
+func (s *Server) findSubjects(w http.ResponseWriter, r *http.Request) error {
+	var kind, value string
+	for k, vs := range r.URL.Query() {
+		if k == "purpose" {
+			continue
+		}
+		if kind != "" || len(vs) != 1 || !slices.Contains(subjectLookupTypes, k) {
+			return errOneSubjectLookup
+		}
+		kind, value = k, vs[0]
+	}
+	if kind == "" {
+		return errOneSubjectLookup
+	}
+	if strings.TrimSpace(value) == "" {
+		return apperr.Newf(apperr.Invalid, "invalid_lookup", "the %s to look up is not valid", kind)
+	}
+	if kind == "phone" && strings.HasPrefix(value, " ") {
+		value = "+" + strings.TrimLeft(value, " ") // an unencoded "+" in a query string arrives as a space
+	}
+	if p := purposeOf(r); p != "" {
+		recorder(r).Update(func(e *audit.Entry) { e.Purpose = p })
+	}
+	// A token scoped to some collections finds subjects only through them.
+	var allow func(string) bool
+	if p := auth.PrincipalFrom(r.Context()); p != nil && len(p.Collections) > 0 {
+		allow = p.AllowsCollection
+	}
+	ids, err := s.vault.FindSubjectsIn(r.Context(), kind, value, allow)
+	if err != nil {
+		return err
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		recorder(r).AddRead(s.vault.Pseudonym(id), "allow find")
+		out = append(out, id)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"subjects": out})
+	return nil
+}
+
+// subjectRecords returns every record of a subject in every collection the
+// caller may read for the purpose, each as GET of the record returns it.
+func (s *Server) subjectRecords(w http.ResponseWriter, r *http.Request) error {
+	subject := r.PathValue("subject")
+	cols, err := s.vault.SubjectRecords(r.Context(), subject, purposeOf(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"subject": subject, "collections": cols})
+	return nil
+}
