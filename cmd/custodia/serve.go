@@ -29,8 +29,9 @@ func newServeCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the Custodia API server",
-		Long: `Run the Custodia API server.
+		Short: "Run the Custodia server: the API and the web console",
+		Long: `Run the Custodia server: the HTTP API under /v1/ and the web console at
+/console/ (sign in there with a person's e-mail, password and TOTP code).
 
 On first start it creates the data directory, the key file (mode 0600) and an
 admin API token, which it prints once; keep it, it is never shown again.
@@ -131,6 +132,7 @@ type securityFlags struct {
 	retentionEvery time.Duration
 	rulesFile      string
 	dlpPolicy      string
+	secureCookies  bool
 	holidayFiles   []string
 }
 
@@ -144,6 +146,7 @@ func (s *securityFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&s.alertWebhook, "alert-webhook", "", "URL that receives every alert as a JSON POST")
 	f.StringVar(&s.controller, "controller", "", "the organisation's name and contact details, for the record of processing activities (GDPR Art. 30)")
 	f.IntVar(&s.exportApproval, "export-approval-records", 500, "CSV exports of this many records or more wait for a second person's approval (exports of sensitive categories always do); a negative value leaves only the sensitive rule")
+	f.BoolVar(&s.secureCookies, "console-secure-cookies", false, "mark the console's cookies Secure on plain HTTP too (behind a proxy that terminates TLS; over TLS they always are)")
 	f.StringVar(&s.dlpPolicy, "dlp-policy", "", "YAML file replacing the default policy of POST /v1/dlp/check (see internal/dlp: min_confidence, bulk_threshold, unreadable, regions, block, warn)")
 	f.StringVar(&s.rulesFile, "request-rules", "", "YAML file replacing the built-in data-subject request deadline rules (format of internal/legalclock/rules.yaml)")
 	f.StringSliceVar(&s.holidayFiles, "holidays", nil, "holiday file(s) to add to the deadline calendars (YAML, or 'calendar: NAME' then one 'YYYY-MM-DD name' per line)")
@@ -177,6 +180,7 @@ func (s *securityFlags) apply(cfg *app.Config) error {
 	cfg.TimeZone = s.timeZone
 	cfg.RequestRulesFile, cfg.HolidayFiles = s.rulesFile, s.holidayFiles
 	cfg.DLPPolicyFile = s.dlpPolicy
+	cfg.ConsoleSecureCookies = s.secureCookies
 	switch {
 	case s.retentionEvery < 0 || (s.retentionEvery > 0 && s.retentionEvery < time.Minute):
 		return fmt.Errorf("--retention-interval must be 0 (off) or at least 1m")

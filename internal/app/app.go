@@ -7,6 +7,7 @@ import (
 	"context"
 	"custodia/internal/access"
 	"custodia/internal/consent"
+	"custodia/internal/console"
 	"custodia/internal/detect"
 	"custodia/internal/dlp"
 	"custodia/internal/dsr"
@@ -69,6 +70,9 @@ type Config struct {
 	// DLPPolicyFile replaces the default policy of POST /v1/dlp/check
 	// (YAML, see package dlp).
 	DLPPolicyFile string
+	// ConsoleSecureCookies marks the console's cookies Secure on plain
+	// HTTP too, for a server behind a proxy that terminates TLS.
+	ConsoleSecureCookies bool
 }
 
 // KeyFilePath returns the key file path the config selects.
@@ -93,6 +97,8 @@ type App struct {
 	// Retention applies retention rules (scheduled by Serve).
 	Retention *retention.Engine
 	API       *httpapi.Server
+	// Console is the web console at /console/, over API.
+	Console *console.Console
 	// NewAdminToken is the admin token generated on first start, to be
 	// shown once; empty otherwise (or when a bootstrap token was given).
 	NewAdminToken string
@@ -180,6 +186,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	a.Console, err = console.New(a.API, console.Options{CSRFKey: kr.Derived().Console, Location: loc, SecureCookies: cfg.ConsoleSecureCookies})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	secret, err := a.Tokens.Bootstrap(ctx, cfg.BootstrapToken)
 	if err != nil {
 		a.Close()
@@ -199,7 +210,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 // in-flight requests (up to ShutdownGrace) and returns.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
-		Handler:           a.API,
+		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -231,6 +242,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// Handler answers HTTP: the console under /console/, the API elsewhere.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/console/", a.Console)
+	mux.Handle("/console", a.Console)
+	mux.Handle("/", a.API)
+	return mux
 }
 
 // Close flushes the writer, closes the database and releases the key

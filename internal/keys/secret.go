@@ -69,6 +69,7 @@ const (
 	labelAudit     = "audit-chain"
 	labelToken     = "api-token"
 	labelAccount   = "account-secrets"
+	labelConsole   = "console-csrf"
 )
 
 // DerivedKeys are the purpose-bound secrets derived from the root secret.
@@ -78,6 +79,7 @@ type DerivedKeys struct {
 	AuditChain Secret // MAC key for the audit hash chain
 	Token      Secret // MAC key for hashing API token secrets
 	Account    Secret // AEAD key for account secrets at rest (TOTP seeds)
+	Console    Secret // MAC key for the console's CSRF tokens
 }
 
 func deriveAll(root Secret) (DerivedKeys, error) {
@@ -86,7 +88,7 @@ func deriveAll(root Secret) (DerivedKeys, error) {
 	for _, x := range []struct {
 		dst   *Secret
 		label string
-	}{{&d.BlindIndex, labelIndex}, {&d.Pseudonym, labelPseudonym}, {&d.AuditChain, labelAudit}, {&d.Token, labelToken}, {&d.Account, labelAccount}} {
+	}{{&d.BlindIndex, labelIndex}, {&d.Pseudonym, labelPseudonym}, {&d.AuditChain, labelAudit}, {&d.Token, labelToken}, {&d.Account, labelAccount}, {&d.Console, labelConsole}} {
 		if *x.dst, err = derive(root, x.label); err != nil {
 			return DerivedKeys{}, err
 		}

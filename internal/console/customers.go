@@ -1,0 +1,248 @@
+package console
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"custodia/internal/access"
+	"custodia/internal/audit"
+	"custodia/internal/consent"
+	"custodia/internal/dsr"
+	"custodia/internal/vault"
+)
+
+// lookupKinds are the blind-index lookups the customer search offers.
+var lookupKinds = []string{"email", "phone", "national_id"}
+
+// jurisdictions the request form suggests (the rules table decides).
+var jurisdictions = []string{"GDPR", "CCPA", "LGPD", "VN", "DPDP", "PIPEDA", "HIPAA"}
+
+// searchView is the data of customers.html.
+type searchView struct {
+	By, Q    string
+	Kinds    []string
+	Searched bool
+	Subjects []string
+}
+
+// customers searches subjects by e-mail, phone or national id through
+// the blind index (GET /v1/subjects?email=...).
+func (c *Console) customers(rc *reqCtx) error {
+	q := rc.r.URL.Query()
+	v := searchView{By: q.Get("by"), Q: strings.TrimSpace(q.Get("q")), Kinds: lookupKinds}
+	if !slices.Contains(lookupKinds, v.By) {
+		v.By = "email"
+	}
+	if v.Q != "" {
+		var out struct {
+			Subjects []string `json:"subjects"`
+		}
+		if err := rc.call(http.MethodGet, query("/v1/subjects", v.By, v.Q), nil, &out); err != nil {
+			if apiErr, ok := err.(*APIError); ok && apiErr.Status == http.StatusBadRequest {
+				rc.flash = rc.L.T("That is not a valid value to search for.")
+				return rc.render(http.StatusBadRequest, "customers", rc.L.T("Customers"), v)
+			}
+			return err
+		}
+		v.Searched, v.Subjects = true, out.Subjects
+		if len(out.Subjects) == 1 {
+			return redirect("/console/customers/" + seg(out.Subjects[0]))
+		}
+	}
+	return rc.render(http.StatusOK, "customers", rc.L.T("Customers"), v)
+}
+
+// customerView is the data of customer.html. A nil section is one the
+// role does not open.
+type customerView struct {
+	Subject     string
+	Purpose     string
+	Purposes    []string // those the person's role may invoke
+	Collections []subjectCollection
+	ReadError   string
+	Consent     *consent.Proof
+	Access      []audit.Entry
+	Requests    []dsr.Request
+	Channels    []string
+	Types       []string
+	Juris       []string
+	Today       string
+}
+
+// subjectCollection is one collection of a subject's records.
+type subjectCollection struct {
+	Collection string          `json:"collection"`
+	Records    []*vault.Record `json:"records"`
+}
+
+// customer shows one person: records (masked per role, for a purpose),
+// consents, who read their data and why, requests, and actions.
+func (c *Console) customer(rc *reqCtx) error {
+	subject := rc.r.PathValue("subject")
+	v := customerView{Subject: subject, Channels: consent.Channels, Types: dsr.Types, Juris: jurisdictions,
+		Today: time.Now().In(rc.c.opts.Location).Format("2006-01-02")}
+	var ps struct {
+		Purposes []access.Purpose `json:"purposes"`
+	}
+	if ok, err := maybe(rc.call(http.MethodGet, "/v1/purposes", nil, &ps)); err != nil {
+		return err
+	} else if ok {
+		for _, p := range ps.Purposes {
+			if len(p.Roles) == 0 || slices.Contains(p.Roles, string(rc.me.User.Role)) {
+				v.Purposes = append(v.Purposes, p.Name)
+			}
+		}
+	}
+	v.Purpose = rc.r.URL.Query().Get("purpose")
+	if v.Purpose == "" {
+		v.Purpose = rc.widestPurpose(v.Purposes)
+	}
+	if rc.me.Can("records:read") && v.Purpose != "" {
+		var out struct {
+			Collections []subjectCollection `json:"collections"`
+		}
+		err := rc.call(http.MethodGet, query("/v1/subjects/"+seg(subject)+"/records", "purpose", v.Purpose), nil, &out)
+		if apiErr, ok := err.(*APIError); ok && apiErr.Status/100 == 4 {
+			v.ReadError = apiErr.Detail // the API's reason: purpose, consent or role
+		} else if err != nil {
+			return err
+		}
+		v.Collections = out.Collections
+	}
+	if rc.me.Can("consents:read") {
+		var proof consent.Proof
+		if ok, err := maybe(rc.call(http.MethodGet, "/v1/subjects/"+seg(subject)+"/consents", nil, &proof)); err != nil {
+			return err
+		} else if ok {
+			slices.Reverse(proof.History) // newest first
+			v.Consent = &proof
+		}
+	}
+	if rc.me.Can("audit:read") {
+		var out struct {
+			Entries []audit.Entry `json:"entries"`
+		}
+		if ok, err := maybe(rc.call(http.MethodGet, query("/v1/audit", "subject", subject, "limit", "1000"), nil, &out)); err != nil {
+			return err
+		} else if ok {
+			slices.Reverse(out.Entries)
+			v.Access = out.Entries[:min(len(out.Entries), 50)]
+		}
+	}
+	if rc.me.Can("requests:read") {
+		var out struct {
+			Requests []dsr.Request `json:"requests"`
+		}
+		if ok, err := maybe(rc.call(http.MethodGet, query("/v1/requests", "subject", subject), nil, &out)); err != nil {
+			return err
+		} else if ok {
+			v.Requests = out.Requests
+		}
+	}
+	return rc.render(http.StatusOK, "customer", rc.L.T("Customer"), v)
+}
+
+// recordConsent records a grant or withdrawal with its evidence.
+func (c *Console) recordConsent(rc *reqCtx) error {
+	subject := rc.r.PathValue("subject")
+	f := rc.r.PostForm
+	in := consent.Request{Purpose: f.Get("purpose"), Action: f.Get("action"), Method: f.Get("method"), Channel: f.Get("channel"),
+		NoticeVersion: f.Get("notice_version"), NoticeText: f.Get("notice_text"), CollectedBy: f.Get("collected_by")}
+	if at := f.Get("at"); at != "" {
+		t, err := time.ParseInLocation("2006-01-02", at, rc.c.opts.Location)
+		if err != nil {
+			return &APIError{Status: http.StatusBadRequest, Code: "invalid_date", Detail: rc.L.T("The date is not valid.")}
+		}
+		in.At = t
+	}
+	if err := rc.call(http.MethodPost, "/v1/subjects/"+seg(subject)+"/consents", in, nil); err != nil {
+		return err
+	}
+	return rc.done("/console/customers/"+seg(subject), rc.L.T("Consent recorded."))
+}
+
+// startRequest files a data-subject request for this person.
+func (c *Console) startRequest(rc *reqCtx) error {
+	subject := rc.r.PathValue("subject")
+	f := rc.r.PostForm
+	in := dsr.CreateInput{Type: f.Get("type"), Jurisdiction: f.Get("jurisdiction"), Channel: f.Get("channel"), Note: f.Get("note"),
+		SubjectLookup: map[string]string{"subject": subject}}
+	var out dsr.Request
+	if err := rc.call(http.MethodPost, "/v1/requests", in, &out); err != nil {
+		return err
+	}
+	if rc.me.Can("requests:read") {
+		return rc.done("/console/requests/"+seg(out.ID), rc.L.T("Request filed."))
+	}
+	return rc.done("/console/customers/"+seg(subject), rc.L.T("Request filed."))
+}
+
+// eraseView is the data of erase.html: what erasure destroys.
+type eraseView struct {
+	Subject     string
+	Purpose     string // the purpose the records were counted under
+	Collections []subjectCollection
+	Records     int
+	ReadError   string
+}
+
+// eraseConfirm names what erasing will destroy before it is done.
+func (c *Console) eraseConfirm(rc *reqCtx) error {
+	subject := rc.r.PathValue("subject")
+	v := eraseView{Subject: subject, Purpose: rc.r.URL.Query().Get("purpose")}
+	var out struct {
+		Collections []subjectCollection `json:"collections"`
+	}
+	err := rc.call(http.MethodGet, query("/v1/subjects/"+seg(subject)+"/records", "purpose", v.Purpose), nil, &out)
+	if apiErr, ok := err.(*APIError); ok && apiErr.Status/100 == 4 {
+		v.ReadError = apiErr.Detail
+	} else if err != nil {
+		return err
+	}
+	v.Collections = out.Collections
+	for _, col := range out.Collections {
+		v.Records += len(col.Records)
+	}
+	return rc.render(http.StatusOK, "erase", rc.L.T("Erase this person"), v)
+}
+
+// erase crypto-shreds the person (DELETE /v1/subjects/{subject}) once the
+// confirmation names them.
+func (c *Console) erase(rc *reqCtx) error {
+	subject := rc.r.PathValue("subject")
+	if rc.r.PostFormValue("confirm") != subject {
+		return &APIError{Status: http.StatusBadRequest, Code: "not_confirmed", Detail: rc.L.T("Type the subject id exactly to confirm the erasure.")}
+	}
+	if err := rc.call(http.MethodDelete, query("/v1/subjects/"+seg(subject), "purpose", "erasure"), nil, nil); err != nil {
+		return err
+	}
+	return rc.done("/console/customers", rc.L.T("The person's data was erased; the receipt is in the deletion log."))
+}
+
+// widestPurpose picks, among purposes, the one the most fields of the
+// collections were collected for: the read that shows the most of a
+// person when no purpose was chosen. The API still decides the read.
+func (rc *reqCtx) widestPurpose(purposes []string) string {
+	var out struct {
+		Collections []vault.Collection `json:"collections"`
+	}
+	count := map[string]int{}
+	if err := rc.call(http.MethodGet, "/v1/collections", nil, &out); err == nil {
+		for _, c := range out.Collections {
+			for _, f := range c.Fields {
+				for _, p := range f.Purposes {
+					count[p]++
+				}
+			}
+		}
+	}
+	best := ""
+	for _, p := range purposes {
+		if best == "" || count[p] > count[best] {
+			best = p
+		}
+	}
+	return best
+}

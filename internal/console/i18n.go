@@ -1,0 +1,106 @@
+package console
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Languages the console speaks, the first being the default.
+var languages = []language.Tag{language.English, language.Vietnamese}
+
+// languageNames name each language in itself, for the switcher.
+var languageNames = map[string]string{"en": "English", "vi": "Tiếng Việt"}
+
+var matcher = language.NewMatcher(languages)
+
+// messages holds every translation; English texts are their own keys.
+var messages = sync.OnceValue(func() catalog.Catalog {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for key, vi := range viMessages {
+		if err := b.SetString(language.Vietnamese, key, vi); err != nil {
+			panic("console: bad Vietnamese message for " + key + ": " + err.Error())
+		}
+	}
+	return b
+})
+
+// Locale formats text, dates and numbers in one language.
+type Locale struct {
+	Code string // "en" or "vi"
+	p    *message.Printer
+	loc  *time.Location
+}
+
+// newLocale returns the locale of a language code ("en" when unknown).
+func newLocale(code string) *Locale {
+	tag := language.English
+	if code == "vi" {
+		tag = language.Vietnamese
+	} else {
+		code = "en"
+	}
+	return &Locale{Code: code, p: message.NewPrinter(tag, message.Catalog(messages())), loc: time.UTC}
+}
+
+// localeFor picks the language of a request: the person's choice (a
+// cookie), else the browser's Accept-Language, else English.
+func localeFor(r *http.Request) *Locale {
+	if ck, err := r.Cookie(languageCookie); err == nil && (ck.Value == "en" || ck.Value == "vi") {
+		return newLocale(ck.Value)
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	_, i, _ := matcher.Match(tags...)
+	base, _ := languages[i].Base()
+	return newLocale(base.String())
+}
+
+// T translates an English text; args fill its %-verbs, formatted in the
+// language (numbers grouped as it groups them).
+func (l *Locale) T(key string, args ...any) string {
+	return l.p.Sprintf(key, args...)
+}
+
+// N formats an integer with the language's digit grouping.
+func (l *Locale) N(n int) string { return l.p.Sprintf("%d", n) }
+
+// Date formats a day as the language writes it.
+func (l *Locale) Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(l.loc)
+	if l.Code == "vi" {
+		return t.Format("02/01/2006")
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// DateTime formats a moment, to the minute, with its zone.
+func (l *Locale) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(l.loc)
+	if l.Code == "vi" {
+		return t.Format("15:04 02/01/2006 MST")
+	}
+	return t.Format("2 Jan 2006 15:04 MST")
+}
+
+// Names lists the languages for the switcher.
+func (l *Locale) Names() map[string]string { return languageNames }
+
+// setLanguage remembers the person's language for a year.
+func (c *Console) setLanguage(rc *reqCtx) error {
+	code := rc.r.PostFormValue("lang")
+	if code != "en" && code != "vi" {
+		return &APIError{Status: http.StatusBadRequest, Code: "unknown_language", Detail: rc.L.T("Unknown language.")}
+	}
+	c.setCookie(rc.w, rc.r, languageCookie, code, 365*24*time.Hour)
+	return redirect(backTo(rc.r))
+}

@@ -1,0 +1,124 @@
+package console
+
+import (
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"custodia/internal/auth"
+)
+
+// signInForm is the data of signin.html.
+type signInForm struct {
+	Email   string
+	Next    string
+	Expired bool
+	Error   string
+}
+
+func (c *Console) signInPage(rc *reqCtx) error {
+	next := rc.r.URL.Query().Get("next")
+	if !safeNext(next) {
+		next = ""
+	}
+	return rc.render(http.StatusOK, "signin", rc.L.T("Sign in"), signInForm{Next: next, Expired: rc.r.URL.Query().Get("expired") == "1"})
+}
+
+// signIn opens an API session (POST /v1/sessions) and keeps its token in
+// the session cookie until the session expires.
+func (c *Console) signIn(rc *reqCtx) error {
+	f := rc.r.PostForm
+	in := auth.LoginRequest{Email: strings.TrimSpace(f.Get("email")), Password: f.Get("password"),
+		TOTPCode: strings.TrimSpace(f.Get("totp_code")), RecoveryCode: strings.TrimSpace(f.Get("recovery_code"))}
+	next := f.Get("next")
+	if !safeNext(next) {
+		next = Prefix
+	}
+	rc.token = "" // signing in takes no bearer token, even if a stale cookie is there
+	var res auth.LoginResult
+	err := rc.call(http.MethodPost, "/v1/sessions", in, &res)
+	var apiErr *APIError
+	switch {
+	case errors.Is(err, errSignedOut):
+		return rc.render(http.StatusUnauthorized, "signin", rc.L.T("Sign in"), signInForm{Email: in.Email, Next: next,
+			Error: rc.L.T("Sign-in failed. Check your e-mail address, password and authenticator code.")})
+	case errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests:
+		return rc.render(http.StatusTooManyRequests, "signin", rc.L.T("Sign in"), signInForm{Email: in.Email, Next: next,
+			Error: rc.L.T("Too many failed sign-ins. Wait a few minutes before trying again.")})
+	case errors.As(err, &apiErr) && apiErr.Status/100 == 4:
+		return rc.render(apiErr.Status, "signin", rc.L.T("Sign in"), signInForm{Email: in.Email, Next: next,
+			Error: rc.L.T("Sign-in failed. Check your e-mail address, password and authenticator code.")})
+	case err != nil:
+		return err
+	}
+	c.setCookie(rc.w, rc.r, sessionCookie, res.Token, time.Until(res.ExpiresAt))
+	c.clearCookie(rc.w, rc.r, preCookie)
+	if res.MFAEnrollmentRequired {
+		return redirect("/console/mfa")
+	}
+	return redirect(next)
+}
+
+// signOut revokes the API session and forgets the cookie.
+func (c *Console) signOut(rc *reqCtx) error {
+	if err := rc.call(http.MethodDelete, "/v1/sessions/current", nil, nil); err != nil && !errors.Is(err, errSignedOut) {
+		return err
+	}
+	c.clearCookie(rc.w, rc.r, sessionCookie)
+	return redirect("/console/sign-in")
+}
+
+// mfaView is the data of mfa.html.
+type mfaView struct {
+	Enrolling     bool
+	QR            template.URL
+	Secret        string
+	URI           string
+	RecoveryCodes []string
+	Error         string
+}
+
+func (c *Console) mfaPage(rc *reqCtx) error {
+	return rc.render(http.StatusOK, "mfa", rc.L.T("Two-factor authentication"), mfaView{})
+}
+
+// mfaStart begins TOTP enrolment and shows the QR code and the secret.
+func (c *Console) mfaStart(rc *reqCtx) error {
+	var en auth.TOTPEnrollment
+	if err := rc.call(http.MethodPost, "/v1/users/me/totp", map[string]any{}, &en); err != nil {
+		return err
+	}
+	return rc.render(http.StatusOK, "mfa", rc.L.T("Two-factor authentication"), enrolView(en, ""))
+}
+
+func enrolView(en auth.TOTPEnrollment, errMsg string) mfaView {
+	// The PNG is ours, from the API: safe as a data: URL.
+	qr := template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(en.QRPNG))
+	return mfaView{Enrolling: true, QR: qr, Secret: en.Secret, URI: en.URI, Error: errMsg}
+}
+
+// mfaConfirm confirms enrolment with a code and shows the recovery codes
+// once.
+func (c *Console) mfaConfirm(rc *reqCtx) error {
+	var out struct {
+		RecoveryCodes []string `json:"recovery_codes"`
+	}
+	err := rc.call(http.MethodPost, "/v1/users/me/totp/confirm", map[string]string{"code": strings.TrimSpace(rc.r.PostFormValue("code"))}, &out)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Status/100 == 4 {
+		return rc.render(apiErr.Status, "mfa", rc.L.T("Two-factor authentication"), mfaView{Enrolling: true,
+			Error: rc.L.T("That code was not accepted. Start again and enter the code your authenticator shows now.")})
+	}
+	if err != nil {
+		return err
+	}
+	rc.me.MFAPending = false
+	rc.me.User.MFAEnabled = true
+	if err := rc.loadMe(); err != nil {
+		return err
+	}
+	return rc.render(http.StatusOK, "mfa", rc.L.T("Two-factor authentication"), mfaView{RecoveryCodes: out.RecoveryCodes})
+}

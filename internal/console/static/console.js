@@ -1,0 +1,57 @@
+// Custodia console: the only script. It keeps half-filled forms (those
+// marked data-draft) across an expired session or a stale form: fields
+// are saved in sessionStorage (this tab only, gone when it closes) as they
+// are typed, and restored when the form shows again. A form the server
+// accepted is named in <body data-saved>, and its draft is dropped.
+// Passwords, codes, files and hidden fields are never saved. It also
+// counts deadline clocks down (<time data-countdown>).
+(function () {
+  'use strict';
+  var body = document.body;
+  var saved = body.getAttribute('data-saved');
+  try {
+    if (saved) { sessionStorage.removeItem('draft:' + saved); }
+  } catch (e) { /* storage disabled: drafts are a convenience */ }
+
+  function keep(el) {
+    return el.name && el.type !== 'password' && el.type !== 'hidden' && el.type !== 'file' &&
+      el.type !== 'submit' && !el.hasAttribute('data-nodraft');
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('form[data-draft]'), function (form) {
+    var key = 'draft:' + form.getAttribute('data-draft');
+    try {
+      var draft = JSON.parse(sessionStorage.getItem(key) || '{}');
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (keep(el) && Object.prototype.hasOwnProperty.call(draft, el.name)) {
+          if (el.type === 'checkbox' || el.type === 'radio') { el.checked = draft[el.name] === el.value; } else { el.value = draft[el.name]; }
+        }
+      });
+    } catch (e) { /* a bad draft is dropped */ }
+    form.addEventListener('input', function () {
+      var draft = {};
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!keep(el)) { return; }
+        if ((el.type === 'checkbox' || el.type === 'radio') && !el.checked) { return; }
+        draft[el.name] = el.value;
+      });
+      try { sessionStorage.setItem(key, JSON.stringify(draft)); } catch (e) { /* full or disabled */ }
+    });
+  });
+
+  var units = { d: body.getAttribute('data-unit-day'), h: body.getAttribute('data-unit-hour'), m: body.getAttribute('data-unit-min') };
+  function tick() {
+    var now = Date.now();
+    Array.prototype.forEach.call(document.querySelectorAll('time[data-countdown]'), function (el) {
+      var due = Date.parse(el.getAttribute('datetime'));
+      if (isNaN(due)) { return; }
+      var ms = due - now, over = ms < 0;
+      ms = Math.abs(ms);
+      var d = Math.floor(ms / 86400000), h = Math.floor(ms % 86400000 / 3600000), m = Math.floor(ms % 3600000 / 60000);
+      var text = (d ? d + ' ' + units.d + ' ' : '') + h + ' ' + units.h + ' ' + m + ' ' + units.m;
+      el.textContent = over ? body.getAttribute('data-over') + ' ' + text : text + ' ' + body.getAttribute('data-left');
+      el.classList.toggle('overdue', over);
+    });
+  }
+  tick();
+  setInterval(tick, 30000);
+}());
