@@ -157,6 +157,15 @@ func TestBrowserCoreFlows(t *testing.T) {
 		t.Errorf("support sees phone %q, want it masked to its last 3 digits", got)
 	}
 	sb.Screenshot("customer-support")
+	sb.Run("phone width", chromedp.EmulateViewport(375, 800))
+	for _, path := range []string{"/console/", "/console/customers", "/console/customers/" + subject + "?purpose=support"} {
+		sb.Open(path)
+		var overflow bool
+		sb.Run("no sideways scroll on "+path, chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`, &overflow))
+		if overflow {
+			t.Errorf("%s scrolls sideways at 375 px", path)
+		}
+	}
 	sb.ExpectFailedLoad("/console/audit")
 	sb.Open("/console/audit")
 	if h := sb.Text("h1"); h != "Not allowed" {

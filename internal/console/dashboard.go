@@ -23,6 +23,8 @@ type dashboardView struct {
 	Incidents []incidentClocks
 	Alerts    []detect.Alert
 	Keys      *keyStatus
+	// Rotation is the report's word on the last key rotation.
+	Rotation  *report.Item
 	Chain     *chainCheck
 	CanVerify bool
 }
@@ -67,6 +69,9 @@ func (c *Console) dashboard(rc *reqCtx) error {
 			for _, it := range rep.Items {
 				if it.Status != report.Pass {
 					v.Failing = append(v.Failing, it)
+				}
+				if it.ID == "key_rotation" {
+					v.Rotation = &it
 				}
 			}
 		}

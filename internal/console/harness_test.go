@@ -180,9 +180,9 @@ func chromiumPath(t *testing.T) string {
 // browser is a headless Chromium tab. Console errors, uncaught
 // exceptions and CSP violations on any page fail the test.
 type browser struct {
-	t    *testing.T
-	ctx  context.Context
-	base string
+	t     *testing.T
+	ctx   context.Context
+	base  string
 	mu    sync.Mutex
 	errs  []string
 	allow []string // URLs whose failed loads the test expects (a 403 page)
