@@ -220,6 +220,19 @@ func TestPeopleSignInWithMFA(t *testing.T) {
 	if strings.Contains(users, secret) || strings.Contains(users, "argon2") || strings.Contains(users, rc) {
 		t.Errorf("a secret appears in GET /v1/users")
 	}
+
+	// A person created disabled cannot sign in until enabled.
+	u := e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": "starter@example.com", "display_name": "Starts Monday", "role": "sales", "password": pw, "disabled": true}).JSON()["user"].(map[string]any)
+	if u["disabled_at"] == nil {
+		t.Errorf("created disabled: %v", u)
+	}
+	if r := anon.Do("POST", "/v1/sessions", map[string]any{"email": "starter@example.com", "password": pw}); r.Status != 401 {
+		t.Errorf("a disabled person signed in: %d", r.Status)
+	}
+	e.admin.Must(200, "PATCH", "/v1/users/"+u["id"].(string), map[string]any{"disabled": false})
+	if r := anon.Do("POST", "/v1/sessions", map[string]any{"email": "starter@example.com", "password": pw}); r.Status != 201 {
+		t.Errorf("the enabled person cannot sign in: %d %s", r.Status, r.Body)
+	}
 }
 
 func TestBruteForceLocksAndAlerts(t *testing.T) {

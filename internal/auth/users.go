@@ -65,6 +65,9 @@ func (s *Service) CreateUser(ctx context.Context, req UserRequest, e *audit.Entr
 	}
 	now := s.Now().UTC()
 	u := User{ID: NewID("usr_"), Email: email, DisplayName: name, Role: *req.Role, PasswordHash: h, CreatedAt: now, UpdatedAt: now}
+	if req.Disabled != nil && *req.Disabled {
+		u.DisabledAt = &now // created ahead of a start date, say: no sign-in until enabled
+	}
 	e.RecordID = u.ID
 	if err := s.store.CreateUser(ctx, u, e); err != nil {
 		return User{}, "", err

@@ -39,8 +39,8 @@ func scanUser(sc interface{ Scan(...any) error }) (auth.User, error) {
 // CreateUser stores a new person.
 func (db *DB) CreateUser(ctx context.Context, u auth.User, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		_, err := tx.Exec(ctx, "INSERT INTO users ("+userColumns+") VALUES (?, ?, ?, ?, ?, NULL, NULL, 0, ?, ?, NULL, NULL)",
-			u.ID, u.Email, u.DisplayName, string(u.Role), u.PasswordHash, u.CreatedAt.UnixMicro(), u.UpdatedAt.UnixMicro())
+		_, err := tx.Exec(ctx, "INSERT INTO users ("+userColumns+") VALUES (?, ?, ?, ?, ?, NULL, NULL, 0, ?, ?, ?, NULL)",
+			u.ID, u.Email, u.DisplayName, string(u.Role), u.PasswordHash, u.CreatedAt.UnixMicro(), u.UpdatedAt.UnixMicro(), microsOrNil(u.DisabledAt))
 		if isUniqueViolation(err) {
 			return apperr.New(apperr.Conflict, "user_exists", "a person with this e-mail address already exists")
 		}
