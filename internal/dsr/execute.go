@@ -33,6 +33,10 @@ type ExecuteInput struct {
 // through the normal path; access and portability are then downloadable as
 // a package. The request must be in progress (or extended).
 func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by string, e *audit.Entry) (Request, error) {
+	if _, busy := s.executing.LoadOrStore(id, struct{}{}); busy {
+		return Request{}, apperr.New(apperr.Conflict, "execution_in_progress", "this request is being carried out by another call")
+	}
+	defer s.executing.Delete(id)
 	r, err := s.store.GetRequest(ctx, id)
 	if err != nil {
 		return Request{}, err
@@ -88,6 +92,10 @@ func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by st
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	e.RecordID = id
 	out, err := s.store.MoveRequest(ctx, id, Transition{From: r.State, To: r.State, At: now, By: by, Reason: "executed: " + result}, func(r *Request) error {
+		// Another replica may have carried it out meanwhile: record it once.
+		if r.Details.ExecutedAt != nil && r.Type != TypeRectification {
+			return apperr.New(apperr.Conflict, "already_executed", "this request was already carried out")
+		}
 		r.Details.ExecutedAt, r.Details.Result = &now, result
 		return nil
 	}, e)

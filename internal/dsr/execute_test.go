@@ -294,3 +294,31 @@ func TestAlertOverdue(t *testing.T) {
 		})
 	}
 }
+
+// TestExecuteConcurrently: calls racing to carry out one request act once;
+// the others are told it is being, or was, carried out.
+func TestExecuteConcurrently(t *testing.T) {
+	h := newHarness(false)
+	r := h.inProgress(t, TypeErasure)
+	const n = 8
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := h.svc.Execute(context.Background(), r.ID, ExecuteInput{}, "agent", &audit.Entry{})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case apperr.CodeOf(err) == "execution_in_progress", apperr.CodeOf(err) == "already_executed":
+		default:
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if ok != 1 || len(h.actions.carried()) != 1 {
+		t.Fatalf("%d calls succeeded and %d actions ran, want 1 and 1", ok, len(h.actions.carried()))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"custodia/internal/apperr"
@@ -68,6 +69,10 @@ type Service struct {
 	actions Actions
 	key     interface{ MAC(parts ...[]byte) []byte }
 	Now     func() time.Time
+
+	// executing holds the ids of requests being carried out in this
+	// process, so two concurrent calls cannot both act.
+	executing sync.Map
 }
 
 // NewService returns the request service; key hashes unmatched lookups.
