@@ -315,7 +315,7 @@ func (b *browser) Screenshot(name string) {
 		return
 	}
 	var png []byte
-	b.Run("screenshot "+name, chromedp.FullScreenshot(&png, 90))
+	b.Run("screenshot "+name, chromedp.FullScreenshot(&png, 100)) // quality 100: PNG, not JPEG
 	if err := os.WriteFile(dir+"/"+name+".png", png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}

@@ -1,0 +1,56 @@
+package console
+
+import (
+	"encoding/base64"
+	"io"
+	"net/http"
+
+	"custodia/internal/dsr"
+)
+
+// maxEvidenceFile bounds an evidence file read into memory; the API's body
+// limit (1 MiB by default) decides what it accepts.
+const maxEvidenceFile = 16 << 20
+
+// requestCloseTask closes a task with evidence, or justifies leaving it
+// undone (POST /v1/requests/{id}/tasks/{task}/close). An uploaded file is
+// sent as base64, the way the API takes it; the API keeps only its
+// SHA-256, which the page then shows.
+func (c *Console) requestCloseTask(rc *reqCtx) error {
+	id, task := rc.r.PathValue("id"), rc.r.PathValue("task")
+	in := dsr.CloseTaskInput{State: rc.r.PostFormValue("state"), Evidence: rc.r.PostFormValue("evidence")}
+	if mf := rc.r.MultipartForm; mf != nil && len(mf.File["attachment"]) > 0 {
+		fh := mf.File["attachment"][0]
+		if fh.Size > maxEvidenceFile {
+			return &APIError{Status: http.StatusRequestEntityTooLarge, Code: "file_too_large", Detail: rc.L.T("The evidence file is too large.")}
+		}
+		if fh.Size > 0 {
+			file, err := fh.Open()
+			if err != nil {
+				return err
+			}
+			raw, err := io.ReadAll(io.LimitReader(file, maxEvidenceFile+1))
+			_ = file.Close()
+			if err != nil {
+				return err
+			}
+			in.Attachment = base64.StdEncoding.EncodeToString(raw)
+		}
+	}
+	var out dsr.Task
+	if err := rc.call(http.MethodPost, "/v1/requests/"+seg(id)+"/tasks/"+seg(task)+"/close", in, &out); err != nil {
+		return err
+	}
+	msg := rc.L.T("Task closed.")
+	if out.AttachmentHash != "" {
+		msg = rc.L.T("Task closed. Evidence file SHA-256: %s", out.AttachmentHash)
+	}
+	return rc.done("/console/requests/"+seg(id)+"#tasks", msg)
+}
+
+// requestPackage streams the access package of an access or portability
+// request (GET /v1/requests/{id}/package): a zip the API builds on demand
+// and registers as an export.
+func (c *Console) requestPackage(rc *reqCtx) error {
+	return rc.proxy("/v1/requests/" + seg(rc.r.PathValue("id")) + "/package")
+}
