@@ -190,16 +190,16 @@ func init() {
 		"waived":  "được miễn",
 
 		// Alert kinds.
-		"brute_force_account":    "dò mật khẩu (tài khoản)",
-		"brute_force_address":    "dò mật khẩu (địa chỉ IP)",
-		"bulk_read":              "đọc hàng loạt",
-		"rate_limited":           "vượt giới hạn truy cập",
-		"request_overdue":        "yêu cầu quá hạn",
-		"dpa_missing":            "thiếu thỏa thuận xử lý dữ liệu",
-		"dpa_expired":            "thỏa thuận xử lý dữ liệu hết hạn",
-		"dpa_expiring":           "thỏa thuận xử lý dữ liệu sắp hết hạn",
-		"incident_clock_near":    "sắp hết hạn thông báo sự cố",
-		"incident_clock_overdue": "quá hạn thông báo sự cố",
-		"retention_due":          "đến hạn xóa theo thời hạn lưu trữ",
+		"brute_force_account": "dò mật khẩu (tài khoản)",
+		"brute_force_address": "dò mật khẩu (địa chỉ IP)",
+		"bulk_read":           "đọc hàng loạt",
+		"rate_limited":        "vượt giới hạn truy cập",
+		"request_overdue":     "yêu cầu quá hạn",
+		"dpa_missing":         "thiếu thỏa thuận xử lý dữ liệu",
+		"dpa_expired":         "thỏa thuận xử lý dữ liệu hết hạn",
+		"dpa_expiring":        "thỏa thuận xử lý dữ liệu sắp hết hạn",
+		"incident_clock":      "thời hạn thông báo sự cố",
+		"Records past their retention period are deleted on schedule. See what is due now without deleting anything:": "Hồ sơ quá thời hạn lưu trữ được xóa theo lịch. Xem những gì đến hạn ngay bây giờ mà không xóa gì:",
+		"What is due for deletion?": "Những gì đến hạn xóa?",
 	})
 }
