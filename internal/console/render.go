@@ -99,7 +99,8 @@ func (rc *reqCtx) nav() []navItem {
 		if !ok {
 			continue
 		}
-		active := rc.r.URL.Path == it.path || it.path != "/console/" && strings.HasPrefix(rc.r.URL.Path, it.path)
+		active := rc.r.URL.Path == it.path || it.path != "/console/" && strings.HasPrefix(rc.r.URL.Path, it.path) ||
+			it.path == "/console/datamap" && strings.HasPrefix(rc.r.URL.Path, "/console/processors")
 		out = append(out, navItem{Path: it.path, Label: rc.L.T(it.label), Active: active})
 	}
 	return out
