@@ -201,5 +201,7 @@ func init() {
 		"incident_clock":      "thời hạn thông báo sự cố",
 		"Records past their retention period are deleted on schedule. See what is due now without deleting anything:": "Hồ sơ quá thời hạn lưu trữ được xóa theo lịch. Xem những gì đến hạn ngay bây giờ mà không xóa gì:",
 		"What is due for deletion?": "Những gì đến hạn xóa?",
+		"Copy":                      "Sao chép",
+		"Copied":                    "Đã sao chép",
 	})
 }

@@ -87,6 +87,12 @@ func TestBrowserDataMapAndIncident(t *testing.T) {
 	if s := b.Text("#affected-total"); s != "250" {
 		t.Errorf("affected: %q", s)
 	}
+	var copied string
+	b.Run("copy a draft", chromedp.Click(`button[data-copy="draft-0"]`, chromedp.ByQuery, chromedp.NodeVisible),
+		chromedp.Text(`button[data-copy="draft-0"]`, &copied, chromedp.ByQuery))
+	if copied != "Copied" {
+		t.Errorf("the copy button says %q after a click", copied)
+	}
 	b.Screenshot("incident")
 
 	b.Open("/console/incidents")

@@ -4,7 +4,7 @@
 // are typed, and restored when the form shows again. A form the server
 // accepted is named in <body data-saved>, and its draft is dropped.
 // Passwords, codes, files and hidden fields are never saved. It also
-// counts deadline clocks down (<time data-countdown>).
+// counts deadline clocks down (<time data-countdown>) and copies drafts.
 (function () {
   'use strict';
   var body = document.body;
@@ -35,6 +35,22 @@
         draft[el.name] = el.value;
       });
       try { sessionStorage.setItem(key, JSON.stringify(draft)); } catch (e) { /* full or disabled */ }
+    });
+  });
+
+  // Copy buttons (hidden without this script): copy a read-only text,
+  // such as a notification draft, to the clipboard.
+  Array.prototype.forEach.call(document.querySelectorAll('button[data-copy]'), function (btn) {
+    var src = document.getElementById(btn.getAttribute('data-copy'));
+    if (!src) { return; }
+    btn.hidden = false;
+    btn.addEventListener('click', function () {
+      var done = function () { btn.textContent = btn.getAttribute('data-copied'); };
+      src.focus();
+      src.select(); // selected either way: Ctrl+C works if copying is refused
+      var ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      if (ok) { done(); } else if (navigator.clipboard) { navigator.clipboard.writeText(src.value).then(done, function () {}); }
     });
   });
 
