@@ -105,8 +105,8 @@ func TestPagesRefuseAndExplain(t *testing.T) {
 	admin := e.newPerson(t, "admin")
 	w := e.web(t)
 	w.SignIn(admin)
-	if r := w.Get("/console/"); strings.Contains(r.Body, `href="/console/customers"`) {
-		t.Error("the admin's menu offers customers")
+	if r := w.Get("/console/"); r.Status != 200 || strings.Contains(r.Body, `href="/console/customers"`) || !strings.Contains(r.Body, "Key-encryption key version") {
+		t.Errorf("the admin's dashboard: %d, with customers in the menu or without the key panel", r.Status)
 	}
 	r := w.Get("/console/customers/" + subject)
 	if strings.Contains(r.Body, "+84987654321") || strings.Contains(r.Body, "minh@example.vn") || strings.Contains(r.Body, "Trần Minh") {

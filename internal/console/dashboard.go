@@ -10,6 +10,7 @@ import (
 	"custodia/internal/detect"
 	"custodia/internal/dsr"
 	"custodia/internal/incidents"
+	"custodia/internal/keys"
 	"custodia/internal/report"
 )
 
@@ -37,8 +38,8 @@ type incidentClocks struct {
 
 // keyStatus is GET /v1/keys.
 type keyStatus struct {
-	Primary  uint32   `json:"primary"`
-	Versions []uint32 `json:"versions"`
+	Primary  uint32             `json:"primary"`
+	Versions []keys.VersionInfo `json:"versions"`
 }
 
 // chainCheck is the last verification of the audit chain run from this
