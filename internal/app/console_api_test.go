@@ -337,7 +337,17 @@ func consoleAuditFilters(t *testing.T, e *consoleEnv) {
 			t.Errorf("filter %s does not narrow meaningfully: %d of %d", c.name, len(want), len(all))
 		}
 	}
+	// Newest first, paging back with before.
+	newest := entriesOf(t, e.admin.Must(200, "GET", "/v1/audit?order=desc&limit=3&before="+strconv.FormatInt(last+1, 10), nil))
+	if len(newest) != 3 || seqOf(newest[0]) != last || seqOf(newest[1]) != last-1 || seqOf(newest[2]) != last-2 {
+		t.Errorf("order=desc before %d: %v", last+1, newest)
+	}
+	if back := entriesOf(t, e.admin.Must(200, "GET", "/v1/audit?order=desc&limit=1&before="+strconv.FormatInt(seqOf(newest[2]), 10), nil)); len(back) != 1 || seqOf(back[0]) != last-3 {
+		t.Errorf("the next page back: %v", back)
+	}
 	for q, code := range map[string]string{
+		"order=sideways":             "invalid_parameter",
+		"before=-2":                  "invalid_parameter",
 		"since=yesterday":            "invalid_time",
 		"until=2026-13-01T00:00:00Z": "invalid_time",
 		"since=2026-01-01":           "invalid_time",

@@ -39,7 +39,7 @@ var auditOutcomes = []struct{ Value, Label string }{
 // included.
 type auditFilter struct {
 	Actor, Action, Purpose, Outcome, Pseudonym, From, To string
-	After                                                int64
+	Before                                               int64 // the page of entries older than this; 0: the newest
 }
 
 // readAuditFilter reads the filter from the page's query.
@@ -47,15 +47,15 @@ func readAuditFilter(q url.Values) auditFilter {
 	f := auditFilter{Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
 		Purpose: strings.TrimSpace(q.Get("purpose")), Outcome: strings.TrimSpace(q.Get("outcome")),
 		Pseudonym: strings.TrimSpace(q.Get("pseudonym")), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
-	f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
-	if f.After < 0 {
-		f.After = 0
+	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	if f.Before < 0 {
+		f.Before = 0
 	}
 	return f
 }
 
 // pairs lists the filter as query parameters of the console page (the
-// page after after is left out: callers add it).
+// page's position, before, is left out: callers add it).
 func (f auditFilter) pairs() []string {
 	return []string{"actor", f.Actor, "action", f.Action, "purpose", f.Purpose, "outcome", f.Outcome,
 		"pseudonym", f.Pseudonym, "from", f.From, "to", f.To}
@@ -106,7 +106,7 @@ type auditView struct {
 	CSVURL    string
 	Back      string // this page, for the verification form to come back to
 	PageSize  int
-	AfterN    int
+	BeforeN   int
 	CanVerify bool
 	Chain     *chainDetail
 }
@@ -133,7 +133,7 @@ func (c *Console) auditLog(rc *reqCtx) error {
 		Entries []audit.Entry `json:"entries"`
 		Next    int64         `json:"next"`
 	}
-	err := rc.call(http.MethodGet, f.apiPath("/v1/audit", rc.c.opts.Location, "after", afterParam(f.After), "limit", strconv.Itoa(auditPageSize)), nil, &out)
+	err := rc.call(http.MethodGet, f.apiPath("/v1/audit", rc.c.opts.Location, "order", "desc", "before", seqParam(f.Before), "limit", strconv.Itoa(auditPageSize)), nil, &out)
 	var apiErr *APIError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
@@ -162,9 +162,9 @@ func (c *Console) auditLog(rc *reqCtx) error {
 		v.Actors = append(v.Actors, option{a, actors[a]})
 	}
 	if len(out.Entries) == auditPageSize && out.Next > 0 {
-		v.NextURL = query("/console/audit", append(f.pairs(), "after", strconv.FormatInt(out.Next, 10))...)
+		v.NextURL = query("/console/audit", append(f.pairs(), "before", strconv.FormatInt(out.Next, 10))...)
 	}
-	if f.After > 0 {
+	if f.Before > 0 {
 		v.FirstURL = query("/console/audit", f.pairs()...)
 	}
 	var ps struct {
@@ -177,7 +177,7 @@ func (c *Console) auditLog(rc *reqCtx) error {
 			v.Purposes = append(v.Purposes, p.Name)
 		}
 	}
-	v.AfterN = int(f.After)
+	v.BeforeN = int(f.Before)
 	v.CanVerify = rc.me.Can(string(auth.PermAuditRead))
 	c.mu.Lock()
 	last := c.lastVerify
@@ -207,9 +207,10 @@ func (c *Console) actorNames(rc *reqCtx) map[string]string {
 	return names
 }
 
-func afterParam(after int64) string {
-	if after <= 0 {
+// seqParam is a sequence number as a query value ("" for none).
+func seqParam(seq int64) string {
+	if seq <= 0 {
 		return ""
 	}
-	return strconv.FormatInt(after, 10)
+	return strconv.FormatInt(seq, 10)
 }

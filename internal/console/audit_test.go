@@ -148,7 +148,7 @@ func TestAuditLogFilters(t *testing.T) {
 	}
 }
 
-// TestAuditLogPages: the log pages with after/next.
+// TestAuditLogPages: the log opens on the newest entries and pages back.
 func TestAuditLogPages(t *testing.T) {
 	e := newEnv(t)
 	dc := e.srv.DataClient(t)
@@ -173,8 +173,9 @@ func TestAuditLogPages(t *testing.T) {
 	all1 := seqs.FindAllStringSubmatch(first.Body, -1)
 	last, _ := strconv.Atoi(all1[len(all1)-1][1])
 	next2, _ := strconv.Atoi(seqs.FindStringSubmatch(second.Body)[1])
-	if next2 <= last {
-		t.Errorf("the second page should start after %d, starts at %d", last, next2)
+	top, _ := strconv.Atoi(all1[0][1])
+	if top <= last || next2 >= last {
+		t.Errorf("pages should run newest first: the first from %d to %d, the second from %d", top, last, next2)
 	}
 }
 

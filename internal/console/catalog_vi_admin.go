@@ -27,10 +27,10 @@ func init() {
 		"Verification recomputes every entry's keyed hash and its link to the one before: an altered, inserted, reordered or removed entry breaks the chain.": "Việc kiểm tra tính lại mã băm có khóa của từng mục và liên kết của nó với mục trước: một mục bị sửa, chèn thêm, đổi thứ tự hoặc xóa đi đều làm đứt chuỗi.",
 		"Verify chain":                    "Kiểm tra chuỗi",
 		"Entries":                         "Các mục nhật ký",
-		"Entries after number %d.":        "Các mục sau mục số %d.",
+		"Entries before number %d.":       "Các mục trước mục số %d.",
 		"No entries match these filters.": "Không có mục nào khớp với bộ lọc này.",
-		"First page":                      "Trang đầu",
-		"Next page":                       "Trang sau",
+		"Newest entries":                  "Mục mới nhất",
+		"Older entries":                   "Mục cũ hơn",
 
 		// Settings index.
 		"Who may sign in to Custodia, with which role; disable an account.": "Ai được đăng nhập vào Custodia, với vai trò nào; vô hiệu hóa tài khoản.",

@@ -124,11 +124,10 @@ func (c *Console) customer(rc *reqCtx) error {
 		var out struct {
 			Entries []audit.Entry `json:"entries"`
 		}
-		if ok, err := maybe(rc.call(http.MethodGet, query("/v1/audit", "subject", subject, "limit", "1000"), nil, &out)); err != nil {
+		if ok, err := maybe(rc.call(http.MethodGet, query("/v1/audit", "subject", subject, "order", "desc", "limit", "50"), nil, &out)); err != nil {
 			return err
 		} else if ok {
-			slices.Reverse(out.Entries)
-			v.Access = out.Entries[:min(len(out.Entries), 50)]
+			v.Access = out.Entries
 		}
 	}
 	if rc.me.Can("requests:read") {

@@ -17,16 +17,28 @@ const auditFilterMax = 200
 var auditOutcomes = []string{audit.OutcomeOK, audit.OutcomeDenied, audit.OutcomeInvalid, audit.OutcomeError}
 
 // auditFilter reads the filters of GET /v1/audit and /v1/audit.csv:
-// after, actor, action, purpose, outcome, subject (a subject id, matched
-// by its pseudonym) or pseudonym, since and until (RFC 3339). The limit
-// is left to the caller.
+// after and before (sequence numbers), order (asc, the default, or desc:
+// newest first), actor, action, purpose, outcome, subject (a subject id,
+// matched by its pseudonym) or pseudonym, since and until (RFC 3339). The
+// limit is left to the caller.
 func (s *Server) auditFilter(r *http.Request) (store.AuditFilter, error) {
 	q := r.URL.Query()
 	after, err := intParam(r, "after", 0)
 	if err != nil {
 		return store.AuditFilter{}, err
 	}
-	f := store.AuditFilter{After: after, Actor: q.Get("actor"), Action: q.Get("action"), Purpose: q.Get("purpose"), Outcome: q.Get("outcome")}
+	before, err := intParam(r, "before", 0)
+	if err != nil {
+		return store.AuditFilter{}, err
+	}
+	f := store.AuditFilter{After: after, Before: before, Actor: q.Get("actor"), Action: q.Get("action"), Purpose: q.Get("purpose"), Outcome: q.Get("outcome")}
+	switch q.Get("order") {
+	case "", "asc":
+	case "desc":
+		f.Newest = true
+	default:
+		return f, apperr.New(apperr.Invalid, "invalid_parameter", "order must be asc or desc")
+	}
 	for _, name := range []string{"actor", "action", "purpose", "outcome", "subject", "pseudonym"} {
 		if len(q.Get(name)) > auditFilterMax {
 			return f, apperr.Newf(apperr.Invalid, "invalid_parameter", "%s must be at most %d bytes", name, auditFilterMax)

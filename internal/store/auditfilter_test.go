@@ -62,6 +62,10 @@ func TestFindAudit(t *testing.T) {
 			{"all together", store.AuditFilter{Actor: "token:a", Action: "record.read", Purpose: "support", Outcome: "ok", Subject: "ps_1",
 				Since: base, Until: base.Add(5 * time.Hour), After: 1}, []int64{5}},
 			{"no match", store.AuditFilter{Actor: "token:a' OR '1'='1"}, []int64{}},
+			{"newest first", store.AuditFilter{Newest: true, Limit: 2}, []int64{5, 4}},
+			{"newest before", store.AuditFilter{Newest: true, Before: 4, Limit: 2}, []int64{3, 2}},
+			{"newest of an actor", store.AuditFilter{Newest: true, Actor: "token:a"}, []int64{5, 3, 1}},
+			{"before, oldest first", store.AuditFilter{Before: 3}, []int64{1, 2}},
 		} {
 			if got := seqs(c.f); !slices.Equal(got, c.want) {
 				t.Errorf("%s: seqs %v, want %v", c.name, got, c.want)

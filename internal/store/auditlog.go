@@ -61,6 +61,8 @@ func (db *DB) ListAudit(ctx context.Context, after int64, limit int) ([]audit.En
 // AuditFilter selects audit entries; a zero field matches every entry.
 type AuditFilter struct {
 	After   int64 // entries with a greater sequence number
+	Before  int64 // entries with a smaller sequence number; 0: no bound
+	Newest  bool  // newest first (descending sequence numbers)
 	Limit   int   // at most this many (required)
 	Actor   string
 	Action  string
@@ -77,6 +79,10 @@ func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, erro
 	var b strings.Builder
 	b.WriteString(auditSelect + " WHERE seq > ?")
 	args := []any{f.After}
+	if f.Before > 0 {
+		b.WriteString(" AND seq < ?")
+		args = append(args, f.Before)
+	}
 	for _, c := range []struct{ column, value string }{
 		{"actor", f.Actor}, {"action", f.Action}, {"purpose", f.Purpose}, {"outcome", f.Outcome}, {"subject", f.Subject},
 	} {
@@ -93,7 +99,11 @@ func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, erro
 		b.WriteString(" AND at < ?")
 		args = append(args, f.Until.UnixMicro())
 	}
-	b.WriteString(" ORDER BY seq LIMIT ?")
+	if f.Newest {
+		b.WriteString(" ORDER BY seq DESC LIMIT ?")
+	} else {
+		b.WriteString(" ORDER BY seq LIMIT ?")
+	}
 	args = append(args, f.Limit)
 	rows, err := db.query(ctx, b.String(), args...)
 	if err != nil {
