@@ -62,7 +62,6 @@ func TestBrowserCoreFlows(t *testing.T) {
 	if s := b.Text("#score"); s == "" {
 		t.Error("the dashboard shows no compliance score")
 	}
-	b.Screenshot("dashboard")
 
 	// Find the customer by phone: the blind index leads to the subject page.
 	b.Open("/console/customers")

@@ -61,7 +61,11 @@ func localeFor(r *http.Request) *Locale {
 
 // T translates an English text; args fill its %-verbs, formatted in the
 // language (numbers grouped as it groups them).
+// A code of the API (see codeLabels) is shown as its label.
 func (l *Locale) T(key string, args ...any) string {
+	if label, ok := codeLabels[key]; ok {
+		key = label
+	}
 	return l.p.Sprintf(key, args...)
 }
 

@@ -49,7 +49,7 @@ func TestEveryTextTranslated(t *testing.T) {
 		}
 		b, err := fs.ReadFile(templateFS, path)
 		for _, m := range templateText.FindAllStringSubmatch(string(b), -1) {
-			texts[unquote(t, m[1])] = path
+			texts[labelOf(unquote(t, m[1]))] = path
 		}
 		return err
 	})
@@ -66,11 +66,16 @@ func TestEveryTextTranslated(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range goText.FindAllStringSubmatch(string(b), -1) {
-			texts[unquote(t, m[1])] = f
+			texts[labelOf(unquote(t, m[1]))] = f
 		}
 	}
 	for _, c := range codeTexts() {
-		texts[c] = "code"
+		texts[labelOf(c)] = "code"
+	}
+	for code := range codeLabels {
+		if !slices.Contains(codeTexts(), code) {
+			t.Errorf("code %q has a label but is not among the codes checked", code)
+		}
 	}
 	if len(texts) < 50 {
 		t.Fatalf("found only %d texts: the patterns no longer match the sources", len(texts))
@@ -94,6 +99,14 @@ func TestEveryTextTranslated(t *testing.T) {
 	for _, m := range missing {
 		t.Errorf("no Vietnamese for %s", m)
 	}
+}
+
+// labelOf is what T translates for a text: a code's label, else itself.
+func labelOf(s string) string {
+	if label, ok := codeLabels[s]; ok {
+		return label
+	}
+	return s
 }
 
 func unquote(t *testing.T, s string) string {

@@ -56,7 +56,7 @@ func TestBrowserAccessRequest(t *testing.T) {
 		chromedp.Click(`#file-request-form button[type="submit"]`, chromedp.ByQuery),
 		chromedp.WaitVisible("#request-id", chromedp.ByID))
 	id := b.Text("#request-id")
-	if !strings.HasPrefix(id, "req_") || b.Text("#request-state") != "received" {
+	if !strings.HasPrefix(id, "req_") || b.Text("#request-state") != "Newly received" {
 		t.Fatalf("filed request %q in state %q", id, b.Text("#request-state"))
 	}
 
@@ -121,7 +121,7 @@ func TestBrowserAccessRequest(t *testing.T) {
 		chromedp.SendKeys("#reason-completed", "package sent by encrypted e-mail", chromedp.ByID),
 		chromedp.Click("#move-completed button", chromedp.ByQuery),
 		chromedp.WaitNotPresent("#move-completed", chromedp.ByID))
-	if s := b.Text("#request-state"); s != "completed" {
+	if s := b.Text("#request-state"); s != "Completed" {
 		t.Errorf("state on the page %q", s)
 	}
 	if tl := b.Text("#request-timeline"); !strings.Contains(tl, "package sent by encrypted e-mail") || !strings.Contains(tl, "replied from the address on file") {

@@ -1,0 +1,46 @@
+package console
+
+// codeLabels are the English words for the codes the API answers with
+// (request types and states, lookups, consent actions, clock states,
+// alert kinds). Locale.T translates a code through its label, so a
+// template can write {{.L.T .State}} and show "Verifying identity" or
+// "Đang xác minh danh tính", never "verifying_identity".
+var codeLabels = map[string]string{
+	"access":           "Access",
+	"portability":      "Portability",
+	"rectification":    "Rectification",
+	"erasure":          "Erasure",
+	"restriction":      "Restriction",
+	"objection":        "Objection",
+	"withdraw_consent": "Consent withdrawal",
+
+	"received":           "Newly received",
+	"verifying_identity": "Verifying identity",
+	"in_progress":        "In progress",
+	"extended":           "Extended",
+	"paused":             "Paused",
+	"completed":          "Completed",
+	"rejected":           "Rejected",
+
+	"email":       "E-mail",
+	"phone":       "Phone",
+	"national_id": "National id",
+
+	"grant":    "Grant",
+	"withdraw": "Withdraw",
+
+	"open":    "Open",
+	"met":     "Met",
+	"overdue": "Overdue",
+	"waived":  "Waived",
+
+	"brute_force_account": "Repeated failed sign-ins on an account",
+	"brute_force_address": "Repeated failed sign-ins from an address",
+	"bulk_read":           "Bulk read of personal data",
+	"rate_limited":        "Request rate limit reached",
+	"request_overdue":     "Request past its deadline",
+	"dpa_missing":         "Processor without a signed DPA",
+	"dpa_expired":         "Processor's DPA expired",
+	"dpa_expiring":        "Processor's DPA expiring",
+	"incident_clock":      "Breach notification due",
+}
