@@ -21,7 +21,7 @@ func TestSignInAndDashboard(t *testing.T) {
 	}
 	w.SignIn(dpo)
 	r := w.Get("/console/")
-	if r.Status != 200 || !strings.Contains(r.Body, "Compliance score") || !strings.Contains(r.Body, "Open requests") {
+	if r.Status != 200 || !strings.Contains(r.Body, "Compliance score") || !strings.Contains(r.Body, "Open requests") || !strings.Contains(r.Body, `id="key-rotation"`) {
 		t.Fatalf("dashboard: %d %s", r.Status, r.Body)
 	}
 	if r := w.Post("/console/sign-out", nil); r.Status != http.StatusSeeOther {
