@@ -89,6 +89,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /console/audit/verify", c.form(c.verifyChain))
 
 	c.mux.HandleFunc("GET /console/customers", c.page(c.customers))
+	c.mux.HandleFunc("POST /console/customers", c.form(c.searchCustomers))
 	c.mux.HandleFunc("GET /console/customers/{subject}", c.page(c.customer))
 	c.mux.HandleFunc("POST /console/customers/{subject}/consents", c.form(c.recordConsent))
 	c.mux.HandleFunc("POST /console/customers/{subject}/requests", c.form(c.startRequest))

@@ -27,29 +27,36 @@ type searchView struct {
 	Subjects []string
 }
 
-// customers searches subjects by e-mail, phone or national id through
-// the blind index (GET /v1/subjects?email=...).
+// customers shows the search form.
 func (c *Console) customers(rc *reqCtx) error {
-	q := rc.r.URL.Query()
-	v := searchView{By: q.Get("by"), Q: strings.TrimSpace(q.Get("q")), Kinds: lookupKinds}
+	return rc.render(http.StatusOK, "customers", rc.L.T("Customers"), searchView{By: "email", Kinds: lookupKinds})
+}
+
+// searchCustomers finds subjects by e-mail, phone or national id through
+// the blind index (GET /v1/subjects?email=...). It is a POST so the
+// value looked up never sits in a URL: not in the browser's history, a
+// Referer, or a proxy's access log.
+func (c *Console) searchCustomers(rc *reqCtx) error {
+	v := searchView{By: rc.r.PostFormValue("by"), Q: strings.TrimSpace(rc.r.PostFormValue("q")), Kinds: lookupKinds}
 	if !slices.Contains(lookupKinds, v.By) {
 		v.By = "email"
 	}
-	if v.Q != "" {
-		var out struct {
-			Subjects []string `json:"subjects"`
+	if v.Q == "" {
+		return rc.render(http.StatusOK, "customers", rc.L.T("Customers"), v)
+	}
+	var out struct {
+		Subjects []string `json:"subjects"`
+	}
+	if err := rc.call(http.MethodGet, query("/v1/subjects", v.By, v.Q), nil, &out); err != nil {
+		if apiErr, ok := err.(*APIError); ok && apiErr.Status == http.StatusBadRequest {
+			rc.flash = rc.L.T("That is not a valid value to search for.")
+			return rc.render(http.StatusBadRequest, "customers", rc.L.T("Customers"), v)
 		}
-		if err := rc.call(http.MethodGet, query("/v1/subjects", v.By, v.Q), nil, &out); err != nil {
-			if apiErr, ok := err.(*APIError); ok && apiErr.Status == http.StatusBadRequest {
-				rc.flash = rc.L.T("That is not a valid value to search for.")
-				return rc.render(http.StatusBadRequest, "customers", rc.L.T("Customers"), v)
-			}
-			return err
-		}
-		v.Searched, v.Subjects = true, out.Subjects
-		if len(out.Subjects) == 1 {
-			return redirect("/console/customers/" + seg(out.Subjects[0]))
-		}
+		return err
+	}
+	v.Searched, v.Subjects = true, out.Subjects
+	if len(out.Subjects) == 1 {
+		return redirect("/console/customers/" + seg(out.Subjects[0]))
 	}
 	return rc.render(http.StatusOK, "customers", rc.L.T("Customers"), v)
 }
