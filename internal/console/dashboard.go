@@ -28,6 +28,7 @@ type dashboardView struct {
 	Rotation  *report.Item
 	Chain     *chainCheck
 	CanVerify bool
+	Txt       govText // words for codes (clock audiences)
 }
 
 // incidentClocks is an open incident with its notification clocks.
@@ -60,7 +61,7 @@ func maybe(err error) (bool, error) {
 }
 
 func (c *Console) dashboard(rc *reqCtx) error {
-	var v dashboardView
+	v := dashboardView{Txt: govText{L: rc.L}}
 	if rc.me.Can("governance:read") {
 		var rep report.Report
 		if ok, err := maybe(rc.call(http.MethodGet, "/v1/report", nil, &rep)); err != nil {
