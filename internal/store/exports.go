@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -69,7 +70,10 @@ func (db *DB) ConsentGaps(ctx context.Context) (int, error) {
 // recorded with success (zero when never).
 func (db *DB) AuditTimes(ctx context.Context, action string) (first, last time.Time, err error) {
 	var f, l sql.NullInt64
-	if err := db.queryRow(ctx, "SELECT MIN(at) FROM audit_log").Scan(&f); err != nil {
+	// The first entry by sequence number (the primary key), not MIN(at),
+	// which would read every entry.
+	err = db.queryRow(ctx, "SELECT at FROM audit_log ORDER BY seq LIMIT 1").Scan(&f)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return first, last, fmt.Errorf("audit start: %w", err)
 	}
 	if err := db.queryRow(ctx, "SELECT MAX(at) FROM audit_log WHERE action = ? AND outcome = 'ok'", action).Scan(&l); err != nil {
