@@ -200,6 +200,17 @@ func TestCLITour(t *testing.T) {
 	if n := len(r.JSON()["records"].([]any)); n != 40 {
 		t.Fatalf("demo customers: %d", n)
 	}
+	// The demo's console users: printed once, and they can sign in.
+	people := regexp.MustCompile(`(?m)^\s+(\S+@demo\.example)\s+(\w+)\s+(\S+)$`).FindAllStringSubmatch(p.stdout.String(), -1)
+	if len(people) != 3 {
+		t.Fatalf("demo people printed: %q", p.stdout)
+	}
+	for _, m := range people {
+		r := c.With("").Do("POST", "/v1/sessions", map[string]any{"email": m[1], "password": m[3]})
+		if r.Status != 201 || r.JSON()["role"] != m[2] {
+			t.Errorf("demo person %s signs in: %d %s", m[1], r.Status, r.Body)
+		}
+	}
 	url := "http://" + p.addr
 	schema := filepath.Join(dir, "schema.yaml")
 	os.WriteFile(schema, []byte(`collections:

@@ -85,6 +85,17 @@ Alerts go to GET /v1/alerts, the log, /metrics and --alert-webhook.`,
 					return fmt.Errorf("load demo data: %w", err)
 				}
 				slog.Info("demo data ready", "collections", "customers, support_notes", "customers_added", n)
+				people, err := a.LoadDemoPeople(ctx)
+				if err != nil {
+					return fmt.Errorf("demo people: %w", err)
+				}
+				if len(people) > 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "Demo people for the console at http://%s/console/ (passwords shown only this once;\nthe first sign-in sets up an authenticator app where the role requires one):\n\n", addr)
+					for _, p := range people {
+						fmt.Fprintf(cmd.OutOrStdout(), "    %-22s %-8s %s\n", p.Email, p.Role, p.Password)
+					}
+					fmt.Fprintln(cmd.OutOrStdout())
+				}
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
@@ -106,7 +117,7 @@ Alerts go to GET /v1/alerts, the log, /metrics and --alert-webhook.`,
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8750", "listen address")
 	f.StringVar(&bootstrap, "bootstrap-token", "", "first admin token to create instead of a random one (at least 16 characters)")
-	f.BoolVar(&demo, "demo", false, "load the demo schema (customers, support_notes) and synthetic customers")
+	f.BoolVar(&demo, "demo", false, "load the demo schema (customers, support_notes), synthetic customers, and three console users (dpo, support, auditor @demo.example) whose passwords are printed once")
 	f.IntVar(&demoCount, "demo-count", 300, "how many synthetic customers --demo loads")
 	f.StringVar(&region, "default-region", "", "phone region (ISO 3166 alpha-2, e.g. VN) for numbers written without +; empty requires + numbers")
 	f.Int64Var(&maxBody, "max-body-bytes", 1<<20, "request body size limit")

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/auth"
 	"custodia/internal/demo"
 	"custodia/internal/vault"
 )
@@ -43,4 +46,36 @@ func (a *App) LoadDemo(ctx context.Context, n int) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// DemoPerson is a person --demo creates to sign in to the console, with
+// the initial password generated for them (shown once).
+type DemoPerson struct {
+	Email, Role, Password string
+}
+
+// demoPeople are the console users --demo creates: one per kind of work.
+var demoPeople = []struct{ email, name, role string }{
+	{"dpo@demo.example", "Dana (DPO)", "dpo"},
+	{"support@demo.example", "Sam (support)", "support"},
+	{"auditor@demo.example", "Alex (auditor)", "auditor"},
+}
+
+// LoadDemoPeople creates the demo's console users that do not exist yet,
+// each with a generated password, and returns those it created.
+func (a *App) LoadDemoPeople(ctx context.Context) ([]DemoPerson, error) {
+	var out []DemoPerson
+	for _, p := range demoPeople {
+		name, role := p.name, auth.Role(p.role)
+		_, pw, err := a.Tokens.CreateUser(ctx, auth.UserRequest{Email: p.email, DisplayName: &name, Role: &role},
+			&audit.Entry{Actor: "system:demo", Action: "user.create"})
+		if apperr.CodeOf(err) == "user_exists" {
+			continue // a restart with --demo keeps the people and their passwords
+		}
+		if err != nil {
+			return out, fmt.Errorf("demo person %s: %w", p.email, err)
+		}
+		out = append(out, DemoPerson{Email: p.email, Role: p.role, Password: pw})
+	}
+	return out, nil
 }
