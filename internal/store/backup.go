@@ -42,7 +42,7 @@ var integerColumns = map[string]bool{
 	"extensions": true, "max_extensions": true, "overdue_alerted": true, "queued_at": true, "purged": true,
 	"closed_at": true, "released_at": true, "keep_n": true, "started_at": true, "finished_at": true, "hits": true,
 	"requested_at": true, "detected_at": true, "aware_at": true, "start_at": true, "affected": true, "met_at": true,
-	"near_alerted": true, "position": true, "added_at": true,
+	"near_alerted": true, "position": true, "added_at": true, "imported_at": true,
 }
 
 // isInteger reports whether a table's column holds integers (audit_head's
@@ -66,6 +66,8 @@ var backupTables = []tableSpec{
 	{"records", []string{"id", "collection", "subject_id", "sealed", "idx", "version", "created_at", "updated_at"}, map[string]bool{"sealed": true, "idx": true}, "id", nil},
 	{"blind_index", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac, record_id", nil},
 	{"blind_unique", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac", nil},
+	{"imports", []string{"id", "collection", "purpose", "source", "legal_basis", "consent", "on_duplicate", "status", "result", "started_at", "finished_at", "updated_at"}, nil, "id", textStatus},
+	{"record_provenance", []string{"job_id", "row_ref", "record_id", "subject_id", "source", "imported_at"}, nil, "job_id, row_ref", nil},
 	{"erasures", []string{"subject_pseudonym", "records_deleted", "erased_at", "audit_request"}, nil, "erased_at, subject_pseudonym", nil},
 	{"roles", []string{"name", "spec", "created_at", "updated_at"}, map[string]bool{"spec": true}, "name", nil},
 	{"purposes", []string{"name", "description", "legal_basis", "roles", "created_at", "updated_at"}, nil, "name", nil},

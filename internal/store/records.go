@@ -22,9 +22,10 @@ func scanRecord(sc interface{ Scan(...any) error }) (vault.StoredRecord, error) 
 	return r, err
 }
 
-// CreateRecord inserts a record, its blind-index entries and, for a new
-// subject, the subject and its wrapped data key, in one operation.
-func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, subject *vault.NewSubjectKey, e *audit.Entry) error {
+// CreateRecord inserts a record, its blind-index entries, its provenance
+// when prov is not nil and, for a new subject, the subject and its wrapped
+// data key, in one operation.
+func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, subject *vault.NewSubjectKey, prov *vault.Provenance, e *audit.Entry) error {
 	var createdAt int64
 	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
 		now := time.Now().UTC().UnixMicro()
@@ -62,7 +63,10 @@ func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 			return fmt.Errorf("insert record: %w", err)
 		}
 		createdAt = now
-		return insertIndex(ctx, tx, r.Collection, r.ID, idx)
+		if err := insertIndex(ctx, tx, r.Collection, r.ID, idx); err != nil {
+			return err
+		}
+		return insertProvenance(ctx, tx, r, prov, now)
 	}, e)
 	if err == nil && db.cache != nil {
 		r.Version = 1
@@ -311,6 +315,9 @@ func removeRecordWithIndex(ctx context.Context, tx *Tx, collection, id string, i
 	}
 	if _, err := tx.Exec(ctx, "DELETE FROM records WHERE id = ? AND collection = ?", id, collection); err != nil {
 		return fmt.Errorf("delete record: %w", err)
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM record_provenance WHERE record_id = ?", id); err != nil {
+		return fmt.Errorf("delete record provenance: %w", err)
 	}
 	return nil
 }

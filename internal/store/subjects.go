@@ -42,6 +42,11 @@ func (db *DB) EraseSubject(ctx context.Context, subjectID, pseudonym string, e *
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.NotFound, "subject_not_found", "no such subject")
 		}
+		// Where the subject's records came from goes with the key: the
+		// rows left behind are unreadable and purged later.
+		if _, err := tx.Exec(ctx, "DELETE FROM record_provenance WHERE subject_id = ?", subjectID); err != nil {
+			return fmt.Errorf("delete provenance: %w", err)
+		}
 		now := time.Now().UTC()
 		cause, by, reqID := causeOf(e)
 		if _, err := tx.Exec(ctx, "INSERT INTO purge_queue (subject_id, queued_at, pseudonym, cause, approved_by, audit_request, purged, collections) VALUES (?, ?, ?, ?, ?, ?, 0, '[]') ON CONFLICT (subject_id) DO NOTHING",

@@ -16,6 +16,9 @@ import (
 type Input struct {
 	Subject string
 	Data    map[string]any
+	// Provenance, set by the importer (never decoded from a body), is
+	// stored with a created record in its transaction.
+	Provenance *Provenance
 }
 
 func badJSON(msg string) error { return apperr.New(apperr.Invalid, "malformed_json", msg) }

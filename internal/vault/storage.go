@@ -46,6 +46,17 @@ type NewSubjectKey struct {
 	Wrap      func(primary uint32) (kekVersion uint32, wrapped []byte, err error)
 }
 
+// Provenance says where an imported record came from: the import job, its
+// source (free text or a data-map system id) and the row of the file
+// ("12", "Sheet1!12"). The store keeps it beside the record, written in
+// the record's own transaction, and refuses a second record for the same
+// job and row.
+type Provenance struct {
+	JobID  string `json:"job_id"`
+	Source string `json:"source"`
+	RowRef string `json:"row_ref"`
+}
+
 // ErasureReceipt records what an erasure destroyed.
 type ErasureReceipt struct {
 	SubjectPseudonym string `json:"subject_pseudonym"`
@@ -67,8 +78,10 @@ type Store interface {
 
 	// CreateRecord inserts r and its index entries; when subject is not nil
 	// it first inserts that subject and its wrapped key. For a data
-	// collection the subject must already exist.
-	CreateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, subject *NewSubjectKey, e *audit.Entry) error
+	// collection the subject must already exist. When prov is not nil its
+	// provenance row is inserted in the same transaction; a row already
+	// imported by the same job is a conflict with code "row_imported".
+	CreateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, subject *NewSubjectKey, prov *Provenance, e *audit.Entry) error
 	GetRecord(ctx context.Context, collection, id string) (StoredRecord, error)
 	LookupRecords(ctx context.Context, collection, field string, unique bool, mac []byte, limit int) ([]StoredRecord, error)
 	ListRecords(ctx context.Context, collection, afterID string, limit int) ([]StoredRecord, error)

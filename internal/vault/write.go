@@ -110,7 +110,7 @@ func (s *Service) Create(ctx context.Context, collection, purpose string, in Inp
 	e := s.entry(ctx, "record.create", func(e *audit.Entry) {
 		e.Collection, e.Purpose, e.RecordID, e.Subject = collection, purpose, recordID, s.pseudo.Of(subjectID)
 	})
-	err = s.store.CreateRecord(ctx, StoredRecord{ID: recordID, Collection: collection, SubjectID: subjectID, Sealed: sealed}, idx, newSubject, e)
+	err = s.store.CreateRecord(ctx, StoredRecord{ID: recordID, Collection: collection, SubjectID: subjectID, Sealed: sealed}, idx, newSubject, in.Provenance, e)
 	written(ctx, e)
 	if err != nil {
 		return Created{}, err

@@ -1,0 +1,45 @@
+package importer
+
+import (
+	"context"
+	"time"
+
+	"custodia/internal/consent"
+	"custodia/internal/scan/detect"
+	"custodia/internal/vault"
+)
+
+// Importer imports table rows into the vault.
+type Importer struct {
+	vault  *vault.Service
+	store  Store
+	ledger *consent.Ledger
+	// Workers is how many rows are written at once (default 64): the
+	// store's writer commits concurrent writes in one transaction.
+	Workers int
+	// Scanner finds personal data in unmapped columns (default: the
+	// scanner's detectors with their default regions).
+	Scanner *detect.Scanner
+	// Now is the clock of job times.
+	Now func() time.Time
+}
+
+// New returns an importer. ledger may be nil when no job rests on consent.
+func New(v *vault.Service, store Store, ledger *consent.Ledger) *Importer {
+	return &Importer{vault: v, store: store, ledger: ledger, Workers: 64, Now: time.Now}
+}
+
+// Result is the outcome of a run: the job's counts and rejected rows.
+type Result struct {
+	JobID  string `json:"job_id"`
+	Status string `json:"status"`
+	DryRun bool   `json:"dry_run"`
+	Counts
+	// Rejects are the rows left out, in row order, values masked.
+	Rejects []Reject `json:"rejects"`
+}
+
+// GetImport returns a stored job, with its state and counts.
+func (im *Importer) GetImport(ctx context.Context, id string) (Import, error) {
+	return im.store.GetImport(ctx, id)
+}

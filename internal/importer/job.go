@@ -1,0 +1,141 @@
+package importer
+
+import (
+	"strings"
+	"time"
+
+	"custodia/internal/access"
+	"custodia/internal/apperr"
+)
+
+// OnDuplicate says what a row that matches an existing subject does.
+type OnDuplicate string
+
+// The duplicate policies.
+const (
+	// Skip leaves the existing record as it is (the default).
+	Skip OnDuplicate = "skip"
+	// Update writes the row's values over the existing record's.
+	Update OnDuplicate = "update"
+	// Fail stops the job at the first duplicate; the rows before it stay
+	// imported.
+	Fail OnDuplicate = "fail"
+)
+
+// ConsentEvidence is the evidence of consent for a whole batch: how and
+// when the people in the file agreed, to which notice, and who collected
+// it. It is required when the job's legal basis is consent.
+type ConsentEvidence struct {
+	Channel       string    `json:"channel"`          // zalo, facebook, web, paper...
+	Method        string    `json:"method,omitempty"` // default "import"
+	NoticeVersion string    `json:"notice_version"`
+	NoticeText    string    `json:"notice_text"`
+	CollectedBy   string    `json:"collected_by"`
+	From          time.Time `json:"from,omitzero"`
+	To            time.Time `json:"to,omitzero"`
+}
+
+// at is the time the ledger records for the batch's consent: the end of
+// the collection period (by when every person had agreed), else its start.
+func (e *ConsentEvidence) at() time.Time {
+	if !e.To.IsZero() {
+		return e.To
+	}
+	return e.From
+}
+
+// Job describes one import.
+type Job struct {
+	// ID is the job key: running a job again with the same ID resumes it,
+	// skipping the rows it already imported.
+	ID         string
+	Collection string
+	Purpose    string
+	// Source is where the data comes from: free text ("sales team's
+	// customers.xlsx") or the id of a system of the data map.
+	Source string
+	// LegalBasis is one of GDPR Art. 6's, as the access package names
+	// them ("consent", "contract", ...).
+	LegalBasis string
+	// Consent is the batch's evidence, required with LegalBasis consent.
+	Consent     *ConsentEvidence
+	OnDuplicate OnDuplicate
+	// DryRun validates and matches every row and writes nothing.
+	DryRun bool
+	// Mapping maps the file's column headers to the collection's fields;
+	// nil proposes one from the headers (see ProposeMapping).
+	Mapping Mapping
+	// RecordedBy names who runs the import in the consent ledger
+	// (default "import").
+	RecordedBy string
+}
+
+var jobKey = func(s string) bool {
+	if len(s) == 0 || len(s) > 100 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-.:", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+func invalid(code, msg string) error { return apperr.New(apperr.Invalid, code, msg) }
+
+// normalize checks a job and fills its defaults.
+func (j *Job) normalize() error {
+	if !jobKey(j.ID) {
+		return invalid("invalid_job_id", "the job id must be 1 to 100 letters, digits or _ - . :")
+	}
+	if j.Collection == "" {
+		return invalid("collection_required", "name the collection to import into")
+	}
+	if j.Purpose == "" {
+		return invalid("purpose_required", "state the purpose the data is imported for")
+	}
+	j.Source = strings.TrimSpace(j.Source)
+	if j.Source == "" || len(j.Source) > 500 {
+		return invalid("source_required", "state the source of the data (1 to 500 characters): a data-map system id or a description")
+	}
+	basis := access.LegalBasis(j.LegalBasis)
+	found := false
+	for _, b := range access.LegalBases {
+		found = found || b == basis
+	}
+	if !found {
+		return invalid("invalid_legal_basis", "legal basis must be one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests")
+	}
+	switch j.OnDuplicate {
+	case "":
+		j.OnDuplicate = Skip
+	case Skip, Update, Fail:
+	default:
+		return invalid("invalid_on_duplicate", "on_duplicate must be skip, update or fail")
+	}
+	if j.RecordedBy == "" {
+		j.RecordedBy = "import"
+	}
+	if basis != access.BasisConsent {
+		if j.Consent != nil {
+			return invalid("consent_evidence_unexpected", "consent evidence goes with the consent legal basis only")
+		}
+		return nil
+	}
+	e := j.Consent
+	switch {
+	case e == nil:
+		return invalid("consent_evidence_required", "an import on the consent basis needs the batch's consent evidence")
+	case strings.TrimSpace(e.Channel) == "", strings.TrimSpace(e.NoticeVersion) == "", strings.TrimSpace(e.NoticeText) == "", strings.TrimSpace(e.CollectedBy) == "":
+		return invalid("consent_evidence_incomplete", "consent evidence needs the channel, notice version, notice text and who collected it")
+	case e.From.IsZero() && e.To.IsZero():
+		return invalid("consent_evidence_incomplete", "consent evidence needs the date, or date range, of collection")
+	case !e.From.IsZero() && !e.To.IsZero() && e.To.Before(e.From):
+		return invalid("consent_evidence_incomplete", "the consent collection period ends before it starts")
+	}
+	if e.Method == "" {
+		e.Method = "import"
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+package importer
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Ignore, as a mapping's field, marks a column left out on purpose: its
+// values are not imported and not checked for personal data.
+const Ignore = "-"
+
+// Mapping maps a file's column headers to a collection's field names (or
+// Ignore). Several columns may map to one field ("First Name" and "Last
+// Name" to name): their values are joined with a space, in the file's
+// column order.
+type Mapping map[string]string
+
+// maxHeader is the longest column header a mapping accepts.
+const maxHeader = 128
+
+var mappedField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
+
+// ParseMapping parses the command-line form of a mapping:
+// `Họ tên=name,SĐT=phone,Email=email`. Pairs are separated by commas and
+// split at their last "="; a header holding a comma is written in double
+// quotes (`"Name, full"=name`, with "" for a quote). Headers are trimmed;
+// a field is a field name or "-" to ignore the column. Errors name the
+// pair by position, never quote it.
+func ParseMapping(s string) (Mapping, error) {
+	pairs, err := splitPairs(s)
+	if err != nil {
+		return nil, err
+	}
+	m := Mapping{}
+	for i, p := range pairs {
+		eq := strings.LastIndexByte(p.text, '=')
+		if p.quoted >= 0 {
+			eq = strings.IndexByte(p.text[p.quoted:], '=')
+			if eq >= 0 {
+				if strings.TrimSpace(p.text[p.quoted:p.quoted+eq]) != "" {
+					return nil, fmt.Errorf("mapping pair %d: want \"HEADER\"=FIELD", i+1)
+				}
+				eq += p.quoted
+			}
+		}
+		if eq < 0 {
+			return nil, fmt.Errorf("mapping pair %d: want HEADER=FIELD", i+1)
+		}
+		header, field := strings.TrimSpace(p.text[:eq]), strings.TrimSpace(p.text[eq+1:])
+		if p.quoted >= 0 {
+			header = p.header
+		}
+		switch {
+		case header == "":
+			return nil, fmt.Errorf("mapping pair %d: the header is empty", i+1)
+		case len(header) > maxHeader || !utf8.ValidString(header):
+			return nil, fmt.Errorf("mapping pair %d: the header must be valid UTF-8 of at most %d bytes", i+1, maxHeader)
+		case field != Ignore && !mappedField.MatchString(field):
+			return nil, fmt.Errorf("mapping pair %d: the field must be a field name or %q", i+1, Ignore)
+		}
+		if _, dup := m[header]; dup {
+			return nil, fmt.Errorf("mapping pair %d: its header is mapped twice", i+1)
+		}
+		m[header] = field
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("the mapping is empty")
+	}
+	return m, nil
+}
+
+// pair is one HEADER=FIELD of a mapping as written.
+type pair struct {
+	text   string
+	header string // the unquoted header when it was quoted
+	quoted int    // offset in text just after the closing quote, -1 when unquoted
+}
+
+// splitPairs splits at the commas outside double quotes.
+func splitPairs(s string) ([]pair, error) {
+	var out []pair
+	for rest := s; ; {
+		p := pair{quoted: -1}
+		t := strings.TrimLeft(rest, " \t")
+		if strings.HasPrefix(t, `"`) {
+			var b strings.Builder
+			i := 1
+			for {
+				j := strings.IndexByte(t[i:], '"')
+				if j < 0 {
+					return nil, fmt.Errorf("mapping pair %d: unterminated quote", len(out)+1)
+				}
+				b.WriteString(t[i : i+j])
+				i += j + 1
+				if i < len(t) && t[i] == '"' {
+					b.WriteByte('"')
+					i++
+					continue
+				}
+				break
+			}
+			p.header = strings.TrimSpace(b.String())
+			end := strings.IndexByte(t[i:], ',')
+			if end < 0 {
+				p.text, p.quoted = t, i
+				out = append(out, p)
+				return out, nil
+			}
+			p.text, p.quoted = t[:i+end], i
+			out = append(out, p)
+			rest = t[i+end+1:]
+			continue
+		}
+		end := strings.IndexByte(rest, ',')
+		if end < 0 {
+			if strings.TrimSpace(rest) != "" || len(out) == 0 {
+				p.text = rest
+				out = append(out, p)
+			}
+			return out, nil
+		}
+		p.text = rest[:end]
+		out = append(out, p)
+		rest = rest[end+1:]
+	}
+}
+
+// String renders m in the form ParseMapping reads, headers sorted.
+func (m Mapping) String() string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if strings.ContainsAny(k, `,"=`) || strings.TrimSpace(k) != k {
+			b.WriteString(`"` + strings.ReplaceAll(k, `"`, `""`) + `"`)
+		} else {
+			b.WriteString(k)
+		}
+		b.WriteByte('=')
+		b.WriteString(m[k])
+	}
+	return b.String()
+}

@@ -1,0 +1,123 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"custodia/internal/apperr"
+	"custodia/internal/fieldtype"
+	"custodia/internal/scan/detect"
+	"custodia/internal/vault"
+)
+
+// plan is how the columns of one table (a CSV file, a sheet) become a
+// record: the field of each column, nil when it is not mapped.
+type plan struct {
+	header []string
+	fields []*vault.Field
+	ignore []bool
+}
+
+// newPlan applies m to a table's header. A mapping that names a field the
+// collection does not declare is an error; a table none of whose columns
+// is mapped gets a plan that rejects its rows.
+func newPlan(header []string, m Mapping, c *vault.Collection) (*plan, error) {
+	p := &plan{header: header, fields: make([]*vault.Field, len(header)), ignore: make([]bool, len(header))}
+	for j, h := range header {
+		name, ok := m[h]
+		switch {
+		case !ok:
+		case name == Ignore:
+			p.ignore[j] = true
+		default:
+			f, ok := c.Field(name)
+			if !ok {
+				return nil, apperr.Newf(apperr.Invalid, "unknown_field", "the mapping names field %q, which collection %s does not declare", name, c.Name)
+			}
+			p.fields[j] = f
+		}
+	}
+	return p, nil
+}
+
+// rowData is a row's values by field, before validation.
+type rowData struct {
+	data map[string]any
+	// personal names an unmapped column in which the detectors found
+	// personal data, with the entity; "" when there is none.
+	personal string
+}
+
+// build gathers a row's mapped values (several columns of one field joined
+// with a space, in column order) and checks its unmapped cells for
+// personal data with ss.
+func (p *plan) build(cells []string, ss *detect.Session) rowData {
+	out := rowData{data: map[string]any{}}
+	for j, cell := range cells {
+		v := strings.TrimSpace(cell)
+		if v == "" {
+			continue
+		}
+		if j >= len(p.fields) {
+			if out.personal == "" && sessionEntity(ss, v, "") != "" {
+				out.personal = fmt.Sprintf("column %d", j+1)
+			}
+			continue
+		}
+		f := p.fields[j]
+		if f == nil {
+			if !p.ignore[j] && out.personal == "" {
+				if ent := sessionEntity(ss, v, p.header[j]); ent != "" {
+					out.personal = fmt.Sprintf("column %q (%s)", p.header[j], ent)
+				}
+			}
+			continue
+		}
+		if f.Type == fieldtype.Date {
+			v = isoDate(v)
+		}
+		if prev, ok := out.data[f.Name]; ok {
+			v = prev.(string) + " " + v
+		}
+		out.data[f.Name] = v
+	}
+	return out
+}
+
+// mapped reports whether any column of the table is mapped to a field.
+func (p *plan) mapped() bool {
+	for _, f := range p.fields {
+		if f != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// isoDate rewrites a day-first date as spreadsheets in Vietnam and Europe
+// write it (31/12/1990, 31-12-1990, 31.12.1990) as 1990-12-31; anything
+// else is returned as it is, for the field type to judge.
+func isoDate(v string) string {
+	sep := strings.IndexAny(v, "/-.")
+	if sep < 1 || sep > 2 {
+		return v
+	}
+	parts := strings.Split(v, v[sep:sep+1])
+	if len(parts) != 3 || len(parts[2]) != 4 || len(parts[1]) < 1 || len(parts[1]) > 2 {
+		return v
+	}
+	for _, p := range parts {
+		for _, r := range p {
+			if r < '0' || r > '9' {
+				return v
+			}
+		}
+	}
+	pad := func(s string) string {
+		if len(s) == 1 {
+			return "0" + s
+		}
+		return s
+	}
+	return parts[2] + "-" + pad(parts[1]) + "-" + pad(parts[0])
+}

@@ -1,0 +1,176 @@
+package importer
+
+import (
+	"slices"
+	"strings"
+
+	"custodia/internal/fieldtype"
+	"custodia/internal/scan"
+	"custodia/internal/scan/detect"
+	"custodia/internal/vault"
+)
+
+// headerWords are the header phrases (folded, see foldHeader) that name a
+// field type, most specific first: an "E-mail address" column is an
+// e-mail, not an address. A leading "=" asks for the whole header, for
+// words too short to look for inside others. Exact headers of HubSpot and Salesforce contact
+// exports are among them (see the package documentation).
+var headerWords = []struct {
+	t      fieldtype.Type
+	phrase []string
+}{
+	{fieldtype.Email, []string{"email", "e mail", "mail", "thu dien tu", "=thu"}},
+	{fieldtype.NationalID, []string{"cccd", "cmnd", "can cuoc", "national id", "id number", "so dinh danh", "ssn", "aadhaar", "chung minh"}},
+	{fieldtype.Date, []string{"birth", "birthdate", "birthday", "dob", "date of birth", "ngay sinh", "sinh nhat", "nam sinh"}},
+	{fieldtype.Phone, []string{"phone", "mobile", "telephone", "tel", "sdt", "=dt", "dien thoai", "di dong", "so dien thoai", "fax"}},
+	{fieldtype.Address, []string{"address", "street", "mailing street", "dia chi", "duong", "cho o"}},
+	{fieldtype.Name, []string{"name", "full name", "first name", "last name", "given name", "family name", "surname", "ho ten", "ho va ten", "=ho", "=ten", "ten khach hang", "khach hang", "contact"}},
+}
+
+// notName are folded headers with a naming word that do not hold a
+// person's name.
+var notName = []string{"company name", "account name", "ten cong ty", "ten san pham", "product name", "user name", "username", "ten dang nhap", "file name"}
+
+// typeOfHeader returns the field type a header names, "" when none.
+func typeOfHeader(header string) fieldtype.Type {
+	f := foldHeader(header)
+	if f == "" || slices.Contains(notName, f) {
+		return ""
+	}
+	for _, hw := range headerWords {
+		for _, p := range hw.phrase {
+			exact, ok := strings.CutPrefix(p, "=")
+			if ok && f == exact || !ok && hasWords(f, p) {
+				return hw.t
+			}
+		}
+	}
+	return ""
+}
+
+// entityType maps the detectors' entities to the field types that hold
+// them.
+var entityType = map[scan.Entity]fieldtype.Type{
+	scan.EmailAddress: fieldtype.Email, scan.PhoneNumber: fieldtype.Phone, scan.Person: fieldtype.Name,
+	scan.StreetAddress: fieldtype.Address, scan.DateOfBirth: fieldtype.Date, scan.VNCCCD: fieldtype.NationalID,
+	scan.VNCMND: fieldtype.NationalID, scan.INAadhaar: fieldtype.NationalID, scan.USSSN: fieldtype.NationalID,
+	scan.CreditCard: fieldtype.Card, scan.IBANCode: fieldtype.IBAN,
+}
+
+// Proposal is a proposed mapping, for a person to confirm.
+type Proposal struct {
+	Mapping Mapping `json:"mapping"`
+	// By says, per mapped header, why: "header" (its words) or the
+	// detectors' entity found in its sample values.
+	By map[string]string `json:"by"`
+	// Unmapped lists the headers left out, in file order; Personal those
+	// of them whose sample values the detectors flag as personal data,
+	// with the entity: their rows would be rejected until they are mapped
+	// or ignored ("-").
+	Unmapped []string               `json:"unmapped"`
+	Personal map[string]scan.Entity `json:"personal"`
+}
+
+// ProposeMapping proposes a mapping of headers to the fields of c from
+// the headers' words (English and Vietnamese, with or without diacritics,
+// and the column names of HubSpot and Salesforce contact exports) and,
+// for the headers whose words say nothing, from what the scanner's
+// detectors find in the sample rows. A field takes one column, except a
+// name field, which takes first and last name columns together. A nil
+// scanner uses the default detectors.
+func ProposeMapping(headers []string, sample [][]string, c *vault.Collection, sc *detect.Scanner) Proposal {
+	if sc == nil {
+		sc = defaultScanner()
+	}
+	p := Proposal{Mapping: Mapping{}, By: map[string]string{}, Personal: map[string]scan.Entity{}}
+	taken := map[string]bool{}
+	assign := func(j int, t fieldtype.Type, by string) bool {
+		h := headers[j]
+		f := fieldFor(c, t, h, taken)
+		if f == "" {
+			return false
+		}
+		p.Mapping[h], p.By[h] = f, by
+		if t != fieldtype.Name {
+			taken[f] = true
+		}
+		return true
+	}
+	var rest []int
+	for j, h := range headers {
+		if h == "" {
+			continue
+		}
+		if _, dup := p.Mapping[h]; dup {
+			continue
+		}
+		if t := typeOfHeader(h); t == "" || !assign(j, t, "header") {
+			rest = append(rest, j)
+		}
+	}
+	for _, j := range rest {
+		ent, whole := sampleEntity(sc, headers[j], j, sample)
+		if ent != "" && whole && assign(j, entityType[ent], string(ent)) {
+			continue
+		}
+		p.Unmapped = append(p.Unmapped, headers[j])
+		if ent != "" {
+			p.Personal[headers[j]] = ent
+		}
+	}
+	return p
+}
+
+// fieldFor chooses c's field of type t for header h: the one named like
+// the header, else the first of that type not taken.
+func fieldFor(c *vault.Collection, t fieldtype.Type, h string, taken map[string]bool) string {
+	if t == "" {
+		return ""
+	}
+	fh := foldHeader(h)
+	first := ""
+	for _, f := range c.Fields {
+		if f.Type != t || taken[f.Name] {
+			continue
+		}
+		if foldHeader(f.Name) == fh {
+			return f.Name
+		}
+		if first == "" {
+			first = f.Name
+		}
+	}
+	return first
+}
+
+// sampleEntity returns the entity the detectors find in most of a
+// column's non-blank sample values (at least half), "" when none, and
+// whether it makes up the whole of those cells (a column of values, not
+// of notes that mention them).
+func sampleEntity(sc *detect.Scanner, header string, j int, sample [][]string) (scan.Entity, bool) {
+	counts := map[scan.Entity]int{}
+	wholes := map[scan.Entity]int{}
+	values := 0
+	for _, row := range sample {
+		if j >= len(row) || strings.TrimSpace(row[j]) == "" {
+			continue
+		}
+		values++
+		if ent, whole := cellEntity(sc, strings.TrimSpace(row[j]), header); ent != "" {
+			counts[ent]++
+			if whole {
+				wholes[ent]++
+			}
+		}
+	}
+	best, n := scan.Entity(""), 0
+	for _, ent := range scan.Entities { // fixed order: deterministic ties
+		if counts[ent] > n {
+			best, n = ent, counts[ent]
+		}
+	}
+	if values == 0 || n*2 < values {
+		return "", false
+	}
+	return best, wholes[best] == n
+}

@@ -1,0 +1,99 @@
+package importer
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"custodia/internal/apperr"
+	"custodia/internal/vault"
+)
+
+// Reject is a row left out of an import, with why and its values masked:
+// it never holds a personal value in plaintext.
+type Reject struct {
+	Row    string   `json:"row"`  // "12" or "Sheet1!12"
+	Code   string   `json:"code"` // stable: invalid_phone, duplicate_subjects...
+	Reason string   `json:"reason"`
+	Values []Masked `json:"values"`
+	seq    int
+}
+
+// Masked is one cell of a rejected row, masked.
+type Masked struct {
+	Column string `json:"column"`
+	Value  string `json:"value"`
+}
+
+// maskCells masks a row's non-blank cells: a mapped cell valid for its
+// field's type with the type's mask ("+84 *** *** 678", "N. V. A."),
+// any other with genericMask.
+func maskCells(v *vault.Service, p *plan, cells []string) []Masked {
+	out := make([]Masked, 0, len(cells))
+	for j, cell := range cells {
+		cell = strings.TrimSpace(cell)
+		if cell == "" {
+			continue
+		}
+		col := fmt.Sprintf("column %d", j+1)
+		m := ""
+		if p != nil && j < len(p.header) {
+			col = p.header[j]
+			if f := p.fields[j]; f != nil {
+				m = v.MaskInput(f, cell)
+			}
+		}
+		if m == "" {
+			m = genericMask(cell)
+		}
+		out = append(out, Masked{Column: col, Value: m})
+	}
+	return out
+}
+
+// genericMask keeps a value's first and last characters with three stars
+// between (so the length does not show), or only stars for a value of
+// fewer than four characters.
+func genericMask(s string) string {
+	if utf8.RuneCountInString(s) < 4 {
+		return "***"
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return string(first) + "***" + string(last)
+}
+
+// reasonOf returns an error's user-safe code and message: the vault's
+// messages name fields, never values.
+func reasonOf(err error) (code, reason string) {
+	if e, ok := apperr.As(err); ok {
+		return e.Code, e.Message
+	}
+	return "internal", "internal error"
+}
+
+// WriteRejects writes rejected rows as CSV: a header line, then per row
+// its reference, code, reason and masked values ("Column=masked" joined
+// with " | ").
+func WriteRejects(w io.Writer, rejects []Reject) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"row", "code", "reason", "values"}); err != nil {
+		return fmt.Errorf("write rejects: %w", err)
+	}
+	for _, r := range rejects {
+		vals := make([]string, len(r.Values))
+		for i, m := range r.Values {
+			vals[i] = m.Column + "=" + m.Value
+		}
+		if err := cw.Write([]string{r.Row, r.Code, r.Reason, strings.Join(vals, " | ")}); err != nil {
+			return fmt.Errorf("write rejects: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write rejects: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,52 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+
+	"custodia/internal/apperr"
+)
+
+// begin stores a new job as running, or takes up a stored one with the
+// same key: a completed one is returned as it is, anything else is marked
+// running again. A key reused for another import is a conflict.
+func (im *Importer) begin(ctx context.Context, job Job) (Import, error) {
+	now := im.Now().UTC()
+	rec := Import{ID: job.ID, Collection: job.Collection, Purpose: job.Purpose, Source: job.Source, LegalBasis: job.LegalBasis,
+		Consent: job.Consent, OnDuplicate: job.OnDuplicate, Status: StatusRunning, StartedAt: now, UpdatedAt: now}
+	stored, created, err := im.store.CreateImport(ctx, rec)
+	if err != nil {
+		return Import{}, fmt.Errorf("import %s: store job: %w", job.ID, err)
+	}
+	if created {
+		return stored, nil
+	}
+	if stored.Collection != job.Collection || stored.Purpose != job.Purpose || stored.Source != job.Source || stored.LegalBasis != job.LegalBasis {
+		return Import{}, apperr.New(apperr.Conflict, "import_key_reused", "this job id belongs to another import (collection, purpose, source or legal basis differ)")
+	}
+	if stored.Status == StatusCompleted {
+		return stored, nil
+	}
+	stored.Status, stored.UpdatedAt, stored.OnDuplicate = StatusRunning, now, job.OnDuplicate
+	if err := im.store.UpdateImport(ctx, stored); err != nil {
+		return Import{}, fmt.Errorf("import %s: resume job: %w", job.ID, err)
+	}
+	return stored, nil
+}
+
+// finish stores a run's outcome on its job.
+func (im *Importer) finish(ctx context.Context, job Job, res Result) error {
+	stored, err := im.store.GetImport(ctx, job.ID)
+	if err != nil {
+		return fmt.Errorf("import %s: read job: %w", job.ID, err)
+	}
+	now := im.Now().UTC()
+	stored.Status, stored.Counts, stored.UpdatedAt = res.Status, res.Counts, now
+	if res.Status == StatusCompleted || res.Status == StatusFailed {
+		stored.FinishedAt = now
+	}
+	if err := im.store.UpdateImport(ctx, stored); err != nil {
+		return fmt.Errorf("import %s: store result: %w", job.ID, err)
+	}
+	return nil
+}

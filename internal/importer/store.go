@@ -1,0 +1,58 @@
+package importer
+
+import (
+	"context"
+	"time"
+)
+
+// Job states.
+const (
+	StatusRunning     = "running"
+	StatusCompleted   = "completed"
+	StatusFailed      = "failed"
+	StatusInterrupted = "interrupted" // the context ended: run it again to resume
+)
+
+// Import is a job as stored: what it imports and on which basis, its
+// state and its counts. It holds no value of the file.
+type Import struct {
+	ID          string           `json:"id"`
+	Collection  string           `json:"collection"`
+	Purpose     string           `json:"purpose"`
+	Source      string           `json:"source"`
+	LegalBasis  string           `json:"legal_basis"`
+	Consent     *ConsentEvidence `json:"consent,omitempty"`
+	OnDuplicate OnDuplicate      `json:"on_duplicate"`
+	Status      string           `json:"status"`
+	Counts      Counts           `json:"counts"`
+	StartedAt   time.Time        `json:"started_at"`
+	FinishedAt  time.Time        `json:"finished_at,omitzero"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+}
+
+// Counts are a job's row counts.
+type Counts struct {
+	Rows int `json:"rows"` // data rows read
+	// Created rows made a new subject; Updated rows updated an existing
+	// one; Skipped rows matched one and left it as it was.
+	Created int `json:"created"`
+	Updated int `json:"updated"`
+	Skipped int `json:"skipped"`
+	// AlreadyImported rows were imported by an earlier run of the job.
+	AlreadyImported int `json:"already_imported"`
+	Rejected        int `json:"rejected"`
+}
+
+// Store is the storage the importer needs besides the vault's.
+type Store interface {
+	// CreateImport stores a new job; when one with its id exists it
+	// returns that one and created false.
+	CreateImport(ctx context.Context, im Import) (stored Import, created bool, err error)
+	// UpdateImport stores a job's state, counts and finish time.
+	UpdateImport(ctx context.Context, im Import) error
+	// GetImport returns a job; not found is an apperr NotFound.
+	GetImport(ctx context.Context, id string) (Import, error)
+	// ImportedRows maps the row references a job imported to the
+	// subjects their records belong to.
+	ImportedRows(ctx context.Context, jobID string) (map[string]string, error)
+}

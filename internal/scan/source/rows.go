@@ -1,0 +1,175 @@
+package source
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Row is one data row of a table file (CSV, TSV, or a sheet of an XLSX
+// workbook) with the header of its table. It is what the importer reads,
+// where the scanner reads cells.
+type Row struct {
+	// Sheet is the worksheet's name, "" for CSV and TSV.
+	Sheet string
+	// Line is the 1-based line on which a CSV record starts, or the row
+	// number in its sheet.
+	Line int
+	// Header is the table's first non-blank row, trimmed; rows of one
+	// table share it, so it must not be modified.
+	Header []string
+	// Cells are the row's values, as written (XLSX: as displayed).
+	Cells []string
+}
+
+// Ref names the row in its file: "12" for line 12 of a CSV file,
+// "Sheet1!12" for row 12 of sheet Sheet1.
+func (r Row) Ref() string {
+	if r.Sheet == "" {
+		return strconv.Itoa(r.Line)
+	}
+	return r.Sheet + "!" + strconv.Itoa(r.Line)
+}
+
+// ReadRows reads the table file at path row by row and calls fn with each
+// data row, in file order. The format is chosen as Walk chooses it (by
+// extension, then by content): CSV and TSV, in any encoding the scanner
+// decodes (UTF-8 with or without a byte order mark, UTF-16 with one,
+// Windows-1258 and Windows-1252), with the delimiter detected; XLSX, every
+// sheet in order. The first non-blank row of a file (of each sheet) is
+// always taken for its header; blank rows are skipped. Errors never quote
+// the file's content. It stops when ctx is done or fn fails, returning
+// that error.
+func ReadRows(ctx context.Context, path string, opts Options, fn func(Row) error) error {
+	opts = opts.withDefaults()
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open table: %w", err)
+	}
+	defer func() { _ = f.Close() }()
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("stat table: %w", err)
+	}
+	if fi.Size() > opts.MaxFileSize {
+		return fmt.Errorf("table of %d bytes is over the limit of %d", fi.Size(), opts.MaxFileSize)
+	}
+	br := bufio.NewReaderSize(f, headLen)
+	head, perr := br.Peek(headLen)
+	if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
+		return fmt.Errorf("read table: %w", perr)
+	}
+	s := &sink{ctx: ctx, path: filepath.Base(path), maxLine: opts.MaxLineBytes, opts: &opts,
+		budget: &archiveBudget{entries: opts.MaxArchiveEntries, bytes: opts.MaxArchiveBytes}}
+	format, _ := chooseFormat(filepath.Base(path), head)
+	switch format {
+	case formatXLSX, formatZIP:
+		return readXLSXRows(s, f, fi.Size(), fn)
+	case formatCSV, formatTSV, formatText:
+	default:
+		return fmt.Errorf("%s files are not tables: import CSV, TSV or XLSX", format)
+	}
+	r, err := decodeReader(br, detectEncoding(head, perr != nil))
+	if err != nil {
+		return err
+	}
+	return readCSVRows(ctx, r, format, recordFactor*opts.MaxLineBytes, fn)
+}
+
+// readCSVRows reads delimited text: the first record is the header.
+func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn func(Row) error) error {
+	head, err := br.Peek(headLen)
+	candidates := []byte{',', ';', '\t', '|'}
+	if f == formatTSV {
+		candidates = []byte{'\t', ',', ';', '|'}
+	}
+	r := newCSVReader(br, detectDelimiter(head, err != nil, candidates), limit)
+	var header []string
+	for n := 0; ; n++ {
+		if n%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rec, err := r.read()
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.Is(err, errTooLong):
+			return fmt.Errorf("record at line %d longer than %d bytes", r.line, limit)
+		case err != nil:
+			return fmt.Errorf("parse CSV at line %d: %w", r.line, err)
+		}
+		cells := cellStrings(rec)
+		if blankRow(cells) {
+			continue
+		}
+		if header == nil {
+			header = cleanHeader(cells)
+			continue
+		}
+		if err := fn(Row{Line: r.start, Header: header, Cells: cells}); err != nil {
+			return err
+		}
+	}
+}
+
+// readXLSXRows reads every sheet of a workbook, within the archive limits.
+func readXLSXRows(s *sink, ra io.ReaderAt, size int64, fn func(Row) error) error {
+	if isOLE(ra) {
+		return errEncryptedWorkbook
+	}
+	unpacked, err := chargeWorkbook(s, ra, size)
+	if err != nil {
+		return err
+	}
+	f, err := openWorkbook(ra, size, unpacked)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = f.Close() }()
+	names, err := sheetNames(f)
+	if err != nil {
+		return err
+	}
+	for i, name := range names {
+		if err := readSheetRows(s, f, name, fn); err != nil {
+			var stop *stopError
+			if errors.As(err, &stop) {
+				return stop.err
+			}
+			return fmt.Errorf("sheet %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// readSheetRows reads one sheet: its first non-blank row is its header.
+func readSheetRows(s *sink, f *excelize.File, name string, fn func(Row) error) error {
+	rows, err := openRows(f, name)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = rows.close() }()
+	var header []string
+	for {
+		cells, ok, err := rows.next(s)
+		if err != nil || !ok {
+			return err
+		}
+		if header == nil {
+			header = cleanHeader(cells)
+			continue
+		}
+		if err := fn(Row{Sheet: name, Line: rows.row, Header: header, Cells: cells}); err != nil {
+			return &stopError{err}
+		}
+	}
+}

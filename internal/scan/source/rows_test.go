@@ -1,0 +1,72 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"golang.org/x/text/encoding/unicode"
+)
+
+// readRowsOf writes content to a file and reads its rows.
+func readRowsOf(t *testing.T, name string, content []byte) []Row {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out []Row
+	err := ReadRows(context.Background(), p, Options{}, func(r Row) error {
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("ReadRows: %v", err)
+	}
+	return out
+}
+
+func TestReadRows(t *testing.T) {
+	csv := "\ufeffHọ tên;SĐT\r\n\r\nAn;0912345678\r\n\"Bình; Chi\";\"09\r\n12\"\r\n"
+	rows := readRowsOf(t, "a.csv", []byte(csv))
+	want := []Row{
+		{Line: 3, Header: []string{"Họ tên", "SĐT"}, Cells: []string{"An", "0912345678"}},
+		{Line: 4, Header: []string{"Họ tên", "SĐT"}, Cells: []string{"Bình; Chi", "09\n12"}},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("rows %+v, want %+v", rows, want)
+	}
+	if rows[1].Ref() != "4" || (Row{Sheet: "S", Line: 2}).Ref() != "S!2" {
+		t.Errorf("refs %q", rows[1].Ref())
+	}
+	u16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte("Email\tTên\nan@example.com\tAn\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows = readRowsOf(t, "b.tsv", u16)
+	if len(rows) != 1 || rows[0].Header[1] != "Tên" || rows[0].Cells[0] != "an@example.com" {
+		t.Errorf("UTF-16 TSV rows %+v", rows)
+	}
+	if rows := readRowsOf(t, "empty.csv", nil); len(rows) != 0 {
+		t.Errorf("empty file: %+v", rows)
+	}
+}
+
+func TestReadRowsStops(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "a.csv")
+	if err := os.WriteFile(p, []byte("a,b\n1,2\n3,4\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stop")
+	n := 0
+	err := ReadRows(context.Background(), p, Options{}, func(Row) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("err %v after %d rows", err, n)
+	}
+	if err := ReadRows(context.Background(), filepath.Join(t.TempDir(), "x.pdf"), Options{}, func(Row) error { return nil }); err == nil {
+		t.Error("a missing file read")
+	}
+}

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/importer"
+)
+
+const importColumns = "id, collection, purpose, source, legal_basis, consent, on_duplicate, status, result, started_at, finished_at, updated_at"
+
+// CreateImport stores a new import job; when one with its id exists it
+// returns that one and created false.
+func (db *DB) CreateImport(ctx context.Context, im importer.Import) (importer.Import, bool, error) {
+	consent, counts, err := importJSON(im)
+	if err != nil {
+		return importer.Import{}, false, err
+	}
+	var created bool
+	e := &audit.Entry{Actor: "system", Action: "import.start", Collection: im.Collection, Purpose: im.Purpose, Detail: "job:" + im.ID}
+	err = db.w.submit(func(ctx context.Context, tx *Tx) error {
+		res, err := tx.Exec(ctx, "INSERT INTO imports ("+importColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+			im.ID, im.Collection, im.Purpose, im.Source, im.LegalBasis, consent, string(im.OnDuplicate), im.Status, counts,
+			im.StartedAt.UnixMicro(), finishedAt(im), im.UpdatedAt.UnixMicro())
+		if err != nil {
+			return fmt.Errorf("insert import: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		created = n == 1
+		return nil
+	}, e)
+	if err != nil {
+		return importer.Import{}, false, err
+	}
+	if created {
+		return im, true, nil
+	}
+	stored, err := db.GetImport(ctx, im.ID)
+	return stored, false, err
+}
+
+// UpdateImport stores a job's state, counts and times.
+func (db *DB) UpdateImport(ctx context.Context, im importer.Import) error {
+	_, counts, err := importJSON(im)
+	if err != nil {
+		return err
+	}
+	var e *audit.Entry
+	if im.Status != importer.StatusRunning {
+		e = &audit.Entry{Actor: "system", Action: "import." + im.Status, Collection: im.Collection, Purpose: im.Purpose, Detail: "job:" + im.ID}
+	}
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		return execOne(ctx, tx, "update import", apperr.New(apperr.NotFound, "import_not_found", "no such import"),
+			"UPDATE imports SET on_duplicate = ?, status = ?, result = ?, finished_at = ?, updated_at = ? WHERE id = ?",
+			string(im.OnDuplicate), im.Status, counts, finishedAt(im), im.UpdatedAt.UnixMicro(), im.ID)
+	}, e)
+}
+
+// GetImport returns one import job.
+func (db *DB) GetImport(ctx context.Context, id string) (importer.Import, error) {
+	var im importer.Import
+	var consent, counts, onDup string
+	var started, finished, updated int64
+	err := db.queryRow(ctx, "SELECT "+importColumns+" FROM imports WHERE id = ?", id).Scan(&im.ID, &im.Collection, &im.Purpose, &im.Source,
+		&im.LegalBasis, &consent, &onDup, &im.Status, &counts, &started, &finished, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return im, apperr.New(apperr.NotFound, "import_not_found", "no such import")
+	}
+	if err != nil {
+		return im, fmt.Errorf("get import: %w", err)
+	}
+	im.OnDuplicate = importer.OnDuplicate(onDup)
+	if consent != "{}" {
+		im.Consent = &importer.ConsentEvidence{}
+		if err := json.Unmarshal([]byte(consent), im.Consent); err != nil {
+			return im, fmt.Errorf("import consent evidence: %w", err)
+		}
+	}
+	if err := json.Unmarshal([]byte(counts), &im.Counts); err != nil {
+		return im, fmt.Errorf("import counts: %w", err)
+	}
+	im.StartedAt, im.UpdatedAt = time.UnixMicro(started).UTC(), time.UnixMicro(updated).UTC()
+	if finished != 0 {
+		im.FinishedAt = time.UnixMicro(finished).UTC()
+	}
+	return im, nil
+}
+
+// ImportedRows maps the rows a job imported to their records' subjects.
+func (db *DB) ImportedRows(ctx context.Context, jobID string) (map[string]string, error) {
+	rows, err := db.query(ctx, "SELECT row_ref, subject_id FROM record_provenance WHERE job_id = ?", jobID)
+	if err != nil {
+		return nil, fmt.Errorf("imported rows: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var ref, subject string
+		if err := rows.Scan(&ref, &subject); err != nil {
+			return nil, fmt.Errorf("imported rows: %w", err)
+		}
+		out[ref] = subject
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("imported rows: %w", err)
+	}
+	return out, nil
+}
+
+// importJSON encodes a job's consent evidence ("{}" when none) and counts.
+func importJSON(im importer.Import) (consent, counts string, err error) {
+	consent = "{}"
+	if im.Consent != nil {
+		b, err := json.Marshal(im.Consent)
+		if err != nil {
+			return "", "", fmt.Errorf("encode consent evidence: %w", err)
+		}
+		consent = string(b)
+	}
+	b, err := json.Marshal(im.Counts)
+	if err != nil {
+		return "", "", fmt.Errorf("encode import counts: %w", err)
+	}
+	return consent, string(b), nil
+}
+
+// finishedAt is a job's finish time in microseconds, 0 while unfinished.
+func finishedAt(im importer.Import) int64 {
+	if im.FinishedAt.IsZero() {
+		return 0
+	}
+	return im.FinishedAt.UnixMicro()
+}
