@@ -123,14 +123,7 @@ func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn 
 
 // readXLSXRows reads every sheet of a workbook, within the archive limits.
 func readXLSXRows(s *sink, ra io.ReaderAt, size int64, fn func(Row) error) error {
-	if isOLE(ra) {
-		return errEncryptedWorkbook
-	}
-	unpacked, err := chargeWorkbook(s, ra, size)
-	if err != nil {
-		return err
-	}
-	f, err := openWorkbook(ra, size, unpacked)
+	f, err := openCheckedWorkbook(s, ra, size)
 	if err != nil {
 		return err
 	}

@@ -35,14 +35,7 @@ const xlsxCtxEvery = 1024
 // the unpacked total are bounded by the archive limits, larger worksheets
 // and shared strings being unpacked to temporary files.
 func readXLSX(s *sink, ra io.ReaderAt, size int64) error {
-	if isOLE(ra) {
-		return errEncryptedWorkbook
-	}
-	unpacked, err := chargeWorkbook(s, ra, size)
-	if err != nil {
-		return err
-	}
-	f, err := openWorkbook(ra, size, unpacked)
+	f, err := openCheckedWorkbook(s, ra, size)
 	if err != nil {
 		return err
 	}
@@ -111,6 +104,19 @@ func chargeWorkbook(s *sink, ra io.ReaderAt, size int64) (int64, error) {
 // worksheets and shared strings over spillInMemory are unpacked to
 // temporary files. A panic of excelize on malformed content is returned
 // as an error.
+// openCheckedWorkbook refuses encrypted (OLE2) workbooks, charges the
+// unpacked size to the archive limits, and opens the workbook.
+func openCheckedWorkbook(s *sink, ra io.ReaderAt, size int64) (*excelize.File, error) {
+	if isOLE(ra) {
+		return nil, errEncryptedWorkbook
+	}
+	unpacked, err := chargeWorkbook(s, ra, size)
+	if err != nil {
+		return nil, err
+	}
+	return openWorkbook(ra, size, unpacked)
+}
+
 func openWorkbook(ra io.ReaderAt, size, unpacked int64) (f *excelize.File, err error) {
 	defer recoverWorkbook(&err)
 	f, err = excelize.OpenReader(io.NewSectionReader(ra, 0, size), excelize.Options{
