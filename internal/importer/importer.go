@@ -20,6 +20,8 @@ type Importer struct {
 	// Scanner finds personal data in unmapped columns (default: the
 	// scanner's detectors with their default regions).
 	Scanner *detect.Scanner
+	// Trail links jobs to the data map (nil: no link is made).
+	Trail Trail
 	// Now is the clock of job times.
 	Now func() time.Time
 }
@@ -34,6 +36,10 @@ type Result struct {
 	JobID  string `json:"job_id"`
 	Status string `json:"status"`
 	DryRun bool   `json:"dry_run"`
+	// SystemID is the data-map system of the source and CleanupTaskID the
+	// task opened to destroy its copy (with a Trail).
+	SystemID      string `json:"system_id,omitempty"`
+	CleanupTaskID string `json:"cleanup_task_id,omitempty"`
 	Counts
 	// Rejects are the rows left out, in row order, values masked.
 	Rejects []Reject `json:"rejects"`

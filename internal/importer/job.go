@@ -51,9 +51,18 @@ type Job struct {
 	ID         string
 	Collection string
 	Purpose    string
-	// Source is where the data comes from: free text ("sales team's
-	// customers.xlsx") or the id of a system of the data map.
+	// Source is where the data comes from: the id of a system of the data
+	// map, or a name for a copy it does not list yet ("Lan's
+	// customers.xlsx"), which the importer's Trail registers as a shadow
+	// system.
 	Source string
+	// SourceKind is the kind of a source system the job registers (a data
+	// map kind: spreadsheet, crm, chat...; default spreadsheet).
+	SourceKind string
+	// Holder is who holds the source's original copy (an e-mail address
+	// or a name): the owner and holder of a system the job registers, to
+	// whom the clean-up task goes.
+	Holder string
 	// LegalBasis is one of GDPR Art. 6's, as the access package names
 	// them ("consent", "contract", ...).
 	LegalBasis string
@@ -68,6 +77,16 @@ type Job struct {
 	// RecordedBy names who runs the import in the consent ledger
 	// (default "import").
 	RecordedBy string
+	// OnReject, when set, receives each rejected row as it is decided,
+	// and Result.Rejects stays empty, so memory stays flat however many
+	// rows are rejected. Rows come mostly in file order; a row rejected
+	// when written may come after later rows. It is called from one
+	// goroutine at a time.
+	OnReject func(Reject)
+	// Progress, when set, receives the counts so far every few hundred
+	// rows, and once more at the end. It is called from one goroutine at
+	// a time and must return quickly.
+	Progress func(Counts)
 }
 
 var jobKey = func(s string) bool {
@@ -113,6 +132,14 @@ func (j *Job) normalize() error {
 	case Skip, Update, Fail:
 	default:
 		return invalid("invalid_on_duplicate", "on_duplicate must be skip, update or fail")
+	}
+	j.SourceKind = strings.TrimSpace(j.SourceKind)
+	if j.SourceKind == "" {
+		j.SourceKind = "spreadsheet"
+	}
+	j.Holder = strings.TrimSpace(j.Holder)
+	if len(j.Holder) > 500 {
+		return invalid("invalid_holder", "the holder is at most 500 characters")
 	}
 	if j.RecordedBy == "" {
 		j.RecordedBy = "import"

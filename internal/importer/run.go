@@ -16,6 +16,9 @@ import (
 	"custodia/internal/vault"
 )
 
+// progressEvery is how many rows pass between two Progress calls.
+const progressEvery = 512
+
 // errStop ends the reading of the rows once the run must stop (a
 // duplicate under Fail, a failure of the store).
 var errStop = errors.New("import stopped")
@@ -101,13 +104,20 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 		sc = defaultScanner()
 	}
 	r.session = sc.NewSession()
+	var systemID string
+	if im.Trail != nil {
+		if systemID, err = im.Trail.ResolveSource(ctx, SourceRef{Source: job.Source, Kind: job.SourceKind, Holder: job.Holder}, job.DryRun); err != nil {
+			return Result{}, fmt.Errorf("import %s: source system: %w", job.ID, err)
+		}
+	}
 	if !job.DryRun {
-		stored, err := im.begin(ctx, job)
+		stored, err := im.begin(ctx, job, systemID)
 		if err != nil {
 			return Result{}, err
 		}
 		if stored.Status == StatusCompleted {
-			return Result{JobID: job.ID, Status: stored.Status, Counts: stored.Counts, Rejects: []Reject{}}, nil
+			return Result{JobID: job.ID, Status: stored.Status, Counts: stored.Counts, Rejects: []Reject{},
+				SystemID: stored.SystemID, CleanupTaskID: stored.CleanupTaskID}, nil
 		}
 		if r.done, err = im.store.ImportedRows(ctx, job.ID); err != nil {
 			return Result{}, fmt.Errorf("import %s: imported rows: %w", job.ID, err)
@@ -126,7 +136,6 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 	if res.Rejects == nil {
 		res.Rejects = []Reject{}
 	}
-	res.Rejected = len(res.Rejects)
 	var runErr error
 	switch {
 	case ctx.Err() != nil:
@@ -138,10 +147,13 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 	default:
 		res.Status = StatusCompleted
 	}
-	if !job.DryRun {
-		if err := im.finish(context.WithoutCancel(ctx), job, res); err != nil && runErr == nil {
-			runErr = err
-		}
+	if job.DryRun {
+		res.SystemID = systemID
+	} else if err := im.finish(context.WithoutCancel(ctx), job, &res); err != nil && runErr == nil {
+		runErr = err
+	}
+	if job.Progress != nil {
+		job.Progress(res.Counts)
 	}
 	return res, runErr
 }
@@ -172,6 +184,12 @@ func (r *run) row(row source.Row) error {
 		return errStop
 	}
 	r.add(func(c *Counts) { c.Rows++ })
+	if r.job.Progress != nil && seq%progressEvery == 0 {
+		r.mu.Lock()
+		counts := r.counts
+		r.mu.Unlock()
+		r.job.Progress(counts)
+	}
 	if sub, ok := r.done[ref]; ok {
 		r.add(func(c *Counts) { c.AlreadyImported++ })
 		return r.repairConsent(sub)
@@ -402,8 +420,13 @@ func (r *run) add(fn func(*Counts)) {
 func (r *run) reject(seq int, ref string, p *plan, cells []string, code, reason string) {
 	rj := Reject{Row: ref, Code: code, Reason: reason, Values: maskCells(r.im.vault, p, cells), seq: seq}
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.counts.Rejected++
+	if r.job.OnReject != nil {
+		r.job.OnReject(rj)
+		return
+	}
 	r.rejects = append(r.rejects, rj)
-	r.mu.Unlock()
 }
 
 // stop ends the run with err (the first one is kept) and returns errStop

@@ -23,11 +23,16 @@ type Import struct {
 	LegalBasis  string           `json:"legal_basis"`
 	Consent     *ConsentEvidence `json:"consent,omitempty"`
 	OnDuplicate OnDuplicate      `json:"on_duplicate"`
-	Status      string           `json:"status"`
-	Counts      Counts           `json:"counts"`
-	StartedAt   time.Time        `json:"started_at"`
-	FinishedAt  time.Time        `json:"finished_at,omitzero"`
-	UpdatedAt   time.Time        `json:"updated_at"`
+	// SystemID is the data-map system the rows come from ("" without a
+	// Trail); CleanupTaskID the task that destroys its copy, opened when
+	// the job completes.
+	SystemID      string    `json:"system_id,omitempty"`
+	CleanupTaskID string    `json:"cleanup_task_id,omitempty"`
+	Status        string    `json:"status"`
+	Counts        Counts    `json:"counts"`
+	StartedAt     time.Time `json:"started_at"`
+	FinishedAt    time.Time `json:"finished_at,omitzero"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // Counts are a job's row counts.

@@ -13,7 +13,7 @@ import (
 	"custodia/internal/importer"
 )
 
-const importColumns = "id, collection, purpose, source, legal_basis, consent, on_duplicate, status, result, started_at, finished_at, updated_at"
+const importColumns = "id, collection, purpose, source, legal_basis, consent, on_duplicate, status, result, started_at, finished_at, updated_at, system_id, cleanup_task"
 
 // CreateImport stores a new import job; when one with its id exists it
 // returns that one and created false.
@@ -25,9 +25,9 @@ func (db *DB) CreateImport(ctx context.Context, im importer.Import) (importer.Im
 	var created bool
 	e := &audit.Entry{Actor: "system", Action: "import.start", Collection: im.Collection, Purpose: im.Purpose, Detail: "job:" + im.ID}
 	err = db.w.submit(func(ctx context.Context, tx *Tx) error {
-		res, err := tx.Exec(ctx, "INSERT INTO imports ("+importColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+		res, err := tx.Exec(ctx, "INSERT INTO imports ("+importColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
 			im.ID, im.Collection, im.Purpose, im.Source, im.LegalBasis, consent, string(im.OnDuplicate), im.Status, counts,
-			im.StartedAt.UnixMicro(), finishedAt(im), im.UpdatedAt.UnixMicro())
+			im.StartedAt.UnixMicro(), finishedAt(im), im.UpdatedAt.UnixMicro(), im.SystemID, im.CleanupTaskID)
 		if err != nil {
 			return fmt.Errorf("insert import: %w", err)
 		}
@@ -57,8 +57,8 @@ func (db *DB) UpdateImport(ctx context.Context, im importer.Import) error {
 	}
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
 		return execOne(ctx, tx, "update import", apperr.New(apperr.NotFound, "import_not_found", "no such import"),
-			"UPDATE imports SET on_duplicate = ?, status = ?, result = ?, finished_at = ?, updated_at = ? WHERE id = ?",
-			string(im.OnDuplicate), im.Status, counts, finishedAt(im), im.UpdatedAt.UnixMicro(), im.ID)
+			"UPDATE imports SET on_duplicate = ?, status = ?, result = ?, finished_at = ?, updated_at = ?, system_id = ?, cleanup_task = ? WHERE id = ?",
+			string(im.OnDuplicate), im.Status, counts, finishedAt(im), im.UpdatedAt.UnixMicro(), im.SystemID, im.CleanupTaskID, im.ID)
 	}, e)
 }
 
@@ -68,7 +68,7 @@ func (db *DB) GetImport(ctx context.Context, id string) (importer.Import, error)
 	var consent, counts, onDup string
 	var started, finished, updated int64
 	err := db.queryRow(ctx, "SELECT "+importColumns+" FROM imports WHERE id = ?", id).Scan(&im.ID, &im.Collection, &im.Purpose, &im.Source,
-		&im.LegalBasis, &consent, &onDup, &im.Status, &counts, &started, &finished, &updated)
+		&im.LegalBasis, &consent, &onDup, &im.Status, &counts, &started, &finished, &updated, &im.SystemID, &im.CleanupTaskID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return im, apperr.New(apperr.NotFound, "import_not_found", "no such import")
 	}
