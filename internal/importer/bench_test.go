@@ -22,8 +22,11 @@ import (
 func BenchmarkImport(b *testing.B) {
 	const rows = 20000
 	e := mustEnv(b, store.SQLite)
-	if w := os.Getenv("IMPORT_WORKERS"); w != "" {
-		e.im.Workers, _ = strconv.Atoi(w)
+	if w := os.Getenv("IMPORT_WRITERS"); w != "" {
+		e.im.Writers, _ = strconv.Atoi(w)
+	}
+	if n := os.Getenv("IMPORT_BATCH"); n != "" {
+		e.im.BatchSize, _ = strconv.Atoi(n)
 	}
 	var total int
 	var elapsed time.Duration

@@ -8,18 +8,22 @@ import (
 	"custodia/internal/consent"
 )
 
-// grant records the batch's consent for a subject the job imported: a
+// grant records the batch's consent for subjects the job imported: a
 // grant for the job's purpose with the batch's evidence, its request id
 // the job's id. Without consent evidence it does nothing.
-func (r *run) grant(ctx context.Context, subjectID string) error {
+func (r *run) grant(ctx context.Context, subjects []string) error {
 	e := r.job.Consent
-	if e == nil {
+	if e == nil || len(subjects) == 0 {
 		return nil
 	}
-	_, err := r.im.ledger.Record(ctx, subjectID, consent.Request{Purpose: r.job.Purpose, Action: consent.Grant, Method: e.Method,
-		NoticeVersion: e.NoticeVersion, NoticeText: e.NoticeText, Channel: e.Channel, CollectedBy: e.CollectedBy, At: e.at()},
-		r.job.RecordedBy, r.job.ID, nil)
-	return err
+	return r.im.ledger.GrantMany(ctx, subjects, r.request(), r.job.RecordedBy, r.job.ID)
+}
+
+// request is the consent ledger request of the job's evidence.
+func (r *run) request() consent.Request {
+	e := r.job.Consent
+	return consent.Request{Purpose: r.job.Purpose, Action: consent.Grant, Method: e.Method,
+		NoticeVersion: e.NoticeVersion, NoticeText: e.NoticeText, Channel: e.Channel, CollectedBy: e.CollectedBy, At: e.at()}
 }
 
 // repairConsent records the grant of a subject an earlier run imported
@@ -40,7 +44,7 @@ func (r *run) repairConsent(subjectID string) error {
 			return nil
 		}
 	}
-	if err := r.grant(r.ctx, subjectID); err != nil {
+	if _, err := r.im.ledger.Record(r.ctx, subjectID, r.request(), r.job.RecordedBy, r.job.ID, nil); err != nil {
 		return r.stop(fmt.Errorf("import %s: consent of an imported subject: %w", r.job.ID, err))
 	}
 	return nil

@@ -14,9 +14,12 @@ type Importer struct {
 	vault  *vault.Service
 	store  Store
 	ledger *consent.Ledger
-	// Workers is how many rows are written at once (default 64): the
-	// store's writer commits concurrent writes in one transaction.
-	Workers int
+	// Writers is how many batches of rows are written at once (default
+	// 4): the store's writer commits concurrent batches in one
+	// transaction, so one batch is sealed while another commits.
+	Writers int
+	// BatchSize is how many rows a batch holds at most (default 512).
+	BatchSize int
 	// Scanner finds personal data in unmapped columns (default: the
 	// scanner's detectors with their default regions).
 	Scanner *detect.Scanner
@@ -28,7 +31,7 @@ type Importer struct {
 
 // New returns an importer. ledger may be nil when no job rests on consent.
 func New(v *vault.Service, store Store, ledger *consent.Ledger) *Importer {
-	return &Importer{vault: v, store: store, ledger: ledger, Workers: 64, Now: time.Now}
+	return &Importer{vault: v, store: store, ledger: ledger, Now: time.Now}
 }
 
 // Result is the outcome of a run: the job's counts and rejected rows.

@@ -2,10 +2,17 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"custodia/internal/apperr"
+	"custodia/internal/vault"
 )
 
 // Ignore, as a mapping's field, marks a column left out on purpose: its
@@ -149,4 +156,72 @@ func (m Mapping) String() string {
 		b.WriteString(m[k])
 	}
 	return b.String()
+}
+
+// field returns the field m gives a column header: that of the header as
+// written, else that of a header equal to it once both are in Unicode NFC
+// and case-folded (a mapping typed on a terminal may use another Unicode
+// form than the file).
+func (m Mapping) field(h string) (string, bool) {
+	if f, ok := m[h]; ok {
+		return f, true
+	}
+	h = norm.NFC.String(strings.TrimSpace(h))
+	for k, f := range m {
+		if strings.EqualFold(norm.NFC.String(k), h) {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// checkMapping checks, before any row is read, that every field a mapping
+// names is declared by the collection.
+func checkMapping(m Mapping, c *vault.Collection) error {
+	for _, h := range slices.Sorted(maps.Keys(m)) {
+		if f := m[h]; f != Ignore {
+			if _, ok := c.Field(f); !ok {
+				return apperr.Newf(apperr.Invalid, "unknown_field", "the mapping names field %q, which collection %s does not declare", f, c.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// checkHeaders checks a given mapping against a table's header: a header
+// the mapping names but the table lacks is a mistake (a misspelt column)
+// when the table also has columns the mapping leaves out. A workbook's
+// sheets may have different columns, so a mapping may name headers of
+// other sheets as long as it accounts for every column of this one.
+// Unmapped columns are named by position only: a file without a header
+// line has personal data in its first row.
+func checkHeaders(m Mapping, header []string) error {
+	var missing []string
+	for _, h := range slices.Sorted(maps.Keys(m)) {
+		found := false
+		for _, col := range header {
+			if _, ok := (Mapping{h: ""}).field(col); ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, strconv.Quote(h))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	var unmapped []string
+	for j, col := range header {
+		if _, ok := m.field(col); !ok && strings.TrimSpace(col) != "" {
+			unmapped = append(unmapped, strconv.Itoa(j+1))
+		}
+	}
+	if len(unmapped) == 0 {
+		return nil
+	}
+	return apperr.Newf(apperr.Invalid, "mapping_header_missing",
+		"the mapping names %s, which the table's header does not have, and leaves column(s) %s unmapped: check the spelling against the header line, or map every column (\"-\" ignores one)",
+		strings.Join(missing, ", "), strings.Join(unmapped, ", "))
 }

@@ -24,7 +24,7 @@ type plan struct {
 func newPlan(header []string, m Mapping, c *vault.Collection) (*plan, error) {
 	p := &plan{header: header, fields: make([]*vault.Field, len(header)), ignore: make([]bool, len(header))}
 	for j, h := range header {
-		name, ok := m[h]
+		name, ok := m.field(h)
 		switch {
 		case !ok:
 		case name == Ignore:

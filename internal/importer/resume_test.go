@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"custodia/internal/importer"
-	"custodia/internal/scan/source"
 )
 
 // TestResumeAfterInterruption: a job whose context ends mid-file (a
@@ -15,7 +14,7 @@ import (
 // imports the rest, and every row is imported exactly once.
 func TestResumeAfterInterruption(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		const n = 300
+		const n = 6000
 		var data [][]string
 		for i := range n {
 			data = append(data, []string{fmt.Sprintf("Khách %d", i), fmt.Sprintf("091%07d", i), fmt.Sprintf("k%d@example.com", i)})
@@ -26,16 +25,15 @@ func TestResumeAfterInterruption(t *testing.T) {
 		all := importer.Table(dupHeader, data)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		cut := func(ctx context.Context, fn func(source.Row) error) error {
-			seen := 0
-			return all(ctx, func(r source.Row) error {
-				if seen++; seen == 200 {
-					cancel()
-				}
-				return fn(r)
-			})
+		// SIGTERM once the first batch is written: the rest of the file is
+		// still to come.
+		j := job("resume")
+		j.Progress = func(c importer.Counts) {
+			if c.Created > 0 {
+				cancel()
+			}
 		}
-		res, err := e.im.Run(ctx, job("resume"), cut)
+		res, err := e.im.Run(ctx, j, all)
 		if !errors.Is(err, context.Canceled) || res.Status != importer.StatusInterrupted {
 			t.Fatalf("interrupted run: %v %+v", err, res)
 		}

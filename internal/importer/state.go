@@ -11,31 +11,31 @@ import (
 // begin stores a new job as running, or takes up a stored one with the
 // same key: a completed one is returned as it is, anything else is marked
 // running again. A key reused for another import is a conflict.
-func (im *Importer) begin(ctx context.Context, job Job, systemID string) (Import, error) {
+func (im *Importer) begin(ctx context.Context, job Job, systemID string) (stored Import, created bool, err error) {
 	now := im.Now().UTC()
 	rec := Import{ID: job.ID, Collection: job.Collection, Purpose: job.Purpose, Source: job.Source, LegalBasis: job.LegalBasis,
 		Consent: job.Consent, OnDuplicate: job.OnDuplicate, Status: StatusRunning, StartedAt: now, UpdatedAt: now, SystemID: systemID}
-	stored, created, err := im.store.CreateImport(ctx, rec)
+	stored, created, err = im.store.CreateImport(ctx, rec)
 	if err != nil {
-		return Import{}, fmt.Errorf("import %s: store job: %w", job.ID, err)
+		return Import{}, false, fmt.Errorf("import %s: store job: %w", job.ID, err)
 	}
 	if created {
-		return stored, nil
+		return stored, true, nil
 	}
 	if stored.Collection != job.Collection || stored.Purpose != job.Purpose || stored.Source != job.Source || stored.LegalBasis != job.LegalBasis {
-		return Import{}, apperr.New(apperr.Conflict, "import_key_reused", "this job id belongs to another import (collection, purpose, source or legal basis differ)")
+		return Import{}, false, apperr.New(apperr.Conflict, "import_key_reused", "this job id belongs to another import (collection, purpose, source or legal basis differ)")
 	}
 	if stored.Status == StatusCompleted {
-		return stored, nil
+		return stored, false, nil
 	}
 	stored.Status, stored.UpdatedAt, stored.OnDuplicate = StatusRunning, now, job.OnDuplicate
 	if stored.SystemID == "" {
 		stored.SystemID = systemID
 	}
 	if err := im.store.UpdateImport(ctx, stored); err != nil {
-		return Import{}, fmt.Errorf("import %s: resume job: %w", job.ID, err)
+		return Import{}, false, fmt.Errorf("import %s: resume job: %w", job.ID, err)
 	}
-	return stored, nil
+	return stored, false, nil
 }
 
 // finish stores a run's outcome on its job. A completed job's source

@@ -57,7 +57,7 @@ type Store interface {
 	UpdateImport(ctx context.Context, im Import) error
 	// GetImport returns a job; not found is an apperr NotFound.
 	GetImport(ctx context.Context, id string) (Import, error)
-	// ImportedRows maps the row references a job imported to the
-	// subjects their records belong to.
-	ImportedRows(ctx context.Context, jobID string) (map[string]string, error)
+	// ImportedRows maps those of refs (row references) that a job
+	// imported to the subjects their records belong to.
+	ImportedRows(ctx context.Context, jobID string, refs []string) (map[string]string, error)
 }

@@ -66,7 +66,7 @@ var backupTables = []tableSpec{
 	{"records", []string{"id", "collection", "subject_id", "sealed", "idx", "version", "created_at", "updated_at"}, map[string]bool{"sealed": true, "idx": true}, "id", nil},
 	{"blind_index", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac, record_id", nil},
 	{"blind_unique", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac", nil},
-	{"imports", []string{"id", "collection", "purpose", "source", "legal_basis", "consent", "on_duplicate", "status", "result", "started_at", "finished_at", "updated_at"}, nil, "id", textStatus},
+	{"imports", []string{"id", "collection", "purpose", "source", "legal_basis", "consent", "on_duplicate", "status", "result", "started_at", "finished_at", "updated_at", "system_id", "cleanup_task"}, nil, "id", textStatus},
 	{"record_provenance", []string{"job_id", "row_ref", "record_id", "subject_id", "source", "imported_at"}, nil, "job_id, row_ref", nil},
 	{"erasures", []string{"subject_pseudonym", "records_deleted", "erased_at", "audit_request"}, nil, "erased_at, subject_pseudonym", nil},
 	{"roles", []string{"name", "spec", "created_at", "updated_at"}, map[string]bool{"spec": true}, "name", nil},
@@ -289,7 +289,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 		// Keys of subjects the restored data does not have are destroyed.
 		_, err := tx.Exec(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id NOT IN (SELECT id FROM subjects)")
 		return err
-	}, nil, true)
+	}, nil, nil, true)
 	return stats, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"custodia/internal/apperr"
@@ -23,7 +24,8 @@ func (db *DB) CreateImport(ctx context.Context, im importer.Import) (importer.Im
 		return importer.Import{}, false, err
 	}
 	var created bool
-	e := &audit.Entry{Actor: "system", Action: "import.start", Collection: im.Collection, Purpose: im.Purpose, Detail: "job:" + im.ID}
+	actor, requestID := audit.ActorFrom(ctx)
+	e := &audit.Entry{Actor: actor, RequestID: requestID, Action: "import.start", Collection: im.Collection, Purpose: im.Purpose, Detail: "job:" + im.ID}
 	err = db.w.submit(func(ctx context.Context, tx *Tx) error {
 		res, err := tx.Exec(ctx, "INSERT INTO imports ("+importColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
 			im.ID, im.Collection, im.Purpose, im.Source, im.LegalBasis, consent, string(im.OnDuplicate), im.Status, counts,
@@ -53,7 +55,8 @@ func (db *DB) UpdateImport(ctx context.Context, im importer.Import) error {
 	}
 	var e *audit.Entry
 	if im.Status != importer.StatusRunning {
-		e = &audit.Entry{Actor: "system", Action: "import." + im.Status, Collection: im.Collection, Purpose: im.Purpose, Detail: "job:" + im.ID}
+		actor, requestID := audit.ActorFrom(ctx)
+		e = &audit.Entry{Actor: actor, RequestID: requestID, Action: "import." + im.Status, Collection: im.Collection, Purpose: im.Purpose, Detail: "job:" + im.ID}
 	}
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
 		return execOne(ctx, tx, "update import", apperr.New(apperr.NotFound, "import_not_found", "no such import"),
@@ -92,25 +95,47 @@ func (db *DB) GetImport(ctx context.Context, id string) (importer.Import, error)
 	return im, nil
 }
 
-// ImportedRows maps the rows a job imported to their records' subjects.
-func (db *DB) ImportedRows(ctx context.Context, jobID string) (map[string]string, error) {
-	rows, err := db.query(ctx, "SELECT row_ref, subject_id FROM record_provenance WHERE job_id = ?", jobID)
+// ImportedRows maps those of refs that a job imported to their records'
+// subjects.
+func (db *DB) ImportedRows(ctx context.Context, jobID string, refs []string) (map[string]string, error) {
+	out := map[string]string{}
+	at := 0
+	for _, size := range bulkChunks {
+		if len(refs)-at < size {
+			continue
+		}
+		query := "SELECT row_ref, subject_id FROM record_provenance WHERE job_id = ? AND row_ref IN (" + strings.TrimSuffix(strings.Repeat("?, ", size), ", ") + ")"
+		for ; len(refs)-at >= size; at += size {
+			args := make([]any, 0, size+1)
+			args = append(args, jobID)
+			for _, ref := range refs[at : at+size] {
+				args = append(args, ref)
+			}
+			if err := db.importedRows(ctx, query, args, out); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) importedRows(ctx context.Context, query string, args []any, out map[string]string) error {
+	rows, err := db.query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("imported rows: %w", err)
+		return fmt.Errorf("imported rows: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
 	for rows.Next() {
 		var ref, subject string
 		if err := rows.Scan(&ref, &subject); err != nil {
-			return nil, fmt.Errorf("imported rows: %w", err)
+			return fmt.Errorf("imported rows: %w", err)
 		}
 		out[ref] = subject
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("imported rows: %w", err)
+		return fmt.Errorf("imported rows: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // importJSON encodes a job's consent evidence ("{}" when none) and counts.

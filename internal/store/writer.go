@@ -24,6 +24,9 @@ type applyFunc func(ctx context.Context, tx *Tx) error
 type op struct {
 	apply applyFunc
 	entry *audit.Entry
+	// more are further entries of an operation that writes many things at
+	// once (a bulk import); they share the operation's outcome.
+	more []*audit.Entry
 	// alone marks an operation with effects outside the database (a key
 	// file change): it runs in a batch of its own and is never re-run.
 	alone bool
@@ -62,17 +65,26 @@ var opPool = sync.Pool{New: func() any { return &op{done: make(chan error, 1)} }
 // failed). It always waits for the writer's answer, even when ctx ends, so
 // a caller never reports failure for a write that did commit.
 func (w *writer) submit(apply applyFunc, entry *audit.Entry) error {
-	return w.submitOp(apply, entry, false)
+	return w.submitOp(apply, entry, nil, false)
 }
 
 // submitAlone is submit for an operation that must run in its own batch.
 func (w *writer) submitAlone(apply applyFunc, entry *audit.Entry) error {
-	return w.submitOp(apply, entry, true)
+	return w.submitOp(apply, entry, nil, true)
 }
 
-func (w *writer) submitOp(apply applyFunc, entry *audit.Entry, alone bool) error {
+// submitMany is submit for an operation with one audit entry per thing it
+// writes; the entries share its outcome.
+func (w *writer) submitMany(apply applyFunc, entries []*audit.Entry) error {
+	if len(entries) == 0 {
+		return w.submitOp(apply, nil, nil, false)
+	}
+	return w.submitOp(apply, entries[0], entries[1:], false)
+}
+
+func (w *writer) submitOp(apply applyFunc, entry *audit.Entry, more []*audit.Entry, alone bool) error {
 	o := opPool.Get().(*op)
-	o.apply, o.entry, o.alone = apply, entry, alone
+	o.apply, o.entry, o.more, o.alone = apply, entry, more, alone
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -82,7 +94,7 @@ func (w *writer) submitOp(apply applyFunc, entry *audit.Entry, alone bool) error
 	w.ops <- o
 	w.mu.RUnlock()
 	err := <-o.done
-	o.apply, o.entry, o.alone = nil, nil, false
+	o.apply, o.entry, o.alone, o.more = nil, nil, false, nil
 	opPool.Put(o)
 	return err
 }
@@ -147,7 +159,10 @@ func (w *writer) commit(batch []*op) {
 	// journal per operation. If any operation fails, the whole transaction
 	// is rolled back and the batch runs again with a savepoint around each
 	// operation, so a failing one undoes only itself.
-	careful := len(batch) == 1 || batch[0].alone
+	// A lone operation runs under a savepoint, as its failure must still
+	// leave its audit entry; a bulk one (many entries) runs without, as its
+	// savepoint's statement journal would cost more than a rare re-run.
+	careful := (len(batch) == 1 && batch[0].more == nil) || batch[0].alone
 	err := w.runBatch(batch, results, careful)
 	if errors.Is(err, errRetryCareful) {
 		clear(results)
@@ -159,6 +174,9 @@ func (w *writer) commit(batch []*op) {
 			results[i] = apperr.Wrap(err, "commit batch")
 			if o.entry != nil {
 				o.entry.Seq = 0 // not written: the caller must not count it as audited
+			}
+			for _, e := range o.more {
+				e.Seq = 0
 			}
 		}
 	}
@@ -209,6 +227,13 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 			o.entry.Seal(w.key, seq, prev)
 			prev = o.entry.Hash
 			entries = append(entries, o.entry)
+		}
+		for _, e := range o.more {
+			finishEntry(e, results[i], now)
+			seq++
+			e.Seal(w.key, seq, prev)
+			prev = e.Hash
+			entries = append(entries, e)
 		}
 	}
 	if err := insertAudit(ctx, tx, entries); err != nil {

@@ -13,15 +13,15 @@ import (
 // e-mail addresses, ISO dates). Nothing is stored and no policy applies:
 // it is the importer's check of a row before it decides what to do with
 // it. Errors name the field, never the value.
-func (s *Service) Validate(c *Collection, data map[string]any) (map[string]string, error) {
+func (s *Service) Validate(c *Collection, data map[string]any) (Valid, error) {
 	vals, _, err := s.values(c, data, false)
 	if err != nil {
-		return nil, err
+		return Valid{}, err
 	}
 	if len(vals) == 0 {
-		return nil, apperr.New(apperr.Unprocessable, "empty_record", "a record needs at least one field value")
+		return Valid{}, apperr.New(apperr.Unprocessable, "empty_record", "a record needs at least one field value")
 	}
-	return vals, nil
+	return Valid{collection: c.Name, vals: vals}, nil
 }
 
 // MaskInput returns a value as a client wrote it for field f, masked with

@@ -77,7 +77,8 @@ func (s *Service) entry(ctx context.Context, action string, fn func(*audit.Entry
 		r.Update(func(e *audit.Entry) { e.Action = action; fn(e) })
 		return r.Snapshot()
 	}
-	e := &audit.Entry{Actor: "system", Action: action}
+	actor, requestID := audit.ActorFrom(ctx)
+	e := &audit.Entry{Actor: actor, Action: action, RequestID: requestID}
 	fn(e)
 	return e
 }

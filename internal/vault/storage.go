@@ -46,6 +46,22 @@ type NewSubjectKey struct {
 	Wrap      func(primary uint32) (kekVersion uint32, wrapped []byte, err error)
 }
 
+// IndexQuery is one field's blind-index values to look up.
+type IndexQuery struct {
+	Field  string
+	Unique bool
+	MACs   [][]byte
+}
+
+// NewRecord is one record of a bulk create: the record, its index
+// entries, its new subject and where it came from.
+type NewRecord struct {
+	Record     StoredRecord
+	Index      []IndexEntry
+	Subject    *NewSubjectKey
+	Provenance *Provenance
+}
+
 // Provenance says where an imported record came from: the import job, its
 // source (free text or a data-map system id) and the row of the file
 // ("12", "Sheet1!12"). The store keeps it beside the record, written in
@@ -82,6 +98,14 @@ type Store interface {
 	// provenance row is inserted in the same transaction; a row already
 	// imported by the same job is a conflict with code "row_imported".
 	CreateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, subject *NewSubjectKey, prov *Provenance, e *audit.Entry) error
+	// CreateRecords inserts many persons records, each with its new
+	// subject (Subject is required), index entries and provenance, in one
+	// operation: all of them or none. entries[i] is recs[i]'s audit entry.
+	CreateRecords(ctx context.Context, recs []NewRecord, entries []*audit.Entry) error
+	// LookupRefs finds, per blind-index value of each query, the records
+	// of a collection whose field holds it (ids and subjects only, by id),
+	// keyed by the field, a zero byte and string(mac).
+	LookupRefs(ctx context.Context, collection string, queries []IndexQuery) (map[string][]RecordRef, error)
 	GetRecord(ctx context.Context, collection, id string) (StoredRecord, error)
 	LookupRecords(ctx context.Context, collection, field string, unique bool, mac []byte, limit int) ([]StoredRecord, error)
 	ListRecords(ctx context.Context, collection, afterID string, limit int) ([]StoredRecord, error)

@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"slices"
 
@@ -94,14 +93,7 @@ func (s *Service) Create(ctx context.Context, collection, purpose string, in Inp
 		if fc, err = dek.Cipher(); err != nil {
 			return Created{}, apperr.Wrap(err, "subject cipher")
 		}
-		sid := subjectID
-		newSubject = &NewSubjectKey{SubjectID: sid, Wrap: func(primary uint32) (uint32, []byte, error) {
-			v, w, err := s.keyring.WrapDEKAs(sid, dek, primary)
-			if errors.Is(err, keys.ErrStaleKeyFile) {
-				return 0, nil, apperr.New(apperr.Unavailable, "stale_key_file", "this server's key file is older than the database's key version; give every server the current key file")
-			}
-			return v, w, err
-		}}
+		newSubject = s.newSubjectKey(subjectID, dek)
 	}
 	sealed, idx, err := s.seal(c, recordID, fc, vals)
 	if err != nil {

@@ -1,0 +1,104 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"custodia/internal/apperr"
+	"custodia/internal/vault"
+)
+
+// writeBatch writes a batch: its new people in one store operation (one
+// by one when that fails on a value taken since the lookup), then its
+// updates in order, then the consent events of everyone written.
+func (r *run) writeBatch(ctx context.Context, b *batch) {
+	defer func() {
+		for _, w := range b.creates {
+			close(w.p.done)
+		}
+		for _, w := range b.updates {
+			close(w.p.done)
+		}
+	}()
+	var subjects []string
+	if len(b.creates) > 0 {
+		rows := make([]vault.BulkRow, len(b.creates))
+		for i, w := range b.creates {
+			rows[i] = vault.BulkRow{Values: w.it.valid, Provenance: r.provenance(w.it)}
+		}
+		created, err := r.im.vault.CreateMany(ctx, r.job.Collection, r.job.Purpose, rows)
+		switch {
+		case err == nil:
+			for i, w := range b.creates {
+				w.p.ref, w.p.ok = vault.RecordRef(created[i]), true
+				subjects = append(subjects, created[i].Subject)
+			}
+			r.add(func(c *Counts) { c.Created += len(created) })
+		case ctx.Err() != nil:
+			return // interrupted: nothing of the batch is written, a resume does it
+		case apperr.KindOf(err) == apperr.Conflict:
+			for _, w := range b.creates {
+				if r.writeOne(ctx, w) {
+					subjects = append(subjects, w.p.ref.Subject)
+				}
+			}
+		default:
+			r.stop(fmt.Errorf("import %s: write %d rows from row %s: %w", r.job.ID, len(b.creates), b.creates[0].it.ref, err))
+			return
+		}
+	}
+	for _, w := range b.updates {
+		if r.writeOne(ctx, w) {
+			subjects = append(subjects, w.p.ref.Subject)
+		}
+	}
+	if err := r.grant(ctx, subjects); err != nil && ctx.Err() == nil {
+		// The rows are imported; running the job again records the events.
+		slog.Warn("import: consent events not recorded; the job stops", "job", r.job.ID, "rows", len(subjects), "code", apperr.CodeOf(err))
+		r.stop(fmt.Errorf("import %s: %d rows imported but their consent events failed (run the job again to record them): %w", r.job.ID, len(subjects), err))
+	}
+}
+
+// provenance is where a row's record comes from.
+func (r *run) provenance(it *item) *vault.Provenance {
+	return &vault.Provenance{JobID: r.job.ID, Source: r.job.Source, RowRef: it.ref}
+}
+
+// writeOne writes one row's create or update and reports whether it was
+// written.
+func (r *run) writeOne(ctx context.Context, w write) bool {
+	var err error
+	if w.target == nil {
+		var cr vault.Created
+		cr, err = r.im.vault.Create(ctx, r.job.Collection, r.job.Purpose, vault.Input{Data: w.it.valid.Data(), Provenance: r.provenance(w.it)})
+		if err == nil {
+			w.p.ref = vault.RecordRef(cr)
+		}
+	} else {
+		_, err = r.im.vault.Patch(ctx, r.job.Collection, w.target.ID, r.job.Purpose, vault.Input{Data: w.it.valid.Data()})
+		w.p.ref = *w.target
+	}
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return false // interrupted: the row is not imported, a resume does it
+	case apperr.CodeOf(err) == "row_imported":
+		r.add(func(c *Counts) { c.AlreadyImported++ })
+		return false
+	case apperr.KindOf(err) == apperr.Internal || apperr.KindOf(err) == apperr.Unavailable:
+		r.stop(fmt.Errorf("import %s: row %s: %w", r.job.ID, w.it.ref, err))
+		return false
+	default:
+		code, reason := reasonOf(err)
+		r.reject(w.it, code, reason)
+		return false
+	}
+	w.p.ok = true
+	if w.target == nil {
+		r.add(func(c *Counts) { c.Created++ })
+	} else {
+		r.add(func(c *Counts) { c.Updated++ })
+	}
+	return true
+}

@@ -1,0 +1,251 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/audit"
+	"custodia/internal/consent"
+	"custodia/internal/vault"
+)
+
+// CreateRecords inserts many new persons records at once, each with its
+// new subject and wrapped data key, its blind-index entries and its
+// provenance, in one operation of the group-commit writer: all of them or
+// none. entries[i] is the audit entry of recs[i]. It skips the per-record
+// uniqueness queries of CreateRecord: a unique value already taken fails
+// the whole operation (a conflict with code duplicate_value) and the
+// caller writes the records one by one to learn which.
+func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries []*audit.Entry) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	if len(entries) != len(recs) {
+		return fmt.Errorf("create records: %d records but %d audit entries", len(recs), len(entries))
+	}
+	for _, nr := range recs {
+		if nr.Subject == nil || nr.Subject.SubjectID != nr.Record.SubjectID {
+			return fmt.Errorf("create records: record %s does not create its own subject", nr.Record.ID)
+		}
+	}
+	wrapped := make([][]byte, len(recs))
+	var createdAt int64
+	err := db.w.submitMany(func(ctx context.Context, tx *Tx) error {
+		now := time.Now().UTC().UnixMicro()
+		var primary int64
+		if err := tx.QueryRow(ctx, "SELECT primary_version FROM kek_state WHERE id = 1"+tx.d.forShare()).Scan(&primary); err != nil {
+			return fmt.Errorf("read KEK version: %w", err)
+		}
+		subjects := newBulkInsert("INSERT INTO subjects (id, created_at) VALUES ", 2)
+		keys := newBulkInsert("INSERT INTO custodia_keys.subject_keys (subject_id, kek_version, dek_version, wrapped_dek, created_at) VALUES ", 5)
+		records := newBulkInsert("INSERT INTO records (id, collection, subject_id, sealed, idx, version, created_at, updated_at) VALUES ", 8)
+		unique := newBulkInsert("INSERT INTO blind_unique (collection, field, mac, record_id) VALUES ", 4)
+		index := newBulkInsert("INSERT INTO blind_index (collection, field, mac, record_id) VALUES ", 4)
+		prov := newBulkInsert("INSERT INTO record_provenance (job_id, row_ref, record_id, subject_id, source, imported_at) VALUES ", 6)
+		for i, nr := range recs {
+			r := nr.Record
+			version, w, err := nr.Subject.Wrap(uint32(primary))
+			if err != nil {
+				return fmt.Errorf("wrap subject key: %w", err)
+			}
+			wrapped[i] = w
+			subjects.add(r.SubjectID, now)
+			keys.add(r.SubjectID, int64(version), 1, w, now)
+			records.add(r.ID, r.Collection, r.SubjectID, r.Sealed, encodeIndex(nr.Index), 1, now, now)
+			for _, ie := range nr.Index {
+				if ie.Unique {
+					unique.add(r.Collection, ie.Field, ie.MAC, r.ID)
+				} else {
+					index.add(r.Collection, ie.Field, ie.MAC, r.ID)
+				}
+			}
+			if p := nr.Provenance; p != nil {
+				prov.add(p.JobID, p.RowRef, r.ID, r.SubjectID, p.Source, now)
+			}
+		}
+		for _, b := range []*bulkInsert{subjects, keys, records, unique, index, prov} {
+			if err := b.exec(ctx, tx); err != nil {
+				return err
+			}
+		}
+		createdAt = now
+		return nil
+	}, entries)
+	if err == nil && db.cache != nil {
+		at := time.UnixMicro(createdAt).UTC()
+		for i, nr := range recs {
+			r := nr.Record
+			r.Version, r.CreatedAt, r.UpdatedAt, r.WrappedDEK = 1, at, at, wrapped[i]
+			db.cache.created(r, nr.Index)
+		}
+	}
+	return err
+}
+
+// AppendGrants appends consent grants for subjects that exist, storing
+// their notice text once, in one operation of the writer.
+func (db *DB) AppendGrants(ctx context.Context, evs []consent.Event, noticeText string) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		notices := map[string]bool{}
+		events := newBulkInsert("INSERT INTO consent_events (id, subject_id, purpose, action, method, channel, notice_version, notice_hash, collected_by, ip_hash, ua_hash, at, recorded_at, recorded_by, request_id) VALUES ", 15)
+		for _, ev := range evs {
+			if ev.Action != consent.Grant {
+				return fmt.Errorf("append grants: event %s is not a grant", ev.ID)
+			}
+			if ev.NoticeHash != "" && !notices[ev.NoticeHash] {
+				notices[ev.NoticeHash] = true
+				if _, err := tx.Exec(ctx, "INSERT INTO consent_notices (hash, text, created_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+					hexOrNil(ev.NoticeHash), noticeText, ev.RecordedAt.UnixMicro()); err != nil {
+					return fmt.Errorf("store notice: %w", err)
+				}
+			}
+			events.add(ev.ID, ev.SubjectID, ev.Purpose, ev.Action, ev.Method, ev.Channel, ev.NoticeVersion, hexOrNil(ev.NoticeHash), ev.CollectedBy,
+				hexOrNil(ev.IPHash), hexOrNil(ev.UAHash), ev.At.UnixMicro(), ev.RecordedAt.UnixMicro(), ev.RecordedBy, ev.RequestID)
+		}
+		return events.exec(ctx, tx)
+	}, nil)
+}
+
+// errBulkConflict fails a bulk create that met a stored unique value or
+// an already imported row.
+var errBulkConflict = apperr.New(apperr.Conflict, "bulk_conflict", "a unique value or an imported row of the batch is stored already; write the records one by one")
+
+// bulkInsert gathers the rows of one multi-row INSERT. It runs them in
+// statements of 64, 8 and 1 rows, so that only three statement texts per
+// table reach the prepared-statement cache whatever the count.
+type bulkInsert struct {
+	prefix string
+	cols   int
+	args   []any
+}
+
+func newBulkInsert(prefix string, cols int) *bulkInsert {
+	return &bulkInsert{prefix: prefix, cols: cols}
+}
+
+func (b *bulkInsert) add(vals ...any) { b.args = append(b.args, vals...) }
+
+// bulkChunks are the statement sizes, largest first.
+var bulkChunks = []int{64, 8, 1}
+
+func (b *bulkInsert) exec(ctx context.Context, tx *Tx) error {
+	rows := len(b.args) / b.cols
+	at := 0
+	for _, size := range bulkChunks {
+		if rows-at < size {
+			continue
+		}
+		query := b.statement(size)
+		for ; rows-at >= size; at += size {
+			if _, err := tx.Exec(ctx, query, b.args[at*b.cols:(at+size)*b.cols]...); err != nil {
+				if isUniqueViolation(err) {
+					return errBulkConflict
+				}
+				return fmt.Errorf("%s: %w", strings.TrimSuffix(b.prefix, " VALUES "), err)
+			}
+		}
+	}
+	return nil
+}
+
+// bulkStatements caches statement texts by prefix and row count.
+var bulkStatements sync.Map
+
+// statement returns the INSERT text for n rows.
+func (b *bulkInsert) statement(n int) string {
+	key := fmt.Sprintf("%d\x00%s", n, b.prefix)
+	if q, ok := bulkStatements.Load(key); ok {
+		return q.(string)
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.cols), ", ") + ")"
+	var sb strings.Builder
+	sb.Grow(len(b.prefix) + n*(len(row)+2))
+	sb.WriteString(b.prefix)
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(row)
+	}
+	bulkStatements.Store(key, sb.String())
+	return sb.String()
+}
+
+// LookupRefs finds, for each blind-index value of each query, the records
+// of a collection whose field holds it, as ids and subjects only: the
+// importer's duplicate check of a whole batch of rows, in one read
+// transaction (SQLite drops a connection's page cache at the start of
+// each read after a write, so one transaction rather than one per field).
+// The answer is keyed by field, a zero byte and string(mac); values
+// without a record are absent.
+func (db *DB) LookupRefs(ctx context.Context, collection string, queries []vault.IndexQuery) (map[string][]vault.RecordRef, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("lookup index values: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	out := map[string][]vault.RecordRef{}
+	for _, q := range queries {
+		at := 0
+		for _, size := range bulkChunks {
+			if len(q.MACs)-at < size {
+				continue
+			}
+			query := "SELECT b.mac, r.id, r.subject_id FROM " + indexTable(q.Unique) + " b JOIN records r ON r.id = b.record_id WHERE b.collection = ? AND b.field = ? AND b.mac IN (" +
+				strings.TrimSuffix(strings.Repeat("?, ", size), ", ") + ")"
+			for ; len(q.MACs)-at >= size; at += size {
+				args := make([]any, 0, size+2)
+				args = append(args, collection, q.Field)
+				for _, m := range q.MACs[at : at+size] {
+					args = append(args, m)
+				}
+				if err := db.lookupRefs(ctx, tx, query, args, q.Field, out); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, refs := range out {
+		slices.SortFunc(refs, func(a, b vault.RecordRef) int { return strings.Compare(a.ID, b.ID) })
+	}
+	return out, nil
+}
+
+func (db *DB) lookupRefs(ctx context.Context, tx *sql.Tx, query string, args []any, field string, out map[string][]vault.RecordRef) error {
+	var rows *sql.Rows
+	var err error
+	if db.readStmts != nil {
+		var s *sql.Stmt
+		if s, err = db.readStmts.get(ctx, query); err == nil {
+			rows, err = tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+		}
+	} else {
+		rows, err = tx.QueryContext(ctx, db.d.q(query), args...)
+	}
+	if err != nil {
+		return fmt.Errorf("lookup index values: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mac []byte
+		var ref vault.RecordRef
+		if err := rows.Scan(&mac, &ref.ID, &ref.Subject); err != nil {
+			return fmt.Errorf("lookup index values: %w", err)
+		}
+		key := field + "\x00" + string(mac)
+		out[key] = append(out[key], ref)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("lookup index values: %w", err)
+	}
+	return nil
+}
