@@ -25,6 +25,7 @@ func newServeCmd() *cobra.Command {
 		maxBody   int64
 		grace     time.Duration
 		cpuProf   string
+		imports   importFlags
 		sec       securityFlags
 	)
 	cmd := &cobra.Command{
@@ -65,6 +66,9 @@ Alerts go to GET /v1/alerts, the log, /metrics and --alert-webhook.`,
 			cfg := app.Config{Addr: addr, DataDir: st.dataDir, DatabaseURL: st.databaseURL, KeyFile: st.keyFile,
 				BootstrapToken: bootstrap, DefaultRegion: region, MaxBodyBytes: maxBody, ShutdownGrace: grace}
 			if err := sec.apply(&cfg); err != nil {
+				return usageErr(err)
+			}
+			if err := imports.apply(&cfg); err != nil {
 				return usageErr(err)
 			}
 			a, err := app.Open(ctx, cfg)
@@ -125,7 +129,33 @@ Alerts go to GET /v1/alerts, the log, /metrics and --alert-webhook.`,
 	f.StringVar(&cpuProf, "cpu-profile", "", "write a CPU profile to this file until exit (for performance work)")
 	_ = f.MarkHidden("cpu-profile")
 	sec.register(f)
+	imports.register(f)
 	return cmd
+}
+
+// importFlags are serve's settings of POST /v1/imports.
+type importFlags struct {
+	dirs     []string
+	maxBytes int64
+}
+
+func (s *importFlags) register(f *pflag.FlagSet) {
+	f.StringSliceVar(&s.dirs, "import-dir", nil, "directory POST /v1/imports may read files from by path (repeatable or comma-separated; symlinks out of it are refused); none: only uploads")
+	f.Int64Var(&s.maxBytes, "import-max-bytes", 1<<30, "size limit of a file uploaded to POST /v1/imports")
+}
+
+func (s *importFlags) apply(cfg *app.Config) error {
+	if s.maxBytes < 1 {
+		return fmt.Errorf("--import-max-bytes must be positive")
+	}
+	for _, d := range s.dirs {
+		st, err := os.Stat(d)
+		if err != nil || !st.IsDir() {
+			return fmt.Errorf("--import-dir %s: not a directory", d)
+		}
+	}
+	cfg.ImportDirs, cfg.ImportMaxBytes = s.dirs, s.maxBytes
+	return nil
 }
 
 // securityFlags are serve's sign-in and intrusion-detection settings.

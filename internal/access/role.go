@@ -63,6 +63,7 @@ var ManagementPermissions = []auth.Permission{
 	auth.PermScansReport, auth.PermScansRead, auth.PermGovernance, auth.PermGovernanceRead, auth.PermDLPCheck,
 	auth.PermExportsApprove,
 	auth.PermIncidents, auth.PermIncidentsRead,
+	auth.PermImportsRun,
 }
 
 var roleName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,62}$`)

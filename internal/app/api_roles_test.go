@@ -27,6 +27,8 @@ type rbacEnv struct {
 	seq      int
 	// lastSystem is the system the latest offboarding's person owned.
 	lastSystem string
+	// lastImport is an import job the dpo ran.
+	lastImport string
 }
 
 // rbacSetup starts a server and prepares the role tokens.
@@ -373,6 +375,22 @@ func rbacRoutes() []rbacRoute {
 		{"POST", "/v1/incidents/{id}/evidence", auth.PermIncidents, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/incidents/"+e.incident(t)+"/evidence", map[string]any{"description": "firewall log", "sha256": strings.Repeat("ab", 32)})
 		}},
+		{"POST", "/v1/imports", auth.PermImportsRun, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			// The admin holds imports:run but may not write personal data.
+			return postImport(t, c, importJobJSON(e.uniq("imp"), nil), "k.csv", importCSV)
+		}},
+		{"GET", "/v1/imports", auth.PermImportsRun, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/imports", nil)
+		}},
+		{"GET", "/v1/imports/{id}", auth.PermImportsRun, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/imports/"+e.importJob(t), nil)
+		}},
+		{"GET", "/v1/imports/{id}/rejects.csv", auth.PermImportsRun, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/imports/"+e.importJob(t)+"/rejects.csv", nil)
+		}},
+		{"DELETE", "/v1/imports/{id}", auth.PermImportsRun, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("DELETE", "/v1/imports/"+e.importJob(t), nil)
+		}},
 		{"POST", "/v1/exports", auth.PermRecordsRead, dataRW, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"})
 		}},
@@ -410,6 +428,17 @@ func rbacRoutes() []rbacRoute {
 		}},
 		{"POST", "/v1/offboardings/{id}/items/{item}/close", auth.PermGovernance, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/offboardings/"+e.offboarding(t)+"/items/owner-"+e.lastSystem+"/close", map[string]any{"evidence": "new owner named"})
+		}},
+		// Clean-up tasks: "self" routes that check governance:read and
+		// governance:manage (or the assignee, see TestCleanupTasksAPI).
+		{"GET", "/v1/cleanup-tasks", "self", []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/cleanup-tasks", nil)
+		}},
+		{"GET", "/v1/cleanup-tasks/{id}", "self", []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/cleanup-tasks/"+e.cleanupTask(t), nil)
+		}},
+		{"POST", "/v1/cleanup-tasks/{id}/close", "self", []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/cleanup-tasks/"+e.cleanupTask(t)+"/close", map[string]any{"evidence": "file deleted"})
 		}},
 		{"GET", "/v1/report", auth.PermGovernanceRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/report", nil)
@@ -462,6 +491,20 @@ func processorBody(vendor string) map[string]any {
 
 // export has c ask for a small export of the customers' e-mail addresses
 // and returns its id.
+// importJob returns the id of an import job the dpo ran to its end.
+func (e *rbacEnv) importJob(t *testing.T) string {
+	t.Helper()
+	if e.lastImport == "" {
+		id := e.uniq("imp")
+		if r := postImport(t, e.data, importJobJSON(id, nil), "k.csv", importCSV); r.Status != 202 {
+			t.Fatalf("import: %d %s", r.Status, r.Body)
+		}
+		waitImport(t, e.data, id)
+		e.lastImport = id
+	}
+	return e.lastImport
+}
+
 func (e *rbacEnv) export(t *testing.T, c *testutil.Client) string {
 	t.Helper()
 	return c.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"}).JSON()["id"].(string)
@@ -496,6 +539,13 @@ func (e *rbacEnv) offboarding(t *testing.T) string {
 	id := e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": email, "display_name": "Owner", "role": "support"}).JSON()["user"].(map[string]any)["id"].(string)
 	e.lastSystem = e.data.Must(201, "POST", "/v1/systems", map[string]any{"name": e.uniq("owned"), "kind": "spreadsheet", "owner": email}).JSON()["id"].(string)
 	return e.data.Must(201, "POST", "/v1/people/"+id+"/offboard", map[string]any{"reason": "left"}).JSON()["id"].(string)
+}
+
+// cleanupTask imports one row from a new spreadsheet and returns the
+// clean-up task of its copy.
+func (e *rbacEnv) cleanupTask(t *testing.T) string {
+	t.Helper()
+	return importFrom(t, e.srv, e.uniq("job"), e.uniq("sheet")+".xlsx", "holder@example.com", [][]string{{e.uniq("row") + "@example.com", "Row Person"}}).CleanupTaskID
 }
 
 // scanReport is a minimal valid scan report.

@@ -21,7 +21,9 @@ import (
 	"time"
 
 	"custodia/internal/auth"
+	"custodia/internal/cleanup"
 	"custodia/internal/httpapi"
+	"custodia/internal/importer"
 	"custodia/internal/incidents"
 	"custodia/internal/keys"
 	"custodia/internal/store"
@@ -73,6 +75,11 @@ type Config struct {
 	// ConsoleSecureCookies marks the console's cookies Secure on plain
 	// HTTP too, for a server behind a proxy that terminates TLS.
 	ConsoleSecureCookies bool
+	// ImportDirs are the directories POST /v1/imports may read files from
+	// by path (none: only uploads); ImportMaxBytes limits an uploaded file
+	// (1 GiB when 0). Uploads wait in DataDir/imports-spool.
+	ImportDirs     []string
+	ImportMaxBytes int64
 }
 
 // KeyFilePath returns the key file path the config selects.
@@ -96,7 +103,10 @@ type App struct {
 	Requests *dsr.Service
 	// Retention applies retention rules (scheduled by Serve).
 	Retention *retention.Engine
-	API       *httpapi.Server
+	// Importer runs the import jobs of POST /v1/imports; set its Trail to
+	// link jobs to the data map.
+	Importer *importer.Importer
+	API      *httpapi.Server
 	// Console is the web console at /console/, over API.
 	Console *console.Console
 	// NewAdminToken is the admin token generated on first start, to be
@@ -172,14 +182,17 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Requests = dsr.NewService(db, legalClock{t: rules, loc: loc}, dsrActions{a}, kr.Derived().Token)
 	a.Retention = retention.NewEngine(db, a.Vault, db.RecordFieldDeletion)
+	a.Importer = importer.New(a.Vault, db, a.Ledger)
+	a.Importer.Trail = cleanup.NewTrail(db)
 	breach, err := incidents.Default().With(rules, loc)
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	a.API, err = httpapi.New(httpapi.Deps{Vault: a.Vault, Auth: a.Tokens, Access: a.Access, Ledger: a.Ledger, DB: db, Keyring: kr,
-		Requests: a.Requests, Exporter: dsrActions{a}, Retention: a.Retention, Breach: breach},
+		Requests: a.Requests, Exporter: dsrActions{a}, Retention: a.Retention, Breach: breach, Importer: a.Importer},
 		httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, AlertWebhook: cfg.AlertWebhook, BlockBulkReads: cfg.BlockBulkReads, ExportApprovalRecords: cfg.ExportApprovalRecords, Controller: cfg.Controller, DLPPolicy: dlpPolicy,
+			ImportDirs: cfg.ImportDirs, ImportMaxBytes: cfg.ImportMaxBytes, ImportSpoolDir: filepath.Join(cfg.DataDir, "imports-spool"),
 			LoginGuard: detect.LoginGuardConfig{MaxFailures: cfg.LoginMaxFailures, Window: cfg.LoginWindow},
 			BulkRead:   detect.BulkReadConfig{Threshold: cfg.BulkReadThreshold, Window: cfg.BulkReadWindow}})
 	if err != nil {
@@ -235,6 +248,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
+	// Import jobs run past their requests: cancel them first and wait
+	// for them to store their state (interrupted; posting the job again
+	// resumes it), while the server still answers; then drain requests.
+	a.API.StopImports(sctx)
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("drain requests: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"custodia/internal/detect"
 	"custodia/internal/dsr"
 	"custodia/internal/httpapi"
+	"custodia/internal/importer"
 	"custodia/internal/legalclock"
 	"custodia/internal/store"
 	"custodia/internal/vault"
@@ -132,6 +133,50 @@ func (d dsrActions) ExportSubject(ctx context.Context, subjectID string) (dsr.Pa
 	}
 	for _, e := range entries {
 		out.AccessLog = append(out.AccessLog, dsr.AccessEntry{At: e.At, Actor: e.Actor, Action: e.Action, Purpose: e.Purpose, Collection: e.Collection, Decision: e.Decision})
+	}
+	if out.Provenance, err = d.provenance(ctx, subjectID); err != nil {
+		return dsr.PackageData{}, err
+	}
+	return out, nil
+}
+
+// provenance lists where the subject's imported records came from: the
+// import job, its source (the data map's name for its system, else the
+// source the job stated), the row, and the job's purpose and legal basis.
+func (d dsrActions) provenance(ctx context.Context, subjectID string) ([]dsr.ProvenanceEntry, error) {
+	rows, err := d.a.DB.SubjectProvenance(ctx, subjectID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dsr.ProvenanceEntry, 0, len(rows))
+	jobs := map[string]importer.Import{}
+	names := map[string]string{}
+	for _, p := range rows {
+		job, ok := jobs[p.JobID]
+		if !ok {
+			job, err = d.a.DB.GetImport(ctx, p.JobID)
+			if err != nil && !apperr.IsNotFound(err) {
+				return nil, err
+			}
+			jobs[p.JobID] = job
+		}
+		source := p.Source
+		if job.SystemID != "" {
+			name, ok := names[job.SystemID]
+			if !ok {
+				sys, err := d.a.DB.GetSystem(ctx, job.SystemID)
+				if err != nil && !apperr.IsNotFound(err) {
+					return nil, err
+				}
+				name = sys.Name // "" when the system left the map
+				names[job.SystemID] = name
+			}
+			if name != "" {
+				source = name
+			}
+		}
+		out = append(out, dsr.ProvenanceEntry{JobID: p.JobID, Source: source, SystemID: job.SystemID, Collection: job.Collection, RecordID: p.RecordID,
+			Row: p.RowRef, ImportedAt: p.ImportedAt, Purpose: job.Purpose, LegalBasis: job.LegalBasis})
 	}
 	return out, nil
 }

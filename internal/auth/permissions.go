@@ -8,6 +8,7 @@ var AllPermissions = []Permission{
 	PermConsentsRead, PermConsentsWrite, PermTrainingManage, PermAlertsRead, PermAlertsManage,
 	PermRequestsFile, PermRequestsRead, PermRequestsManage, PermRetention, PermScansReport, PermScansRead,
 	PermGovernance, PermGovernanceRead, PermDLPCheck, PermExportsApprove, PermIncidents, PermIncidentsRead,
+	PermImportsRun,
 }
 
 // Permissions returns the permissions p holds, in AllPermissions order.

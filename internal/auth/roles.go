@@ -40,6 +40,7 @@ const (
 	PermExportsApprove Permission = "exports:approve"   // decide large or sensitive exports (four-eyes)
 	PermIncidents      Permission = "incidents:manage"  // file breaches, close their tasks, record notifications and evidence
 	PermIncidentsRead  Permission = "incidents:read"    // see breaches, their clocks, timelines and drafts
+	PermImportsRun     Permission = "imports:run"       // import files into the vault (POST /v1/imports) and see import jobs
 )
 
 // RoleInfo is what authentication needs to know about a role.

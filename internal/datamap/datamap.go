@@ -59,8 +59,32 @@ type System struct {
 	Transfers     []string   `json:"transfers"` // destination countries, ISO 3166-1 alpha-2
 	Processors    []string   `json:"processors"`
 	Match         Match      `json:"match"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	// Migration is set by the server once an import brought the system's
+	// data into the vault: its copy is to be destroyed, then destroyed.
+	// Callers cannot set it.
+	Migration *Migration `json:"migration,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// States of a system's migration into the vault.
+const (
+	// MigrationCopyToDestroy: an import brought the data into the vault;
+	// the original copy (the file, the chat) is still to be destroyed.
+	MigrationCopyToDestroy = "copy_to_destroy"
+	// MigrationDestroyed: the clean-up task was closed with evidence that
+	// the copy is gone.
+	MigrationDestroyed = "destroyed"
+)
+
+// Migration is the state of a system whose data an import brought into
+// the vault, with the import and the clean-up task that destroys its copy.
+type Migration struct {
+	State       string     `json:"state"`
+	ImportID    string     `json:"import_id"`
+	TaskID      string     `json:"task_id"`
+	At          time.Time  `json:"at"`
+	DestroyedAt *time.Time `json:"destroyed_at,omitempty"`
 }
 
 // Category is a fideslang data category a system holds, with where that

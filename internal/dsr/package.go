@@ -33,6 +33,20 @@ type AccessEntry struct {
 	Decision   string    `json:"decision,omitempty"`
 }
 
+// ProvenanceEntry says where one of the subject's records came from when
+// an import brought it into the vault (GDPR Art. 14(2)(f), 15(1)(g)).
+type ProvenanceEntry struct {
+	JobID      string    `json:"job_id"`
+	Source     string    `json:"source"`              // the source's name, as the import stated it or the data map names it
+	SystemID   string    `json:"system_id,omitempty"` // the source's system in the data map
+	Collection string    `json:"collection,omitempty"`
+	RecordID   string    `json:"record_id"`
+	Row        string    `json:"row"` // the row of the file ("12" or "Sheet1!12")
+	ImportedAt time.Time `json:"imported_at"`
+	Purpose    string    `json:"purpose,omitempty"`
+	LegalBasis string    `json:"legal_basis,omitempty"`
+}
+
 // PackageData is everything about a subject.
 type PackageData struct {
 	Subject     string         `json:"subject"`
@@ -42,6 +56,8 @@ type PackageData struct {
 	// evidence, and the notice texts.
 	Consents  any           `json:"consents"`
 	AccessLog []AccessEntry `json:"access_log"`
+	// Provenance lists, per imported record, the import it came from.
+	Provenance []ProvenanceEntry `json:"provenance"`
 	// Systems outside the vault that may hold copies (from the data map;
 	// empty until one is kept).
 	Systems []any `json:"systems"`
@@ -54,8 +70,8 @@ type Exporter interface {
 
 // Package builds the access or portability package of a request that was
 // carried out: a zip of subject.json (everything), records.csv,
-// consents.csv and access_log.csv. It is built on demand and never stored,
-// so no plaintext copy rests on disk.
+// consents.csv, access_log.csv and provenance.csv. It is built on demand
+// and never stored, so no plaintext copy rests on disk.
 func (s *Service) Package(ctx context.Context, id string, ex Exporter) ([]byte, error) {
 	r, err := s.store.GetRequest(ctx, id)
 	if err != nil {
@@ -86,6 +102,9 @@ func BuildPackage(d PackageData) ([]byte, error) {
 	if d.Systems == nil {
 		d.Systems = []any{}
 	}
+	if d.Provenance == nil {
+		d.Provenance = []ProvenanceEntry{}
+	}
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
 	add := func(name string, body []byte) error {
@@ -108,6 +127,7 @@ func BuildPackage(d PackageData) ([]byte, error) {
 		{"records.csv", func() ([]byte, error) { return recordsCSV(d.Records) }},
 		{"consents.csv", func() ([]byte, error) { return consentsCSV(d.Consents) }},
 		{"access_log.csv", func() ([]byte, error) { return accessCSV(d.AccessLog) }},
+		{"provenance.csv", func() ([]byte, error) { return provenanceCSV(d.Provenance) }},
 		{"README.txt", func() ([]byte, error) { return []byte(packageReadme), nil }},
 	}
 	for _, f := range files {
@@ -132,6 +152,9 @@ subject.json    everything, machine-readable
 records.csv     each stored value: collection, record, field, value
 consents.csv    your consents and withdrawals, with how they were given
 access_log.csv  who accessed your data, when and for what purpose
+provenance.csv  where records imported from other systems came from: the
+                import job, its source, the row, when, for what purpose
+                and on which legal basis
 
 In the CSV files a value that starts with = + - or @ is prefixed with a
 quote (') so that spreadsheets do not run it as a formula; subject.json
@@ -202,6 +225,14 @@ func accessCSV(log []AccessEntry) ([]byte, error) {
 	rows := [][]string{{"at", "actor", "action", "purpose", "collection", "decision"}}
 	for _, a := range log {
 		rows = append(rows, []string{a.At.Format(time.RFC3339), a.Actor, a.Action, a.Purpose, a.Collection, a.Decision})
+	}
+	return writeCSV(rows)
+}
+
+func provenanceCSV(ps []ProvenanceEntry) ([]byte, error) {
+	rows := [][]string{{"job_id", "source", "system_id", "collection", "record_id", "row", "imported_at", "purpose", "legal_basis"}}
+	for _, p := range ps {
+		rows = append(rows, []string{p.JobID, p.Source, p.SystemID, p.Collection, p.RecordID, p.Row, p.ImportedAt.Format(time.RFC3339), p.Purpose, p.LegalBasis})
 	}
 	return writeCSV(rows)
 }

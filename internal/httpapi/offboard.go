@@ -11,6 +11,7 @@ import (
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/cleanup"
 	"custodia/internal/datamap"
 	"custodia/internal/offboard"
 )
@@ -66,6 +67,9 @@ func (s *Server) offboardPerson(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.reviewTasks(r, u, &o, now); err != nil {
+		return err
+	}
+	if err := s.reviewCleanupTasks(r, u, &o); err != nil {
 		return err
 	}
 	o.Settle(now)
@@ -203,6 +207,25 @@ func (s *Server) reviewTasks(r *http.Request, u auth.User, o *offboard.Offboardi
 	}
 	o.Items = append(o.Items, offboard.Item{ID: "tasks", Title: "Hand over the open data-subject request tasks", State: offboard.StateClosed,
 		ClosedBy: "custodia", ClosedAt: &now, Evidence: fmt.Sprintf("%d open tasks reassigned to %s", o.ReassignedTasks, o.Successor)})
+	return nil
+}
+
+// reviewCleanupTasks adds an item per open clean-up task of an import
+// assigned to the person: the copy they hold of a migrated system is to be
+// destroyed (and the task closed with evidence) before they go.
+func (s *Server) reviewCleanupTasks(r *http.Request, u auth.User, o *offboard.Offboarding) error {
+	tasks, err := s.db.ListCleanupTasks(r.Context(), cleanup.Filter{State: cleanup.StateOpen})
+	if err != nil {
+		return err
+	}
+	for i := range tasks {
+		t := &tasks[i]
+		if !t.AssignedTo(u.Email, u.DisplayName) {
+			continue
+		}
+		o.Items = append(o.Items, offboard.Item{ID: "cleanup-" + t.ID, State: offboard.StateOpen,
+			Title: "Have the copy of system " + t.SystemID + " destroyed (import " + t.ImportID + ") and clean-up task " + t.ID + " closed with evidence"})
+	}
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"custodia/internal/dlp"
 	"custodia/internal/dsr"
 	"custodia/internal/exports"
+	"custodia/internal/importer"
 	"custodia/internal/incidents"
 	"custodia/internal/keys"
 	"custodia/internal/retention"
@@ -47,6 +48,15 @@ type Options struct {
 	// a second person's approval (exports.DefaultApprovalRecords when 0;
 	// negative: only sensitive categories need approval).
 	ExportApprovalRecords int
+	// ImportDirs are the directories POST /v1/imports may read files
+	// from by path (none: paths are refused); ImportMaxBytes limits an
+	// uploaded file (DefaultImportMaxBytes when 0); ImportSpoolDir holds
+	// uploads until their job ends (emptied at start; none: uploads are
+	// refused); ImportConcurrency jobs run at once (2 when 0).
+	ImportDirs        []string
+	ImportMaxBytes    int64
+	ImportSpoolDir    string
+	ImportConcurrency int
 }
 
 // Deps are the services the API serves.
@@ -66,6 +76,9 @@ type Deps struct {
 	// Breach holds the breach notification rules of /v1/incidents
 	// (incidents.Default() when nil).
 	Breach *incidents.Table
+	// Importer runs the jobs of POST /v1/imports (nil: imports are
+	// unavailable).
+	Importer *importer.Importer
 }
 
 // Server holds the services the handlers use.
@@ -92,6 +105,8 @@ type Server struct {
 	breach *incidents.Table
 	// rotating admits one key rotation at a time.
 	rotating sync.Mutex
+	// imports runs import jobs in the background.
+	imports *importRunner
 }
 
 // New builds the API handler.
@@ -101,6 +116,9 @@ func New(d Deps, opts Options) (*Server, error) {
 	}
 	if opts.ExportApprovalRecords == 0 {
 		opts.ExportApprovalRecords = exports.DefaultApprovalRecords
+	}
+	if opts.ImportMaxBytes <= 0 {
+		opts.ImportMaxBytes = DefaultImportMaxBytes
 	}
 	s := &Server{vault: d.Vault, tokens: d.Auth, access: d.Access, ledger: d.Ledger, db: d.DB, requests: d.Requests, exporter: d.Exporter, retention: d.Retention, keyring: d.Keyring, opts: opts,
 		limiter: newFailLimiter(20, time.Minute), guard: detect.NewLoginGuard(opts.LoginGuard, nil),
@@ -118,6 +136,11 @@ func New(d Deps, opts Options) (*Server, error) {
 		}
 		s.alerts.dispatch = detect.NewDispatcher(wh.Send, 1000)
 	}
+	imports, err := newImportRunner(d.Importer, d.DB, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.imports = imports
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
@@ -125,8 +148,10 @@ func New(d Deps, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Close stops background alert delivery, waiting up to ctx.
+// Close stops background alert delivery and import jobs, waiting up to
+// ctx.
 func (s *Server) Close(ctx context.Context) {
+	s.StopImports(ctx)
 	if s.alerts.dispatch != nil {
 		s.alerts.dispatch.Close(ctx)
 	}
@@ -265,6 +290,12 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/offboardings/{id}", auth.PermGovernanceRead, false, "offboarding.get", s.getOffboarding},
 		{"POST", "/v1/offboardings/{id}/items/{item}/close", auth.PermGovernance, false, "offboarding.item.close", s.closeOffboardingItem},
 
+		// Clean-up tasks of imports: governance:read / governance:manage, or
+		// the task's assignee (checked in the handlers).
+		{"GET", "/v1/cleanup-tasks", permSelf, false, "cleanup.task.list", s.listCleanupTasks},
+		{"GET", "/v1/cleanup-tasks/{id}", permSelf, false, "cleanup.task.get", s.getCleanupTask},
+		{"POST", "/v1/cleanup-tasks/{id}/close", permSelf, false, "cleanup.task.close", s.closeCleanupTask},
+
 		{"POST", "/v1/incidents", auth.PermIncidents, false, "incident.create", s.createIncident},
 		{"GET", "/v1/incidents", auth.PermIncidentsRead, false, "incident.list", s.listIncidents},
 		{"GET", "/v1/incidents/{id}", auth.PermIncidentsRead, false, "incident.get", s.getIncident},
@@ -274,6 +305,12 @@ func (s *Server) routes() []route {
 
 		{"GET", "/v1/report", auth.PermGovernanceRead, false, "report.get", s.complianceReport},
 		{"GET", "/v1/records-of-processing", auth.PermGovernanceRead, false, "art30.record", s.processingRecord},
+
+		{"POST", "/v1/imports", auth.PermImportsRun, false, "import.request", s.createImport},
+		{"GET", "/v1/imports", auth.PermImportsRun, false, "import.list", s.listImports},
+		{"GET", "/v1/imports/{id}", auth.PermImportsRun, false, "import.get", s.getImport},
+		{"GET", "/v1/imports/{id}/rejects.csv", auth.PermImportsRun, false, "import.rejects", s.importRejectsCSV},
+		{"DELETE", "/v1/imports/{id}", auth.PermImportsRun, false, "import.cancel", s.cancelImport},
 
 		{"GET", "/v1/alerts", auth.PermAlertsRead, false, "alert.list", s.listAlerts},
 		{"POST", "/v1/alerts/{id}/clear", auth.PermAlertsManage, false, "alert.clear", s.clearAlert},

@@ -7,6 +7,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/cleanup"
 	"custodia/internal/datamap"
 	"custodia/internal/exports"
 	"custodia/internal/scan"
@@ -113,6 +114,10 @@ func TestBackupGovernanceRecords(t *testing.T) {
 		if err := e.db.PutExport(ctx, x, &audit.Entry{Actor: "t", Action: "export.request"}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := e.db.OpenCleanupTask(ctx, cleanup.Task{ID: "cln_1", SystemID: "sys_1", ImportID: "job-1", Title: "destroy", Assignees: []string{"an"},
+			State: cleanup.StateOpen, CreatedAt: now}, &audit.Entry{Actor: "t", Action: "cleanup.task.open"}); err != nil {
+			t.Fatal(err)
+		}
 		var buf bytes.Buffer
 		if _, err := e.db.Backup(ctx, &buf, "k1", false); err != nil {
 			t.Fatal(err)
@@ -121,12 +126,16 @@ func TestBackupGovernanceRecords(t *testing.T) {
 		if _, err := fresh.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false); err != nil {
 			t.Fatalf("restore: %v", err)
 		}
+		if tk, err := fresh.db.GetCleanupTask(ctx, "cln_1"); err != nil || tk.SystemID != "sys_1" || len(tk.Assignees) != 1 || tk.State != cleanup.StateOpen {
+			t.Errorf("restored clean-up task: %v %+v", err, tk)
+		}
 		got, _, err := fresh.db.GetScan(ctx, "scn_1", 0, 10)
 		if err != nil || len(got.Locations) != 1 || got.Locations[0].MaxConfidence != 0.97 {
 			t.Errorf("restored scan: %v %+v", err, got.Locations)
 		}
 		s, err := fresh.db.GetSystem(ctx, "sys_1")
-		if err != nil || s.Status != datamap.StatusShadow || len(s.Categories) != 1 || s.Categories[0].Source != datamap.SourceScan {
+		if err != nil || s.Status != datamap.StatusShadow || len(s.Categories) != 1 || s.Categories[0].Source != datamap.SourceScan ||
+			s.Migration == nil || s.Migration.TaskID != "cln_1" {
 			t.Errorf("restored system: %v %+v", err, s)
 		}
 		if rx, err := fresh.db.GetExport(ctx, "exp_1"); err != nil || rx.Status != exports.StatusPending {

@@ -113,9 +113,9 @@ func (db *DB) GetSystem(ctx context.Context, id string) (datamap.System, error) 
 // systems reads the systems (one when id is set) and their discovered
 // categories.
 func (db *DB) systems(ctx context.Context, id string) ([]datamap.System, error) {
-	q, args := "SELECT id, name, status, spec, created_at, updated_at FROM systems ORDER BY name", []any{}
+	q, args := "SELECT id, name, status, spec, migration, created_at, updated_at FROM systems ORDER BY name", []any{}
 	if id != "" {
-		q, args = "SELECT id, name, status, spec, created_at, updated_at FROM systems WHERE id = ?", []any{id}
+		q, args = "SELECT id, name, status, spec, migration, created_at, updated_at FROM systems WHERE id = ?", []any{id}
 	}
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
@@ -126,10 +126,13 @@ func (db *DB) systems(ctx context.Context, id string) ([]datamap.System, error) 
 	index := map[string]int{}
 	for rows.Next() {
 		var s datamap.System
-		var spec string
+		var spec, migration string
 		var created, updated int64
-		if err := rows.Scan(&s.ID, &s.Name, &s.Status, &spec, &created, &updated); err != nil {
+		if err := rows.Scan(&s.ID, &s.Name, &s.Status, &spec, &migration, &created, &updated); err != nil {
 			return nil, fmt.Errorf("list systems: %w", err)
+		}
+		if s.Migration, err = decodeMigration(migration); err != nil {
+			return nil, err
 		}
 		var sp systemSpec
 		if err := json.Unmarshal([]byte(spec), &sp); err != nil {

@@ -1,0 +1,59 @@
+package cleanup_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"custodia/internal/apperr"
+	"custodia/internal/cleanup"
+)
+
+func TestTaskAssignedTo(t *testing.T) {
+	tk := cleanup.Task{Assignees: []string{" Lan@Example.com ", "Bình Trần"}}
+	for _, tc := range []struct {
+		email, name string
+		want        bool
+	}{
+		{"lan@example.com", "", true},
+		{"binh@example.com", "bình trần", true},
+		{"binh@example.com", "", false},
+		{"", "", false},
+	} {
+		if got := tk.AssignedTo(tc.email, tc.name); got != tc.want {
+			t.Errorf("AssignedTo(%q, %q) = %v", tc.email, tc.name, got)
+		}
+	}
+	if (&cleanup.Task{Assignees: []string{""}}).AssignedTo("", "") {
+		t.Error("an empty assignee names everyone")
+	}
+}
+
+func TestTaskClose(t *testing.T) {
+	at := time.Date(2026, 11, 3, 10, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	for _, tc := range []struct {
+		evidence, sha, code string
+	}{
+		{"", "", "evidence_required"},
+		{" \n ", "", "evidence_required"},
+		{strings.Repeat("x", 4001), "", "evidence_required"},
+		{"deleted", "xyz", "invalid_evidence_sha256"},
+		{"deleted", strings.Repeat("a", 63), "invalid_evidence_sha256"},
+	} {
+		tk := cleanup.Task{State: cleanup.StateOpen}
+		if err := tk.Close(tc.evidence, tc.sha, "user:usr_1", at); apperr.CodeOf(err) != tc.code || apperr.KindOf(err) != apperr.Invalid || tk.State != cleanup.StateOpen {
+			t.Errorf("close(%.10q, %q): %v, state %s", tc.evidence, tc.sha, err, tk.State)
+		}
+	}
+	tk := cleanup.Task{State: cleanup.StateOpen}
+	if err := tk.Close(" deleted ", strings.Repeat("AB", 32), "user:usr_1", at); err != nil {
+		t.Fatal(err)
+	}
+	if tk.State != cleanup.StateClosed || tk.Evidence != "deleted" || tk.EvidenceSHA256 != strings.Repeat("ab", 32) || tk.ClosedBy != "user:usr_1" ||
+		tk.ClosedAt == nil || !tk.ClosedAt.Equal(at) || tk.ClosedAt.Location() != time.UTC {
+		t.Errorf("closed: %+v", tk)
+	}
+	if err := tk.Close("again", "", "user:usr_1", at); apperr.CodeOf(err) != "task_closed" || apperr.KindOf(err) != apperr.Conflict {
+		t.Errorf("close a closed task: %v", err)
+	}
+}
