@@ -36,7 +36,7 @@ environment, which wins over the file.`,
 	root.PersistentFlags().StringVar(&configFile, "config", "", "YAML file of flag values (env CUSTODIA_CONFIG)")
 	root.PersistentFlags().String("log-level", "info", "log level: debug, info, warn, error")
 	root.PersistentFlags().String("log-format", "text", "log format: text or json")
-	root.AddCommand(newServeCmd(), newCollectionsCmd(), newKeysCmd(), newAuditCmd(), newBackupCmd(), newRestoreCmd(), newBenchCmd(), newRetentionCmd(), newScanCmd(), newReportCmd())
+	root.AddCommand(newServeCmd(), newCollectionsCmd(), newKeysCmd(), newAuditCmd(), newBackupCmd(), newRestoreCmd(), newBenchCmd(), newRetentionCmd(), newScanCmd(), newReportCmd(), newImportCmd())
 	return root
 }
 

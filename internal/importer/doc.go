@@ -57,22 +57,41 @@
 // match creates a new subject; a match with one subject is skipped,
 // updated or stops the job (Job.OnDuplicate); a match with two different
 // subjects is rejected, never merged. Rows are decided one at a time in
-// file order while a pool of workers writes them, and a row sharing a
-// value with an earlier row still being written waits for it, so
-// duplicates inside the file follow the same rule as duplicates across
-// files.
+// file order, and a row sharing a value with an earlier row still being
+// written waits for it, so duplicates inside the file follow the same rule
+// as duplicates across files.
+//
+// # Speed
+//
+// Rows flow through a pipeline (see run): validation in parallel, the
+// duplicate lookups of 512 rows in one read transaction (one query per
+// identifying field), and the new people of a batch of up to 512 rows
+// written in one store operation (vault.Service.CreateMany: records,
+// subjects and their keys, index entries, provenance and an audit entry
+// per record), with their consent grants in another. Memory holds a few
+// chunks of rows and the identifying values of the rows in flight,
+// whatever the size of the file.
 //
 // # Atomicity and resume
 //
-// A created record and its provenance (job, source, row) are written in
-// one transaction, and a job never imports a row twice: running a job
-// again with the same ID after a crash, or after its context ended,
-// imports only the rows not yet imported. The consent event of a created
-// or updated subject is written just after its record; if the ledger
-// refuses it the job stops as failed, and a resume records the events an
-// interruption or a failure left out. Rows updated or skipped get no
-// provenance row. A completed job is not run again, so a person erased
-// since is not brought back.
+// A created or updated record and its provenance (job, source, row) are
+// written in one transaction, and a job never imports a row twice:
+// running a job again with the same ID after a crash, or after its
+// context ended, imports only the rows not yet imported (it asks the store
+// which of each chunk's rows the job imported before). The consent events
+// of the people a batch created or updated are written just after it; if
+// the ledger refuses them the job stops as failed, and a resume records
+// the events an interruption or a failure left out. Skipped rows get no
+// provenance row: their values were not imported. A completed job is not
+// run again, so a person erased since is not brought back.
+//
+// # Data map
+//
+// With a Trail, the job's source is a data-map system (an existing one, or
+// a shadow system the job registers), and a job that completes without a
+// rejected row marks it "migrated, copy to destroy" with a clean-up task
+// for its holder. Redact writes a copy of the file without its personal
+// values.
 //
 // # Rejects
 //

@@ -45,7 +45,7 @@ type Result struct {
 	CleanupTaskID string `json:"cleanup_task_id,omitempty"`
 	Counts
 	// Rejects are the rows left out, in row order, values masked.
-	Rejects []Reject `json:"rejects"`
+	Rejects []Reject `json:"rejects,omitempty"`
 }
 
 // GetImport returns a stored job, with its state and counts.

@@ -44,3 +44,32 @@ func TestProvenanceAndErasure(t *testing.T) {
 		}
 	})
 }
+
+// TestProvenanceOfUpdates: a row that updates a person already in the
+// vault is recorded too, beside the row that created the record; a skipped
+// row, whose values were not imported, is not.
+func TestProvenanceOfUpdates(t *testing.T) {
+	onEngines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.mustRun(t, job("first"), importer.Table(dupHeader, [][]string{{"Quách Tĩnh", "0912000051", "tinh5@example.com"}}))
+		upd := job("second")
+		upd.Source = "Zalo group export"
+		upd.OnDuplicate = importer.Update
+		res := e.mustRun(t, upd, importer.Table(dupHeader, [][]string{{"Quách Tĩnh (Bắc Cái)", "0912000051", "tinh5@example.com"}}))
+		if res.Updated != 1 {
+			t.Fatalf("update run: %+v", res.Counts)
+		}
+		skip := job("third")
+		if res := e.mustRun(t, skip, importer.Table(dupHeader, [][]string{{"Quách Tĩnh", "", "tinh5@example.com"}})); res.Skipped != 1 {
+			t.Fatalf("skip run: %+v", res.Counts)
+		}
+		sub := e.lookup(t, "email", "tinh5@example.com")[0].Subject
+		prov, err := e.db.SubjectProvenance(ctx, sub)
+		if err != nil || len(prov) != 2 {
+			t.Fatalf("provenance %+v %v", prov, err)
+		}
+		if prov[0].JobID != "first" || prov[1].JobID != "second" || prov[1].Source != "Zalo group export" || prov[0].RecordID != prov[1].RecordID {
+			t.Errorf("provenance %+v", prov)
+		}
+	})
+}

@@ -78,21 +78,55 @@ func reasonOf(err error) (code, reason string) {
 // its reference, code, reason and masked values ("Column=masked" joined
 // with " | ").
 func WriteRejects(w io.Writer, rejects []Reject) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"row", "code", "reason", "values"}); err != nil {
-		return fmt.Errorf("write rejects: %w", err)
+	rw, err := NewRejectsWriter(w)
+	if err != nil {
+		return err
 	}
 	for _, r := range rejects {
-		vals := make([]string, len(r.Values))
-		for i, m := range r.Values {
-			vals[i] = m.Column + "=" + m.Value
-		}
-		if err := cw.Write([]string{r.Row, r.Code, r.Reason, strings.Join(vals, " | ")}); err != nil {
-			return fmt.Errorf("write rejects: %w", err)
+		if err := rw.Write(r); err != nil {
+			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return rw.Flush()
+}
+
+// RejectsWriter writes rejected rows as CSV one at a time, as WriteRejects
+// does, for a Job's OnReject: the rejects of a large file never gather in
+// memory.
+type RejectsWriter struct {
+	cw *csv.Writer
+	n  int
+}
+
+// NewRejectsWriter writes the header line and returns the writer.
+func NewRejectsWriter(w io.Writer) (*RejectsWriter, error) {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"row", "code", "reason", "values"}); err != nil {
+		return nil, fmt.Errorf("write rejects: %w", err)
+	}
+	return &RejectsWriter{cw: cw}, nil
+}
+
+// Write writes one rejected row.
+func (rw *RejectsWriter) Write(r Reject) error {
+	vals := make([]string, len(r.Values))
+	for i, m := range r.Values {
+		vals[i] = m.Column + "=" + m.Value
+	}
+	if err := rw.cw.Write([]string{r.Row, r.Code, r.Reason, strings.Join(vals, " | ")}); err != nil {
+		return fmt.Errorf("write rejects: %w", err)
+	}
+	rw.n++
+	return nil
+}
+
+// Count is how many rows were written.
+func (rw *RejectsWriter) Count() int { return rw.n }
+
+// Flush writes out what is buffered.
+func (rw *RejectsWriter) Flush() error {
+	rw.cw.Flush()
+	if err := rw.cw.Error(); err != nil {
 		return fmt.Errorf("write rejects: %w", err)
 	}
 	return nil

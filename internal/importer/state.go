@@ -38,8 +38,9 @@ func (im *Importer) begin(ctx context.Context, job Job, systemID string) (stored
 	return stored, false, nil
 }
 
-// finish stores a run's outcome on its job. A completed job's source
-// system is marked migrated, with a clean-up task for its copy.
+// finish stores a run's outcome on its job. The source system of a job
+// completed without a rejected row is marked migrated, with a clean-up
+// task for its copy.
 func (im *Importer) finish(ctx context.Context, job Job, res *Result) error {
 	stored, err := im.store.GetImport(ctx, job.ID)
 	if err != nil {
@@ -50,7 +51,9 @@ func (im *Importer) finish(ctx context.Context, job Job, res *Result) error {
 	if res.Status == StatusCompleted || res.Status == StatusFailed {
 		stored.FinishedAt = now
 	}
-	if res.Status == StatusCompleted && im.Trail != nil && stored.SystemID != "" && stored.CleanupTaskID == "" {
+	// A source whose rows are not all in the vault keeps its copy: rows
+	// rejected are still only there.
+	if res.Status == StatusCompleted && res.Rejected == 0 && im.Trail != nil && stored.SystemID != "" && stored.CleanupTaskID == "" {
 		task, err := im.Trail.Migrated(ctx, stored.SystemID, stored)
 		if err != nil {
 			// The rows are in; the job stays open so a re-run marks the source.

@@ -76,7 +76,7 @@ func (r *run) writeOne(ctx context.Context, w write) bool {
 			w.p.ref = vault.RecordRef(cr)
 		}
 	} else {
-		_, err = r.im.vault.Patch(ctx, r.job.Collection, w.target.ID, r.job.Purpose, vault.Input{Data: w.it.valid.Data()})
+		_, err = r.im.vault.Patch(ctx, r.job.Collection, w.target.ID, r.job.Purpose, vault.Input{Data: w.it.valid.Data(), Provenance: r.provenance(w.it)})
 		w.p.ref = *w.target
 	}
 	switch {

@@ -18,10 +18,12 @@ import (
 // CreateRecords inserts many new persons records at once, each with its
 // new subject and wrapped data key, its blind-index entries and its
 // provenance, in one operation of the group-commit writer: all of them or
-// none. entries[i] is the audit entry of recs[i]. It skips the per-record
-// uniqueness queries of CreateRecord: a unique value already taken fails
-// the whole operation (a conflict with code duplicate_value) and the
-// caller writes the records one by one to learn which.
+// none. They belong to one collection; entries[i] is the audit entry of
+// recs[i]. It skips the per-record uniqueness queries of CreateRecord: a
+// unique value already taken, or a row its job imported already, fails
+// the whole operation with a conflict (code bulk_conflict), and the caller
+// writes the records one by one to learn which. The records are not
+// cached.
 func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries []*audit.Entry) error {
 	if len(recs) == 0 {
 		return nil
@@ -33,9 +35,10 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 		if nr.Subject == nil || nr.Subject.SubjectID != nr.Record.SubjectID {
 			return fmt.Errorf("create records: record %s does not create its own subject", nr.Record.ID)
 		}
+		if nr.Record.Collection != recs[0].Record.Collection {
+			return fmt.Errorf("create records: records of collections %s and %s in one call", recs[0].Record.Collection, nr.Record.Collection)
+		}
 	}
-	wrapped := make([][]byte, len(recs))
-	var createdAt int64
 	err := db.w.submitMany(func(ctx context.Context, tx *Tx) error {
 		now := time.Now().UTC().UnixMicro()
 		var primary int64
@@ -48,13 +51,12 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 		unique := newBulkInsert("INSERT INTO blind_unique (collection, field, mac, record_id) VALUES ", 4)
 		index := newBulkInsert("INSERT INTO blind_index (collection, field, mac, record_id) VALUES ", 4)
 		prov := newBulkInsert("INSERT INTO record_provenance (job_id, row_ref, record_id, subject_id, source, imported_at) VALUES ", 6)
-		for i, nr := range recs {
+		for _, nr := range recs {
 			r := nr.Record
 			version, w, err := nr.Subject.Wrap(uint32(primary))
 			if err != nil {
 				return fmt.Errorf("wrap subject key: %w", err)
 			}
-			wrapped[i] = w
 			subjects.add(r.SubjectID, now)
 			keys.add(r.SubjectID, int64(version), 1, w, now)
 			records.add(r.ID, r.Collection, r.SubjectID, r.Sealed, encodeIndex(nr.Index), 1, now, now)
@@ -74,16 +76,17 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 				return err
 			}
 		}
-		createdAt = now
 		return nil
 	}, entries)
-	if err == nil && db.cache != nil {
-		at := time.UnixMicro(createdAt).UTC()
-		for i, nr := range recs {
-			r := nr.Record
-			r.Version, r.CreatedAt, r.UpdatedAt, r.WrappedDEK = 1, at, at, wrapped[i]
-			db.cache.created(r, nr.Index)
+	// A bulk import's records are not cached (they would push out the
+	// records in use); the index lists they change are forgotten, whether
+	// or not the operation committed.
+	if db.cache != nil {
+		var idx []vault.IndexEntry
+		for _, nr := range recs {
+			idx = append(idx, nr.Index...)
 		}
+		db.invalidate(recs[0].Record.Collection, nil, idx)
 	}
 	return err
 }

@@ -210,7 +210,7 @@ func (db *DB) records(ctx context.Context, query string, args ...any) ([]vault.S
 
 // UpdateRecord replaces a record's sealed data and index entries if its
 // version is unchanged since it was read.
-func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, e *audit.Entry) error {
+func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, prov *vault.Provenance, e *audit.Entry) error {
 	defer db.invalidate(r.Collection, []string{r.ID}, idx)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
 		if err := checkUnique(ctx, tx, r.Collection, r.ID, idx); err != nil {
@@ -227,11 +227,15 @@ func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 		if err := deleteIndex(ctx, tx, r.Collection, old, r.ID); err != nil {
 			return err
 		}
+		now := time.Now().UTC().UnixMicro()
 		if _, err := tx.Exec(ctx, "UPDATE records SET sealed = ?, idx = ?, version = version + 1, updated_at = ? WHERE id = ? AND collection = ?",
-			r.Sealed, encodeIndex(idx), time.Now().UTC().UnixMicro(), r.ID, r.Collection); err != nil {
+			r.Sealed, encodeIndex(idx), now, r.ID, r.Collection); err != nil {
 			return fmt.Errorf("update record: %w", err)
 		}
-		return insertIndex(ctx, tx, r.Collection, r.ID, idx)
+		if err := insertIndex(ctx, tx, r.Collection, r.ID, idx); err != nil {
+			return err
+		}
+		return insertProvenance(ctx, tx, r, prov, now)
 	}, e)
 }
 

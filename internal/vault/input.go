@@ -17,7 +17,7 @@ type Input struct {
 	Subject string
 	Data    map[string]any
 	// Provenance, set by the importer (never decoded from a body), is
-	// stored with a created record in its transaction.
+	// stored with a created or updated record in its transaction.
 	Provenance *Provenance
 }
 

@@ -110,8 +110,10 @@ type Store interface {
 	LookupRecords(ctx context.Context, collection, field string, unique bool, mac []byte, limit int) ([]StoredRecord, error)
 	ListRecords(ctx context.Context, collection, afterID string, limit int) ([]StoredRecord, error)
 	// UpdateRecord replaces sealed data and index entries when the stored
-	// version still equals r.Version (optimistic concurrency).
-	UpdateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, e *audit.Entry) error
+	// version still equals r.Version (optimistic concurrency). When prov is
+	// not nil the import row that made the change is recorded with it, as
+	// CreateRecord does.
+	UpdateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, prov *Provenance, e *audit.Entry) error
 	DeleteRecord(ctx context.Context, collection, id string, e *audit.Entry) error
 	SubjectKey(ctx context.Context, subjectID string) ([]byte, error)
 	// EraseSubject destroys the subject's wrapped key, then its records,

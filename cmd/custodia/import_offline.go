@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"custodia/internal/access"
+	"custodia/internal/audit"
+	"custodia/internal/cleanup"
+	"custodia/internal/consent"
+	"custodia/internal/importer"
+	"custodia/internal/keys"
+	"custodia/internal/vault"
+)
+
+// importOffline runs the import on the data directory or database itself.
+func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *importCmdFlags) error {
+	ctx := cmd.Context()
+	o, err := openOffline(ctx, fl.st, false)
+	if errors.Is(err, keys.ErrLocked) {
+		return fmt.Errorf("a server is using this data directory: pass --token (and --url) to import through it")
+	}
+	if err != nil {
+		return err
+	}
+	defer o.close()
+	if err := o.db.SeedPurposes(ctx, access.DefaultPurposes(), time.Now().UTC()); err != nil {
+		return err
+	}
+	registered := func(ctx context.Context, name string) (bool, error) {
+		ps, err := o.db.ListPurposes(ctx)
+		return slices.ContainsFunc(ps, func(p access.Purpose) bool { return p.Name == name }), err
+	}
+	v := vault.New(o.db, o.keys, vault.Options{DefaultRegion: strings.ToUpper(fl.region)})
+	v.PurposeRegistered = registered
+	c, err := v.Collection(ctx, job.Collection)
+	if err != nil {
+		return fmt.Errorf("collection %q: %w", job.Collection, err)
+	}
+	if job.Mapping, err = fl.readMapping(); err != nil {
+		return err
+	}
+	if job.Mapping == nil {
+		if job.Mapping, err = proposeMapping(cmd, path, c, fl); err != nil {
+			return err
+		}
+	}
+	im := importer.New(v, o.db, consent.NewLedger(o.db, o.keys.Derived().Token, registered))
+	im.Trail = cleanup.NewTrail(o.db)
+
+	rejects := &rejectsFile{path: fl.rejectsPath(path)}
+	job.OnReject = rejects.write
+	bar := newImportBar(cmd.ErrOrStderr(), fl.progress)
+	job.Progress = bar.update
+	res, runErr := im.Run(audit.WithActor(ctx, "cli:import", job.ID), job, importer.File(path))
+	bar.finish()
+	if err := rejects.close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	var redacted *importer.RedactStats
+	if fl.redact != "" && res.Status == importer.StatusCompleted && !job.DryRun {
+		st, err := importer.Redact(context.WithoutCancel(ctx), path, fl.redact, job.Mapping, c, nil)
+		if err != nil {
+			return fmt.Errorf("the import completed, but the redacted copy failed: %w", err)
+		}
+		redacted = &st
+	}
+	if err := printImport(cmd.OutOrStdout(), fl, res, rejects, redacted); err != nil {
+		return err
+	}
+	return importOutcome(res, runErr, job.ID)
+}
+
+// importOutcome turns a run's status into the command's error.
+func importOutcome(res importer.Result, runErr error, jobID string) error {
+	switch {
+	case res.Status == importer.StatusInterrupted:
+		return &exitError{code: exitFailed, err: fmt.Errorf("import interrupted: run the same command again (job %s) to import the rest", jobID)}
+	case runErr != nil:
+		return runErr
+	case res.Status == importer.StatusFailed:
+		return &exitError{code: exitFailed, err: fmt.Errorf("import %s failed", jobID)}
+	}
+	return nil
+}
+
+// printImport prints the result: JSON with --json, else a summary.
+func printImport(w io.Writer, fl *importCmdFlags, res importer.Result, rejects *rejectsFile, redacted *importer.RedactStats) error {
+	if fl.jsonOut {
+		out := struct {
+			importer.Result
+			RejectsFile string                `json:"rejects_file,omitempty"`
+			Redacted    *importer.RedactStats `json:"redacted,omitempty"`
+			RedactedTo  string                `json:"redacted_copy,omitempty"`
+		}{Result: res, Redacted: redacted}
+		out.Rejects = nil
+		if rejects.n > 0 {
+			out.RejectsFile = rejects.path
+		}
+		if redacted != nil {
+			out.RedactedTo = fl.redact
+		}
+		return printJSON(w, out)
+	}
+	mode := ""
+	if res.DryRun {
+		mode = " (dry run: nothing was written)"
+	}
+	fmt.Fprintf(w, "import %s: %s%s\n", res.JobID, res.Status, mode)
+	fmt.Fprintf(w, "  rows %d: created %d, updated %d, skipped %d (already in the vault), already imported %d, rejected %d\n",
+		res.Rows, res.Created, res.Updated, res.Skipped, res.AlreadyImported, res.Rejected)
+	if rejects.n > 0 {
+		fmt.Fprintf(w, "  rejected rows, with reasons and masked values: %s\n", rejects.path)
+	}
+	if res.SystemID != "" {
+		fmt.Fprintf(w, "  source in the data map: %s\n", res.SystemID)
+	}
+	if res.Status == importer.StatusCompleted && !res.DryRun && res.Rejected > 0 {
+		fmt.Fprintf(w, "  the source is not marked migrated while %d of its rows are rejected: fix them (see the rejects file) and import them, then its copy can be destroyed\n", res.Rejected)
+	}
+	if res.CleanupTaskID != "" {
+		fmt.Fprintf(w, "  the source is marked \"migrated, copy to destroy\"; clean-up task %s goes to its holder\n", res.CleanupTaskID)
+	}
+	if redacted != nil {
+		fmt.Fprintf(w, "  redacted copy (%d cells redacted): %s\n", redacted.Redacted, fl.redact)
+	}
+	return nil
+}
+
+// rejectsFile writes rejected rows to a CSV file made at the first one.
+type rejectsFile struct {
+	path string
+	f    *os.File
+	w    *importer.RejectsWriter
+	n    int
+	err  error
+}
+
+func (r *rejectsFile) write(rj importer.Reject) {
+	if r.err != nil {
+		return
+	}
+	if r.f == nil {
+		if r.f, r.err = os.OpenFile(r.path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640); r.err != nil {
+			return
+		}
+		if r.w, r.err = importer.NewRejectsWriter(r.f); r.err != nil {
+			return
+		}
+	}
+	r.err = r.w.Write(rj)
+	r.n++
+}
+
+func (r *rejectsFile) close() error {
+	if r.f == nil {
+		if r.err != nil {
+			return fmt.Errorf("rejects file %s: %w", r.path, r.err)
+		}
+		return nil
+	}
+	err := errors.Join(r.err, r.w.Flush(), r.f.Close())
+	if err != nil {
+		return fmt.Errorf("rejects file %s: %w", r.path, err)
+	}
+	return nil
+}
+
+// importBar draws the import's progress on a terminal: rows, their
+// outcomes and the rate.
+type importBar struct {
+	mu  sync.Mutex
+	bar *progressbar.ProgressBar
+}
+
+func newImportBar(w io.Writer, mode string) *importBar {
+	if mode == "never" || (mode == "auto" && !isTerminalWriter(w)) {
+		return &importBar{}
+	}
+	return &importBar{bar: progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("importing"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)}
+}
+
+func (b *importBar) update(c importer.Counts) {
+	if b.bar == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.bar.Describe(fmt.Sprintf("importing: %d created, %d updated, %d skipped, %d rejected", c.Created, c.Updated, c.Skipped, c.Rejected))
+	_ = b.bar.Set64(int64(c.Rows))
+}
+
+func (b *importBar) finish() {
+	if b.bar != nil {
+		_ = b.bar.Finish()
+	}
+}
+
+// isTerminalWriter reports whether w is a terminal.
+func isTerminalWriter(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"custodia/internal/importer"
+	"custodia/internal/vault"
+)
+
+// remoteImport is a job as the server shows it.
+type remoteImport struct {
+	importer.Import
+	DryRun bool `json:"dry_run"`
+	Error  *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// importRemote uploads the file to a running server (POST /v1/imports),
+// follows the job to its end and fetches its rejects.
+func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importCmdFlags) error {
+	c, err := newAPIClient(fl.rf)
+	if err != nil {
+		return err
+	}
+	mapping, err := fl.readMapping()
+	if err != nil {
+		return err
+	}
+	if mapping == nil {
+		var col vault.Collection
+		if _, err := c.call("GET", "/v1/collections/"+url.PathEscape(job.Collection), nil, &col); err != nil {
+			return err
+		}
+		if mapping, err = proposeMapping(cmd, path, &col, fl); err != nil {
+			return err
+		}
+	}
+	body := map[string]any{"id": job.ID, "collection": job.Collection, "purpose": job.Purpose, "source": job.Source,
+		"source_kind": job.SourceKind, "holder": job.Holder, "legal_basis": job.LegalBasis, "on_duplicate": string(job.OnDuplicate),
+		"dry_run": job.DryRun, "mapping": mapping.String()}
+	if job.Consent != nil {
+		body["consent"] = job.Consent
+	}
+	var view remoteImport
+	if err := c.upload(path, body, &view); err != nil {
+		return err
+	}
+	bar := newImportBar(cmd.ErrOrStderr(), fl.progress)
+	for view.Status == importer.StatusRunning {
+		bar.update(view.Counts)
+		select {
+		case <-cmd.Context().Done():
+			bar.finish()
+			return &exitError{code: exitFailed, err: fmt.Errorf("stopped following job %s; it goes on on the server (GET /v1/imports/%s)", job.ID, job.ID)}
+		case <-time.After(500 * time.Millisecond):
+		}
+		if _, err := c.call("GET", "/v1/imports/"+url.PathEscape(job.ID), nil, &view); err != nil {
+			bar.finish()
+			return err
+		}
+	}
+	bar.finish()
+	rejects := &rejectsFile{path: fl.rejectsPath(path)}
+	if view.Counts.Rejected > 0 {
+		raw, err := c.raw("GET", "/v1/imports/"+url.PathEscape(job.ID)+"/rejects.csv")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(rejects.path, raw, 0o640); err != nil {
+			return fmt.Errorf("rejects file: %w", err)
+		}
+		rejects.n = view.Counts.Rejected
+	}
+	res := importer.Result{JobID: view.ID, Status: view.Status, DryRun: view.DryRun, Counts: view.Counts,
+		SystemID: view.SystemID, CleanupTaskID: view.CleanupTaskID}
+	if fl.redact != "" && res.Status == importer.StatusCompleted && !res.DryRun {
+		var col vault.Collection
+		if _, err := c.call("GET", "/v1/collections/"+url.PathEscape(job.Collection), nil, &col); err != nil {
+			return err
+		}
+		st, err := importer.Redact(cmd.Context(), path, fl.redact, mapping, &col, nil)
+		if err != nil {
+			return fmt.Errorf("the import completed, but the redacted copy failed: %w", err)
+		}
+		if err := printImport(cmd.OutOrStdout(), fl, res, rejects, &st); err != nil {
+			return err
+		}
+		return nil
+	}
+	if err := printImport(cmd.OutOrStdout(), fl, res, rejects, nil); err != nil {
+		return err
+	}
+	var runErr error
+	if view.Error != nil {
+		runErr = fmt.Errorf("import %s: %s (%s)", job.ID, view.Error.Message, view.Error.Code)
+	}
+	return importOutcome(res, runErr, job.ID)
+}
+
+// upload posts a job and its file as multipart/form-data, streaming the
+// file, and decodes the answer into out.
+func (c *apiClient) upload(path string, job any, out any) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	jobJSON, err := json.Marshal(job)
+	if err != nil {
+		return err
+	}
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		err := func() error {
+			if err := mw.WriteField("job", string(jobJSON)); err != nil {
+				return err
+			}
+			part, err := mw.CreateFormFile("file", filepath.Base(path))
+			if err != nil {
+				return err
+			}
+			if _, err := io.Copy(part, f); err != nil {
+				return err
+			}
+			return mw.Close()
+		}()
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequest("POST", c.base+"/v1/imports", pr)
+	if err != nil {
+		return usageErr(fmt.Errorf("bad --url: %w", err))
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("POST /v1/imports: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return fmt.Errorf("read answer: %w", err)
+	}
+	if resp.StatusCode >= 400 {
+		var p struct{ Code, Detail string }
+		_ = json.Unmarshal(raw, &p)
+		return fmt.Errorf("POST /v1/imports: %d %s: %s", resp.StatusCode, p.Code, p.Detail)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("decode answer: %w", err)
+	}
+	return nil
+}

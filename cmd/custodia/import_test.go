@@ -1,0 +1,127 @@
+package main
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"custodia/internal/testutil"
+)
+
+// customersCSV is a sales team's export: Vietnamese headers, a byte order
+// mark, national-format phones, a bad e-mail, a duplicate of row 2, and
+// columns that are not personal data.
+const customersCSV = "\ufeffHọ tên,SĐT,Email,Địa chỉ,Công ty,Ghi chú\n" +
+	"Nguyễn Văn An,0912345678,an.nguyen@example.com,12 Lê Lợi Quận 1,ACME,khách VIP\n" +
+	"Trần Thị Bình,0987 654 321,binh.tran@example,3 Hai Bà Trưng,Beta,\n" +
+	"Lê Văn Cường,0903111222,cuong.le@example.com,,Gamma,gọi lại sau\n" +
+	"Nguyễn Văn An,0912345678,AN.NGUYEN@example.com,12 Lê Lợi Quận 1,ACME,trùng\n"
+
+const customersMap = "Họ tên=name,SĐT=phone,Email=email,Địa chỉ=address,Công ty=-,Ghi chú=-"
+
+// TestImportOffline runs custodia import on a data directory: the
+// mapping, the rejects file (masked), duplicates, the redacted copy, a
+// second run of the completed job, a dry run, and the proposal that a
+// non-interactive run without --yes refuses.
+func TestImportOffline(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	schema := filepath.Join(dir, "schema.json")
+	os.WriteFile(schema, []byte(testutil.CustomersSchema), 0o600)
+	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--data-dir", data); code != 0 {
+		t.Fatalf("apply: %d %s %s", code, out, errOut)
+	}
+	file := filepath.Join(dir, "khach-hang.csv")
+	os.WriteFile(file, []byte(customersCSV), 0o600)
+	rejects := filepath.Join(dir, "rejects.csv")
+	redacted := filepath.Join(dir, "khach-hang-redacted.csv")
+	base := []string{"import", file, "--data-dir", data, "--collection", "customers", "--purpose", "support",
+		"--source", "Lan's customer list", "--holder", "lan@example.com", "--legal-basis", "contract", "--default-region", "VN", "--rejects", rejects}
+
+	// Without a mapping and without a terminal: the proposal is shown,
+	// nothing is imported.
+	_, errOut, code := run(t, "", base...)
+	if code != exitUsage || !strings.Contains(errOut, "Họ tên") || !strings.Contains(errOut, "-> name") || !strings.Contains(errOut, "--yes") {
+		t.Fatalf("proposal without --yes: %d %s", code, errOut)
+	}
+
+	out, errOut, code := run(t, "", append(base, "--map", customersMap, "--dry-run")...)
+	if code != 0 || !strings.Contains(out, "dry run") || !strings.Contains(out, "created 2") {
+		t.Fatalf("dry run: %d %s %s", code, out, errOut)
+	}
+
+	out, errOut, code = run(t, "", append(base, "--map", customersMap, "--redact-source", redacted)...)
+	if code != 0 || !strings.Contains(out, "rows 4: created 2, updated 0, skipped 1") || !strings.Contains(out, "rejected 1") {
+		t.Fatalf("import: %d %s %s", code, out, errOut)
+	}
+	rj, err := os.ReadFile(rejects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rj), "3,invalid_email,") || strings.Contains(string(rj), "binh.tran") || strings.Contains(string(rj), "Trần Thị Bình") {
+		t.Errorf("rejects file: %s", rj)
+	}
+	red, err := os.ReadFile(redacted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"Nguyễn", "0912345678", "an.nguyen", "Lê Lợi", "cuong.le"} {
+		if strings.Contains(string(red), secret) {
+			t.Errorf("redacted copy holds %q:\n%s", secret, red)
+		}
+	}
+	if !strings.Contains(string(red), "ACME") || !strings.Contains(string(red), "khách VIP") || !strings.HasPrefix(string(red), "\ufeffHọ tên,SĐT") {
+		t.Errorf("redacted copy lost what is not personal:\n%s", red)
+	}
+	// A rejected row keeps the source from being marked migrated.
+	if strings.Contains(out, "clean-up task") || !strings.Contains(out, "not marked migrated") {
+		t.Errorf("source marked migrated despite a rejected row: %s", out)
+	}
+
+	// The same command again: the job completed, nothing is imported twice.
+	out, errOut, code = run(t, "", append(base, "--map", customersMap)...)
+	if code != 0 || !strings.Contains(out, "completed") || !strings.Contains(out, "created 2") {
+		t.Fatalf("second run: %d %s %s", code, out, errOut)
+	}
+
+	// The fixed file, with the proposal accepted: the bad row imports, the
+	// others are in the vault already, and the source is marked migrated.
+	fixed := strings.Replace(customersCSV, "binh.tran@example,", "binh.tran@example.com,", 1)
+	os.WriteFile(file, []byte(fixed), 0o600)
+	out, errOut, code = run(t, "", append(base, "--yes", "--json")...)
+	if code != 0 || !strings.Contains(out, `"created": 1`) || !strings.Contains(out, `"skipped": 3`) || !strings.Contains(out, `"cleanup_task_id": "cln_`) {
+		t.Fatalf("fixed file: %d %s %s", code, out, errOut)
+	}
+	if strings.Contains(errOut+out, "0912345678") || strings.Contains(errOut+out, "an.nguyen") {
+		t.Errorf("output holds personal data: %s %s", out, errOut)
+	}
+}
+
+// TestImportThroughServer uploads the file to a running server, which
+// imports it as a job the command follows to its end.
+func TestImportThroughServer(t *testing.T) {
+	dir := t.TempDir()
+	p := startServe(t, "--data-dir", dir, "--bootstrap-token", testutil.AdminToken, "--default-region", "VN")
+	c := p.client(t, testutil.AdminToken)
+	c.Must(201, "PUT", "/v1/collections/customers", testutil.CustomersSchema)
+	file := filepath.Join(dir, "khach-hang.csv")
+	os.WriteFile(file, []byte(customersCSV), 0o600)
+	rejects := filepath.Join(dir, "rejects.csv")
+	dpo := c.RoleToken("dpo")
+	out, errOut, code := run(t, "", "import", file, "--url", "http://"+p.addr, "--token", dpo, "--collection", "customers", "--purpose", "support",
+		"--source", "Lan's customer list", "--holder", "lan@example.com", "--legal-basis", "contract", "--map", customersMap, "--rejects", rejects)
+	if code != 0 || !strings.Contains(out, "created 2") || !strings.Contains(out, "rejected 1") {
+		t.Fatalf("import through the server: %d %s %s", code, out, errOut)
+	}
+	if rj, err := os.ReadFile(rejects); err != nil || !strings.Contains(string(rj), "invalid_email") || strings.Contains(string(rj), "binh.tran") {
+		t.Errorf("rejects: %v %s", err, rj)
+	}
+	d := c.With(dpo)
+	r := d.Must(200, "GET", "/v1/collections/customers/records?purpose=support&email="+url.QueryEscape("an.nguyen@example.com"), nil)
+	if recs := r.JSON()["records"].([]any); len(recs) != 1 {
+		t.Errorf("imported record by e-mail: %s", r.Body)
+	}
+	p.stop(t)
+}
