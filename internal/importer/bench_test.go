@@ -19,7 +19,15 @@ import (
 // encryption, indexing, provenance and audit included. It reports rows/s.
 //
 //	go test -run XXX -bench BenchmarkImport -benchtime 5x ./internal/importer
+//
+// The consent sub-benchmark imports on the consent basis: one more ledger
+// event per row.
 func BenchmarkImport(b *testing.B) {
+	b.Run("contract", func(b *testing.B) { benchmarkImport(b, false) })
+	b.Run("consent", func(b *testing.B) { benchmarkImport(b, true) })
+}
+
+func benchmarkImport(b *testing.B, withConsent bool) {
 	const rows = 20000
 	e := mustEnv(b, store.SQLite)
 	if w := os.Getenv("IMPORT_WRITERS"); w != "" {
@@ -44,7 +52,13 @@ func BenchmarkImport(b *testing.B) {
 		path := e.write(b, fmt.Sprintf("bench-%d.csv", i), []byte(sb.String()))
 		b.StartTimer()
 		start := time.Now()
-		res, err := e.im.Run(context.Background(), job(fmt.Sprintf("bench-%d", i)), importer.File(path))
+		j := job(fmt.Sprintf("bench-%d", i))
+		if withConsent {
+			j.LegalBasis, j.Purpose = "consent", "marketing"
+			j.Consent = &importer.ConsentEvidence{Channel: "zalo", NoticeVersion: "v1", NoticeText: "Chúng tôi dùng số điện thoại của bạn để gửi ưu đãi.",
+				CollectedBy: "sales@example.com", From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+		}
+		res, err := e.im.Run(context.Background(), j, importer.File(path))
 		elapsed += time.Since(start)
 		if err != nil || res.Created != rows {
 			b.Fatalf("run: %v %+v", err, res.Counts)

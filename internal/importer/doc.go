@@ -65,7 +65,7 @@
 //
 // Rows flow through a pipeline (see run): validation in parallel, the
 // duplicate lookups of 512 rows in one read transaction (one query per
-// identifying field), and the new people of a batch of up to 512 rows
+// identifying field), and the new people of a batch of up to 4096 rows
 // written in one store operation (vault.Service.CreateMany: records,
 // subjects and their keys, index entries, provenance and an audit entry
 // per record), with their consent grants in another. Memory holds a few

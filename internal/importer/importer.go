@@ -18,7 +18,9 @@ type Importer struct {
 	// 4): the store's writer commits concurrent batches in one
 	// transaction, so one batch is sealed while another commits.
 	Writers int
-	// BatchSize is how many rows a batch holds at most (default 512).
+	// BatchSize is how many rows a batch holds at most (default 4096):
+	// larger batches write more rows per commit, at the cost of holding
+	// the writer longer for other writes.
 	BatchSize int
 	// Scanner finds personal data in unmapped columns (default: the
 	// scanner's detectors with their default regions).

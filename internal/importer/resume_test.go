@@ -27,6 +27,7 @@ func TestResumeAfterInterruption(t *testing.T) {
 		defer cancel()
 		// SIGTERM once the first batch is written: the rest of the file is
 		// still to come.
+		e.im.BatchSize = 500 // several batches, so the run stops part-way
 		j := job("resume")
 		j.Progress = func(c importer.Counts) {
 			if c.Created > 0 {

@@ -21,7 +21,7 @@ const (
 	// defaultWriters is how many batches are written at once.
 	defaultWriters = 4
 	// defaultBatch is how many rows one batch holds at most.
-	defaultBatch = 512
+	defaultBatch = 4096
 	// chunkRows is how many rows are read, validated and looked up
 	// together.
 	chunkRows = 512
