@@ -73,9 +73,10 @@ Bad rows are written to a rejects file (row, code, reason, values masked) and
 the rest imports. The job id (--job; by default derived from the file's
 content and the collection) makes the import resumable: after a crash or
 Ctrl-C, the same command again imports only the rows not yet imported. Once
-the job completes, the source is marked in the data map "migrated, copy to
-destroy" with a clean-up task for its holder; --redact-source OUT writes a
-copy without the personal values to keep for business use.
+a job completes without a rejected row, the source is marked in the data map
+"migrated, copy to destroy" with a clean-up task for its holder;
+--redact-source OUT writes a copy without the personal values to keep for
+business use.
 
 Without --token the command works on --data-dir / --database-url directly
 (not beside a running server that uses them); with --token (and --url) the

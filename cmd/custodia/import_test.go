@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"custodia/internal/testutil"
 )
@@ -124,4 +127,78 @@ func TestImportThroughServer(t *testing.T) {
 		t.Errorf("imported record by e-mail: %s", r.Body)
 	}
 	p.stop(t)
+}
+
+// TestImportCrashThenResume kills `custodia import` (SIGKILL, no chance to
+// clean up) while it writes, then runs the same command again: every row
+// is imported exactly once, and no subject is left half-written.
+func TestImportCrashThenResume(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	schema := filepath.Join(dir, "schema.json")
+	os.WriteFile(schema, []byte(testutil.CustomersSchema), 0o600)
+	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--data-dir", data); code != 0 {
+		t.Fatalf("apply: %d %s %s", code, out, errOut)
+	}
+	for rows := 40000; ; rows *= 2 {
+		file := filepath.Join(dir, fmt.Sprintf("big-%d.csv", rows))
+		var sb strings.Builder
+		sb.WriteString("Họ tên,SĐT,Email\n")
+		for i := range rows {
+			fmt.Fprintf(&sb, "Khách %d,+8491%07d,k%d.%d@example.com\n", i, i, rows, i)
+		}
+		os.WriteFile(file, []byte(sb.String()), 0o600)
+		args := []string{"import", file, "--data-dir", data, "--collection", "customers", "--purpose", "support", "--source", "big export",
+			"--legal-basis", "contract", "--map", "Họ tên=name,SĐT=phone,Email=email", "--job", fmt.Sprintf("crash-%d", rows)}
+		cmd := exec.Command(binary, args...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		db := openSQLite(t, filepath.Join(data, "custodia.db"))
+		killed := false
+	poll:
+		for {
+			select {
+			case <-done:
+				break poll // finished before any write was seen: try a bigger file
+			case <-time.After(20 * time.Millisecond):
+			}
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM record_provenance WHERE job_id = ?", fmt.Sprintf("crash-%d", rows)).Scan(&n); err == nil && n > 0 {
+				_ = cmd.Process.Kill()
+				<-done
+				killed = n < rows
+				break
+			}
+		}
+		if !killed {
+			db.Close()
+			if rows > 1_000_000 {
+				t.Fatal("the import always finished before it could be killed")
+			}
+			continue
+		}
+		out, errOut, code := run(t, "", args...)
+		if code != 0 || !strings.Contains(out, "completed") {
+			t.Fatalf("resume: %d %s %s", code, out, errOut)
+		}
+		var created, already int
+		fmt.Sscanf(out[strings.Index(out, "created"):], "created %d", &created)
+		fmt.Sscanf(out[strings.Index(out, "already imported"):], "already imported %d", &already)
+		if created == 0 || already == 0 || created+already != rows {
+			t.Errorf("resume after the crash: created %d + already imported %d, want %d rows:\n%s", created, already, rows, out)
+		}
+		var recs, subjects, prov, orphans int
+		db.QueryRow("SELECT count(*) FROM records").Scan(&recs)
+		db.QueryRow("SELECT count(*) FROM subjects").Scan(&subjects)
+		db.QueryRow("SELECT count(*) FROM record_provenance").Scan(&prov)
+		db.QueryRow("SELECT count(*) FROM subjects s WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = s.id)").Scan(&orphans)
+		db.Close()
+		if recs != rows || subjects != rows || prov != rows || orphans != 0 {
+			t.Errorf("after the crash and resume: %d records, %d subjects, %d provenance rows, %d subjects without a record; want %d", recs, subjects, prov, orphans, rows)
+		}
+		return
+	}
 }

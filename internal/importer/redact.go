@@ -48,7 +48,7 @@ func Redact(ctx context.Context, path, out string, m Mapping, c *vault.Collectio
 		sc = defaultScanner()
 	}
 	session := sc.NewSession()
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".redact-*")
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".redact-*"+filepath.Ext(out))
 	if err != nil {
 		return st, fmt.Errorf("redact: %w", err)
 	}
