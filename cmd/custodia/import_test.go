@@ -100,6 +100,27 @@ func TestImportOffline(t *testing.T) {
 	if strings.Contains(errOut+out, "0912345678") || strings.Contains(errOut+out, "an.nguyen") {
 		t.Errorf("output holds personal data: %s %s", out, errOut)
 	}
+	// The audit log names the command as the actor of what it wrote.
+	db := openSQLite(t, filepath.Join(data, "custodia.db"))
+	defer db.Close()
+	rows, err := db.Query("SELECT action, actor, count(*) FROM audit_log WHERE action IN ('record.create', 'import.start', 'import.completed', 'system.create', 'cleanup.task.open') GROUP BY action, actor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	for rows.Next() {
+		var action, actor string
+		var n int
+		rows.Scan(&action, &actor, &n)
+		seen[action] = true
+		if actor != "cli:import" {
+			t.Errorf("%d %s entries by %q, want cli:import", n, action, actor)
+		}
+	}
+	if len(seen) != 5 {
+		t.Errorf("audit actions of the import: %v", seen)
+	}
 }
 
 // TestImportThroughServer uploads the file to a running server, which

@@ -163,9 +163,11 @@ func (t *Trail) Migrated(ctx context.Context, systemID string, job importer.Impo
 }
 
 // entryFor is a fresh audit entry for an action taken for the caller in
-// ctx (the system when there is none).
+// ctx: its principal, else the actor audit.WithActor names (a job's
+// starter, the CLI), else the system.
 func entryFor(ctx context.Context, action string) *audit.Entry {
-	e := &audit.Entry{Actor: "system", Action: action}
+	actor, requestID := audit.ActorFrom(ctx)
+	e := &audit.Entry{Actor: actor, Action: action, RequestID: requestID}
 	if p := auth.PrincipalFrom(ctx); p != nil {
 		e.Actor = p.Actor()
 	}
