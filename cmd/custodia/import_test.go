@@ -24,18 +24,26 @@ const customersCSV = "\ufeffHọ tên,SĐT,Email,Địa chỉ,Công ty,Ghi chú\
 
 const customersMap = "Họ tên=name,SĐT=phone,Email=email,Địa chỉ=address,Công ty=-,Ghi chú=-"
 
-// TestImportOffline runs custodia import on a data directory: the
-// mapping, the rejects file (masked), duplicates, the redacted copy, a
-// second run of the completed job, a dry run, and the proposal that a
-// non-interactive run without --yes refuses.
-func TestImportOffline(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
+// offlineCustomers makes a data directory with the customers collection,
+// applied offline; it returns the test's directory and the data directory.
+func offlineCustomers(t *testing.T) (dir, data string) {
+	t.Helper()
+	dir = t.TempDir()
+	data = filepath.Join(dir, "data")
 	schema := filepath.Join(dir, "schema.json")
 	os.WriteFile(schema, []byte(testutil.CustomersSchema), 0o600)
 	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--data-dir", data); code != 0 {
 		t.Fatalf("apply: %d %s %s", code, out, errOut)
 	}
+	return dir, data
+}
+
+// TestImportOffline runs custodia import on a data directory: the
+// mapping, the rejects file (masked), duplicates, the redacted copy, a
+// second run of the completed job, a dry run, and the proposal that a
+// non-interactive run without --yes refuses.
+func TestImportOffline(t *testing.T) {
+	dir, data := offlineCustomers(t)
 	file := filepath.Join(dir, "khach-hang.csv")
 	os.WriteFile(file, []byte(customersCSV), 0o600)
 	rejects := filepath.Join(dir, "rejects.csv")
@@ -154,13 +162,7 @@ func TestImportThroughServer(t *testing.T) {
 // clean up) while it writes, then runs the same command again: every row
 // is imported exactly once, and no subject is left half-written.
 func TestImportCrashThenResume(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	schema := filepath.Join(dir, "schema.json")
-	os.WriteFile(schema, []byte(testutil.CustomersSchema), 0o600)
-	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--data-dir", data); code != 0 {
-		t.Fatalf("apply: %d %s %s", code, out, errOut)
-	}
+	dir, data := offlineCustomers(t)
 	for rows := 40000; ; rows *= 2 {
 		file := filepath.Join(dir, fmt.Sprintf("big-%d.csv", rows))
 		var sb strings.Builder

@@ -4,17 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"custodia/internal/access"
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/cleanup"
 	"custodia/internal/datamap"
 	"custodia/internal/importer"
-	"custodia/internal/keys"
 	"custodia/internal/store"
 	"custodia/internal/testutil"
 	"custodia/internal/vault"
@@ -42,26 +39,8 @@ func onEngines(t *testing.T, fn func(t *testing.T, e *env)) {
 func mustEnv(t *testing.T, engine store.Engine) *env {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	kr, _, err := keys.Open(filepath.Join(dir, "custodia.key"), true)
-	if err != nil {
-		t.Fatalf("key file: %v", err)
-	}
-	cfg := store.Config{DataDir: dir, AuditKey: kr.Derived().AuditChain}
-	if engine == store.Postgres {
-		cfg.DatabaseURL = testutil.MustPostgres(t)
-	}
-	db, err := store.Open(ctx, cfg)
-	if err != nil {
-		t.Fatalf("open %s: %v", engine, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.KEKPrimary(ctx, kr.Primary()); err != nil {
-		t.Fatalf("KEK primary: %v", err)
-	}
-	if err := db.SeedPurposes(ctx, access.DefaultPurposes(), time.Now().UTC()); err != nil {
-		t.Fatalf("seed purposes: %v", err)
-	}
+	st := testutil.MustStore(t, engine)
+	db, kr := st.DB, st.Keys
 	v := vault.New(db, kr, vault.Options{DefaultRegion: "VN"})
 	var c vault.Collection
 	if err := json.Unmarshal([]byte(customersSchema), &c); err != nil {

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
@@ -17,7 +16,6 @@ import (
 	"custodia/internal/access"
 	"custodia/internal/consent"
 	"custodia/internal/importer"
-	"custodia/internal/keys"
 	"custodia/internal/store"
 	"custodia/internal/testutil"
 	"custodia/internal/vault"
@@ -58,26 +56,8 @@ const customersSchema = `{"name":"customers","kind":"persons","fields":[
 func mustEnv(t testing.TB, engine store.Engine) *env {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	kr, _, err := keys.Open(filepath.Join(dir, "custodia.key"), true)
-	if err != nil {
-		t.Fatalf("key file: %v", err)
-	}
-	cfg := store.Config{DataDir: dir, AuditKey: kr.Derived().AuditChain}
-	if engine == store.Postgres {
-		cfg.DatabaseURL = testutil.MustPostgres(t)
-	}
-	db, err := store.Open(ctx, cfg)
-	if err != nil {
-		t.Fatalf("open %s: %v", engine, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.KEKPrimary(ctx, kr.Primary()); err != nil {
-		t.Fatalf("KEK primary: %v", err)
-	}
-	if err := db.SeedPurposes(ctx, access.DefaultPurposes(), time.Now().UTC()); err != nil {
-		t.Fatalf("seed purposes: %v", err)
-	}
+	st := testutil.MustStore(t, engine)
+	db, kr, dir := st.DB, st.Keys, st.Dir
 	v := vault.New(db, kr, vault.Options{DefaultRegion: "VN"})
 	var c vault.Collection
 	if err := json.Unmarshal([]byte(customersSchema), &c); err != nil {
