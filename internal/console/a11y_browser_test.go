@@ -48,6 +48,10 @@ func TestBrowserAccessibility(t *testing.T) {
 	subject := data.Must(201, "POST", "/v1/collections/customers/records?purpose=support",
 		map[string]any{"email": "hoa@example.vn", "phone": "+84901234567", "name": "Lê Hoa"}).JSON()["subject"].(string)
 	data.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "jurisdiction": "VN", "subject_lookup": map[string]string{"subject": subject}})
+	dpoAPI := e.admin.With(e.admin.RoleToken("dpo"))
+	impRun(t, dpoAPI, "lan-2026", "Lan's customers.csv", "lan@example.com", impCSV)
+	sysID, _ := impRun(t, dpoAPI, "minh-2026", "Minh's sheet.csv", "minh@example.com",
+		"name,phone,email\r\nVõ Thị Sạch,+84912345201,imp.sach@example.vn\r\n")["system_id"].(string)
 	b := e.newBrowser(t)
 
 	check := func(path string) {
@@ -84,12 +88,17 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	pages := []string{"/console/", "/console/customers", "/console/customers/" + subject + "?purpose=support",
 		"/console/requests", "/console/datamap", "/console/incidents", "/console/audit", "/console/settings"}
-	for _, p := range pages {
+	// Imports and the clean-up trail, in both languages.
+	trail := []string{"/console/imports", "/console/imports/lan-2026", "/console/imports/minh-2026", "/console/cleanup", "/console/datamap/systems/" + sysID}
+	for _, p := range append(pages, trail...) {
 		check(p)
 	}
 	b.Run("switch to Vietnamese", chromedp.SetValue("#lang-select", "vi", chromedp.ByID), chromedp.Submit("#lang-select", chromedp.ByID),
 		chromedp.WaitVisible(`html[lang="vi"]`, chromedp.ByQuery))
 	for _, p := range pages[:3] {
+		check(p)
+	}
+	for _, p := range trail {
 		check(p)
 	}
 }

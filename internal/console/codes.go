@@ -29,10 +29,17 @@ var codeLabels = map[string]string{
 	"grant":    "Grant",
 	"withdraw": "Withdraw",
 
-	"open":    "Open",
-	"met":     "Met",
-	"overdue": "Overdue",
-	"waived":  "Waived",
+	"open": "Open",
+
+	"queued":          "Queued",
+	"running":         "Running",
+	"failed":          "Failed",
+	"interrupted":     "Interrupted",
+	"copy_to_destroy": "Migrated, copy to destroy",
+	"destroyed":       "Copy destroyed",
+	"met":             "Met",
+	"overdue":         "Overdue",
+	"waived":          "Waived",
 
 	"brute_force_account": "Repeated failed sign-ins on an account",
 	"brute_force_address": "Repeated failed sign-ins from an address",

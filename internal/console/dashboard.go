@@ -28,7 +28,9 @@ type dashboardView struct {
 	Rotation  *report.Item
 	Chain     *chainCheck
 	CanVerify bool
-	Txt       govText // words for codes (clock audiences)
+	// MyTasks are the open clean-up tasks assigned to the person.
+	MyTasks []cleanupRow
+	Txt     govText // words for codes (clock audiences)
 }
 
 // incidentClocks is an open incident with its notification clocks.
@@ -77,6 +79,16 @@ func (c *Console) dashboard(rc *reqCtx) error {
 				}
 			}
 		}
+	}
+	// Anyone may hold a copy an import came from: the API lists a person
+	// the tasks assigned to them (governance roles get all; the
+	// dashboard keeps their own).
+	if tasks, err := cleanupTasks(rc, query("/v1/cleanup-tasks", "state", "open"), nil); err != nil {
+		if _, err := maybe(err); err != nil {
+			return err
+		}
+	} else {
+		v.MyTasks = slices.DeleteFunc(tasks, func(t cleanupRow) bool { return !cleanupMine(rc, t.Task) })
 	}
 	if rc.me.Can("requests:read") {
 		var out struct {

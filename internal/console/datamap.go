@@ -203,6 +203,7 @@ type systemView struct {
 	Unknown    []string // processor ids the register lacks
 	Scans      []systemScan
 	CanScans   bool
+	Tasks      []cleanupRow // its clean-up tasks, when the person may see them
 	Txt        govText
 }
 
@@ -250,6 +251,13 @@ func (c *Console) system(rc *reqCtx) error {
 			}
 		}
 		slices.SortFunc(v.Scans, func(a, b systemScan) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	}
+	if v.System.Migration != nil || rc.me.Can("governance:read") {
+		tasks, err := cleanupTasks(rc, query("/v1/cleanup-tasks", "system", v.System.ID), map[string]string{v.System.ID: v.System.Name})
+		if _, err := maybe(err); err != nil {
+			return err
+		}
+		v.Tasks = tasks
 	}
 	return rc.render(http.StatusOK, "system", v.System.Name, v)
 }

@@ -116,6 +116,8 @@ var navSections = []struct {
 	{"/console/customers", "Customers", []string{"records:read", "consents:read"}},
 	{"/console/requests", "Requests", []string{"requests:read"}},
 	{"/console/datamap", "Data map", []string{"governance:read"}},
+	{"/console/cleanup", "Clean-up tasks", []string{"governance:read"}},
+	{"/console/imports", "Imports", []string{"imports:run"}},
 	{"/console/incidents", "Incidents", []string{"incidents:read"}},
 	{"/console/audit", "Audit log", []string{"audit:read"}},
 	{"/console/settings", "Settings", []string{"users:manage", "tokens:manage", "purposes:manage", "retention:manage", "training:manage", "keys:manage", "roles:manage"}},

@@ -68,3 +68,20 @@ func TestSVGEscapesNames(t *testing.T) {
 		}
 	}
 }
+
+func TestSVGMarksMigratedSystems(t *testing.T) {
+	svg := string(SVG([]System{
+		{Name: "Sales sheet", Kind: "spreadsheet", Status: StatusShadow, Migration: &Migration{State: MigrationCopyToDestroy, ImportID: "imp_1", TaskID: "ctk_1"}},
+		{Name: "Old chat", Kind: "chat", Status: StatusShadow, Migration: &Migration{State: MigrationDestroyed, ImportID: "imp_2", TaskID: "ctk_2"}},
+		{Name: "CRM", Kind: "crm", Status: StatusOfficial},
+	}, nil))
+	if err := xml.Unmarshal([]byte(svg), new(struct{})); err != nil {
+		t.Fatalf("not XML: %v", err)
+	}
+	for _, want := range []string{"Sales sheet (copy to destroy)", "Old chat (destroyed)", `class="system shadow migrated copy_to_destroy"`,
+		`class="system shadow migrated destroyed"`, `stroke-dasharray="8 4"`, "CRM (crm, official)"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("svg lacks %q", want)
+		}
+	}
+}

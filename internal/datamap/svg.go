@@ -77,13 +77,24 @@ func SVG(systems []System, processorNames map[string]string) []byte {
 		if colour == "" {
 			colour = "#4a5568"
 		}
-		dash := ""
+		dash, class, label := "", html.EscapeString(s.Status), s.Name+" ("+s.Kind+", "+s.Status+")"
 		if s.Status == StatusProposed {
 			dash = ` stroke-dasharray="5 3"`
 		}
+		if m := s.Migration; m != nil {
+			// A migrated system: its data is in the vault; its copy is
+			// to be destroyed (dashed) or destroyed (dotted, greyed).
+			switch m.State {
+			case MigrationDestroyed:
+				dash, colour, label = ` stroke-dasharray="2 3"`, "#718096", s.Name+" (destroyed)"
+			default:
+				dash, label = ` stroke-dasharray="8 4"`, s.Name+" (copy to destroy)"
+			}
+			class += " migrated " + html.EscapeString(m.State)
+		}
 		fmt.Fprintf(&b, `<g class="system %s"><rect x="%d" y="%d" width="%d" height="%d" rx="4" fill="#fff" stroke="%s" stroke-width="2"%s/>`,
-			html.EscapeString(s.Status), x[0], y(i), svgColW, svgBox, colour, dash)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%s</text></g>`+"\n", x[0]+8, y(i)+17, colour, html.EscapeString(clipLabel(s.Name+" ("+s.Kind+", "+s.Status+")")))
+			class, x[0], y(i), svgColW, svgBox, colour, dash)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%s</text></g>`+"\n", x[0]+8, y(i)+17, colour, html.EscapeString(clipLabel(label)))
 	}
 	for j, c := range cats {
 		fmt.Fprintf(&b, `<g class="category"><rect x="%d" y="%d" width="%d" height="%d" rx="4" fill="#edf2f7" stroke="#a0aec0"/><text x="%d" y="%d">%s</text></g>`+"\n",

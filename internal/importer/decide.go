@@ -85,6 +85,11 @@ func (r *run) decideChunk(ch *chunk) {
 	if r.chunks++; r.chunks%16 == 0 {
 		r.sweep()
 	}
+	if r.fresh >= statsEvery {
+		if err := r.refreshStatistics(); err != nil {
+			r.stop(err)
+		}
+	}
 }
 
 // importedRows returns which of a resumed job's chunk rows it imported
@@ -169,6 +174,7 @@ func (r *run) decide(it *item, found map[string][]vault.RecordRef) error {
 	}
 	w.p.in = r.cur
 	if w.target == nil {
+		r.fresh++
 		r.cur.creates = append(r.cur.creates, w)
 	} else {
 		r.cur.updates = append(r.cur.updates, w)

@@ -25,6 +25,9 @@ const (
 	// chunkRows is how many rows are read, validated and looked up
 	// together.
 	chunkRows = 512
+	// statsEvery is how many new people pass between two refreshes of
+	// the planner's statistics (see StatisticsRefresher).
+	statsEvery = 50_000
 )
 
 // run is the state of one Run. Rows flow through a pipeline:
@@ -58,6 +61,7 @@ type run struct {
 	cur     *batch              // the batch being filled
 	batches chan *batch
 	chunks  int // chunks decided, for sweeping the claims
+	fresh   int // creates decided since the planner's statistics were refreshed
 	wg      sync.WaitGroup
 
 	mu      sync.Mutex
@@ -119,6 +123,9 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.ctx = wctx
+	if err := r.refreshStatistics(); err != nil {
+		return Result{}, err
+	}
 	readErr := r.pipeline(wctx, rows)
 
 	res := Result{JobID: job.ID, DryRun: job.DryRun, Counts: r.counts, Rejects: r.rejects}
@@ -218,6 +225,18 @@ func (r *run) pipeline(ctx context.Context, rows Rows) error {
 	r.wg.Wait()
 	validators.Wait()
 	return readErr
+}
+
+// refreshStatistics asks a store whose planner needs it for fresh
+// statistics.
+func (r *run) refreshStatistics() error {
+	r.fresh = 0
+	if sr, ok := r.im.store.(StatisticsRefresher); ok {
+		if err := sr.RefreshStatistics(r.ctx); err != nil {
+			return fmt.Errorf("import %s: %w", r.job.ID, err)
+		}
+	}
+	return nil
 }
 
 // planFor returns the plan of a table's header, made once per table.

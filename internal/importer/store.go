@@ -61,3 +61,10 @@ type Store interface {
 	// imported to the subjects their records belong to.
 	ImportedRows(ctx context.Context, jobID string, refs []string) (map[string]string, error)
 }
+
+// StatisticsRefresher is a Store whose query planner needs fresh
+// statistics while a bulk load grows its tables (PostgreSQL); the importer
+// asks for them when a run starts and every statsEvery new people.
+type StatisticsRefresher interface {
+	RefreshStatistics(ctx context.Context) error
+}

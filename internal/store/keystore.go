@@ -83,7 +83,7 @@ func (db *DB) createKeyStore(ctx context.Context) error {
 // destroyed (completing an erasure, or an unacknowledged create). Subjects
 // whose key is missing stay unreadable and are only reported.
 func (db *DB) reconcileKeys(ctx context.Context) error {
-	res, err := db.write.ExecContext(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id NOT IN (SELECT id FROM subjects)")
+	res, err := db.write.ExecContext(ctx, "DELETE FROM custodia_keys.subject_keys WHERE NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id = custodia_keys.subject_keys.subject_id)")
 	if err != nil {
 		return fmt.Errorf("reconcile key store: %w", err)
 	}
@@ -91,7 +91,7 @@ func (db *DB) reconcileKeys(ctx context.Context) error {
 		slog.Warn("destroyed data keys of subjects that no longer exist", "keys", n)
 	}
 	var orphans int64
-	if err := db.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM subjects WHERE id NOT IN (SELECT subject_id FROM custodia_keys.subject_keys) AND id NOT IN (SELECT subject_id FROM purge_queue)").Scan(&orphans); err != nil {
+	if err := db.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM subjects s WHERE NOT EXISTS (SELECT 1 FROM custodia_keys.subject_keys k WHERE k.subject_id = s.id) AND NOT EXISTS (SELECT 1 FROM purge_queue q WHERE q.subject_id = s.id)").Scan(&orphans); err != nil {
 		return fmt.Errorf("reconcile key store: %w", err)
 	}
 	if orphans > 0 {
