@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"custodia/internal/apperr"
@@ -257,20 +258,11 @@ func (r *run) sweep() {
 func distinctSubjects(matches []vault.RecordRef) int {
 	var seen []string
 	for _, m := range matches {
-		if !containsString(seen, m.Subject) {
+		if !slices.Contains(seen, m.Subject) {
 			seen = append(seen, m.Subject)
 		}
 	}
 	return len(seen)
-}
-
-func containsString(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // dry completes a row of a dry run as if it had been written.

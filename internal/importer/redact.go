@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -64,7 +65,7 @@ func Redact(ctx context.Context, path, out string, m Mapping, c *vault.Collectio
 	var sheet string
 	var header []string
 	err = source.ReadRows(ctx, path, readOptions, func(row source.Row) error {
-		if header == nil || row.Sheet != sheet || !sameStrings(row.Header, header) {
+		if header == nil || row.Sheet != sheet || !slices.Equal(row.Header, header) {
 			sheet, header = row.Sheet, row.Header
 			if err := tw.table(sheet, header); err != nil {
 				return err
@@ -132,18 +133,6 @@ func sameFile(path, out string) (bool, error) {
 		return false, err
 	}
 	return os.SameFile(a, b), nil
-}
-
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // tableWriter writes the tables of a redacted copy.
