@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -60,7 +61,7 @@ func cleanupTasksAPI(t *testing.T, cfg app.Config) {
 	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
 	admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "staff", "require_mfa": false, "permissions": []string{"schema:read"}, "grants": []any{}})
 	lan, lanID := staffSession(t, admin, "lan@example.com")
-	other, _ := staffSession(t, admin, "minh@example.com")
+	other, minhID := staffSession(t, admin, "minh@example.com")
 	const pw = "a long and good password"
 	admin.Must(201, "POST", "/v1/users", map[string]any{"email": "sale@example.com", "display_name": "Sale", "role": "sales", "password": pw})
 	mfaPending := admin.With(admin.With("").Must(201, "POST", "/v1/sessions", map[string]any{"email": "sale@example.com", "password": pw}).JSON()["token"].(string))
@@ -183,7 +184,7 @@ func cleanupTasksAPI(t *testing.T, cfg app.Config) {
 	// A second import Lan holds, and a DPO-managed one; offboarding Lan
 	// lists her open one.
 	second := importFrom(t, s, "lan-zalo", "Lan's Zalo group", "lan@example.com", [][]string{{"khach.3@example.vn", "Khách Ba"}})
-	importFrom(t, s, "minh-sheet", "Minh's sheet", "minh@example.com", [][]string{{"khach.4@example.vn", "Khách Bốn"}})
+	minhs := importFrom(t, s, "minh-sheet", "Minh's sheet", "minh@example.com", [][]string{{"khach.4@example.vn", "Khách Bốn"}})
 	o := dpo.Must(201, "POST", "/v1/people/"+lanID+"/offboard", map[string]any{"reason": "left"}).JSON()
 	items := map[string]string{}
 	for _, it := range o["items"].([]any) {
@@ -194,6 +195,32 @@ func cleanupTasksAPI(t *testing.T, cfg app.Config) {
 	}
 	if items["cleanup-"+second.CleanupTaskID] != "open" || len(items) != 1 {
 		t.Errorf("offboarding clean-up items: %v", items)
+	}
+	if got := dpo.Must(200, "GET", "/v1/cleanup-tasks/"+second.CleanupTaskID, nil).JSON()["assignees"]; fmt.Sprint(got) != "[lan@example.com]" {
+		t.Errorf("without a successor the task stays with Lan: %v", got)
+	}
+
+	// Offboarding Minh with a successor hands his open task over: the
+	// successor is its assignee, the checklist item stays open until the
+	// copy is destroyed.
+	o = dpo.Must(201, "POST", "/v1/people/"+minhID+"/offboard", map[string]any{"reason": "left", "successor": "sale@example.com"}).JSON()
+	if fmt.Sprint(o["handed_over_cleanup_tasks"]) != "["+minhs.CleanupTaskID+"]" {
+		t.Errorf("handed over: %v", o["handed_over_cleanup_tasks"])
+	}
+	open := false
+	for _, it := range o["items"].([]any) {
+		m := it.(map[string]any)
+		open = open || (m["id"] == "cleanup-"+minhs.CleanupTaskID && m["state"] == "open" && strings.Contains(m["title"].(string), "sale@example.com"))
+	}
+	if !open {
+		t.Errorf("offboarding items: %v", o["items"])
+	}
+	handed := dpo.Must(200, "GET", "/v1/cleanup-tasks/"+minhs.CleanupTaskID, nil).JSON()
+	if fmt.Sprint(handed["assignees"]) != "[sale@example.com]" || handed["state"] != "open" {
+		t.Errorf("task after the hand-over: %v", handed)
+	}
+	if a := dpo.Must(200, "GET", "/v1/audit?action=person.offboard&limit=50", nil).JSON(); !strings.Contains(fmt.Sprint(a), minhs.CleanupTaskID) {
+		t.Errorf("hand-over audit: %v", a)
 	}
 }
 

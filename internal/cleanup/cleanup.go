@@ -84,6 +84,34 @@ func (t *Task) AssignedTo(email, displayName string) bool {
 	return false
 }
 
+// HandOver replaces the assignees that name the person with this e-mail
+// address or display name by to (once), and reports whether any did. A
+// leaving person's open tasks go to their successor this way: the
+// successor sees the task and closes it once the copy is destroyed.
+func (t *Task) HandOver(email, displayName, to string) bool {
+	if !t.AssignedTo(email, displayName) {
+		return false
+	}
+	email, displayName = strings.ToLower(strings.TrimSpace(email)), strings.ToLower(strings.TrimSpace(displayName))
+	out := make([]string, 0, len(t.Assignees)+1)
+	seen := map[string]bool{}
+	add := func(a string) {
+		if k := strings.ToLower(strings.TrimSpace(a)); k != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	for _, a := range t.Assignees {
+		if k := strings.ToLower(strings.TrimSpace(a)); k == email || (displayName != "" && k == displayName) {
+			add(to)
+			continue
+		}
+		add(a)
+	}
+	t.Assignees = out
+	return true
+}
+
 // isSHA256 reports whether s is a hex SHA-256 digest.
 func isSHA256(s string) bool {
 	b, err := hex.DecodeString(s)

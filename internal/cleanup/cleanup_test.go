@@ -1,6 +1,7 @@
 package cleanup_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,5 +56,25 @@ func TestTaskClose(t *testing.T) {
 	}
 	if err := tk.Close("again", "", "user:usr_1", at); apperr.CodeOf(err) != "task_closed" || apperr.KindOf(err) != apperr.Conflict {
 		t.Errorf("close a closed task: %v", err)
+	}
+}
+
+func TestHandOver(t *testing.T) {
+	cases := []struct {
+		assignees []string
+		want      []string
+		handed    bool
+	}{
+		{[]string{"Lan@Example.com"}, []string{"minh@example.com"}, true},
+		{[]string{"Lan Nguyen", "an@example.com"}, []string{"minh@example.com", "an@example.com"}, true},
+		{[]string{"lan@example.com", "minh@example.com"}, []string{"minh@example.com"}, true},
+		{[]string{"an@example.com"}, []string{"an@example.com"}, false},
+		{[]string{}, []string{}, false},
+	}
+	for _, c := range cases {
+		task := cleanup.Task{Assignees: slices.Clone(c.assignees)}
+		if got := task.HandOver("lan@example.com", "Lan Nguyen", "minh@example.com"); got != c.handed || !slices.Equal(task.Assignees, c.want) {
+			t.Errorf("HandOver(%v) = %v %v, want %v %v", c.assignees, got, task.Assignees, c.handed, c.want)
+		}
 	}
 }

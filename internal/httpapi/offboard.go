@@ -212,7 +212,9 @@ func (s *Server) reviewTasks(r *http.Request, u auth.User, o *offboard.Offboardi
 
 // reviewCleanupTasks adds an item per open clean-up task of an import
 // assigned to the person: the copy they hold of a migrated system is to be
-// destroyed (and the task closed with evidence) before they go.
+// destroyed (and the task closed with evidence) before they go. With a
+// successor the task is handed over, so that someone who can still sign
+// in sees it and closes it; the item stays open until the copy is gone.
 func (s *Server) reviewCleanupTasks(r *http.Request, u auth.User, o *offboard.Offboarding) error {
 	tasks, err := s.db.ListCleanupTasks(r.Context(), cleanup.Filter{State: cleanup.StateOpen})
 	if err != nil {
@@ -223,8 +225,20 @@ func (s *Server) reviewCleanupTasks(r *http.Request, u auth.User, o *offboard.Of
 		if !t.AssignedTo(u.Email, u.DisplayName) {
 			continue
 		}
-		o.Items = append(o.Items, offboard.Item{ID: "cleanup-" + t.ID, State: offboard.StateOpen,
-			Title: "Have the copy of system " + t.SystemID + " destroyed (import " + t.ImportID + ") and clean-up task " + t.ID + " closed with evidence"})
+		title := "Have the copy of system " + t.SystemID + " destroyed (import " + t.ImportID + ") and clean-up task " + t.ID + " closed with evidence"
+		if o.Successor != "" {
+			err := audited(r, func(e *audit.Entry) error {
+				e.RecordID = t.ID
+				_, err := s.db.HandOverCleanupTask(r.Context(), t.ID, u.Email, u.DisplayName, o.Successor, e)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			o.HandedOverCleanupTasks = append(o.HandedOverCleanupTasks, t.ID)
+			title += "; the task is now assigned to " + o.Successor
+		}
+		o.Items = append(o.Items, offboard.Item{ID: "cleanup-" + t.ID, State: offboard.StateOpen, Title: title})
 	}
 	return nil
 }

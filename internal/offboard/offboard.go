@@ -31,11 +31,14 @@ type Offboarding struct {
 	Systems   []string `json:"systems"` // ids in the data map
 	// ReassignedTasks counts the open request tasks handed to the
 	// successor.
-	ReassignedTasks int        `json:"reassigned_tasks"`
-	Items           []Item     `json:"items"`
-	CreatedBy       string     `json:"created_by"`
-	CreatedAt       time.Time  `json:"created_at"`
-	ClosedAt        *time.Time `json:"closed_at,omitempty"`
+	ReassignedTasks int `json:"reassigned_tasks"`
+	// HandedOverCleanupTasks are the ids of the open clean-up tasks of
+	// imports (copies to destroy) handed to the successor.
+	HandedOverCleanupTasks []string   `json:"handed_over_cleanup_tasks,omitempty"`
+	Items                  []Item     `json:"items"`
+	CreatedBy              string     `json:"created_by"`
+	CreatedAt              time.Time  `json:"created_at"`
+	ClosedAt               *time.Time `json:"closed_at,omitempty"`
 }
 
 // Revoked is what was revoked at once.

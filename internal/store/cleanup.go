@@ -124,6 +124,40 @@ func (db *DB) CloseCleanupTask(ctx context.Context, id, evidence, sha, by string
 	return out, nil
 }
 
+// HandOverCleanupTask gives an open task's assignments of the person with
+// this e-mail address or display name to another (see
+// cleanup.Task.HandOver). A closed task, or one not assigned to the
+// person, is left as it is; the task as stored is returned either way.
+func (db *DB) HandOverCleanupTask(ctx context.Context, id, email, displayName, to string, e *audit.Entry) (cleanup.Task, error) {
+	var out cleanup.Task
+	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
+		t, err := scanCleanupTask(tx.QueryRow(ctx, "SELECT "+cleanupColumns+" FROM cleanup_tasks WHERE id = ?"+tx.d.forUpdate(), id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return errCleanupTaskNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("read clean-up task: %w", err)
+		}
+		out = t
+		if t.State != cleanup.StateOpen || !t.HandOver(email, displayName, to) {
+			return nil
+		}
+		b, err := json.Marshal(t.Assignees)
+		if err != nil {
+			return fmt.Errorf("encode assignees: %w", err)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE cleanup_tasks SET assignees = ? WHERE id = ?", string(b), t.ID); err != nil {
+			return fmt.Errorf("hand over clean-up task: %w", err)
+		}
+		out = t
+		return nil
+	}, e)
+	if err != nil {
+		return cleanup.Task{}, err
+	}
+	return out, nil
+}
+
 // GetCleanupTask returns one clean-up task.
 func (db *DB) GetCleanupTask(ctx context.Context, id string) (cleanup.Task, error) {
 	return db.cleanupTaskWhere(ctx, "id", id)
