@@ -255,6 +255,17 @@ func accessPackageProvenance(t *testing.T, cfg app.Config) {
 		files[f.Name], _ = io.ReadAll(rc)
 		rc.Close()
 	}
+	// The package is in the export register with its watermark and what
+	// it holds: the imported fields and their categories.
+	wm := r.Header.Get("Custodia-Watermark")
+	if wm == "" || !strings.Contains(string(files["custodia-watermark.txt"]), wm) {
+		t.Errorf("watermark %q, custodia-watermark.txt %q", wm, files["custodia-watermark.txt"])
+	}
+	x := dpo.Must(200, "GET", "/v1/exports/"+wm, nil).JSON()
+	if x["kind"] != "access_package" || fmt.Sprint(x["fields"]) != "[customers.email customers.name]" ||
+		fmt.Sprint(x["categories"]) != "[user.contact.email user.name]" || x["subjects"] != 1.0 {
+		t.Errorf("register entry of the package: %v", x)
+	}
 	var pkg struct {
 		Records []struct {
 			ID string `json:"id"`

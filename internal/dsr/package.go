@@ -72,23 +72,62 @@ type Exporter interface {
 // carried out: a zip of subject.json (everything), records.csv,
 // consents.csv, access_log.csv and provenance.csv. It is built on demand
 // and never stored, so no plaintext copy rests on disk.
-func (s *Service) Package(ctx context.Context, id string, ex Exporter) ([]byte, error) {
+func (s *Service) Package(ctx context.Context, id string, ex Exporter) (Built, error) {
 	r, err := s.store.GetRequest(ctx, id)
 	if err != nil {
-		return nil, err
+		return Built{}, err
 	}
 	if r.Type != TypeAccess && r.Type != TypePortability {
-		return nil, apperr.New(apperr.Conflict, "no_package", "only access and portability requests have a package")
+		return Built{}, apperr.New(apperr.Conflict, "no_package", "only access and portability requests have a package")
 	}
 	if r.Details.ExecutedAt == nil || r.State == StateRejected {
-		return nil, apperr.New(apperr.Conflict, "not_executed", "carry the request out before downloading its package")
+		return Built{}, apperr.New(apperr.Conflict, "not_executed", "carry the request out before downloading its package")
 	}
 	d, err := ex.ExportSubject(ctx, r.SubjectID)
 	if err != nil {
-		return nil, err
+		return Built{}, err
 	}
 	d.GeneratedAt = s.Now().UTC()
-	return BuildPackage(d)
+	zip, err := BuildPackage(d)
+	if err != nil {
+		return Built{}, err
+	}
+	return Built{Zip: zip, Fields: d.Fields()}, nil
+}
+
+// Built is a package and what it holds, for the export register.
+type Built struct {
+	Zip []byte
+	// Fields are the collection fields with a value in the package, as
+	// collection and field name pairs, sorted and without repeats.
+	Fields []CollectionField
+}
+
+// CollectionField names one field of a collection.
+type CollectionField struct{ Collection, Field string }
+
+// Fields lists the collection fields that hold a value in the subject's
+// records, sorted and without repeats.
+func (d PackageData) Fields() []CollectionField {
+	seen := map[CollectionField]bool{}
+	for _, r := range d.Records {
+		for name, v := range r.Data {
+			if v != nil && v != "" {
+				seen[CollectionField{r.Collection, name}] = true
+			}
+		}
+	}
+	out := make([]CollectionField, 0, len(seen))
+	for f := range seen {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Collection != out[j].Collection {
+			return out[i].Collection < out[j].Collection
+		}
+		return out[i].Field < out[j].Field
+	})
+	return out
 }
 
 // BuildPackage writes the zip.

@@ -344,7 +344,11 @@ func TestServicePackage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, bodies := openPackage(t, b)
+			_, bodies := openPackage(t, b.Zip)
+			want := []CollectionField{{"customers", "balance"}, {"customers", "email"}, {"customers", "name"}, {"customers", "score"}, {"customers", "vip"}, {"tickets", "subject"}}
+			if !slices.Equal(b.Fields, want) {
+				t.Errorf("package fields %v, want %v", b.Fields, want)
+			}
 			var got PackageData
 			if err := json.Unmarshal(bodies["subject.json"], &got); err != nil {
 				t.Fatal(err)

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -106,15 +108,20 @@ func (s *Server) executeRequest(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	recorder(r).Update(func(e *audit.Entry) { e.RecordID = id })
-	zip, err := s.requests.Package(r.Context(), id, s.exporter)
+	built, err := s.requests.Package(r.Context(), id, s.exporter)
+	if err != nil {
+		return err
+	}
+	fields, cats, err := s.packageCategories(r.Context(), built.Fields)
 	if err != nil {
 		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
 	x := exports.Export{ID: auth.NewID("exp_"), Kind: exports.KindAccessPackage, Status: exports.StatusRegistered, Subjects: 1,
 		Reason: "access package of request " + id, RequestedBy: p.Actor(), Requester: p.Key(),
-		RequestedAt: time.Now().UTC().Truncate(time.Microsecond), Fields: []string{}, Categories: []string{}}
-	if zip, err = watermarkZip(zip, x.ID); err != nil {
+		RequestedAt: time.Now().UTC().Truncate(time.Microsecond), Fields: fields, Categories: cats}
+	zip, err := watermarkZip(built.Zip, x.ID)
+	if err != nil {
 		return err
 	}
 	if err := s.db.PutExport(r.Context(), x, nil); err != nil {
@@ -126,6 +133,36 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(zip)
 	return nil
+}
+
+// packageCategories names a package's fields ("collection.field") and
+// the data categories their schemas give them, sorted, for its entry in
+// the export register. A collection dropped since the package's records
+// were written is named without categories.
+func (s *Server) packageCategories(ctx context.Context, fields []dsr.CollectionField) ([]string, []string, error) {
+	names := make([]string, 0, len(fields))
+	cats := []string{}
+	schemas := map[string]map[string]string{}
+	for _, f := range fields {
+		names = append(names, f.Collection+"."+f.Field)
+		byField, ok := schemas[f.Collection]
+		if !ok {
+			byField = map[string]string{}
+			c, err := s.vault.Collection(ctx, f.Collection)
+			if err != nil && !apperr.IsNotFound(err) {
+				return nil, nil, err
+			}
+			for _, cf := range c.Fields {
+				byField[cf.Name] = cf.Category
+			}
+			schemas[f.Collection] = byField
+		}
+		if cat := byField[f.Field]; cat != "" && !slices.Contains(cats, cat) {
+			cats = append(cats, cat)
+		}
+	}
+	slices.Sort(cats)
+	return names, cats, nil
 }
 
 func (s *Server) addRequestTask(w http.ResponseWriter, r *http.Request) error {
