@@ -14,7 +14,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4em;vertical
 <h1>Compliance report</h1>
 <p>Score <strong>{{.R.Score}}%</strong>: {{.R.Passed}} of {{.R.Total}} items pass. Generated {{.R.GeneratedAt.Format "2006-01-02 15:04 MST"}}.</p>
 <table><tr><th>Item</th><th>Status</th><th>Evidence</th><th>Fix</th></tr>
-{{range .R.Items}}<tr><td>{{.Title}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{.Detail}}{{if .Evidence}}<ul>{{range .Evidence}}<li>{{.}}</li>{{end}}</ul>{{end}}</td><td><code>{{.Fix}}</code></td></tr>
+{{range .R.Items}}<tr><td>{{.Title}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{.Detail}}{{if .Evidence}}<ul>{{range .Evidence}}<li>{{.}}</li>{{end}}</ul>{{end}}</td><td>{{if .Link}}<a href="{{.Link}}">Fix it in the console</a><br>{{end}}<code>{{.Fix}}</code></td></tr>
 {{end}}</table>
 {{if .Map}}<h2>Data map</h2><p>{{.Map}}</p>{{end}}
 </body></html>

@@ -36,6 +36,24 @@ type Item struct {
 	Detail   string   `json:"detail"`
 	Evidence []string `json:"evidence"`
 	Fix      string   `json:"fix"` // the API or command that fixes it
+	// Link is the console page where it is fixed, relative to the
+	// server's root.
+	Link string `json:"link"`
+}
+
+// consolePages are the console pages where each item is fixed.
+var consolePages = map[string]string{
+	"systems_mapped":   "/console/datamap",
+	"field_purposes":   "/console/settings/purposes",
+	"consent_evidence": "/console/customers",
+	"users_mfa":        "/console/settings/users",
+	"training":         "/console/settings/training",
+	"processor_dpas":   "/console/processors",
+	"overdue_requests": "/console/requests",
+	"retention_rules":  "/console/settings/retention",
+	"audit_chain":      "/console/audit",
+	"key_rotation":     "/console/settings/keys",
+	"incident_clocks":  "/console/incidents",
 }
 
 // Report is the scored checklist.
@@ -88,7 +106,7 @@ func Score(f Facts, now time.Time) Report {
 
 // item builds an item that passes when there is no evidence against it.
 func item(id, title, fix, ok, bad string, evidence []string) Item {
-	it := Item{ID: id, Title: title, Fix: fix, Status: Pass, Detail: ok, Evidence: evidence}
+	it := Item{ID: id, Title: title, Fix: fix, Link: consolePages[id], Status: Pass, Detail: ok, Evidence: evidence}
 	if len(evidence) > 0 {
 		it.Status, it.Detail = Fail, fmt.Sprintf(bad, len(evidence))
 	}

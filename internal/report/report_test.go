@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -63,8 +64,8 @@ func TestEveryItemPassesAndFails(t *testing.T) {
 			t.Errorf("breaking %s fails %q", id, r.Failing())
 		}
 		for _, it := range r.Items {
-			if it.ID == id && (len(it.Evidence) == 0 || it.Fix == "") {
-				t.Errorf("%s fails without evidence or a fix: %+v", id, it)
+			if it.ID == id && (len(it.Evidence) == 0 || it.Fix == "" || !strings.HasPrefix(it.Link, "/console/")) {
+				t.Errorf("%s fails without evidence, a fix or a console link: %+v", id, it)
 			}
 		}
 	}
