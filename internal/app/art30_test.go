@@ -13,7 +13,17 @@ import (
 // categories its fields and systems hold, its processors and transfers,
 // in JSON, CSV and HTML.
 func TestRecordOfProcessing(t *testing.T) {
-	s := testutil.MustServe(t, app.Config{Controller: "Hoa Mai Co., dpo@hoamai.example"})
+	cfg := app.Config{Controller: "Hoa Mai Co., dpo@hoamai.example"}
+	t.Run("sqlite", func(t *testing.T) { recordOfProcessingExamples(t, cfg) })
+	t.Run("postgres", func(t *testing.T) {
+		pg := cfg
+		pg.DatabaseURL = testutil.MustPostgres(t)
+		recordOfProcessingExamples(t, pg)
+	})
+}
+
+func recordOfProcessingExamples(t *testing.T, cfg app.Config) {
+	s := testutil.MustServe(t, cfg)
 	admin := s.Client(t)
 	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
 	dpo := admin.With(admin.RoleToken("dpo"))

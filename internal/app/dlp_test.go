@@ -164,13 +164,20 @@ func zipOf(t *testing.T, files map[string]string) string {
 // TestDLPCheck runs the DLP check over real HTTP: texts and files, the
 // default policy's three decisions, bad input, the permission, and that
 // neither the answers, the audit log nor the server's logs hold a value.
+// The check itself touches no storage, but its audit entries do.
 func TestDLPCheck(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { dlpCheckExamples(t, app.Config{}) })
+	t.Run("postgres", func(t *testing.T) { dlpCheckExamples(t, app.Config{DatabaseURL: testutil.MustPostgres(t)}) })
+}
+
+func dlpCheckExamples(t *testing.T, cfg app.Config) {
 	logs := &syncBuffer{}
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	t.Cleanup(func() { slog.SetDefault(prev) })
 
-	s := testutil.MustServe(t, app.Config{MaxBodyBytes: 256 << 10})
+	cfg.MaxBodyBytes = 256 << 10
+	s := testutil.MustServe(t, cfg)
 	admin := s.Client(t)
 	dpo := admin.With(admin.RoleToken("dpo"))
 	support := admin.With(admin.RoleToken("support"))
@@ -353,13 +360,23 @@ func TestDLPCheck(t *testing.T) {
 
 // TestDLPPolicyFile: a policy file replaces the default; a bad one stops
 // the server from starting, with an error that names the problem.
+// The policy is loaded at start-up, before any storage is touched, so the
+// refusals need no second engine; the checks under a good policy run on
+// both.
 func TestDLPPolicyFile(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { dlpPolicyFileExamples(t, app.Config{}) })
+	t.Run("postgres", func(t *testing.T) { dlpPolicyFileExamples(t, app.Config{DatabaseURL: testutil.MustPostgres(t)}) })
+	t.Run("bad policy", dlpBadPolicyFile)
+}
+
+func dlpPolicyFileExamples(t *testing.T, cfg app.Config) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "chat-bot.yaml")
 	if err := os.WriteFile(good, []byte("bulk_threshold: 0\nunreadable: block\nblock: [CREDIT_CARD]\nwarn: [PHONE_NUMBER]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := testutil.MustServe(t, app.Config{DLPPolicyFile: good})
+	cfg.DLPPolicyFile = good
+	s := testutil.MustServe(t, cfg)
 	c := s.DataClient(t)
 	res := decodeDLP(t, c.Do("POST", "/v1/dlp/check", map[string]any{"text": "mail lan.tran@example.com"}))
 	if res.Decision != "allow" || res.Policy != "chat-bot" || len(res.Findings) != 1 {
@@ -369,7 +386,10 @@ func TestDLPPolicyFile(t *testing.T) {
 	if res.Decision != "allow" || res.Contacts != 30 {
 		t.Errorf("bulk rule off: %+v", res)
 	}
+}
 
+func dlpBadPolicyFile(t *testing.T) {
+	dir := t.TempDir()
 	for name, body := range map[string]string{
 		"unknown entity": "block: [CREDITCARD]\n",
 		"unknown key":    "blocks: [CREDIT_CARD]\n",

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"custodia/internal/app"
@@ -46,8 +47,9 @@ func offboardExamples(t *testing.T, cfg app.Config) {
 	if r := dpo.Do("POST", "/v1/people/"+lan+"/offboard", map[string]any{"reason": "left", "successor": "nobody@example.com"}); r.Status != 400 || r.Code() != "unknown_successor" {
 		t.Errorf("unknown successor: %d %s", r.Status, r.Code())
 	}
-	if r := dpo.Do("POST", "/v1/people/usr_nope/offboard", map[string]any{"reason": "left"}); r.Status != 404 {
-		t.Errorf("unknown person: %d %s", r.Status, r.Code())
+	if r := dpo.Do("POST", "/v1/people/usr_nope/offboard", map[string]any{"reason": "left"}); r.Status != 404 || r.Code() != "user_not_found" ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("unknown person: %d %q %s, want a 404 user_not_found problem", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
 	session.Must(200, "GET", "/v1/users/me", nil) // still signed in
 

@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"maps"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +66,26 @@ func processorExamples(t *testing.T, cfg app.Config) {
 	if ps := got["problems"].([]any); len(ps) != 1 || ps[0].(map[string]any)["kind"] != "dpa_expiring" || alerts("dpa_expiring") != 1 {
 		t.Errorf("expiring: %v, alerts %d", got, alerts("dpa_expiring"))
 	}
+	// Replacing it with a DPA that expires before it was signed is a 400
+	// problem and changes nothing; PATCH is not a way around it.
+	stored := dpo.Must(200, "GET", "/v1/processors/"+id, nil).JSON()
+	for _, expires := range []string{"2020-01-01T00:00:00Z", signed} {
+		bad := maps.Clone(body)
+		bad["dpa_expires_at"], bad["service"] = expires, "renamed"
+		r := dpo.Do("PUT", "/v1/processors/"+id, bad)
+		if r.Status != 400 || r.Code() != "invalid_dpa_expires_at" || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("PUT expiring %s, before or at the signature: %d %q %s, want a 400 invalid_dpa_expires_at problem",
+				expires, r.Status, r.Header.Get("Content-Type"), r.Body)
+		}
+	}
+	patch := dpo.Do("PATCH", "/v1/processors/"+id, map[string]any{"dpa_expires_at": "2020-01-01T00:00:00Z"})
+	if patch.Status/100 != 4 || !strings.HasPrefix(patch.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("PATCH expiring before the signature: %d %s", patch.Status, patch.Body)
+	}
+	if after := dpo.Must(200, "GET", "/v1/processors/"+id, nil).JSON(); !reflect.DeepEqual(after, stored) {
+		t.Errorf("a refused update changed the processor:\n%v\nwas\n%v", after, stored)
+	}
+
 	// The picture names the processor.
 	if svg := dpo.Must(200, "GET", "/v1/datamap.svg", nil); !strings.Contains(string(svg.Body), "processor: Chatwoot support inbox") {
 		t.Errorf("datamap.svg lacks the processor flow")
