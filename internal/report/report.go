@@ -78,7 +78,7 @@ type Facts struct {
 	Systems       []datamap.System // the data map without the vault's own entry
 	Collections   []*vault.Collection
 	Purposes      []string // registered purposes
-	ConsentGaps   int      // consent grants recorded without full evidence
+	ConsentGaps   int      // consents in force whose grant lacks full evidence
 	People        []Person
 	Processors    []processors.Processor // with their problems
 	OverdueOpen   int                    // open data-subject requests past their due date
@@ -155,7 +155,7 @@ func fieldPurposes(f Facts) Item {
 func consentEvidence(f Facts) Item {
 	var ev []string
 	if f.ConsentGaps > 0 {
-		ev = append(ev, fmt.Sprintf("%d consent grants lack a method, notice version or collector", f.ConsentGaps))
+		ev = append(ev, fmt.Sprintf("%d consents in force were granted without a method, notice version or collector", f.ConsentGaps))
 	}
 	return item("consent_evidence", "Every consent has its evidence (method, notice, who collected it)", "POST /v1/subjects/{subject}/consents",
 		"every recorded grant carries its evidence", "%d problems with consent evidence", ev)

@@ -55,11 +55,15 @@ func (db *DB) CountRecords(ctx context.Context, collection string) (records, sub
 	return records, subjects, nil
 }
 
-// ConsentGaps counts the consent grants recorded without full evidence: no
-// method, notice version or collector.
+// ConsentGaps counts the consents in force whose grant was recorded without
+// full evidence: no method, notice version or collector. A consent is a
+// subject and purpose; it is in force when its latest event (by seq, the
+// ledger's order) is a grant. A later grant with full evidence, or a
+// withdrawal, closes the gap, and repeated grants count once.
 func (db *DB) ConsentGaps(ctx context.Context) (int, error) {
 	var n int
-	err := db.queryRow(ctx, "SELECT COUNT(*) FROM consent_events WHERE action = 'grant' AND (method = '' OR notice_version = '' OR collected_by = '')").Scan(&n)
+	err := db.queryRow(ctx, "SELECT COUNT(*) FROM consent_events c WHERE c.action = 'grant' AND (c.method = '' OR c.notice_version = '' OR c.collected_by = '')"+
+		" AND NOT EXISTS (SELECT 1 FROM consent_events l WHERE l.subject_id = c.subject_id AND l.purpose = c.purpose AND l.seq > c.seq)").Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("consent gaps: %w", err)
 	}
