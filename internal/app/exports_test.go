@@ -124,7 +124,11 @@ func exportExamples(t *testing.T, cfg app.Config) {
 	reg := admin.Must(200, "GET", "/v1/exports", nil).JSON()["exports"].([]any)
 	kinds := map[string]int{}
 	for _, e := range reg {
-		kinds[e.(map[string]any)["kind"].(string)+"/"+e.(map[string]any)["status"].(string)]++
+		m := e.(map[string]any)
+		kinds[m["kind"].(string)+"/"+m["status"].(string)]++
+		if m["kind"] == "bulk_read" && len(m["categories"].([]any)) == 0 {
+			t.Errorf("a bulk read registered without the categories of what it read: %v", m)
+		}
 	}
 	if kinds["csv_export/produced"] != 2 || kinds["csv_export/rejected"] != 1 || kinds["bulk_read/registered"] < 1 {
 		t.Errorf("register: %v", kinds)

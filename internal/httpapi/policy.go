@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -270,7 +271,7 @@ func (s *Server) observeReads(ctx context.Context, p *auth.Principal, pending []
 		return
 	}
 	s.registerExport(ctx, exports.Export{Kind: exports.KindBulkRead, Subjects: n, RequestedBy: p.Actor(), Requester: p.Key(),
-		Reason: "bulk read over the detector's threshold"})
+		Reason: "bulk read over the detector's threshold", Categories: s.readCategories(ctx, pending)})
 	blocked := s.opts.BlockBulkReads
 	if blocked {
 		if err := s.block(ctx, p); err != nil {
@@ -281,6 +282,31 @@ func (s *Server) observeReads(ctx context.Context, p *auth.Principal, pending []
 	s.alerts.raise(ctx, detect.Alert{Kind: detect.KindBulkRead, Severity: detect.SeverityCritical, Principal: p.Key(),
 		Message: "one principal read many more distinct subjects than the threshold allows in the window",
 		Data:    map[string]string{"distinct_subjects": strconv.Itoa(n), "blocked": strconv.FormatBool(blocked)}})
+}
+
+// readCategories names the data categories of the collections the call
+// that tripped the bulk-read detector read, sorted: an upper bound of what
+// it returned (fields the plan withheld included), for the register.
+func (s *Server) readCategories(ctx context.Context, pending []*audit.Entry) []string {
+	cats := []string{}
+	seen := map[string]bool{}
+	for _, e := range pending {
+		if e.Collection == "" || seen[e.Collection] {
+			continue
+		}
+		seen[e.Collection] = true
+		c, err := s.vault.Collection(ctx, e.Collection)
+		if err != nil {
+			continue // dropped since: the register still counts the subjects
+		}
+		for _, f := range c.Fields {
+			if f.Category != "" && !slices.Contains(cats, f.Category) {
+				cats = append(cats, f.Category)
+			}
+		}
+	}
+	slices.Sort(cats)
+	return cats
 }
 
 // RaiseAlert stores, logs, counts and forwards an alert raised outside a
