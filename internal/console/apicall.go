@@ -136,16 +136,27 @@ func (rc *reqCtx) callRaw(method, path string, body io.Reader, contentType strin
 
 // proxy streams an API download (a package, a CSV) straight to the
 // browser. Only a failure is turned into a console page.
-func (rc *reqCtx) proxy(path string) error {
+func (rc *reqCtx) proxy(path string) error { return rc.proxyOr(path, nil) }
+
+// proxyOr is proxy for a download the API may accept without producing
+// yet (202, with a JSON body): pending, when not nil, answers that case
+// with the body instead of passing it to the browser.
+func (rc *reqCtx) proxyOr(path string, pending func(body []byte) error) error {
 	req, err := rc.apiRequest(rc.r.Context(), http.MethodGet, path, nil, "")
 	if err != nil {
 		return err
 	}
 	sw := &statusSniffer{ResponseWriter: rc.w}
 	sw.onError = func(status int) *bufferedResponse { return &bufferedResponse{header: http.Header{}, status: status} }
+	if pending != nil {
+		sw.divert = func(status int) bool { return status == http.StatusAccepted }
+	}
 	rc.c.api.ServeHTTP(sw, req)
 	if sw.failed == nil {
 		return nil
+	}
+	if sw.failed.status == http.StatusAccepted && pending != nil {
+		return pending(sw.failed.body.Bytes())
 	}
 	if sw.failed.status == http.StatusUnauthorized {
 		return errSignedOut
@@ -161,32 +172,49 @@ func (rc *reqCtx) proxy(path string) error {
 type statusSniffer struct {
 	http.ResponseWriter
 	onError func(int) *bufferedResponse
+	// divert, when set, captures a successful status as onError does.
+	divert  func(int) bool
 	failed  *bufferedResponse
 	started bool
+	// header holds the API's headers until its status is known: they go
+	// to the browser with a download, and nowhere with a captured answer.
+	header http.Header
 }
 
 func (s *statusSniffer) WriteHeader(status int) {
 	if s.started || s.failed != nil {
 		return
 	}
-	if status/100 != 2 {
+	if status/100 != 2 || (s.divert != nil && s.divert(status)) {
 		s.failed = s.onError(status)
+		for k, v := range s.header {
+			s.failed.header[k] = v
+		}
 		return
 	}
 	s.started = true
 	// The API's own headers replace the console page's: a download is
 	// not a page.
 	h := s.ResponseWriter.Header()
+	for k, v := range s.header {
+		h[k] = v
+	}
 	h.Del("Content-Security-Policy")
 	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
 	s.ResponseWriter.WriteHeader(status)
 }
 
 func (s *statusSniffer) Header() http.Header {
-	if s.failed != nil {
+	switch {
+	case s.failed != nil:
 		return s.failed.header
+	case s.started:
+		return s.ResponseWriter.Header()
 	}
-	return s.ResponseWriter.Header()
+	if s.header == nil {
+		s.header = http.Header{}
+	}
+	return s.header
 }
 
 func (s *statusSniffer) Write(p []byte) (int, error) {

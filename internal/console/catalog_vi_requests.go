@@ -97,6 +97,7 @@ func init() {
 		"Write the corrected values one per line, as field = value.":         "Hãy ghi các giá trị đã sửa, mỗi dòng một giá trị, dạng trường = giá trị.",
 		"The request was carried out.":                                       "Yêu cầu đã được thực hiện.",
 		"The request was carried out: the access package can be downloaded.": "Yêu cầu đã được thực hiện: có thể tải gói dữ liệu truy cập.",
+		"The package holds sensitive data and waits for a second person's approval (export %s). Download it again once it is approved.": "Gói dữ liệu chứa dữ liệu nhạy cảm và đang chờ người thứ hai phê duyệt (bản xuất %s). Hãy tải lại sau khi được phê duyệt.",
 		"Access package":                    "Gói dữ liệu truy cập",
 		"Download the access package (zip)": "Tải gói dữ liệu truy cập (zip)",
 		"Built on demand and never stored: each download is registered as an export and watermarked. Send it to the requester over a secure channel.": "Gói được tạo khi tải xuống và không bao giờ được lưu lại: mỗi lượt tải được đăng ký là một lượt xuất dữ liệu và gắn dấu nhận diện. Hãy gửi cho người yêu cầu qua kênh an toàn.",

@@ -2,6 +2,8 @@ package console
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 
@@ -50,7 +52,18 @@ func (c *Console) requestCloseTask(rc *reqCtx) error {
 
 // requestPackage streams the access package of an access or portability
 // request (GET /v1/requests/{id}/package): a zip the API builds on demand
-// and registers as an export.
+// and registers as an export. A package holding sensitive data waits for
+// a second person's approval: the request page then says so and names
+// the export to approve.
 func (c *Console) requestPackage(rc *reqCtx) error {
-	return rc.proxy("/v1/requests/" + seg(rc.r.PathValue("id")) + "/package")
+	id := rc.r.PathValue("id")
+	return rc.proxyOr("/v1/requests/"+seg(id)+"/package", func(body []byte) error {
+		var x struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(body, &x); err != nil {
+			return fmt.Errorf("read the package's register entry: %w", err)
+		}
+		return rc.done("/console/requests/"+seg(id), rc.L.T("The package holds sensitive data and waits for a second person's approval (export %s). Download it again once it is approved.", x.ID))
+	})
 }

@@ -566,3 +566,39 @@ func TestRequestRoles(t *testing.T) {
 // typeLabels are the words the console shows for request types.
 var typeLabels = map[string]string{"access": "Access", "portability": "Portability", "rectification": "Rectification", "erasure": "Erasure",
 	"restriction": "Restriction", "objection": "Objection", "withdraw_consent": "Consent withdrawal"}
+
+// TestSensitivePackageWaits: the access package of a person whose data
+// holds a national id is not downloaded from the console until a second
+// person approves it; the request page says so and names the export.
+func TestSensitivePackageWaits(t *testing.T) {
+	f := newReqFixture(t)
+	f.admin.Must(201, "POST", "/v1/collections", map[string]any{"name": "kyc", "kind": "data", "fields": []any{
+		map[string]any{"name": "cccd", "type": "national_id", "format": "vn_cccd", "category": "user.government_id.national_identification_number", "purposes": []string{"support"}},
+	}})
+	f.dpo.Must(201, "POST", "/v1/collections/kyc/records?purpose=support", map[string]any{"subject": f.a.Subject, "cccd": "079203001234"})
+	rid := f.file(t, map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": f.a.Subject}, "jurisdiction": "GDPR"})["id"].(string)
+	f.move(t, rid, "verifying_identity")
+	f.move(t, rid, "in_progress")
+	f.dpo.Must(200, "POST", "/v1/requests/"+rid+"/execute", nil)
+
+	w := f.web(t)
+	w.SignIn(f.newPerson(t, "dpo"))
+	r := w.Get("/console/requests/" + rid + "/package")
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/console/requests/"+rid || r.Header.Get("Content-Type") == "application/json" {
+		t.Fatalf("sensitive package from the console: %d %v", r.Status, r.Header)
+	}
+	r = w.Get("/console/requests/" + rid)
+	if r.Status != 200 || !strings.Contains(r.Body, "waits for a second person") ||
+		strings.Contains(r.Body, "079203001234") {
+		t.Fatalf("sensitive package from the console: %d %q\n%s", r.Status, r.Header.Get("Content-Type"), r.Body)
+	}
+	var pending string
+	for _, x := range f.admin.Must(200, "GET", "/v1/exports", nil).JSON()["exports"].([]any) {
+		if m := x.(map[string]any); m["request"] == rid && m["status"] == "pending_approval" {
+			pending = m["id"].(string)
+		}
+	}
+	if pending == "" || !strings.Contains(r.Body, pending) {
+		t.Errorf("the page does not name the waiting export %q", pending)
+	}
+}

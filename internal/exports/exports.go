@@ -38,10 +38,12 @@ const DefaultApprovalRecords = 500
 
 // Export is one entry of the register.
 type Export struct {
-	ID          string     `json:"id"` // the watermark id
-	Kind        string     `json:"kind"`
-	Status      string     `json:"status"`
-	Collection  string     `json:"collection,omitempty"`
+	ID         string `json:"id"` // the watermark id
+	Kind       string `json:"kind"`
+	Status     string `json:"status"`
+	Collection string `json:"collection,omitempty"`
+	// Request is the data-subject request whose access package this is.
+	Request     string     `json:"request,omitempty"`
 	Fields      []string   `json:"fields"`
 	Purpose     string     `json:"purpose,omitempty"`
 	Reason      string     `json:"reason,omitempty"`

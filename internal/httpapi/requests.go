@@ -105,6 +105,12 @@ func (s *Server) executeRequest(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// requestPackage produces the access package of a request that was
+// carried out, watermarked and entered in the export register. A package
+// holding sensitive categories (government ids, financial, health…) is
+// produced only once a second person approved it: the first call enters
+// it in the register as waiting and answers 202 with that entry; after
+// POST /v1/exports/{id}/approve the person who asked downloads it, once.
 func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	recorder(r).Update(func(e *audit.Entry) { e.RecordID = id })
@@ -117,14 +123,43 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
-	x := exports.Export{ID: auth.NewID("exp_"), Kind: exports.KindAccessPackage, Status: exports.StatusRegistered, Subjects: 1,
-		Reason: "access package of request " + id, RequestedBy: p.Actor(), Requester: p.Key(),
-		RequestedAt: time.Now().UTC().Truncate(time.Microsecond), Fields: fields, Categories: cats}
-	zip, err := watermarkZip(built.Zip, x.ID)
-	if err != nil {
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	x := exports.Export{ID: auth.NewID("exp_"), Kind: exports.KindAccessPackage, Status: exports.StatusRegistered, Request: id, Subjects: 1,
+		Reason: "access package of request " + id, RequestedBy: p.Actor(), Requester: p.Key(), RequestedAt: now, Fields: fields, Categories: cats}
+	for _, cat := range cats {
+		x.Sensitive = x.Sensitive || exports.Sensitive(cat)
+	}
+	if x.Approval = exports.Approval(1, 0, cats); x.Approval != "" {
+		open, err := s.db.OpenPackageExport(r.Context(), id)
+		switch {
+		case apperr.IsNotFound(err):
+			x.Status = exports.StatusPending
+			err = audited(r, func(e *audit.Entry) error {
+				e.RecordID = x.ID
+				return s.db.PutExport(r.Context(), x, e)
+			})
+			if err != nil {
+				return err
+			}
+			return writePending(w, x)
+		case err != nil:
+			return err
+		case open.Status == exports.StatusPending:
+			return writePending(w, open)
+		case open.Requester != p.Key():
+			return apperr.New(apperr.Forbidden, "not_your_export", "only the person who asked for this package may download it")
+		}
+		// Approved: produce it under the approved entry's watermark, once.
+		open.Status, open.ProducedAt, open.Fields, open.Categories = exports.StatusProduced, &now, fields, cats
+		if err := s.db.UpdateExport(r.Context(), open, exports.StatusApproved, nil); err != nil {
+			return err
+		}
+		x = open
+	} else if err := s.db.PutExport(r.Context(), x, nil); err != nil {
 		return err
 	}
-	if err := s.db.PutExport(r.Context(), x, nil); err != nil {
+	zip, err := watermarkZip(built.Zip, x.ID)
+	if err != nil {
 		return err
 	}
 	w.Header().Set("Custodia-Watermark", x.ID)
@@ -132,6 +167,14 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+id+`.zip"`)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(zip)
+	return nil
+}
+
+// writePending answers that a package waits for approval: 202 with its
+// entry in the register, which Location names.
+func writePending(w http.ResponseWriter, x exports.Export) error {
+	w.Header().Set("Location", "/v1/exports/"+x.ID)
+	writeJSON(w, http.StatusAccepted, x)
 	return nil
 }
 

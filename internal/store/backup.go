@@ -93,7 +93,7 @@ var backupTables = []tableSpec{
 	{"systems", []string{"id", "name", "status", "spec", "created_at", "updated_at", "migration"}, nil, "id", textStatus},
 	{"scan_systems", []string{"scan_id", "system_id"}, nil, "scan_id, system_id", nil},
 	{"processors", []string{"id", "vendor", "service", "spec", "alert_key", "created_at", "updated_at"}, nil, "id", nil},
-	{"exports", []string{"id", "kind", "status", "requested_by", "requested_at", "spec"}, nil, "id", textStatus},
+	{"exports", []string{"id", "kind", "status", "requested_by", "requested_at", "spec", "request_id"}, nil, "id", textStatus},
 	{"offboardings", []string{"id", "user_id", "state", "spec", "created_at"}, nil, "id", nil},
 	{"cleanup_tasks", []string{"id", "system_id", "import_id", "title", "assignees", "state", "evidence", "evidence_sha256", "closed_by", "closed_at", "created_at"}, nil, "id", nil},
 	{"incidents", []string{"id", "status", "detected_at", "aware_at", "spec", "created_by", "created_at", "updated_at", "closed_at"}, nil, "id", textStatus},

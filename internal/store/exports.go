@@ -17,8 +17,8 @@ import (
 func (db *DB) PutExport(ctx context.Context, x exports.Export, e *audit.Entry) error {
 	spec, _ := json.Marshal(x)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		_, err := tx.Exec(ctx, "INSERT INTO exports (id, kind, status, requested_by, requested_at, spec) VALUES (?, ?, ?, ?, ?, ?)",
-			x.ID, x.Kind, x.Status, x.RequestedBy, x.RequestedAt.UnixMicro(), string(spec))
+		_, err := tx.Exec(ctx, "INSERT INTO exports (id, kind, status, requested_by, requested_at, spec, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			x.ID, x.Kind, x.Status, x.RequestedBy, x.RequestedAt.UnixMicro(), string(spec), x.Request)
 		if err != nil {
 			return fmt.Errorf("register export: %w", err)
 		}
@@ -39,6 +39,26 @@ func (db *DB) UpdateExport(ctx context.Context, x exports.Export, from string, e
 // GetExport returns one entry of the register.
 func (db *DB) GetExport(ctx context.Context, id string) (exports.Export, error) {
 	return getSpec[exports.Export](ctx, db, "SELECT spec FROM exports WHERE id = ?", id, "export_not_found", "no such export")
+}
+
+// OpenPackageExport returns the newest entry of a request's access
+// package that waits for approval or was approved and not yet produced
+// (an apperr not-found when there is none).
+func (db *DB) OpenPackageExport(ctx context.Context, requestID string) (exports.Export, error) {
+	var x exports.Export
+	var spec string
+	err := db.queryRow(ctx, "SELECT spec FROM exports WHERE request_id = ? AND kind = ? AND status IN (?, ?) ORDER BY requested_at DESC, id LIMIT 1",
+		requestID, exports.KindAccessPackage, exports.StatusPending, exports.StatusApproved).Scan(&spec)
+	if errors.Is(err, sql.ErrNoRows) {
+		return x, apperr.New(apperr.NotFound, "export_not_found", "no access package of this request waits for approval")
+	}
+	if err != nil {
+		return x, fmt.Errorf("read package export: %w", err)
+	}
+	if err := json.Unmarshal([]byte(spec), &x); err != nil {
+		return x, fmt.Errorf("decode package export: %w", err)
+	}
+	return x, nil
 }
 
 // ListExports lists the register, newest first.
