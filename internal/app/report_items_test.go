@@ -121,7 +121,7 @@ func reportItems(t *testing.T, cfg app.Config, openRaw func() (*sql.DB, error)) 
 		}
 	}
 	expect("grant without evidence", "consent_evidence")
-	if ev := itemEvidence(t, dpo, "consent_evidence"); len(ev) != 1 || ev[0] != "1 consents in force were granted without a method, notice version or collector" {
+	if ev := itemEvidence(t, dpo, "consent_evidence"); len(ev) != 1 || ev[0] != "consents in force granted without a method, notice version or collector: 1" {
 		t.Errorf("consent evidence %q: two evidence-less grants of one consent are one gap", ev)
 	}
 	dpo.Must(201, "POST", "/v1/subjects/"+sub+"/consents", map[string]any{"purpose": "marketing", "action": "grant", "method": "checkbox",

@@ -155,7 +155,7 @@ func fieldPurposes(f Facts) Item {
 func consentEvidence(f Facts) Item {
 	var ev []string
 	if f.ConsentGaps > 0 {
-		ev = append(ev, fmt.Sprintf("%d consents in force were granted without a method, notice version or collector", f.ConsentGaps))
+		ev = append(ev, fmt.Sprintf("consents in force granted without a method, notice version or collector: %d", f.ConsentGaps))
 	}
 	return item("consent_evidence", "Every consent has its evidence (method, notice, who collected it)", "POST /v1/subjects/{subject}/consents",
 		"every recorded grant carries its evidence", "%d problems with consent evidence", ev)
