@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+	"time"
 
 	"custodia/internal/app"
 	"custodia/internal/testutil"
@@ -58,7 +59,8 @@ func dataMapExamples(t *testing.T, cfg app.Config) {
 		m := c.(map[string]any)
 		cats[m["category"].(string)] = m
 	}
-	if c := cats["user.government_id.national_identification_number"]; c == nil || c["source"] != "scan" || c["findings"] != float64(2) || c["scan_id"] == "" {
+	if c := cats["user.government_id.national_identification_number"]; c == nil || c["source"] != "scan" || c["findings"] != float64(2) || c["scan_id"] == "" ||
+		!recent(c["since"]) {
 		t.Errorf("discovered categories: %v", cats)
 	}
 	dpo.Must(200, "POST", "/v1/systems/"+sysID+"/confirm", map[string]any{"status": "shadow"})
@@ -135,4 +137,12 @@ func dataMapExamples(t *testing.T, cfg app.Config) {
 	if n := len(dpo.Must(200, "GET", "/v1/scans", nil).JSON()["scans"].([]any)); n != 5 {
 		t.Errorf("scans after deleting a system: %d", n)
 	}
+}
+
+// recent reports whether v is an RFC 3339 time of the last minute: the date
+// a scan recorded in this test found a category.
+func recent(v any) bool {
+	s, _ := v.(string)
+	at, err := time.Parse(time.RFC3339Nano, s)
+	return err == nil && time.Since(at) >= 0 && time.Since(at) < time.Minute
 }
