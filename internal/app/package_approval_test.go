@@ -3,6 +3,7 @@ package app_test
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ func sensitivePackageFourEyes(t *testing.T, cfg app.Config) {
 		map[string]any{"name": "cccd", "type": "national_id", "format": "vn_cccd", "category": "user.government_id.national_identification_number", "purposes": []string{"support"}},
 	}})
 	dpo := admin.With(admin.RoleToken("dpo"))
-	dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "an@example.vn", "cccd": "079203001234"})
+	an := dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "an@example.vn", "cccd": "079203001234"}).JSON()["subject"]
 	dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "binh@example.vn"})
 	carriedOut := func(email string) string {
 		req := dpo.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": email}, "jurisdiction": "GDPR"}).JSON()["id"].(string)
@@ -90,7 +91,20 @@ func sensitivePackageFourEyes(t *testing.T, cfg app.Config) {
 	if st := dpo.Must(200, "GET", "/v1/exports/"+id, nil).JSON(); st["status"] != "produced" || st["produced_at"] == nil {
 		t.Errorf("entry after the download: %v", st)
 	}
-	if next := dpo.Must(202, "GET", "/v1/requests/"+req+"/package", nil).JSON(); next["id"] == id || next["status"] != "pending_approval" {
+	next := dpo.Must(202, "GET", "/v1/requests/"+req+"/package", nil).JSON()
+	if next["id"] == id || next["status"] != "pending_approval" {
 		t.Errorf("a second download without a new approval: %v", next)
+	}
+
+	// An approval covers the categories it was shown: data of another
+	// sensitive category written after it needs a new one.
+	admin.Must(200, "POST", "/v1/exports/"+next["id"].(string)+"/approve", map[string]any{"reason": "checked again"})
+	admin.Must(201, "POST", "/v1/collections", map[string]any{"name": "health", "kind": "data", "fields": []any{
+		map[string]any{"name": "note", "type": "text", "category": "user.health_and_medical", "purposes": []string{"support"}},
+	}})
+	dpo.Must(201, "POST", "/v1/collections/health/records?purpose=support", map[string]any{"subject": an, "note": "allergy"})
+	changed := dpo.Must(202, "GET", "/v1/requests/"+req+"/package", nil).JSON()
+	if changed["id"] == next["id"] || !strings.Contains(fmt.Sprint(changed["categories"]), "user.health_and_medical") {
+		t.Errorf("a package with a category its approval did not show: %v", changed)
 	}
 }

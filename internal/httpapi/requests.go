@@ -130,11 +130,9 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 		x.Sensitive = x.Sensitive || exports.Sensitive(cat)
 	}
 	if x.Approval = exports.Approval(1, 0, cats); x.Approval != "" {
-		open, err := s.db.OpenPackageExport(r.Context(), id)
-		switch {
-		case apperr.IsNotFound(err):
+		wait := func() error {
 			x.Status = exports.StatusPending
-			err = audited(r, func(e *audit.Entry) error {
+			err := audited(r, func(e *audit.Entry) error {
 				e.RecordID = x.ID
 				return s.db.PutExport(r.Context(), x, e)
 			})
@@ -142,12 +140,21 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 			return writePending(w, x)
+		}
+		open, err := s.db.OpenPackageExport(r.Context(), id)
+		switch {
+		case apperr.IsNotFound(err):
+			return wait()
 		case err != nil:
 			return err
 		case open.Status == exports.StatusPending:
 			return writePending(w, open)
 		case open.Requester != p.Key():
 			return apperr.New(apperr.Forbidden, "not_your_export", "only the person who asked for this package may download it")
+		case slices.ContainsFunc(cats, func(c string) bool { return !slices.Contains(open.Categories, c) }):
+			// The person's data gained categories since the approval: it
+			// covers what was shown, so this package needs its own.
+			return wait()
 		}
 		// Approved: produce it under the approved entry's watermark, once.
 		open.Status, open.ProducedAt, open.Fields, open.Categories = exports.StatusProduced, &now, fields, cats
