@@ -90,6 +90,10 @@ func TestBrowserAccessibility(t *testing.T) {
 		"/console/requests", "/console/datamap", "/console/incidents", "/console/audit", "/console/settings"}
 	// Imports and the clean-up trail, in both languages.
 	trail := []string{"/console/imports", "/console/imports/lan-2026", "/console/imports/minh-2026", "/console/cleanup", "/console/datamap/systems/" + sysID}
+	// A confirmation page (deleting a retention rule).
+	rule := e.admin.Must(201, "POST", "/v1/retention/rules", map[string]any{"collection": "customers", "anchor": "created",
+		"keep": map[string]any{"n": 5, "unit": "years"}}).JSON()["id"].(string)
+	trail = append(trail, "/console/settings/retention/"+rule+"/delete")
 	for _, p := range append(pages, trail...) {
 		check(p)
 	}

@@ -131,6 +131,12 @@ func init() {
 		"Send it as the header Authorization: Bearer followed by the secret.": "Gửi nó trong tiêu đề Authorization: Bearer, theo sau là chuỗi bí mật.",
 		"Done: back to the tokens":                   "Xong: quay lại danh sách token",
 		"Token revoked: it no longer opens the API.": "Đã thu hồi token: token không còn truy cập được API.",
+		"Revoke this token":                          "Thu hồi token này",
+		"Revoke the token %s?":                       "Thu hồi token %s?",
+		"Every program that uses it loses access to the API at once. A revoked token cannot be restored: a new one must be created and installed.": "Mọi chương trình dùng token này mất quyền truy cập API ngay lập tức. Token đã thu hồi không thể khôi phục: phải tạo và cài đặt token mới.",
+		"Delete this retention rule":       "Xóa quy tắc thời hạn lưu trữ này",
+		"Delete the retention rule of %s?": "Xóa quy tắc thời hạn lưu trữ của %s?",
+		"Its data is then kept until another rule or an erasure removes it, and the compliance report may count the collection as without a rule.": "Dữ liệu của nó sẽ được giữ cho đến khi một quy tắc khác hoặc một lần xóa dữ liệu loại bỏ nó, và báo cáo tuân thủ có thể tính bộ sưu tập này là không có quy tắc.",
 
 		// Key rotation.
 		"Rotation done": "Đã xoay vòng khóa",

@@ -183,6 +183,9 @@ func (c *Console) createRetentionRule(rc *reqCtx) error {
 
 // deleteRetentionRule removes a rule (DELETE /v1/retention/rules/{id}).
 func (c *Console) deleteRetentionRule(rc *reqCtx) error {
+	if !confirmed(rc) {
+		return redirect("/console/settings/retention/" + seg(rc.r.PathValue("id")) + "/delete")
+	}
 	if err := rc.call(http.MethodDelete, "/v1/retention/rules/"+seg(rc.r.PathValue("id")), nil, nil); err != nil {
 		return err
 	}

@@ -234,7 +234,17 @@ func TestSettingsTokens(t *testing.T) {
 	if id == "" {
 		t.Fatalf("the API does not list the token")
 	}
-	mustDone(t, "revoke", w.Post("/console/settings/tokens/"+id+"/revoke", nil), "/console/settings/tokens")
+	// Revoking asks first: a post without the confirmation goes to the
+	// question, which names the token; the token still works meanwhile.
+	mustDone(t, "revoke unconfirmed", w.Post("/console/settings/tokens/"+id+"/revoke", nil), "/console/settings/tokens/"+id+"/revoke")
+	tc.Must(200, "GET", "/v1/users/me", nil)
+	if r := w.Get("/console/settings/tokens/" + id + "/revoke"); r.Status != 200 || !strings.Contains(r.Body, "crm-sync") || !strings.Contains(r.Body, `id="confirm-button"`) {
+		t.Errorf("revoke confirmation page: %d\n%s", r.Status, r.Body)
+	}
+	if r := w.Get("/console/settings/tokens/tok_nope/revoke"); r.Status != http.StatusNotFound {
+		t.Errorf("confirmation for an unknown token: %d", r.Status)
+	}
+	mustDone(t, "revoke", w.Post("/console/settings/tokens/"+id+"/revoke", url.Values{"confirm": {"yes"}}), "/console/settings/tokens")
 	if r := tc.Do("GET", "/v1/users/me", nil); r.Status != http.StatusUnauthorized {
 		t.Errorf("a revoked token still works: %d", r.Status)
 	}
@@ -332,7 +342,12 @@ func TestSettingsRetentionAndHolds(t *testing.T) {
 	if r := w.Get("/console/settings/holds"); !strings.Contains(r.Body, `id="no-holds"`) {
 		t.Errorf("no active hold should be listed")
 	}
-	mustDone(t, "delete rule", w.Post("/console/settings/retention/"+rules.Rules[0].ID+"/delete", nil), "/console/settings/retention")
+	ruleID := rules.Rules[0].ID
+	mustDone(t, "delete rule unconfirmed", w.Post("/console/settings/retention/"+ruleID+"/delete", nil), "/console/settings/retention/"+ruleID+"/delete")
+	if r := w.Get("/console/settings/retention/" + ruleID + "/delete"); r.Status != 200 || !strings.Contains(r.Body, rules.Rules[0].Collection) || !strings.Contains(r.Body, `id="confirm-button"`) {
+		t.Errorf("delete rule confirmation page: %d\n%s", r.Status, r.Body)
+	}
+	mustDone(t, "delete rule", w.Post("/console/settings/retention/"+ruleID+"/delete", url.Values{"confirm": {"yes"}}), "/console/settings/retention")
 	decode(t, e.admin.Must(200, "GET", "/v1/retention/rules", nil).Body, &rules)
 	if len(rules.Rules) != 0 {
 		t.Errorf("the rule was not deleted")

@@ -108,6 +108,9 @@ func (c *Console) createToken(rc *reqCtx) error {
 
 // revokeToken revokes a token (DELETE /v1/tokens/{id}).
 func (c *Console) revokeToken(rc *reqCtx) error {
+	if !confirmed(rc) {
+		return redirect("/console/settings/tokens/" + seg(rc.r.PathValue("id")) + "/revoke")
+	}
 	if err := rc.call(http.MethodDelete, "/v1/tokens/"+seg(rc.r.PathValue("id")), nil, nil); err != nil {
 		return err
 	}
