@@ -94,6 +94,10 @@ func TestBrowserAccessibility(t *testing.T) {
 	rule := e.admin.Must(201, "POST", "/v1/retention/rules", map[string]any{"collection": "customers", "anchor": "created",
 		"keep": map[string]any{"n": 5, "unit": "years"}}).JSON()["id"].(string)
 	trail = append(trail, "/console/settings/retention/"+rule+"/delete")
+	// A processor's edit form.
+	prc := e.admin.Must(201, "POST", "/v1/processors", map[string]any{"vendor": "MailCo", "service": "Newsletters", "country": "US",
+		"dpa_status": "none", "categories": []string{"user.contact.email"}}).JSON()["id"].(string)
+	trail = append(trail, "/console/processors", "/console/processors/"+prc+"/edit", "/console/datamap/systems/"+sysID+"/edit")
 	for _, p := range append(pages, trail...) {
 		check(p)
 	}

@@ -87,6 +87,7 @@ type dataMapView struct {
 	Problems   int // processors with a DPA problem
 	Kinds      []string
 	Txt        govText
+	Form       systemForm // the form that adds a system, empty
 }
 
 // govLists reads the systems and the processors, and names each system's
@@ -138,7 +139,8 @@ func (c *Console) dataMap(rc *reqCtx) error {
 	if err != nil {
 		return err
 	}
-	v := dataMapView{Systems: rows, Processors: ps, Kinds: govSystemKinds(), Txt: govText{rc.L}}
+	v := dataMapView{Systems: rows, Processors: ps, Kinds: govSystemKinds(), Txt: govText{rc.L},
+		Form: systemForm{S: datamap.System{Status: datamap.StatusOfficial}, Kinds: govSystemKinds(), Processors: ps, Txt: govText{rc.L}, L: rc.L}}
 	for _, r := range rows {
 		if r.Status == datamap.StatusProposed {
 			v.Proposed = append(v.Proposed, r)
@@ -264,14 +266,8 @@ func (c *Console) system(rc *reqCtx) error {
 
 // addSystem adds a system to the map (POST /v1/systems).
 func (c *Console) addSystem(rc *reqCtx) error {
-	f := rc.r.PostForm
-	in := datamap.Input{Name: f.Get("name"), Kind: f.Get("kind"), Status: f.Get("status"), Description: strings.TrimSpace(f.Get("description")),
-		Owner: strings.TrimSpace(f.Get("owner")), Holders: govList(f.Get("holders")), Categories: govList(f.Get("categories")),
-		Jurisdictions: govList(f.Get("jurisdictions")), Purposes: govList(f.Get("purposes")), Retention: strings.TrimSpace(f.Get("retention")),
-		Transfers: govUpper(govList(f.Get("transfers"))), Processors: f["processors"],
-		Match: datamap.Match{Hosts: govList(f.Get("match_hosts")), Paths: govLines(f.Get("match_paths"))}}
 	var out datamap.System
-	if err := rc.call(http.MethodPost, "/v1/systems", in, &out); err != nil {
+	if err := rc.call(http.MethodPost, "/v1/systems", systemFromForm(rc), &out); err != nil {
 		return err
 	}
 	return rc.done("/console/datamap/systems/"+seg(out.ID), rc.L.T("System added to the data map."))
@@ -330,9 +326,7 @@ func govBack(rc *reqCtx, def string) string {
 type processorsView struct {
 	Processors []processors.Processor
 	Problems   int
-	Today      string
-	Statuses   []string
-	Txt        govText
+	Form       processorForm // the registration form, empty
 }
 
 // processorsPage lists the processors with their DPAs, problems first.
@@ -343,8 +337,7 @@ func (c *Console) processorsPage(rc *reqCtx) error {
 	if err := rc.call(http.MethodGet, "/v1/processors", nil, &out); err != nil {
 		return err
 	}
-	v := processorsView{Processors: out.Processors, Today: time.Now().In(rc.c.opts.Location).Format("2006-01-02"),
-		Statuses: []string{processors.DPASigned, processors.DPADraft, processors.DPANone}, Txt: govText{rc.L}}
+	v := processorsView{Processors: out.Processors, Form: rc.processorForm(processors.Processor{})}
 	slices.SortStableFunc(v.Processors, func(a, b processors.Processor) int {
 		return govBool(len(b.Problems) > 0) - govBool(len(a.Problems) > 0)
 	})
@@ -366,24 +359,8 @@ func govBool(b bool) int {
 // addProcessor registers a processor (POST /v1/processors). A DPA file,
 // when given, is kept by its SHA-256 only.
 func (c *Console) addProcessor(rc *reqCtx) error {
-	f := rc.r.PostForm
-	p := processors.Processor{Vendor: f.Get("vendor"), Service: f.Get("service"), Country: strings.ToUpper(strings.TrimSpace(f.Get("country"))),
-		DPAStatus: f.Get("dpa_status"), Categories: govList(f.Get("categories")), Purposes: govList(f.Get("purposes"))}
-	for _, line := range govLines(f.Get("sub_processors")) {
-		name, country, ok := govCutLast(line, ",")
-		if !ok {
-			return &APIError{Status: http.StatusBadRequest, Code: "invalid_sub_processors", Detail: rc.L.T("Write each sub-processor as its name, a comma and its country code, such as: Amazon Web Services, SG")}
-		}
-		p.SubProcessors = append(p.SubProcessors, processors.SubProcessor{Name: name, Country: strings.ToUpper(country)})
-	}
-	var err error
-	if p.DPASignedAt, err = govDate(rc, f.Get("dpa_signed_at")); err != nil {
-		return err
-	}
-	if p.DPAExpiresAt, err = govDate(rc, f.Get("dpa_expires_at")); err != nil {
-		return err
-	}
-	if p.DPADocument, err = govFileSHA256(rc, "dpa_document"); err != nil {
+	p, err := rc.processorFromForm()
+	if err != nil {
 		return err
 	}
 	if err := rc.call(http.MethodPost, "/v1/processors", p, nil); err != nil {

@@ -304,3 +304,108 @@ func govStrings(v any) []string {
 	}
 	return out
 }
+
+// TestEditProcessor: a processor registered without a DPA is edited once
+// the DPA is signed; the form shows the stored values, saving without a
+// new file keeps the document's hash, the problem goes away, bad input
+// changes nothing, and a role without governance:manage sees no edit link.
+func TestEditProcessor(t *testing.T) {
+	e := newEnv(t)
+	w := e.web(t)
+	w.SignIn(e.newPerson(t, "dpo"))
+	w.Get("/console/processors")
+	doc := []byte("%PDF-1.7 draft agreement with MailCo")
+	sum := sha256.Sum256(doc)
+	r := govPostFile(t, w, "/console/processors", map[string]string{"vendor": "MailCo", "service": "Newsletters", "country": "us",
+		"dpa_status": "draft", "categories": "user.contact.email", "purposes": "marketing", "sub_processors": "Amazon Web Services, US"},
+		"dpa_document", "dpa.pdf", doc)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("add processor: %d %s", r.Status, r.Body)
+	}
+	p := e.admin.Must(200, "GET", "/v1/processors", nil).JSON()["processors"].([]any)[0].(map[string]any)
+	id := p["id"].(string)
+	if len(p["problems"].([]any)) != 1 {
+		t.Fatalf("a draft DPA with data flowing should be a problem: %v", p)
+	}
+	govExpect(t, "list with edit link", w.Get("/console/processors"), 200, `href="/console/processors/`+id+`/edit"`)
+	govExpect(t, "edit form", w.Get("/console/processors/"+id+"/edit"), 200, `value="MailCo"`, `value="Newsletters"`, `value="US"`,
+		`<option value="draft" selected>`, `value="user.contact.email"`, "Amazon Web Services, US", hex.EncodeToString(sum[:]))
+
+	r = w.Post("/console/processors/"+id, url.Values{"vendor": {"MailCo"}, "service": {"Newsletters"}, "country": {"US"}, "dpa_status": {"signed"},
+		"dpa_signed_at": {"2026-01-15"}, "dpa_expires_at": {"2029-01-15"}, "categories": {"user.contact.email"}, "purposes": {"marketing"},
+		"sub_processors": {"Amazon Web Services, US"}})
+	if r.Status != http.StatusSeeOther || r.Location != "/console/processors#processor-"+id {
+		t.Fatalf("save processor: %d %s %s", r.Status, r.Location, r.Body)
+	}
+	p = e.admin.Must(200, "GET", "/v1/processors/"+id, nil).JSON()
+	if p["dpa_status"] != "signed" || p["dpa_document_sha256"] != hex.EncodeToString(sum[:]) || len(p["problems"].([]any)) != 0 ||
+		!strings.HasPrefix(p["dpa_signed_at"].(string), "2026-01-1") {
+		t.Fatalf("processor after the edit: %v", p)
+	}
+
+	// Bad input: the API's reason, nothing changed.
+	w.Get("/console/processors/" + id + "/edit")
+	r = w.Post("/console/processors/"+id, url.Values{"vendor": {"MailCo"}, "service": {"Newsletters"}, "country": {"US"}, "dpa_status": {"signed"},
+		"dpa_signed_at": {"2026-01-15"}, "dpa_expires_at": {"2025-01-15"}})
+	govExpect(t, "expiry before signature", r, 400, "dpa_expires_at")
+	if after := e.admin.Must(200, "GET", "/v1/processors/"+id, nil).JSON(); after["dpa_expires_at"] != p["dpa_expires_at"] || len(after["categories"].([]any)) != 1 {
+		t.Errorf("a refused edit changed the processor: %v", after)
+	}
+	if r := w.Get("/console/processors/prc_nope/edit"); r.Status != http.StatusNotFound {
+		t.Errorf("edit an unknown processor: %d", r.Status)
+	}
+
+	// An auditor reads the list but gets no edit link and may not save.
+	wa := e.web(t)
+	wa.SignIn(e.newPerson(t, "auditor"))
+	if r := wa.Get("/console/processors"); r.Status != 200 || strings.Contains(r.Body, "/edit") {
+		t.Errorf("auditor's processors page: %d", r.Status)
+	}
+	if r := wa.Post("/console/processors/"+id, url.Values{"vendor": {"X"}, "service": {"Y"}, "country": {"US"}, "dpa_status": {"none"}}); r.Status != http.StatusForbidden {
+		t.Errorf("auditor saves a processor: %d", r.Status)
+	}
+}
+
+// TestEditSystem: a shadow system is edited from its page: the form shows
+// its values, saving replaces the declared facts and keeps what a scan
+// found; the vault's entry and proposals are not edited here; bad input
+// changes nothing.
+func TestEditSystem(t *testing.T) {
+	e := newEnv(t)
+	w := e.web(t)
+	w.SignIn(e.newPerson(t, "dpo"))
+	sys := e.admin.Must(201, "POST", "/v1/systems", map[string]any{"name": "Lan's sheet", "kind": "spreadsheet", "status": "shadow",
+		"owner": "Lan", "holders": []string{"lan@example.com"}, "categories": []string{"user.contact.email"}, "transfers": []string{"SG"},
+		"match": map[string]any{"hosts": []string{"lan-laptop"}, "paths": []string{"/home/lan/sheets"}}}).JSON()
+	id := sys["id"].(string)
+	govExpect(t, "system page", w.Get("/console/datamap/systems/"+id), 200, `href="/console/datamap/systems/`+id+`/edit"`)
+	govExpect(t, "edit form", w.Get("/console/datamap/systems/"+id+"/edit"), 200, `value="Lan&#39;s sheet"`, `value="lan@example.com"`,
+		`value="user.contact.email"`, `value="SG"`, "/home/lan/sheets", `<option value="shadow" selected>`)
+
+	r := w.Post("/console/datamap/systems/"+id, url.Values{"name": {"Lan's sheet (archived)"}, "kind": {"spreadsheet"}, "status": {"shadow"},
+		"owner": {"Minh"}, "holders": {"lan@example.com, minh@example.com"}, "categories": {"user.contact.email, user.name"},
+		"transfers": {"sg"}, "match_hosts": {"lan-laptop"}, "match_paths": {"/home/lan/sheets"}})
+	if r.Status != http.StatusSeeOther || r.Location != "/console/datamap/systems/"+id {
+		t.Fatalf("save system: %d %s %s", r.Status, r.Location, r.Body)
+	}
+	got := e.admin.Must(200, "GET", "/v1/systems/"+id, nil).JSON()
+	if got["name"] != "Lan's sheet (archived)" || got["owner"] != "Minh" || len(got["holders"].([]any)) != 2 || len(got["categories"].([]any)) != 2 ||
+		strings.Join(govStrings(got["transfers"]), ",") != "SG" {
+		t.Fatalf("system after the edit: %v", got)
+	}
+
+	// Bad input: the API's reason, nothing changed.
+	r = w.Post("/console/datamap/systems/"+id, url.Values{"name": {"X"}, "kind": {"spreadsheet"}, "status": {"shadow"}, "transfers": {"Singapore"}})
+	govExpect(t, "bad country", r, 400, "ISO 3166-1 alpha-2")
+	if after := e.admin.Must(200, "GET", "/v1/systems/"+id, nil).JSON(); after["name"] != "Lan's sheet (archived)" {
+		t.Errorf("a refused edit changed the system: %v", after)
+	}
+	// The vault's entry has no edit form, and cannot be saved here.
+	if r := w.Get("/console/datamap/systems/sys_vault"); strings.Contains(r.Body, `id="edit-system"`) {
+		t.Errorf("the vault's entry offers an edit")
+	}
+	govExpect(t, "edit the vault", w.Get("/console/datamap/systems/sys_vault/edit"), 409, "derived from the collection schemas")
+	if r := w.Get("/console/datamap/systems/sys_nope/edit"); r.Status != http.StatusNotFound {
+		t.Errorf("edit an unknown system: %d", r.Status)
+	}
+}

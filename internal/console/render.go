@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,6 +20,7 @@ type pageTemplate struct{ t *template.Template }
 // (those that do are methods of Locale, reached as .L).
 var funcs = template.FuncMap{
 	"join": strings.Join,
+	"has":  slices.Contains[[]string],
 	"dueClass": func(daysLeft int, overdue bool) string {
 		switch {
 		case overdue || daysLeft < 0:
