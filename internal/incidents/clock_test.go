@@ -129,17 +129,24 @@ func TestHIPAA60DaysAndHHS(t *testing.T) {
 }
 
 func TestLGPDThreeBusinessDays(t *testing.T) {
-	// Aware on Thursday 2 April 2026: Friday, then Monday and Tuesday.
+	// Aware on Thursday 2 April 2026: Friday 3 April is Good Friday, a
+	// national holiday, then the weekend: Monday, Tuesday, Wednesday.
 	f := Facts{DetectedAt: at(t, "2026-04-02T09:00:00Z"), AwareAt: at(t, "2026-04-02T11:00:00Z"), Affected: map[string]int{"LGPD": 10}}
 	cs := mustClocks(t, Default(), f)
-	if c := find(cs, "LGPD", "anpd"); c == nil || !c.DueAt.Equal(endOfDay(t, "2026-04-07", time.UTC)) {
-		t.Fatalf("anpd %v, want end of Tuesday 7 April (weekend skipped)", c)
+	if c := find(cs, "LGPD", "anpd"); c == nil || !c.DueAt.Equal(endOfDay(t, "2026-04-08", time.UTC)) {
+		t.Fatalf("anpd %v, want end of Wednesday 8 April (Good Friday and the weekend skipped)", c)
+	}
+	// Aware on Thursday 9 April: Friday, Monday, Tuesday.
+	later := Facts{DetectedAt: at(t, "2026-04-09T09:00:00Z"), AwareAt: at(t, "2026-04-09T11:00:00Z"), Affected: map[string]int{"LGPD": 10}}
+	if c := find(mustClocks(t, Default(), later), "LGPD", "anpd"); c == nil || !c.DueAt.Equal(endOfDay(t, "2026-04-14", time.UTC)) {
+		t.Fatalf("anpd %v, want end of Tuesday 14 April (weekend skipped)", c)
 	}
 	if c := find(cs, "LGPD", "data_subjects"); c == nil || c.Audience != AudienceIndividuals {
 		t.Errorf("data subjects clock %v", c)
 	}
-	// With Good Friday (3 April) loaded as a holiday, in São Paulo time.
-	cals, err := legalclock.Default().LoadHolidays(strings.NewReader("calendar: BR\n2026-04-03 Sexta-feira Santa\n"))
+	// With a municipal holiday loaded on top (Monday 6 April, made up for
+	// this test), in São Paulo time: Tuesday, Wednesday, Thursday.
+	cals, err := legalclock.Default().LoadHolidays(strings.NewReader("calendar: BR\n2026-04-06 Feriado municipal\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,8 +159,8 @@ func TestLGPDThreeBusinessDays(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs = mustClocks(t, tab, f)
-	if c := find(cs, "LGPD", "anpd"); !c.DueAt.Equal(endOfDay(t, "2026-04-08", sp)) {
-		t.Errorf("anpd with Good Friday %v, want end of Wednesday 8 April in São Paulo", c.DueAt)
+	if c := find(cs, "LGPD", "anpd"); !c.DueAt.Equal(endOfDay(t, "2026-04-09", sp)) {
+		t.Errorf("anpd with a loaded holiday %v, want end of Thursday 9 April in São Paulo", c.DueAt)
 	}
 	// 23:30 on a Friday in São Paulo is Saturday in UTC: the start date is
 	// taken in the table's zone.

@@ -49,7 +49,9 @@ func TestPeriodArithmetic(t *testing.T) {
 		{"10 business days over Christmas and New Year", handRule(10, BusinessDays, false, "US"), "2025-12-22", "2026-01-07"},
 		{"2 working days over Tết 2026", handRule(2, BusinessDays, false, "VN"), "2026-02-13", "2026-02-24"},
 		{"2 working days over Tết 2027 compensatory days", handRule(2, BusinessDays, false, "VN"), "2027-02-04", "2027-02-15"},
-		{"weekends only calendar", handRule(3, BusinessDays, false, "BR"), "2025-12-24", "2025-12-29"},
+		{"weekends only calendar", handRule(3, BusinessDays, false, "CA"), "2025-12-24", "2025-12-29"},
+		{"3 business days over Christmas in Brazil", handRule(3, BusinessDays, false, "BR"), "2025-12-24", "2025-12-30"},
+		{"3 business days over Good Friday in Brazil", handRule(3, BusinessDays, false, "BR"), "2026-04-01", "2026-04-07"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -61,7 +61,13 @@ func TestHolidays(t *testing.T) {
 
 		{"IN", "2026-01-26", true},
 		{"IN", "2026-08-14", false},
-		{"BR", "2025-12-25", false}, // weekends-only calendar
+		{"BR", "2025-12-25", true},
+		{"BR", "2025-04-18", true},  // Good Friday 2025
+		{"BR", "2026-04-03", true},  // Good Friday 2026
+		{"BR", "2025-04-21", true},  // Tiradentes
+		{"BR", "2024-11-20", true},  // Consciência Negra, national from 2024
+		{"BR", "2023-11-20", false}, // before Lei 14.759/2023
+		{"BR", "2026-02-16", false}, // Carnival Monday: an optional day off, not a holiday
 		{"CA", "2025-07-01", false},
 	}
 	for _, c := range cases {
