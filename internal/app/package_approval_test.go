@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"custodia/internal/app"
@@ -106,5 +108,30 @@ func sensitivePackageFourEyes(t *testing.T, cfg app.Config) {
 	changed := dpo.Must(202, "GET", "/v1/requests/"+req+"/package", nil).JSON()
 	if changed["id"] == next["id"] || !strings.Contains(fmt.Sprint(changed["categories"]), "user.health_and_medical") {
 		t.Errorf("a package with a category its approval did not show: %v", changed)
+	}
+
+	// Downloads asked at once share one waiting entry.
+	dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "chi@example.vn", "cccd": "079203005678"})
+	concurrent := carriedOut("chi@example.vn")
+	ids := make([]string, 8)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() {
+			if r := dpo.Do("GET", "/v1/requests/"+concurrent+"/package", nil); r.Status == 202 {
+				ids[i], _ = r.JSON()["id"].(string)
+			} else {
+				ids[i] = fmt.Sprintf("status %d %s", r.Status, r.Code())
+			}
+		})
+	}
+	wg.Wait()
+	pending := 0
+	for _, x := range dpo.Must(200, "GET", "/v1/exports?limit=1000", nil).JSON()["exports"].([]any) {
+		if m := x.(map[string]any); m["request"] == concurrent && m["status"] == "pending_approval" {
+			pending++
+		}
+	}
+	if pending != 1 || slices.ContainsFunc(ids, func(id string) bool { return id != ids[0] }) {
+		t.Errorf("8 downloads at once: %d waiting entries, answers %v", pending, ids)
 	}
 }

@@ -136,6 +136,14 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 				e.RecordID = x.ID
 				return s.db.PutExport(r.Context(), x, e)
 			})
+			if apperr.CodeOf(err) == "package_export_pending" {
+				// Another call entered it meanwhile: answer with that one.
+				open, err := s.db.OpenPackageExport(r.Context(), id)
+				if err != nil {
+					return err
+				}
+				return writePending(w, open)
+			}
 			if err != nil {
 				return err
 			}

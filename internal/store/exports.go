@@ -13,12 +13,21 @@ import (
 	"custodia/internal/exports"
 )
 
-// PutExport adds an entry to the export register.
+// errPackagePending refuses a second waiting entry for one request's
+// access package (the exports_pending_package index).
+var errPackagePending = apperr.New(apperr.Conflict, "package_export_pending", "this request's access package already waits for approval")
+
+// PutExport adds an entry to the export register. A second waiting entry
+// for one request's access package is a conflict with code
+// package_export_pending.
 func (db *DB) PutExport(ctx context.Context, x exports.Export, e *audit.Entry) error {
 	spec, _ := json.Marshal(x)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
 		_, err := tx.Exec(ctx, "INSERT INTO exports (id, kind, status, requested_by, requested_at, spec, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			x.ID, x.Kind, x.Status, x.RequestedBy, x.RequestedAt.UnixMicro(), string(spec), x.Request)
+		if isUniqueViolation(err) {
+			return errPackagePending
+		}
 		if err != nil {
 			return fmt.Errorf("register export: %w", err)
 		}
