@@ -728,7 +728,8 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("a report with failing items: exit %d, %s", code, errOut)
 	}
 	html, _, code := run(t, "", "report", "--url", url, "--token", testutil.AdminToken, "--format", "html")
-	if code != 1 || !strings.Contains(html, "<h1>Compliance report</h1>") {
+	if code != 1 || !strings.Contains(html, "<h1>Compliance report</h1>") || !strings.Contains(html, `<base href="`+url+`/">`) ||
+		!strings.Contains(html, `href="/console/datamap"`) {
 		t.Errorf("html report: exit %d %q", code, html[:min(len(html), 200)])
 	}
 	if _, _, code := run(t, "", "report", "--url", url, "--token", testutil.AdminToken, "--format", "pdf"); code != 2 {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +41,12 @@ Exit status: 0 every item passes, 1 an item fails, 2 bad usage or no answer.`,
 			body, err := c.raw("GET", "/v1/report?format="+format)
 			if err != nil {
 				return &exitError{code: 2, err: err}
+			}
+			if format == "html" {
+				// The page links to the console at the server's root: a
+				// base makes those links work from a saved file.
+				base := `<base href="` + html.EscapeString(strings.TrimRight(c.base, "/")+"/") + `">`
+				body = bytes.Replace(body, []byte("<head>"), []byte("<head>"+base), 1)
 			}
 			if _, err := cmd.OutOrStdout().Write(body); err != nil {
 				return err
