@@ -38,15 +38,12 @@ func cellStrings(cells [][]byte) []string {
 // readCSV emits each non-blank cell of delimited text as a unit, with its
 // column's header when the first row is one. The delimiter is detected
 // among , ; tab and |, the format's own (comma for CSV, tab for TSV)
-// winning ties.
+// winning ties; it is tab for a text file guessed to be a tab-separated
+// table.
 func readCSV(s *sink, br *bufio.Reader, f format) error {
 	head, err := br.Peek(headLen)
 	complete := err != nil
-	candidates := []byte{',', ';', '\t', '|'}
-	if f == formatTSV {
-		candidates = []byte{'\t', ',', ';', '|'}
-	}
-	comma := detectDelimiter(head, complete, candidates)
+	comma := delimiterOf(f, head, complete)
 
 	r := newCSVReader(br, comma, recordFactor*s.maxLine)
 	line := 0 // the line of the last record read

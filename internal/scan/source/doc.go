@@ -9,7 +9,10 @@
 //   - plain text (.txt, .log, .md and any other file that looks like text):
 //     one unit per non-blank line;
 //   - CSV and TSV (.csv, .tsv): one unit per non-blank cell, with the
-//     delimiter, the encoding and the header row detected;
+//     delimiter, the encoding and the header row detected; a .txt file,
+//     or one without an extension, whose first lines are a tab-separated
+//     table under a header row (Excel's "Unicode Text" export) is read as
+//     TSV;
 //   - JSON (.json): one unit per string or number, with its key path;
 //     NDJSON (.ndjson, .jsonl): the same per line;
 //   - HTML (.html, .htm): the text, without scripts, styles, tags or

@@ -21,7 +21,8 @@ import (
 //   - the header fields that carry personal data (personalHeaders), one
 //     unit each, on the line where the field starts, with Column and Hint
 //     the field's canonical name ("From", "Reply-To"); encoded-words are
-//     decoded, and address fields are written back as
+//     decoded (in an address field, inside a quoted display name too),
+//     and address fields are written back as
 //     `Nguyễn Văn An <an@example.com>, bo@example.com`;
 //   - text/plain parts, one unit per non-blank line, with Column "body"
 //     for the first such part of the message, "body.2", "body.3"... for
@@ -340,12 +341,28 @@ func (m *mailReader) addresses(value []byte) string {
 			b.WriteString(a.Address)
 			continue
 		}
-		b.WriteString(a.Name)
+		b.WriteString(m.quotedWords(a.Name))
 		b.WriteString(" <")
 		b.WriteString(a.Address)
 		b.WriteString(">")
 	}
 	return b.String()
+}
+
+// quotedWords returns a display name with the encoded-words it still
+// holds decoded. The address parser decodes those of a name written as
+// atoms, but leaves those of a quoted name ("=?UTF-8?B?...?="), which
+// RFC 2047 forbids but many mailers write; a word in an unknown charset
+// leaves the name as it is.
+func (m *mailReader) quotedWords(name string) string {
+	if !strings.Contains(name, "=?") || !strings.Contains(name, "?=") {
+		return name
+	}
+	text, err := m.wd.DecodeHeader(name)
+	if err != nil {
+		return name
+	}
+	return text
 }
 
 // decodeText returns an unstructured header value (a subject) with its

@@ -502,5 +502,6 @@ func FuzzEML(f *testing.F) {
 	f.Add([]byte("Content-Type: multipart/mixed; boundary=b\n\npre\n--b\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nJos=E9=\n M\n--b\nContent-Type: multipart/alternative; boundary=c\n\n--c\nContent-Type: text/html\n\n<p>x</p>\n--c--\n--b\nContent-Type: message/rfc822\n\nFrom: a@b\n\nhi\n--b--\n"))
 	f.Add([]byte("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Disposition: attachment; filename=a.zip\nContent-Transfer-Encoding: base64\n\nUEsDBAo=\n!!\n--b\nContent-Type: text/csv\n\na,b\n1,2\n--b"))
 	f.Add([]byte("From x\nSubject: \xf4\xcc\n bad\nno colon here\n\x00"))
+	f.Add([]byte("From: \"=?UTF-8?B?VsO1IEPDtG5nIFRo4bqvbmc=?=\" <t@icloud.com>\nCc: \"=?windows-1258?Q?Tr=E2=CCn?= x\" <a@b>, \"=?\" <c@d>\n\nbody\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.eml", data) })
 }

@@ -89,6 +89,8 @@ func FuzzText(f *testing.F) {
 	f.Add([]byte("Đi\xf2a chi\xd2\n"))
 	f.Add([]byte("bin\x00ary"))
 	f.Add([]byte("<!doctype html><p>sniffed</p>"))
+	f.Add([]byte("\xff\xfeH\x00\t\x00N\x00\t\x00S\x00\r\x00\n\x00a\x00\t\x001\x00\t\x002\x00\r\x00\n\x00"))
+	f.Add([]byte("H\tNg\u00e0y sinh\tS\n\"a\n b\"\t15/03/1985\t09\n\nc\t1\t2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRead(t, "f.txt", data)
 		fuzzRead(t, "f", data)

@@ -72,7 +72,7 @@ func ReadRows(ctx context.Context, path string, opts Options, fn func(Row) error
 	switch format {
 	case formatXLSX, formatZIP:
 		return readXLSXRows(s, f, fi.Size(), fn)
-	case formatCSV, formatTSV, formatText:
+	case formatCSV, formatTSV, formatTabText, formatText:
 	default:
 		return fmt.Errorf("%s files are not tables: import CSV, TSV or XLSX", format)
 	}
@@ -86,11 +86,7 @@ func ReadRows(ctx context.Context, path string, opts Options, fn func(Row) error
 // readCSVRows reads delimited text: the first record is the header.
 func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn func(Row) error) error {
 	head, err := br.Peek(headLen)
-	candidates := []byte{',', ';', '\t', '|'}
-	if f == formatTSV {
-		candidates = []byte{'\t', ',', ';', '|'}
-	}
-	r := newCSVReader(br, detectDelimiter(head, err != nil, candidates), limit)
+	r := newCSVReader(br, delimiterOf(f, head, err != nil), limit)
 	var header []string
 	for n := 0; ; n++ {
 		if n%ctxEvery == 0 {

@@ -30,12 +30,13 @@ const (
 	formatZaloJSON     // Zalo PC/web message objects
 	formatWhatsApp     // WhatsApp chat export (.txt)
 	formatOLE          // OLE2 compound file: legacy Office, or encrypted OOXML
+	formatTabText      // a text file guessed to be a tab-separated table: read as TSV
 )
 
 // String names the format, for messages and tests.
 func (f format) String() string {
 	return [...]string{"text", "csv", "tsv", "json", "ndjson", "html", "zip", "xlsx", "docx", "pdf", "eml", "mbox",
-		"facebook-json", "telegram-json", "zalo-json", "whatsapp", "ole"}[f]
+		"facebook-json", "telegram-json", "zalo-json", "whatsapp", "ole", "tsv"}[f]
 }
 
 // byExtension maps lower-case extensions to the reader that handles them.
@@ -88,6 +89,9 @@ func chooseFormat(name string, head []byte) (f format, ok bool) {
 	}
 	if looksWhatsApp(head) {
 		return formatWhatsApp, true
+	}
+	if mayBeTabTable(name) && looksTabTable(head) {
+		return formatTabText, true
 	}
 	return formatText, true
 }

@@ -38,7 +38,7 @@ func WalkText(ctx context.Context, roots []string, opts Options, fn func(TextFil
 }
 
 // textFormats are the formats WalkText hands over.
-var textFormats = map[format]bool{formatText: true, formatCSV: true, formatTSV: true, formatJSON: true, formatNDJSON: true, formatHTML: true,
+var textFormats = map[format]bool{formatText: true, formatCSV: true, formatTSV: true, formatTabText: true, formatJSON: true, formatNDJSON: true, formatHTML: true,
 	formatWhatsApp: true, formatFacebookJSON: true, formatTelegramJSON: true, formatZaloJSON: true}
 
 // readTextFile hands one file to fn if it is text-like.
@@ -57,16 +57,12 @@ func readTextFile(s *sink, in *input, fn func(TextFile) error) error {
 		return err
 	}
 	tf := TextFile{Path: s.path, Format: f.String(), Content: r}
-	if f == formatCSV || f == formatTSV {
+	if f == formatCSV || f == formatTSV || f == formatTabText {
 		decoded, err := r.Peek(headLen)
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 			return err
 		}
-		candidates := []byte{',', ';', '\t', '|'}
-		if f == formatTSV {
-			candidates = []byte{'\t', ',', ';', '|'}
-		}
-		tf.Delimiter = detectDelimiter(decoded, err != nil, candidates)
+		tf.Delimiter = delimiterOf(f, decoded, err != nil)
 		tf.Header = headerOf(decoded, tf.Delimiter)
 	}
 	if err := fn(tf); err != nil {

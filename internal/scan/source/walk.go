@@ -323,7 +323,7 @@ func readAll(s *sink, in *input) error {
 		return err
 	}
 	switch f {
-	case formatCSV, formatTSV:
+	case formatCSV, formatTSV, formatTabText:
 		err = readCSV(s, r, f)
 	case formatJSON:
 		err = readJSON(s, r)
