@@ -109,6 +109,7 @@ func (st *state) streetName(i int, numbers bool) (end int, suffix bool) {
 			break
 		}
 		f := lookupWord(text[i:j]).street
+		j = skipPossessive(text, j) // "King's Road", "St John’s Wood"
 		if f&swAdmin != 0 && words > 0 && !numbers {
 			break
 		}
@@ -128,6 +129,61 @@ func (st *state) streetName(i int, numbers bool) (end int, suffix bool) {
 		i = j + 1
 	}
 	return end, false
+}
+
+// skipPossessive returns the end of a possessive "'s" (or "’s") at
+// text[j], or j.
+func skipPossessive(text []byte, j int) int {
+	k := j
+	switch {
+	case k < len(text) && text[k] == '\'':
+		k++
+	case k+2 < len(text) && text[k] == 0xE2 && text[k+1] == 0x80 && text[k+2] == 0x99: // ’
+		k += 3
+	default:
+		return j
+	}
+	if k < len(text) && (text[k] == 's' || text[k] == 'S') && (k+1 == len(text) || asciiSym[text[k+1]] == 0 && text[k+1] < utf8.RuneSelf) {
+		return k + 1
+	}
+	return j
+}
+
+// unitWords name a flat or suite within a building: "Apt 3", "Suite 200".
+var unitWords = map[string]bool{"apt": true, "apartment": true, "suite": true, "ste": true, "unit": true, "flat": true,
+	"room": true, "rm": true, "floor": true, "fl": true, "bldg": true, "building": true, "phong": true}
+
+// unitTail extends an address over a unit after the street (", Apt 3",
+// " Suite 200", ", Unit #4B"): the number there is the flat's, not the
+// start of another address. It returns the new end, or i.
+func (st *state) unitTail(i int) int {
+	text := st.text
+	j := i
+	if j < len(text) && text[j] == ',' {
+		j++
+	}
+	if j >= len(text) || text[j] != ' ' {
+		return i
+	}
+	j++
+	w := readWord(text, j)
+	if w == j || !unitWords[string(st.wordKey(j, w))] {
+		return i
+	}
+	if w < len(text) && text[w] == '.' {
+		w++
+	}
+	for w < len(text) && (text[w] == ' ' || text[w] == '#') && w-j < 12 {
+		w++
+	}
+	e := w
+	for e < len(text) && isAlnum(text[e]) || e < len(text) && text[e] == '-' && e+1 < len(text) && isAlnum(text[e+1]) {
+		e++
+	}
+	if e == w || !isDigit(text[w]) && e-w > 2 {
+		return i // "Suite" with no number, or a word after it
+	}
+	return e
 }
 
 // adminTail extends an address over the administrative units that follow
@@ -208,6 +264,7 @@ func (st *state) address(start, numEnd int) int {
 	} else {
 		return 0
 	}
+	end = st.unitTail(end)
 	if tail, ok := st.adminTail(end); ok {
 		end = tail
 		conf = max(conf, 0.60)
@@ -271,6 +328,9 @@ func (st *state) streetFirst(i, w int, f uint8, german bool) int {
 			return 0
 		}
 		ambiguous = !hasNonASCII(raw)
+	}
+	if w < len(text) && text[w] == ':' {
+		return 0 // "BD:2C:A8:..." (a MAC address), "Street: ..." (a label)
 	}
 	end := w
 	if !german && w+1 < len(text) && text[w] == ' ' {

@@ -33,9 +33,11 @@ func cardIIN(d []byte) bool {
 
 // cardGrouping reports whether a grouped card number is written in one
 // of the usual ways: groups of four (the last may be shorter), 4-6-5
-// (Amex) or 4-6-4 (Diners), with one kind of separator, space or dash.
+// (Amex) or 4-6-4 (Diners), with one kind of separator: space, dash or
+// dot ("4111.1111.1111.1111": the Luhn check and the issuer ranges keep
+// dotted amounts out).
 func cardGrouping(sp *span) bool {
-	if sp.sep != ' ' && sp.sep != '-' {
+	if sp.sep != ' ' && sp.sep != '-' && sp.sep != '.' {
 		return false
 	}
 	if sp.lensAre(4, 6, 5) || sp.lensAre(4, 6, 4) {

@@ -10,6 +10,10 @@ type span struct {
 	sep        byte            // the separator if all are the same, 'x' if mixed, 0 for one group
 	plus       bool
 	paren      bool
+	// afterPlus: the run began with a + that this span leaves out (the
+	// span starts after "+33"): the calling code was written, so the rest
+	// is no number of its own.
+	afterPlus bool
 }
 
 // grouped reports whether the span is written in groups.
@@ -33,6 +37,7 @@ func (st *state) makeSpan(r *numRun, g0, g1 int) *span {
 	sp := &st.sp
 	sp.start = r.groups[g0].start
 	sp.plus, sp.paren = false, false
+	sp.afterPlus = r.plus && g0 > 0
 	if g0 == 0 {
 		sp.start = r.start
 		sp.plus = r.plus

@@ -44,9 +44,9 @@ var ctxWords = []struct {
 	words string
 	mask  ctxMask
 }{
-	{"phone|telephone|tel|mobile|mobile no|cell|cellphone|mob|whatsapp|zalo|viber|hotline|contact number|call|my number|new number|contact me|contact on|call me|reach me|otp|sms|tổng đài|sđt|sdt|số điện thoại|điện thoại|đt|đtdđ|di động|dđ|telefon|téléphone|telefone|celular|handy|portable|phone no|fax", ctxPhone},
+	{"phone|telephone|tel|mobile|mobile no|cell|cellphone|mob|whatsapp|zalo|viber|hotline|contact number|call|my number|new number|contact me|contact on|call me|reach me|otp|sms|tổng đài|sđt|sdt|số điện thoại|điện thoại|đt|đtdđ|di động|dđ|telefon|téléphone|telefone|celular|handy|portable|phone no|fax|liên hệ|gọi cho|gọi số|gọi cho tôi số|nhắn tin|để lại số|số của tôi|số mới", ctxPhone},
 	{"card|credit card|debit card|card number|card no|visa|mastercard|amex|discover|jcb|unionpay|rupay|số thẻ|thẻ tín dụng|thẻ ghi nợ|kreditkarte|carte|cartão|cc", ctxCard},
-	{"iban|bank account|account|account number|acct|bank|stk|tài khoản|số tài khoản|ngân hàng|konto|kontonummer|rib|bic|swift", ctxBank},
+	{"iban|bank account|account|account number|acct|bank|stk|số tk|tài khoản|số tài khoản|ngân hàng|konto|kontonummer|rib|bic|swift", ctxBank},
 	{"ssn|social security|social security number|social security no|ss no", ctxSSN},
 	{"cccd|căn cước|căn cước công dân|thẻ căn cước|citizen id|citizen identity|số định danh|định danh|định danh cá nhân|cmnd cccd|cccd cmnd", ctxCCCD},
 	{"cmnd|chứng minh|chứng minh nhân dân|cmt|giấy cmnd", ctxCMND},
@@ -54,15 +54,15 @@ var ctxWords = []struct {
 	{"aadhaar|aadhar|adhaar|aadhaar no|aadhaar number|uid|uidai|uid no", ctxAadhaar},
 	{"pan|pan no|pan number|pan card|permanent account number|income tax", ctxPAN},
 	{"passport|passport no|passport number|hộ chiếu|số hộ chiếu|reisepass|passeport|passaporte|pasaporte", ctxPassport},
-	{"dob|d o b|date of birth|birth|birthday|birthdate|birth date|born|ngày sinh|sinh ngày|năm sinh|sinh năm|sinh nhật|ngày tháng năm sinh|geburtsdatum|geboren|date de naissance|né le|née le|data de nascimento|nascimento|nascido|fecha de nacimiento", ctxDOB},
+	{"dob|d o b|ns|date of birth|birth|birthday|birthdate|birth date|born|ngày sinh|sinh ngày|năm sinh|sinh năm|sinh nhật|ngày tháng năm sinh|geburtsdatum|geboren|date de naissance|né le|née le|data de nascimento|nascimento|nascido|fecha de nacimiento", ctxDOB},
 	{"ip|ip address|ipv4|ipv6|ip addr|client ip|remote ip|remote addr|remote address|source ip|src ip|dst ip|địa chỉ ip", ctxIP},
 	{"email|e mail|mail|email address|thư điện tử|courriel", ctxEmail},
 	{"name|full name|fullname|customer name|contact name|client name|holder name|cardholder|account holder|họ tên|họ và tên|tên khách hàng|người liên hệ|tên người|contact person|mr|mrs|ms|miss|nome|nom|vorname|nachname", ctxName},
 	{"first name|firstname|given name|forename|vorname|prénom", ctxName | ctxFirstName},
 	{"last name|lastname|surname|family name|nachname|nom de famille|sobrenome", ctxName | ctxLastName},
-	{"address|addr|street|street address|home address|shipping address|billing address|delivery address|mailing address|postal address|residence|residential address|địa chỉ|số nhà|chỗ ở|nơi ở|thường trú|tạm trú|địa chỉ thường trú|adresse|anschrift|straße|endereço|dirección", ctxAddress},
+	{"address|addr|street|street address|home address|shipping address|billing address|delivery address|mailing address|postal address|residence|residential address|địa chỉ|số nhà|chỗ ở|nơi ở|thường trú|tạm trú|địa chỉ thường trú|adresse|anschrift|straße|endereço|dirección|ship to|deliver to|send to|giao đến|giao tới|giao hàng đến|gửi đến|gửi tới|house no|h no|plot no|flat no", ctxAddress},
 	{"company|company name|công ty|tên công ty|product|product name|sản phẩm|tên sản phẩm|file|file name|filename|user name|username|user|login|host|hostname|host name|domain|brand|org|organization|organisation|store|shop|cửa hàng|bank name|branch|city|country|category|project|item|nickname|display name|app|application|device|server|tên miền|team|department|phòng ban|tên đăng nhập", ctxNotPerson},
-	{"order|order no|order id|invoice|invoice no|hóa đơn|số hóa đơn|đơn hàng|mã đơn|mã đơn hàng|sku|product code|mã sp|mã sản phẩm|mã hàng|tracking|tracking no|ref|reference|transaction|txn|mã giao dịch|serial|serial no|model|part no|qty|quantity|amount|price|total|số tiền|tổng|ticket|batch|po|receipt|biên lai|mã vận đơn|vận đơn|isbn|ean|upc|barcode|consignment|awb|parcel|code|mã số|mã khách hàng|mã kh|customer id|customer code|mã số thuế|tax code", ctxNegID},
+	{"order|order no|order id|invoice|invoice no|hóa đơn|số hóa đơn|đơn hàng|mã đơn|mã đơn hàng|sku|product code|mã sp|mã sản phẩm|mã hàng|tracking|tracking no|ref|reference|transaction|txn|mã giao dịch|serial|serial no|model|part no|qty|quantity|amount|price|total|số tiền|tổng|ticket|batch|po|receipt|biên lai|mã vận đơn|vận đơn|isbn|ean|upc|barcode|consignment|awb|parcel|code|mã số|mã khách hàng|mã kh|customer id|customer code|mã số thuế|tax code|mã|mã nv|mã nhân viên|employee id|employee no|staff id|emp id|cust id|customer no|hồ sơ|số hồ sơ|tham chiếu|mã tham chiếu|bhxh|mã bhxh|số bhxh", ctxNegID},
 	{"version|ver|v|phiên bản|build|release|firmware|app|update|updating|upgrade|install|installed|cài bản|cài đặt|cập nhật|rev|revision|chapter|section|mục|điều|khoản", ctxVersion},
 	{"url|website|web|link|homepage|mac|mac address|wallet|wallet address|địa chỉ web|trang web", ctxURL},
 }

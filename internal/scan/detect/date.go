@@ -174,8 +174,8 @@ func readWord(text []byte, i int) int {
 	return i
 }
 
-// dayFirstDate reads "12 March 1990", "12. März 1990", "12 Mar, 1990" or
-// "12 tháng 3 năm 1990" whose day ends at dayEnd, and reports a date of
+// dayFirstDate reads "12 March 1990", "12. März 1990", "12 Mar, 1990",
+// "20-Sep-1994" or "12 tháng 3 năm 1990" whose day ends at dayEnd, and reports a date of
 // birth if a birth label precedes it. It returns the end of the date.
 func (st *state) dayFirstDate(start, dayEnd int) (int, bool) {
 	text := st.text
@@ -184,9 +184,10 @@ func (st *state) dayFirstDate(start, dayEnd int) (int, bool) {
 	if i < len(text) && text[i] == '.' {
 		i++
 	}
-	if i >= len(text) || text[i] != ' ' {
+	if i >= len(text) || text[i] != ' ' && text[i] != '-' && text[i] != '/' {
 		return 0, false
 	}
+	sep := text[i] // "20-Sep-1994" and "20/Sep/1994" repeat theirs before the year
 	i++
 	w := readWord(text, i)
 	if w == i {
@@ -210,6 +211,12 @@ func (st *state) dayFirstDate(start, dayEnd int) (int, bool) {
 		}
 	} else if !ok {
 		return 0, false
+	}
+	if sep != ' ' {
+		if w >= len(text) || text[w] != sep {
+			return 0, false
+		}
+		w++
 	}
 	y, end := readInt(text, skipSpaces(text, w), 4)
 	if end-skipSpaces(text, w) != 4 {

@@ -78,9 +78,23 @@ func (st *state) ipv6(i int) int {
 		return i + 1
 	}
 	conf := 0.90
-	if st.context(s)&ctxIP != 0 {
+	labelled := st.context(s)&ctxIP != 0
+	if labelled {
 		conf = 0.95
+	}
+	if colons == 2 && !labelled && !hasDigit(text[s:e]) {
+		return e // "a::b", "dead::beef" in code or logs: letters only need an IP label
 	}
 	st.add(hit{ent: entIP, start: s, end: e, conf: conf})
 	return e
+}
+
+// hasDigit reports whether b holds an ASCII digit.
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if isDigit(c) {
+			return true
+		}
+	}
+	return false
 }

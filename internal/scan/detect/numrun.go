@@ -48,7 +48,9 @@ func numBoundaryBefore(text []byte, i int) bool {
 			if isDigit(b2) {
 				return false
 			}
-			if b != '.' && (isUpper(b2) || isLower(b2) || b2 == '_') {
+			// "SKU-123", "A/12" continue a code; "ssn#123" and
+			// "Order#123" label a number, which its context judges.
+			if b != '.' && b != '#' && (isUpper(b2) || isLower(b2) || b2 == '_') {
 				return false
 			}
 		case '+', '(':

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -115,6 +116,16 @@ func (st *state) afterPlaceWord(i int) bool {
 	return lookupWord(text[k:j]).street != 0
 }
 
+// compassWord reports whether w is North, South, East or West (any case):
+// after an unknown word it names a district, not a surname.
+func compassWord(w []byte) bool {
+	switch strings.ToLower(string(w)) {
+	case "north", "south", "east", "west":
+		return true
+	}
+	return false
+}
+
 // person scores the capitalised words at text[i] as a person's name; it
 // returns the end of the name (or of a place name that looks like one, to
 // be skipped whole), or 0.
@@ -160,8 +171,8 @@ func (st *state) person(i, w int, first lexEntry) int {
 		conf = 0.80
 	case f0&nFirst != 0 && n <= 3:
 		conf = 0.55
-	case fl&nLast != 0 && n <= 3:
-		conf = 0.50
+	case fl&nLast != 0 && n <= 3 && !compassWord(st.text[ws[n-1].start:ws[n-1].end]):
+		conf = 0.50 // but "Bandra West", "Andheri East" are parts of a city
 	case f0&nCNSurname != 0 && short && n <= 3:
 		conf = 0.55
 	}

@@ -55,10 +55,13 @@ func nanpShaped(sp *span) bool {
 func (st *state) phone(sp *span) (hit, bool) {
 	d := sp.digits
 	nd := len(d)
-	if sp.sep == '/' || sp.sep == 'x' && hasSep(sp, '/') {
+	if sp.afterPlus {
+		return hit{}, false // "+33 7 23 21 16 75" that is no valid French number is no local one either
+	}
+	if (sp.sep == '/' || sp.sep == 'x' && hasSep(sp, '/')) && !areaSlash(sp) {
 		return hit{}, false
 	}
-	if sp.sep == '.' && !sp.plus && (d[0] != '0' || sp.lens[0] < 3) && !nanpShaped(sp) {
+	if sp.sep == '.' && !sp.plus && (d[0] != '0' || sp.lens[0] < 3) && !nanpShaped(sp) && !frenchDotted(sp) {
 		return hit{}, false // 1.234.567: an amount; 0.6.41.373: a version
 	}
 	if sp.lensAre(5, 3) && sp.sep == '-' {
@@ -104,8 +107,10 @@ func (st *state) phone(sp *span) (hit, bool) {
 			conf = 0.80
 		case len(st.s.phones) > 0 && st.s.phones[0].cc == cc:
 			conf = 0.75 // bare, in the first region
-		case len(d) <= 11:
+		case len(d) >= 10 && len(d) <= 11:
 			conf = 0.55 // bare, in another region: weaker than a CCCD
+		case len(d) < 10:
+			conf = 0.45 // short and bare, in another region: a staff or customer code as often as not; a label makes it 0.95
 		default:
 			return hit{}, false // a long bare number: a code, not a phone
 		}
@@ -137,6 +142,40 @@ func (st *state) phone(sp *span) (hit, bool) {
 	return hit{ent: entPhone, start: sp.start, end: sp.end, conf: conf, cc: cc}, true
 }
 
+// areaSlash reports whether the span is a German-style area code and
+// subscriber number: 030/15390131, 0221/4431982.
+func areaSlash(sp *span) bool {
+	return sp.ng == 2 && sp.sep == '/' && sp.digits[0] == '0' && sp.lens[0] >= 3 && sp.lens[0] <= 5 && sp.lens[1] >= 4
+}
+
+// frenchDotted reports whether the span is a French number in pairs
+// separated by dots: 06.12.34.56.78.
+func frenchDotted(sp *span) bool {
+	return sp.lensAre(2, 2, 2, 2, 2) && sp.digits[0] == '0'
+}
+
+// shapeRegion returns the region a national number's grouping is
+// typical of, or "".
+func shapeRegion(sp *span) string {
+	switch {
+	case sp.lensAre(2, 2, 2, 2, 2) && (sp.sep == '.' || sp.sep == ' ' || sp.sep == '-'):
+		return "FR"
+	case areaSlash(sp):
+		return "DE"
+	}
+	return ""
+}
+
+// writtenWithoutTrunk reports whether the region's numbers are commonly
+// written without a trunk prefix: the region has none (Singapore, the
+// North American plan counts its optional 1 as none), or custom leaves
+// it out (Indian mobiles, Brazilian area codes in brackets). A
+// Vietnamese, British, German or French number without its 0 is a
+// fragment or something else.
+func (r *phoneRegion) writtenWithoutTrunk() bool {
+	return r.nationalPrefix == "" || r.cc == 1 || r.id == "IN" || r.id == "BR"
+}
+
 // hasSep reports whether any separator of sp is c.
 func hasSep(sp *span, c byte) bool {
 	for k := 1; k < sp.ng; k++ {
@@ -154,6 +193,15 @@ func hasSep(sp *span, c byte) bool {
 func (st *state) phoneNational(sp *span) (kind, cc int) {
 	d := sp.digits
 	regions := st.s.phones
+	// The way of writing names the country when it can: French numbers
+	// come in pairs, German ones with a slash after the area code.
+	if id := shapeRegion(sp); id != "" {
+		for _, r := range regions {
+			if r.id == id && len(d) > 6 && d[0] == '0' && r.valid(d[1:]) {
+				return phoneTrunk, r.cc
+			}
+		}
+	}
 	for _, r := range regions {
 		if p := r.nationalPrefix; p != "" && len(d) > len(p)+5 && hasPrefix(d, p) && r.valid(d[len(p):]) {
 			return phoneTrunk, r.cc
@@ -171,7 +219,7 @@ func (st *state) phoneNational(sp *span) (kind, cc int) {
 		}
 	}
 	for _, r := range regions {
-		if r.valid(d) {
+		if (labelled || r.writtenWithoutTrunk()) && r.valid(d) {
 			return phoneLocal, r.cc
 		}
 	}

@@ -91,7 +91,8 @@ func TestVNMobileFastPath(t *testing.T) {
 
 // TestRegionDFAMatchesPhonenumbers checks the compiled automata against
 // phonenumbers.IsValidNumberForRegion on example numbers and their
-// mutations.
+// mutations; toll-free, premium-rate, shared-cost and UAN numbers must be
+// refused.
 func TestRegionDFAMatchesPhonenumbers(t *testing.T) {
 	g := newGen(11)
 	types := []phonenumbers.PhoneNumberType{phonenumbers.FIXED_LINE, phonenumbers.MOBILE, phonenumbers.TOLL_FREE, phonenumbers.VOIP}
@@ -121,6 +122,10 @@ func TestRegionDFAMatchesPhonenumbers(t *testing.T) {
 					continue // leading zeros the parser moves elsewhere
 				}
 				want := phonenumbers.IsValidNumberForRegion(num, region)
+				switch phonenumbers.GetNumberType(num) {
+				case phonenumbers.TOLL_FREE, phonenumbers.PREMIUM_RATE, phonenumbers.SHARED_COST, phonenumbers.UAN:
+					want = false // a company's number, not a person's
+				}
 				if got := r.valid(d); got != want {
 					t.Errorf("%s %s: automaton %v, phonenumbers %v", region, d, got, want)
 				}

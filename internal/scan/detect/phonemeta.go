@@ -67,10 +67,12 @@ func newDescCheck(d *phonenumbers.PhoneNumberDesc) (descCheck, bool) {
 }
 
 // valid reports whether nsn (a national significant number, ASCII digits)
-// is a valid number of the region, as phonenumbers.IsValidNumberForRegion
-// decides: it matches the general description and one of the fixed-line,
-// mobile, toll-free, premium, shared-cost, VoIP, personal, pager, UAN or
-// voicemail descriptions, by pattern and possible length.
+// is a valid number of the region that a person may hold: it matches the
+// general description and one of the fixed-line, mobile, VoIP, personal,
+// pager or voicemail descriptions, by pattern and possible length.
+// Toll-free, premium-rate, shared-cost and UAN numbers (a company's
+// 1800/1900 hotline) are valid numbers too, but no one's personal data:
+// they are left out.
 func (r *phoneRegion) valid(nsn []byte) bool {
 	r.once.Do(r.compile)
 	if !r.general.ok(nsn) {
@@ -92,8 +94,8 @@ func (r *phoneRegion) compile() {
 		r.general = descCheck{lengths: 1} // matches nothing
 		return
 	}
-	for _, d := range []*phonenumbers.PhoneNumberDesc{m.GetFixedLine(), m.GetMobile(), m.GetTollFree(), m.GetPremiumRate(),
-		m.GetSharedCost(), m.GetVoip(), m.GetPersonalNumber(), m.GetPager(), m.GetUan(), m.GetVoicemail()} {
+	for _, d := range []*phonenumbers.PhoneNumberDesc{m.GetFixedLine(), m.GetMobile(),
+		m.GetVoip(), m.GetPersonalNumber(), m.GetPager(), m.GetVoicemail()} {
 		if c, ok := newDescCheck(d); ok {
 			r.types = append(r.types, c)
 		}
