@@ -30,10 +30,17 @@
 //	EMAIL_ADDRESS   0.95
 //	PHONE_NUMBER    +E.164 0.90 (00-dialled 0.50); with a trunk prefix
 //	                0.80 grouped, 0.75 bare in the first region (VN mobiles
-//	                through a fast path), 0.55 bare in another region;
-//	                84xxxxxxxxx 0.60; no prefix: 0.60 grouped, 0.75 for
-//	                (415) 555-0132, bare only with context 0.80; context
-//	                raises to 0.95 (0.90 without a prefix)
+//	                through a fast path), 0.55 bare in another region
+//	                (0.45, under the default threshold, when shorter than
+//	                ten digits); 84xxxxxxxxx 0.60; no prefix: 0.60
+//	                grouped, 0.75 for (415) 555-0132, bare only with
+//	                context 0.80, and VN, GB, DE and FR numbers (always
+//	                written with their 0) only with context; context
+//	                raises to 0.95 (0.90 without a prefix). French pairs
+//	                (06.12.34.56.78) and German slashes (030/1234567) name
+//	                their country. Toll-free, premium-rate, shared-cost
+//	                and UAN numbers (1800, 1900 hotlines) are a company's,
+//	                not reported.
 //	CREDIT_CARD     Luhn + IIN + length: 0.90 bare, 0.95 grouped, 0.99
 //	                with context
 //	IBAN_CODE       mod-97 + country length: 0.95, 0.99 with context
