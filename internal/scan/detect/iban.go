@@ -20,7 +20,7 @@ func init() {
 
 // iban reads an IBAN at text[i] (two upper-case letters, two digits):
 // exactly the country's length of upper-case letters and digits, spaces
-// allowed between groups, then the end of the word; mod-97 check. 0.95,
+// or dashes allowed between groups, then the end of the word; mod-97 check. 0.95,
 // 0.99 after a bank label. It returns the end of the IBAN and whether it
 // had the shape of one (a shape with a bad checksum is consumed whole, so
 // that its digits are not read as something else).
@@ -41,7 +41,7 @@ func (st *state) iban(i int) (int, bool) {
 		case isDigit(c) || isUpper(c):
 			st.buf = append(st.buf, c)
 			j++
-		case c == ' ' && j+1 < len(text) && (isDigit(text[j+1]) || isUpper(text[j+1])) && len(st.buf) >= 4:
+		case (c == ' ' || c == '-') && j+1 < len(text) && (isDigit(text[j+1]) || isUpper(text[j+1])) && len(st.buf) >= 4:
 			j++
 		default:
 			return 0, false

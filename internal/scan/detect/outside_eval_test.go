@@ -30,6 +30,7 @@ func TestOutsideEvaluationCases(t *testing.T) {
 		{name: "NS abbreviation", text: "Họ tên: Lê Thu, NS: 12/03/1991", want: []string{"DATE_OF_BIRTH=12/03/1991"}},
 		{name: "day-month-year with dashes", text: "D.O.B.: 20-Sep-1994", want: []string{"DATE_OF_BIRTH=20-Sep-1994"}},
 		{name: "dashed month date is no birth date unlabelled", text: "Invoice date: 20-Sep-2024", not: []scan.Entity{scan.DateOfBirth}},
+		{name: "dashed IBAN", text: "IBAN NL91-ABNA-0417-1643-00", want: []string{"IBAN_CODE=NL91-ABNA-0417-1643-00"}},
 		{name: "dotted card", text: "card 4943.0186.0855.4717", want: []string{"CREDIT_CARD=4943.0186.0855.4717"}},
 		{name: "dotted amount", text: "Tổng 1.234.567.890 đ", not: []scan.Entity{scan.CreditCard, scan.PhoneNumber}},
 		// Addresses and names.
