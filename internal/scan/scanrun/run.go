@@ -43,7 +43,11 @@ type FileError struct {
 
 // Summary counts what a scan saw.
 type Summary struct {
-	Files       int                 `json:"files"`
+	Files int `json:"files"`
+	// Bytes counts the text the detectors read: decoded lines and cells,
+	// without delimiters, markup, MIME or UTF-16 overhead. It is not the
+	// files' size on disk (a CSV file reads as less, a UTF-16 file as
+	// about half).
 	Bytes       int64               `json:"bytes"`
 	Findings    int                 `json:"findings"`
 	ByEntity    map[scan.Entity]int `json:"by_entity"`
