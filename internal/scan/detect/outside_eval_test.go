@@ -33,6 +33,9 @@ func TestOutsideEvaluationCases(t *testing.T) {
 		{name: "dashed IBAN", text: "IBAN NL91-ABNA-0417-1643-00", want: []string{"IBAN_CODE=NL91-ABNA-0417-1643-00"}},
 		{name: "dotted card", text: "card 4943.0186.0855.4717", want: []string{"CREDIT_CARD=4943.0186.0855.4717"}},
 		{name: "dotted amount", text: "Tổng 1.234.567.890 đ", not: []scan.Entity{scan.CreditCard, scan.PhoneNumber}},
+		{name: "timestamp cell", text: "2024-05-09 17:38:20", hint: "created_at", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "timestamp in a log line", text: "logged at 2024-05-09 17:38:20 by admin", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "display name column", text: "Võ Hữu Tuấn", hint: "display_name", want: []string{"PERSON=Võ Hữu Tuấn"}},
 		// Addresses and names.
 		{name: "Mumbai district", text: "Address: 26, Linking Road, Bandra West, Mumbai 400050", want: []string{"STREET_ADDRESS=26, Linking Road"}, not: []scan.Entity{scan.Person}},
 		{name: "apartment once", text: "3435 Main St, Apt 3, Austin, TX 78732", want: []string{"STREET_ADDRESS=3435 Main St, Apt 3"}},
@@ -62,5 +65,16 @@ func TestPhonePreviewCountry(t *testing.T) {
 		if len(got) != 1 || got[0].Entity != scan.PhoneNumber || got[0].Preview != c.preview {
 			t.Errorf("%q: want one phone previewed %q, got %v", c.text, c.preview, got)
 		}
+	}
+}
+
+// TestMinConfidenceAsReported checks that the threshold compares the
+// confidence as reported: a name scored 0.70 - 0.20 (0.49999999999999994
+// in floating point) is reported as 0.5 and kept at --min-confidence 0.5.
+func TestMinConfidenceAsReported(t *testing.T) {
+	s := newTestScanner(Options{MinConfidence: 0.5})
+	got := scanAll(t, s, "Võ Hữu Tuấn", "nickname")
+	if len(got) != 1 || got[0].Entity != scan.Person || got[0].Confidence != 0.5 {
+		t.Errorf("want one PERSON at 0.5, got %v", got)
 	}
 }

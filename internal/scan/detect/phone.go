@@ -58,6 +58,9 @@ func (st *state) phone(sp *span) (hit, bool) {
 	if sp.afterPlus {
 		return hit{}, false // "+33 7 23 21 16 75" that is no valid French number is no local one either
 	}
+	if sp.ng > 1 && sp.lens[sp.ng-1] <= 2 && sp.end+1 < len(st.text) && st.text[sp.end] == ':' && isDigit(st.text[sp.end+1]) {
+		return hit{}, false // "2024-05-09 17:38:20": a date and the hour of a time
+	}
 	if (sp.sep == '/' || sp.sep == 'x' && hasSep(sp, '/')) && !areaSlash(sp) {
 		return hit{}, false
 	}

@@ -283,7 +283,7 @@ func (st *state) flush(limit int) {
 		if h.end > limit {
 			break
 		}
-		if h.conf < st.s.minConf {
+		if round2(h.conf) < st.s.minConf { // as reported: 0.7-0.2 is 0.49999999999999994, shown and meant as 0.5
 			continue
 		}
 		cat := h.cat
