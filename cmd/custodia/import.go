@@ -1,11 +1,9 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,10 +55,13 @@ the people already in the vault by e-mail, phone and national id, encrypted
 under the person's own key, with a provenance reference (job, source, row).
 
 Columns are mapped to fields with --map "Họ tên=name,SĐT=phone,Email=email"
-(or --map-file, one HEADER=FIELD per line; "-" as the field ignores a
-column). Without a mapping the command proposes one from the headers and the
+(or --map-file, one HEADER=FIELD per line, where a header may hold commas;
+"-" as the field ignores a column, and #N names column N when its header
+is empty: #5=-). Without a mapping the command proposes one from the headers and the
 detectors, shows it, and asks before it imports (--yes accepts it without
-asking). --dry-run validates and matches every row and writes nothing.
+asking). --dry-run validates and matches every row and writes nothing to the
+vault or the data map; the rejects file is still written, so the bad rows
+can be fixed before the real run.
 
 The import states where the data comes from (--source: a data-map system id,
 or a name under which a new shadow system is registered, held by --holder),
@@ -71,12 +72,23 @@ and every imported person gets a consent grant that names the job.
 
 Bad rows are written to a rejects file (row, code, reason, values masked) and
 the rest imports. The job id (--job; by default derived from the file's
-content and the collection) makes the import resumable: after a crash or
-Ctrl-C, the same command again imports only the rows not yet imported. Once
-a job completes without a rejected row, the source is marked in the data map
-"migrated, copy to destroy" with a clean-up task for its holder;
---redact-source OUT writes a copy without the personal values to keep for
-business use.
+content, the mapping, the collection, purpose, source, legal basis,
+--on-duplicate and the consent evidence) makes the import resumable: after a
+crash or Ctrl-C, the same command again imports only the rows not yet
+imported, while a corrected re-run (another --map, say) is a new job whose
+duplicate matching skips the people already imported. A --job key used
+before for another file or other options is refused (import_key_reused):
+pass a new --job, or omit it.
+
+The source is marked in the data map "migrated, copy to destroy", with a
+clean-up task for its holder, only when every data row of the file is in
+the vault: created, updated, or imported by an earlier run of the job. Rows
+rejected, or skipped as people already in the vault (--on-duplicate skip,
+the default: their other values stay only in the file), withhold the task,
+and the result says why (cleanup_withheld in --json); import with
+--on-duplicate update, or fix and import the rejected rows, to clear them.
+A file without data rows is refused before the job starts. --redact-source OUT writes a copy without the personal
+values to keep for business use.
 
 Without --token the command works on --data-dir / --database-url directly
 (not beside a running server that uses them); with --token (and --url) the
@@ -102,11 +114,11 @@ running server imports the uploaded file.`,
 	f.StringVar(&fl.sourceKind, "source-kind", "spreadsheet", "kind of a new source system: spreadsheet, crm, database, file_share, chat, social_inbox, mailbox, saas, paper, other")
 	f.StringVar(&fl.holder, "holder", "", "who holds the original copy (e-mail or name): the clean-up task goes to them")
 	f.StringVar(&fl.legalBasis, "legal-basis", "", "consent, contract, legal_obligation, vital_interests, public_task or legitimate_interests (required)")
-	f.StringVar(&fl.jobID, "job", "", "job key; the same key resumes the job (default: derived from the file's content and the collection)")
+	f.StringVar(&fl.jobID, "job", "", "job key; the same key resumes the job, and is refused for another file or other options (default: derived from the file's content, the mapping and the options)")
 	f.StringVar(&fl.mapping, "map", "", `column mapping, "Header=field,Header2=field2" ("-" ignores a column)`)
-	f.StringVar(&fl.mapFile, "map-file", "", "file with the mapping, one Header=field per line")
+	f.StringVar(&fl.mapFile, "map-file", "", "file with the mapping, one Header=field per line (a header may hold commas; #N=- ignores unnamed column N)")
 	f.BoolVarP(&fl.yes, "yes", "y", false, "accept the proposed mapping without asking")
-	f.BoolVar(&fl.dryRun, "dry-run", false, "validate and match every row, write nothing")
+	f.BoolVar(&fl.dryRun, "dry-run", false, "validate and match every row; nothing is written to the vault or the data map (the rejects file is written)")
 	f.StringVar(&fl.onDuplicate, "on-duplicate", "skip", "a row matching a person already in the vault: skip, update or fail")
 	f.StringVar(&fl.rejects, "rejects", "", "rejects file, CSV with values masked (default FILE's name with .rejects.csv, in the current directory)")
 	f.StringVar(&fl.redact, "redact-source", "", "after a completed import, write a copy of FILE without personal values to this path (.xlsx or .csv)")
@@ -161,13 +173,11 @@ func runImport(cmd *cobra.Command, path string, fl *importCmdFlags) error {
 func (fl *importCmdFlags) job(path string) (importer.Job, error) {
 	job := importer.Job{ID: fl.jobID, Collection: fl.collection, Purpose: fl.purpose, Source: fl.source, SourceKind: fl.sourceKind,
 		Holder: fl.holder, LegalBasis: fl.legalBasis, OnDuplicate: importer.OnDuplicate(fl.onDuplicate), DryRun: fl.dryRun, RecordedBy: "cli:import"}
-	if job.ID == "" {
-		id, err := defaultJobID(path, fl.collection)
-		if err != nil {
-			return job, err
-		}
-		job.ID = id
+	digest, err := importer.FileDigest(context.Background(), path)
+	if err != nil {
+		return job, usageErr(fmt.Errorf("read %s: %w", path, errors.Unwrap(err)))
 	}
+	job.InputDigest = digest
 	c := fl.consent
 	if c == (consentFlags{}) {
 		return job, nil
@@ -180,7 +190,6 @@ func (fl *importCmdFlags) job(path string) (importer.Job, error) {
 		}
 		ev.NoticeText = string(text)
 	}
-	var err error
 	if ev.From, err = parseDay(c.from); err != nil {
 		return job, usageErr(fmt.Errorf("--consent-from: %w", err))
 	}
@@ -207,20 +216,13 @@ func parseDay(s string) (time.Time, error) {
 	return t, nil
 }
 
-// defaultJobID names a job after the file's content and the collection,
-// so the same command on the same file resumes the same job.
-func defaultJobID(path, collection string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", usageErr(fmt.Errorf("read %s: %w", path, errors.Unwrap(err)))
+// setJobID gives a job without --job its default key, once its mapping is
+// known: the same command on the same file resumes the same job, and
+// another file, mapping or option makes a new one (importer.Job.DefaultID).
+func (fl *importCmdFlags) setJobID(job *importer.Job) {
+	if fl.jobID == "" {
+		job.ID = job.DefaultID()
 	}
-	defer f.Close()
-	h := sha256.New()
-	h.Write([]byte(collection + "\x00"))
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	return "imp-" + hex.EncodeToString(h.Sum(nil))[:20], nil
 }
 
 // rejectsPath is the rejects file's path: --rejects, else FILE's name

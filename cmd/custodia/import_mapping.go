@@ -31,13 +31,11 @@ func (fl *importCmdFlags) readMapping() (importer.Mapping, error) {
 		if err != nil {
 			return nil, usageErr(fmt.Errorf("--map-file: %w", err))
 		}
-		var pairs []string
-		for _, line := range strings.Split(strings.TrimPrefix(string(raw), "\ufeff"), "\n") {
-			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-				pairs = append(pairs, line)
-			}
+		m, err := importer.ParseMappingLines(string(raw)) // one pair a line: headers may hold commas
+		if err != nil {
+			return nil, usageErr(fmt.Errorf("--map-file: %w", err))
 		}
-		text = strings.Join(pairs, ",")
+		return m, nil
 	}
 	if text == "" {
 		return nil, nil

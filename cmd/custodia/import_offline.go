@@ -55,6 +55,7 @@ func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *import
 			return err
 		}
 	}
+	fl.setJobID(&job)
 	im := importer.New(v, o.db, consent.NewLedger(o.db, o.keys.Derived().Token, registered))
 	im.Trail = cleanup.NewTrail(o.db)
 
@@ -66,6 +67,10 @@ func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *import
 	bar.finish()
 	if err := rejects.close(); err != nil && runErr == nil {
 		runErr = err
+	}
+	if res.Status == "" && runErr != nil {
+		// Refused before the job started: only the error is printed.
+		return runErr
 	}
 	var redacted *importer.RedactStats
 	if fl.redact != "" && res.Status == importer.StatusCompleted && !job.DryRun {
@@ -114,7 +119,7 @@ func printImport(w io.Writer, fl *importCmdFlags, res importer.Result, rejects *
 	}
 	mode := ""
 	if res.DryRun {
-		mode = " (dry run: nothing was written)"
+		mode = " (dry run: nothing was written to the vault or the data map)"
 	}
 	fmt.Fprintf(w, "import %s: %s%s\n", res.JobID, res.Status, mode)
 	fmt.Fprintf(w, "  rows %d: created %d, updated %d, skipped %d (already in the vault), already imported %d, rejected %d\n",
@@ -125,8 +130,8 @@ func printImport(w io.Writer, fl *importCmdFlags, res importer.Result, rejects *
 	if res.SystemID != "" {
 		fmt.Fprintf(w, "  source in the data map: %s\n", res.SystemID)
 	}
-	if res.Status == importer.StatusCompleted && !res.DryRun && res.Rejected > 0 {
-		fmt.Fprintf(w, "  the source is not marked migrated while %d of its rows are rejected: fix them (see the rejects file) and import them, then its copy can be destroyed\n", res.Rejected)
+	if wh := res.CleanupWithheld; wh != nil && !res.DryRun {
+		fmt.Fprintf(w, "  the source is not marked migrated and gets no task to destroy its copy: %s\n", wh.Reason)
 	}
 	if res.CleanupTaskID != "" {
 		fmt.Fprintf(w, "  the source is marked \"migrated, copy to destroy\"; clean-up task %s goes to its holder\n", res.CleanupTaskID)

@@ -48,6 +48,8 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 			return err
 		}
 	}
+	job.Mapping = mapping
+	fl.setJobID(&job)
 	body := map[string]any{"id": job.ID, "collection": job.Collection, "purpose": job.Purpose, "source": job.Source,
 		"source_kind": job.SourceKind, "holder": job.Holder, "legal_basis": job.LegalBasis, "on_duplicate": string(job.OnDuplicate),
 		"dry_run": job.DryRun, "mapping": mapping.String()}
@@ -86,6 +88,9 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 	}
 	res := importer.Result{JobID: view.ID, Status: view.Status, DryRun: view.DryRun, Counts: view.Counts,
 		SystemID: view.SystemID, CleanupTaskID: view.CleanupTaskID}
+	if res.SystemID != "" && res.CleanupTaskID == "" && !res.DryRun {
+		res.CleanupWithheld = importer.Withheld(res.Status, res.Counts)
+	}
 	if fl.redact != "" && res.Status == importer.StatusCompleted && !res.DryRun {
 		var col vault.Collection
 		if _, err := c.call("GET", "/v1/collections/"+url.PathEscape(job.Collection), nil, &col); err != nil {

@@ -236,6 +236,15 @@ func importExamples(t *testing.T, cfg app.Config) {
 	if r := postImport(t, dpo, importJobJSON("lan-2025", map[string]any{"source": "another file"}), "x.csv", importCSV); r.Status != 409 || r.Code() != "import_key_reused" {
 		t.Errorf("reused key: %d %s", r.Status, r.Body)
 	}
+	// So is the same id, with everything else the same, for another file:
+	// it must not get the completed job's result back.
+	otherCSV := strings.Replace(importCSV, "an.nguyen@example.vn", "an.other@example.vn", 1)
+	if r := postImport(t, dpo, importJobJSON("lan-2025", nil), "khach hang.csv", otherCSV); r.Status != 409 || r.Code() != "import_key_reused" {
+		t.Errorf("completed job's id with another file: %d %s", r.Status, r.Body)
+	}
+	if left := spooled(t, cfg.DataDir); len(left) != 0 {
+		t.Errorf("uploads left in the spool after a refused job: %v", left)
+	}
 
 	// A file on the server, mapping given as an object.
 	file := filepath.Join(allowed, "khach.csv")

@@ -107,11 +107,23 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	if lv := rn.get(job.ID); lv != nil && lv.active() {
 		return apperr.New(apperr.Conflict, "import_running", "this job is running; follow it with GET /v1/imports/{id}, or cancel it with DELETE")
 	}
+	// The path of a server-side file.
+	if !upload {
+		if file, err = rn.resolvePath(req.Path); err != nil {
+			return err
+		}
+	}
 	stored, err := s.db.GetImport(ctx, job.ID)
 	switch {
 	case err == nil && !job.DryRun:
-		if stored.Collection != job.Collection || stored.Purpose != job.Purpose || stored.Source != job.Source || stored.LegalBasis != job.LegalBasis {
-			return apperr.New(apperr.Conflict, "import_key_reused", "this job id belongs to another import (collection, purpose, source or legal basis differ)")
+		// The same id names the same import only for the same input,
+		// mapping and evidence: another file under a completed job's id
+		// must not get that job's result back.
+		if job.InputDigest, err = importer.FileDigest(ctx, file); err != nil {
+			return err
+		}
+		if err := job.CheckReuse(stored); err != nil {
+			return err
 		}
 		if stored.Status == importer.StatusCompleted {
 			v, err := s.importView(ctx, job.ID)
@@ -124,16 +136,9 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		}
 	case err == nil:
 		// A dry run's rejects would replace the stored job's.
-		return apperr.New(apperr.Conflict, "import_key_reused", "this job id belongs to a stored import; give a dry run an id of its own")
+		return apperr.New(apperr.Conflict, "import_key_reused", "this job id belongs to a stored import; give a dry run a new \"id\" of its own, or omit it")
 	case !apperr.IsNotFound(err):
 		return err
-	}
-
-	// The path of a server-side file.
-	if !upload {
-		if file, err = rn.resolvePath(req.Path); err != nil {
-			return err
-		}
 	}
 
 	// The caller must be allowed to write the fields the file maps to,

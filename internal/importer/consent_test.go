@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"testing"
 	"time"
 
 	"custodia/internal/consent"
 	"custodia/internal/importer"
+	"custodia/internal/vault"
 )
 
 // TestConsentEvents: on the consent basis every imported subject gets a
@@ -60,29 +62,56 @@ func TestConsentEvents(t *testing.T) {
 	})
 }
 
-// TestConsentRepairedOnResume: a job stopped between a record and its
-// consent event (here: a ledger that refuses the purpose) records the
-// missing events when it is run again, once per subject.
+// TestConsentRepairedOnResume: a job an older version left stopped
+// between its records and their consent events (records with provenance,
+// no grant) records the missing events when it is run again, once per
+// subject. A ledger that refuses the grants (here: the purpose is not
+// registered) now writes nothing at all: a person is never imported on
+// consent without their grant.
 func TestConsentRepairedOnResume(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
 		ev := &importer.ConsentEvidence{Channel: "facebook", NoticeVersion: "fb-1", NoticeText: "Đồng ý.", CollectedBy: "page admin",
 			From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 		j := importer.Job{ID: "fb", Collection: "customers", Purpose: "marketing", Source: "Facebook page leads", LegalBasis: "consent", Consent: ev}
-		rows := importer.Table(dupHeader, [][]string{
+		data := [][]string{
 			{"Tô Hiền", "0912000051", "hien@example.com"},
 			{"Lưu Bảo", "0912000052", "bao@example.com"},
-		})
+		}
+		rows := importer.Table(dupHeader, data)
 		broken := importer.New(e.vault, e.db, consent.NewLedger(e.db, fakeMAC{}, func(context.Context, string) (bool, error) { return false, nil }))
-		res, err := broken.Run(context.Background(), j, rows)
-		if err == nil || res.Status != importer.StatusFailed || res.Created == 0 {
+		res, err := broken.Run(ctx, j, rows)
+		if err == nil || res.Status != importer.StatusFailed || res.Created != 0 {
 			t.Fatalf("broken ledger: %v %+v", err, res)
 		}
+		if recs, _ := e.count(t); recs != 0 {
+			t.Fatalf("a refused grant left %d records", recs)
+		}
+
+		// What an older version left: the rows' records with their
+		// provenance, written without their grants.
+		c, err := e.vault.Collection(ctx, "customers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bulk []vault.BulkRow
+		for i, d := range data {
+			valid, err := e.vault.Validate(c, map[string]any{"name": d[0], "phone": d[1], "email": d[2]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bulk = append(bulk, vault.BulkRow{Values: valid, Provenance: &vault.Provenance{JobID: "fb", Source: j.Source, RowRef: fmt.Sprint(i + 2)}})
+		}
+		if _, err := e.vault.CreateMany(ctx, "customers", "marketing", bulk); err != nil {
+			t.Fatal(err)
+		}
+
 		res = e.mustRun(t, j, rows)
-		if res.Status != importer.StatusCompleted || res.AlreadyImported+res.Created != 2 {
+		if res.Status != importer.StatusCompleted || res.AlreadyImported != 2 || res.Created != 0 {
 			t.Fatalf("resume: %+v", res)
 		}
 		for _, email := range []string{"hien@example.com", "bao@example.com"} {
-			proof, err := e.ledger.Proof(context.Background(), e.lookup(t, "email", email)[0].Subject)
+			proof, err := e.ledger.Proof(ctx, e.lookup(t, "email", email)[0].Subject)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,9 +17,19 @@
 // # Mapping
 //
 // A Mapping maps headers to fields; ParseMapping reads the command-line
-// form `Họ tên=name,SĐT=phone,Email=email`, and "-" as a field ignores a
-// column. Several columns mapped to one field are joined with a space in
-// column order (first and last name into name). Day-first dates
+// form `Họ tên=name,SĐT=phone,Email=email` (a header with a comma is
+// quoted), ParseMappingLines a mapping file (one Header=field per line,
+// so a header may hold commas; # starts a comment), and "-" as a field
+// ignores a column. A column without a header is named by its 1-based
+// number: `#5=-` ignores the fifth column. Several columns mapped to one field are joined with a space in
+// column order (first and last name into name). A header a table has
+// twice, mapped to a field, is refused (mapping_header_duplicated): the
+// mapping cannot say which column is meant. The first data row is read
+// before the job starts, so a mapping that does not fit its table's
+// header is refused before anything is stored; a file without a data row
+// is refused too (mapping_header_missing with a mapping, else
+// no_data_rows), except in a dry run, which reports zero rows.
+// Day-first dates
 // (31/12/1990, 31-12-1990, 31.12.1990) are rewritten as ISO dates for
 // date fields. A column neither mapped nor ignored whose value the
 // scanner's detectors take for personal data rejects its row.
@@ -46,8 +56,11 @@
 // That covers the contact exports of HubSpot ("First Name", "Last Name",
 // "Email", "Phone Number", "Mobile Phone Number", "Street Address") and
 // Salesforce ("FirstName", "LastName", "Email", "Phone", "MobilePhone",
-// "MailingStreet"); their other columns (city, company, owner, lifecycle
-// stage...) are left unmapped. A field takes the first matching column,
+// "MailingStreet"); their other columns (city, lifecycle stage...) are
+// left unmapped. Columns about someone other than the person (an owner,
+// account or company, a sales rep or agent, an assignee, "created by",
+// "người phụ trách"...) are proposed as "-" with the reason, never as the
+// person's name or contact. A field takes the first matching column,
 // except a name field, which takes every name column.
 //
 // # Duplicates
@@ -68,7 +81,7 @@
 // identifying field), and the new people of a batch of up to 4096 rows
 // written in one store operation (vault.Service.CreateMany: records,
 // subjects and their keys, index entries, provenance and an audit entry
-// per record), with their consent grants in another. Memory holds a few
+// per record, and on the consent basis their consent grants). Memory holds a few
 // chunks of rows and the identifying values of the rows in flight,
 // whatever the size of the file.
 //
@@ -78,20 +91,53 @@
 // written in one transaction, and a job never imports a row twice:
 // running a job again with the same ID after a crash, or after its
 // context ended, imports only the rows not yet imported (it asks the store
-// which of each chunk's rows the job imported before). The consent events
-// of the people a batch created or updated are written just after it; if
-// the ledger refuses them the job stops as failed, and a resume records
-// the events an interruption or a failure left out. Skipped rows get no
+// which of each chunk's rows the job imported before). On the consent
+// basis a new person's grant is written in the same transaction as their
+// record, and an updated person's just after the update (none when their
+// latest event for the purpose is a withdrawal at or after the evidence's
+// time: older evidence does not revive consent); a resume records the
+// grants an interruption left out, as it does for jobs of versions that
+// wrote every grant after its batch. Skipped rows get no
 // provenance row: their values were not imported. A completed job is not
 // run again, so a person erased since is not brought back.
+//
+// A job is stored with its fingerprint (Job.Fingerprint): a SHA-256 of its
+// input (Job.InputDigest, the SHA-256 of the file's bytes, which
+// FileDigest computes in one streaming read), its mapping, collection,
+// purpose, source, legal basis, duplicate policy and consent evidence. A
+// job key run again with another fingerprint is refused with
+// import_key_reused (pass a new key, or none), so another file or
+// other terms are never taken for the stored job (resumed at its row
+// count over other data, or answered with its old result).
+// Job.DefaultID derives a key from the fingerprint: the same command on
+// the same file resumes, a corrected one (another mapping, say) is a new
+// job, whose duplicate matching skips the people already imported.
+//
+// # Lawful basis
+//
+// A job's legal basis must be the one its purpose is registered with
+// (legal_basis_mismatch otherwise), when the store lists the purposes
+// (PurposeLister); a purpose it does not list is not checked. On the
+// consent basis the batch's consent evidence is required.
+//
+// # Dry run
+//
+// A dry run validates and matches every row and writes nothing to the
+// vault, the job store or the data map; rejected rows still go to
+// Job.OnReject (the command writes its rejects file).
 //
 // # Data map
 //
 // With a Trail, the job's source is a data-map system (an existing one, or
-// a shadow system the job registers), and a job that completes without a
-// rejected row marks it "migrated, copy to destroy" with a clean-up task
-// for its holder. Redact writes a copy of the file without its personal
-// values.
+// a shadow system the job registers). A job that completes with every data
+// row of its file in the vault (created, updated, or imported by an
+// earlier run of the job) marks it "migrated, copy to destroy" with a
+// clean-up task for its holder. A rejected row, or a row skipped as a
+// person already in the vault (whose other values are only in the file),
+// withholds the task: Result.CleanupWithheld says why, with the counts. (A
+// file without data rows is refused before the job starts; a job of zero
+// rows would withhold it too.) Redact writes a copy of the file without its
+// personal values.
 //
 // # Rejects
 //

@@ -45,6 +45,9 @@ type Result struct {
 	// task opened to destroy its copy (with a Trail).
 	SystemID      string `json:"system_id,omitempty"`
 	CleanupTaskID string `json:"cleanup_task_id,omitempty"`
+	// CleanupWithheld, for a completed job with a Trail that opened no
+	// clean-up task, says why: not every data row is in the vault.
+	CleanupWithheld *CleanupWithheld `json:"cleanup_withheld,omitempty"`
 	Counts
 	// Rejects are the rows left out, in row order, values masked.
 	Rejects []Reject `json:"rejects,omitempty"`

@@ -1,6 +1,9 @@
 package importer
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
 
@@ -47,7 +50,8 @@ func (e *ConsentEvidence) at() time.Time {
 // Job describes one import.
 type Job struct {
 	// ID is the job key: running a job again with the same ID resumes it,
-	// skipping the rows it already imported.
+	// skipping the rows it already imported. A key stored for another
+	// import (another Fingerprint) is refused; DefaultID derives one.
 	ID         string
 	Collection string
 	Purpose    string
@@ -69,11 +73,18 @@ type Job struct {
 	// Consent is the batch's evidence, required with LegalBasis consent.
 	Consent     *ConsentEvidence
 	OnDuplicate OnDuplicate
-	// DryRun validates and matches every row and writes nothing.
+	// DryRun validates and matches every row and writes nothing to the
+	// vault, the job store or the data map (OnReject still receives the
+	// rejected rows: the command writes them to its rejects file).
 	DryRun bool
 	// Mapping maps the file's column headers to the collection's fields;
 	// nil proposes one from the headers (see ProposeMapping).
 	Mapping Mapping
+	// InputDigest is the SHA-256 of the input file's bytes, in hex, as
+	// FileDigest computes it ("" when the caller did not compute one). It
+	// is part of the job's fingerprint: a job key used again with another
+	// input is refused (import_key_reused).
+	InputDigest string
 	// RecordedBy names who runs the import in the consent ledger
 	// (default "import").
 	RecordedBy string
@@ -100,6 +111,46 @@ var jobKey = func(s string) bool {
 	}
 	return true
 }
+
+// Fingerprint identifies what a job imports and how: its input (the
+// digest of its file), its mapping, collection, purpose, source, legal
+// basis, duplicate policy and consent evidence, hashed with SHA-256 (hex).
+// It is stored with the job; running a job key again with another
+// fingerprint is refused. Defaults are applied as normalize applies them,
+// so a job fingerprints the same before and after it is normalized.
+func (j *Job) Fingerprint() string {
+	h := sha256.New()
+	put := func(parts ...string) {
+		for _, p := range parts {
+			fmt.Fprintf(h, "%d:%s;", len(p), p)
+		}
+	}
+	onDup := j.OnDuplicate
+	if onDup == "" {
+		onDup = Skip
+	}
+	mapping := "proposed" // nil: proposed from the headers, which the input fixes
+	if j.Mapping != nil {
+		mapping = "given:" + j.Mapping.String()
+	}
+	put("custodia-import-v1", j.Collection, j.Purpose, strings.TrimSpace(j.Source), j.LegalBasis, string(onDup), j.InputDigest, mapping)
+	if e := j.Consent; e != nil {
+		method := e.Method
+		if method == "" {
+			method = "import"
+		}
+		put("consent", e.Channel, method, e.NoticeVersion, e.NoticeText, e.CollectedBy, e.From.UTC().Format(time.RFC3339Nano), e.To.UTC().Format(time.RFC3339Nano))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// DefaultID is the job key of a job given none: "imp-" and the start of
+// its fingerprint. Running the same command on the same file again gives
+// the same key, so it resumes the job; another file, mapping, purpose,
+// legal basis, duplicate policy or consent evidence gives another key, so
+// a corrected re-run is a new job (whose duplicate matching skips the
+// people already imported).
+func (j *Job) DefaultID() string { return "imp-" + j.Fingerprint()[:20] }
 
 func invalid(code, msg string) error { return apperr.New(apperr.Invalid, code, msg) }
 

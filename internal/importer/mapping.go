@@ -34,8 +34,10 @@ var mappedField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
 // `Họ tên=name,SĐT=phone,Email=email`. Pairs are separated by commas and
 // split at their last "="; a header holding a comma is written in double
 // quotes (`"Name, full"=name`, with "" for a quote). Headers are trimmed;
-// a field is a field name or "-" to ignore the column. Errors name the
-// pair by position, never quote it.
+// a field is a field name or "-" to ignore the column. A column without a
+// header is named by its number from 1, after "#": `#5=-` ignores the
+// fifth column when its header is blank. Errors name the pair by
+// position, never quote it.
 func ParseMapping(s string) (Mapping, error) {
 	pairs, err := splitPairs(s)
 	if err != nil {
@@ -43,40 +45,85 @@ func ParseMapping(s string) (Mapping, error) {
 	}
 	m := Mapping{}
 	for i, p := range pairs {
-		eq := strings.LastIndexByte(p.text, '=')
-		if p.quoted >= 0 {
-			eq = strings.IndexByte(p.text[p.quoted:], '=')
-			if eq >= 0 {
-				if strings.TrimSpace(p.text[p.quoted:p.quoted+eq]) != "" {
-					return nil, fmt.Errorf("mapping pair %d: want \"HEADER\"=FIELD", i+1)
-				}
-				eq += p.quoted
-			}
+		if err := m.addPair(fmt.Sprintf("mapping pair %d", i+1), p); err != nil {
+			return nil, err
 		}
-		if eq < 0 {
-			return nil, fmt.Errorf("mapping pair %d: want HEADER=FIELD", i+1)
-		}
-		header, field := strings.TrimSpace(p.text[:eq]), strings.TrimSpace(p.text[eq+1:])
-		if p.quoted >= 0 {
-			header = p.header
-		}
-		switch {
-		case header == "":
-			return nil, fmt.Errorf("mapping pair %d: the header is empty", i+1)
-		case len(header) > maxHeader || !utf8.ValidString(header):
-			return nil, fmt.Errorf("mapping pair %d: the header must be valid UTF-8 of at most %d bytes", i+1, maxHeader)
-		case field != Ignore && !mappedField.MatchString(field):
-			return nil, fmt.Errorf("mapping pair %d: the field must be a field name or %q", i+1, Ignore)
-		}
-		if _, dup := m[header]; dup {
-			return nil, fmt.Errorf("mapping pair %d: its header is mapped twice", i+1)
-		}
-		m[header] = field
 	}
 	if len(m) == 0 {
 		return nil, fmt.Errorf("the mapping is empty")
 	}
 	return m, nil
+}
+
+// ParseMappingLines parses a mapping file: one HEADER=FIELD per line, so
+// a header may hold commas (`Tel, mobile=phone`) and is split from its
+// field at the line's last "=" (a header holding "=" is written in double
+// quotes, as in ParseMapping). Blank lines, and lines starting with "#"
+// other than a column number's `#5=-`, are left out; a byte order mark
+// and CRLF line ends are accepted. Errors name the line by number, never
+// quote it.
+func ParseMappingLines(text string) (Mapping, error) {
+	m := Mapping{}
+	for i, line := range strings.Split(strings.TrimPrefix(text, "\ufeff"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") && !columnNumberPair.MatchString(line) {
+			continue
+		}
+		label := fmt.Sprintf("mapping line %d", i+1)
+		p := pair{text: line, quoted: -1}
+		if strings.HasPrefix(line, `"`) {
+			pairs, err := splitPairs(line)
+			if err != nil || len(pairs) != 1 {
+				return nil, fmt.Errorf("%s: want \"HEADER\"=FIELD", label)
+			}
+			p = pairs[0]
+		}
+		if err := m.addPair(label, p); err != nil {
+			return nil, err
+		}
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("the mapping is empty")
+	}
+	return m, nil
+}
+
+// columnNumberPair is a mapping file line that maps a column by number.
+var columnNumberPair = regexp.MustCompile(`^#[0-9]+\s*=`)
+
+// addPair checks one HEADER=FIELD as written and adds it to m; label
+// names it in errors.
+func (m Mapping) addPair(label string, p pair) error {
+	eq := strings.LastIndexByte(p.text, '=')
+	if p.quoted >= 0 {
+		eq = strings.IndexByte(p.text[p.quoted:], '=')
+		if eq >= 0 {
+			if strings.TrimSpace(p.text[p.quoted:p.quoted+eq]) != "" {
+				return fmt.Errorf("%s: want \"HEADER\"=FIELD", label)
+			}
+			eq += p.quoted
+		}
+	}
+	if eq < 0 {
+		return fmt.Errorf("%s: want HEADER=FIELD", label)
+	}
+	header, field := strings.TrimSpace(p.text[:eq]), strings.TrimSpace(p.text[eq+1:])
+	if p.quoted >= 0 {
+		header = p.header
+	}
+	switch {
+	case header == "":
+		return fmt.Errorf("%s: the header is empty (a column without a header is named by its number: #5=-)", label)
+	case len(header) > maxHeader || !utf8.ValidString(header):
+		return fmt.Errorf("%s: the header must be valid UTF-8 of at most %d bytes", label, maxHeader)
+	case field != Ignore && !mappedField.MatchString(field):
+		return fmt.Errorf("%s: the field must be a field name or %q", label, Ignore)
+	}
+	if _, dup := m[header]; dup {
+		return fmt.Errorf("%s: its header is mapped twice", label)
+	}
+	m[header] = field
+	return nil
 }
 
 // pair is one HEADER=FIELD of a mapping as written.
@@ -175,6 +222,28 @@ func (m Mapping) field(h string) (string, bool) {
 	return "", false
 }
 
+// fieldAt returns the field m gives column j (from 0) of a table whose
+// header there is h: by the header, or, for a column without one, by its
+// number ("#5").
+func (m Mapping) fieldAt(j int, h string) (string, bool) {
+	if strings.TrimSpace(h) == "" {
+		f, ok := m["#"+strconv.Itoa(j+1)]
+		return f, ok
+	}
+	return m.field(h)
+}
+
+// columnLabel names column j (from 0), whose header is h, where the
+// detectors found ent, in a reject reason: by its header, or, without
+// one, by the number a mapping names it with (`column #5 (no header,
+// PHONE_NUMBER)`, ignored by #5=-).
+func columnLabel(j int, h, ent string) string {
+	if strings.TrimSpace(h) == "" {
+		return fmt.Sprintf("column #%d (no header, %s)", j+1, ent)
+	}
+	return fmt.Sprintf("column %q (%s)", h, ent)
+}
+
 // checkMapping checks, before any row is read, that every field a mapping
 // names is declared by the collection.
 func checkMapping(m Mapping, c *vault.Collection) error {
@@ -199,8 +268,8 @@ func checkHeaders(m Mapping, header []string) error {
 	var missing []string
 	for _, h := range slices.Sorted(maps.Keys(m)) {
 		found := false
-		for _, col := range header {
-			if _, ok := (Mapping{h: ""}).field(col); ok {
+		for j, col := range header {
+			if _, ok := (Mapping{h: ""}).fieldAt(j, col); ok {
 				found = true
 				break
 			}
@@ -214,7 +283,7 @@ func checkHeaders(m Mapping, header []string) error {
 	}
 	var unmapped []string
 	for j, col := range header {
-		if _, ok := m.field(col); !ok && strings.TrimSpace(col) != "" {
+		if _, ok := m.fieldAt(j, col); !ok && strings.TrimSpace(col) != "" {
 			unmapped = append(unmapped, strconv.Itoa(j+1))
 		}
 	}

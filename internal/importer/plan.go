@@ -2,7 +2,10 @@ package importer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 
 	"custodia/internal/apperr"
 	"custodia/internal/fieldtype"
@@ -19,17 +22,28 @@ type plan struct {
 }
 
 // newPlan applies m to a table's header. A mapping that names a field the
-// collection does not declare is an error; a table none of whose columns
-// is mapped gets a plan that rejects its rows.
+// collection does not declare is an error, and so is a header the table
+// has twice (or in two spellings the mapping does not tell apart) when
+// the mapping maps it to a field: the mapping cannot say which column is
+// meant. A table none of whose columns is mapped gets a plan that rejects
+// its rows.
 func newPlan(header []string, m Mapping, c *vault.Collection) (*plan, error) {
 	p := &plan{header: header, fields: make([]*vault.Field, len(header)), ignore: make([]bool, len(header))}
+	mappedAt := map[string]int{} // normalised header -> its first mapped column
 	for j, h := range header {
-		name, ok := m.field(h)
+		name, ok := m.fieldAt(j, h)
 		switch {
 		case !ok:
 		case name == Ignore:
 			p.ignore[j] = true
 		default:
+			key := norm.NFC.String(strings.ToLower(strings.TrimSpace(h)))
+			if first, dup := mappedAt[key]; dup {
+				return nil, apperr.Newf(apperr.Invalid, "mapping_header_duplicated",
+					"the header %s appears twice (columns %d and %d) and the mapping maps it to field %q: rename one of the columns in the file so that each mapped header is unique",
+					strconv.Quote(h), first+1, j+1, name)
+			}
+			mappedAt[key] = j
 			f, ok := c.Field(name)
 			if !ok {
 				return nil, apperr.Newf(apperr.Invalid, "unknown_field", "the mapping names field %q, which collection %s does not declare", name, c.Name)
@@ -68,7 +82,7 @@ func (p *plan) build(cells []string, ss *detect.Session) rowData {
 		if f == nil {
 			if !p.ignore[j] && out.personal == "" {
 				if ent := sessionEntity(ss, v, p.header[j]); ent != "" {
-					out.personal = fmt.Sprintf("column %q (%s)", p.header[j], ent)
+					out.personal = columnLabel(j, p.header[j], string(ent))
 				}
 			}
 			continue

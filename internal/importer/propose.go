@@ -2,6 +2,7 @@ package importer
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"custodia/internal/fieldtype"
@@ -30,6 +31,32 @@ var headerWords = []struct {
 // notName are folded headers with a naming word that do not hold a
 // person's name.
 var notName = []string{"company name", "account name", "ten cong ty", "ten san pham", "product name", "user name", "username", "ten dang nhap", "file name"}
+
+// otherParty are folded header words naming someone other than the
+// row's person: a CRM record's owner, the company or account a contact
+// belongs to, the salesperson, agent or assignee in charge, who created
+// or changed the record. Their values (the salesperson's name and
+// e-mail, the company's name) must never become the person's fields.
+var otherParty = []string{
+	"owner", "owners", "account", "company", "organization", "organisation", "employer",
+	"sales rep", "sales representative", "salesperson", "sales person", "salesman", "sales agent", "sales owner", "rep", "agent",
+	"assignee", "assigned", "assigned to", "created by", "modified by", "last modified by", "updated by", "edited by",
+	// Vietnamese: company, person in charge, staff, sale(s), creator.
+	"cong ty", "phu trach", "nguoi phu trach", "nhan vien", "sale", "sales", "nguoi tao", "nguoi sua",
+}
+
+// otherPartyOf returns the word by which a header names someone other
+// than the row's person, "" when it does not. A dotted relation path
+// ("Owner.Name", "Account.Name") counts by its words as any header does.
+func otherPartyOf(header string) string {
+	f := foldHeader(header)
+	for _, w := range otherParty {
+		if hasWords(f, w) {
+			return w
+		}
+	}
+	return ""
+}
 
 // typeOfHeader returns the field type a header names, "" when none.
 func typeOfHeader(header string) fieldtype.Type {
@@ -76,8 +103,12 @@ type Proposal struct {
 // and the column names of HubSpot and Salesforce contact exports) and,
 // for the headers whose words say nothing, from what the scanner's
 // detectors find in the sample rows. A field takes one column, except a
-// name field, which takes first and last name columns together. A nil
-// scanner uses the default detectors.
+// name field, which takes first and last name columns together. A header
+// naming someone other than the person (an owner, account or company, a
+// sales rep or agent, an assignee, who created or modified the record:
+// see otherParty) is proposed as ignored ("-"), its By saying why, and is
+// never matched by its words or its values. A nil scanner uses the
+// default detectors.
 func ProposeMapping(headers []string, sample [][]string, c *vault.Collection, sc *detect.Scanner) Proposal {
 	if sc == nil {
 		sc = defaultScanner()
@@ -98,10 +129,18 @@ func ProposeMapping(headers []string, sample [][]string, c *vault.Collection, sc
 	}
 	var rest []int
 	for j, h := range headers {
-		if h == "" {
+		if strings.TrimSpace(h) == "" {
+			rest = append(rest, j)
 			continue
 		}
 		if _, dup := p.Mapping[h]; dup {
+			continue
+		}
+		if who := otherPartyOf(h); who != "" {
+			// Ignored rather than left out: its values (an owner's
+			// e-mail) would otherwise reject every row as unmapped
+			// personal data.
+			p.Mapping[h], p.By[h] = Ignore, "not the person's: "+who
 			continue
 		}
 		if t := typeOfHeader(h); t == "" || !assign(j, t, "header") {
@@ -110,6 +149,17 @@ func ProposeMapping(headers []string, sample [][]string, c *vault.Collection, sc
 	}
 	for _, j := range rest {
 		ent, whole := sampleEntity(sc, headers[j], j, sample)
+		if strings.TrimSpace(headers[j]) == "" {
+			// A column without a header is not proposed for a field; when
+			// its values are personal it is listed by the number that
+			// maps it ("#5"), for the person to map or ignore.
+			if ent != "" {
+				n := "#" + strconv.Itoa(j+1)
+				p.Unmapped = append(p.Unmapped, n)
+				p.Personal[n] = ent
+			}
+			continue
+		}
 		if ent != "" && whole && assign(j, entityType[ent], string(ent)) {
 			continue
 		}

@@ -2,6 +2,12 @@ package importer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
 
 	"custodia/internal/scan/source"
 )
@@ -19,8 +25,27 @@ var readOptions = source.Options{MaxFileSize: 1 << 40}
 // workbook).
 func File(path string) Rows {
 	return func(ctx context.Context, fn func(source.Row) error) error {
+		if p, ok := ctx.Value(pathProbe{}).(*string); ok {
+			*p = path
+			return errProbed
+		}
 		return source.ReadRows(ctx, path, readOptions, fn)
 	}
+}
+
+// pathProbe is the context key under which Run asks rows made by File for
+// their file's path, to digest a file whose job has no InputDigest.
+type pathProbe struct{}
+
+// errProbed ends a probe.
+var errProbed = errors.New("rows probed")
+
+// filePath returns the path of the file rows made by File read, "" for
+// other rows (which stop at their first row).
+func filePath(ctx context.Context, rows Rows) string {
+	var path string
+	_ = rows(context.WithValue(ctx, pathProbe{}, &path), func(source.Row) error { return errProbed })
+	return path
 }
 
 // Table returns rows held in memory: header, then the data rows, numbered
@@ -37,4 +62,31 @@ func Table(header []string, data [][]string) Rows {
 		}
 		return nil
 	}
+}
+
+// FileDigest returns the SHA-256 of the file at path, in hex, for
+// Job.InputDigest. It reads the file once, streaming: memory stays flat
+// whatever its size. ctx stops it between reads.
+func FileDigest(ctx context.Context, path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("digest: %w", err)
+	}
+	defer func() { _ = f.Close() }()
+	h := sha256.New()
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("digest %s: %w", path, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

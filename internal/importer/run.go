@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
+
+	"custodia/internal/apperr"
 
 	"custodia/internal/scan/source"
 	"custodia/internal/vault"
@@ -102,21 +107,44 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 	if err := checkMapping(job.Mapping, c); err != nil {
 		return Result{}, err
 	}
+	if err := im.checkBasis(ctx, job); err != nil {
+		return Result{}, err
+	}
+	r := &run{im: im, job: job, c: c, plans: map[string]*plan{}, claims: map[string]*pending{}}
+	// The first row, before anything is stored: a file without data rows,
+	// or whose header the mapping does not fit, is refused before the job
+	// starts.
+	if err := r.first(ctx, rows); err != nil {
+		return Result{}, err
+	}
+	// The job's input is part of its fingerprint: the file of a job whose
+	// caller did not digest it (a server's upload) is digested here.
+	if job.InputDigest == "" && !job.DryRun {
+		if path := filePath(ctx, rows); path != "" {
+			if job.InputDigest, err = FileDigest(ctx, path); err != nil {
+				return Result{}, fmt.Errorf("import %s: %w", job.ID, err)
+			}
+			r.job.InputDigest = job.InputDigest
+		}
+	}
 	var systemID string
 	if im.Trail != nil {
 		if systemID, err = im.Trail.ResolveSource(ctx, SourceRef{Source: job.Source, Kind: job.SourceKind, Holder: job.Holder}, job.DryRun); err != nil {
 			return Result{}, fmt.Errorf("import %s: source system: %w", job.ID, err)
 		}
 	}
-	r := &run{im: im, job: job, c: c, plans: map[string]*plan{}, claims: map[string]*pending{}}
 	if !job.DryRun {
 		stored, created, err := im.begin(ctx, job, systemID)
 		if err != nil {
 			return Result{}, err
 		}
 		if stored.Status == StatusCompleted {
-			return Result{JobID: job.ID, Status: stored.Status, Counts: stored.Counts, Rejects: []Reject{},
-				SystemID: stored.SystemID, CleanupTaskID: stored.CleanupTaskID}, nil
+			res := Result{JobID: job.ID, Status: stored.Status, Counts: stored.Counts, Rejects: []Reject{},
+				SystemID: stored.SystemID, CleanupTaskID: stored.CleanupTaskID}
+			if im.Trail != nil && res.CleanupTaskID == "" {
+				res.CleanupWithheld = Withheld(res.Status, res.Counts)
+			}
+			return res, nil
 		}
 		r.resumed = !created
 	}
@@ -153,6 +181,73 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 		job.Progress(res.Counts)
 	}
 	return res, runErr
+}
+
+// errFirst stops the reading of the rows after the first one.
+var errFirst = errors.New("first row read")
+
+// first reads the rows up to the first data row and makes its table's
+// plan, so that a mapping that does not fit the header (a header it names
+// but the table lacks, a header the table has twice) is refused before
+// the job starts. A file with no data row is refused too, except in a dry
+// run: its header cannot be checked and there is nothing to import.
+func (r *run) first(ctx context.Context, rows Rows) error {
+	var header []string
+	seen := false
+	err := rows(ctx, func(row source.Row) error {
+		header, seen = row.Header, true
+		return errFirst
+	})
+	if err != nil && !errors.Is(err, errFirst) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("import %s: read rows: %w", r.job.ID, err)
+	}
+	if !seen {
+		if r.job.DryRun {
+			return nil
+		}
+		if r.job.Mapping != nil {
+			return apperr.Newf(apperr.Invalid, "mapping_header_missing",
+				"the file has no data rows under a header line, so the headers the mapping names (%s) cannot be found in it: nothing to import", quotedHeaders(r.job.Mapping))
+		}
+		return apperr.New(apperr.Invalid, "no_data_rows", "the file has no data rows under a header line: nothing to import")
+	}
+	_, err = r.planFor(header)
+	return err
+}
+
+// quotedHeaders lists a mapping's headers, quoted and sorted.
+func quotedHeaders(m Mapping) string {
+	hs := slices.Sorted(maps.Keys(m))
+	for i, h := range hs {
+		hs[i] = strconv.Quote(h)
+	}
+	return strings.Join(hs, ", ")
+}
+
+// checkBasis refuses a job whose legal basis is not the one its purpose
+// is registered with (a marketing purpose registered on consent cannot be
+// imported under contract, without consent evidence). A store that lists
+// no purposes, or a purpose it does not list, is not checked.
+func (im *Importer) checkBasis(ctx context.Context, job Job) error {
+	pl, ok := im.store.(PurposeLister)
+	if !ok {
+		return nil
+	}
+	ps, err := pl.ListPurposes(ctx)
+	if err != nil {
+		return fmt.Errorf("import %s: purposes: %w", job.ID, err)
+	}
+	for _, p := range ps {
+		if p.Name == job.Purpose && string(p.LegalBasis) != job.LegalBasis {
+			return apperr.Newf(apperr.Invalid, "legal_basis_mismatch",
+				"purpose %s is registered with the legal basis %s, but the import states %s: import under %s (see GET /v1/purposes)",
+				p.Name, p.LegalBasis, job.LegalBasis, p.LegalBasis)
+		}
+	}
+	return nil
 }
 
 // pipeline runs the reader, the validators, the decider and the writers

@@ -3,18 +3,46 @@ package importer
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"custodia/internal/apperr"
 )
 
+// errKeyReused is the answer to a job key used again for another import.
+func errKeyReused(id, what string) error {
+	return apperr.Newf(apperr.Conflict, "import_key_reused",
+		"job key %s belongs to another import (%s differ): pass a new --job NEW (API: a new \"id\"), or omit it to derive the key from the file and the options",
+		id, what)
+}
+
+// CheckReuse reports whether stored, the job stored under j's key, is the
+// same import as j: an apperr Conflict import_key_reused when it is not
+// (another collection, purpose, source or legal basis, or another
+// fingerprint: input file, mapping, duplicate policy, consent evidence).
+// A job stored before fingerprints were kept is compared on its terms
+// only. Run checks it; a caller that answers for a stored job without
+// running it (a server returning a completed job's result) checks it
+// first.
+func (j *Job) CheckReuse(stored Import) error {
+	if stored.Collection != j.Collection || stored.Purpose != j.Purpose || stored.Source != strings.TrimSpace(j.Source) || stored.LegalBasis != j.LegalBasis {
+		return errKeyReused(j.ID, "collection, purpose, source or legal basis")
+	}
+	if stored.Fingerprint != "" && stored.Fingerprint != j.Fingerprint() {
+		return errKeyReused(j.ID, "the input file, mapping, on-duplicate mode or consent evidence")
+	}
+	return nil
+}
+
 // begin stores a new job as running, or takes up a stored one with the
 // same key: a completed one is returned as it is, anything else is marked
-// running again. A key reused for another import is a conflict.
+// running again. A key reused for another import (another fingerprint:
+// input file, mapping, duplicate policy, consent evidence, collection,
+// purpose, source or legal basis) is a conflict.
 func (im *Importer) begin(ctx context.Context, job Job, systemID string) (stored Import, created bool, err error) {
 	now := im.Now().UTC()
 	rec := Import{ID: job.ID, Collection: job.Collection, Purpose: job.Purpose, Source: job.Source, LegalBasis: job.LegalBasis,
-		Consent: job.Consent, OnDuplicate: job.OnDuplicate, Status: StatusRunning, StartedAt: now, UpdatedAt: now, SystemID: systemID}
+		Consent: job.Consent, OnDuplicate: job.OnDuplicate, Fingerprint: job.Fingerprint(), Status: StatusRunning, StartedAt: now, UpdatedAt: now, SystemID: systemID}
 	stored, created, err = im.store.CreateImport(ctx, rec)
 	if err != nil {
 		return Import{}, false, fmt.Errorf("import %s: store job: %w", job.ID, err)
@@ -22,8 +50,8 @@ func (im *Importer) begin(ctx context.Context, job Job, systemID string) (stored
 	if created {
 		return stored, true, nil
 	}
-	if stored.Collection != job.Collection || stored.Purpose != job.Purpose || stored.Source != job.Source || stored.LegalBasis != job.LegalBasis {
-		return Import{}, false, apperr.New(apperr.Conflict, "import_key_reused", "this job id belongs to another import (collection, purpose, source or legal basis differ)")
+	if err := job.CheckReuse(stored); err != nil {
+		return Import{}, false, err
 	}
 	if stored.Status == StatusCompleted {
 		return stored, false, nil
@@ -38,9 +66,49 @@ func (im *Importer) begin(ctx context.Context, job Job, systemID string) (stored
 	return stored, false, nil
 }
 
+// CleanupWithheld says why a completed job opened no clean-up task for
+// its source: some of the file's data is not in the vault.
+type CleanupWithheld struct {
+	Reason string `json:"reason"`
+	// Rows, Skipped and Rejected are the job's counts: skipped rows
+	// matched a person already in the vault and were left as they are,
+	// so their other values are only in the file.
+	Rows     int `json:"rows"`
+	Skipped  int `json:"skipped"`
+	Rejected int `json:"rejected"`
+}
+
+// allImported reports whether every data row of a completed job is in the
+// vault: created, updated, or imported by an earlier run of the job. Only
+// then may the source's copy be destroyed.
+func allImported(c Counts) bool {
+	return c.Rows > 0 && c.Created+c.Updated+c.AlreadyImported == c.Rows
+}
+
+// Withheld returns why a completed job's source gets no clean-up task,
+// nil when it does (or the job is not completed).
+func Withheld(status string, c Counts) *CleanupWithheld {
+	if status != StatusCompleted || allImported(c) {
+		return nil
+	}
+	w := &CleanupWithheld{Rows: c.Rows, Skipped: c.Skipped, Rejected: c.Rejected}
+	switch {
+	case c.Rows == 0:
+		w.Reason = "the file has no data rows"
+	case c.Skipped > 0 && c.Rejected > 0:
+		w.Reason = fmt.Sprintf("%d skipped and %d rejected rows are not in the vault: their values are only in the file", c.Skipped, c.Rejected)
+	case c.Skipped > 0:
+		w.Reason = fmt.Sprintf("%d skipped rows (people already in the vault, on-duplicate skip) are not imported: their other values are only in the file; import with --on-duplicate update to bring them in", c.Skipped)
+	default:
+		w.Reason = fmt.Sprintf("%d rejected rows are not in the vault: fix them (see the rejects file) and import them", c.Rejected)
+	}
+	return w
+}
+
 // finish stores a run's outcome on its job. The source system of a job
-// completed without a rejected row is marked migrated, with a clean-up
-// task for its copy.
+// that completed with every data row in the vault (see allImported) is
+// marked migrated, with a clean-up task for its copy; otherwise the
+// result says why not (Result.CleanupWithheld).
 func (im *Importer) finish(ctx context.Context, job Job, res *Result) error {
 	stored, err := im.store.GetImport(ctx, job.ID)
 	if err != nil {
@@ -52,8 +120,8 @@ func (im *Importer) finish(ctx context.Context, job Job, res *Result) error {
 		stored.FinishedAt = now
 	}
 	// A source whose rows are not all in the vault keeps its copy: rows
-	// rejected are still only there.
-	if res.Status == StatusCompleted && res.Rejected == 0 && im.Trail != nil && stored.SystemID != "" && stored.CleanupTaskID == "" {
+	// rejected or skipped are still only there.
+	if res.Status == StatusCompleted && allImported(res.Counts) && im.Trail != nil && stored.SystemID != "" && stored.CleanupTaskID == "" {
 		task, err := im.Trail.Migrated(ctx, stored.SystemID, stored)
 		if err != nil {
 			// The rows are in; the job stays open so a re-run marks the source.
@@ -67,6 +135,9 @@ func (im *Importer) finish(ctx context.Context, job Job, res *Result) error {
 		stored.CleanupTaskID = task
 	}
 	res.SystemID, res.CleanupTaskID = stored.SystemID, stored.CleanupTaskID
+	if im.Trail != nil && res.CleanupTaskID == "" {
+		res.CleanupWithheld = Withheld(res.Status, res.Counts)
+	}
 	if err := im.store.UpdateImport(ctx, stored); err != nil {
 		return fmt.Errorf("import %s: store result: %w", job.ID, err)
 	}

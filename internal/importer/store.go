@@ -3,6 +3,8 @@ package importer
 import (
 	"context"
 	"time"
+
+	"custodia/internal/access"
 )
 
 // Job states.
@@ -23,6 +25,10 @@ type Import struct {
 	LegalBasis  string           `json:"legal_basis"`
 	Consent     *ConsentEvidence `json:"consent,omitempty"`
 	OnDuplicate OnDuplicate      `json:"on_duplicate"`
+	// Fingerprint is the job's Job.Fingerprint (its input, mapping and
+	// terms) when it started: the key is refused for another import. ""
+	// for a job stored before fingerprints were kept.
+	Fingerprint string `json:"fingerprint,omitempty"`
 	// SystemID is the data-map system the rows come from ("" without a
 	// Trail); CleanupTaskID the task that destroys its copy, opened when
 	// the job completes.
@@ -46,6 +52,11 @@ type Counts struct {
 	// AlreadyImported rows were imported by an earlier run of the job.
 	AlreadyImported int `json:"already_imported"`
 	Rejected        int `json:"rejected"`
+	// ConsentSuperseded counts the consent grants of a consent-basis job
+	// left out because the person withdrew after the job's evidence was
+	// collected: evidence older than a withdrawal does not revive
+	// consent.
+	ConsentSuperseded int `json:"consent_superseded,omitempty"`
 }
 
 // Store is the storage the importer needs besides the vault's.
@@ -60,6 +71,13 @@ type Store interface {
 	// ImportedRows maps those of refs (row references) that a job
 	// imported to the subjects their records belong to.
 	ImportedRows(ctx context.Context, jobID string, refs []string) (map[string]string, error)
+}
+
+// PurposeLister is a Store that lists the registered purposes. With one,
+// a job's legal basis must be the basis its purpose is registered with; a
+// purpose it does not list is not checked.
+type PurposeLister interface {
+	ListPurposes(ctx context.Context) ([]access.Purpose, error)
 }
 
 // StatisticsRefresher is a Store whose query planner needs fresh

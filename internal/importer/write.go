@@ -9,9 +9,10 @@ import (
 	"custodia/internal/vault"
 )
 
-// writeBatch writes a batch: its new people in one store operation (one
-// by one when that fails on a value taken since the lookup), then its
-// updates in order, then the consent events of everyone written.
+// writeBatch writes a batch: its new people in one store operation, each
+// with its consent grant on the consent basis (one by one when that fails
+// on a value taken since the lookup), then its updates in order, then the
+// consent events of the people updated.
 func (r *run) writeBatch(ctx context.Context, b *batch) {
 	defer func() {
 		for _, w := range b.creates {
@@ -21,25 +22,32 @@ func (r *run) writeBatch(ctx context.Context, b *batch) {
 			close(w.p.done)
 		}
 	}()
+	// subjects are the people written whose grant is still to record.
 	var subjects []string
 	if len(b.creates) > 0 {
+		grant, err := r.bulkGrant(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				r.stop(fmt.Errorf("import %s: consent evidence: %w", r.job.ID, err))
+			}
+			return
+		}
 		rows := make([]vault.BulkRow, len(b.creates))
 		for i, w := range b.creates {
 			rows[i] = vault.BulkRow{Values: w.it.valid, Provenance: r.provenance(w.it)}
 		}
-		created, err := r.im.vault.CreateMany(ctx, r.job.Collection, r.job.Purpose, rows)
+		created, err := r.im.vault.CreateManyGranted(ctx, r.job.Collection, r.job.Purpose, rows, grant)
 		switch {
 		case err == nil:
 			for i, w := range b.creates {
 				w.p.ref, w.p.ok = vault.RecordRef(created[i]), true
-				subjects = append(subjects, created[i].Subject)
 			}
 			r.add(func(c *Counts) { c.Created += len(created) })
 		case ctx.Err() != nil:
 			return // interrupted: nothing of the batch is written, a resume does it
 		case apperr.KindOf(err) == apperr.Conflict:
 			for _, w := range b.creates {
-				if r.writeOne(ctx, w) {
+				if r.createOne(ctx, w, grant) {
 					subjects = append(subjects, w.p.ref.Subject)
 				}
 			}
@@ -53,10 +61,38 @@ func (r *run) writeBatch(ctx context.Context, b *batch) {
 			subjects = append(subjects, w.p.ref.Subject)
 		}
 	}
-	if err := r.grant(ctx, subjects); err != nil && ctx.Err() == nil {
+	superseded, err := r.grant(ctx, subjects)
+	if err != nil && ctx.Err() == nil {
 		// The rows are imported; running the job again records the events.
 		slog.Warn("import: consent events not recorded; the job stops", "job", r.job.ID, "rows", len(subjects), "code", apperr.CodeOf(err))
 		r.stop(fmt.Errorf("import %s: %d rows imported but their consent events failed (run the job again to record them): %w", r.job.ID, len(subjects), err))
+	}
+	r.consentSuperseded(superseded)
+}
+
+// createOne writes one new person after the batch's bulk create failed on
+// a conflict: alone through the bulk create, with its grant, and when that
+// conflicts too through writeOne, which names the row's fault. It reports
+// whether the row was written without its grant (by writeOne, when the
+// conflict is gone by then): the caller then records the grant.
+func (r *run) createOne(ctx context.Context, w write, grant *vault.BulkGrant) bool {
+	if grant == nil {
+		return r.writeOne(ctx, w) // no grant to commit with the record
+	}
+	created, err := r.im.vault.CreateManyGranted(ctx, r.job.Collection, r.job.Purpose,
+		[]vault.BulkRow{{Values: w.it.valid, Provenance: r.provenance(w.it)}}, grant)
+	switch {
+	case err == nil:
+		w.p.ref, w.p.ok = vault.RecordRef(created[0]), true
+		r.add(func(c *Counts) { c.Created++ })
+		return false
+	case ctx.Err() != nil:
+		return false // interrupted: the row is not imported, a resume does it
+	case apperr.KindOf(err) == apperr.Internal || apperr.KindOf(err) == apperr.Unavailable:
+		r.stop(fmt.Errorf("import %s: row %s: %w", r.job.ID, w.it.ref, err))
+		return false
+	default:
+		return r.writeOne(ctx, w) // it rejects the row with the reason
 	}
 }
 

@@ -66,7 +66,7 @@ var backupTables = []tableSpec{
 	{"records", []string{"id", "collection", "subject_id", "sealed", "idx", "version", "created_at", "updated_at"}, map[string]bool{"sealed": true, "idx": true}, "id", nil},
 	{"blind_index", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac, record_id", nil},
 	{"blind_unique", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac", nil},
-	{"imports", []string{"id", "collection", "purpose", "source", "legal_basis", "consent", "on_duplicate", "status", "result", "started_at", "finished_at", "updated_at", "system_id", "cleanup_task"}, nil, "id", textStatus},
+	{"imports", []string{"id", "collection", "purpose", "source", "legal_basis", "consent", "on_duplicate", "status", "result", "started_at", "finished_at", "updated_at", "system_id", "cleanup_task", "fingerprint"}, nil, "id", textStatus},
 	{"record_provenance", []string{"job_id", "row_ref", "record_id", "subject_id", "source", "imported_at"}, nil, "job_id, row_ref", nil},
 	{"import_rejects", []string{"job_id", "seq", "row_ref", "code", "reason", "masked"}, nil, "job_id, seq", nil},
 	{"erasures", []string{"subject_pseudonym", "records_deleted", "erased_at", "audit_request"}, nil, "erased_at, subject_pseudonym", nil},

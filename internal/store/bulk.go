@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,6 +52,7 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 		unique := newBulkInsert("INSERT INTO blind_unique (collection, field, mac, record_id) VALUES ", 4)
 		index := newBulkInsert("INSERT INTO blind_index (collection, field, mac, record_id) VALUES ", 4)
 		prov := newBulkInsert("INSERT INTO record_provenance (job_id, row_ref, record_id, subject_id, source, imported_at) VALUES ", 6)
+		grants := newGrantInsert()
 		for _, nr := range recs {
 			r := nr.Record
 			version, w, err := nr.Subject.Wrap(uint32(primary))
@@ -70,13 +72,25 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 			if p := nr.Provenance; p != nil {
 				prov.add(p.JobID, p.RowRef, r.ID, r.SubjectID, p.Source, now)
 			}
+			if g := nr.Grant; g != nil {
+				// A subject created here has no earlier event: nothing can
+				// supersede its grant.
+				if g.SubjectID != r.SubjectID {
+					return fmt.Errorf("create records: the grant of record %s names another subject", r.ID)
+				}
+				if err := grants.add(*g, nr.GrantNotice); err != nil {
+					return err
+				}
+			}
 		}
 		for _, b := range []*bulkInsert{subjects, keys, records, unique, index, prov} {
 			if err := b.exec(ctx, tx); err != nil {
 				return err
 			}
 		}
-		return nil
+		// The grants come after their subjects, in the same transaction:
+		// a person imported on consent commits with their grant.
+		return grants.exec(ctx, tx)
 	}, entries)
 	// A bulk import's records are not cached (they would push out the
 	// records in use); the index lists they change are forgotten, whether
@@ -92,30 +106,103 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 }
 
 // AppendGrants appends consent grants for subjects that exist, storing
-// their notice text once, in one operation of the writer.
-func (db *DB) AppendGrants(ctx context.Context, evs []consent.Event, noticeText string) error {
+// their notice text once, in one operation of the writer. A grant whose
+// subject's latest event for the purpose is a withdrawal at or after the
+// grant's time is left out (consent.Superseded): evidence older than a
+// withdrawal does not revive consent. The check reads the ledger inside
+// the writer's transaction, so a withdrawal committed before it is seen.
+// skipped counts the grants left out.
+func (db *DB) AppendGrants(ctx context.Context, evs []consent.Event, noticeText string) (skipped int, err error) {
 	if len(evs) == 0 {
-		return nil
+		return 0, nil
 	}
-	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		notices := map[string]bool{}
-		events := newBulkInsert("INSERT INTO consent_events (id, subject_id, purpose, action, method, channel, notice_version, notice_hash, collected_by, ip_hash, ua_hash, at, recorded_at, recorded_by, request_id) VALUES ", 15)
+	err = db.w.submit(func(ctx context.Context, tx *Tx) error {
+		skipped = 0 // the writer may run an operation again: set, never add
+		grants := newGrantInsert()
+		latest := map[[2]string]*consent.Event{}
 		for _, ev := range evs {
-			if ev.Action != consent.Grant {
-				return fmt.Errorf("append grants: event %s is not a grant", ev.ID)
-			}
-			if ev.NoticeHash != "" && !notices[ev.NoticeHash] {
-				notices[ev.NoticeHash] = true
-				if _, err := tx.Exec(ctx, "INSERT INTO consent_notices (hash, text, created_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-					hexOrNil(ev.NoticeHash), noticeText, ev.RecordedAt.UnixMicro()); err != nil {
-					return fmt.Errorf("store notice: %w", err)
+			key := [2]string{ev.SubjectID, ev.Purpose}
+			last, seen := latest[key]
+			if !seen {
+				var err error
+				if last, err = latestConsent(ctx, tx, ev.SubjectID, ev.Purpose); err != nil {
+					return err
 				}
 			}
-			events.add(ev.ID, ev.SubjectID, ev.Purpose, ev.Action, ev.Method, ev.Channel, ev.NoticeVersion, hexOrNil(ev.NoticeHash), ev.CollectedBy,
-				hexOrNil(ev.IPHash), hexOrNil(ev.UAHash), ev.At.UnixMicro(), ev.RecordedAt.UnixMicro(), ev.RecordedBy, ev.RequestID)
+			if consent.Superseded(last, ev) {
+				latest[key] = last
+				skipped++
+				continue
+			}
+			if err := grants.add(ev, noticeText); err != nil {
+				return err
+			}
+			latest[key] = &ev
 		}
-		return events.exec(ctx, tx)
+		return grants.exec(ctx, tx)
 	}, nil)
+	if err != nil {
+		return 0, err
+	}
+	return skipped, nil
+}
+
+// latestConsent returns a subject's latest consent event for a purpose
+// (its action and time only), nil when there is none.
+func latestConsent(ctx context.Context, tx *Tx, subjectID, purpose string) (*consent.Event, error) {
+	ev := consent.Event{SubjectID: subjectID, Purpose: purpose}
+	var at int64
+	err := tx.QueryRow(ctx, "SELECT action, at FROM consent_events WHERE subject_id = ? AND purpose = ? ORDER BY seq DESC LIMIT 1", subjectID, purpose).Scan(&ev.Action, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read consent state: %w", err)
+	}
+	ev.At = time.UnixMicro(at).UTC()
+	return &ev, nil
+}
+
+// grantInsert gathers consent grants and their notice texts for one
+// transaction.
+type grantInsert struct {
+	notices map[string]string // hex hash -> text
+	order   []string
+	at      int64
+	events  *bulkInsert
+}
+
+func newGrantInsert() *grantInsert {
+	return &grantInsert{notices: map[string]string{}, events: newBulkInsert("INSERT INTO consent_events (id, subject_id, purpose, action, method, channel, notice_version, notice_hash, collected_by, ip_hash, ua_hash, at, recorded_at, recorded_by, request_id) VALUES ", 15)}
+}
+
+func (g *grantInsert) add(ev consent.Event, noticeText string) error {
+	if ev.Action != consent.Grant {
+		return fmt.Errorf("append grants: event %s is not a grant", ev.ID)
+	}
+	if ev.NoticeHash != "" {
+		if _, ok := g.notices[ev.NoticeHash]; !ok {
+			g.notices[ev.NoticeHash] = noticeText
+			g.order = append(g.order, ev.NoticeHash)
+			if g.at == 0 {
+				g.at = ev.RecordedAt.UnixMicro()
+			}
+		}
+	}
+	g.events.add(ev.ID, ev.SubjectID, ev.Purpose, ev.Action, ev.Method, ev.Channel, ev.NoticeVersion, hexOrNil(ev.NoticeHash), ev.CollectedBy,
+		hexOrNil(ev.IPHash), hexOrNil(ev.UAHash), ev.At.UnixMicro(), ev.RecordedAt.UnixMicro(), ev.RecordedBy, ev.RequestID)
+	return nil
+}
+
+// exec stores the notices (once per hash) and then the events.
+func (g *grantInsert) exec(ctx context.Context, tx *Tx) error {
+	for _, h := range g.order {
+		if _, err := tx.Exec(ctx, "INSERT INTO consent_notices (hash, text, created_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+			hexOrNil(h), g.notices[h], g.at); err != nil {
+			return fmt.Errorf("store notice: %w", err)
+		}
+	}
+	return g.events.exec(ctx, tx)
 }
 
 // errBulkConflict fails a bulk create that met a stored unique value or

@@ -14,7 +14,7 @@ import (
 	"custodia/internal/importer"
 )
 
-const importColumns = "id, collection, purpose, source, legal_basis, consent, on_duplicate, status, result, started_at, finished_at, updated_at, system_id, cleanup_task"
+const importColumns = "id, collection, purpose, source, legal_basis, consent, on_duplicate, status, result, started_at, finished_at, updated_at, system_id, cleanup_task, fingerprint"
 
 // CreateImport stores a new import job; when one with its id exists it
 // returns that one and created false.
@@ -27,9 +27,9 @@ func (db *DB) CreateImport(ctx context.Context, im importer.Import) (importer.Im
 	actor, requestID := audit.ActorFrom(ctx)
 	e := &audit.Entry{Actor: actor, RequestID: requestID, Action: "import.start", Collection: im.Collection, Purpose: im.Purpose, Detail: "job:" + im.ID}
 	err = db.w.submit(func(ctx context.Context, tx *Tx) error {
-		res, err := tx.Exec(ctx, "INSERT INTO imports ("+importColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+		res, err := tx.Exec(ctx, "INSERT INTO imports ("+importColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
 			im.ID, im.Collection, im.Purpose, im.Source, im.LegalBasis, consent, string(im.OnDuplicate), im.Status, counts,
-			im.StartedAt.UnixMicro(), finishedAt(im), im.UpdatedAt.UnixMicro(), im.SystemID, im.CleanupTaskID)
+			im.StartedAt.UnixMicro(), finishedAt(im), im.UpdatedAt.UnixMicro(), im.SystemID, im.CleanupTaskID, im.Fingerprint)
 		if err != nil {
 			return fmt.Errorf("insert import: %w", err)
 		}
@@ -71,7 +71,7 @@ func (db *DB) GetImport(ctx context.Context, id string) (importer.Import, error)
 	var consent, counts, onDup string
 	var started, finished, updated int64
 	err := db.queryRow(ctx, "SELECT "+importColumns+" FROM imports WHERE id = ?", id).Scan(&im.ID, &im.Collection, &im.Purpose, &im.Source,
-		&im.LegalBasis, &consent, &onDup, &im.Status, &counts, &started, &finished, &updated, &im.SystemID, &im.CleanupTaskID)
+		&im.LegalBasis, &consent, &onDup, &im.Status, &counts, &started, &finished, &updated, &im.SystemID, &im.CleanupTaskID, &im.Fingerprint)
 	if errors.Is(err, sql.ErrNoRows) {
 		return im, apperr.New(apperr.NotFound, "import_not_found", "no such import")
 	}

@@ -8,6 +8,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/consent"
 	"custodia/internal/keys"
 )
 
@@ -41,6 +42,16 @@ type BulkRow struct {
 	Provenance *Provenance
 }
 
+// BulkGrant is the consent grant CreateManyGranted records for each
+// person it creates, in the same store operation as the records.
+type BulkGrant struct {
+	// Event returns the grant of a new subject
+	// (consent.Ledger.PrepareGrant).
+	Event func(subjectID string) consent.Event
+	// NoticeText is the text of the notice the grants name.
+	NoticeText string
+}
+
 // CreateMany creates, for each row, a new subject with its own data key
 // and its record in the persons collection, all in one store operation:
 // every record is created, or none is (a unique value taken since the
@@ -53,6 +64,14 @@ type BulkRow struct {
 // for the fields of all rows), the same sealing and indexing, without
 // Create's per-record round trips.
 func (s *Service) CreateMany(ctx context.Context, collection, purpose string, rows []BulkRow) ([]Created, error) {
+	return s.CreateManyGranted(ctx, collection, purpose, rows, nil)
+}
+
+// CreateManyGranted is CreateMany that, when grant is not nil, also
+// appends a consent grant for every subject it creates, in the records'
+// own store operation: a person imported on the consent basis is never
+// stored without their grant, nor the grant without the person.
+func (s *Service) CreateManyGranted(ctx context.Context, collection, purpose string, rows []BulkRow, grant *BulkGrant) ([]Created, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -100,6 +119,10 @@ func (s *Service) CreateMany(ctx context.Context, collection, purpose string, ro
 			Index:      idx,
 			Subject:    s.newSubjectKey(subjectID, dek),
 			Provenance: r.Provenance,
+		}
+		if grant != nil {
+			ev := grant.Event(subjectID)
+			recs[i].Grant, recs[i].GrantNotice = &ev, grant.NoticeText
 		}
 		e := base
 		e.Action, e.Collection, e.Purpose, e.RecordID, e.Subject = "record.create", c.Name, purpose, recordID, s.pseudo.Of(subjectID)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"custodia/internal/audit"
+	"custodia/internal/consent"
 )
 
 // CollectionRow is a collection as stored: its schema is kept as JSON.
@@ -60,6 +61,12 @@ type NewRecord struct {
 	Index      []IndexEntry
 	Subject    *NewSubjectKey
 	Provenance *Provenance
+	// Grant, when not nil, is a consent grant of the new subject that
+	// CreateRecords appends in the same operation as the record, with
+	// GrantNotice as its notice text: the subject and its consent commit
+	// together (an import on the consent basis).
+	Grant       *consent.Event
+	GrantNotice string
 }
 
 // Provenance says where an imported record came from: the import job, its
@@ -99,8 +106,9 @@ type Store interface {
 	// imported by the same job is a conflict with code "row_imported".
 	CreateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, subject *NewSubjectKey, prov *Provenance, e *audit.Entry) error
 	// CreateRecords inserts many persons records, each with its new
-	// subject (Subject is required), index entries and provenance, in one
-	// operation: all of them or none. entries[i] is recs[i]'s audit entry.
+	// subject (Subject is required), index entries, provenance and consent
+	// grant, in one operation: all of them or none. entries[i] is recs[i]'s
+	// audit entry.
 	CreateRecords(ctx context.Context, recs []NewRecord, entries []*audit.Entry) error
 	// LookupRefs finds, per blind-index value of each query, the records
 	// of a collection whose field holds it (ids and subjects only, by id),
