@@ -41,8 +41,18 @@ and street addresses. Context words in English and Vietnamese, and CSV
 column headers, raise the confidence.
 
 A postgres://… or mysql://… URL instead of a path samples the rows of every
-table of that database (--sample N per table) and classifies each column
-by the personal data it holds (summary.columns in the JSON output).
+table, view and materialized view of that database (--sample N per table)
+and classifies each column by every kind of personal data it holds, the
+main one first (summary.columns in the JSON output: entity, share, and
+entities with each one's share; kind says whether it is a table or a view).
+Columns are named table.column; on PostgreSQL tables outside the public
+schema are schema-qualified (crm.customers.phone). A table or view that
+cannot be read (no SELECT privilege) is listed under errors as URL#table
+and the scan goes on. PostgreSQL lists every table from pg_catalog, so
+tables the role has no rights on at all are reported too; on MySQL/MariaDB
+information_schema shows only the tables the user has some privilege on,
+so the others cannot be listed. Percent-encode special characters in the
+password (%25 for %, %23 for #, %40 for @, %2F for /).
 
 Folders are read recursively; symbolic links never lead out of a root;
 binary files are skipped. Formats: plain text, CSV/TSV (delimiter and
@@ -52,7 +62,8 @@ MBOX mail (MIME-decoded, attachments scanned), ZIP archives (nested, as
 a.zip!inner.csv, with limits against zip bombs), and chat exports:
 Facebook/Messenger JSON (its mojibake undone), WhatsApp .txt, Telegram
 result.json and Zalo JSON (see the README for the formats).
-A file that cannot be read is listed under errors and the scan goes on.
+A file that cannot be read is listed under errors and the scan goes on;
+with --format table, csv or sarif the errors are written to stderr.
 
 --redact DIR writes a copy of every text-like file (text, CSV/TSV, JSON,
 HTML) into DIR with each value found replaced by its entity
@@ -80,7 +91,7 @@ found while some input could not be read).`,
 			if !ok {
 				return usageErr(fmt.Errorf("--format must be table, json, csv, html, sarif or summary"))
 			}
-			w := newWriter(cmd.OutOrStdout())
+			w := newWriter(cmd.OutOrStdout(), cmd.ErrOrStderr())
 			if sample < 1 || sample > 1000000 {
 				return usageErr(fmt.Errorf("--sample must be between 1 and 1000000"))
 			}
@@ -162,10 +173,12 @@ type scanWriter struct {
 	end     func(scanrun.Report) error
 }
 
-var scanWriters = map[string]func(io.Writer) scanWriter{
+// scanWriters make a writer over stdout and stderr (for the errors of the
+// formats whose document has no place for them).
+var scanWriters = map[string]func(w, errw io.Writer) scanWriter{
 	"sarif": sarifWriter,
 	"html":  htmlWriter,
-	"json": func(w io.Writer) scanWriter {
+	"json": func(w, _ io.Writer) scanWriter {
 		bw := bufio.NewWriter(w)
 		n := 0
 		bw.WriteString(`{"findings":[`)
@@ -187,17 +200,21 @@ var scanWriters = map[string]func(io.Writer) scanWriter{
 			},
 		}
 	},
-	"csv": func(w io.Writer) scanWriter {
+	"csv": func(w, errw io.Writer) scanWriter {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"path", "line", "column", "entity", "confidence", "category", "preview"})
 		return scanWriter{
 			finding: func(f scanrun.Finding) {
 				_ = cw.Write([]string{f.Path, strconv.Itoa(f.Line), f.Column, string(f.Entity), strconv.FormatFloat(f.Confidence, 'f', 2, 64), f.Category, f.Preview})
 			},
-			end: func(scanrun.Report) error { cw.Flush(); return cw.Error() },
+			end: func(rep scanrun.Report) error {
+				cw.Flush()
+				printScanErrors(errw, rep)
+				return cw.Error()
+			},
 		}
 	},
-	"summary": func(w io.Writer) scanWriter {
+	"summary": func(w, _ io.Writer) scanWriter {
 		return scanWriter{
 			finding: func(scanrun.Finding) {},
 			end: func(rep scanrun.Report) error {
@@ -205,7 +222,7 @@ var scanWriters = map[string]func(io.Writer) scanWriter{
 			},
 		}
 	},
-	"table": func(w io.Writer) scanWriter {
+	"table": func(w, errw io.Writer) scanWriter {
 		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "PATH\tLINE\tCOLUMN\tENTITY\tCONF\tPREVIEW")
 		rows := 0
@@ -225,17 +242,15 @@ var scanWriters = map[string]func(io.Writer) scanWriter{
 					ents = append(ents, string(e))
 				}
 				sort.Strings(ents)
-				fmt.Fprintf(w, "\n%d findings in %d files (%.1f MB, %.1f MB/s)", rep.Summary.Findings, rep.Summary.Files, float64(rep.Summary.Bytes)/1e6, rep.Summary.MBPerSecond)
+				fmt.Fprintf(w, "\n%d findings in %s (%.1f MB, %.1f MB/s)", rep.Summary.Findings, scannedWhat(rep.Summary), float64(rep.Summary.Bytes)/1e6, rep.Summary.MBPerSecond)
 				for _, e := range ents {
 					fmt.Fprintf(w, "; %s %d", e, rep.Summary.ByEntity[scan.Entity(e)])
 				}
 				fmt.Fprintln(w)
 				for _, c := range rep.Summary.Columns {
-					fmt.Fprintf(w, "column %s %s: %s in %d of %d sampled values\n", c.Database, c.Column, c.Entity, c.Matches, c.Values)
+					fmt.Fprintf(w, "%s\n", columnLine(c))
 				}
-				for _, e := range rep.Errors {
-					fmt.Fprintf(w, "error: %s: %s\n", e.Path, e.Error)
-				}
+				printScanErrors(errw, rep)
 				return nil
 			},
 		}
@@ -351,4 +366,52 @@ are synthetic. docs/PERFORMANCE.md times "custodia scan" and ripgrep over it.`,
 	cmd.Flags().IntVar(&mb, "mb", 1024, "total size in MiB")
 	cmd.Flags().IntVar(&files, "files", 16, "number of files (even ones CSV, odd ones text)")
 	return cmd
+}
+
+// printScanErrors writes the inputs that could not be read, one a line.
+func printScanErrors(w io.Writer, rep scanrun.Report) {
+	for _, e := range rep.Errors {
+		fmt.Fprintf(w, "error: %s: %s\n", e.Path, e.Error)
+	}
+}
+
+// scannedWhat says what a scan read: "3 files", "12 tables" (tables,
+// views and materialized views of databases), or both.
+func scannedWhat(s scanrun.Summary) string {
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.Itoa(n) + " " + many
+	}
+	switch {
+	case s.Databases > 0 && s.Files > 0:
+		return plural(s.Files, "file", "files") + " and " + plural(s.Tables, "database table", "database tables")
+	case s.Databases > 0:
+		return plural(s.Tables, "database table", "database tables")
+	}
+	return plural(s.Files, "file", "files")
+}
+
+// columnLine is a column's classification in the table output: its main
+// entity, then every other one found in it, with their counts.
+func columnLine(c scanrun.ColumnClass) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "column %s %s", c.Database, c.Column)
+	if c.Kind != "" && c.Kind != "table" {
+		fmt.Fprintf(&b, " (%s)", c.Kind)
+	}
+	fmt.Fprintf(&b, ": %s in %d of %d sampled values", c.Entity, c.Matches, c.Values)
+	for i, e := range c.Entities {
+		if e.Entity == c.Entity {
+			continue
+		}
+		if i == 1 {
+			b.WriteString("; also")
+		} else {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, " %s in %d", e.Entity, e.Matches)
+	}
+	return b.String()
 }

@@ -14,7 +14,7 @@ import (
 // sarifWriter writes SARIF 2.1.0, one result per finding, so code-scanning
 // tools can show where personal data sits. Messages hold the masked
 // preview only.
-func sarifWriter(w io.Writer) scanWriter {
+func sarifWriter(w, errw io.Writer) scanWriter {
 	type location struct {
 		PhysicalLocation struct {
 			ArtifactLocation struct {
@@ -64,6 +64,7 @@ func sarifWriter(w io.Writer) scanWriter {
 			}
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
+			printScanErrors(errw, rep)
 			return enc.Encode(doc)
 		},
 	}
@@ -77,11 +78,15 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 .bar{display:inline-block;height:.9rem;background:#4a7bd0;vertical-align:middle}
 </style></head><body>
 <h1>Personal data found</h1>
-<p>{{.Summary.Findings}} findings in {{.Summary.Files}} files ({{printf "%.1f" .MB}} MB scanned). Values are never shown, only masked previews.</p>
+<p>{{.Summary.Findings}} findings in {{.Scanned}} ({{printf "%.1f" .MB}} MB scanned). Values are never shown, only masked previews.</p>
 <h2>Entities per location</h2>
 <table><tr><th>Location</th><th>Entity</th><th>Findings</th><th></th></tr>
 {{range .Chart}}<tr><td>{{.Path}}</td><td>{{.Entity}}</td><td>{{.Count}}</td><td><span class="bar" style="width:{{.Width}}px"></span></td></tr>
 {{end}}</table>
+{{if .Summary.Columns}}<h2>Database columns</h2>
+<table><tr><th>Database</th><th>Column</th><th>Kind</th><th>Sampled values</th><th>Entities (values holding each)</th></tr>
+{{range .Summary.Columns}}<tr><td>{{.Database}}</td><td>{{.Column}}</td><td>{{.Kind}}</td><td>{{.Values}}</td><td>{{range $i, $e := .Entities}}{{if $i}}, {{end}}{{$e.Entity}} {{$e.Matches}}{{end}}</td></tr>
+{{end}}</table>{{end}}
 <h2>Findings</h2>
 <table><tr><th>Path</th><th>Line</th><th>Column</th><th>Entity</th><th>Confidence</th><th>Preview</th></tr>
 {{range .Findings}}<tr><td>{{.Path}}</td><td>{{.Line}}</td><td>{{.Column}}</td><td>{{.Entity}}</td><td>{{printf "%.2f" .Confidence}}</td><td>{{.Preview}}</td></tr>
@@ -93,7 +98,7 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 // htmlWriter writes a standalone HTML report with a bar chart of entity
 // counts per location (file). It keeps the first 10,000 findings for the
 // table; the chart counts all of them.
-func htmlWriter(w io.Writer) scanWriter {
+func htmlWriter(w, _ io.Writer) scanWriter {
 	type bar struct {
 		Path   string
 		Entity scan.Entity
@@ -125,7 +130,7 @@ func htmlWriter(w io.Writer) scanWriter {
 			for i := range chart {
 				chart[i].Width = 1 + chart[i].Count*300/top
 			}
-			return htmlReport.Execute(w, map[string]any{"Summary": rep.Summary, "MB": float64(rep.Summary.Bytes) / 1e6,
+			return htmlReport.Execute(w, map[string]any{"Summary": rep.Summary, "Scanned": scannedWhat(rep.Summary), "MB": float64(rep.Summary.Bytes) / 1e6,
 				"Chart": chart, "Findings": kept, "Errors": rep.Errors})
 		},
 	}

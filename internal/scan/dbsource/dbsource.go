@@ -1,17 +1,30 @@
-// Package dbsource samples the rows of every table of a PostgreSQL or
-// MySQL/MariaDB database, the way a DPO looks for personal data in a CRM's
-// database: each sampled cell becomes a unit for the detectors, with
-// "table.column" as its place and the column name as its context.
+// Package dbsource samples the rows of every table and view of a
+// PostgreSQL or MySQL/MariaDB database, the way a DPO looks for personal
+// data in a CRM's database: each sampled cell becomes a unit for the
+// detectors, with "table.column" as its place and the column name as its
+// context.
+//
+// Names: on PostgreSQL a relation of the public schema is named without
+// its schema ("users.ssn"), one of any other schema with it
+// ("crm.customers.sdt"); on MySQL/MariaDB the URL names the database and
+// relations are named alone. Views and materialized views are sampled like
+// tables (their columns are named view.column) and reported with their
+// kind. A relation that cannot be read (no SELECT privilege, a broken
+// view, ...) is reported through Handler.Error and the others are still
+// sampled.
 package dbsource
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
+	"time"
 
-	_ "github.com/go-sql-driver/mysql" // "mysql" database/sql driver
+	"github.com/go-sql-driver/mysql"   // "mysql" database/sql driver
 	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" database/sql driver
 
 	"custodia/internal/scan/source"
@@ -27,7 +40,9 @@ func IsURL(arg string) bool {
 	return false
 }
 
-// Redact returns the URL without its password, for reports.
+// Redact returns the URL without its password, query or fragment, for
+// reports. A URL that does not parse is named "database": it is never
+// echoed, since it may hold a password.
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -36,101 +51,186 @@ func Redact(raw string) string {
 	if u.User != nil {
 		u.User = url.User(u.User.Username())
 	}
-	u.RawQuery = ""
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
 	return u.String()
+}
+
+// parseURL parses a database URL. Its error never holds the URL or any
+// part of it: url.Parse's errors quote the URL, or the text taken for a
+// port, and either may be the password.
+func parseURL(raw string) (*url.URL, error) {
+	const hint = " (percent-encode special characters such as % # / @ ? : in the user name and password)"
+	u, err := url.Parse(raw)
+	if err != nil {
+		var esc url.EscapeError
+		if errors.As(err, &esc) {
+			return nil, errors.New("database URL does not parse: invalid %-escape" + hint)
+		}
+		return nil, errors.New("database URL does not parse: bad host, port or character" + hint)
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return nil, errors.New("database URL does not parse: it holds a '#', which ends the URL" + hint)
+	}
+	return u, nil
 }
 
 // open connects to a postgres:// or mysql:// URL.
 func open(raw string) (*sql.DB, string, error) {
-	u, err := url.Parse(raw)
+	u, err := parseURL(raw)
 	if err != nil {
-		return nil, "", fmt.Errorf("database URL: %w", err)
+		return nil, "", err
 	}
 	if u.Scheme == "mysql" {
-		pass, _ := u.User.Password()
-		host := u.Host
-		if !strings.Contains(host, ":") {
-			host += ":3306"
+		cfg := mysql.NewConfig()
+		cfg.User = u.User.Username()
+		cfg.Passwd, _ = u.User.Password()
+		cfg.Net = "tcp"
+		port := u.Port()
+		if port == "" {
+			port = "3306"
 		}
-		dsn := fmt.Sprintf("%s:%s@tcp(%s)%s?parseTime=false&timeout=10s", u.User.Username(), pass, host, u.Path)
-		db, err := sql.Open("mysql", dsn)
-		return db, "mysql", err
+		host := u.Hostname()
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		cfg.Addr = net.JoinHostPort(host, port)
+		cfg.DBName = strings.TrimPrefix(u.Path, "/")
+		cfg.Timeout = 10 * time.Second
+		conn, err := mysql.NewConnector(cfg)
+		if err != nil {
+			return nil, "", errors.New("database URL: invalid MySQL settings")
+		}
+		return sql.OpenDB(conn), "mysql", nil
 	}
 	db, err := sql.Open("pgx", raw)
 	return db, "postgres", err
 }
 
-// Sample reads up to sample rows of every table of the database at raw
-// and calls fn for each non-empty cell. Path is the redacted URL, Column
-// "table.column", Line the row's number in the sample.
-func Sample(ctx context.Context, raw string, sample int, fn func(source.Unit) error) error {
+// Relation is a table or view of the scanned database.
+type Relation struct {
+	Schema string // PostgreSQL only
+	Name   string
+	Kind   string // "table", "view" or "materialized view"
+}
+
+// String names the relation as the columns are named: schema.name, or
+// name alone in PostgreSQL's public schema and on MySQL/MariaDB.
+func (r Relation) String() string {
+	if r.Schema == "" || r.Schema == "public" {
+		return r.Name
+	}
+	return r.Schema + "." + r.Name
+}
+
+// Handler receives what Sample reads.
+type Handler struct {
+	// Unit is called for every non-empty cell; an error stops the scan.
+	Unit func(source.Unit) error
+	// Relation, when set, is called before a relation is sampled.
+	Relation func(Relation)
+	// Error, when set, is called for a relation that could not be read
+	// (whole or past some rows); the scan goes on with the next one.
+	Error func(Relation, error)
+}
+
+// Sample reads up to sample rows of every table and view of the database
+// at raw. Path of each unit is the redacted URL, Column "table.column",
+// Line the row's number in the sample. Its error is for the database as a
+// whole (it cannot be reached or listed); a relation that cannot be read
+// goes to h.Error.
+func Sample(ctx context.Context, raw string, sample int, h Handler) error {
 	db, engine, err := open(raw)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	tables, err := listTables(ctx, db, engine)
+	rels, err := listRelations(ctx, db, engine)
 	if err != nil {
 		return err
 	}
 	name := Redact(raw)
-	for _, t := range tables {
-		if err := sampleTable(ctx, db, engine, t, sample, name, fn); err != nil {
-			return fmt.Errorf("table %s: %w", t, err)
+	for _, r := range rels {
+		if h.Relation != nil {
+			h.Relation(r)
+		}
+		stop, err := sampleRelation(ctx, db, engine, r, sample, name, h.Unit)
+		if err == nil {
+			continue
+		}
+		if stop || ctx.Err() != nil {
+			return fmt.Errorf("%s %s: %w", r.Kind, r, err)
+		}
+		if h.Error != nil {
+			h.Error(r, err)
 		}
 	}
 	return nil
 }
 
-func listTables(ctx context.Context, db *sql.DB, engine string) ([]string, error) {
-	q := "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1"
+// listRelations lists the tables, views and materialized views. On
+// PostgreSQL it reads pg_catalog, which lists every relation whatever the
+// role's rights (information_schema hides those it has no privilege on),
+// so unreadable ones are reported rather than silently missed. Partitions
+// are left to their partitioned table, whose sample reads them. On
+// MySQL/MariaDB information_schema is all a user can see: tables it has
+// no privilege on at all are not listed.
+func listRelations(ctx context.Context, db *sql.DB, engine string) ([]Relation, error) {
+	q := `SELECT n.nspname, c.relname,
+	CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
+	AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+	AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'
+ORDER BY 1, 2`
 	if engine == "mysql" {
-		q = "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema = DATABASE() ORDER BY 1"
+		q = `SELECT '', table_name, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END
+FROM information_schema.tables
+WHERE table_schema = DATABASE() AND table_type IN ('BASE TABLE', 'SYSTEM VERSIONED', 'VIEW')
+ORDER BY 2`
 	}
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
 	defer rows.Close()
-	var out []string
+	var out []Relation
 	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
+		var r Relation
+		if err := rows.Scan(&r.Schema, &r.Name, &r.Kind); err != nil {
 			return nil, fmt.Errorf("list tables: %w", err)
 		}
-		out = append(out, t)
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }
 
-// quote quotes a possibly schema-qualified identifier.
+// quote quotes an identifier.
 func quote(engine, ident string) string {
 	q := `"`
 	if engine == "mysql" {
 		q = "`"
 	}
-	parts := strings.Split(ident, ".")
-	for i, p := range parts {
-		parts[i] = q + strings.ReplaceAll(p, q, q+q) + q
-	}
-	return strings.Join(parts, ".")
+	return q + strings.ReplaceAll(ident, q, q+q) + q
 }
 
-func sampleTable(ctx context.Context, db *sql.DB, engine, table string, sample int, name string, fn func(source.Unit) error) error {
-	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT * FROM %s LIMIT %d", quote(engine, table), sample))
+// sampleRelation reads one relation. stop reports an error of fn, which
+// ends the whole scan; other errors are the relation's.
+func sampleRelation(ctx context.Context, db *sql.DB, engine string, r Relation, sample int, name string, fn func(source.Unit) error) (stop bool, err error) {
+	from := quote(engine, r.Name)
+	if r.Schema != "" {
+		from = quote(engine, r.Schema) + "." + from
+	}
+	rows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT * FROM %s LIMIT %d", from, sample))
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return err
+		return false, err
 	}
-	short := table
-	if i := strings.LastIndexByte(table, '.'); i >= 0 && strings.HasPrefix(table, "public.") {
-		short = table[i+1:]
-	}
+	short := r.String()
 	vals := make([]sql.RawBytes, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -138,16 +238,16 @@ func sampleTable(ctx context.Context, db *sql.DB, engine, table string, sample i
 	}
 	for n := 1; rows.Next(); n++ {
 		if err := rows.Scan(ptrs...); err != nil {
-			return err
+			return false, err
 		}
 		for i, v := range vals {
 			if len(v) == 0 {
 				continue
 			}
 			if err := fn(source.Unit{Path: name, Line: n, Column: short + "." + cols[i], Hint: cols[i], Text: v}); err != nil {
-				return err
+				return true, err
 			}
 		}
 	}
-	return rows.Err()
+	return false, rows.Err()
 }

@@ -6,6 +6,7 @@ package scanrun
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -43,7 +44,13 @@ type FileError struct {
 
 // Summary counts what a scan saw.
 type Summary struct {
+	// Files counts the files read; database tables are counted in Tables.
 	Files int `json:"files"`
+	// Tables counts the database tables, views and materialized views
+	// sampled (those that could not be read are under errors).
+	Tables int `json:"tables,omitempty"`
+	// Databases counts the database URLs among the inputs.
+	Databases int `json:"databases,omitempty"`
 	// Bytes counts the text the detectors read: decoded lines and cells,
 	// without delimiters, markup, MIME or UTF-16 overhead. It is not the
 	// files' size on disk (a CSV file reads as less, a UTF-16 file as
@@ -55,17 +62,34 @@ type Summary struct {
 	Seconds     float64             `json:"seconds"`
 	MBPerSecond float64             `json:"mb_per_second"`
 	// Columns classifies the sampled database columns that hold personal
-	// data: the entity most found in each, and in what share of its values.
+	// data: every entity found in each, and in what share of its values.
 	Columns []ColumnClass `json:"columns,omitempty"`
 }
 
-// ColumnClass is the classification of one database column.
+// ColumnClass is the classification of one database column. Entity,
+// Category, Matches and Share are those of its main entity, the one found
+// in most of its values; Entities lists every entity found in it, the main
+// one first.
 type ColumnClass struct {
-	Database string      `json:"database"`
-	Column   string      `json:"column"` // table.column
+	Database string `json:"database"`
+	// Column is table.column (schema.table.column outside PostgreSQL's
+	// public schema); a view's columns are view.column.
+	Column string `json:"column"`
+	// Kind is the relation's: "table", "view" or "materialized view".
+	Kind     string        `json:"kind,omitempty"`
+	Entity   scan.Entity   `json:"entity"`
+	Category string        `json:"category"`
+	Values   int           `json:"values_sampled"`
+	Matches  int           `json:"values_matching"`
+	Share    float64       `json:"share"`
+	Entities []EntityShare `json:"entities"`
+}
+
+// EntityShare is one entity found in a column: how many of the sampled
+// values hold at least one, and their share of the values sampled.
+type EntityShare struct {
 	Entity   scan.Entity `json:"entity"`
 	Category string      `json:"category"`
-	Values   int         `json:"values_sampled"`
 	Matches  int         `json:"values_matching"`
 	Share    float64     `json:"share"`
 }
@@ -84,6 +108,12 @@ type batch struct {
 	buf      []byte
 	units    []unitRef
 	findings []Finding
+}
+
+// unitKey names one unit of a database: its value's place.
+type unitKey struct {
+	path, column string
+	line         int
 }
 
 type unitRef struct {
@@ -105,7 +135,11 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	det := detect.New(detect.Options{MinConfidence: opts.MinConfidence})
 	rep := Report{Errors: []FileError{}, Summary: Summary{ByEntity: map[scan.Entity]int{}, ByPath: map[string]int{}}}
 	type colKey struct{ db, column string }
-	colValues := map[colKey]int{}
+	type colInfo struct {
+		values int
+		kind   string
+	}
+	colValues := map[colKey]*colInfo{}
 	type colEntity struct {
 		colKey
 		entity scan.Entity
@@ -167,6 +201,10 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	go func() {
 		defer close(collected)
 		next, waiting := 0, map[int]*batch{}
+		// A column counts the values holding an entity, not the findings:
+		// the findings of one value (one unit) come one after the other.
+		var lastUnit unitKey
+		var unitEntities []scan.Entity
 		for b := range done {
 			waiting[b.seq] = b
 			for {
@@ -178,7 +216,13 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 				next++
 				for _, f := range nb.findings {
 					if dbs[f.Path] {
-						colHits[colEntity{colKey{f.Path, f.Column}, f.Entity}]++
+						if k := (unitKey{f.Path, f.Column, f.Line}); k != lastUnit {
+							lastUnit, unitEntities = k, unitEntities[:0]
+						}
+						if !slices.Contains(unitEntities, f.Entity) {
+							unitEntities = append(unitEntities, f.Entity)
+							colHits[colEntity{colKey{f.Path, f.Column}, f.Entity}]++
+						}
 						colCategory[f.Entity] = f.Category
 					}
 					rep.Summary.ByEntity[f.Entity]++
@@ -194,9 +238,10 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	}()
 	seq := 0
 	cur := getBatch()
-	var files int
+	var files, tables int
 	var bytes int64
 	lastPath := ""
+	relKind := ""
 	send := func() {
 		if len(cur.units) > 0 {
 			cur.seq = seq
@@ -206,8 +251,11 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 		}
 	}
 	onUnit := func(u source.Unit) error {
+		isDB := dbs[u.Path]
 		if u.Path != lastPath {
-			files++
+			if !isDB {
+				files++
+			}
 			lastPath = u.Path
 		}
 		bytes += int64(len(u.Text))
@@ -220,8 +268,14 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 		s := len(cur.buf)
 		cur.buf = append(cur.buf, u.Text...)
 		cur.units = append(cur.units, unitRef{path: u.Path, column: u.Column, hint: u.Hint, line: u.Line, start: s, end: len(cur.buf)})
-		if dbs[u.Path] {
-			colValues[colKey{u.Path, u.Column}]++
+		if isDB {
+			k := colKey{u.Path, u.Column}
+			ci := colValues[k]
+			if ci == nil {
+				ci = &colInfo{kind: relKind}
+				colValues[k] = ci
+			}
+			ci.values++
 		}
 		return nil
 	}
@@ -242,8 +296,20 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 		if err != nil || !dbsource.IsURL(r) {
 			continue
 		}
-		if derr := dbsource.Sample(ctx, r, sample, onUnit); derr != nil {
-			onErr(source.FileError{Path: dbsource.Redact(r), Reason: derr.Error()})
+		name := dbsource.Redact(r)
+		derr := dbsource.Sample(ctx, r, sample, dbsource.Handler{
+			Unit: onUnit,
+			Relation: func(rel dbsource.Relation) {
+				relKind = rel.Kind
+				tables++
+			},
+			Error: func(rel dbsource.Relation, err error) {
+				tables--
+				onErr(source.FileError{Path: name + "#" + rel.String(), Reason: "cannot read " + rel.Kind + ": " + err.Error()})
+			},
+		})
+		if derr != nil {
+			onErr(source.FileError{Path: name, Reason: derr.Error()})
 		}
 	}
 	send()
@@ -254,19 +320,34 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	if opts.Progress != nil {
 		opts.Progress(files, bytes)
 	}
-	rep.Summary.Files, rep.Summary.Bytes = files, bytes
-	best := map[colKey]ColumnClass{}
+	rep.Summary.Files, rep.Summary.Tables, rep.Summary.Databases, rep.Summary.Bytes = files, tables, len(dbs), bytes
+	cols := map[colKey]*ColumnClass{}
 	for k, n := range colHits {
-		c := ColumnClass{Database: k.db, Column: k.column, Entity: k.entity, Category: colCategory[k.entity], Values: colValues[k.colKey], Matches: n}
+		c := cols[k.colKey]
+		if c == nil {
+			c = &ColumnClass{Database: k.db, Column: k.column}
+			if ci := colValues[k.colKey]; ci != nil {
+				c.Values, c.Kind = ci.values, ci.kind
+			}
+			cols[k.colKey] = c
+		}
+		e := EntityShare{Entity: k.entity, Category: colCategory[k.entity], Matches: n}
 		if c.Values > 0 {
-			c.Share = float64(n) / float64(c.Values)
+			e.Share = float64(n) / float64(c.Values)
 		}
-		if b, ok := best[k.colKey]; !ok || c.Matches > b.Matches || (c.Matches == b.Matches && c.Entity < b.Entity) {
-			best[k.colKey] = c
-		}
+		c.Entities = append(c.Entities, e)
 	}
-	for _, c := range best {
-		rep.Summary.Columns = append(rep.Summary.Columns, c)
+	for _, c := range cols {
+		sort.Slice(c.Entities, func(i, j int) bool {
+			a, b := c.Entities[i], c.Entities[j]
+			if a.Matches != b.Matches {
+				return a.Matches > b.Matches
+			}
+			return a.Entity < b.Entity
+		})
+		top := c.Entities[0]
+		c.Entity, c.Category, c.Matches, c.Share = top.Entity, top.Category, top.Matches, top.Share
+		rep.Summary.Columns = append(rep.Summary.Columns, *c)
 	}
 	sort.Slice(rep.Summary.Columns, func(i, j int) bool {
 		a, b := rep.Summary.Columns[i], rep.Summary.Columns[j]
