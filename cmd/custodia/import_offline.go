@@ -210,7 +210,9 @@ func (b *importBar) update(c importer.Counts) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.bar.Describe(fmt.Sprintf("importing: %d created, %d updated, %d skipped, %d rejected", c.Created, c.Updated, c.Skipped, c.Rejected))
-	_ = b.bar.Set64(int64(c.Rows))
+	// The count and its rate are the rows done (written, skipped or
+	// rejected), not the rows read ahead of the writer.
+	_ = b.bar.Set64(int64(c.Created + c.Updated + c.Skipped + c.AlreadyImported + c.Rejected))
 }
 
 func (b *importBar) finish() {

@@ -69,11 +69,14 @@ type run struct {
 	fresh   int // creates decided since the planner's statistics were refreshed
 	wg      sync.WaitGroup
 
-	mu      sync.Mutex
-	counts  Counts
-	rejects []Reject
-	fatal   error // a failure that ends the run (not a row's fault)
-	stopped bool
+	mu sync.Mutex
+	// progressMu orders progress reports, so that a caller never sees
+	// the counts go back.
+	progressMu sync.Mutex
+	counts     Counts
+	rejects    []Reject
+	fatal      error // a failure that ends the run (not a row's fault)
+	stopped    bool
 }
 
 // Run imports rows into the job's collection. Each row is validated
@@ -366,6 +369,8 @@ func (r *run) progress() {
 	if r.job.Progress == nil {
 		return
 	}
+	r.progressMu.Lock()
+	defer r.progressMu.Unlock()
 	r.mu.Lock()
 	counts := r.counts
 	r.mu.Unlock()

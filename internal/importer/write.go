@@ -14,6 +14,7 @@ import (
 // on a value taken since the lookup), then its updates in order, then the
 // consent events of the people updated.
 func (r *run) writeBatch(ctx context.Context, b *batch) {
+	defer r.progress() // the counts move when rows are written, not only when they are read
 	defer func() {
 		for _, w := range b.creates {
 			close(w.p.done)
