@@ -14,6 +14,9 @@ type item struct {
 	ref   string
 	cells []string
 	plan  *plan
+	// unterminated: a quoted cell of the row is never closed (see
+	// source.Row.Unterminated).
+	unterminated bool
 
 	// Set by validation: the row's values, its identifying values
 	// ("field\x00normalised") or, for a row to reject, its code and reason.
@@ -48,6 +51,10 @@ func (r *run) validate(work <-chan *chunk) {
 // check validates one row: a mapped table, no personal data in unmapped
 // columns, values valid for their fields' types.
 func (r *run) check(it *item, session *detect.Session) {
+	if it.unterminated {
+		it.code, it.reason = "unterminated_quote", "a quoted cell that starts on this row is never closed, so the rest of the file was read as part of it: close the quote (\"\") and import the file again"
+		return
+	}
 	if !it.plan.mapped() {
 		it.code, it.reason = "no_mapped_column", "no column of this table is mapped to a field"
 		return

@@ -310,7 +310,7 @@ func (r *run) pipeline(ctx context.Context, rows Rows) error {
 		if err != nil {
 			return r.stop(err)
 		}
-		cur.items = append(cur.items, item{seq: r.seq, ref: row.Ref(), cells: row.Cells, plan: p})
+		cur.items = append(cur.items, item{seq: r.seq, ref: row.Ref(), cells: row.Cells, plan: p, unterminated: row.Unterminated})
 		if len(cur.items) == chunkRows {
 			emit()
 		}

@@ -20,6 +20,9 @@ type csvReader struct {
 	line  int  // lines read so far
 	start int  // the line on which the last record started
 	nl    bool // the last line read ended with a line break
+	// unterminated: the last record's quoted cell was never closed and
+	// ran to the end of the file.
+	unterminated bool
 
 	long  []byte // a line longer than br's buffer, gathered
 	buf   []byte // the cells of the record, back to back
@@ -74,6 +77,7 @@ func (r *csvReader) read() ([][]byte, error) {
 		}
 	}
 	r.start = r.line
+	r.unterminated = false
 	r.buf, r.ends = r.buf[:0], r.ends[:0]
 	pos := 0
 	for {
@@ -128,6 +132,7 @@ func (r *csvReader) quoted(line []byte, pos int) ([]byte, int, bool, error) {
 			}
 			next, err := r.readLine()
 			if errors.Is(err, io.EOF) {
+				r.unterminated = true
 				return line, len(line), false, nil // unterminated: the cell ends with the file
 			}
 			if err != nil {

@@ -27,6 +27,11 @@ type Row struct {
 	Header []string
 	// Cells are the row's values, as written (XLSX: as displayed).
 	Cells []string
+	// Unterminated reports a CSV record whose quoted cell is never
+	// closed: the cell ran to the end of the file, taking in whatever
+	// rows followed it. The scanner reads on; an import must not take
+	// such a row for a person.
+	Unterminated bool
 }
 
 // Ref names the row in its file: "12" for line 12 of a CSV file,
@@ -111,7 +116,7 @@ func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn 
 			header = cleanHeader(cells)
 			continue
 		}
-		if err := fn(Row{Line: r.start, Header: header, Cells: cells}); err != nil {
+		if err := fn(Row{Line: r.start, Header: header, Cells: cells, Unterminated: r.unterminated}); err != nil {
 			return err
 		}
 	}
