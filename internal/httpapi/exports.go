@@ -143,11 +143,19 @@ func (s *Server) decideExport(w http.ResponseWriter, r *http.Request, to string)
 		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
-	switch {
-	case x.Status != exports.StatusPending:
+	if x.Status != exports.StatusPending {
 		return apperr.Newf(apperr.Conflict, "export_state", "the export is %s, not waiting for approval", x.Status)
-	case p.Key() == x.Requester:
-		return apperr.New(apperr.Forbidden, "four_eyes", "a second person must decide an export: not the one who asked for it")
+	}
+	asker, err := s.personOf(r.Context(), x.Requester)
+	if err != nil {
+		return err
+	}
+	decider, err := s.personOf(r.Context(), p.Key())
+	if err != nil {
+		return err
+	}
+	if p.Key() == x.Requester || asker == decider {
+		return apperr.New(apperr.Forbidden, "four_eyes", "a second person must decide an export: not the one who asked for it, through any of their sessions or tokens")
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	x.Status, x.DecidedBy, x.DecidedAt, x.Decision = to, p.Actor(), &now, strings.TrimSpace(in.Reason)
@@ -227,7 +235,10 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 				return err
 			}
 		}
-		if len(recs) < exportPage {
+		// The vault caps a page (Options.MaxLookup, 100 by default) below
+		// what was asked: only an empty page ends the export. (A short
+		// page taken for the last one cut exports at 100 rows.)
+		if len(recs) == 0 {
 			break
 		}
 		after = recs[len(recs)-1].ID
@@ -280,4 +291,25 @@ func watermarkZip(data []byte, id string) ([]byte, error) {
 		return nil, fmt.Errorf("watermark package: %w", err)
 	}
 	return out.Bytes(), nil
+}
+
+// personOf returns the person behind a principal key: "user:ID" for a
+// session, and for a token the person who created it ("user:ID"), so that
+// the four-eyes rule compares people, not credentials. A token created
+// by the bootstrap or by another token stands for itself.
+func (s *Server) personOf(ctx context.Context, key string) (string, error) {
+	id, ok := strings.CutPrefix(key, "token:")
+	if !ok {
+		return key, nil
+	}
+	tokens, err := s.tokens.List(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, t := range tokens {
+		if t.ID == id && strings.HasPrefix(t.CreatedBy, "user:") {
+			return t.CreatedBy, nil
+		}
+	}
+	return key, nil
 }

@@ -131,14 +131,25 @@ func (s *Server) revokeAccess(r *http.Request, u auth.User, o *offboard.Offboard
 	return nil
 }
 
-// reviewExports adds an item per export the person asked for.
+// reviewExports adds an item per export the person asked for, in a
+// session or through an API token they created.
 func (s *Server) reviewExports(ctx context.Context, u auth.User, o *offboard.Offboarding) error {
 	xs, err := s.db.ListExports(ctx, 1000)
 	if err != nil {
 		return err
 	}
+	theirs := map[string]bool{"user:" + u.ID: true}
+	tokens, err := s.tokens.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		if t.CreatedBy == "user:"+u.ID {
+			theirs["token:"+t.ID] = true
+		}
+	}
 	for _, x := range xs {
-		if x.Requester != "user:"+u.ID {
+		if !theirs[x.Requester] {
 			continue
 		}
 		o.Exports = append(o.Exports, x.ID)
