@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
+	"strings"
+	"time"
 
 	"custodia/internal/apperr"
 )
@@ -46,6 +50,17 @@ func decodeBytes(b []byte, v any) error {
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			return apperr.Newf(apperr.Invalid, "malformed_json", "field %q has the wrong JSON type", typeErr.Field)
 		}
+		var timeErr *time.ParseError
+		if errors.As(err, &timeErr) {
+			field := "a date-time field"
+			if path := fieldHolding(b, timeErr.Value); path != "" {
+				field = fmt.Sprintf("field %q", path)
+			}
+			return apperr.Newf(apperr.Invalid, "invalid_time", "%s is not an RFC 3339 date-time: write it as 2026-05-01T09:30:00Z or 2026-05-01T16:30:00+07:00", field)
+		}
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return apperr.Newf(apperr.Invalid, "malformed_json", "unknown member %s for this operation", name)
+		}
 		return apperr.New(apperr.Invalid, "malformed_json", "the request body is not valid JSON for this operation (unknown or mistyped members?)")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -83,4 +98,46 @@ func rangeParam(r *http.Request, name string, def, lo, hi int) (int, error) {
 		return 0, apperr.Newf(apperr.Invalid, "invalid_parameter", "%s must be an integer from %d to %d", name, lo, hi)
 	}
 	return int(n), nil
+}
+
+// fieldHolding returns the path ("window.from") of the first member of
+// the JSON object b whose value is the string value, or "". It names the
+// field of a date-time that did not parse: time.ParseError does not.
+func fieldHolding(b []byte, value string) string {
+	var doc any
+	if json.Unmarshal(b, &doc) != nil {
+		return ""
+	}
+	var walk func(v any, path string) string
+	walk = func(v any, path string) string {
+		switch x := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				if found := walk(x[k], p); found != "" {
+					return found
+				}
+			}
+		case []any:
+			for i, e := range x {
+				if found := walk(e, fmt.Sprintf("%s[%d]", path, i)); found != "" {
+					return found
+				}
+			}
+		case string:
+			if x == value {
+				return path
+			}
+		}
+		return ""
+	}
+	return walk(doc, "")
 }
