@@ -51,6 +51,17 @@ func exportPeopleAndPages(t *testing.T, cfg app.Config) {
 		t.Errorf("%d distinct e-mail addresses in the file, want %d", len(seen), n)
 	}
 
+	// The asker follows their own export; another member of the same
+	// role does not see it.
+	support := admin.With(admin.RoleToken("support"))
+	mine := support.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "mine"}).JSON()
+	if got := support.Must(200, "GET", "/v1/exports/"+mine["id"].(string), nil).JSON(); got["id"] != mine["id"] {
+		t.Errorf("the asker reads their export: %v", got)
+	}
+	if r := admin.With(admin.RoleToken("support")).Do("GET", "/v1/exports/"+mine["id"].(string), nil); r.Status != 403 || r.Code() != "not_your_export" {
+		t.Errorf("another support token reads the export: %d %s", r.Status, r.Body)
+	}
+
 	// Quang, a lead who may approve exports and create tokens, makes a dpo
 	// token, asks for a sensitive export with it, then tries to approve
 	// it in his own session.

@@ -109,10 +109,20 @@ func (s *Server) listExports(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// getExport shows an entry of the register: to the register's readers
+// (audit:read), and to the person who asked for it, who can follow
+// whether it still waits for approval.
 func (s *Server) getExport(w http.ResponseWriter, r *http.Request) error {
+	p := auth.PrincipalFrom(r.Context())
+	if p.MFAPending {
+		return errMFARequired
+	}
 	x, err := s.db.GetExport(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
+	}
+	if !p.Can(auth.PermAuditRead) && x.Requester != p.Key() {
+		return apperr.New(apperr.Forbidden, "not_your_export", "only the person who asked for an export, or a reader of the register (audit:read), may see it")
 	}
 	writeJSON(w, http.StatusOK, x)
 	return nil

@@ -280,7 +280,7 @@ func (s *Server) routes() []route {
 
 		{"POST", "/v1/exports", auth.PermRecordsRead, false, "export.request", s.createExport},
 		{"GET", "/v1/exports", auth.PermAuditRead, false, "export.list", s.listExports},
-		{"GET", "/v1/exports/{id}", auth.PermAuditRead, false, "export.get", s.getExport},
+		{"GET", "/v1/exports/{id}", permSelf, false, "export.get", s.getExport}, // audit:read, or the asker (checked inside)
 		{"POST", "/v1/exports/{id}/approve", auth.PermExportsApprove, false, "export.approve", s.approveExport},
 		{"POST", "/v1/exports/{id}/reject", auth.PermExportsApprove, false, "export.reject", s.rejectExport},
 		{"GET", "/v1/exports/{id}/download", auth.PermRecordsRead, false, "export.download", s.downloadExport},
