@@ -32,7 +32,7 @@ type Activity struct {
 	Purpose     string   `json:"purpose"`
 	Description string   `json:"description"`
 	LegalBasis  string   `json:"legal_basis"`
-	Subjects    []string `json:"data_subjects"`   // kinds of collection holding its data
+	Subjects    []string `json:"data_subjects"`   // the collections of people holding its data
 	Categories  []string `json:"data_categories"` // fideslang categories
 	Systems     []string `json:"systems"`         // where its data lives
 	Recipients  []string `json:"recipients"`      // roles and processors
@@ -69,7 +69,7 @@ func Build(in Inputs) []Activity {
 			if !used {
 				continue
 			}
-			add(&a.Subjects, c.Kind)
+			add(&a.Subjects, subjectsOf(c))
 			add(&a.Systems, "Custodia vault: "+c.Name)
 			for _, rule := range in.Rules {
 				if rule.Collection == c.Name && (rule.Purpose == "" || rule.Purpose == p.Name) {
@@ -111,7 +111,58 @@ func Build(in Inputs) []Activity {
 		out = append(out, a)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Purpose < out[j].Purpose })
+	if a, ok := unrecorded(in.Systems); ok {
+		out = append(out, a)
+	}
 	return out
+}
+
+// NoPurpose is the purpose of the activity that gathers the systems of the
+// data map holding personal data for no recorded purpose.
+const NoPurpose = "(no purpose recorded)"
+
+// unrecorded returns the activity of the systems that hold personal data
+// for no recorded purpose (shadow copies, most often): the record shows
+// them rather than leave them out, so that they are given a purpose or
+// destroyed.
+func unrecorded(systems []datamap.System) (Activity, bool) {
+	a := Activity{Purpose: NoPurpose, LegalBasis: "none recorded", Security: "",
+		Description: "Systems of the data map that hold personal data but name no purpose: give each a purpose and a legal basis, or destroy the copy."}
+	for _, s := range systems {
+		if s.ID == datamap.VaultID || len(s.Purposes) > 0 || len(s.Categories) == 0 {
+			continue
+		}
+		add(&a.Systems, s.Name+" ("+s.Status+")")
+		for _, c := range s.Categories {
+			add(&a.Categories, c.Category)
+		}
+		for _, t := range s.Transfers {
+			add(&a.Transfers, t)
+		}
+		if s.Retention != "" {
+			add(&a.Retention, s.Name+": "+s.Retention)
+		}
+	}
+	if len(a.Systems) == 0 {
+		return Activity{}, false
+	}
+	for _, l := range []*[]string{&a.Subjects, &a.Categories, &a.Systems, &a.Recipients, &a.Transfers, &a.Retention} {
+		if *l == nil {
+			*l = []string{}
+		}
+		sort.Strings(*l)
+	}
+	return a, true
+}
+
+// subjectsOf names the category of people a collection holds data about:
+// the collection of people itself ("customers"), or, for a collection of
+// data about them, what it is.
+func subjectsOf(c *vault.Collection) string {
+	if c.Kind == "data" {
+		return "the people of the vault, in " + c.Name
+	}
+	return c.Name
 }
 
 // ruleText describes a retention rule in words.

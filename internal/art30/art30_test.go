@@ -42,11 +42,14 @@ func TestBuildAndRender(t *testing.T) {
 		t.Errorf("support %+v", s)
 	}
 	var c bytes.Buffer
-	if err := WriteCSV(&c, acts); err != nil {
+	if strings.Join(m.Subjects, ",") != "customers" {
+		t.Errorf("data subjects %v, want the collection of people", m.Subjects)
+	}
+	if err := WriteCSV(&c, "Hoa Mai Co.", acts); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&c).ReadAll()
-	if err != nil || len(rows) != 3 || rows[0][0] != "purpose" || rows[1][4] != "user.contact.email" {
+	if err != nil || len(rows) != 3 || rows[0][0] != "purpose" || rows[1][4] != "user.contact.email" || rows[1][10] != "Hoa Mai Co." {
 		t.Errorf("csv %v %q", err, rows)
 	}
 	var h bytes.Buffer
@@ -55,5 +58,27 @@ func TestBuildAndRender(t *testing.T) {
 	}
 	if strings.Contains(h.String(), "<b>") || !strings.Contains(h.String(), "newsletters &lt;b&gt;") || !strings.Contains(h.String(), "Hoa Mai Co.") {
 		t.Errorf("html not escaped or incomplete")
+	}
+}
+
+// TestUnrecordedSystems: a system holding personal data for no recorded
+// purpose (a shadow copy a scan found) is listed in an activity of its
+// own, not left out of the record.
+func TestUnrecordedSystems(t *testing.T) {
+	acts := Build(Inputs{
+		Purposes: []access.Purpose{{Name: "support", LegalBasis: "contract"}},
+		Systems: []datamap.System{
+			{ID: "sys_1", Name: "shared drive", Status: "shadow", Categories: []datamap.Category{{Category: "user.government_id"}, {Category: "user.financial.credit_card"}}},
+			{ID: "sys_2", Name: "empty share", Status: "shadow"},
+			{ID: "sys_3", Name: "CRM", Status: "official", Purposes: []string{"support"}, Categories: []datamap.Category{{Category: "user.name"}}},
+		},
+	})
+	if len(acts) != 2 {
+		t.Fatalf("activities %+v", acts)
+	}
+	a := acts[1]
+	if a.Purpose != NoPurpose || strings.Join(a.Systems, ",") != "shared drive (shadow)" ||
+		strings.Join(a.Categories, ",") != "user.financial.credit_card,user.government_id" {
+		t.Errorf("unrecorded activity %+v", a)
 	}
 }

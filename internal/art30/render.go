@@ -10,10 +10,11 @@ import (
 
 // csvHeader names the CSV columns, after GDPR Art. 30(1) (a) to (g).
 var csvHeader = []string{"purpose", "description", "legal_basis", "data_subjects", "data_categories", "systems", "recipients",
-	"transfers_to_countries", "time_limits_for_erasure", "security_measures"}
+	"transfers_to_countries", "time_limits_for_erasure", "security_measures", "controller"}
 
-// WriteCSV writes the record as CSV, lists joined with "; ".
-func WriteCSV(w io.Writer, acts []Activity) error {
+// WriteCSV writes the record as CSV, lists joined with "; ", the
+// controller's name and contact details (Art. 30(1)(a)) on every row.
+func WriteCSV(w io.Writer, controller string, acts []Activity) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err
@@ -21,7 +22,7 @@ func WriteCSV(w io.Writer, acts []Activity) error {
 	for _, a := range acts {
 		j := func(l []string) string { return strings.Join(l, "; ") }
 		row := []string{a.Purpose, a.Description, a.LegalBasis, j(a.Subjects), j(a.Categories), j(a.Systems), j(a.Recipients),
-			j(a.Transfers), j(a.Retention), a.Security}
+			j(a.Transfers), j(a.Retention), a.Security, controller}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

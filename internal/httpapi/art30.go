@@ -49,7 +49,7 @@ func (s *Server) processingRecord(w http.ResponseWriter, r *http.Request) error 
 	var buf bytes.Buffer
 	switch format {
 	case "csv":
-		if err := art30.WriteCSV(&buf, acts); err != nil {
+		if err := art30.WriteCSV(&buf, s.opts.Controller, acts); err != nil {
 			return err
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
