@@ -109,8 +109,8 @@ func incidentRegimeExamples(t *testing.T, cfg app.Config) {
 	}{
 		"HIPAA individuals":     {detected, endOfDay(detected, 60), 503, "open"},
 		"HIPAA hhs":             {detected, endOfDay(detected, 60), 503, "open"},
-		"DPDP board":            {aware, aware, 2, "overdue"}, // due on awareness, three hours ago
-		"DPDP data_principals":  {aware, aware, 2, "overdue"}, // due on awareness, three hours ago
+		"DPDP board":            {aware, aware, 2, "due_now"}, // without delay: due from awareness, never overdue
+		"DPDP data_principals":  {aware, aware, 2, "due_now"}, // without delay: due from awareness, never overdue
 		"DPDP board_report":     {aware, aware.Add(72 * time.Hour), 2, "open"},
 		"CCPA residents":        {detected, residentsDue, 501, "open"},
 		"CCPA attorney_general": {residentsDue, endOfDay(residentsDue, 15), 501, "open"},

@@ -181,6 +181,7 @@ func init() {
 		"Open":                                   "Đang mở",
 		"Met":                                    "Đã đáp ứng",
 		"Overdue":                                "Quá hạn",
+		"Due now, without undue delay":           "Đến hạn ngay, không chậm trễ",
 		"Waived":                                 "Được miễn",
 		"Repeated failed sign-ins on an account": "Đăng nhập sai nhiều lần vào một tài khoản",
 		"Repeated failed sign-ins from an address": "Đăng nhập sai nhiều lần từ một địa chỉ",

@@ -39,6 +39,7 @@ var codeLabels = map[string]string{
 	"destroyed":       "Copy destroyed",
 	"met":             "Met",
 	"overdue":         "Overdue",
+	"due_now":         "Due now, without undue delay",
 	"waived":          "Waived",
 
 	"brute_force_account": "Repeated failed sign-ins on an account",

@@ -28,9 +28,9 @@ func codeTexts() []string {
 	out = append(out, dsr.StateReceived, dsr.StateVerifying, dsr.StateInProgress, dsr.StateExtended, dsr.StatePaused, dsr.StateCompleted, dsr.StateRejected)
 	out = append(out, lookupKinds...)
 	out = append(out, consent.Grant, consent.Withdraw)
-	out = append(out, "open", "met", "overdue", "waived")           // incident clock states
-	out = append(out, "queued", "running", "failed", "interrupted") // import job states
-	out = append(out, "copy_to_destroy", "destroyed")               // system migration states
+	out = append(out, "open", "met", "overdue", "waived", "due_now") // incident clock states
+	out = append(out, "queued", "running", "failed", "interrupted")  // import job states
+	out = append(out, "copy_to_destroy", "destroyed")                // system migration states
 	out = append(out, alertKinds...)
 	for _, it := range navSections {
 		out = append(out, it.label)

@@ -89,7 +89,7 @@ func (c *Console) incidentsPage(rc *reqCtx) error {
 				return err
 			}
 			for i, cl := range rec.Clocks {
-				if (cl.Status == incidents.ClockOpen || cl.Status == incidents.ClockOverdue) && (row.Next == nil || cl.DueAt.Before(row.Next.DueAt)) {
+				if (cl.Status == incidents.ClockOpen || cl.Status == incidents.ClockOverdue || cl.Status == incidents.ClockDueNow) && (row.Next == nil || cl.DueAt.Before(row.Next.DueAt)) {
 					row.Next = &rec.Clocks[i]
 				}
 			}
@@ -219,7 +219,7 @@ func (c *Console) incidentPage(rc *reqCtx) error {
 		}
 	}
 	for _, cl := range v.Clocks {
-		if cl.Status == incidents.ClockOpen || cl.Status == incidents.ClockOverdue {
+		if cl.Status == incidents.ClockOpen || cl.Status == incidents.ClockOverdue || cl.Status == incidents.ClockDueNow {
 			v.OpenClocks = append(v.OpenClocks, cl)
 		}
 	}

@@ -40,7 +40,7 @@ func govIncident(t *testing.T, c *testutil.Client, description string, jurisdict
 		"estimated_subjects": 3}).JSON()["id"].(string)
 }
 
-var govClockRow = regexp.MustCompile(`<tr class="clock [a-z]+" id="clock-([A-Z]+)-([a-z_]+)"`)
+var govClockRow = regexp.MustCompile(`<tr class="clock [a-z_]+" id="clock-([A-Z]+)-([a-z_]+)"`)
 
 // TestIncidentFromConsole: an incident filed through the form, with times
 // typed in the server's zone, shows one clock per regime and recipient
@@ -95,7 +95,13 @@ func TestIncidentFromConsole(t *testing.T) {
 			t.Fatal(err)
 		}
 		row := govBetween(r.Body, `id="clock-`+key+`"`, "</tr>")
-		if !strings.Contains(row, `datetime="`+due.UTC().Format("2006-01-02T15:04:05Z07:00")+`" data-countdown`) {
+		switch {
+		case c["status"] == "due_now":
+			// Due without undue delay: a badge, no countdown to an hour.
+			if !strings.Contains(row, `<span class="bad">Due now, without undue delay</span>`) || strings.Contains(row, "data-countdown") {
+				t.Errorf("clock %s is due now: want the badge and no countdown:\n%s", key, row)
+			}
+		case !strings.Contains(row, `datetime="`+due.UTC().Format("2006-01-02T15:04:05Z07:00")+`" data-countdown`):
 			t.Errorf("clock %s: the page's countdown is not due %v:\n%s", key, due, row)
 		}
 		if !strings.Contains(row, due.In(loc).Format("2 Jan 2006 15:04")) {

@@ -140,6 +140,8 @@ func (in *Input) Validate() error {
 	switch {
 	case in.Name == "" || len(in.Name) > 200 || !utf8.ValidString(in.Name):
 		return invalid("invalid_name", "name must be 1 to 200 characters")
+	case !singleLine(in.Name):
+		return invalid("invalid_name", "name must be a single line of text without control characters")
 	case !slices.Contains(Kinds, in.Kind) || in.Kind == "vault":
 		return invalid("invalid_kind", "kind must be one of crm, database, spreadsheet, file_share, chat, social_inbox, mailbox, saas, paper, other")
 	}
@@ -149,9 +151,21 @@ func (in *Input) Validate() error {
 	if in.Status != StatusOfficial && in.Status != StatusShadow {
 		return invalid("invalid_status", "status must be official or shadow")
 	}
-	for _, t := range []struct{ name, v string }{{"description", in.Description}, {"owner", in.Owner}, {"retention", in.Retention}} {
+	for _, t := range []struct {
+		name string
+		v    string
+		ok   func(string) bool
+		help string
+	}{
+		{"description", in.Description, multiLine, "text without control characters but line breaks and tabs"},
+		{"owner", in.Owner, singleLine, "a single line of text without control characters"},
+		{"retention", in.Retention, singleLine, "a single line of text without control characters"},
+	} {
 		if len(t.v) > maxText || !utf8.ValidString(t.v) {
 			return invalid("invalid_"+t.name, t.name+" must be at most 1000 characters of UTF-8")
+		}
+		if !t.ok(t.v) {
+			return invalid("invalid_"+t.name, t.name+" must be "+t.help)
 		}
 	}
 	lists := []struct {
@@ -161,10 +175,10 @@ func (in *Input) Validate() error {
 		help string
 	}{
 		{"holders", &in.Holders, plainText, "names or e-mail addresses"},
-		{"categories", &in.Categories, categoryName.MatchString, "fideslang user.* categories"},
+		{"categories", &in.Categories, plainText, "fideslang user.* categories"},
 		{"jurisdictions", &in.Jurisdictions, plainText, "regimes or countries, such as GDPR or VN"},
 		{"purposes", &in.Purposes, plainText, "purpose names"},
-		{"transfers", &in.Transfers, countryCode.MatchString, "ISO 3166-1 alpha-2 country codes, such as SG"},
+		{"transfers", &in.Transfers, plainText, "ISO 3166-1 alpha-2 country codes, such as SG"},
 		{"processors", &in.Processors, plainText, "processor ids"},
 		{"match.hosts", &in.Match.Hosts, plainText, "host names"},
 		{"match.paths", &in.Match.Paths, plainText, "paths or database URLs"},
@@ -179,6 +193,9 @@ func (in *Input) Validate() error {
 			if !l.ok(s) {
 				return invalid("invalid_"+strings.ReplaceAll(l.name, ".", "_"), l.name+" must list "+l.help)
 			}
+			if !singleLine(s) {
+				return invalid("invalid_"+strings.ReplaceAll(l.name, ".", "_"), l.name+" must list single lines of text without control characters")
+			}
 			if !slices.Contains(clean, s) {
 				clean = append(clean, s)
 			}
@@ -190,7 +207,59 @@ func (in *Input) Validate() error {
 			return invalid("invalid_match_paths", "match.paths may not hold a database password")
 		}
 	}
+	for _, c := range in.Categories {
+		if !KnownCategory(c) {
+			return apperr.Newf(apperr.Invalid, "unknown_category", "categories: %q is not a fideslang user.* data category, such as user.contact.email", clip(c))
+		}
+	}
+	for _, c := range in.Transfers {
+		if !KnownCountry(c) {
+			return apperr.Newf(apperr.Invalid, "unknown_country", "transfers: %q is not an ISO 3166-1 alpha-2 country code, such as SG", clip(c))
+		}
+	}
 	return nil
+}
+
+// Known looks up the names a system refers to that the server registers.
+type Known struct {
+	// Jurisdiction reports whether the breach rules know a regime,
+	// country or name: the map's jurisdictions start incident clocks.
+	Jurisdiction func(string) bool
+	// Purpose reports whether a purpose is registered.
+	Purpose func(string) (bool, error)
+}
+
+// CheckKnown refuses a validated input whose jurisdictions or purposes
+// the server does not know, naming the field and the value. A nil lookup
+// is not checked.
+func (in *Input) CheckKnown(k Known) error {
+	if k.Jurisdiction != nil {
+		for _, j := range in.Jurisdictions {
+			if !k.Jurisdiction(j) {
+				return apperr.Newf(apperr.Invalid, "unknown_jurisdiction", "jurisdictions: %q is not a regime (GDPR, CCPA, HIPAA, LGPD, VN, DPDP, PIPEDA), country or name the breach rules know", clip(j))
+			}
+		}
+	}
+	if k.Purpose != nil {
+		for _, p := range in.Purposes {
+			ok, err := k.Purpose(p)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return apperr.Newf(apperr.Invalid, "unknown_purpose", "purposes: %q is not a registered purpose: see GET /v1/purposes", clip(p))
+			}
+		}
+	}
+	return nil
+}
+
+// clip shortens a caller's value for an error message.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:60]) + "…"
+	}
+	return s
 }
 
 // plainText accepts a non-empty UTF-8 text of at most maxText bytes.

@@ -55,7 +55,7 @@ func TestValidateNormalises(t *testing.T) {
 func TestSVGEscapesNames(t *testing.T) {
 	svg := SVG([]System{{Name: `<script>alert("x")</script> & co`, Kind: "crm", Status: StatusShadow,
 		Categories: []Category{{Category: "user.contact.email"}}, Processors: []string{"prc_1"}, Transfers: []string{"US"}}},
-		map[string]string{"prc_1": "Mail & Co"})
+		[]Processor{{ID: "prc_1", Name: "Mail & Co"}})
 	if strings.Contains(string(svg), "<script>") {
 		t.Fatal("a name was not escaped")
 	}

@@ -3,6 +3,7 @@ package datamap
 import (
 	"path"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -50,6 +51,14 @@ func Proposal(host string, roots []string) Input {
 			name += " and others"
 		}
 	}
+	// A name is one line of text: the host or a root may hold control
+	// characters a scan report let through.
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || !xmlChar(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(name, "\uFFFD"))
 	for len(name) > 200 {
 		_, size := utf8.DecodeLastRuneInString(name)
 		name = name[:len(name)-size]

@@ -36,7 +36,7 @@ func (s *Server) CheckIncidentClocksAt(ctx context.Context, now time.Time) {
 	for _, c := range clocks {
 		var which, msg string
 		switch {
-		case c.Overdue(now) && c.OverdueAlerted == nil:
+		case (c.Overdue(now) || c.DueNow(now)) && c.OverdueAlerted == nil:
 			which, msg = store.AlertOverdue, "a breach notification is overdue"
 			if c.Rule.Period.Unit == incidents.Immediate {
 				msg = "a breach notification is due without delay"

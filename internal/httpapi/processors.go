@@ -205,16 +205,3 @@ func (s *Server) checkSystemProcessors(ctx context.Context, ids []string) error 
 	}
 	return nil
 }
-
-// processorNames maps processor ids to "vendor service", for pictures.
-func (s *Server) processorNames(ctx context.Context) map[string]string {
-	ps, err := s.db.ListProcessors(ctx)
-	if err != nil {
-		return nil
-	}
-	m := make(map[string]string, len(ps))
-	for _, p := range ps {
-		m[p.ID] = p.Vendor + " " + p.Service
-	}
-	return m
-}

@@ -8,9 +8,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
-	"custodia/internal/datamap"
 	"custodia/internal/dsr"
-	"custodia/internal/incidents"
 	"custodia/internal/report"
 )
 
@@ -37,8 +35,12 @@ func (s *Server) complianceReport(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	picture, err := s.dataMapPicture(r.Context(), all)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if err := report.WriteHTML(&buf, rep, datamap.SVG(all, s.processorNames(r.Context()))); err != nil {
+	if err := report.WriteHTML(&buf, rep, picture); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -137,8 +139,11 @@ func (s *Server) reportIncidents(ctx context.Context, now time.Time, f *report.F
 			return err
 		}
 		for _, c := range rec.Clocks {
-			if c.State == incidents.ClockOpen && c.DueAt.Before(now) {
+			switch {
+			case c.Overdue(now): // a "without delay" clock is due now, not overdue
 				f.OverdueClocks = append(f.OverdueClocks, inc.ID+": "+c.Regime+" "+c.Recipient)
+			case c.DueNow(now):
+				f.DueNowClocks = append(f.DueNowClocks, inc.ID+": "+c.Regime+" "+c.Recipient)
 			}
 		}
 	}

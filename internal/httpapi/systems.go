@@ -90,14 +90,26 @@ func (s *Server) getSystem(w http.ResponseWriter, r *http.Request) error {
 // errVaultDerived refuses changes to the vault's entry.
 var errVaultDerived = apperr.New(apperr.Conflict, "vault_derived", "the vault's entry in the data map is derived from its collections and cannot be changed or deleted")
 
-// decodeSystem reads and checks a system's body; the processors it names
-// must be registered.
+// decodeSystem reads and checks a system's body; the jurisdictions it
+// names must be known to the breach rules (they start incident clocks),
+// its purposes and processors registered.
 func (s *Server) decodeSystem(r *http.Request) (datamap.Input, error) {
 	var in datamap.Input
 	if err := decodeStrict(r, &in); err != nil {
 		return in, err
 	}
 	if err := in.Validate(); err != nil {
+		return in, err
+	}
+	rules := s.breachRules()
+	known := datamap.Known{Jurisdiction: func(j string) bool { _, ok := rules.Resolve(j); return ok }}
+	if s.access != nil {
+		known.Purpose = func(p string) (bool, error) {
+			_, ok, err := s.access.Purpose(r.Context(), p)
+			return ok, err
+		}
+	}
+	if err := in.CheckKnown(known); err != nil {
 		return in, err
 	}
 	return in, s.checkSystemProcessors(r.Context(), in.Processors)
@@ -208,11 +220,33 @@ func (s *Server) dataMapSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	svg, err := s.dataMapPicture(r.Context(), all)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(datamap.SVG(all, s.processorNames(r.Context())))
+	_, err = w.Write(svg)
 	return err
+}
+
+// dataMapPicture draws the systems with every registered processor and
+// its DPA problem: the API's picture and the report's.
+func (s *Server) dataMapPicture(ctx context.Context, all []datamap.System) ([]byte, error) {
+	ps, err := s.processorsWithProblems(ctx, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	procs := make([]datamap.Processor, 0, len(ps))
+	for _, p := range ps {
+		dp := datamap.Processor{ID: p.ID, Name: p.Vendor + " " + p.Service, Categories: p.Categories}
+		if len(p.Problems) > 0 {
+			dp.Problem = p.Problems[0].Kind
+		}
+		procs = append(procs, dp)
+	}
+	return datamap.SVG(all, procs), nil
 }
 
 // scanSystems finds the systems a scan belongs to, or proposes one.

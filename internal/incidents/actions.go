@@ -136,7 +136,7 @@ func (r *Record) Notify(t *Table, in NotificationInput, by string, now time.Time
 	}
 	c.State, c.MetAt, c.Reference = ClockMet, &sent, strings.TrimSpace(in.Reference)
 	detail := fmt.Sprintf("%s %s", regime, recipient)
-	if sent.After(c.DueAt) {
+	if sent.After(c.DueAt) && !c.Immediate() {
 		detail += " (after its due time)"
 	}
 	events := []Event{{At: sent, Kind: "notification_sent", Actor: by, Detail: detail}}

@@ -13,6 +13,11 @@ const (
 	ClockMet     = "met"     // the notification was sent
 	ClockWaived  = "waived"  // the notification task was justified as not needed
 	ClockOverdue = "overdue" // a status only: open past its due time
+	// ClockDueNow is a status only: an open clock whose law says "without
+	// (undue) delay" (GDPR Art. 34, DPDP Rule 7(1) and 7(2)(a)). It is
+	// due from its start and urgent, but it has no fixed deadline to
+	// pass: it is never overdue, and never counted as a passed deadline.
+	ClockDueNow = "due_now"
 )
 
 // Clock is one notification deadline of an incident: regime, recipient,
@@ -30,9 +35,9 @@ type Clock struct {
 	Notes     string     `json:"notes,omitempty"`
 	After     string     `json:"after,omitempty"`
 	State     string     `json:"-"`
-	Status    string     `json:"status"` // open, met, overdue or waived
+	Status    string     `json:"status"` // open, due_now, met, overdue or waived
 	MetAt     *time.Time `json:"met_at,omitempty"`
-	Late      bool       `json:"late,omitempty"` // met after its due time
+	Late      bool       `json:"late,omitempty"` // met after its due time (never for a "without delay" clock)
 	Reference string     `json:"reference,omitempty"`
 	// Rule is the rule as it stood when the clock started: a later change
 	// of the rules file does not move a running clock.
@@ -153,14 +158,20 @@ func (t *Table) Rebase(clocks []Clock) (bool, error) {
 	return moved, nil
 }
 
+// Immediate reports whether the clock runs "without delay": due from its
+// start, with no fixed deadline to pass.
+func (c Clock) Immediate() bool { return c.Rule.Period.Unit == Immediate }
+
 // Refresh sets the clock's Status and Late at now.
 func (c *Clock) Refresh(now time.Time) {
 	switch {
 	case c.State == ClockMet:
 		c.Status = ClockMet
-		c.Late = c.MetAt != nil && c.MetAt.After(c.DueAt)
+		c.Late = c.MetAt != nil && c.MetAt.After(c.DueAt) && !c.Immediate()
 	case c.State == ClockWaived:
 		c.Status = ClockWaived
+	case c.Immediate():
+		c.Status = ClockDueNow
 	case now.After(c.DueAt):
 		c.Status = ClockOverdue
 	default:
@@ -174,14 +185,24 @@ const nearWindow = 12 * time.Hour
 
 // NearEnd reports whether an open clock is not past its due time but has
 // less than a quarter of its time, or less than 12 hours, whichever is
-// less, left at now.
+// less, left at now. A "without delay" clock is never near its end: it is
+// due now (see DueNow).
 func (c Clock) NearEnd(now time.Time) bool {
-	if c.State != ClockOpen || now.After(c.DueAt) {
+	if c.State != ClockOpen || c.Immediate() || now.After(c.DueAt) {
 		return false
 	}
 	limit := min(c.DueAt.Sub(c.StartAt)/4, nearWindow)
 	return c.DueAt.Sub(now) < limit
 }
 
-// Overdue reports whether an open clock is past its due time at now.
-func (c Clock) Overdue(now time.Time) bool { return c.State == ClockOpen && now.After(c.DueAt) }
+// Overdue reports whether an open clock is past its due time at now: a
+// passed deadline. A "without delay" clock is never overdue (see DueNow).
+func (c Clock) Overdue(now time.Time) bool {
+	return c.State == ClockOpen && !c.Immediate() && now.After(c.DueAt)
+}
+
+// DueNow reports whether an open clock runs "without delay" and is due
+// from its start at now: urgent, but not a passed deadline.
+func (c Clock) DueNow(now time.Time) bool {
+	return c.State == ClockOpen && c.Immediate() && !now.Before(c.StartAt)
+}

@@ -193,8 +193,8 @@ func TestIndiaWithoutDelayAndReport(t *testing.T) {
 	if rep.Overdue(aware.Add(71*time.Hour)) || !rep.NearEnd(aware.Add(61*time.Hour)) || rep.NearEnd(aware.Add(59*time.Hour)) {
 		t.Error("board report: near its end from 12 hours before, overdue only after")
 	}
-	if c := find(cs, "DPDP", "board"); !c.Overdue(aware.Add(time.Second)) || c.NearEnd(aware) {
-		t.Error("an immediate clock is overdue once its instant passed, never merely near")
+	if c := find(cs, "DPDP", "board"); c.Overdue(aware.Add(time.Second)) || c.Overdue(aware.Add(1000*time.Hour)) || !c.DueNow(aware.Add(time.Second)) || c.NearEnd(aware) {
+		t.Error("an immediate clock is due now from its start, never overdue, never merely near")
 	}
 }
 

@@ -66,7 +66,14 @@ func (r Record) RenderDrafts(kinds SystemKinds, loc *time.Location, now time.Tim
 	}
 	var cats []string
 	for _, c := range r.Categories {
-		cats = append(cats, categoryWords(c))
+		// A notice is about people: system.* categories describe the
+		// system, not the data subjects.
+		if c != "user" && !strings.HasPrefix(c, "user.") {
+			continue
+		}
+		if w := categoryWords(c); !slices.Contains(cats, w) {
+			cats = append(cats, w)
+		}
 	}
 	actor := ""
 	switch {
@@ -82,7 +89,7 @@ func (r Record) RenderDrafts(kinds SystemKinds, loc *time.Location, now time.Tim
 		}
 		d := draftData{Incident: r.ID, To: c.To, Source: c.Source, Due: at(c.DueAt), Systems: systems, Categories: cats, Actor: actor,
 			Detected: at(r.DetectedAt), Aware: at(r.BecameAwareAt), Affected: c.Affected, Total: r.Affected.Total, Contact: r.Contact,
-			Late: (c.MetAt == nil && now.After(c.DueAt)) || (c.MetAt != nil && c.MetAt.After(c.DueAt))}
+			Late: !c.Immediate() && ((c.MetAt == nil && now.After(c.DueAt)) || (c.MetAt != nil && c.MetAt.After(c.DueAt)))}
 		if r.Window != nil {
 			d.WindowFrom, d.WindowTo = at(r.Window.From), at(r.Window.To)
 		}

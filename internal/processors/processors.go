@@ -11,11 +11,13 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"custodia/internal/apperr"
+	"custodia/internal/datamap"
 )
 
 // DPA states.
@@ -96,8 +98,8 @@ func (p *Processor) Validate() error {
 		p.SubProcessors[i].Name = strings.TrimSpace(sp.Name)
 	}
 	for _, c := range p.Categories {
-		if !categoryName.MatchString(c) {
-			return invalid("invalid_categories", "categories must be fideslang user.* categories")
+		if !categoryName.MatchString(c) || !datamap.KnownCategory(c) {
+			return invalid("invalid_categories", "categories must be fideslang user.* categories (user.contact.email, or an extension of one): "+strconv.Quote(c)+" is not")
 		}
 	}
 	for _, pu := range p.Purposes {

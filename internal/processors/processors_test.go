@@ -14,14 +14,15 @@ func TestValidate(t *testing.T) {
 		p    Processor
 		code string
 	}{
-		"ok":              {Processor{Vendor: "Mailer", Service: "newsletters", Country: "US", DPAStatus: DPANone}, ""},
-		"country":         {Processor{Vendor: "Mailer", Service: "x", Country: "USA", DPAStatus: DPANone}, "invalid_country"},
-		"signed no date":  {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPASigned}, "dpa_signed_at_required"},
-		"expiry < signed": {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPASigned, DPASignedAt: &signed, DPAExpiresAt: &before}, "invalid_dpa_expires_at"},
-		"draft with date": {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPADraft, DPASignedAt: &signed}, "dpa_not_signed"},
-		"bad hash":        {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, DPADocument: "abc"}, "invalid_dpa_document_sha256"},
-		"bad category":    {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, Categories: []string{"emails"}}, "invalid_categories"},
-		"bad sub":         {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, SubProcessors: []SubProcessor{{Name: "AWS"}}}, "invalid_sub_processors"},
+		"ok":               {Processor{Vendor: "Mailer", Service: "newsletters", Country: "US", DPAStatus: DPANone}, ""},
+		"country":          {Processor{Vendor: "Mailer", Service: "x", Country: "USA", DPAStatus: DPANone}, "invalid_country"},
+		"signed no date":   {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPASigned}, "dpa_signed_at_required"},
+		"expiry < signed":  {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPASigned, DPASignedAt: &signed, DPAExpiresAt: &before}, "invalid_dpa_expires_at"},
+		"draft with date":  {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPADraft, DPASignedAt: &signed}, "dpa_not_signed"},
+		"bad hash":         {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, DPADocument: "abc"}, "invalid_dpa_document_sha256"},
+		"bad category":     {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, Categories: []string{"emails"}}, "invalid_categories"},
+		"made-up category": {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, Categories: []string{"user.totally.madeup"}}, "invalid_categories"},
+		"bad sub":          {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, SubProcessors: []SubProcessor{{Name: "AWS"}}}, "invalid_sub_processors"},
 	} {
 		err := tc.p.Validate()
 		if got := apperr.CodeOf(err); got != tc.code && !(tc.code == "" && err == nil) {

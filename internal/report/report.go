@@ -88,6 +88,7 @@ type Facts struct {
 	Installed     time.Time // the first audit entry
 	OpenIncidents int
 	OverdueClocks []string // "incident: regime recipient"
+	DueNowClocks  []string // open "without undue delay" clocks: urgent, not passed deadlines
 }
 
 // Score checks every item at now.
@@ -248,6 +249,9 @@ func keyRotation(f Facts, now time.Time) Item {
 func incidentClocks(f Facts) Item {
 	it := item("incident_clocks", "No breach notification deadline has passed", "GET /v1/incidents, POST /v1/incidents/{id}/notifications",
 		fmt.Sprintf("%d open incidents, no notification overdue", f.OpenIncidents), "%d notification deadlines have passed", f.OverdueClocks)
+	if n := len(f.DueNowClocks); n > 0 {
+		it.Detail += fmt.Sprintf("; %d notifications due now, without undue delay: %s", n, strings.Join(f.DueNowClocks, ", "))
+	}
 	return it
 }
 

@@ -28,6 +28,10 @@ var categories = sync.OnceValue(func() map[string]bool {
 	return out
 })
 
+// FideslangCategory reports whether key is a category of the fideslang
+// vocabulary itself, not an extension of one.
+func FideslangCategory(key string) bool { return categories()[key] }
+
 // KnownCategory reports whether key is a fideslang data category, or an
 // organisation's extension of one ("user.contact.email.work").
 func KnownCategory(key string) bool {

@@ -1,0 +1,82 @@
+package datamap
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/language"
+
+	"custodia/internal/vault"
+)
+
+// KnownCategory reports whether c is a personal-data category of the
+// fideslang vocabulary (user.*), or an organisation's extension of one
+// below its top level ("user.contact.email.work"): a made-up branch of
+// user itself ("user.totally.madeup") is not.
+func KnownCategory(c string) bool {
+	if !categoryName.MatchString(c) || !vault.KnownCategory(c) {
+		return false
+	}
+	for p := c; ; {
+		if vault.FideslangCategory(p) {
+			return p != "user" || c == "user"
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}
+
+// notCountries are the codes ISO 3166-1 reserves without assigning them to
+// a country, which CLDR nevertheless treats as regions.
+var notCountries = map[string]bool{"AC": true, "CP": true, "CQ": true, "DG": true, "EA": true, "EU": true, "EZ": true,
+	"FX": true, "IC": true, "SU": true, "TA": true, "UK": true, "UN": true}
+
+// KnownCountry reports whether c is an ISO 3166-1 alpha-2 country code in
+// upper case, such as SG: "ZZ", "EU" and "UK" are not.
+func KnownCountry(c string) bool {
+	if !countryCode.MatchString(c) || notCountries[c] {
+		return false
+	}
+	r, err := language.ParseRegion(c)
+	return err == nil && r.IsCountry() && r.String() == c
+}
+
+// singleLine reports whether s holds no control character (C0, DEL, C1)
+// nor a character XML 1.0 forbids: a name, an owner, a holder.
+func singleLine(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || !xmlChar(r) })
+}
+
+// multiLine is singleLine with line breaks and tabs allowed: a
+// description.
+func multiLine(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return r != '\n' && r != '\r' && r != '\t' && (unicode.IsControl(r) || !xmlChar(r))
+	})
+}
+
+// xmlChar reports whether XML 1.0 allows r in a document (its Char
+// production).
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// XMLSafe drops from s every character XML 1.0 forbids, and the other
+// control characters but tab, line feed and carriage return, and replaces
+// invalid UTF-8: what is left can be escaped into an XML document.
+func XMLSafe(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if !strings.ContainsFunc(s, func(r rune) bool { return !xmlChar(r) || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if !xmlChar(r) || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return -1
+		}
+		return r
+	}, s)
+}
