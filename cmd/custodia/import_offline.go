@@ -127,6 +127,12 @@ func printImport(w io.Writer, fl *importCmdFlags, res importer.Result, rejects *
 	if rejects.n > 0 {
 		fmt.Fprintf(w, "  rejected rows, with reasons and masked values: %s\n", rejects.path)
 	}
+	if res.OtherTableRows > 0 {
+		fmt.Fprintf(w, "  left out: %d rows of worksheets none of whose headers the mapping names (another table)\n", res.OtherTableRows)
+	}
+	if res.ConsentSuperseded > 0 {
+		fmt.Fprintf(w, "  consent grants left out: %d people withdrew after the evidence's date\n", res.ConsentSuperseded)
+	}
 	if res.SystemID != "" {
 		fmt.Fprintf(w, "  source in the data map: %s\n", res.SystemID)
 	}

@@ -28,7 +28,12 @@
 // before the job starts, so a mapping that does not fit its table's
 // header is refused before anything is stored; a file without a data row
 // is refused too (mapping_header_missing with a mapping, else
-// no_data_rows), except in a dry run, which reports zero rows.
+// no_data_rows), except in a dry run, which reports zero rows. With a
+// mapping, a worksheet none of whose headers the mapping names (a price
+// list beside the customer sheets) is another table: its rows are left
+// out and counted (Counts.OtherTableRows), and keep the source's copy
+// from being marked for destruction; a sheet that has some of the
+// mapped headers but not all is a mistake and refused as above.
 // Day-first dates
 // (31/12/1990, 31-12-1990, 31.12.1990) are rewritten as ISO dates for
 // date fields. A column neither mapped nor ignored whose value the

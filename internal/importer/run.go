@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"runtime"
 	"slices"
@@ -70,6 +71,8 @@ type run struct {
 	wg      sync.WaitGroup
 
 	mu sync.Mutex
+	// otherSheets are the worksheets left out as another table.
+	otherSheets map[string]bool
 	// progressMu orders progress reports, so that a caller never sees
 	// the counts go back.
 	progressMu sync.Mutex
@@ -196,9 +199,10 @@ var errFirst = errors.New("first row read")
 // run: its header cannot be checked and there is nothing to import.
 func (r *run) first(ctx context.Context, rows Rows) error {
 	var header []string
+	var sheet string
 	seen := false
 	err := rows(ctx, func(row source.Row) error {
-		header, seen = row.Header, true
+		header, sheet, seen = row.Header, row.Sheet, true
 		return errFirst
 	})
 	if err != nil && !errors.Is(err, errFirst) {
@@ -217,8 +221,26 @@ func (r *run) first(ctx context.Context, rows Rows) error {
 		}
 		return apperr.New(apperr.Invalid, "no_data_rows", "the file has no data rows under a header line: nothing to import")
 	}
-	_, err = r.planFor(header)
+	_, err = r.planFor(sheet, header)
+	if errors.Is(err, errOtherTable) {
+		return nil // the sheets after it are checked as they come
+	}
 	return err
+}
+
+// otherTable counts a row of a worksheet left out as another table, and
+// says so once per sheet.
+func (r *run) otherTable(sheet string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.counts.OtherTableRows++
+	if r.otherSheets == nil {
+		r.otherSheets = map[string]bool{}
+	}
+	if !r.otherSheets[sheet] {
+		r.otherSheets[sheet] = true
+		slog.Info("import: a worksheet whose headers the mapping does not name is left out", "job", r.job.ID, "sheet", sheet)
+	}
 }
 
 // quotedHeaders lists a mapping's headers, quoted and sorted.
@@ -305,11 +327,15 @@ func (r *run) pipeline(ctx context.Context, rows Rows) error {
 		if r.halted() {
 			return errStop
 		}
-		r.seq++
-		p, err := r.planFor(row.Header)
+		p, err := r.planFor(row.Sheet, row.Header)
+		if errors.Is(err, errOtherTable) {
+			r.otherTable(row.Sheet)
+			return nil
+		}
 		if err != nil {
 			return r.stop(err)
 		}
+		r.seq++
 		cur.items = append(cur.items, item{seq: r.seq, ref: row.Ref(), cells: row.Cells, plan: p, unterminated: row.Unterminated})
 		if len(cur.items) == chunkRows {
 			emit()
@@ -338,7 +364,7 @@ func (r *run) refreshStatistics() error {
 }
 
 // planFor returns the plan of a table's header, made once per table.
-func (r *run) planFor(header []string) (*plan, error) {
+func (r *run) planFor(sheet string, header []string) (*plan, error) {
 	key := fmt.Sprint(len(header), header)
 	if p, ok := r.plans[key]; ok {
 		return p, nil
@@ -347,6 +373,9 @@ func (r *run) planFor(header []string) (*plan, error) {
 	if m == nil {
 		m = ProposeMapping(header, nil, r.c, r.im.Scanner).Mapping
 	} else if err := checkHeaders(m, header); err != nil {
+		if sheet != "" && !mapsAny(m, header) {
+			return nil, errOtherTable
+		}
 		return nil, err
 	}
 	p, err := newPlan(header, m, r.c)
@@ -355,6 +384,21 @@ func (r *run) planFor(header []string) (*plan, error) {
 	}
 	r.plans[key] = p
 	return p, nil
+}
+
+// errOtherTable marks a worksheet that is another table than the one the
+// mapping describes: none of its headers is mapped to a field.
+var errOtherTable = errors.New("another table")
+
+// mapsAny reports whether the mapping maps any column of header to a
+// field (not "-").
+func mapsAny(m Mapping, header []string) bool {
+	for j, h := range header {
+		if f, ok := m.fieldAt(j, h); ok && f != Ignore {
+			return true
+		}
+	}
+	return false
 }
 
 // add changes the counts.

@@ -82,7 +82,7 @@ type CleanupWithheld struct {
 // vault: created, updated, or imported by an earlier run of the job. Only
 // then may the source's copy be destroyed.
 func allImported(c Counts) bool {
-	return c.Rows > 0 && c.Created+c.Updated+c.AlreadyImported == c.Rows
+	return c.Rows > 0 && c.Created+c.Updated+c.AlreadyImported == c.Rows && c.OtherTableRows == 0
 }
 
 // Withheld returns why a completed job's source gets no clean-up task,
@@ -93,6 +93,8 @@ func Withheld(status string, c Counts) *CleanupWithheld {
 	}
 	w := &CleanupWithheld{Rows: c.Rows, Skipped: c.Skipped, Rejected: c.Rejected}
 	switch {
+	case c.OtherTableRows > 0 && c.Created+c.Updated+c.AlreadyImported == c.Rows:
+		w.Reason = fmt.Sprintf("%d rows of worksheets the mapping does not describe were left out: import them with a mapping of their own, or check them, before the copy is destroyed", c.OtherTableRows)
 	case c.Rows == 0:
 		w.Reason = "the file has no data rows"
 	case c.Skipped > 0 && c.Rejected > 0:

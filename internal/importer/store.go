@@ -57,6 +57,12 @@ type Counts struct {
 	// collected: evidence older than a withdrawal does not revive
 	// consent.
 	ConsentSuperseded int `json:"consent_superseded,omitempty"`
+	// OtherTableRows counts the rows of worksheets that are another table
+	// (none of their headers is one the mapping maps to a field: a
+	// summary or a price list beside the customer sheets), left out
+	// rather than failing the job. They keep the source's copy from
+	// being marked for destruction.
+	OtherTableRows int `json:"other_table_rows,omitempty"`
 }
 
 // Store is the storage the importer needs besides the vault's.

@@ -57,3 +57,52 @@ func TestImportXLSXSheets(t *testing.T) {
 		}
 	})
 }
+
+// TestImportXLSXOtherTableSheet: with a mapping, a worksheet none of whose
+// headers the mapping names (a price list beside the customers) is left
+// out and counted, not a failure of the job, whichever sheet comes
+// first; the rows left out keep the clean-up task from being opened. A
+// sheet that shares a mapped header but lacks another is still refused.
+func TestImportXLSXOtherTableSheet(t *testing.T) {
+	onEngines(t, func(t *testing.T, e *env) {
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		f := excelize.NewFile()
+		defer f.Close()
+		must(f.SetSheetName("Sheet1", "Bảng giá"))
+		must(f.SetSheetRow("Bảng giá", "A1", &[]any{"Sản phẩm", "Số lượng", "Đơn giá"}))
+		must(f.SetSheetRow("Bảng giá", "A2", &[]any{"Gói Premium", 2, 1500000}))
+		must(f.SetSheetRow("Bảng giá", "A3", &[]any{"Gói Basic", 5, 300000}))
+		_, err := f.NewSheet("Khách hàng")
+		must(err)
+		must(f.SetSheetRow("Khách hàng", "A1", &[]any{"Họ tên", "SĐT", "Email"}))
+		must(f.SetSheetRow("Khách hàng", "A2", &[]any{"Đinh Văn Hải", "0912000011", "hai@example.com"}))
+		must(f.SetSheetRow("Khách hàng", "A3", &[]any{"Lý Thị Hoa", "0912000012", "hoa@example.com"}))
+		path := filepath.Join(e.dir, "mixed.xlsx")
+		must(f.SaveAs(path))
+
+		j := job("xlsx-other")
+		j.Mapping = mustMapping(t, "Họ tên=name,SĐT=phone,Email=email")
+		res := e.mustRun(t, j, importer.File(path))
+		if res.Status != importer.StatusCompleted || res.Created != 2 || res.Rows != 2 || res.OtherTableRows != 2 {
+			t.Fatalf("want 2 created and the price list's 2 rows left out: %+v", res.Counts)
+		}
+
+		// A customer sheet with a misspelt header is a mistake, not
+		// another table: the job is refused as before.
+		g := excelize.NewFile()
+		defer g.Close()
+		must(g.SetSheetRow("Sheet1", "A1", &[]any{"Họ tên", "SDT thiếu", "Email"}))
+		must(g.SetSheetRow("Sheet1", "A2", &[]any{"Đinh Văn Hải", "0912000011", "hai@example.com"}))
+		bad := filepath.Join(e.dir, "misspelt.xlsx")
+		must(g.SaveAs(bad))
+		j = job("xlsx-misspelt")
+		j.Mapping = mustMapping(t, "Họ tên=name,SĐT=phone,Email=email")
+		_, err = e.im.Run(t.Context(), j, importer.File(bad))
+		wantCode(t, err, "mapping_header_missing")
+	})
+}
