@@ -90,7 +90,8 @@ func FuzzChecksums(f *testing.F) {
 }
 
 // FuzzPhoneValid checks the compiled region automata against
-// phonenumbers for any national number.
+// phonenumbers for any national number: valid, and not of a company's
+// type (toll-free, premium-rate, shared-cost, UAN).
 func FuzzPhoneValid(f *testing.F) {
 	f.Add(uint8(0), "912345678")
 	f.Add(uint8(2), "4155550132")
@@ -107,7 +108,12 @@ func FuzzPhoneValid(f *testing.F) {
 		if err != nil || phonenumbers.GetNationalSignificantNumber(num) != nsn {
 			return
 		}
-		if got, want := r.valid([]byte(nsn)), phonenumbers.IsValidNumberForRegion(num, region); got != want {
+		want := phonenumbers.IsValidNumberForRegion(num, region)
+		switch phonenumbers.GetNumberType(num) {
+		case phonenumbers.TOLL_FREE, phonenumbers.PREMIUM_RATE, phonenumbers.SHARED_COST, phonenumbers.UAN:
+			want = false // a company's number, not a person's
+		}
+		if got := r.valid([]byte(nsn)); got != want {
 			t.Fatalf("%s %s: automaton %v, phonenumbers %v", region, nsn, got, want)
 		}
 	})

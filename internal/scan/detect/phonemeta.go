@@ -19,8 +19,16 @@ type phoneRegion struct {
 	meta           *phonenumbers.PhoneMetadata
 
 	once    sync.Once
-	general descCheck   // every valid number matches it
-	types   []descCheck // a valid number matches one of them
+	general descCheck  // every valid number matches it
+	types   []typeDesc // in libphonenumber's order: the first that matches gives the number's type
+}
+
+// typeDesc is one number type's description, and whether a person may
+// hold such a number (not a toll-free, premium-rate, shared-cost or UAN
+// one).
+type typeDesc struct {
+	descCheck
+	personal bool
 }
 
 // descCheck is one number description of the metadata: a pattern,
@@ -80,7 +88,7 @@ func (r *phoneRegion) valid(nsn []byte) bool {
 	}
 	for k := range r.types {
 		if r.types[k].ok(nsn) {
-			return true
+			return r.types[k].personal
 		}
 	}
 	return false
@@ -94,10 +102,18 @@ func (r *phoneRegion) compile() {
 		r.general = descCheck{lengths: 1} // matches nothing
 		return
 	}
-	for _, d := range []*phonenumbers.PhoneNumberDesc{m.GetFixedLine(), m.GetMobile(),
-		m.GetVoip(), m.GetPersonalNumber(), m.GetPager(), m.GetVoicemail()} {
-		if c, ok := newDescCheck(d); ok {
-			r.types = append(r.types, c)
+	// phonenumbers.GetNumberType's order: a number that matches a
+	// premium-rate or toll-free pattern is that, whatever else it matches.
+	for _, d := range []struct {
+		desc     *phonenumbers.PhoneNumberDesc
+		personal bool
+	}{
+		{m.GetPremiumRate(), false}, {m.GetTollFree(), false}, {m.GetSharedCost(), false}, {m.GetVoip(), true},
+		{m.GetPersonalNumber(), true}, {m.GetPager(), true}, {m.GetUan(), false}, {m.GetVoicemail(), true},
+		{m.GetFixedLine(), true}, {m.GetMobile(), true},
+	} {
+		if c, ok := newDescCheck(d.desc); ok {
+			r.types = append(r.types, typeDesc{c, d.personal})
 		}
 	}
 }
