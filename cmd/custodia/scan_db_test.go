@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"custodia/internal/testutil"
 )
@@ -48,18 +46,8 @@ func TestScanDatabaseCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	role := fmt.Sprintf("custodia_cli_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", admin)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		_, _ = db.Exec("DROP OWNED BY " + role)
-		_, _ = db.Exec("DROP ROLE IF EXISTS " + role)
-	})
+	role := testutil.PostgresRole(t, admin, "custodia_cli")
 	stmts := []string{
-		"CREATE ROLE " + role + " LOGIN",
 		"CREATE SCHEMA crm",
 		// crm.contacts sorts before crm.customers: its error must not end the scan.
 		"CREATE TABLE crm.contacts (id INT PRIMARY KEY, sdt TEXT)",

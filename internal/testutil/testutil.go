@@ -270,3 +270,29 @@ func MustMySQL(tb testing.TB) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// PostgresRole creates a login role on the PostgreSQL server at admin
+// (a superuser URL from MustPostgres) for a test of limited rights, and
+// drops it, with everything it owns or was granted, when the test ends.
+func PostgresRole(tb testing.TB, admin, prefix string) string {
+	tb.Helper()
+	role := fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), time.Now().UnixNano()%1e9)
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE ROLE " + role + " LOGIN"); err != nil {
+		tb.Fatalf("create role: %v", err)
+	}
+	tb.Cleanup(func() {
+		db, err := sql.Open("pgx", admin)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec("DROP OWNED BY " + role)
+		_, _ = db.Exec("DROP ROLE IF EXISTS " + role)
+	})
+	return role
+}

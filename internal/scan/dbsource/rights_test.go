@@ -122,18 +122,8 @@ func TestDatabaseLimitedRightsPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	role := roleName()
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", admin)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		_, _ = db.Exec("DROP OWNED BY " + role)
-		_, _ = db.Exec("DROP ROLE IF EXISTS " + role)
-	})
+	role := testutil.PostgresRole(t, admin, "custodia_ro")
 	execAll(t, db,
-		"CREATE ROLE "+role+" LOGIN",
 		"CREATE SCHEMA crm",
 		"CREATE TABLE customers (id INT PRIMARY KEY, email TEXT)",
 		"CREATE TABLE support_tickets (id INT PRIMARY KEY, notes TEXT)",
