@@ -20,13 +20,16 @@ import (
 	"custodia/internal/consent"
 	"custodia/internal/importer"
 	"custodia/internal/keys"
+	"custodia/internal/store"
 	"custodia/internal/vault"
 )
 
 // importOffline runs the import on the data directory or database itself.
 func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *importCmdFlags) error {
 	ctx := cmd.Context()
-	o, err := openOffline(ctx, fl.st, false)
+	// The import has the store to itself: larger commits (see
+	// importer.OfflineBatchSize).
+	o, err := openOffline(ctx, fl.st, false, func(c *store.Config) { c.WriterCacheMiB = importer.OfflineWriterCacheMiB })
 	if errors.Is(err, keys.ErrLocked) {
 		return fmt.Errorf("a server is using this data directory: pass --token (and --url) to import through it")
 	}
@@ -58,6 +61,7 @@ func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *import
 	fl.setJobID(&job)
 	im := importer.New(v, o.db, consent.NewLedger(o.db, o.keys.Derived().Token, registered))
 	im.Trail = cleanup.NewTrail(o.db)
+	im.BatchSize = importer.OfflineBatchSize
 
 	rejects := &rejectsFile{path: fl.rejectsPath(path)}
 	job.OnReject = rejects.write

@@ -27,13 +27,14 @@ func (o *offline) close() {
 // (audit verify, backup) may run beside a server; the others take the key
 // file's exclusive lock, which a running server holds shared, and refuse to
 // run beside one.
-func openOffline(ctx context.Context, st storageFlags, readOnly bool) (*offline, error) {
-	return openOfflineKeys(ctx, st, readOnly, false)
+func openOffline(ctx context.Context, st storageFlags, readOnly bool, tune ...func(*store.Config)) (*offline, error) {
+	return openOfflineKeys(ctx, st, readOnly, false, tune...)
 }
 
 // openOfflineKeys is openOffline that may create the key file, as a first
-// `serve` would (for commands that set a data directory up).
-func openOfflineKeys(ctx context.Context, st storageFlags, readOnly, createKeys bool) (*offline, error) {
+// `serve` would (for commands that set a data directory up). Each tune
+// may change the store's configuration before it opens.
+func openOfflineKeys(ctx context.Context, st storageFlags, readOnly, createKeys bool, tune ...func(*store.Config)) (*offline, error) {
 	keyFile := st.keyFile
 	if keyFile == "" {
 		keyFile = filepath.Join(st.dataDir, "custodia.key")
@@ -48,7 +49,11 @@ func openOfflineKeys(ctx context.Context, st storageFlags, readOnly, createKeys 
 			return nil, err
 		}
 	}
-	db, err := store.Open(ctx, store.Config{DatabaseURL: st.databaseURL, DataDir: st.dataDir, AuditKey: kr.Derived().AuditChain, ReadOnly: readOnly})
+	cfg := store.Config{DatabaseURL: st.databaseURL, DataDir: st.dataDir, AuditKey: kr.Derived().AuditChain, ReadOnly: readOnly}
+	for _, t := range tune {
+		t(&cfg)
+	}
+	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		unlock()
 		return nil, fmt.Errorf("database: %w", err)

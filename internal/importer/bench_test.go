@@ -20,6 +20,11 @@ import (
 //
 //	go test -run XXX -bench BenchmarkImport -benchtime 5x ./internal/importer
 //
+// The importer and store are tuned as `custodia import` on a data
+// directory tunes them (importer.OfflineBatchSize). IMPORT_ROWS sets the
+// rows per run (default 20,000), IMPORT_BATCH the batch size and
+// IMPORT_WRITERS the batches written at once.
+//
 // The consent sub-benchmark imports on the consent basis: one more ledger
 // event per row.
 func BenchmarkImport(b *testing.B) {
@@ -28,8 +33,13 @@ func BenchmarkImport(b *testing.B) {
 }
 
 func benchmarkImport(b *testing.B, withConsent bool) {
-	const rows = 20000
-	e := mustEnv(b, store.SQLite)
+	rows := 20000
+	if n := os.Getenv("IMPORT_ROWS"); n != "" {
+		rows, _ = strconv.Atoi(n)
+	}
+	// As `custodia import` on a data directory tunes it.
+	e := mustEnv(b, store.SQLite, func(c *store.Config) { c.WriterCacheMiB = importer.OfflineWriterCacheMiB })
+	e.im.BatchSize = importer.OfflineBatchSize
 	if w := os.Getenv("IMPORT_WRITERS"); w != "" {
 		e.im.Writers, _ = strconv.Atoi(w)
 	}

@@ -53,10 +53,10 @@ const customersSchema = `{"name":"customers","kind":"persons","fields":[
  {"name":"birth","type":"date","category":"user.demographic.date_of_birth","purposes":["support"]},
  {"name":"national_id","type":"national_id","category":"user.government_id","purposes":["support"],"indexed":true,"format":"vn_cccd"}]}`
 
-func mustEnv(t testing.TB, engine store.Engine) *env {
+func mustEnv(t testing.TB, engine store.Engine, options ...func(*store.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
-	st := testutil.MustStore(t, engine)
+	st := testutil.MustStore(t, engine, options...)
 	db, kr, dir := st.DB, st.Keys, st.Dir
 	v := vault.New(db, kr, vault.Options{DefaultRegion: "VN"})
 	var c vault.Collection

@@ -36,6 +36,20 @@ const (
 	statsEvery = 50_000
 )
 
+// Tuning of an import that has the store to itself (`custodia import`
+// on a data directory, no server beside it), where a long commit holds
+// up nobody. Measured in docs/PERFORMANCE.md: from a few hundred
+// thousand people in the vault on, each commit of random blind-index
+// keys rewrites most of those B-trees' pages, so four times the rows per
+// commit cost about the same pages; the larger writer cache keeps a
+// batch's dirty pages in memory until the commit.
+const (
+	// OfflineBatchSize is the BatchSize of such an import.
+	OfflineBatchSize = 16384
+	// OfflineWriterCacheMiB is the store's WriterCacheMiB for it.
+	OfflineWriterCacheMiB = 256
+)
+
 // run is the state of one Run. Rows flow through a pipeline:
 //
 //   - the reader (the goroutine calling Run) reads rows and groups them

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -53,6 +54,8 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 		index := newBulkInsert("INSERT INTO blind_index (collection, field, mac, record_id) VALUES ", 4)
 		prov := newBulkInsert("INSERT INTO record_provenance (job_id, row_ref, record_id, subject_id, source, imported_at) VALUES ", 6)
 		grants := newGrantInsert()
+		collection := recs[0].Record.Collection
+		entries := make([]keyedEntry, 0, len(recs)*len(recs[0].Index))
 		for _, nr := range recs {
 			r := nr.Record
 			version, w, err := nr.Subject.Wrap(uint32(primary))
@@ -63,11 +66,7 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 			keys.add(r.SubjectID, int64(version), 1, w, now)
 			records.add(r.ID, r.Collection, r.SubjectID, r.Sealed, encodeIndex(nr.Index), 1, now, now)
 			for _, ie := range nr.Index {
-				if ie.Unique {
-					unique.add(r.Collection, ie.Field, ie.MAC, r.ID)
-				} else {
-					index.add(r.Collection, ie.Field, ie.MAC, r.ID)
-				}
+				entries = append(entries, keyedEntry{ie, r.ID})
 			}
 			if p := nr.Provenance; p != nil {
 				prov.add(p.JobID, p.RowRef, r.ID, r.SubjectID, p.Source, now)
@@ -81,6 +80,17 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 				if err := grants.add(*g, nr.GrantNotice); err != nil {
 					return err
 				}
+			}
+		}
+		// Blind-index keys are random by design: inserted in key order,
+		// a batch walks each B-tree once, left to right, instead of
+		// jumping between its pages.
+		slices.SortFunc(entries, compareKeyed)
+		for _, e := range entries {
+			if e.Unique {
+				unique.add(collection, e.Field, e.MAC, e.recordID)
+			} else {
+				index.add(collection, e.Field, e.MAC, e.recordID)
 			}
 		}
 		for _, b := range []*bulkInsert{subjects, keys, records, unique, index, prov} {
@@ -354,4 +364,19 @@ func (db *DB) RefreshStatistics(ctx context.Context) error {
 		return fmt.Errorf("refresh planner statistics: %w", err)
 	}
 	return nil
+}
+
+// keyedEntry is a blind-index entry of a bulk create with its record.
+type keyedEntry struct {
+	vault.IndexEntry
+	recordID string
+}
+
+// compareKeyed orders entries as their index B-tree does: by field, then
+// MAC.
+func compareKeyed(a, b keyedEntry) int {
+	if c := strings.Compare(a.Field, b.Field); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.MAC, b.MAC)
 }

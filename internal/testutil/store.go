@@ -21,8 +21,9 @@ type Store struct {
 
 // MustStore opens a store on engine with a new key file, sets its KEK
 // version and seeds the default purposes, and closes it when the test
-// ends. PostgreSQL skips or fails as MustPostgres does.
-func MustStore(tb testing.TB, engine store.Engine) Store {
+// ends. PostgreSQL skips or fails as MustPostgres does. Each option may
+// change the configuration before the store opens.
+func MustStore(tb testing.TB, engine store.Engine, options ...func(*store.Config)) Store {
 	tb.Helper()
 	ctx := context.Background()
 	dir := tb.TempDir()
@@ -33,6 +34,9 @@ func MustStore(tb testing.TB, engine store.Engine) Store {
 	cfg := store.Config{DataDir: dir, AuditKey: kr.Derived().AuditChain}
 	if engine == store.Postgres {
 		cfg.DatabaseURL = MustPostgres(tb)
+	}
+	for _, o := range options {
+		o(&cfg)
 	}
 	db, err := store.Open(ctx, cfg)
 	if err != nil {
