@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	"hash"
+	"sync"
 
 	tinksubtle "github.com/tink-crypto/tink-go/v2/aead/subtle"
 )
@@ -16,6 +18,10 @@ import (
 type Secret struct {
 	_ [0]func() // makes Secret non-comparable
 	b []byte
+	// macs holds keyed HMAC states of derived secrets, the MAC keys of
+	// every blind index, pseudonym and token hash: Reset on a keyed state
+	// is cheaper than keying a new one per MAC. Nil for other secrets.
+	macs *sync.Pool
 }
 
 // NewRandomSecret returns n bytes from the system CSPRNG.
@@ -42,7 +48,14 @@ func (s Secret) Len() int { return len(s.b) }
 // MAC returns HMAC-SHA256 of the parts under s. Each part is length-prefixed
 // so that ("ab","c") and ("a","bc") never collide.
 func (s Secret) MAC(parts ...[]byte) []byte {
-	m := hmac.New(sha256.New, s.b)
+	var m hash.Hash
+	if s.macs != nil {
+		m = s.macs.Get().(hash.Hash)
+		defer s.macs.Put(m)
+		m.Reset()
+	} else {
+		m = hmac.New(sha256.New, s.b)
+	}
 	var n [4]byte
 	for _, p := range parts {
 		n[0], n[1], n[2], n[3] = byte(len(p)>>24), byte(len(p)>>16), byte(len(p)>>8), byte(len(p))
@@ -58,7 +71,7 @@ func derive(root Secret, label string) (Secret, error) {
 	if err != nil {
 		return Secret{}, fmt.Errorf("derive %s: %w", label, err)
 	}
-	return Secret{b: b}, nil
+	return Secret{b: b, macs: &sync.Pool{New: func() any { return hmac.New(sha256.New, b) }}}, nil
 }
 
 // Derived labels; changing one changes every blind index, pseudonym or token
