@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/cleanup"
 	"custodia/internal/datamap"
+	"custodia/internal/incidents"
 )
 
 // systemSpec is what the spec column holds: a system's declared fields.
@@ -84,12 +88,50 @@ func (db *DB) UpdateSystem(ctx context.Context, s datamap.System, e *audit.Entry
 // DeleteSystem removes a system and its links to scans (the scans stay).
 func (db *DB) DeleteSystem(ctx context.Context, id string, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		if err := systemInUse(ctx, tx, id); err != nil {
+			return err
+		}
 		if err := execOne(ctx, tx, "delete system", apperr.New(apperr.NotFound, "system_not_found", "no such system"), "DELETE FROM systems WHERE id = ?", id); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, "DELETE FROM scan_systems WHERE system_id = ?", id)
 		return err
 	}, e)
+}
+
+// systemInUse refuses to delete a system that an open incident names
+// (its breach record would lose what was breached) or whose migrated copy
+// still waits to be destroyed (an open clean-up task).
+func systemInUse(ctx context.Context, tx *Tx, id string) error {
+	rows, err := tx.Query(ctx, "SELECT "+incidentColumns+" FROM incidents WHERE status = ? ORDER BY created_at, id", incidents.StatusOpen)
+	if err != nil {
+		return fmt.Errorf("read open incidents: %w", err)
+	}
+	defer rows.Close()
+	var open []string
+	for rows.Next() {
+		i, err := scanIncident(rows)
+		if err != nil {
+			return fmt.Errorf("read open incidents: %w", err)
+		}
+		if slices.Contains(i.Systems, id) {
+			open = append(open, i.ID)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read open incidents: %w", err)
+	}
+	if len(open) > 0 {
+		return apperr.New(apperr.Conflict, "system_in_use", fmt.Sprintf("open incidents name this system (%s): close them before deleting it", strings.Join(open, ", ")))
+	}
+	var tasks int
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM cleanup_tasks WHERE system_id = ? AND state = ?", id, cleanup.StateOpen).Scan(&tasks); err != nil {
+		return fmt.Errorf("read clean-up tasks: %w", err)
+	}
+	if tasks > 0 {
+		return apperr.New(apperr.Conflict, "system_in_use", fmt.Sprintf("%d clean-up task(s) of this system are open: close them with evidence of the copy's destruction before deleting it", tasks))
+	}
+	return nil
 }
 
 // ListSystems lists the systems of the map by name, each with the
