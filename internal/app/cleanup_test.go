@@ -263,7 +263,7 @@ func accessPackageProvenance(t *testing.T, cfg app.Config) {
 	}
 	x := dpo.Must(200, "GET", "/v1/exports/"+wm, nil).JSON()
 	if x["kind"] != "access_package" || fmt.Sprint(x["fields"]) != "[customers.email customers.name]" ||
-		fmt.Sprint(x["categories"]) != "[user.contact.email user.name]" || x["subjects"] != 1.0 {
+		fmt.Sprint(x["categories"]) != "[user.contact.email user.name]" || x["subjects"] != 1.0 || x["records"] != 1.0 {
 		t.Errorf("register entry of the package: %v", x)
 	}
 	var pkg struct {

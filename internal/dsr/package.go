@@ -92,7 +92,7 @@ func (s *Service) Package(ctx context.Context, id string, ex Exporter) (Built, e
 	if err != nil {
 		return Built{}, err
 	}
-	return Built{Zip: zip, Fields: d.Fields()}, nil
+	return Built{Zip: zip, Fields: d.Fields(), Records: len(d.Records)}, nil
 }
 
 // Built is a package and what it holds, for the export register.
@@ -101,6 +101,8 @@ type Built struct {
 	// Fields are the collection fields with a value in the package, as
 	// collection and field name pairs, sorted and without repeats.
 	Fields []CollectionField
+	// Records counts the vault records in the package.
+	Records int
 }
 
 // CollectionField names one field of a collection.

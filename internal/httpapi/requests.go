@@ -124,7 +124,7 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := auth.PrincipalFrom(r.Context())
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	x := exports.Export{ID: auth.NewID("exp_"), Kind: exports.KindAccessPackage, Status: exports.StatusRegistered, Request: id, Subjects: 1,
+	x := exports.Export{ID: auth.NewID("exp_"), Kind: exports.KindAccessPackage, Status: exports.StatusRegistered, Request: id, Subjects: 1, Records: built.Records,
 		Reason: "access package of request " + id, RequestedBy: p.Actor(), Requester: p.Key(), RequestedAt: now, Fields: fields, Categories: cats}
 	for _, cat := range cats {
 		x.Sensitive = x.Sensitive || exports.Sensitive(cat)
@@ -165,7 +165,7 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 			return wait()
 		}
 		// Approved: produce it under the approved entry's watermark, once.
-		open.Status, open.ProducedAt, open.Fields, open.Categories = exports.StatusProduced, &now, fields, cats
+		open.Status, open.ProducedAt, open.Fields, open.Categories, open.Records = exports.StatusProduced, &now, fields, cats, built.Records
 		if err := s.db.UpdateExport(r.Context(), open, exports.StatusApproved, nil); err != nil {
 			return err
 		}
