@@ -80,7 +80,7 @@ func (r *scanReporter) send(roots []string, rep scanrun.Report) (sent, error) {
 		host = "unknown-host"
 	}
 	sc := scans.Scan{Source: host, StartedAt: r.started, FinishedAt: time.Now().UTC(),
-		Summary: scans.Summary{Files: rep.Summary.Files, Bytes: rep.Summary.Bytes, Findings: rep.Summary.Findings, ByEntity: rep.Summary.ByEntity}}
+		Summary: scans.Summary{Files: rep.Summary.Files, Tables: rep.Summary.Tables, Bytes: rep.Summary.Bytes, Findings: rep.Summary.Findings, ByEntity: rep.Summary.ByEntity}}
 	for _, root := range roots {
 		sc.Roots = append(sc.Roots, reportedRoot(root))
 	}

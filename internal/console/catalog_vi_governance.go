@@ -39,6 +39,7 @@ func init() {
 		"Categories found":            "Loại dữ liệu tìm thấy",
 		"Reported by":                 "Người báo cáo",
 		"%d unreadable":               "%d không đọc được",
+		"%d tables":                   "%d bảng",
 		"nothing found":               "không tìm thấy gì",
 		"no problem":                  "không có vấn đề",
 		"no such field":               "không có trường này",

@@ -129,6 +129,18 @@ func TestDataMapShowsTheMap(t *testing.T) {
 		`id="proposal-`+f.proposed+`"`, "laptop-7: "+f.laptopDir, `action="/console/datamap/systems/`+f.proposed+`/confirm"`,
 		`action="/console/datamap/systems/`+f.proposed+`/dismiss"`, `id="system-form"`, "2 with a DPA problem")
 
+	// A database scan reads tables, not files: the table says how many.
+	now := time.Now().UTC()
+	dbScan := e.admin.Must(201, "POST", "/v1/scans", map[string]any{"source": "crm-01", "roots": []string{"postgres://crm-db/crm"},
+		"started_at": now.Add(-time.Minute), "finished_at": now,
+		"summary":   map[string]any{"files": 0, "tables": 7, "bytes": 0, "findings": 3, "by_entity": map[string]int{"EMAIL_ADDRESS": 3}},
+		"locations": []map[string]any{{"path": "postgres://crm-db/crm", "column": "contacts.email", "entity": "EMAIL_ADDRESS", "category": "user.contact.email", "count": 3, "max_confidence": 0.95}}}).JSON()
+	dbScanID := dbScan["scan"].(map[string]any)["id"].(string)
+	if r := e.admin.Must(200, "GET", "/v1/scans/"+dbScanID, nil).JSON(); r["scan"].(map[string]any)["summary"].(map[string]any)["tables"] != 7.0 {
+		t.Errorf("stored database scan: %v", r)
+	}
+	govExpect(t, "data map with a database scan", w.Get("/console/datamap"), 200, `id="scan-`+dbScanID+`"`, "7 tables")
+
 	r = w.Get("/console/datamap/systems/" + f.crm)
 	govExpect(t, "system page", r, 200, "Sales CRM", "Lan Nguyen (sales lead)", "an.tran@example.com", "Zalo Official Account",
 		`id="locations-`+f.crmScan+`"`, "/srv/crm/export-2026.csv", "mobile", "PHONE_NUMBER", "0.90", "crm-01")
@@ -162,7 +174,7 @@ func TestDataMapShowsTheMap(t *testing.T) {
 		t.Fatalf("switch to Vietnamese: %d", r.Status)
 	}
 	govExpect(t, "data map in Vietnamese", w.Get("/console/datamap"), 200, "Sơ đồ bản đồ dữ liệu", "Hệ thống do quét dữ liệu đề xuất",
-		"do quét dữ liệu tìm thấy:", "Sales CRM", "Bác bỏ")
+		"do quét dữ liệu tìm thấy:", "Sales CRM", "Bác bỏ", "7 bảng")
 	govExpect(t, "processors in Vietnamese", w.Get("/console/processors"), 200, "Thiếu DPA", "10/01/2025", "chưa có DPA")
 
 }

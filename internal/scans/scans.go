@@ -39,7 +39,10 @@ type Scan struct {
 
 // Summary counts what the scan read and found.
 type Summary struct {
-	Files    int                 `json:"files"`
+	Files int `json:"files"`
+	// Tables counts the database tables, views and materialized views
+	// sampled (a database scan reads tables, not files).
+	Tables   int                 `json:"tables,omitempty"`
 	Bytes    int64               `json:"bytes"`
 	Findings int                 `json:"findings"`
 	ByEntity map[scan.Entity]int `json:"by_entity"`
@@ -114,7 +117,7 @@ func (s *Scan) Validate() error {
 		return apperr.Newf(apperr.Invalid, "invalid_roots", "roots must list 1 to %d scanned paths or databases", MaxRoots)
 	case s.StartedAt.IsZero() || s.FinishedAt.IsZero() || s.FinishedAt.Before(s.StartedAt):
 		return apperr.New(apperr.Invalid, "invalid_times", "started_at and finished_at are required, and finished_at may not be before started_at")
-	case s.Summary.Files < 0 || s.Summary.Bytes < 0 || s.Summary.Findings < 0:
+	case s.Summary.Files < 0 || s.Summary.Tables < 0 || s.Summary.Bytes < 0 || s.Summary.Findings < 0:
 		return apperr.New(apperr.Invalid, "invalid_summary", "summary counts may not be negative")
 	case len(s.Errors) > MaxErrors:
 		return apperr.Newf(apperr.Invalid, "too_many_errors", "at most %d errors per scan", MaxErrors)
