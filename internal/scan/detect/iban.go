@@ -19,17 +19,39 @@ func init() {
 }
 
 // iban reads an IBAN at text[i] (two upper-case letters, two digits):
-// exactly the country's length of upper-case letters and digits, spaces
-// or dashes allowed between groups, then the end of the word; mod-97 check. 0.95,
+// exactly the country's length of letters and digits, spaces or dashes
+// allowed between groups, then the end of the word; mod-97 check. 0.95,
 // 0.99 after a bank label. It returns the end of the IBAN and whether it
 // had the shape of one (a shape with a bad checksum is consumed whole, so
 // that its digits are not read as something else).
 func (st *state) iban(i int) (int, bool) {
 	text := st.text
-	if i+4 > len(text) || !isUpper(text[i]) || !isUpper(text[i+1]) || !isDigit(text[i+2]) || !isDigit(text[i+3]) {
+	if i+4 > len(text) || !isUpper(text[i]) || !isUpper(text[i+1]) {
 		return 0, false
 	}
-	want := int(ibanLengths[ibanCountry(text[i], text[i+1])])
+	return st.ibanFrom(i, 0.95)
+}
+
+// ibanLower reads an IBAN written in lower case (de89 3704 …, as people
+// type them in chats) at text[i], two lower-case letters starting a word.
+// 0.9, 0.99 after a bank label.
+func (st *state) ibanLower(i int) (int, bool) {
+	text := st.text
+	if i+4 > len(text) || !isLower(text[i]) || !isLower(text[i+1]) || wordCharBefore(text, i) {
+		return 0, false
+	}
+	return st.ibanFrom(i, 0.9)
+}
+
+// ibanFrom reads an IBAN whose two country letters (either case) are at
+// text[i], with confidence conf without a bank label. Letters of the body
+// may be of either case; the checksum is computed on upper case.
+func (st *state) ibanFrom(i int, conf float64) (int, bool) {
+	text := st.text
+	if !isDigit(text[i+2]) || !isDigit(text[i+3]) {
+		return 0, false
+	}
+	want := int(ibanLengths[ibanCountry(upperASCII(text[i]), upperASCII(text[i+1]))])
 	if want == 0 {
 		return 0, false
 	}
@@ -38,10 +60,10 @@ func (st *state) iban(i int) (int, bool) {
 	for j < len(text) && len(st.buf) < want {
 		c := text[j]
 		switch {
-		case isDigit(c) || isUpper(c):
-			st.buf = append(st.buf, c)
+		case isDigit(c) || isUpper(c) || isLower(c):
+			st.buf = append(st.buf, upperASCII(c))
 			j++
-		case (c == ' ' || c == '-') && j+1 < len(text) && (isDigit(text[j+1]) || isUpper(text[j+1])) && len(st.buf) >= 4:
+		case (c == ' ' || c == '-') && j+1 < len(text) && (isDigit(text[j+1]) || isUpper(text[j+1]) || isLower(text[j+1])) && len(st.buf) >= 4:
 			j++
 		default:
 			return 0, false
@@ -54,7 +76,6 @@ func (st *state) iban(i int) (int, bool) {
 		st.lastEnd = max(st.lastEnd, j)
 		return j, true
 	}
-	conf := 0.95
 	if st.context(i)&ctxBank != 0 {
 		conf = 0.99
 	}

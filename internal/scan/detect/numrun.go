@@ -68,6 +68,13 @@ func (st *state) number(i int) int {
 	text := st.text
 	n := len(text)
 	if !numBoundaryBefore(text, i) {
+		// A lower-case IBAN: "de89 3704…" (upper case ones start at
+		// their letters, in upperWord).
+		if i >= 2 && isLower(text[i-1]) && isLower(text[i-2]) && i+1 < n && isDigit(text[i+1]) {
+			if e, ok := st.ibanLower(i - 2); ok {
+				return e
+			}
+		}
 		return st.valueEnd(i, max(skipWord(text, i), i+1))
 	}
 	r := &st.nr
