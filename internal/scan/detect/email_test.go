@@ -24,6 +24,31 @@ func TestEmailAddress(t *testing.T) {
 	})
 }
 
+// TestObfuscatedEmail: addresses whose '@' and dots are written as
+// bracketed words are found; bare "at" and "dot", and bracketed words
+// that do not make an address, are not.
+func TestObfuscatedEmail(t *testing.T) {
+	runCases(t, []entityCase{
+		{name: "square brackets", text: "mail sophie_fischer1989 [at] outlook [dot] com please", want: []string{"EMAIL_ADDRESS=sophie_fischer1989 [at] outlook [dot] com"}},
+		{name: "parentheses, no spaces", text: "an.nguyen(at)example(dot)vn", want: []string{"EMAIL_ADDRESS=an.nguyen(at)example(dot)vn"}},
+		{name: "upper case and plain dots", text: "lien he: ban.hang {AT} cong-ty.com.vn.", want: []string{"EMAIL_ADDRESS=ban.hang {AT} cong-ty.com.vn"}},
+		{name: "mixed separators", text: "r.fischer [at] web.mail [dot] de", want: []string{"EMAIL_ADDRESS=r.fischer [at] web.mail [dot] de"}},
+		{name: "bare words", text: "meet at google dot com", not: []scan.Entity{scan.EmailAddress}},
+		{name: "bare at", text: "reddy at outlook.com", not: []scan.Entity{scan.EmailAddress}},
+		{name: "no domain dot", text: "x [at] localhost", not: []scan.Entity{scan.EmailAddress}},
+		{name: "no local part", text: "see [at] example [dot] com", want: []string{"EMAIL_ADDRESS=see [at] example [dot] com"}},
+		{name: "bracket alone", text: "[at] example [dot] com", not: []scan.Entity{scan.EmailAddress}},
+		{name: "file name", text: "logo [at] 2x [dot] png", not: []scan.Entity{scan.EmailAddress}},
+		{name: "area code", text: "(028) 3823 4567", not: []scan.Entity{scan.EmailAddress}},
+		{name: "unclosed", text: "x [at example [dot] com", not: []scan.Entity{scan.EmailAddress}},
+	})
+	s := newTestScanner(Options{})
+	got := scanAll(t, s, "email: Sophie.F [AT] Outlook [dot] COM", "")
+	if len(got) != 1 || got[0].Preview != "s***@outlook.com" || got[0].Confidence != 0.85 {
+		t.Fatalf("preview of an obfuscated address: %v", got)
+	}
+}
+
 func TestEmailPreview(t *testing.T) {
 	s := newTestScanner(Options{})
 	got := scanAll(t, s, "Contact: Nguyen.An@Example.COM", "")

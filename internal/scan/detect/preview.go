@@ -31,7 +31,11 @@ func (st *state) preview(h *hit) string {
 		for at < len(v) && v[at] != '@' {
 			at++
 		}
-		if at == 0 || at == len(v) {
+		if at == len(v) {
+			b = appendObfuscatedPreview(b, v)
+			break
+		}
+		if at == 0 {
 			return masked
 		}
 		b = append(b, lowerASCII(v[0]))

@@ -173,13 +173,14 @@ func (st *state) context(start int) ctxMask {
 
 // Byte classes of the main loop.
 const (
-	clsNone  = iota
-	clsDigit // 0-9
-	clsPlus  // + (an international phone number)
-	clsParen // ( (a phone number's area code)
-	clsAt    // @ (an e-mail address)
-	clsColon // : (an IPv6 address)
-	clsUpper // A-Z, and the lead byte of Đ
+	clsNone    = iota
+	clsDigit   // 0-9
+	clsPlus    // + (an international phone number)
+	clsParen   // ( (a phone number's area code, or an obfuscated "(at)")
+	clsBracket // [ and { (an obfuscated address's "[at]")
+	clsAt      // @ (an e-mail address)
+	clsColon   // : (an IPv6 address)
+	clsUpper   // A-Z, and the lead byte of Đ
 )
 
 // byteClass is the class of every byte.
@@ -192,6 +193,8 @@ var byteClass = func() (t [256]uint8) {
 	}
 	t['+'] = clsPlus
 	t['('] = clsParen
+	t['['] = clsBracket
+	t['{'] = clsBracket
 	t['@'] = clsAt
 	t[':'] = clsColon
 	t[0xC4] = clsUpper // Đ is C4 90
@@ -215,7 +218,11 @@ func (st *state) run() {
 		case clsPlus, clsParen:
 			if i+1 < n && isDigit(text[i+1]) {
 				next = st.number(i)
+			} else if k == clsParen {
+				next = st.obfuscatedEmail(i)
 			}
+		case clsBracket:
+			next = st.obfuscatedEmail(i)
 		case clsAt:
 			next = st.email(i)
 		case clsColon:
