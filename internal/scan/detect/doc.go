@@ -8,8 +8,9 @@
 //
 // A [Scanner] reads the text once. A byte-class table picks out the few
 // bytes that can start a candidate: a digit, '+' or '(' (numbers), '@'
-// (e-mail), ':' (IPv6) and upper-case letters at the start of a word
-// (IBAN, PAN, passports, names, month names). Each candidate is expanded
+// (e-mail), '[', '(' or '{' (an obfuscated "[at]"), ':' (IPv6) and
+// upper-case letters at the start of a word (IBAN, PAN, passports, names,
+// month names; a lower-case IBAN is caught at its first digit). Each candidate is expanded
 // to its shape and validated with checksums and tables (Luhn and IIN
 // ranges, mod-97 and the IBAN length per country, Verhoeff, the
 // Vietnamese province codes, phone number metadata compiled into digit
@@ -27,7 +28,8 @@
 //
 // # Confidences
 //
-//	EMAIL_ADDRESS   0.95
+//	EMAIL_ADDRESS   0.95; 0.85 obfuscated with bracketed words
+//	                (x [at] example [dot] com), never with bare ones
 //	PHONE_NUMBER    +E.164 0.90 (00-dialled 0.50); with a trunk prefix
 //	                0.80 grouped, 0.75 bare in the first region (VN mobiles
 //	                through a fast path), 0.55 bare in another region
@@ -43,7 +45,8 @@
 //	                not reported.
 //	CREDIT_CARD     Luhn + IIN + length: 0.90 bare, 0.95 grouped, 0.99
 //	                with context
-//	IBAN_CODE       mod-97 + country length: 0.95, 0.99 with context
+//	IBAN_CODE       mod-97 + country length: 0.95 (0.90 in lower case),
+//	                0.99 with context
 //	US_SSN          dashed 0.85, spaced 0.60, bare only with context 0.80;
 //	                0.95 with context
 //	VN_CCCD         province + century + birth year: 0.60 alone, 0.95
