@@ -25,23 +25,9 @@ func isDomainChar(c byte) bool {
 // 0.95. It returns where the main loop goes on.
 func (st *state) email(at int) int {
 	text := st.text
-	s := at
-	for s > 0 && at-s < maxLocal && isLocalChar(text[s-1]) {
-		s--
-	}
-	if s > 0 && at-s == maxLocal && isLocalChar(text[s-1]) {
+	s, ok := localPart(text, at)
+	if !ok {
 		return at + 1
-	}
-	for s < at && (text[s] == '.' || text[s] == '-' || text[s] == '+') {
-		s++
-	}
-	if s == at || text[at-1] == '.' {
-		return at + 1
-	}
-	for k := s + 1; k < at; k++ {
-		if text[k] == '.' && text[k-1] == '.' {
-			return at + 1
-		}
 	}
 	e := at + 1
 	for e < len(text) && e-at <= maxDomain && isDomainChar(text[e]) {
@@ -55,6 +41,32 @@ func (st *state) email(at int) int {
 	}
 	st.add(hit{ent: entEmail, start: s, end: e, conf: 0.95})
 	return e
+}
+
+// localPart returns where the local part of an address that ends at
+// text[end] (its '@') starts: up to 64 local characters, without leading,
+// trailing or double dots. ok is false when there is none, or when the
+// run of local characters is longer than a local part may be.
+func localPart(text []byte, end int) (start int, ok bool) {
+	s := end
+	for s > 0 && end-s < maxLocal && isLocalChar(text[s-1]) {
+		s--
+	}
+	if s > 0 && end-s == maxLocal && isLocalChar(text[s-1]) {
+		return 0, false
+	}
+	for s < end && (text[s] == '.' || text[s] == '-' || text[s] == '+') {
+		s++
+	}
+	if s == end || text[end-1] == '.' {
+		return 0, false
+	}
+	for k := s + 1; k < end; k++ {
+		if text[k] == '.' && text[k-1] == '.' {
+			return 0, false
+		}
+	}
+	return s, true
 }
 
 // fileExtensions are top-level "domains" that are file name extensions:

@@ -70,17 +70,17 @@ func (st *state) obfuscatedEmail(b int) int {
 	if le > 0 && text[le-1] == ' ' {
 		le--
 	}
-	s := le
-	for s > 0 && le-s < maxLocal && isLocalChar(text[s-1]) {
-		s--
+	s, ok := localPart(text, le)
+	if !ok {
+		return b + w
 	}
-	if s > 0 && (isLocalChar(text[s-1]) || text[s-1] >= 0x80) {
-		return b + w // longer than a local part, or inside a non-ASCII word
+	// Not the tail of a non-ASCII word (the leading dots localPart
+	// skipped are local characters).
+	r := s
+	for r > 0 && isLocalChar(text[r-1]) {
+		r--
 	}
-	for s < le && (text[s] == '.' || text[s] == '-' || text[s] == '+') {
-		s++
-	}
-	if s == le || text[le-1] == '.' {
+	if r > 0 && text[r-1] >= 0x80 {
 		return b + w
 	}
 	// The domain, normalised into st.buf with plain dots.
