@@ -288,6 +288,11 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 				return fmt.Errorf("reset consent sequence: %w", err)
 			}
 		}
+		// The subject index is derived from the log, so it is not in
+		// backups: it is built again from the restored log.
+		if err := rebuildAuditSubjects(ctx, tx); err != nil {
+			return err
+		}
 		// Keys of subjects the restored data does not have are destroyed.
 		_, err := tx.Exec(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id NOT IN (SELECT id FROM subjects)")
 		return err

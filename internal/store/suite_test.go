@@ -46,12 +46,20 @@ func mustEnv(t testing.TB, engine store.Engine) *env {
 	e.db = e.open(t, cfg)
 	mustKEKPrimary(t, e.db, kr)
 	e.vault = vault.New(e.db, kr, vault.Options{})
-	if engine == store.Postgres {
+	e.connectRaw(t)
+	return e
+}
+
+// connectRaw opens e.raw, a connection around the store to its database.
+func (e *env) connectRaw(t testing.TB) {
+	t.Helper()
+	var err error
+	if e.engine == store.Postgres {
 		e.raw, err = sql.Open("pgx", e.url)
 	} else {
-		e.raw, err = sql.Open("sqlite", "file:"+filepath.Join(dir, store.SQLiteFile)+"?_pragma=busy_timeout(10000)")
+		e.raw, err = sql.Open("sqlite", "file:"+filepath.Join(e.dir, store.SQLiteFile)+"?_pragma=busy_timeout(10000)")
 		if err == nil {
-			_, err = e.raw.Exec("ATTACH DATABASE ? AS custodia_keys", filepath.Join(dir, store.KeyStoreFile))
+			_, err = e.raw.Exec("ATTACH DATABASE ? AS custodia_keys", filepath.Join(e.dir, store.KeyStoreFile))
 		}
 	}
 	if err != nil {
@@ -59,7 +67,6 @@ func mustEnv(t testing.TB, engine store.Engine) *env {
 	}
 	e.raw.SetMaxOpenConns(1)
 	t.Cleanup(func() { e.raw.Close() })
-	return e
 }
 
 func (e *env) open(t testing.TB, cfg store.Config) *store.DB {
@@ -140,6 +147,7 @@ func (e *env) peer(t *testing.T) *env {
 	p.db = p.open(t, cfg)
 	mustKEKPrimary(t, p.db, e.keys)
 	p.vault = vault.New(p.db, e.keys, vault.Options{})
+	p.connectRaw(t)
 	return p
 }
 

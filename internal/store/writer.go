@@ -45,6 +45,9 @@ type writer struct {
 	closed bool
 	done   chan struct{}
 	m      writerMetrics
+	// indexedThrough is the audit subject index's position as this writer
+	// last saw it (auditIndexUnknown: read it at the next batch).
+	indexedThrough int64
 }
 
 // ErrStopping is returned for writes submitted after shutdown began.
@@ -54,7 +57,8 @@ func startWriter(db *DB, key keys.Secret, maxBatch int) *writer {
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
-	w := &writer{db: db, key: key, maxBatch: maxBatch, ops: make(chan *op, 4*maxBatch), done: make(chan struct{})}
+	w := &writer{db: db, key: key, maxBatch: maxBatch, ops: make(chan *op, 4*maxBatch), done: make(chan struct{}),
+		indexedThrough: auditIndexUnknown}
 	go w.loop()
 	return w
 }
@@ -169,6 +173,7 @@ func (w *writer) commit(batch []*op) {
 		err = w.runBatch(batch, results, true)
 	}
 	if err != nil {
+		w.indexedThrough = auditIndexUnknown // its index insert, if any, was rolled back
 		slog.Error("group commit failed", "ops", len(batch), "err", err)
 		for i, o := range batch {
 			results[i] = apperr.Wrap(err, "commit batch")
@@ -242,6 +247,9 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 	if len(entries) > 0 {
 		if _, err := tx.Exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, prev); err != nil {
 			return fmt.Errorf("advance audit head: %w", err)
+		}
+		if err := w.indexAuditSubjects(ctx, tx, seq); err != nil {
+			return err
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
