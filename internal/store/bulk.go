@@ -220,8 +220,8 @@ func (g *grantInsert) exec(ctx context.Context, tx *Tx) error {
 var errBulkConflict = apperr.New(apperr.Conflict, "bulk_conflict", "a unique value or an imported row of the batch is stored already; write the records one by one")
 
 // bulkInsert gathers the rows of one multi-row INSERT. It runs them in
-// statements of 64, 8 and 1 rows, so that only three statement texts per
-// table reach the prepared-statement cache whatever the count.
+// statements of 64, 32, 16, 8, 4, 2 and 1 rows, so that a few statement
+// texts per table reach the prepared-statement cache whatever the count.
 type bulkInsert struct {
 	prefix string
 	cols   int
@@ -235,7 +235,7 @@ func newBulkInsert(prefix string, cols int) *bulkInsert {
 func (b *bulkInsert) add(vals ...any) { b.args = append(b.args, vals...) }
 
 // bulkChunks are the statement sizes, largest first.
-var bulkChunks = []int{64, 8, 1}
+var bulkChunks = []int{64, 32, 16, 8, 4, 2, 1}
 
 func (b *bulkInsert) exec(ctx context.Context, tx *Tx) error {
 	rows := len(b.args) / b.cols

@@ -29,24 +29,23 @@ func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 	var createdAt int64
 	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
 		now := time.Now().UTC().UnixMicro()
-		if err := checkUnique(ctx, tx, r.Collection, "", idx); err != nil {
-			return err
-		}
+		// A duplicate unique value fails the blind_unique insert below,
+		// which names the field: no query first.
 		if subject != nil {
-			var primary int64
-			if err := tx.QueryRow(ctx, "SELECT primary_version FROM kek_state WHERE id = 1"+tx.d.forShare()).Scan(&primary); err != nil {
-				return fmt.Errorf("read KEK version: %w", err)
+			primary, err := tx.primaryKEK(ctx)
+			if err != nil {
+				return err
 			}
 			version, wrapped, err := subject.Wrap(uint32(primary))
 			if err != nil {
 				return fmt.Errorf("wrap subject key: %w", err)
 			}
 			r.WrappedDEK = wrapped
-			if _, err := tx.Exec(ctx, "INSERT INTO subjects (id, created_at) VALUES (?, ?)", subject.SubjectID, now); err != nil {
+			if err := tx.Insert(ctx, "subjects", "id, created_at", subject.SubjectID, now); err != nil {
 				return fmt.Errorf("insert subject: %w", err)
 			}
-			if _, err := tx.Exec(ctx, "INSERT INTO custodia_keys.subject_keys (subject_id, kek_version, dek_version, wrapped_dek, created_at) VALUES (?, ?, 1, ?, ?)",
-				subject.SubjectID, int64(version), wrapped, now); err != nil {
+			if err := tx.Insert(ctx, "custodia_keys.subject_keys", "subject_id, kek_version, dek_version, wrapped_dek, created_at",
+				subject.SubjectID, int64(version), int64(1), wrapped, now); err != nil {
 				return fmt.Errorf("insert subject key: %w", err)
 			}
 		} else {
@@ -58,8 +57,8 @@ func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 				return fmt.Errorf("check subject: %w", err)
 			}
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO records (id, collection, subject_id, sealed, idx, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-			r.ID, r.Collection, r.SubjectID, r.Sealed, encodeIndex(idx), now, now); err != nil {
+		if err := tx.Insert(ctx, "records", "id, collection, subject_id, sealed, idx, version, created_at, updated_at",
+			r.ID, r.Collection, r.SubjectID, r.Sealed, encodeIndex(idx), int64(1), now, now); err != nil {
 			return fmt.Errorf("insert record: %w", err)
 		}
 		createdAt = now
@@ -109,7 +108,7 @@ func indexTable(unique bool) string {
 
 func insertIndex(ctx context.Context, tx *Tx, collection, recordID string, idx []vault.IndexEntry) error {
 	for _, ie := range idx {
-		if _, err := tx.Exec(ctx, "INSERT INTO "+indexTable(ie.Unique)+" (collection, field, mac, record_id) VALUES (?, ?, ?, ?)",
+		if err := tx.Insert(ctx, indexTable(ie.Unique), "collection, field, mac, record_id",
 			collection, ie.Field, ie.MAC, recordID); err != nil {
 			if isUniqueViolation(err) {
 				return apperr.Newf(apperr.Conflict, "duplicate_value", "another record already has this %s (the field is unique)", ie.Field)

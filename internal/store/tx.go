@@ -91,6 +91,15 @@ type Tx struct {
 	tx    *sql.Tx
 	d     *dialect
 	cache *stmtCache // nil: no statement reuse
+
+	// queueInserts makes Insert queue rows (an optimistic batch); see
+	// txinsert.go.
+	queueInserts bool
+	pending      []*bulkInsert // tables in the order rows were first queued
+	pendingBy    map[string]*bulkInsert
+	queueErr     error // the first failure writing queued rows
+
+	kekPrimary int64 // the KEK primary version read in this transaction; 0: not read
 }
 
 // stmt returns the cached statement bound to this transaction, if any.
@@ -105,24 +114,36 @@ func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, bool) {
 	return t.tx.StmtContext(ctx, s), true
 }
 
-// Exec runs a statement.
+// Exec runs a statement, after any queued inserts.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := t.flushInserts(ctx); err != nil {
+		return nil, err
+	}
+	return t.exec(ctx, query, args...)
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if s, ok := t.stmt(ctx, query); ok {
 		return s.ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, t.d.q(query), args...)
 }
 
-// QueryRow runs a query expected to return at most one row.
+// QueryRow runs a query expected to return at most one row, after any
+// queued inserts (a failure writing those fails the batch).
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	_ = t.flushInserts(ctx)
 	if s, ok := t.stmt(ctx, query); ok {
 		return s.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, t.d.q(query), args...)
 }
 
-// Query runs a query.
+// Query runs a query, after any queued inserts.
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := t.flushInserts(ctx); err != nil {
+		return nil, err
+	}
 	if s, ok := t.stmt(ctx, query); ok {
 		return s.QueryContext(ctx, args...)
 	}

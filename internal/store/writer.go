@@ -208,7 +208,7 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 			_ = sqlTx.Rollback()
 		}
 	}()
-	tx := &Tx{tx: sqlTx, d: w.db.d, cache: w.db.writeStmts}
+	tx := &Tx{tx: sqlTx, d: w.db.d, cache: w.db.writeStmts, queueInserts: !careful}
 	var seq int64
 	var prev []byte
 	if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+w.db.d.forUpdate()).Scan(&seq, &prev); err != nil {
@@ -219,7 +219,7 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 	for i, o := range batch {
 		if o.apply != nil {
 			if !careful {
-				if results[i] = safeApply(ctx, tx, o.apply); results[i] != nil {
+				if results[i] = safeApply(ctx, tx, o.apply); results[i] != nil || tx.queueErr != nil {
 					return errRetryCareful
 				}
 			} else if results[i], err = w.applyOne(ctx, tx, o.apply); err != nil {
@@ -240,6 +240,11 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 			prev = e.Hash
 			entries = append(entries, e)
 		}
+	}
+	if err := tx.flushInserts(ctx); err != nil {
+		// Only an optimistic batch queues rows: run it again with
+		// savepoints, where the failing operation fails alone.
+		return errRetryCareful
 	}
 	if err := insertAudit(ctx, tx, entries); err != nil {
 		return err
