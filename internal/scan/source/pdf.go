@@ -24,13 +24,12 @@ import (
 // that ends inside a hex string. Every call into the library goes through
 // pdfDoc.call, which turns its panics into errors.
 //
-// Known limits of the library that the checks do not reach: a /Columns
-// value set by an indirect reference escapes the guard on large
-// allocations (except in object streams, which are checked before the
-// library opens the file), and an object stream whose dictionary sets a
-// value through an object in the file that refers, in turn, to an object
-// held by an object stream is checked with null for that value, so it may
-// still make the library loop.
+// A known limit of the library that the checks do not reach: an object
+// stream whose dictionary sets a value through an object in the file that
+// refers, in turn, to an object held by an object stream is checked with
+// null for that value, so it may still make the library loop. (A /Columns
+// set by an indirect reference, which once escaped the guard on large
+// allocations and could exhaust memory, is refused: pdfGuarded.)
 //
 // This file holds the limits, the errors, the opening of the file and the
 // walk of the page tree. The other parts are in pdf_guard.go (the checks

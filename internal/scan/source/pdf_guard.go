@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // The checks that keep the PDF library from running out of memory or
@@ -69,8 +70,15 @@ func (p *pdfSource) ReadAt(b []byte, off int64) (int, error) {
 }
 
 // pdfGuarded are the keys whose values the library allocates or loops by:
-// a predictor's /Columns, an object stream's /N.
-var pdfGuarded = [][]byte{[]byte("/Columns"), []byte("/N")}
+// a predictor's /Columns, an object stream's /N. A /Columns set by an
+// indirect reference ("/Columns 7 0 R") is refused too, since its value
+// lies elsewhere in the file; /N is left alone there, as every annotation's
+// appearance dictionary holds an indirect /N (object streams' /N values
+// are checked before the library opens the file, checkObjStreams).
+var pdfGuarded = []struct {
+	key        []byte
+	refuseRefs bool
+}{{[]byte("/Columns"), true}, {[]byte("/N"), false}}
 
 // guard reports whether b, read from the file up to offset end, holds a
 // guarded key with a value over maxPDFNumber. A key near the end of b is
@@ -86,19 +94,46 @@ func (p *pdfSource) guard(b []byte, end int64) bool {
 		p.window = append(append(p.window[:0], b...), ahead[:m]...)
 		w = p.window
 	}
-	for _, k := range pdfGuarded {
+	for _, g := range pdfGuarded {
 		for i := 0; ; {
-			j := bytes.Index(w[i:], k)
+			j := bytes.Index(w[i:], g.key)
 			if j < 0 || i+j >= len(b) {
 				break
 			}
-			i += j + len(k)
-			if pdfBigNumber(w[i:min(len(w), i+pdfSpan)]) {
+			i += j + len(g.key)
+			t := w[i:min(len(w), i+pdfSpan)]
+			if pdfBigNumber(t) || g.refuseRefs && pdfReference(t) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// pdfReference reports whether t, the bytes after a key, start with white
+// space then an indirect reference: two integers and R.
+func pdfReference(t []byte) bool {
+	spaces := func(i int) int {
+		for i < len(t) && isPDFSpace(t[i]) {
+			i++
+		}
+		return i
+	}
+	digits := func(i int) int {
+		for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	i := 0
+	for _, skip := range []func(int) int{spaces, digits, spaces, digits, spaces} {
+		j := skip(i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i < len(t) && t[i] == 'R' && (i+1 == len(t) || isPDFSpace(t[i+1]) || strings.IndexByte("/<>[]()%{}", t[i+1]) >= 0)
 }
 
 // pdfBigNumber reports whether t, the bytes after a guarded key, start

@@ -85,6 +85,18 @@ func TestPDFGuards(t *testing.T) {
 			return b.bytes(root, "")
 		}(),
 	}, {
+		// ... or by a value it reads through a reference.
+		name: "columns-indirect.pdf", want: "malformed PDF: /Columns or /N value over the limit",
+		data: func() []byte {
+			var b pdfBuilder
+			root := b.add("<< /Type /Catalog /Pages 2 0 R >>")
+			b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+			b.add("<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>")
+			b.add(pdfStreamObject("/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 5 0 R >>", pdfDeflate(t, []byte("x"))))
+			b.add("99999999999")
+			return b.bytes(root, "")
+		}(),
+	}, {
 		// The library would loop forever on a character map that ends
 		// inside a hex string; the page's other text is read.
 		name: "cmap.pdf", want: "page 1: character map: malformed PDF: character map",
@@ -107,6 +119,18 @@ func TestPDFGuards(t *testing.T) {
 	// would loop on, is read to its end.
 	g := scanFile(t, "hex.pdf", testPDF(nil, "BT /F1 12 Tf 72 700 Td (before) Tj <41"), Options{})
 	checkPDFUnits(t, g, "hex.pdf|1|page 1|before\n")
+}
+
+// TestPDFReference: what the guard takes for an indirect reference.
+func TestPDFReference(t *testing.T) {
+	for in, want := range map[string]bool{
+		" 5 0 R": true, "\n12 0 R >>": true, " 5 0 R/Predictor": true,
+		" 5": false, " 5 0": false, " 5 0 Rx": false, "5 0 R": false, " 5 R": false, " /Name": false, " 5 0 obj": false, "": false,
+	} {
+		if got := pdfReference([]byte(in)); got != want {
+			t.Errorf("pdfReference(%q) = %v, want %v", in, got, want)
+		}
+	}
 }
 
 func TestPDFReasonQuotesNothing(t *testing.T) {
