@@ -109,6 +109,13 @@ func sensitivePackageFourEyes(t *testing.T, cfg app.Config) {
 	if changed["id"] == next["id"] || !strings.Contains(fmt.Sprint(changed["categories"]), "user.health_and_medical") {
 		t.Errorf("a package with a category its approval did not show: %v", changed)
 	}
+	// The approval it replaces is superseded, not left approved.
+	if st := dpo.Must(200, "GET", "/v1/exports/"+next["id"].(string), nil).JSON(); st["status"] != "superseded" {
+		t.Errorf("the replaced approval: %v", st["status"])
+	}
+	if again := dpo.Must(202, "GET", "/v1/requests/"+req+"/package", nil).JSON(); again["id"] != changed["id"] {
+		t.Errorf("the next call answered %v, want the waiting entry %v", again["id"], changed["id"])
+	}
 
 	// Downloads asked at once share one waiting entry.
 	dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "chi@example.vn", "cccd": "079203005678"})

@@ -30,6 +30,10 @@ const (
 	StatusRejected   = "rejected"
 	StatusProduced   = "produced"
 	StatusRegistered = "registered"
+	// StatusSuperseded is an approved access package never produced: the
+	// person's data gained categories the approval did not cover, and a
+	// new entry waits for approval in its place.
+	StatusSuperseded = "superseded"
 )
 
 // DefaultApprovalRecords is the size from which a CSV export needs a

@@ -130,10 +130,15 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 		x.Sensitive = x.Sensitive || exports.Sensitive(cat)
 	}
 	if x.Approval = exports.Approval(1, 0, cats); x.Approval != "" {
-		wait := func() error {
+		// wait enters x as waiting for approval, in place of stale (an
+		// approved entry that does not cover the package) when set.
+		wait := func(stale *exports.Export) error {
 			x.Status = exports.StatusPending
 			err := audited(r, func(e *audit.Entry) error {
 				e.RecordID = x.ID
+				if stale != nil {
+					return s.db.ReplaceExport(r.Context(), x, *stale, e)
+				}
 				return s.db.PutExport(r.Context(), x, e)
 			})
 			if apperr.CodeOf(err) == "package_export_pending" {
@@ -152,7 +157,7 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 		open, err := s.db.OpenPackageExport(r.Context(), id)
 		switch {
 		case apperr.IsNotFound(err):
-			return wait()
+			return wait(nil)
 		case err != nil:
 			return err
 		case open.Status == exports.StatusPending:
@@ -161,8 +166,9 @@ func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
 			return apperr.New(apperr.Forbidden, "not_your_export", "only the person who asked for this package may download it")
 		case slices.ContainsFunc(cats, func(c string) bool { return !slices.Contains(open.Categories, c) }):
 			// The person's data gained categories since the approval: it
-			// covers what was shown, so this package needs its own.
-			return wait()
+			// covers what was shown, so this package needs its own, and
+			// the old approval is superseded.
+			return wait(&open)
 		}
 		// Approved: produce it under the approved entry's watermark, once.
 		open.Status, open.ProducedAt, open.Fields, open.Categories, open.Records = exports.StatusProduced, &now, fields, cats, built.Records

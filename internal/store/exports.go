@@ -35,6 +35,30 @@ func (db *DB) PutExport(ctx context.Context, x exports.Export, e *audit.Entry) e
 	}, e)
 }
 
+// ReplaceExport registers x, which takes the place of old, an approved
+// entry never produced: old becomes superseded in the same transaction
+// (409 export_state when it is no longer approved).
+func (db *DB) ReplaceExport(ctx context.Context, x, old exports.Export, e *audit.Entry) error {
+	spec, _ := json.Marshal(x)
+	old.Status = exports.StatusSuperseded
+	oldSpec, _ := json.Marshal(old)
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		if err := execOne(ctx, tx, "supersede export", apperr.New(apperr.Conflict, "export_state", "the export changed state meanwhile; read it again"),
+			"UPDATE exports SET status = ?, spec = ? WHERE id = ? AND status = ?", old.Status, string(oldSpec), old.ID, exports.StatusApproved); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO exports (id, kind, status, requested_by, requested_at, spec, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			x.ID, x.Kind, x.Status, x.RequestedBy, x.RequestedAt.UnixMicro(), string(spec), x.Request)
+		if isUniqueViolation(err) {
+			return errPackagePending
+		}
+		if err != nil {
+			return fmt.Errorf("register export: %w", err)
+		}
+		return nil
+	}, e)
+}
+
 // UpdateExport replaces an entry whose status is still from: the
 // compare-and-set that keeps two approvers, or an approval and a
 // download, from both acting. A changed status is 409 export_state.
