@@ -43,9 +43,9 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 	}
 	err := db.w.submitMany(func(ctx context.Context, tx *Tx) error {
 		now := time.Now().UTC().UnixMicro()
-		var primary int64
-		if err := tx.QueryRow(ctx, "SELECT primary_version FROM kek_state WHERE id = 1"+tx.d.forShare()).Scan(&primary); err != nil {
-			return fmt.Errorf("read KEK version: %w", err)
+		primary, err := tx.primaryKEK(ctx)
+		if err != nil {
+			return err
 		}
 		subjects := newBulkInsert("INSERT INTO subjects (id, created_at) VALUES ", 2)
 		keys := newBulkInsert("INSERT INTO custodia_keys.subject_keys (subject_id, kek_version, dek_version, wrapped_dek, created_at) VALUES ", 5)

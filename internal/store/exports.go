@@ -13,6 +13,10 @@ import (
 	"custodia/internal/exports"
 )
 
+// errExportState refuses a change to an entry whose status changed since
+// it was read.
+var errExportState = apperr.New(apperr.Conflict, "export_state", "the export changed state meanwhile; read it again")
+
 // errPackagePending refuses a second waiting entry for one request's
 // access package (the exports_pending_package index).
 var errPackagePending = apperr.New(apperr.Conflict, "package_export_pending", "this request's access package already waits for approval")
@@ -21,41 +25,34 @@ var errPackagePending = apperr.New(apperr.Conflict, "package_export_pending", "t
 // for one request's access package is a conflict with code
 // package_export_pending.
 func (db *DB) PutExport(ctx context.Context, x exports.Export, e *audit.Entry) error {
+	return db.w.submit(func(ctx context.Context, tx *Tx) error { return insertExport(ctx, tx, x) }, e)
+}
+
+func insertExport(ctx context.Context, tx *Tx, x exports.Export) error {
 	spec, _ := json.Marshal(x)
-	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		_, err := tx.Exec(ctx, "INSERT INTO exports (id, kind, status, requested_by, requested_at, spec, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			x.ID, x.Kind, x.Status, x.RequestedBy, x.RequestedAt.UnixMicro(), string(spec), x.Request)
-		if isUniqueViolation(err) {
-			return errPackagePending
-		}
-		if err != nil {
-			return fmt.Errorf("register export: %w", err)
-		}
-		return nil
-	}, e)
+	_, err := tx.Exec(ctx, "INSERT INTO exports (id, kind, status, requested_by, requested_at, spec, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		x.ID, x.Kind, x.Status, x.RequestedBy, x.RequestedAt.UnixMicro(), string(spec), x.Request)
+	if isUniqueViolation(err) {
+		return errPackagePending
+	}
+	if err != nil {
+		return fmt.Errorf("register export: %w", err)
+	}
+	return nil
 }
 
 // ReplaceExport registers x, which takes the place of old, an approved
 // entry never produced: old becomes superseded in the same transaction
 // (409 export_state when it is no longer approved).
 func (db *DB) ReplaceExport(ctx context.Context, x, old exports.Export, e *audit.Entry) error {
-	spec, _ := json.Marshal(x)
 	old.Status = exports.StatusSuperseded
 	oldSpec, _ := json.Marshal(old)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		if err := execOne(ctx, tx, "supersede export", apperr.New(apperr.Conflict, "export_state", "the export changed state meanwhile; read it again"),
+		if err := execOne(ctx, tx, "supersede export", errExportState,
 			"UPDATE exports SET status = ?, spec = ? WHERE id = ? AND status = ?", old.Status, string(oldSpec), old.ID, exports.StatusApproved); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, "INSERT INTO exports (id, kind, status, requested_by, requested_at, spec, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			x.ID, x.Kind, x.Status, x.RequestedBy, x.RequestedAt.UnixMicro(), string(spec), x.Request)
-		if isUniqueViolation(err) {
-			return errPackagePending
-		}
-		if err != nil {
-			return fmt.Errorf("register export: %w", err)
-		}
-		return nil
+		return insertExport(ctx, tx, x)
 	}, e)
 }
 
@@ -65,7 +62,7 @@ func (db *DB) ReplaceExport(ctx context.Context, x, old exports.Export, e *audit
 func (db *DB) UpdateExport(ctx context.Context, x exports.Export, from string, e *audit.Entry) error {
 	spec, _ := json.Marshal(x)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		return execOne(ctx, tx, "update export", apperr.New(apperr.Conflict, "export_state", "the export changed state meanwhile; read it again"), "UPDATE exports SET status = ?, spec = ? WHERE id = ? AND status = ?", x.Status, string(spec), x.ID, from)
+		return execOne(ctx, tx, "update export", errExportState, "UPDATE exports SET status = ?, spec = ? WHERE id = ? AND status = ?", x.Status, string(spec), x.ID, from)
 	}, e)
 }
 
