@@ -7,7 +7,10 @@ import (
 	"custodia/internal/keys"
 )
 
-func openTestDB(t *testing.T) *DB {
+// writeTx opens a store in a new data directory and begins a write
+// transaction on it, queueing inserts as an optimistic batch does when
+// queue is set.
+func writeTx(t *testing.T, queue bool) *Tx {
 	t.Helper()
 	key, err := keys.NewRandomSecret(32)
 	if err != nil {
@@ -18,7 +21,12 @@ func openTestDB(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db
+	sqlTx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sqlTx.Rollback() })
+	return &Tx{tx: sqlTx, d: db.d, cache: db.writeStmts, queueInserts: queue}
 }
 
 // TestQueuedInserts: rows queued in an optimistic batch are visible to the
@@ -26,13 +34,7 @@ func openTestDB(t *testing.T) *DB {
 // chunk sizes; a failing queued row is kept as the batch's failure.
 func TestQueuedInserts(t *testing.T) {
 	ctx := context.Background()
-	db := openTestDB(t)
-	sqlTx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, d: db.d, cache: db.writeStmts, queueInserts: true}
+	tx := writeTx(t, true)
 
 	const n = 75 // 64 + 8 + 2 + 1 rows
 	for i := range n {
@@ -74,13 +76,7 @@ func TestQueuedInserts(t *testing.T) {
 // returns the engine's error, so the caller can name a duplicate.
 func TestInsertAtOnce(t *testing.T) {
 	ctx := context.Background()
-	db := openTestDB(t)
-	sqlTx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, d: db.d}
+	tx := writeTx(t, false)
 	if err := tx.Insert(ctx, "subjects", "id, created_at", "s1", int64(1)); err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,21 @@ func TestPDFPageOverTheLimits(t *testing.T) {
 	onlyPDFErr(t, g, "many.pdf", "page 1: text over the limit")
 }
 
+// pdfOneStream returns a one-page PDF whose content stream (object 4,
+// "x" deflated) has the dictionary dict, followed by objects 5, 6… holding
+// more.
+func pdfOneStream(t testing.TB, dict string, more ...string) []byte {
+	var b pdfBuilder
+	root := b.add("<< /Type /Catalog /Pages 2 0 R >>")
+	b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	b.add("<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>")
+	b.add(pdfStreamObject(dict, pdfDeflate(t, []byte("x"))))
+	for _, o := range more {
+		b.add(o)
+	}
+	return b.bytes(root, "")
+}
+
 // pdfWithin fails the test when f takes longer than limit seconds
 // (the guards below stop loops and allocations that would never end).
 func pdfWithin(t *testing.T, limit float64, f func()) {
@@ -76,26 +91,11 @@ func TestPDFGuards(t *testing.T) {
 	}, {
 		// The library would allocate rows of 99999999999 bytes.
 		name: "columns.pdf", want: "malformed PDF: /Columns or /N value over the limit",
-		data: func() []byte {
-			var b pdfBuilder
-			root := b.add("<< /Type /Catalog /Pages 2 0 R >>")
-			b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-			b.add("<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>")
-			b.add(pdfStreamObject("/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 99999999999 >>", pdfDeflate(t, []byte("x"))))
-			return b.bytes(root, "")
-		}(),
+		data: pdfOneStream(t, "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 99999999999 >>"),
 	}, {
 		// ... or by a value it reads through a reference.
 		name: "columns-indirect.pdf", want: "malformed PDF: /Columns or /N value over the limit",
-		data: func() []byte {
-			var b pdfBuilder
-			root := b.add("<< /Type /Catalog /Pages 2 0 R >>")
-			b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-			b.add("<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>")
-			b.add(pdfStreamObject("/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 5 0 R >>", pdfDeflate(t, []byte("x"))))
-			b.add("99999999999")
-			return b.bytes(root, "")
-		}(),
+		data: pdfOneStream(t, "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 5 0 R >>", "99999999999"),
 	}, {
 		// The library would loop forever on a character map that ends
 		// inside a hex string; the page's other text is read.
