@@ -97,12 +97,12 @@
 // running a job again with the same ID after a crash, or after its
 // context ended, imports only the rows not yet imported (it asks the store
 // which of each chunk's rows the job imported before). On the consent
-// basis a new person's grant is written in the same transaction as their
-// record, and an updated person's just after the update (none when their
-// latest event for the purpose is a withdrawal at or after the evidence's
-// time: older evidence does not revive consent); a resume records the
-// grants an interruption left out, as it does for jobs of versions that
-// wrote every grant after its batch. Skipped rows get no
+// basis a person's grant is written in the same transaction as their
+// record, created or updated (none when their latest event for the
+// purpose is a withdrawal at or after the evidence's time: older evidence
+// does not revive consent); a resume records the grants an interruption
+// left out, as for jobs of versions that wrote grants after their batch,
+// and for the rare person created one by one after a conflict. Skipped rows get no
 // provenance row: their values were not imported. A completed job is not
 // run again, so a person erased since is not brought back.
 //

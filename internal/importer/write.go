@@ -23,16 +23,21 @@ func (r *run) writeBatch(ctx context.Context, b *batch) {
 			close(w.p.done)
 		}
 	}()
+	if len(b.creates) == 0 && len(b.updates) == 0 {
+		return
+	}
+	// grant is the batch's consent grant, nil without consent evidence: the
+	// people created or updated commit with theirs.
+	grant, err := r.bulkGrant(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.stop(fmt.Errorf("import %s: consent evidence: %w", r.job.ID, err))
+		}
+		return
+	}
 	// subjects are the people written whose grant is still to record.
 	var subjects []string
 	if len(b.creates) > 0 {
-		grant, err := r.bulkGrant(ctx)
-		if err != nil {
-			if ctx.Err() == nil {
-				r.stop(fmt.Errorf("import %s: consent evidence: %w", r.job.ID, err))
-			}
-			return
-		}
 		rows := make([]vault.BulkRow, len(b.creates))
 		for i, w := range b.creates {
 			rows[i] = vault.BulkRow{Values: w.it.valid, Provenance: r.provenance(w.it)}
@@ -58,7 +63,7 @@ func (r *run) writeBatch(ctx context.Context, b *batch) {
 		}
 	}
 	for _, w := range b.updates {
-		if r.writeOne(ctx, w) {
+		if r.writeOne(ctx, w, grant) {
 			subjects = append(subjects, w.p.ref.Subject)
 		}
 	}
@@ -78,7 +83,7 @@ func (r *run) writeBatch(ctx context.Context, b *batch) {
 // conflict is gone by then): the caller then records the grant.
 func (r *run) createOne(ctx context.Context, w write, grant *vault.BulkGrant) bool {
 	if grant == nil {
-		return r.writeOne(ctx, w) // no grant to commit with the record
+		return r.writeOne(ctx, w, nil) // no grant to commit with the record
 	}
 	created, err := r.im.vault.CreateManyGranted(ctx, r.job.Collection, r.job.Purpose,
 		[]vault.BulkRow{{Values: w.it.valid, Provenance: r.provenance(w.it)}}, grant)
@@ -93,7 +98,7 @@ func (r *run) createOne(ctx context.Context, w write, grant *vault.BulkGrant) bo
 		r.stop(fmt.Errorf("import %s: row %s: %w", r.job.ID, w.it.ref, err))
 		return false
 	default:
-		return r.writeOne(ctx, w) // it rejects the row with the reason
+		return r.writeOne(ctx, w, grant) // it rejects the row with the reason
 	}
 }
 
@@ -102,10 +107,12 @@ func (r *run) provenance(it *item) *vault.Provenance {
 	return &vault.Provenance{JobID: r.job.ID, Source: r.job.Source, RowRef: it.ref}
 }
 
-// writeOne writes one row's create or update and reports whether it was
-// written.
-func (r *run) writeOne(ctx context.Context, w write) bool {
+// writeOne writes one row's create or update and reports whether the
+// person still needs the batch's grant: a created one does (Create stores
+// no grant); an updated one gets it in the update's transaction.
+func (r *run) writeOne(ctx context.Context, w write, grant *vault.BulkGrant) bool {
 	var err error
+	var withGrant *vault.RecordGrant
 	if w.target == nil {
 		var cr vault.Created
 		cr, err = r.im.vault.Create(ctx, r.job.Collection, r.job.Purpose, vault.Input{Data: w.it.valid.Data(), Provenance: r.provenance(w.it)})
@@ -113,7 +120,11 @@ func (r *run) writeOne(ctx context.Context, w write) bool {
 			w.p.ref = vault.RecordRef(cr)
 		}
 	} else {
-		_, err = r.im.vault.Patch(ctx, r.job.Collection, w.target.ID, r.job.Purpose, vault.Input{Data: w.it.valid.Data(), Provenance: r.provenance(w.it)})
+		if grant != nil {
+			withGrant = &vault.RecordGrant{Event: grant.Event(w.target.Subject), NoticeText: grant.NoticeText}
+		}
+		_, err = r.im.vault.Patch(ctx, r.job.Collection, w.target.ID, r.job.Purpose,
+			vault.Input{Data: w.it.valid.Data(), Provenance: r.provenance(w.it), Grant: withGrant})
 		w.p.ref = *w.target
 	}
 	switch {
@@ -134,8 +145,11 @@ func (r *run) writeOne(ctx context.Context, w write) bool {
 	w.p.ok = true
 	if w.target == nil {
 		r.add(func(c *Counts) { c.Created++ })
-	} else {
-		r.add(func(c *Counts) { c.Updated++ })
+		return true
 	}
-	return true
+	r.add(func(c *Counts) { c.Updated++ })
+	if withGrant != nil && withGrant.Superseded {
+		r.consentSuperseded(1)
+	}
+	return false
 }

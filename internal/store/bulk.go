@@ -157,6 +157,32 @@ func (db *DB) AppendGrants(ctx context.Context, evs []consent.Event, noticeText 
 	return skipped, nil
 }
 
+// appendRecordGrant stores an update's consent grant, unless a later
+// withdrawal supersedes it (then it sets grant.Superseded).
+func appendRecordGrant(ctx context.Context, tx *Tx, subjectID string, grant *vault.RecordGrant) error {
+	if grant == nil {
+		return nil
+	}
+	grant.Superseded = false // the writer may run an operation again: set, never add
+	ev := grant.Event
+	if ev.SubjectID != subjectID {
+		return fmt.Errorf("update record: the grant names another subject")
+	}
+	last, err := latestConsent(ctx, tx, ev.SubjectID, ev.Purpose)
+	if err != nil {
+		return err
+	}
+	if consent.Superseded(last, ev) {
+		grant.Superseded = true
+		return nil
+	}
+	g := newGrantInsert()
+	if err := g.add(ev, grant.NoticeText); err != nil {
+		return err
+	}
+	return g.exec(ctx, tx)
+}
+
 // latestConsent returns a subject's latest consent event for a purpose
 // (its action and time only), nil when there is none.
 func latestConsent(ctx context.Context, tx *Tx, subjectID, purpose string) (*consent.Event, error) {

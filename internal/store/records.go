@@ -209,7 +209,7 @@ func (db *DB) records(ctx context.Context, query string, args ...any) ([]vault.S
 
 // UpdateRecord replaces a record's sealed data and index entries if its
 // version is unchanged since it was read.
-func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, prov *vault.Provenance, e *audit.Entry) error {
+func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, prov *vault.Provenance, grant *vault.RecordGrant, e *audit.Entry) error {
 	defer db.invalidate(r.Collection, []string{r.ID}, idx)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
 		if err := checkUnique(ctx, tx, r.Collection, r.ID, idx); err != nil {
@@ -234,7 +234,10 @@ func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 		if err := insertIndex(ctx, tx, r.Collection, r.ID, idx); err != nil {
 			return err
 		}
-		return insertProvenance(ctx, tx, r, prov, now)
+		if err := insertProvenance(ctx, tx, r, prov, now); err != nil {
+			return err
+		}
+		return appendRecordGrant(ctx, tx, r.SubjectID, grant)
 	}, e)
 }
 

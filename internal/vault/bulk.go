@@ -52,6 +52,16 @@ type BulkGrant struct {
 	NoticeText string
 }
 
+// RecordGrant is a consent grant stored with a record's update, in its
+// transaction. The store leaves it out, and sets Superseded, when the
+// subject's latest event for the purpose is a withdrawal at or after the
+// grant's time (consent.Superseded).
+type RecordGrant struct {
+	Event      consent.Event // for the record's subject
+	NoticeText string
+	Superseded bool
+}
+
 // CreateMany creates, for each row, a new subject with its own data key
 // and its record in the persons collection, all in one store operation:
 // every record is created, or none is (a unique value taken since the

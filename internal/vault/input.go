@@ -19,6 +19,11 @@ type Input struct {
 	// Provenance, set by the importer (never decoded from a body), is
 	// stored with a created or updated record in its transaction.
 	Provenance *Provenance
+	// Grant, set by the importer (never decoded from a body), is a consent
+	// grant for an updated record's subject, stored in the update's
+	// transaction. Create ignores it (new people get theirs through
+	// CreateManyGranted).
+	Grant *RecordGrant
 }
 
 func badJSON(msg string) error { return apperr.New(apperr.Invalid, "malformed_json", msg) }

@@ -121,7 +121,7 @@ type Store interface {
 	// version still equals r.Version (optimistic concurrency). When prov is
 	// not nil the import row that made the change is recorded with it, as
 	// CreateRecord does.
-	UpdateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, prov *Provenance, e *audit.Entry) error
+	UpdateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, prov *Provenance, grant *RecordGrant, e *audit.Entry) error
 	DeleteRecord(ctx context.Context, collection, id string, e *audit.Entry) error
 	SubjectKey(ctx context.Context, subjectID string) ([]byte, error)
 	// EraseSubject destroys the subject's wrapped key, then its records,

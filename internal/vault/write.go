@@ -162,7 +162,7 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 		})
 		next := r
 		next.Sealed = sealed
-		err = s.store.UpdateRecord(ctx, next, idx, in.Provenance, e)
+		err = s.store.UpdateRecord(ctx, next, idx, in.Provenance, in.Grant, e)
 		if apperr.CodeOf(err) == "version_conflict" && attempt < 3 {
 			continue
 		}
