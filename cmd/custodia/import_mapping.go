@@ -81,6 +81,11 @@ func sampleTables(ctx context.Context, path string) ([]table, error) {
 	if len(tables) == 0 {
 		return nil, fmt.Errorf("%s has no data rows under a header line", path)
 	}
+	for _, t := range tables {
+		if err := importer.CheckHeader(nil, t.sheet, t.header); err != nil {
+			return nil, err
+		}
+	}
 	return tables, nil
 }
 

@@ -214,18 +214,24 @@ var errFirstRow = errors.New("first row read")
 // proposed for the file's first header. Unknown fields are refused here
 // rather than failing the job later.
 func importFields(ctx context.Context, c *vault.Collection, m importer.Mapping, file string) ([]string, error) {
+	var header []string
+	var sheet string
+	err := importer.File(file)(ctx, func(row source.Row) error {
+		header, sheet = row.Header, row.Sheet
+		return errFirstRow
+	})
+	if err != nil && !errors.Is(err, errFirstRow) {
+		return nil, apperr.New(apperr.Invalid, "unreadable_file", "the file could not be read as CSV, TSV or XLSX")
+	}
+	if header == nil && m == nil {
+		return nil, nil // an empty file: the job completes with no row
+	}
+	// A file without a header line is refused before the job exists:
+	// its first person would be read as the column names.
+	if err := importer.CheckHeader(nil, sheet, header); err != nil {
+		return nil, err
+	}
 	if m == nil {
-		var header []string
-		err := importer.File(file)(ctx, func(row source.Row) error {
-			header = row.Header
-			return errFirstRow
-		})
-		if err != nil && !errors.Is(err, errFirstRow) {
-			return nil, apperr.New(apperr.Invalid, "unreadable_file", "the file could not be read as CSV, TSV or XLSX")
-		}
-		if header == nil {
-			return nil, nil // an empty file: the job completes with no row
-		}
 		m = importer.ProposeMapping(header, nil, c, nil).Mapping
 	}
 	var fields []string

@@ -3,6 +3,7 @@ package importer
 import (
 	"sync"
 
+	"custodia/internal/apperr"
 	"custodia/internal/scan"
 	"custodia/internal/scan/detect"
 )
@@ -46,4 +47,44 @@ func sessionEntity(ss *detect.Session, cell, header string) scan.Entity {
 		}
 	})
 	return best
+}
+
+// CheckHeader refuses a table whose header line holds personal data: a
+// file without a header line, whose first person would otherwise be read
+// as the column names, left out of the import, and its values stored as
+// the names of columns. A cell counts when the detectors find a value in
+// it at minPersonal or above; a person's name only when it is the whole
+// cell. The error names the column by its position and the kind of value,
+// never the value. sheet is "" for a CSV file.
+func CheckHeader(sc *detect.Scanner, sheet string, header []string) error {
+	if sc == nil {
+		sc = defaultScanner()
+	}
+	for j, h := range header {
+		ent, whole := cellEntity(sc, h, "")
+		if ent == "" || ent == scan.Person && !whole {
+			continue
+		}
+		where := "the file"
+		if sheet != "" {
+			where = "sheet " + sheet
+		}
+		return apperr.Newf(apperr.Invalid, "header_holds_data",
+			"the first line of %s holds data, not column names (column %d looks like %s): add a header line that names the columns, then import again",
+			where, j+1, entityNoun(ent))
+	}
+	return nil
+}
+
+// entityNoun names an entity in words for a message.
+func entityNoun(e scan.Entity) string {
+	switch e {
+	case scan.EmailAddress:
+		return "an e-mail address"
+	case scan.PhoneNumber:
+		return "a phone number"
+	case scan.Person:
+		return "a person's name"
+	}
+	return "personal data (" + string(e) + ")"
 }

@@ -21,8 +21,14 @@
 // quoted), ParseMappingLines a mapping file (one Header=field per line,
 // so a header may hold commas; # starts a comment), and "-" as a field
 // ignores a column. A column without a header is named by its 1-based
-// number: `#5=-` ignores the fifth column. Several columns mapped to one field are joined with a space in
-// column order (first and last name into name). A header a table has
+// number: `#5=-` ignores the fifth column. Several columns mapped to one
+// name, address or text field are joined with a space in column order
+// (first and last name into name); two mapped to a field of another type
+// (two e-mail columns into email) are refused (mapping_field_duplicated).
+// A table whose header line holds personal data (a file without a header
+// line, whose first person would be taken for the column names) is
+// refused before the job starts (header_holds_data, CheckHeader), with or
+// without a mapping. A header a table has
 // twice, mapped to a field, is refused (mapping_header_duplicated): the
 // mapping cannot say which column is meant. The first data row is read
 // before the job starts, so a mapping that does not fit its table's

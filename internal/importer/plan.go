@@ -30,6 +30,7 @@ type plan struct {
 func newPlan(header []string, m Mapping, c *vault.Collection) (*plan, error) {
 	p := &plan{header: header, fields: make([]*vault.Field, len(header)), ignore: make([]bool, len(header))}
 	mappedAt := map[string]int{} // normalised header -> its first mapped column
+	fieldAt := map[string]int{}  // field -> its first column
 	for j, h := range header {
 		name, ok := m.fieldAt(j, h)
 		switch {
@@ -48,10 +49,25 @@ func newPlan(header []string, m Mapping, c *vault.Collection) (*plan, error) {
 			if !ok {
 				return nil, apperr.Newf(apperr.Invalid, "unknown_field", "the mapping names field %q, which collection %s does not declare", name, c.Name)
 			}
+			if first, dup := fieldAt[name]; dup && !joinable(f.Type) {
+				return nil, apperr.Newf(apperr.Invalid, "mapping_field_duplicated",
+					"columns %d and %d are both mapped to field %q, whose values (%s) cannot be joined: map one of them to it, and the other to another field or to \"-\"",
+					first+1, j+1, name, f.Type)
+			}
+			if _, seen := fieldAt[name]; !seen {
+				fieldAt[name] = j
+			}
 			p.fields[j] = f
 		}
 	}
 	return p, nil
+}
+
+// joinable reports whether several columns of a table may fill one field
+// of type t, joined with a space ("Họ" and "Tên" into a name, street and
+// city into an address); the other types hold one value each.
+func joinable(t fieldtype.Type) bool {
+	return t == fieldtype.Name || t == fieldtype.Address || t == fieldtype.Text
 }
 
 // rowData is a row's values by field, before validation.

@@ -384,6 +384,12 @@ func (r *run) planFor(sheet string, header []string) (*plan, error) {
 		return p, nil
 	}
 	m := r.job.Mapping
+	if m != nil && sheet != "" && !mapsAny(m, header) {
+		return nil, errOtherTable
+	}
+	if err := CheckHeader(r.im.Scanner, sheet, header); err != nil {
+		return nil, err
+	}
 	if m == nil {
 		m = ProposeMapping(header, nil, r.c, r.im.Scanner).Mapping
 	} else if err := checkHeaders(m, header); err != nil {
