@@ -165,6 +165,19 @@ func retentionHolds(t *testing.T, cfg app.Config) {
 	if r.Status != 409 || r.Code() != "legal_hold" || !strings.Contains(string(r.Body), hold["id"].(string)) {
 		t.Errorf("erasure under hold: %d %s", r.Status, r.Body)
 	}
+	// So is the deletion of one of its records, and the record stays.
+	r = e.dpo.Do("DELETE", "/v1/collections/tickets/records/"+hTicket+"?purpose=support", nil)
+	if r.Status != 409 || r.Code() != "legal_hold" || !e.exists(t, "tickets", "support", hTicket) {
+		t.Errorf("record deletion under a subject hold: %d %s", r.Status, r.Body)
+	}
+	// A hold on a collection covers every subject's records in it.
+	other := e.add(t, "tickets", "support", free, map[string]any{"summary": "kept", "resolved_on": old})
+	colHold := e.dpo.Must(201, "POST", "/v1/holds", map[string]any{"collection": "tickets", "reason": "audit 2026"}).JSON()
+	if r := e.dpo.Do("DELETE", "/v1/collections/tickets/records/"+other+"?purpose=support", nil); r.Status != 409 || r.Code() != "legal_hold" {
+		t.Errorf("record deletion under a collection hold: %d %s", r.Status, r.Body)
+	}
+	e.dpo.Must(204, "POST", "/v1/holds/"+colHold["id"].(string)+"/release", nil)
+	e.dpo.Must(204, "DELETE", "/v1/collections/tickets/records/"+other+"?purpose=support", nil)
 	e.dpo.Must(204, "POST", "/v1/holds/"+hold["id"].(string)+"/release", nil)
 	e.dpo.Must(200, "DELETE", "/v1/subjects/"+held, nil)
 

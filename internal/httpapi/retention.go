@@ -175,7 +175,8 @@ func (s *Server) releaseHold(w http.ResponseWriter, r *http.Request) error {
 }
 
 // CheckHold refuses (409 legal_hold, naming the hold) an erasure of a
-// subject that an active legal hold covers.
+// subject, or a deletion of its records in collections, that an active
+// legal hold covers.
 func CheckHold(ctx context.Context, holds func(context.Context) ([]retention.Hold, error), subjectID string, collections []string) error {
 	hs, err := holds(ctx)
 	if err != nil {

@@ -195,6 +195,11 @@ func (s *Service) Delete(ctx context.Context, collection, id, purpose string) er
 	if err != nil {
 		return err
 	}
+	if s.DeleteGuard != nil {
+		if err := s.DeleteGuard(ctx, r.SubjectID, collection); err != nil {
+			return err
+		}
+	}
 	e := s.entry(ctx, "record.delete", func(e *audit.Entry) {
 		e.Collection, e.Purpose, e.RecordID, e.Subject = collection, purpose, id, s.pseudo.Of(r.SubjectID)
 	})
