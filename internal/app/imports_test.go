@@ -312,6 +312,12 @@ func importExamples(t *testing.T, cfg app.Config) {
 		t.Errorf("relative path: %d %s", r.Status, r.Body)
 	}
 	// Bad jobs are refused before they start.
+	headerless := filepath.Join(allowed, "headerless.csv")
+	if err := os.WriteFile(headerless, []byte("Lê Đầu Tiên,0912555001,dau.tien@example.com\nLê Thứ Hai,0912555002,thu.hai@example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	future := map[string]any{"channel": "zalo", "notice_version": "v1", "notice_text": "Đồng ý nhận tin.", "collected_by": "lan@example.com",
+		"from": time.Now().AddDate(0, 1, 0).UTC().Format(time.RFC3339)}
 	for name, tc := range map[string]struct {
 		job  map[string]any
 		code string
@@ -323,6 +329,9 @@ func importExamples(t *testing.T, cfg app.Config) {
 		"bad legal basis":  {importJobJSON("", map[string]any{"path": file, "legal_basis": "because"}), "invalid_legal_basis"},
 		"undeclared":       {importJobJSON("", map[string]any{"path": file, "purpose": "billing"}), "purpose_not_declared"},
 		"bad on_duplicate": {importJobJSON("", map[string]any{"path": file, "on_duplicate": "merge"}), "invalid_on_duplicate"},
+		"no header line":   {importJobJSON("", map[string]any{"path": headerless}), "header_holds_data"},
+		"future consent": {importJobJSON("", map[string]any{"path": file, "purpose": "marketing", "legal_basis": "consent", "consent": future}),
+			"consent_evidence_future"},
 	} {
 		if r := dpo.Do("POST", "/v1/imports", tc.job); r.Status != 400 || r.Code() != tc.code {
 			t.Errorf("%s: %d %s, want 400 %s", name, r.Status, r.Body, tc.code)

@@ -38,6 +38,10 @@ type ConsentEvidence struct {
 	To            time.Time `json:"to,omitzero"`
 }
 
+// consentClockSkew is how far in the future the evidence's time may lie,
+// as the consent ledger allows for clocks that differ.
+const consentClockSkew = 5 * time.Minute
+
 // at is the time the ledger records for the batch's consent: the end of
 // the collection period (by when every person had agreed), else its start.
 func (e *ConsentEvidence) at() time.Time {
@@ -211,6 +215,10 @@ func (j *Job) normalize() error {
 		return invalid("consent_evidence_incomplete", "consent evidence needs the date, or date range, of collection")
 	case !e.From.IsZero() && !e.To.IsZero() && e.To.Before(e.From):
 		return invalid("consent_evidence_incomplete", "the consent collection period ends before it starts")
+	case e.at().After(time.Now().Add(consentClockSkew)):
+		// The ledger refuses an event in the future; refused here, the job
+		// fails before it registers its source or writes a row.
+		return invalid("consent_evidence_future", "the consent collection period (from, or to when given) lies in the future: give the dates the consent was actually collected")
 	}
 	if e.Method == "" {
 		e.Method = "import"
