@@ -24,7 +24,7 @@ import (
 )
 
 // importRunner runs the import jobs of this process in the background, at
-// most a few at once. Their context is the server's lifetime, not the
+// most a few at once and one at a time per collection. Their context is the server's lifetime, not the
 // request's: StopImports cancels them (the importer then stores them as
 // interrupted) and waits for them to store their final state.
 type importRunner struct {
@@ -42,8 +42,13 @@ type importRunner struct {
 
 	mu      sync.Mutex
 	stopped bool
-	live    map[string]*liveImport
-	order   []string // finished jobs, oldest first, to forget them
+	// turns holds one token per collection: the jobs that write into a
+	// collection run one after the other, so each matches the rows the
+	// one before it wrote (two at once would each miss the other's, and
+	// create the same people twice). Dry runs write nothing and skip it.
+	turns map[string]chan struct{}
+	live  map[string]*liveImport
+	order []string // finished jobs, oldest first, to forget them
 }
 
 // liveImport is a job run by this process: its spec, its progress while
@@ -250,6 +255,17 @@ func (rn *importRunner) run(ctx context.Context, lv *liveImport, job importer.Jo
 		}
 	}
 
+	if !job.DryRun {
+		turn := rn.turn(job.Collection)
+		select {
+		case turn <- struct{}{}:
+			defer func() { <-turn }()
+		case <-ctx.Done():
+			removeSpool()
+			lv.end(nil, importer.StatusInterrupted, importer.Counts{}, ctx.Err())
+			return
+		}
+	}
 	select {
 	case rn.sem <- struct{}{}:
 		defer func() { <-rn.sem }()
@@ -291,6 +307,21 @@ func (rn *importRunner) run(ctx context.Context, lv *liveImport, job importer.Jo
 	if err != nil && status != importer.StatusInterrupted {
 		slog.Warn("import job did not complete", "job", job.ID, "status", status, "code", apperr.CodeOf(err))
 	}
+}
+
+// turn returns the token of a collection's jobs (see importRunner.turns).
+func (rn *importRunner) turn(collection string) chan struct{} {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	if rn.turns == nil {
+		rn.turns = map[string]chan struct{}{}
+	}
+	t := rn.turns[collection]
+	if t == nil {
+		t = make(chan struct{}, 1)
+		rn.turns[collection] = t
+	}
+	return t
 }
 
 // end records a run's outcome.
