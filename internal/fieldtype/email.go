@@ -19,7 +19,7 @@ const (
 // lower-cased (local part included: addresses are treated
 // case-insensitively).
 func normalizeEmail(s string) (string, *Error) {
-	s = strings.TrimSpace(s)
+	s = nfc(strings.TrimSpace(s))
 	if s == "" {
 		return "", fail(errEmpty)
 	}
@@ -29,17 +29,17 @@ func normalizeEmail(s string) (string, *Error) {
 	if err := checkEmail(s); err != nil {
 		return "", err
 	}
-	out := strings.ToLower(s)
+	out := nfc(strings.ToLower(s))
 	if out == s {
 		return out, nil
 	}
 	// Unicode lower-casing can change the length of a string and, for a few
-	// characters, is not idempotent; the stored form must itself be valid
-	// and canonical.
+	// characters, is not idempotent or leaves a form to compose; the stored
+	// form must itself be valid and canonical.
 	if len(out) > maxEmailLen {
 		return "", fail(errEmailLong)
 	}
-	if err := checkEmail(out); err != nil || strings.ToLower(out) != out {
+	if err := checkEmail(out); err != nil || nfc(strings.ToLower(out)) != out {
 		return "", fail(errEmail)
 	}
 	return out, nil

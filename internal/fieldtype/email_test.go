@@ -15,6 +15,7 @@ func TestNormalizeEmail(t *testing.T) {
 		{name: "plus tag", in: "bob+news@mail.example.co.uk", want: "bob+news@mail.example.co.uk"},
 		{name: "digits and hyphen", in: "user_1@my-domain123.io", want: "user_1@my-domain123.io"},
 		{name: "vietnamese", in: "Nguyễn.An@Ví-Dụ.vn", want: "nguyễn.an@ví-dụ.vn"},
+		{name: "decomposed", in: "Nguye\u0302\u0303n@vi\u0301-du\u0323.vn", want: "nguyễn@ví-dụ.vn"},
 		{name: "max length", in: long, want: long},
 		{name: "local 64", in: local64 + "@example.com", want: local64 + "@example.com"},
 

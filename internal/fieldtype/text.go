@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // textLimit describes one of the free-text types.
@@ -25,7 +27,7 @@ func normalizeText(s string, lim textLimit) (string, *Error) {
 	if !utf8.ValidString(s) {
 		return "", fail(errInvalidUTF8)
 	}
-	s = strings.TrimSpace(s)
+	s = nfc(strings.TrimSpace(s))
 	if s == "" {
 		return "", fail(errEmpty)
 	}
@@ -44,4 +46,17 @@ func normalizeText(s string, lim textLimit) (string, *Error) {
 		return "", fail(lim.tooLong)
 	}
 	return s, nil
+}
+
+// nfc returns valid UTF-8 text in Unicode normalisation form C, the form
+// most keyboards and files produce: "ễ" written as e + two combining
+// marks (as macOS and some CSV exports write it) becomes the one
+// character, so that the same name or address is stored, compared and
+// blind-indexed the same way however it was typed. Invalid UTF-8 is
+// returned unchanged, for the caller to refuse.
+func nfc(s string) string {
+	if !utf8.ValidString(s) || norm.NFC.IsNormalString(s) {
+		return s
+	}
+	return norm.NFC.String(s)
 }
