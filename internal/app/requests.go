@@ -12,6 +12,7 @@ import (
 	"custodia/internal/audit"
 	"custodia/internal/auth"
 	"custodia/internal/consent"
+	"custodia/internal/datamap"
 	"custodia/internal/detect"
 	"custodia/internal/dsr"
 	"custodia/internal/httpapi"
@@ -108,6 +109,39 @@ func (d dsrActions) Rectify(ctx context.Context, subjectID string, in dsr.Rectif
 	return err
 }
 
+// OutsideSystems lists the data map's systems outside the vault that may
+// hold copies of the subject's data: those holding a category of a field
+// of a collection the subject has records in.
+func (d dsrActions) OutsideSystems(ctx context.Context, subjectID string) ([]datamap.Holding, error) {
+	cols, err := d.a.DB.SubjectCollections(ctx, subjectID)
+	if err != nil {
+		return nil, err
+	}
+	var categories []string
+	for _, name := range cols {
+		c, err := d.a.Vault.Collection(ctx, name)
+		if apperr.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range c.Fields {
+			if f.Category != "" && !slices.Contains(categories, f.Category) {
+				categories = append(categories, f.Category)
+			}
+		}
+	}
+	if len(categories) == 0 {
+		return []datamap.Holding{}, nil
+	}
+	systems, err := d.a.DB.ListSystems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return datamap.Holdings(systems, categories), nil
+}
+
 // ExportSubject gathers everything about a subject for its package.
 func (d dsrActions) ExportSubject(ctx context.Context, subjectID string) (dsr.PackageData, error) {
 	recs, err := d.a.Vault.Export(ctx, subjectID)
@@ -135,6 +169,9 @@ func (d dsrActions) ExportSubject(ctx context.Context, subjectID string) (dsr.Pa
 		out.AccessLog = append(out.AccessLog, dsr.AccessEntry{At: e.At, Actor: e.Actor, Action: e.Action, Purpose: e.Purpose, Collection: e.Collection, Decision: e.Decision})
 	}
 	if out.Provenance, err = d.provenance(ctx, subjectID); err != nil {
+		return dsr.PackageData{}, err
+	}
+	if out.Systems, err = d.OutsideSystems(ctx, subjectID); err != nil {
 		return dsr.PackageData{}, err
 	}
 	return out, nil

@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -52,10 +55,19 @@ func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by st
 	case TypeAccess, TypePortability:
 		result = "package available at /v1/requests/" + r.ID + "/package"
 	case TypeErasure:
+		// The tasks first, while the subject's collections are known; a
+		// retried execution finds them and opens none twice.
+		opened, err := s.openErasureTasks(ctx, r, e)
+		if err != nil {
+			return Request{}, err
+		}
 		if err := s.actions.Erase(ctx, r.SubjectID); err != nil {
 			return Request{}, err
 		}
 		result = "subject crypto-shredded"
+		if opened > 0 {
+			result += fmt.Sprintf("; %d task(s) opened for systems outside the vault that may hold copies", opened)
+		}
 	case TypeRestriction:
 		ps := r.Details.Purposes
 		if len(ps) == 0 {
@@ -103,6 +115,60 @@ func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by st
 		return Request{}, err
 	}
 	return s.withClock(out), nil
+}
+
+// openErasureTasks opens a task for each system outside the vault that may
+// hold copies of the subject's data (Actions.OutsideSystems), unless the
+// request has a task for it already, and returns how many it opened.
+// Each is assigned to the system's owner when that is an e-mail address.
+func (s *Service) openErasureTasks(ctx context.Context, r Request, e *audit.Entry) (int, error) {
+	systems, err := s.actions.OutsideSystems(ctx, r.SubjectID)
+	if err != nil {
+		return 0, err
+	}
+	if len(systems) == 0 {
+		return 0, nil
+	}
+	have, err := s.store.ListTasks(ctx, r.ID)
+	if err != nil {
+		return 0, err
+	}
+	opened := 0
+	for _, h := range systems {
+		name := truncateRunes(h.Name, 200)
+		if slices.ContainsFunc(have, func(t Task) bool { return t.System == name }) {
+			continue
+		}
+		desc := "Erase this person's data from " + h.Name + " (" + h.Kind + ", data map " + h.ID + "), which holds " + strings.Join(h.Categories, ", ")
+		if len(h.Holders) > 0 {
+			desc += "; copies held by " + strings.Join(h.Holders, ", ")
+		}
+		desc += ". Close this task with evidence of the deletion, or justify keeping the data."
+		owner := auth.NormalizeEmail(h.Owner)
+		if len(owner) > 254 || !strings.Contains(owner, "@") {
+			owner = ""
+		}
+		t := Task{ID: auth.NewID("tsk_"), RequestID: r.ID, System: name, Description: truncateRunes(desc, 2000), Assignee: owner, State: TaskOpen,
+			CreatedAt: s.Now().UTC().Truncate(time.Microsecond)}
+		te := &audit.Entry{Actor: e.Actor, Action: "request.task.add", RequestID: e.RequestID, RecordID: r.ID, Detail: "opened by the erasure for system " + h.ID}
+		if err := s.store.AddTask(ctx, t, te); err != nil {
+			return opened, err
+		}
+		have = append(have, t)
+		opened++
+	}
+	return opened, nil
+}
+
+// truncateRunes cuts s to at most n bytes without splitting a character.
+func truncateRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // TaskInput is the body of POST /v1/requests/{id}/tasks.

@@ -13,6 +13,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/datamap"
 )
 
 // ---- in-memory dsr.Store ----
@@ -261,6 +262,13 @@ type fakeActions struct {
 	subjects map[string]bool
 	fail     error // returned by the carrying-out actions when set
 	calls    []actionCall
+	outside  []datamap.Holding // what OutsideSystems answers
+}
+
+func (a *fakeActions) OutsideSystems(context.Context, string) ([]datamap.Holding, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.outside, nil
 }
 
 func (a *fakeActions) record(c actionCall) error {

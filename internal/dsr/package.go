@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"custodia/internal/apperr"
+	"custodia/internal/datamap"
 )
 
 // ExportRecord is one record of the subject, decrypted.
@@ -58,9 +60,9 @@ type PackageData struct {
 	AccessLog []AccessEntry `json:"access_log"`
 	// Provenance lists, per imported record, the import it came from.
 	Provenance []ProvenanceEntry `json:"provenance"`
-	// Systems outside the vault that may hold copies (from the data map;
-	// empty until one is kept).
-	Systems []any `json:"systems"`
+	// Systems outside the vault that may hold copies: those of the data
+	// map holding one of the subject's data categories (datamap.Holdings).
+	Systems []datamap.Holding `json:"systems"`
 }
 
 // Exporter gathers a subject's package data.
@@ -140,9 +142,13 @@ func BuildPackage(d PackageData) ([]byte, error) {
 	if d.AccessLog == nil {
 		d.AccessLog = []AccessEntry{}
 	}
-	if d.Systems == nil {
-		d.Systems = []any{}
+	// The package names the systems, not the staff who own or hold them.
+	systems := make([]datamap.Holding, len(d.Systems))
+	for i, h := range d.Systems {
+		h.Owner, h.Holders = "", nil
+		systems[i] = h
 	}
+	d.Systems = systems
 	if d.Provenance == nil {
 		d.Provenance = []ProvenanceEntry{}
 	}
@@ -169,6 +175,7 @@ func BuildPackage(d PackageData) ([]byte, error) {
 		{"consents.csv", func() ([]byte, error) { return consentsCSV(d.Consents) }},
 		{"access_log.csv", func() ([]byte, error) { return accessCSV(d.AccessLog) }},
 		{"provenance.csv", func() ([]byte, error) { return provenanceCSV(d.Provenance) }},
+		{"systems.csv", func() ([]byte, error) { return systemsCSV(d.Systems) }},
 		{"README.txt", func() ([]byte, error) { return []byte(packageReadme), nil }},
 	}
 	for _, f := range files {
@@ -196,6 +203,8 @@ access_log.csv  who accessed your data, when and for what purpose
 provenance.csv  where records imported from other systems came from: the
                 import job, its source, the row, when, for what purpose
                 and on which legal basis
+systems.csv     other systems of the organisation that may hold copies of
+                your data (its data map): which, and which kinds of data
 
 In the CSV files a value that starts with = + - or @ is prefixed with a
 quote (') so that spreadsheets do not run it as a formula; subject.json
@@ -216,6 +225,14 @@ func writeCSV(rows [][]string) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+func systemsCSV(systems []datamap.Holding) ([]byte, error) {
+	rows := [][]string{{"system_id", "name", "kind", "status", "categories"}}
+	for _, h := range systems {
+		rows = append(rows, []string{h.ID, h.Name, h.Kind, h.Status, strings.Join(h.Categories, " ")})
+	}
+	return writeCSV(rows)
 }
 
 func recordsCSV(recs []ExportRecord) ([]byte, error) {

@@ -15,9 +15,10 @@ import (
 	"unicode/utf8"
 
 	"custodia/internal/apperr"
+	"custodia/internal/datamap"
 )
 
-var packageFiles = []string{"subject.json", "records.csv", "consents.csv", "access_log.csv", "provenance.csv", "README.txt"}
+var packageFiles = []string{"subject.json", "records.csv", "consents.csv", "access_log.csv", "provenance.csv", "systems.csv", "README.txt"}
 
 // openPackage unzips a package: its file names in order and their bodies.
 func openPackage(t testing.TB, b []byte) ([]string, map[string][]byte) {
@@ -84,7 +85,8 @@ func samplePackage() PackageData {
 		AccessLog: []AccessEntry{{At: genAt.Add(-time.Hour), Actor: "agent_7", Action: "record.read", Purpose: "support", Collection: "customers", Decision: "allow"}},
 		Provenance: []ProvenanceEntry{{JobID: "crm-2025-01", Source: "Lan's customers.xlsx", SystemID: "sys_lan", Collection: "customers", RecordID: "rec_1",
 			Row: "Sheet1!12", ImportedAt: genAt.Add(-48 * time.Hour), Purpose: "support", LegalBasis: "contract"}},
-		Systems: []any{},
+		Systems: []datamap.Holding{{ID: "sys_crm", Name: "HubSpot", Kind: "crm", Status: "official", Owner: "sales-lead@example.com",
+			Holders: []string{"lan@example.com"}, Categories: []string{"user.contact.email", "user.name"}}},
 	}
 }
 
@@ -122,6 +124,16 @@ func TestBuildPackageFiles(t *testing.T) {
 			{"job_id", "source", "system_id", "collection", "record_id", "row", "imported_at", "purpose", "legal_basis"},
 			{"crm-2025-01", "Lan's customers.xlsx", "sys_lan", "customers", "rec_1", "Sheet1!12", "2025-03-30T08:00:00Z", "support", "contract"},
 		}},
+		{"systems.csv", [][]string{
+			{"system_id", "name", "kind", "status", "categories"},
+			{"sys_crm", "HubSpot", "crm", "official", "user.contact.email user.name"},
+		}},
+	}
+	// The package names the systems, not the staff who own or hold them.
+	for _, staff := range []string{"sales-lead@example.com", "lan@example.com"} {
+		if bytes.Contains(bodies["subject.json"], []byte(staff)) || bytes.Contains(bodies["systems.csv"], []byte(staff)) {
+			t.Errorf("the package names %s", staff)
+		}
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -137,6 +149,8 @@ func TestBuildPackageFiles(t *testing.T) {
 func TestBuildPackageJSONRoundTrip(t *testing.T) {
 	want := samplePackage()
 	_, bodies := buildPackage(t, want)
+	// Everything but the staff of the systems, which the package leaves out.
+	want.Systems[0].Owner, want.Systems[0].Holders = "", nil
 	var got PackageData
 	if err := json.Unmarshal(bodies["subject.json"], &got); err != nil {
 		t.Fatalf("subject.json: %v", err)
@@ -234,7 +248,7 @@ func TestBuildPackageEmpty(t *testing.T) {
 		wantConsents string
 	}{
 		{"nothing at all", PackageData{Subject: "sub_x", GeneratedAt: genAt}, "null"},
-		{"empty slices", PackageData{Subject: "sub_x", GeneratedAt: genAt, Records: []ExportRecord{}, AccessLog: []AccessEntry{}, Systems: []any{}}, "null"},
+		{"empty slices", PackageData{Subject: "sub_x", GeneratedAt: genAt, Records: []ExportRecord{}, AccessLog: []AccessEntry{}, Systems: []datamap.Holding{}}, "null"},
 		{"empty ledger proof", PackageData{Subject: "sub_x", GeneratedAt: genAt, Consents: map[string]any{"current": []any{}, "history": []any{}, "notices": []any{}}},
 			`{"current":[],"history":[],"notices":[]}`},
 		{"record without data", PackageData{Subject: "sub_x", GeneratedAt: genAt, Records: []ExportRecord{{Collection: "c", ID: "rec_1"}}}, "null"},
@@ -267,6 +281,7 @@ func TestBuildPackageEmpty(t *testing.T) {
 				"consents.csv":   "seq,purpose,action,at,method,channel,notice_version,collected_by\n",
 				"access_log.csv": "at,actor,action,purpose,collection,decision\n",
 				"provenance.csv": "job_id,source,system_id,collection,record_id,row,imported_at,purpose,legal_basis\n",
+				"systems.csv":    "system_id,name,kind,status,categories\n",
 			} {
 				if string(bodies[file]) != header {
 					t.Errorf("%s is %q, want only its header", file, bodies[file])

@@ -10,6 +10,7 @@ import (
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/datamap"
 )
 
 // Store is the storage requests need.
@@ -60,6 +61,9 @@ type Actions interface {
 	// Rectify applies new values to one of the subject's records through
 	// the normal write path.
 	Rectify(ctx context.Context, subjectID string, in Rectification) error
+	// OutsideSystems lists the systems of the data map outside the vault
+	// that may hold copies of the subject's data (datamap.Holdings).
+	OutsideSystems(ctx context.Context, subjectID string) ([]datamap.Holding, error)
 }
 
 // Service runs requests.

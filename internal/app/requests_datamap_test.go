@@ -1,0 +1,109 @@
+package app_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	"custodia/internal/app"
+	"custodia/internal/testutil"
+)
+
+// TestRequestsUseTheDataMap: the systems of the data map that hold the
+// subject's categories are listed in the access package, and an erasure
+// opens a task for each of them; the request completes only when they are
+// closed. A system holding other categories is left out.
+func TestRequestsUseTheDataMap(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { requestsUseTheDataMap(t, reqSetup(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		requestsUseTheDataMap(t, reqSetupWith(t, app.Config{DatabaseURL: testutil.MustPostgres(t)}))
+	})
+}
+
+func requestsUseTheDataMap(t *testing.T, e *reqEnv) {
+	crm := e.dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "HubSpot CRM", "kind": "crm", "status": "official",
+		"owner": "sales-lead@example.com", "categories": []string{"user.contact.email", "user.name"}}).JSON()
+	zalo := e.dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Zalo group (sales)", "kind": "chat", "status": "shadow",
+		"holders": []string{"lan@example.com"}, "categories": []string{"user.contact"}}).JSON()
+	e.dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "HR files", "kind": "file_share", "status": "official",
+		"categories": []string{"user.government_id"}})
+
+	// The access package names the two systems, without their staff.
+	acc := e.file(t, map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"})
+	e.move(t, acc["id"].(string), "verifying_identity")
+	e.move(t, acc["id"].(string), "in_progress")
+	e.dpo.Must(200, "POST", "/v1/requests/"+acc["id"].(string)+"/execute", nil)
+	r := e.dpo.Must(200, "GET", "/v1/requests/"+acc["id"].(string)+"/package", nil)
+	files := unzipAll(t, r.Body)
+	var pkg struct {
+		Systems []struct {
+			ID         string   `json:"id"`
+			Categories []string `json:"categories"`
+		} `json:"systems"`
+	}
+	if err := json.Unmarshal([]byte(files["subject.json"]), &pkg); err != nil {
+		t.Fatal(err)
+	}
+	if len(pkg.Systems) != 2 || pkg.Systems[0].ID != crm["id"] && pkg.Systems[1].ID != crm["id"] {
+		t.Errorf("package systems: %+v", pkg.Systems)
+	}
+	if !strings.Contains(files["systems.csv"], "HubSpot CRM") || !strings.Contains(files["systems.csv"], "Zalo group (sales)") || strings.Contains(files["systems.csv"], "HR files") {
+		t.Errorf("systems.csv: %s", files["systems.csv"])
+	}
+	if strings.Contains(files["subject.json"], "sales-lead@example.com") || strings.Contains(files["subject.json"], "lan@example.com") {
+		t.Error("the package names the systems' staff")
+	}
+	e.move(t, acc["id"].(string), "completed")
+
+	// The erasure opens one task per system, the owner's assigned to the owner.
+	er := e.file(t, map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"})
+	id := er["id"].(string)
+	e.move(t, id, "verifying_identity")
+	e.move(t, id, "in_progress")
+	done := e.dpo.Must(200, "POST", "/v1/requests/"+id+"/execute", nil).JSON()
+	if !strings.Contains(toJSON(done), "2 task(s) opened") {
+		t.Errorf("executed: %v", done)
+	}
+	tasks := e.dpo.Must(200, "GET", "/v1/requests/"+id, nil).JSON()["tasks"].([]any)
+	bySystem := map[string]map[string]any{}
+	for _, x := range tasks {
+		tk := x.(map[string]any)
+		bySystem[tk["system"].(string)] = tk
+	}
+	if len(tasks) != 2 || bySystem["HubSpot CRM"] == nil || bySystem["Zalo group (sales)"] == nil {
+		t.Fatalf("tasks: %v", tasks)
+	}
+	if bySystem["HubSpot CRM"]["assignee"] != "sales-lead@example.com" || !strings.Contains(bySystem["Zalo group (sales)"]["description"].(string), zalo["id"].(string)) {
+		t.Errorf("tasks: %v", tasks)
+	}
+	if r := e.dpo.Do("POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "completed", "reason": "done"}); r.Status != 409 || r.Code() != "tasks_open" {
+		t.Errorf("complete with open tasks: %d %s", r.Status, r.Body)
+	}
+	for _, tk := range bySystem {
+		e.dpo.Must(200, "POST", "/v1/requests/"+id+"/tasks/"+tk["id"].(string)+"/close", map[string]any{"evidence": "contact deleted"})
+	}
+	e.move(t, id, "completed")
+}
+
+// unzipAll returns a zip's files by name.
+func unzipAll(t *testing.T, b []byte) map[string]string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		files[f.Name] = string(body)
+	}
+	return files
+}
