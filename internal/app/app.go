@@ -156,9 +156,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Access = access.NewEngine(db)
 	a.Vault = vault.New(db, kr, vault.Options{DefaultRegion: cfg.DefaultRegion})
 	a.Vault.Policy = a.Access
-	// A legal hold keeps a subject's records, or a collection's, from
-	// deletion by any path: erasure, retention and DELETE of a record.
-	a.Vault.DeleteGuard = func(ctx context.Context, subjectID, collection string) error {
+	// A legal hold keeps a subject's records, or a collection's, as they
+	// are: erasure, retention, DELETE and PATCH of a record are refused.
+	a.Vault.HoldGuard = func(ctx context.Context, subjectID, collection string) error {
 		return httpapi.CheckHold(ctx, db.ListHolds, subjectID, []string{collection})
 	}
 	a.Vault.PurposeRegistered = func(ctx context.Context, name string) (bool, error) {

@@ -165,10 +165,18 @@ func retentionHolds(t *testing.T, cfg app.Config) {
 	if r.Status != 409 || r.Code() != "legal_hold" || !strings.Contains(string(r.Body), hold["id"].(string)) {
 		t.Errorf("erasure under hold: %d %s", r.Status, r.Body)
 	}
-	// So is the deletion of one of its records, and the record stays.
+	// So is the deletion of one of its records, or a change to it, and
+	// the record stays as it was.
 	r = e.dpo.Do("DELETE", "/v1/collections/tickets/records/"+hTicket+"?purpose=support", nil)
 	if r.Status != 409 || r.Code() != "legal_hold" || !e.exists(t, "tickets", "support", hTicket) {
 		t.Errorf("record deletion under a subject hold: %d %s", r.Status, r.Body)
+	}
+	r = e.dpo.Do("PATCH", "/v1/collections/tickets/records/"+hTicket+"?purpose=support", map[string]any{"summary": "rewritten"})
+	if r.Status != 409 || r.Code() != "legal_hold" {
+		t.Errorf("record change under a subject hold: %d %s", r.Status, r.Body)
+	}
+	if got := e.dpo.Must(200, "GET", "/v1/collections/tickets/records/"+hTicket+"?purpose=support", nil).JSON()["data"].(map[string]any)["summary"]; got != "dispute" {
+		t.Errorf("held record's summary is %v", got)
 	}
 	// A hold on a collection covers every subject's records in it.
 	other := e.add(t, "tickets", "support", free, map[string]any{"summary": "kept", "resolved_on": old})

@@ -208,7 +208,8 @@ func (db *DB) records(ctx context.Context, query string, args ...any) ([]vault.S
 }
 
 // UpdateRecord replaces a record's sealed data and index entries if its
-// version is unchanged since it was read.
+// version is unchanged since it was read. r.UpdatedAt is the time of the
+// update (now when zero), so the caller can answer with what is stored.
 func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, prov *vault.Provenance, grant *vault.RecordGrant, e *audit.Entry) error {
 	defer db.invalidate(r.Collection, []string{r.ID}, idx)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
@@ -226,7 +227,10 @@ func (db *DB) UpdateRecord(ctx context.Context, r vault.StoredRecord, idx []vaul
 		if err := deleteIndex(ctx, tx, r.Collection, old, r.ID); err != nil {
 			return err
 		}
-		now := time.Now().UTC().UnixMicro()
+		now := r.UpdatedAt.UTC().UnixMicro()
+		if r.UpdatedAt.IsZero() {
+			now = time.Now().UTC().UnixMicro()
+		}
 		if _, err := tx.Exec(ctx, "UPDATE records SET sealed = ?, idx = ?, version = version + 1, updated_at = ? WHERE id = ? AND collection = ?",
 			r.Sealed, encodeIndex(idx), now, r.ID, r.Collection); err != nil {
 			return fmt.Errorf("update record: %w", err)

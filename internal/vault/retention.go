@@ -76,6 +76,7 @@ func (s *Service) DropFields(ctx context.Context, collection, id string, fields 
 		}
 		next := r
 		next.Sealed = sealed
+		next.UpdatedAt = time.Now().UTC().Truncate(time.Microsecond)
 		err = s.store.UpdateRecord(ctx, next, idx, nil, nil, e)
 		if apperr.CodeOf(err) == "version_conflict" && attempt < 3 {
 			continue

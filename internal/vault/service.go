@@ -39,9 +39,10 @@ type Service struct {
 	// PurposeRegistered, when set, is asked for every purpose a collection
 	// names: a collection cannot name an unregistered purpose.
 	PurposeRegistered func(ctx context.Context, name string) (bool, error)
-	// DeleteGuard, when set, is asked before a record is deleted: an
-	// error (409 legal_hold, from the server's legal holds) refuses it.
-	DeleteGuard func(ctx context.Context, subjectID, collection string) error
+	// HoldGuard, when set, is asked before a record is deleted or its
+	// values are changed: an error (409 legal_hold, from the server's
+	// legal holds) refuses it, so data under a hold stays as it was.
+	HoldGuard func(ctx context.Context, subjectID, collection string) error
 
 	colMu  sync.RWMutex
 	colTTL time.Duration

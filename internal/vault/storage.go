@@ -120,7 +120,8 @@ type Store interface {
 	// UpdateRecord replaces sealed data and index entries when the stored
 	// version still equals r.Version (optimistic concurrency). When prov is
 	// not nil the import row that made the change is recorded with it, as
-	// CreateRecord does.
+	// CreateRecord does. r.UpdatedAt is stored as the time of the change
+	// (the store's clock when zero).
 	UpdateRecord(ctx context.Context, r StoredRecord, idx []IndexEntry, prov *Provenance, grant *RecordGrant, e *audit.Entry) error
 	DeleteRecord(ctx context.Context, collection, id string, e *audit.Entry) error
 	SubjectKey(ctx context.Context, subjectID string) ([]byte, error)

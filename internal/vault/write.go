@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"time"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -124,6 +125,9 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 	if err != nil {
 		return nil, err
 	}
+	if len(set) == 0 && len(remove) == 0 {
+		return nil, apperr.New(apperr.Invalid, "empty_patch", "the body names no field to change")
+	}
 	if err := s.Policy.CheckWrite(ctx, c, purpose, append(mapKeys(set), remove...)); err != nil {
 		return nil, err
 	}
@@ -138,6 +142,11 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 		}
 		if in.Subject != "" && in.Subject != r.SubjectID {
 			return nil, apperr.New(apperr.Unprocessable, "subject_immutable", "a record's subject cannot change")
+		}
+		if s.HoldGuard != nil {
+			if err := s.HoldGuard(ctx, r.SubjectID, collection); err != nil {
+				return nil, err
+			}
 		}
 		vals, err := s.open(c, r)
 		if err != nil {
@@ -162,6 +171,7 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 		})
 		next := r
 		next.Sealed = sealed
+		next.UpdatedAt = time.Now().UTC().Truncate(time.Microsecond)
 		err = s.store.UpdateRecord(ctx, next, idx, in.Provenance, in.Grant, e)
 		if apperr.CodeOf(err) == "version_conflict" && attempt < 3 {
 			continue
@@ -195,8 +205,8 @@ func (s *Service) Delete(ctx context.Context, collection, id, purpose string) er
 	if err != nil {
 		return err
 	}
-	if s.DeleteGuard != nil {
-		if err := s.DeleteGuard(ctx, r.SubjectID, collection); err != nil {
+	if s.HoldGuard != nil {
+		if err := s.HoldGuard(ctx, r.SubjectID, collection); err != nil {
 			return err
 		}
 	}

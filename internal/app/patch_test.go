@@ -1,0 +1,34 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"custodia/internal/app"
+	"custodia/internal/testutil"
+)
+
+// TestPatchAnswer: a PATCH answers with the record as stored, its new
+// version and time; a PATCH that names no field is refused and changes
+// nothing.
+func TestPatchAnswer(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	const path = "/v1/collections/customers/records/"
+	id := dpo.Must(201, "POST", path[:len(path)-1]+"?purpose=support", map[string]any{"email": "ts@example.com", "name": "T One"}).JSON()["id"].(string)
+	created := dpo.Must(200, "GET", path+id+"?purpose=support", nil).JSON()
+	time.Sleep(5 * time.Millisecond)
+	patched := dpo.Must(200, "PATCH", path+id+"?purpose=support", map[string]any{"name": "T Two"}).JSON()
+	got := dpo.Must(200, "GET", path+id+"?purpose=support", nil).JSON()
+	if patched["updated_at"] != got["updated_at"] || patched["updated_at"] == created["updated_at"] || patched["version"] != got["version"] || got["version"] != 2.0 {
+		t.Errorf("PATCH answered version %v at %v; GET says %v at %v (created at %v)", patched["version"], patched["updated_at"], got["version"], got["updated_at"], created["updated_at"])
+	}
+	if r := dpo.Do("PATCH", path+id+"?purpose=support", map[string]any{}); r.Status != 400 || r.Code() != "empty_patch" {
+		t.Errorf("empty PATCH: %d %s", r.Status, r.Body)
+	}
+	if v := dpo.Must(200, "GET", path+id+"?purpose=support", nil).JSON()["version"]; v != 2.0 {
+		t.Errorf("version after an empty PATCH: %v", v)
+	}
+}
