@@ -28,6 +28,17 @@ func recordOfProcessingExamples(t *testing.T, cfg app.Config) {
 	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
 	dpo := admin.With(admin.RoleToken("dpo"))
 	dpo.Must(201, "POST", "/v1/processors", map[string]any{"vendor": "Brevo", "service": "newsletters", "country": "FR", "dpa_status": "none", "purposes": []string{"marketing"}})
+	// A processor receiving data for no recorded purpose is in the record
+	// too; one naming an unregistered purpose or no country is refused.
+	dpo.Must(201, "POST", "/v1/processors", map[string]any{"vendor": "NameCo", "service": "enrichment", "country": "US", "dpa_status": "none", "categories": []string{"user.name"}})
+	for code, bad := range map[string]map[string]any{
+		"unknown_purpose": {"vendor": "X", "service": "y", "country": "US", "dpa_status": "none", "purposes": []string{"no_such_purpose"}},
+		"invalid_country": {"vendor": "X", "service": "y", "country": "ZZ", "dpa_status": "none"},
+	} {
+		if r := dpo.Do("POST", "/v1/processors", bad); r.Status != 400 || r.Code() != code {
+			t.Errorf("processor %v: %d %s, want 400 %s", bad, r.Status, r.Body, code)
+		}
+	}
 	dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Zalo OA", "kind": "chat", "purposes": []string{"support"}, "transfers": []string{"SG"},
 		"categories": []string{"user.name"}, "retention": "6 months after the last message"})
 	rec := dpo.Must(200, "GET", "/v1/records-of-processing", nil).JSON()
@@ -48,6 +59,9 @@ func recordOfProcessingExamples(t *testing.T, cfg app.Config) {
 	}
 	if m := acts["marketing"]; m == nil || join(m["data_categories"]) != "user.contact.email" || join(m["transfers"]) != "FR" || !strings.Contains(join(m["recipients"]), "Brevo") {
 		t.Errorf("marketing activity: %v", m)
+	}
+	if m := acts["(no purpose recorded)"]; m == nil || !strings.Contains(join(m["recipients"]), "NameCo") || join(m["transfers"]) != "US" {
+		t.Errorf("unrecorded activity: %v", m)
 	}
 	if m := acts["support"]; m == nil || !strings.Contains(join(m["systems"]), "Zalo OA") || join(m["transfers"]) != "SG" || !strings.Contains(join(m["retention"]), "6 months") {
 		t.Errorf("support activity: %v", m)

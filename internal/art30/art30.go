@@ -111,7 +111,7 @@ func Build(in Inputs) []Activity {
 		out = append(out, a)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Purpose < out[j].Purpose })
-	if a, ok := unrecorded(in.Systems); ok {
+	if a, ok := unrecorded(in.Systems, in.Processors); ok {
 		out = append(out, a)
 	}
 	return out
@@ -122,12 +122,25 @@ func Build(in Inputs) []Activity {
 const NoPurpose = "(no purpose recorded)"
 
 // unrecorded returns the activity of the systems that hold personal data
-// for no recorded purpose (shadow copies, most often): the record shows
-// them rather than leave them out, so that they are given a purpose or
-// destroyed.
-func unrecorded(systems []datamap.System) (Activity, bool) {
+// for no recorded purpose (shadow copies, most often) and of the
+// processors that receive data for none: the record shows them rather
+// than leave them out, so that they are given a purpose or stopped.
+func unrecorded(systems []datamap.System, procs []processors.Processor) (Activity, bool) {
 	a := Activity{Purpose: NoPurpose, LegalBasis: "none recorded", Security: "",
-		Description: "Systems of the data map that hold personal data but name no purpose: give each a purpose and a legal basis, or destroy the copy."}
+		Description: "Systems of the data map that hold personal data, and processors that receive it, but name no purpose: give each a purpose and a legal basis, or destroy the copy and stop the sharing."}
+	for _, pr := range procs {
+		if len(pr.Purposes) > 0 {
+			continue
+		}
+		add(&a.Recipients, "processor: "+pr.Vendor+" "+pr.Service+" ("+pr.Country+", DPA "+pr.DPAStatus+")")
+		add(&a.Transfers, pr.Country)
+		for _, sp := range pr.SubProcessors {
+			add(&a.Transfers, sp.Country)
+		}
+		for _, c := range pr.Categories {
+			add(&a.Categories, c)
+		}
+	}
 	for _, s := range systems {
 		if s.ID == datamap.VaultID || len(s.Purposes) > 0 || len(s.Categories) == 0 {
 			continue
@@ -143,7 +156,7 @@ func unrecorded(systems []datamap.System) (Activity, bool) {
 			add(&a.Retention, s.Name+": "+s.Retention)
 		}
 	}
-	if len(a.Systems) == 0 {
+	if len(a.Systems) == 0 && len(a.Recipients) == 0 {
 		return Activity{}, false
 	}
 	for _, l := range []*[]string{&a.Subjects, &a.Categories, &a.Systems, &a.Recipients, &a.Transfers, &a.Retention} {

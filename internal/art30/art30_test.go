@@ -82,3 +82,28 @@ func TestUnrecordedSystems(t *testing.T) {
 		t.Errorf("unrecorded activity %+v", a)
 	}
 }
+
+// TestUnrecordedProcessors: a processor that receives data for no recorded
+// purpose is a recipient of the unrecorded activity, with its country and
+// its sub-processors' as transfers; alone, it still makes the activity.
+func TestUnrecordedProcessors(t *testing.T) {
+	acts := Build(Inputs{
+		Purposes: []access.Purpose{{Name: "support", LegalBasis: "contract"}},
+		Processors: []processors.Processor{
+			{Vendor: "NameCo", Service: "enrichment", Country: "US", DPAStatus: "expired", Categories: []string{"user.name"},
+				SubProcessors: []processors.SubProcessor{{Name: "CloudCo", Country: "IE"}}},
+			{Vendor: "MailCo", Service: "mail", Country: "DE", DPAStatus: "signed", Purposes: []string{"support"}},
+		},
+	})
+	if len(acts) != 2 {
+		t.Fatalf("activities %+v", acts)
+	}
+	a := acts[1]
+	if a.Purpose != NoPurpose || strings.Join(a.Recipients, ",") != "processor: NameCo enrichment (US, DPA expired)" ||
+		strings.Join(a.Transfers, ",") != "IE,US" || strings.Join(a.Categories, ",") != "user.name" || len(a.Systems) != 0 {
+		t.Errorf("unrecorded activity %+v", a)
+	}
+	if strings.Contains(strings.Join(acts[0].Recipients, ","), "NameCo") || !strings.Contains(strings.Join(acts[0].Recipients, ","), "MailCo") {
+		t.Errorf("support activity %+v", acts[0])
+	}
+}

@@ -71,8 +71,9 @@ func (s *Server) getProcessor(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// decodeProcessor reads and checks a processor body.
-func decodeProcessor(r *http.Request) (processors.Processor, error) {
+// decodeProcessor reads and checks a processor body: its purposes must be
+// registered, as a system's must.
+func (s *Server) decodeProcessor(r *http.Request) (processors.Processor, error) {
 	var p processors.Processor
 	if err := decodeStrict(r, &p); err != nil {
 		return p, err
@@ -80,11 +81,25 @@ func decodeProcessor(r *http.Request) (processors.Processor, error) {
 	if p.ID != "" || !p.CreatedAt.IsZero() || !p.UpdatedAt.IsZero() || p.Problems != nil {
 		return p, apperr.New(apperr.Invalid, "read_only_field", "id, created_at, updated_at and problems are set by the server")
 	}
-	return p, p.Validate()
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	if s.access != nil {
+		for _, name := range p.Purposes {
+			_, ok, err := s.access.Purpose(r.Context(), name)
+			if err != nil {
+				return p, err
+			}
+			if !ok {
+				return p, apperr.Newf(apperr.Invalid, "unknown_purpose", "purposes: %q is not a registered purpose: see GET /v1/purposes", clip(name))
+			}
+		}
+	}
+	return p, nil
 }
 
 func (s *Server) createProcessor(w http.ResponseWriter, r *http.Request) error {
-	p, err := decodeProcessor(r)
+	p, err := s.decodeProcessor(r)
 	if err != nil {
 		return err
 	}
@@ -103,7 +118,7 @@ func (s *Server) createProcessor(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) replaceProcessor(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	p, err := decodeProcessor(r)
+	p, err := s.decodeProcessor(r)
 	if err != nil {
 		return err
 	}

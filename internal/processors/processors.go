@@ -61,10 +61,7 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-var (
-	countryCode  = regexp.MustCompile(`^[A-Z]{2}$`)
-	categoryName = regexp.MustCompile(`^user(\.[a-z0-9_]+)*$`)
-)
+var categoryName = regexp.MustCompile(`^user(\.[a-z0-9_]+)*$`)
 
 // Validate checks and normalises a processor as given by a caller.
 func (p *Processor) Validate() error {
@@ -74,7 +71,7 @@ func (p *Processor) Validate() error {
 		return invalid("invalid_vendor", "vendor must be 1 to 200 characters")
 	case !text(p.Service, 200):
 		return invalid("invalid_service", "service must be 1 to 200 characters")
-	case !countryCode.MatchString(p.Country):
+	case !datamap.KnownCountry(p.Country):
 		return invalid("invalid_country", "country must be an ISO 3166-1 alpha-2 code, such as SG")
 	case !slices.Contains([]string{DPANone, DPADraft, DPASigned}, p.DPAStatus):
 		return invalid("invalid_dpa_status", "dpa_status must be none, draft or signed")
@@ -92,7 +89,7 @@ func (p *Processor) Validate() error {
 		return invalid("too_many_entries", "sub_processors, categories and purposes hold at most 100 entries each")
 	}
 	for i, sp := range p.SubProcessors {
-		if !text(strings.TrimSpace(sp.Name), 200) || !countryCode.MatchString(sp.Country) {
+		if !text(strings.TrimSpace(sp.Name), 200) || !datamap.KnownCountry(sp.Country) {
 			return invalid("invalid_sub_processors", fmt.Sprintf("sub_processors[%d] needs a name and an ISO country code", i))
 		}
 		p.SubProcessors[i].Name = strings.TrimSpace(sp.Name)
