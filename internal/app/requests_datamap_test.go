@@ -107,3 +107,17 @@ func unzipAll(t *testing.T, b []byte) map[string]string {
 	}
 	return files
 }
+
+// TestRequestWithoutLegalPeriod: a request type the law sets no period
+// for in a jurisdiction (erasure under LGPD) is refused as unprocessable,
+// naming the way out, and no request is stored.
+func TestRequestWithoutLegalPeriod(t *testing.T) {
+	e := reqSetup(t)
+	r := e.dpo.Do("POST", "/v1/requests", map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "LGPD"})
+	if r.Status != 422 || r.Code() != "no_rule" || !strings.Contains(string(r.Body), "request-rules") {
+		t.Errorf("LGPD erasure: %d %s", r.Status, r.Body)
+	}
+	if reqs := e.dpo.Must(200, "GET", "/v1/requests", nil).JSON()["requests"].([]any); len(reqs) != 0 {
+		t.Errorf("requests stored: %v", reqs)
+	}
+}

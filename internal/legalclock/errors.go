@@ -6,7 +6,7 @@ import "custodia/internal/apperr"
 const (
 	CodeUnknownJurisdiction = "unknown_jurisdiction"  // Invalid: not one of Jurisdictions()
 	CodeUnknownRequestType  = "unknown_request_type"  // Invalid: not one of RequestTypes()
-	CodeNoRule              = "no_rule"               // NotFound: the law sets no period for this type here
+	CodeNoRule              = "no_rule"               // Unprocessable: the law sets no period for this type here
 	CodeExtensionNotAllowed = "extension_not_allowed" // Unprocessable: more extensions than the rule allows
 	CodeInvalidExtensions   = "invalid_extensions"    // Invalid: a negative number of extensions
 	CodeInvalidLocation     = "invalid_location"      // Invalid: no time zone given

@@ -94,9 +94,9 @@ func TestFor(t *testing.T) {
 		{"", Access, "", apperr.Invalid, CodeUnknownJurisdiction},
 		{GDPR, "delete_everything", "", apperr.Invalid, CodeUnknownRequestType},
 		{GDPR, AnyType, "", apperr.Invalid, CodeUnknownRequestType},
-		{HIPAA, Erasure, "", apperr.NotFound, CodeNoRule},
-		{LGPD, Erasure, "", apperr.NotFound, CodeNoRule},
-		{PIPEDA, Rectification, "", apperr.NotFound, CodeNoRule},
+		{HIPAA, Erasure, "", apperr.Unprocessable, CodeNoRule},
+		{LGPD, Erasure, "", apperr.Unprocessable, CodeNoRule},
+		{PIPEDA, Rectification, "", apperr.Unprocessable, CodeNoRule},
 	}
 	for _, c := range cases {
 		t.Run(c.jurisdiction+" "+c.requestType, func(t *testing.T) {

@@ -62,8 +62,8 @@ func newTable(rules []Rule, calendars map[string]*Calendar, jurCal map[string]st
 //
 // Errors: an Invalid apperr with code unknown_jurisdiction or
 // unknown_request_type for names not in Jurisdictions() or RequestTypes();
-// a NotFound apperr with code no_rule when the table has no period for that
-// type in that jurisdiction (the law sets none).
+// an Unprocessable apperr with code no_rule when the table has no period
+// for that type in that jurisdiction (the law sets none).
 func (t *Table) For(jurisdiction, requestType string) (Rule, error) {
 	j, ok := normJurisdiction(jurisdiction)
 	if !ok {
@@ -81,8 +81,8 @@ func (t *Table) For(jurisdiction, requestType string) (Rule, error) {
 	if i, ok := t.index[ruleKey{j, AnyType}]; ok {
 		return t.rules[i], nil
 	}
-	return Rule{}, apperr.New(apperr.NotFound, CodeNoRule,
-		"the rules table sets no period for this request type in this jurisdiction")
+	return Rule{}, apperr.New(apperr.Unprocessable, CodeNoRule,
+		"the rules table sets no period for this request type in this jurisdiction (the law names none): file it under a jurisdiction that also applies to the person, or add the period to the rules (serve --request-rules)")
 }
 
 // Rules returns a copy of the table's rules in file order.
