@@ -248,7 +248,7 @@ func TestDataMapAddSystemAndProcessor(t *testing.T) {
 	sum := sha256.Sum256(doc)
 	r := govPostFile(t, w, "/console/processors", map[string]string{"vendor": "Haravan", "service": "Online shop", "country": "vn",
 		"dpa_status": "signed", "dpa_signed_at": "2025-03-01", "dpa_expires_at": "2028-03-01",
-		"categories": "user.contact.email, user.contact.address", "purposes": "orders", "sub_processors": "Amazon Web Services, SG\nViettel IDC, VN"},
+		"categories": "user.contact.email, user.contact.address", "purposes": "billing", "sub_processors": "Amazon Web Services, SG\nViettel IDC, VN"},
 		"dpa_document", "dpa.pdf", doc)
 	if r.Status != http.StatusSeeOther || r.Location != "/console/processors" {
 		t.Fatalf("add processor: %d %s %s", r.Status, r.Location, r.Body)
