@@ -253,16 +253,8 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 	}
 	plan := fp.(*fieldPlan)
 	out := &vault.ReadPlan{Fields: plan.fields}
-	if restrict, objections := st.restrict, st.objections; len(restrict) > 0 || len(objections) > 0 {
-		out.Withhold = func(subjectID string) string {
-			if allowed, ok := restrict[subjectID]; ok && !slices.Contains(allowed, purpose) {
-				return ReasonRestricted
-			}
-			if slices.Contains(objections[subjectID], purpose) {
-				return ReasonObjected
-			}
-			return ""
-		}
+	if len(st.restrict) > 0 || len(st.objections) > 0 {
+		out.Withhold = func(subjectID string) string { return st.withheld(subjectID, purpose) }
 	}
 	if plan.consent {
 		out.Consented = func(ctx context.Context, subjectID string) (bool, error) {
@@ -270,6 +262,30 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 		}
 	}
 	return out, nil
+}
+
+// withheld is the reason a subject's data may not be processed for a
+// purpose (its restriction of processing leaves the purpose out, or it
+// objected to it), or "".
+func (st *state) withheld(subjectID, purpose string) string {
+	if allowed, ok := st.restrict[subjectID]; ok && !slices.Contains(allowed, purpose) {
+		return ReasonRestricted
+	}
+	if slices.Contains(st.objections[subjectID], purpose) {
+		return ReasonObjected
+	}
+	return ""
+}
+
+// Withheld is the reason a subject's data may not be processed for a
+// purpose: ReasonRestricted, ReasonObjected, or "". The vault asks it
+// before a write to an existing subject's data.
+func (e *Engine) Withheld(ctx context.Context, subjectID, purpose string) (string, error) {
+	st, err := e.load(ctx)
+	if err != nil {
+		return "", err
+	}
+	return st.withheld(subjectID, purpose), nil
 }
 
 func compile(r *Role, p *Purpose, c *vault.Collection, purpose string, lapsed bool) *fieldPlan {

@@ -105,7 +105,7 @@ func (d dsrActions) Rectify(ctx context.Context, subjectID string, in dsr.Rectif
 	if r.SubjectID != subjectID {
 		return apperr.New(apperr.Invalid, "not_the_subjects_record", "the record does not belong to the request's subject")
 	}
-	_, err = d.a.Vault.Patch(ctx, in.Collection, in.RecordID, in.Purpose, vault.Input{Data: in.Data})
+	_, err = d.a.Vault.Patch(vault.WithRectification(ctx), in.Collection, in.RecordID, in.Purpose, vault.Input{Data: in.Data})
 	return err
 }
 

@@ -3,6 +3,7 @@ package app_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"strings"
@@ -119,5 +120,40 @@ func TestRequestWithoutLegalPeriod(t *testing.T) {
 	}
 	if reqs := e.dpo.Must(200, "GET", "/v1/requests", nil).JSON()["requests"].([]any); len(reqs) != 0 {
 		t.Errorf("requests stored: %v", reqs)
+	}
+}
+
+// TestRestrictionHoldsWrites: once a restriction of processing is carried
+// out, the subject's data is not changed for a purpose it leaves out, nor
+// for one the subject objected to; the subject's own rectification
+// request still goes through.
+func TestRestrictionHoldsWrites(t *testing.T) {
+	e := reqSetup(t)
+	carryOut := func(body map[string]any, exec any) {
+		t.Helper()
+		id := e.file(t, body)["id"].(string)
+		e.move(t, id, "verifying_identity")
+		e.move(t, id, "in_progress")
+		e.dpo.Must(200, "POST", "/v1/requests/"+id+"/execute", exec)
+	}
+	rec := "/v1/collections/customers/records/" + e.id
+	carryOut(map[string]any{"type": "objection", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"}, nil)
+	if r := e.dpo.Do("PATCH", rec+"?purpose=marketing", map[string]any{"email": "new.minh@example.com"}); r.Status != 409 || r.Code() != "objected" {
+		t.Errorf("marketing change after an objection: %d %s", r.Status, r.Body)
+	}
+	e.dpo.Must(200, "PATCH", rec+"?purpose=support", map[string]any{"address": "5 Đồng Khởi"})
+
+	carryOut(map[string]any{"type": "restriction", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"}, nil)
+	if r := e.dpo.Do("PATCH", rec+"?purpose=support", map[string]any{"address": "7 Đồng Khởi"}); r.Status != 409 || r.Code() != "restricted" {
+		t.Errorf("support change after a restriction: %d %s", r.Status, r.Body)
+	}
+	carryOut(map[string]any{"type": "rectification", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"},
+		map[string]any{"rectification": map[string]any{"collection": "customers", "record": e.id, "purpose": "support", "data": map[string]any{"name": "Trần Văn Minh Jr"}}})
+	got, err := e.srv.App.ExportSubject(context.Background(), e.sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Records) != 1 || got.Records[0].Data["name"] != "Trần Văn Minh Jr" || got.Records[0].Data["address"] != "5 Đồng Khởi" {
+		t.Errorf("records after the rectification: %+v", got.Records)
 	}
 }

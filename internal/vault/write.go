@@ -85,6 +85,9 @@ func (s *Service) Create(ctx context.Context, collection, purpose string, in Inp
 			}
 			return Created{}, err
 		}
+		if err := s.checkProcessing(ctx, purpose, subjectID); err != nil {
+			return Created{}, err
+		}
 	default:
 		subjectID = newID("sub_")
 		dek, err := keys.NewDEK()
@@ -148,6 +151,9 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 				return nil, err
 			}
 		}
+		if err := s.checkProcessing(ctx, purpose, r.SubjectID); err != nil {
+			return nil, err
+		}
 		vals, err := s.open(c, r)
 		if err != nil {
 			return nil, err
@@ -183,6 +189,52 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 		next.Version++
 		return s.present(ctx, c, next, vals, plan)
 	}
+}
+
+// rectifying marks a context whose writes carry out the subject's own
+// request for rectification (GDPR Art. 16), which a restriction of
+// processing does not hold back.
+type rectifying struct{}
+
+// WithRectification returns ctx marked as carrying out a rectification
+// request: its writes pass a restriction or objection of the subject.
+func WithRectification(ctx context.Context) context.Context {
+	return context.WithValue(ctx, rectifying{}, true)
+}
+
+// SubjectGuard is a Policy that also knows, per subject, whether its data
+// may be processed for a purpose: the access engine, from restrictions
+// of processing and objections.
+type SubjectGuard interface {
+	// Withheld returns "restricted", "objected", or "" when the subject's
+	// data may be processed for the purpose.
+	Withheld(ctx context.Context, subjectID, purpose string) (string, error)
+}
+
+// checkProcessing refuses (409 restricted or objected) a write to an
+// existing subject's data for a purpose the subject's restriction of
+// processing leaves out (GDPR Art. 18(2): storage only, and the purposes
+// it allows) or the subject objected to (Art. 21), as reads for that
+// purpose withhold every field. The subject's own rectification request
+// (WithRectification) is let through.
+func (s *Service) checkProcessing(ctx context.Context, purpose, subjectID string) error {
+	g, ok := s.Policy.(SubjectGuard)
+	if !ok || ctx.Value(rectifying{}) != nil {
+		return nil
+	}
+	reason, err := g.Withheld(ctx, subjectID, purpose)
+	if err != nil {
+		return err
+	}
+	switch reason {
+	case "":
+		return nil
+	case "restricted":
+		return apperr.Newf(apperr.Conflict, "restricted", "the subject's processing is restricted (GDPR Art. 18): its data cannot be changed for the purpose %q", purpose)
+	case "objected":
+		return apperr.Newf(apperr.Conflict, "objected", "the subject objected to processing for the purpose %q (GDPR Art. 21): its data cannot be changed for it", purpose)
+	}
+	return apperr.New(apperr.Conflict, "processing_withheld", "the subject's data cannot be processed for this purpose")
 }
 
 // Delete removes one record.
