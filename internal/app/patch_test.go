@@ -25,6 +25,13 @@ func TestPatchAnswer(t *testing.T) {
 	if patched["updated_at"] != got["updated_at"] || patched["updated_at"] == created["updated_at"] || patched["version"] != got["version"] || got["version"] != 2.0 {
 		t.Errorf("PATCH answered version %v at %v; GET says %v at %v (created at %v)", patched["version"], patched["updated_at"], got["version"], got["updated_at"], created["updated_at"])
 	}
+	// A purpose nobody registered, and a registered one the collection
+	// was not collected for, are told apart.
+	for purpose, code := range map[string]string{"nonexistent": "unknown_purpose", "billing": "purpose_not_declared"} {
+		if r := dpo.Do("PATCH", path+id+"?purpose="+purpose, map[string]any{"name": "T Three"}); r.Status != 400 || r.Code() != code {
+			t.Errorf("purpose %s: %d %s, want 400 %s", purpose, r.Status, r.Body, code)
+		}
+	}
 	if r := dpo.Do("PATCH", path+id+"?purpose=support", map[string]any{}); r.Status != 400 || r.Code() != "empty_patch" {
 		t.Errorf("empty PATCH: %d %s", r.Status, r.Body)
 	}

@@ -199,6 +199,13 @@ func (s *Service) usable(ctx context.Context, collection, purpose string) (*Coll
 		return nil, apperr.New(apperr.Invalid, "purpose_required", "state a purpose with the 'purpose' query parameter or the Custodia-Purpose header")
 	}
 	if !c.DeclaresPurpose(purpose) {
+		// A purpose nobody registered is a different mistake (a typo, most
+		// often) from a registered one this collection was not collected for.
+		if s.PurposeRegistered != nil {
+			if ok, err := s.PurposeRegistered(ctx, purpose); err == nil && !ok {
+				return nil, apperr.New(apperr.Invalid, "unknown_purpose", "this purpose is not registered; see GET /v1/purposes")
+			}
+		}
 		return nil, apperr.New(apperr.Invalid, "purpose_not_declared", "no field of this collection was collected for this purpose")
 	}
 	if p != nil && !p.AllowsPurpose(purpose) {
