@@ -27,6 +27,8 @@ func TestHintMask(t *testing.T) {
 		{"Họ và tên", ctxName, 0},
 		{"company_name", ctxName | ctxNotPerson, 0},
 		{"username", ctxNotPerson, ctxName},
+		{"Nơi giao hàng", ctxAddress, 0},
+		{"noi_nhan_hang", ctxAddress, 0},
 		{"phones", 0, ctxPhone},    // whole words only
 		{"telephony", 0, ctxPhone}, // not a prefix match
 		{"", 0, ^ctxMask(0)},
