@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"custodia/internal/app"
 	"custodia/internal/testutil"
@@ -155,5 +156,28 @@ func TestRestrictionHoldsWrites(t *testing.T) {
 	}
 	if len(got.Records) != 1 || got.Records[0].Data["name"] != "Trần Văn Minh Jr" || got.Records[0].Data["address"] != "5 Đồng Khởi" {
 		t.Errorf("records after the rectification: %+v", got.Records)
+	}
+}
+
+// TestRequestListFilters: unknown filter values are refused, not answered
+// with an empty list; overdue=false lists the requests that are not.
+func TestRequestListFilters(t *testing.T) {
+	e := reqSetup(t)
+	id := e.file(t, map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"})["id"].(string)
+	for _, q := range []string{"/v1/requests?state=bogus", "/v1/requests?type=bogus", "/v1/requests?open=maybe", "/v1/deletions?kind=bogus"} {
+		if r := e.dpo.Do("GET", q, nil); r.Status != 400 || r.Code() != "invalid_parameter" {
+			t.Errorf("%s: %d %s", q, r.Status, r.Body)
+		}
+	}
+	late := e.file(t, map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR",
+		"received_at": time.Now().AddDate(0, -3, 0).UTC().Format(time.RFC3339)})["id"].(string)
+	if reqs := e.dpo.Must(200, "GET", "/v1/requests?overdue=false", nil).JSON()["requests"].([]any); len(reqs) != 1 || reqs[0].(map[string]any)["id"] != id {
+		t.Errorf("overdue=false: %v", reqs)
+	}
+	if reqs := e.dpo.Must(200, "GET", "/v1/requests?overdue=true", nil).JSON()["requests"].([]any); len(reqs) != 1 || reqs[0].(map[string]any)["id"] != late {
+		t.Errorf("overdue=true: %v", reqs)
+	}
+	if r := e.dpo.Do("POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "flying", "reason": "x"}); r.Status != 400 || r.Code() != "invalid_state" {
+		t.Errorf("transition to an unknown state: %d %s", r.Status, r.Body)
 	}
 }

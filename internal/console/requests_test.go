@@ -470,7 +470,7 @@ func TestRequestBadInput(t *testing.T) {
 		contains string
 	}{
 		{base + "/transitions", url.Values{"to": {"completed"}, "reason": {"skip ahead"}}, http.StatusConflict, "cannot move to"},
-		{base + "/transitions", url.Values{"to": {"nowhere"}, "reason": {"x"}}, http.StatusConflict, "cannot move to"},
+		{base + "/transitions", url.Values{"to": {"nowhere"}, "reason": {"x"}}, http.StatusBadRequest, "to must be one of"},
 		{base + "/transitions", url.Values{"to": {"verifying_identity"}, "reason": {"  "}}, http.StatusBadRequest, "needs a reason"},
 		{base + "/execute", url.Values{"confirm": {"yes"}}, http.StatusConflict, "verify the requester"},
 		{base + "/tasks", url.Values{"system": {""}}, http.StatusBadRequest, "names its system"},

@@ -2,6 +2,7 @@ package dsr
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,9 @@ func (s *Service) Move(ctx context.Context, id string, in MoveInput, by string, 
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" || len(in.Reason) > 2000 {
 		return Request{}, bad("reason_required", "a state change needs a reason (1 to 2000 characters)")
+	}
+	if !slices.Contains(States, in.To) {
+		return Request{}, bad("invalid_state", "to must be one of "+strings.Join(States, ", "))
 	}
 	cur, err := s.store.GetRequest(ctx, id)
 	if err != nil {

@@ -38,6 +38,9 @@ const (
 	StateRejected   = "rejected"
 )
 
+// States lists every state of a request.
+var States = []string{StateReceived, StateVerifying, StateInProgress, StateExtended, StatePaused, StateCompleted, StateRejected}
+
 // transitions lists the states each state may move to.
 var transitions = map[string][]string{
 	StateReceived:   {StateVerifying, StateRejected},

@@ -219,7 +219,7 @@ func TestMoveRefusals(t *testing.T) {
 		{"reason too long", nil, MoveInput{To: StateVerifying, Reason: strings.Repeat("r", 2001)}, apperr.Invalid, "reason_required", nil},
 		{"skip verification", nil, MoveInput{To: StateInProgress, Reason: "x"}, apperr.Conflict, "invalid_transition", nil},
 		{"complete unverified", []string{StateVerifying}, MoveInput{To: StateCompleted, Reason: "x"}, apperr.Conflict, "invalid_transition", nil},
-		{"unknown state", nil, MoveInput{To: "archived", Reason: "x"}, apperr.Conflict, "invalid_transition", nil},
+		{"unknown state", nil, MoveInput{To: "archived", Reason: "x"}, apperr.Invalid, "invalid_state", nil},
 		{"reopen rejected", []string{StateRejected}, MoveInput{To: StateVerifying, Reason: "x"}, apperr.Conflict, "invalid_transition", nil},
 		{"extend paused", []string{StateVerifying, StateInProgress, StatePaused}, MoveInput{To: StateExtended, Reason: "x"}, apperr.Conflict, "invalid_transition", nil},
 		{"complete unexecuted", []string{StateVerifying, StateInProgress}, MoveInput{To: StateCompleted, Reason: "done"}, apperr.Conflict, "not_executed", nil},

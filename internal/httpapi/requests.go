@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"custodia/internal/apperr"
@@ -12,6 +13,7 @@ import (
 	"custodia/internal/auth"
 	"custodia/internal/dsr"
 	"custodia/internal/exports"
+	"custodia/internal/store"
 )
 
 func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) error {
@@ -40,16 +42,33 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	overdue := false
+	overdue, notOverdue := false, false
 	if v := q.Get("overdue"); v != "" {
 		if overdue, err = strconv.ParseBool(v); err != nil {
 			return apperr.New(apperr.Invalid, "invalid_parameter", "overdue must be true or false")
 		}
+		notOverdue = !overdue
 	}
-	f := dsr.Filter{State: q.Get("state"), Type: q.Get("type"), SubjectID: q.Get("subject"), OpenOnly: q.Get("open") == "true", Limit: int(limit)}
+	open := false
+	if v := q.Get("open"); v != "" {
+		if open, err = strconv.ParseBool(v); err != nil {
+			return apperr.New(apperr.Invalid, "invalid_parameter", "open must be true or false")
+		}
+	}
+	f := dsr.Filter{State: q.Get("state"), Type: q.Get("type"), SubjectID: q.Get("subject"), OpenOnly: open, Limit: int(limit)}
+	if f.State != "" && !slices.Contains(dsr.States, f.State) {
+		return apperr.New(apperr.Invalid, "invalid_parameter", "state must be one of "+strings.Join(dsr.States, ", "))
+	}
+	if f.Type != "" && !slices.Contains(dsr.Types, f.Type) {
+		return apperr.New(apperr.Invalid, "invalid_parameter", "type must be one of "+strings.Join(dsr.Types, ", "))
+	}
 	rs, err := s.requests.List(r.Context(), f, overdue)
 	if err != nil {
 		return err
+	}
+	if notOverdue {
+		// overdue=false: the requests that are not overdue.
+		rs = slices.DeleteFunc(rs, func(x dsr.Request) bool { return x.Overdue })
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"requests": rs})
 	return nil
@@ -271,7 +290,11 @@ func (s *Server) listDeletions(w http.ResponseWriter, r *http.Request) error {
 	if limit == 0 || limit > 10000 {
 		limit = 10000
 	}
-	ds, err := s.db.ListDeletions(r.Context(), r.URL.Query().Get("kind"), int(limit))
+	kind := r.URL.Query().Get("kind")
+	if kinds := []string{store.DeletionErasure, store.DeletionRetention, store.DeletionManual}; kind != "" && !slices.Contains(kinds, kind) {
+		return apperr.New(apperr.Invalid, "invalid_parameter", "kind must be one of "+strings.Join(kinds, ", "))
+	}
+	ds, err := s.db.ListDeletions(r.Context(), kind, int(limit))
 	if err != nil {
 		return err
 	}
