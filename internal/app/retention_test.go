@@ -198,6 +198,10 @@ func retentionHolds(t *testing.T, cfg app.Config) {
 	if d["product"] != "hat" || d["amount"] != nil || d["card"] != nil {
 		t.Errorf("anonymised transaction: %v", d)
 	}
+	// Anonymised once, it is no longer an item of the rule.
+	if dry := e.dpo.Must(200, "POST", "/v1/retention/run", map[string]any{"dry_run": true}).JSON(); strings.Contains(toJSON(dry["items"]), txn) {
+		t.Errorf("the anonymised record is still an item: %v", dry["items"])
+	}
 
 	for _, bad := range []map[string]any{
 		{"collection": "nosuch", "anchor": "created", "keep": map[string]any{"n": 1, "unit": "years"}},

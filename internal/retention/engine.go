@@ -26,6 +26,8 @@ type Store interface {
 type Vault interface {
 	Collection(ctx context.Context, name string) (*vault.Collection, error)
 	DropFields(ctx context.Context, collection, id string, fields []string, e *audit.Entry) (bool, error)
+	// HasAnyField reports whether a record still holds one of the fields.
+	HasAnyField(ctx context.Context, collection, id string, fields []string) (bool, error)
 	AnchorDates(ctx context.Context, collection, field string, fn func(recordID, subjectID string, date time.Time) error) error
 	Pseudonym(subjectID string) string
 }
@@ -284,6 +286,15 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 		}
 		action, fs := ActionDelete, []string{"*"}
 		if len(fields) > 0 {
+			// A record an earlier run already thinned or anonymised has
+			// nothing left to drop: not an item, in a dry run or not.
+			has, err := e.vault.HasAnyField(ctx, r.Collection, cand.RecordID, fields)
+			if err != nil {
+				return err
+			}
+			if !has {
+				return nil
+			}
 			action, fs = r.Action, fields
 		}
 		rep.add(Item{Rule: r.ID, Collection: r.Collection, RecordID: cand.RecordID, Subject: e.vault.Pseudonym(cand.SubjectID), Action: action, Fields: fs, Reason: reason})

@@ -427,15 +427,19 @@ func TestRunFieldActions(t *testing.T) {
 			w.addRecords("customers",
 				memRecord{"rec_1", "sub_a", old, old}, memRecord{"rec_2", "sub_a", old, old},
 				memRecord{"rec_3", "sub_b", old, old}, memRecord{"rec_4", "sub_c", old, old}, memRecord{"rec_5", "sub_c", old, old})
-			w.vault.unchanged["rec_4"] = true // holds none of the fields
+			w.vault.unchanged["rec_4"] = true // holds none of the fields (an earlier run dropped them)
 			w.vault.gone["rec_5"] = true      // deleted meanwhile
 			w.store.rules = []Rule{rule(t, tc.rule)}
+			// A dry run lists only the records that still hold a field.
+			if dry := w.run(t, true); dry.ItemCount != 3 || len(w.vault.drops) != 0 {
+				t.Fatalf("dry run: %d items, %d drops", dry.ItemCount, len(w.vault.drops))
+			}
 			rep := w.run(t, false)
 			if len(w.store.deletes) != 0 || len(w.store.records["customers"]) != 5 {
 				t.Fatalf("a field rule deleted records: %+v", w.store.deletes)
 			}
-			if got := w.vault.dropped(); !slices.Equal(got, []string{"rec_1", "rec_2", "rec_3", "rec_4", "rec_5"}) {
-				t.Fatalf("DropFields called for %v", got)
+			if got := w.vault.dropped(); !slices.Equal(got, []string{"rec_1", "rec_2", "rec_3"}) || rep.ItemCount != 3 {
+				t.Fatalf("DropFields called for %v, %d items", got, rep.ItemCount)
 			}
 			for _, d := range w.vault.drops {
 				wantEntry := audit.Entry{Actor: "dpo", Action: "retention." + tc.rule.Action, Collection: "customers", RecordID: d.ID, Subject: w.vault.Pseudonym(subjectOf(w, d.ID)), Detail: "rule:" + tc.rule.ID}

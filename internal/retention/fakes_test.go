@@ -196,6 +196,12 @@ func (v *fakeVault) DropFields(_ context.Context, collection, id string, fields 
 	return !v.unchanged[id], nil
 }
 
+func (v *fakeVault) HasAnyField(_ context.Context, _, id string, _ []string) (bool, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return !v.gone[id] && !v.unchanged[id], nil
+}
+
 func (v *fakeVault) AnchorDates(_ context.Context, collection, field string, fn func(recordID, subjectID string, date time.Time) error) error {
 	v.mu.Lock()
 	v.anchorCalls = append(v.anchorCalls, [2]string{collection, field})

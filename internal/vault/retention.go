@@ -36,6 +36,29 @@ func IdentifyingFields(c *Collection) []string {
 	return out
 }
 
+// HasAnyField reports whether a record holds a value for one of the named
+// fields, from the field names of its sealed data (nothing is
+// decrypted); a record gone is false.
+func (s *Service) HasAnyField(ctx context.Context, collection, id string, fields []string) (bool, error) {
+	r, err := s.store.GetRecord(ctx, collection, id)
+	if apperr.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	sealed, err := decodeSealed(r.Sealed)
+	if err != nil {
+		return false, apperr.Wrap(err, "decode record")
+	}
+	for _, f := range fields {
+		if _, ok := sealed[f]; ok {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // DropFields re-seals a record without the named fields (a retention
 // rule's field deletion or anonymisation). It reports whether any field
 // was present; a record left with no field at all is deleted.
