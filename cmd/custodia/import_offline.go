@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"custodia/internal/access"
+	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/cleanup"
 	"custodia/internal/consent"
@@ -84,7 +85,7 @@ func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *import
 		}
 		redacted = &st
 	}
-	if err := printImport(cmd.OutOrStdout(), fl, res, rejects, redacted); err != nil {
+	if err := printImport(cmd.OutOrStdout(), fl, res, rejects, redacted, runErr); err != nil {
 		return err
 	}
 	return importOutcome(res, runErr, job.ID)
@@ -103,15 +104,36 @@ func importOutcome(res importer.Result, runErr error, jobID string) error {
 	return nil
 }
 
-// printImport prints the result: JSON with --json, else a summary.
-func printImport(w io.Writer, fl *importCmdFlags, res importer.Result, rejects *rejectsFile, redacted *importer.RedactStats) error {
+// jobError is why a job did not complete, in --json: the code and the
+// message of the error (they name rows and fields, never values).
+type jobError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// errorMessage is an error's message for a user: an apperr's own message,
+// else the error's text.
+func errorMessage(err error) string {
+	if e, ok := apperr.As(err); ok {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// printImport prints the result: JSON with --json (with runErr, when the
+// job did not complete, as "error"), else a summary.
+func printImport(w io.Writer, fl *importCmdFlags, res importer.Result, rejects *rejectsFile, redacted *importer.RedactStats, runErr error) error {
 	if fl.jsonOut {
 		out := struct {
 			importer.Result
 			RejectsFile string                `json:"rejects_file,omitempty"`
 			Redacted    *importer.RedactStats `json:"redacted,omitempty"`
 			RedactedTo  string                `json:"redacted_copy,omitempty"`
+			Error       *jobError             `json:"error,omitempty"`
 		}{Result: res, Redacted: redacted}
+		if runErr != nil && res.Status != importer.StatusCompleted {
+			out.Error = &jobError{Code: apperr.CodeOf(runErr), Message: errorMessage(runErr)}
+		}
 		out.Rejects = nil
 		if rejects.n > 0 {
 			out.RejectsFile = rejects.path

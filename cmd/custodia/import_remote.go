@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"custodia/internal/apperr"
 	"custodia/internal/importer"
 	"custodia/internal/vault"
 )
@@ -100,16 +101,19 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 		if err != nil {
 			return fmt.Errorf("the import completed, but the redacted copy failed: %w", err)
 		}
-		if err := printImport(cmd.OutOrStdout(), fl, res, rejects, &st); err != nil {
+		if err := printImport(cmd.OutOrStdout(), fl, res, rejects, &st, nil); err != nil {
 			return err
 		}
 		return nil
 	}
-	if err := printImport(cmd.OutOrStdout(), fl, res, rejects, nil); err != nil {
-		return err
-	}
 	var runErr error
 	if view.Error != nil {
+		runErr = apperr.New(apperr.Unprocessable, view.Error.Code, view.Error.Message)
+	}
+	if err := printImport(cmd.OutOrStdout(), fl, res, rejects, nil, runErr); err != nil {
+		return err
+	}
+	if runErr != nil {
 		runErr = fmt.Errorf("import %s: %s (%s)", job.ID, view.Error.Message, view.Error.Code)
 	}
 	return importOutcome(res, runErr, job.ID)

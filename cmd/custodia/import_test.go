@@ -132,6 +132,13 @@ func TestImportOffline(t *testing.T) {
 	if len(seen) != 5 {
 		t.Errorf("audit actions of the import: %v", seen)
 	}
+	db.Close()
+
+	// A job that fails says why in --json too, not only on stderr.
+	out, errOut, code = run(t, "", append(base, "--yes", "--json", "--on-duplicate", "fail", "--job", "fails-on-duplicates")...)
+	if code == 0 || !strings.Contains(out, `"status": "failed"`) || !strings.Contains(out, `"code": "duplicate_row"`) {
+		t.Errorf("failed job: %d %s %s", code, out, errOut)
+	}
 }
 
 // TestImportThroughServer uploads the file to a running server, which

@@ -175,6 +175,9 @@ func importExamples(t *testing.T, cfg app.Config) {
 		t.Fatalf("POST /v1/imports: %d %s", r.Status, r.Body)
 	}
 	started := decodeImport(t, r)
+	if body := string(r.Body); !strings.Contains(body, `"on_duplicate":"skip"`) || strings.Contains(body, "0001-01-01") {
+		t.Errorf("202 body has placeholders: %s", body)
+	}
 	if started.ID != "lan-2025" || (started.Status != "running" && started.Status != "queued") || r.Header.Get("Location") != "/v1/imports/lan-2025" ||
 		started.Links.Rejects != "/v1/imports/lan-2025/rejects.csv" {
 		t.Fatalf("202 body %s, Location %q", r.Body, r.Header.Get("Location"))

@@ -174,8 +174,13 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	// and the audit log names the caller and this call's request id.
 	requestID := recorder(r).Snapshot().RequestID
 	job.RecordedBy = p.Actor()
+	onDuplicate := job.OnDuplicate
+	if onDuplicate == "" {
+		onDuplicate = importer.Skip // the importer's default, shown as such
+	}
+	started := time.Now().UTC()
 	spec := importer.Import{ID: job.ID, Collection: job.Collection, Purpose: job.Purpose, Source: job.Source, LegalBasis: job.LegalBasis,
-		Consent: job.Consent, OnDuplicate: job.OnDuplicate, Status: importer.StatusRunning, StartedAt: time.Now().UTC()}
+		Consent: job.Consent, OnDuplicate: onDuplicate, Status: importer.StatusRunning, StartedAt: started, UpdatedAt: started}
 	spool := ""
 	if upload {
 		spool = file
