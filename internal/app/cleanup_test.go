@@ -254,6 +254,9 @@ func accessPackageProvenance(t *testing.T, cfg app.Config) {
 		rc, _ := f.Open()
 		files[f.Name], _ = io.ReadAll(rc)
 		rc.Close()
+		if f.Modified.Year() < 2000 {
+			t.Errorf("%s is dated %v", f.Name, f.Modified)
+		}
 	}
 	// The package is in the export register with its watermark and what
 	// it holds: the imported fields and their categories.

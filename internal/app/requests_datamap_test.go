@@ -181,3 +181,26 @@ func TestRequestListFilters(t *testing.T) {
 		t.Errorf("transition to an unknown state: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestRequestInputMessages: a received_at before 2000 and a channel with a
+// control character are refused with messages that say what is wrong.
+func TestRequestInputMessages(t *testing.T) {
+	e := reqSetup(t)
+	for _, tc := range []struct {
+		body map[string]any
+		code string
+		says string
+	}{
+		{map[string]any{"received_at": "0001-01-01T00:00:00Z"}, "invalid_received_at", "before 2000"},
+		{map[string]any{"received_at": time.Now().AddDate(0, 0, 2).Format(time.RFC3339)}, "invalid_received_at", "in the future"},
+		{map[string]any{"channel": "web\u0000"}, "invalid_text", "control characters"},
+	} {
+		body := map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"}
+		for k, v := range tc.body {
+			body[k] = v
+		}
+		if r := e.dpo.Do("POST", "/v1/requests", body); r.Status != 400 || r.Code() != tc.code || !strings.Contains(string(r.Body), tc.says) {
+			t.Errorf("%v: %d %s", tc.body, r.Status, r.Body)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"custodia/internal/audit"
 	"custodia/internal/auth"
 	"custodia/internal/datamap"
+	"custodia/internal/legalclock"
 )
 
 // Store is the storage requests need.
@@ -111,8 +112,11 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 	received := now
 	if in.ReceivedAt != nil {
 		received = in.ReceivedAt.UTC().Truncate(time.Microsecond)
-		if received.After(now.Add(5*time.Minute)) || received.Year() < 2000 {
-			return Request{}, bad("invalid_received_at", "received_at must be a past time")
+		switch {
+		case received.After(now.Add(5 * time.Minute)):
+			return Request{}, bad("invalid_received_at", "received_at is in the future")
+		case received.Year() < 2000:
+			return Request{}, bad("invalid_received_at", "received_at is before 2000: give the date the request was received")
 		}
 	}
 	dl, err := s.clock.Deadlines(in.Jurisdiction, in.Type, received, 0)
@@ -128,6 +132,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 	}
 	if len(in.Channel) > 50 || len(in.Note) > 2000 || len(in.Purposes) > 50 {
 		return Request{}, bad("too_long", "channel, note or purposes is too long")
+	}
+	if !legalclock.ValidText(in.Channel, 50) || in.Note != "" && !legalclock.ValidText(in.Note, 2000) {
+		return Request{}, bad("invalid_text", "channel and note must be text without control characters")
 	}
 	r := Request{ID: auth.NewID("req_"), Type: in.Type, Jurisdiction: in.Jurisdiction, State: StateReceived, Channel: in.Channel,
 		ReceivedAt: received, MaxExtensions: dl.MaxExtensions, RuleSource: dl.Source, CreatedBy: by, CreatedAt: now, UpdatedAt: now,

@@ -289,7 +289,13 @@ func watermarkZip(data []byte, id string) ([]byte, error) {
 			return nil, fmt.Errorf("watermark package: %w", err)
 		}
 	}
-	wm, err := zw.Create("custodia-watermark.txt")
+	// The entry is dated (zw.Create would leave it at the zip epoch's
+	// invalid 1980-00-00), like the package's own files.
+	modified := time.Now().UTC()
+	if len(zr.File) > 0 {
+		modified = zr.File[0].Modified
+	}
+	wm, err := zw.CreateHeader(&zip.FileHeader{Name: "custodia-watermark.txt", Method: zip.Deflate, Modified: modified})
 	if err != nil {
 		return nil, fmt.Errorf("watermark package: %w", err)
 	}

@@ -83,8 +83,10 @@ func (in *Input) Validate(now time.Time, t *Table) error {
 	}
 	latest := now.Add(clockSkew)
 	switch {
-	case in.DetectedAt.IsZero() || in.DetectedAt.Year() < 1970:
+	case in.DetectedAt.IsZero():
 		return bad("invalid_detected_at", "detected_at is required (RFC 3339)")
+	case in.DetectedAt.Year() < 1970:
+		return bad("invalid_detected_at", "detected_at is before 1970: give the time the breach was detected")
 	case in.DetectedAt.After(latest):
 		return bad("detected_at_in_future", "detected_at is in the future")
 	case in.BecameAwareAt.IsZero():
