@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -37,5 +38,44 @@ func TestPatchAnswer(t *testing.T) {
 	}
 	if v := dpo.Must(200, "GET", path+id+"?purpose=support", nil).JSON()["version"]; v != 2.0 {
 		t.Errorf("version after an empty PATCH: %v", v)
+	}
+}
+
+// TestCreateAuditEntries: a create's audit entry has the status the API
+// answered (201); a create refused as a duplicate names no record and no
+// subject, since it made neither.
+func TestCreateAuditEntries(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	created := dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "dup@example.com"}).JSON()
+	dpo.Must(409, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "dup@example.com"})
+	var log struct {
+		Entries []struct {
+			Action   string `json:"action"`
+			Status   int    `json:"status"`
+			RecordID string `json:"record_id"`
+			Subject  string `json:"subject"`
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal(admin.Must(200, "GET", "/v1/audit?action=record.create&limit=10", nil).Body, &log); err != nil {
+		t.Fatal(err)
+	}
+	var ok, dup int
+	for _, e := range log.Entries {
+		switch e.Status {
+		case 201:
+			if e.RecordID == created["id"] && e.Subject != "" {
+				ok++
+			}
+		case 409:
+			if e.RecordID == "" && e.Subject == "" {
+				dup++
+			}
+		}
+	}
+	if ok != 1 || dup != 1 {
+		t.Errorf("record.create entries: %+v", log.Entries)
 	}
 }

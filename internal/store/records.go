@@ -27,7 +27,25 @@ func scanRecord(sc interface{ Scan(...any) error }) (vault.StoredRecord, error) 
 // data key, in one operation.
 func (db *DB) CreateRecord(ctx context.Context, r vault.StoredRecord, idx []vault.IndexEntry, subject *vault.NewSubjectKey, prov *vault.Provenance, e *audit.Entry) error {
 	var createdAt int64
-	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
+	var recordID, pseudonym string
+	if e != nil {
+		recordID, pseudonym = e.RecordID, e.Subject
+	}
+	err := db.w.submit(func(ctx context.Context, tx *Tx) (err error) {
+		// A create that fails made no record, and no subject when it was to
+		// make one: its audit entry names neither. (Set, not cleared: the
+		// writer may run the operation again.)
+		if e != nil {
+			e.RecordID, e.Subject = recordID, pseudonym
+			defer func() {
+				if err != nil {
+					e.RecordID = ""
+					if subject != nil {
+						e.Subject = ""
+					}
+				}
+			}()
+		}
 		now := time.Now().UTC().UnixMicro()
 		// A duplicate unique value fails the blind_unique insert below,
 		// which names the field: no query first.

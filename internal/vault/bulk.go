@@ -136,6 +136,7 @@ func (s *Service) CreateManyGranted(ctx context.Context, collection, purpose str
 		}
 		e := base
 		e.Action, e.Collection, e.Purpose, e.RecordID, e.Subject = "record.create", c.Name, purpose, recordID, s.pseudo.Of(subjectID)
+		e.Status = statusCreated
 		if r.Provenance != nil {
 			e.Detail = "job:" + r.Provenance.JobID
 		}

@@ -11,6 +11,9 @@ import (
 	"custodia/internal/keys"
 )
 
+// statusCreated is the HTTP status of a create (201), for its audit entry.
+const statusCreated = 201
+
 // Created is the answer to a create.
 type Created struct {
 	ID      string `json:"id"`
@@ -105,6 +108,7 @@ func (s *Service) Create(ctx context.Context, collection, purpose string, in Inp
 	}
 	e := s.entry(ctx, "record.create", func(e *audit.Entry) {
 		e.Collection, e.Purpose, e.RecordID, e.Subject = collection, purpose, recordID, s.pseudo.Of(subjectID)
+		e.Status = statusCreated // as the API answers; a failure sets its own
 	})
 	err = s.store.CreateRecord(ctx, StoredRecord{ID: recordID, Collection: collection, SubjectID: subjectID, Sealed: sealed}, idx, newSubject, in.Provenance, e)
 	written(ctx, e)
