@@ -204,3 +204,26 @@ func TestRequestInputMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestReceiptForFilers: a role that may file requests but not read
+// them (sales) gets a receipt that does not say whether the person was
+// found, and a duplicate's answer names no request.
+func TestRequestReceiptForFilers(t *testing.T) {
+	e := reqSetup(t)
+	sales := e.admin.With(e.admin.RoleToken("sales"))
+	for _, email := range []string{"minh.tran@example.com", "nobody@example.com"} {
+		r := sales.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": email}, "jurisdiction": "GDPR"})
+		body := string(r.Body)
+		if strings.Contains(body, e.sub) || strings.Contains(body, `"state"`) || strings.Contains(body, "rejected") || !strings.Contains(body, `"due_at"`) {
+			t.Errorf("receipt for %s: %s", email, body)
+		}
+	}
+	r := sales.Do("POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": "minh.tran@example.com"}, "jurisdiction": "GDPR"})
+	if r.Status != 409 || strings.Contains(string(r.Body), "req_") {
+		t.Errorf("duplicate for a filer: %d %s", r.Status, r.Body)
+	}
+	// The DPO, who reads requests, still gets all of it.
+	if r := e.dpo.Do("POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": "minh.tran@example.com"}, "jurisdiction": "GDPR"}); r.Status != 409 || !strings.Contains(string(r.Body), "req_") {
+		t.Errorf("duplicate for the DPO: %d %s", r.Status, r.Body)
+	}
+}

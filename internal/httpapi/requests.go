@@ -22,18 +22,44 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var out dsr.Request
+	p := auth.PrincipalFrom(r.Context())
 	err := audited(r, func(e *audit.Entry) (err error) {
-		out, err = s.requests.Create(r.Context(), in, auth.PrincipalFrom(r.Context()).Actor(), e)
+		out, err = s.requests.Create(r.Context(), in, p.Actor(), e)
 		if out.SubjectID != "" {
 			e.Subject = s.vault.Pseudonym(out.SubjectID)
 		}
 		return err
 	})
+	// A caller who may file requests but not read them (sales, support)
+	// learns no more than a receipt: not whether the person was found
+	// (the subject, the state, a rejection's reason), nor which request is
+	// already open for them.
+	mayRead := p != nil && p.Can(auth.PermRequestsRead)
+	if apperr.CodeOf(err) == "duplicate_request" && !mayRead {
+		return apperr.New(apperr.Conflict, "duplicate_request", "an open request of this type for this person already exists")
+	}
 	if err != nil {
 		return err
 	}
+	if !mayRead {
+		writeJSON(w, http.StatusCreated, requestReceipt{ID: out.ID, Type: out.Type, Jurisdiction: out.Jurisdiction, Channel: out.Channel,
+			ReceivedAt: out.ReceivedAt, DueAt: out.DueAt, AcknowledgeBy: out.AcknowledgeBy})
+		return nil
+	}
 	writeJSON(w, http.StatusCreated, out)
 	return nil
+}
+
+// requestReceipt is what a caller who may file requests but not read
+// them gets back: the request and its deadlines, not its outcome.
+type requestReceipt struct {
+	ID            string     `json:"id"`
+	Type          string     `json:"type"`
+	Jurisdiction  string     `json:"jurisdiction"`
+	Channel       string     `json:"channel"`
+	ReceivedAt    time.Time  `json:"received_at"`
+	DueAt         time.Time  `json:"due_at"`
+	AcknowledgeBy *time.Time `json:"acknowledge_by,omitempty"`
 }
 
 func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) error {
