@@ -277,7 +277,14 @@ func (w *walker) readFile(abs, rel string, fi fs.FileInfo, viaLink bool) error {
 	} else {
 		w.br.Reset(&w.fileRead)
 	}
-	err = w.read(s, &input{br: w.br, file: f, size: fi.Size(), name: path.Base(rel)})
+	// The name picks the reader (CSV, JSON, ...): a file given as one of
+	// several roots is reported as given (rel is ""), but read by its own
+	// name.
+	name := path.Base(rel)
+	if rel == "" {
+		name = filepath.Base(abs)
+	}
+	err = w.read(s, &input{br: w.br, file: f, size: fi.Size(), name: name})
 	w.lineBuf, w.scratch = s.lineBuf, s.scratch
 	if err == nil {
 		return nil

@@ -185,6 +185,21 @@ func TestWalkRoots(t *testing.T) {
 	if len(g.errs) != 1 || !strings.Contains(g.errs[0].Reason, "no such file") {
 		t.Errorf("missing root: errors %v", g.errs)
 	}
+	// Files given as several roots are read by their own format: a CSV's
+	// cells come with their header, as when it is the only root.
+	write(t, filepath.Join(dir, "k.csv"), []byte("Email,Phone\nan@example.com,0912345678\n"))
+	for _, roots := range [][]string{{filepath.Join(dir, "k.csv")}, {filepath.Join(dir, "k.csv"), filepath.Join(dir, "c.txt")}} {
+		g := collect(t, roots, Options{})
+		var cols []string
+		for _, u := range g.units {
+			if strings.HasSuffix(u.Path, "k.csv") {
+				cols = append(cols, u.Column)
+			}
+		}
+		if !slices.Equal(cols, []string{"Email", "Phone"}) {
+			t.Errorf("roots %v: k.csv's columns %q", roots, cols)
+		}
+	}
 }
 
 func TestWalkOpenFailure(t *testing.T) {
