@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"custodia/internal/apperr"
@@ -55,6 +56,9 @@ func exitCode(err error) int {
 	}
 	if e, ok := apperr.As(err); ok && e.Kind != apperr.Internal {
 		return exitUsage
+	}
+	if strings.HasPrefix(err.Error(), "unknown command ") {
+		return exitUsage // cobra's, for a subcommand that does not exist
 	}
 	return exitRuntime
 }

@@ -613,6 +613,10 @@ func TestScanCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(sarif), &doc); err != nil || code != 1 || doc.Version != "2.1.0" || len(doc.Runs) != 1 || len(doc.Runs[0].Results) != len(rep.Findings) {
 		t.Errorf("sarif: exit %d, %v, %+v", code, err, doc)
 	}
+	// SARIF's names are case-sensitive (encoding/json's decoding is not).
+	if !strings.Contains(sarif, `"text"`) || strings.Contains(sarif, `"Text"`) {
+		t.Errorf("sarif message: %s", sarif)
+	}
 	html, _, code := run(t, "", "scan", filepath.Join(dir, "exports"), "--format", "html")
 	if code != 1 || !strings.Contains(html, "Entities per location") || !strings.Contains(html, `class="bar"`) {
 		t.Errorf("html report: exit %d\n%s", code, html)

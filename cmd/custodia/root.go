@@ -37,7 +37,27 @@ environment, which wins over the file.`,
 	root.PersistentFlags().String("log-level", "info", "log level: debug, info, warn, error")
 	root.PersistentFlags().String("log-format", "text", "log format: text or json")
 	root.AddCommand(newServeCmd(), newCollectionsCmd(), newKeysCmd(), newAuditCmd(), newBackupCmd(), newRestoreCmd(), newBenchCmd(), newRetentionCmd(), newScanCmd(), newReportCmd(), newImportCmd())
+	// Bad flags, flag values and arguments are usage errors (exit 2), as
+	// the commands' own checks are, not failures to run (3).
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
+	argsAreUsage(root)
 	return root
+}
+
+// argsAreUsage makes the argument checks of c and its subcommands return
+// usage errors.
+func argsAreUsage(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return usageErr(err)
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		argsAreUsage(sub)
+	}
 }
 
 func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }

@@ -133,7 +133,7 @@ found while some input could not be read).`,
 			if reporter != nil {
 				res, err := reporter.send(args, rep)
 				if err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("report to %s: %w", reportTo, err)}
+					return &exitError{code: 2, err: fmt.Errorf("report to %s: %w", redactURL(reportTo), err)}
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "scan recorded in the server as %s", res.Scan.ID)
 				switch {

@@ -26,10 +26,12 @@ func sarifWriter(w, errw io.Writer) scanWriter {
 		} `json:"physicalLocation"`
 	}
 	type result struct {
-		RuleID    string                `json:"ruleId"`
-		Level     string                `json:"level"`
-		Message   struct{ Text string } `json:"message"`
-		Locations []location            `json:"locations"`
+		RuleID  string `json:"ruleId"`
+		Level   string `json:"level"`
+		Message struct {
+			Text string `json:"text"`
+		} `json:"message"`
+		Locations []location `json:"locations"`
 	}
 	var results []result
 	return scanWriter{

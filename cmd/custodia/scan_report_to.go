@@ -26,6 +26,16 @@ type scanReporter struct {
 	dropped   int // findings at locations past scans.MaxLocations
 }
 
+// redactURL is a URL as it may be shown: without a password, or "the
+// URL" when it does not parse.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the URL"
+	}
+	return u.Redacted()
+}
+
 // newScanReporter checks the server URL and token of --report-to.
 func newScanReporter(rawURL, token string) (*scanReporter, error) {
 	u, err := url.Parse(rawURL)
