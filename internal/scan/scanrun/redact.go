@@ -41,7 +41,14 @@ func Redact(ctx context.Context, roots []string, opts Options, outDir string) (R
 	errs := []FileError{}
 	onErr := func(fe source.FileError) { errs = append(errs, FileError{Path: fe.Path, Error: fe.Reason}) }
 	err := source.WalkText(ctx, roots, source.Options{Include: opts.Include, Exclude: opts.Exclude}, func(tf source.TextFile) error {
-		n, err := redactFile(det, tf, filepath.Join(outDir, safeRel(tf.Path)))
+		dst := filepath.Join(outDir, safeRel(tf.Path))
+		n, err := redactFile(det, tf, dst)
+		if err == nil {
+			err = verifyRedacted(ctx, det, dst)
+			if err != nil {
+				_ = os.Remove(dst) // never leave a copy that still holds a value
+			}
+		}
 		if err != nil {
 			errs = append(errs, FileError{Path: tf.Path, Error: "redact: " + err.Error()})
 			return nil
@@ -51,6 +58,30 @@ func Redact(ctx context.Context, roots []string, opts Options, outDir string) (R
 		return nil
 	}, onErr)
 	return res, errs, err
+}
+
+// verifyRedacted reads a redacted copy as a scan reads files (JSON strings
+// unescaped, HTML entities decoded) and fails when the detectors still
+// find a value in it: a value written as "\u00e1" escapes or "&#64;"
+// entities is not where the line-by-line redaction looks, and a copy
+// that keeps one must not be handed out.
+func verifyRedacted(ctx context.Context, det *detect.Scanner, dst string) error {
+	ss := det.NewSession()
+	left := 0
+	var unreadable string
+	err := source.Walk(ctx, []string{dst}, source.Options{}, func(u source.Unit) error {
+		ss.Scan(u.Text, u.Hint, func(scan.Finding) { left++ })
+		return nil
+	}, func(fe source.FileError) { unreadable = fe.Reason })
+	switch {
+	case err != nil:
+		return fmt.Errorf("check the copy: %w", err)
+	case left > 0:
+		return fmt.Errorf("%d value(s) could not be replaced where the file writes them (escaped or encoded text): no copy written", left)
+	case unreadable != "":
+		return fmt.Errorf("check the copy: %s: no copy written", unreadable)
+	}
+	return nil
 }
 
 // safeRel turns a reported path into a relative file path that stays

@@ -103,3 +103,42 @@ func TestRedactWhatsAppSenders(t *testing.T) {
 		t.Errorf("copy:\n%s\nwant:\n%s", b, want)
 	}
 }
+
+// TestRedactRefusesWhatItCannotReplace: a value the scan finds only once
+// the file is decoded (JSON \u escapes, HTML entities) is not where the
+// line redaction looks; such a copy is not written, and says so.
+func TestRedactRefusesWhatItCannotReplace(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"escaped.json": `{"ho_ten": "Nguy\u1ec5n V\u0103n An", "email": "an\u0040example.com"}` + "\n",
+		"page.html":    "<html><body><p>Email: visible&#64;example.com</p></body></html>\n",
+		"plain.json":   `{"email": "binh@example.vn"}` + "\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "redacted")
+	res, errs, err := Redact(context.Background(), []string{root}, Options{}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := map[string]bool{}
+	for _, e := range errs {
+		if strings.Contains(e.Error, "no copy written") {
+			refused[e.Path] = true
+		}
+	}
+	if !refused["escaped.json"] || !refused["page.html"] || res.Files != 1 {
+		t.Fatalf("files %d, errors %v", res.Files, errs)
+	}
+	for _, name := range []string{"escaped.json", "page.html"} {
+		if _, err := os.Stat(filepath.Join(out, name)); !os.IsNotExist(err) {
+			t.Errorf("%s: a copy was left: %v", name, err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "plain.json")); err != nil || strings.Contains(string(b), "binh@") {
+		t.Errorf("plain.json copy: %q %v", b, err)
+	}
+}

@@ -133,6 +133,9 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 		workers = runtime.GOMAXPROCS(0)
 	}
 	det := detect.New(detect.Options{MinConfidence: opts.MinConfidence})
+	// Column names are masked with every detector, whatever the minimum
+	// confidence asked for the findings.
+	columns := newColumnMasker(detect.New(detect.Options{}))
 	rep := Report{Errors: []FileError{}, Summary: Summary{ByEntity: map[scan.Entity]int{}, ByPath: map[string]int{}}}
 	type colKey struct{ db, column string }
 	type colInfo struct {
@@ -267,7 +270,7 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 		}
 		s := len(cur.buf)
 		cur.buf = append(cur.buf, u.Text...)
-		cur.units = append(cur.units, unitRef{path: u.Path, column: u.Column, hint: u.Hint, line: u.Line, start: s, end: len(cur.buf)})
+		cur.units = append(cur.units, unitRef{path: u.Path, column: columns.mask(u.Column), hint: u.Hint, line: u.Line, start: s, end: len(cur.buf)})
 		if isDB {
 			k := colKey{u.Path, u.Column}
 			ci := colValues[k]

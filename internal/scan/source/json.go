@@ -147,6 +147,13 @@ func (w *jsonWalker) token(tok json.Token, line int) error {
 		if !top.array && top.wantKey {
 			key, _ := tok.(string) // the decoder only gives strings here
 			top.key, top.wantKey = cutKey(key), false
+			if w.dialect == nil && mayHoldData(key) {
+				// An object keyed by e-mail address, phone or name holds
+				// personal data in its keys: scan them as values of the
+				// object's path.
+				w.s.scratch = append(w.s.scratch[:0], key...)
+				return w.emitAt(line, n-1)
+			}
 			return nil
 		}
 		if top.array {
@@ -176,8 +183,26 @@ func (w *jsonWalker) token(tok json.Token, line int) error {
 	return nil
 }
 
+// mayHoldData reports whether an object key could be personal data rather
+// than a field name: it holds a digit, an '@', a space or a non-ASCII
+// letter ("an@example.com", "0912345678", "Nguyễn Văn An"; not "phone").
+func mayHoldData(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c >= '0' && c <= '9' || c == '@' || c == ' ' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
 // emit emits the sink's scratch text with the current key path.
 func (w *jsonWalker) emit(line int) error {
+	return w.emitAt(line, len(w.stack))
+}
+
+// emitAt emits the sink's scratch text with the key path of the first
+// depth frames of the stack.
+func (w *jsonWalker) emitAt(line, depth int) error {
 	hint, skip := "", false
 	if w.dialect != nil {
 		if hint, skip = w.dialect.hint(w.stack); skip {
@@ -185,7 +210,7 @@ func (w *jsonWalker) emit(line int) error {
 		}
 	}
 	w.path = w.path[:0]
-	for _, f := range w.stack {
+	for _, f := range w.stack[:depth] {
 		if f.array {
 			w.path = append(w.path, '[')
 			w.path = strconv.AppendInt(w.path, int64(f.index), 10)
