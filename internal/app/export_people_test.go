@@ -62,11 +62,12 @@ func exportPeopleAndPages(t *testing.T, cfg app.Config) {
 		t.Errorf("another support token reads the export: %d %s", r.Status, r.Body)
 	}
 
-	// Quang, a lead who may approve exports and create tokens, makes a dpo
-	// token, asks for a sensitive export with it, then tries to approve
-	// it in his own session.
+	// Quang, a lead who may approve exports, create tokens and manage
+	// roles (so hand out any role), makes a dpo token, asks for a
+	// sensitive export with it, then tries to approve it in his own
+	// session.
 	admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "lead", "require_mfa": false,
-		"permissions": []string{"schema:read", "tokens:manage", "exports:approve"}, "grants": []any{}})
+		"permissions": []string{"schema:read", "tokens:manage", "roles:manage", "exports:approve"}, "grants": []any{}})
 	const pw = "a long and good password"
 	quangID := admin.Must(201, "POST", "/v1/users", map[string]any{"email": "quang@example.com", "display_name": "Quang", "role": "lead", "password": pw}).
 		JSON()["user"].(map[string]any)["id"].(string)

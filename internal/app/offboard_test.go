@@ -33,7 +33,7 @@ func offboardExamples(t *testing.T, cfg app.Config) {
 	lan := admin.Must(201, "POST", "/v1/users", map[string]any{"email": "lan@example.com", "display_name": "Lan Phạm", "role": "team-lead", "password": pw}).JSON()["user"].(map[string]any)["id"].(string)
 	admin.Must(201, "POST", "/v1/users", map[string]any{"email": "binh@example.com", "display_name": "Bình", "role": "support", "password": pw})
 	session := admin.With(admin.With("").Must(201, "POST", "/v1/sessions", map[string]any{"email": "lan@example.com", "password": pw}).JSON()["token"].(string))
-	tok := session.Must(201, "POST", "/v1/tokens", map[string]any{"name": "lan-script", "role": "support"}).JSON()
+	tok := session.Must(201, "POST", "/v1/tokens", map[string]any{"name": "lan-script", "role": "team-lead"}).JSON()
 	script := admin.With(tok["token"].(string))
 	script.Must(200, "GET", "/v1/collections", nil)
 	x := session.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"}).JSON()

@@ -32,6 +32,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeStrict(r, &req); err != nil {
 		return err
 	}
+	if req.Role != nil {
+		if err := s.checkAssign(r.Context(), auth.PrincipalFrom(r.Context()), *req.Role); err != nil {
+			return err
+		}
+	}
 	var u auth.User
 	var generated string
 	err := audited(r, func(e *audit.Entry) (err error) {
@@ -71,6 +76,11 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
 	var req auth.UserRequest
 	if err := decodeStrict(r, &req); err != nil {
 		return err
+	}
+	if req.Role != nil {
+		if err := s.checkAssign(r.Context(), auth.PrincipalFrom(r.Context()), *req.Role); err != nil {
+			return err
+		}
 	}
 	var u auth.User
 	err := audited(r, func(e *audit.Entry) (err error) {

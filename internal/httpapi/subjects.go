@@ -8,6 +8,7 @@ import (
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/vault"
 )
 
 // subjectLookupTypes are the field types GET /v1/subjects finds subjects by.
@@ -41,10 +42,31 @@ func (s *Server) findSubjects(w http.ResponseWriter, r *http.Request) error {
 	if p := purposeOf(r); p != "" {
 		recorder(r).Update(func(e *audit.Entry) { e.Purpose = p })
 	}
-	// A token scoped to some collections finds subjects only through them.
-	var allow func(string) bool
-	if p := auth.PrincipalFrom(r.Context()); p != nil && len(p.Collections) > 0 {
-		allow = p.AllowsCollection
+	// A token scoped to some collections finds subjects only through them,
+	// and a caller only through the fields it may read: for the purpose
+	// given, else for one of the field's purposes.
+	p := auth.PrincipalFrom(r.Context())
+	purpose := purposeOf(r)
+	allow := func(c *vault.Collection, field string) bool {
+		if p != nil && !p.AllowsCollection(c.Name) {
+			return false
+		}
+		if s.access == nil {
+			return true
+		}
+		purposes := []string{purpose}
+		if purpose == "" {
+			if f, ok := c.Field(field); ok {
+				purposes = f.Purposes
+			}
+		}
+		for _, pu := range purposes {
+			plan, err := s.access.PlanRead(r.Context(), c, pu)
+			if err == nil && plan.Fields[field].Decision != vault.Deny {
+				return true
+			}
+		}
+		return false
 	}
 	ids, err := s.vault.FindSubjectsIn(r.Context(), kind, value, allow)
 	if err != nil {

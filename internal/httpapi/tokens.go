@@ -20,6 +20,9 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
+	if err := s.checkAssign(r.Context(), p, req.Role); err != nil {
+		return err
+	}
 	e := recorder(r).Snapshot()
 	t, secret, err := s.tokens.Create(r.Context(), req, p.Actor(), e)
 	recorder(r).Committed(e)

@@ -122,6 +122,12 @@ func (s *Service) Lookup(ctx context.Context, collection, field, value, purpose 
 		}
 		return nil, apperr.Newf(apperr.Invalid, "field_not_indexed", "field %q is not indexed; declare it indexed or unique to look it up", field)
 	}
+	// Looking up by a value confirms it belongs to the records found: a
+	// caller who may not read the field (its role, or the purpose) may not
+	// look it up either.
+	if fa, ok := plan.Fields[field]; ok && fa.Decision == Deny {
+		return nil, apperr.Newf(apperr.Forbidden, "field_not_readable", "you may not read field %q for this purpose, so you may not look records up by it", field)
+	}
 	if f.Type == "phone" && strings.HasPrefix(value, " ") {
 		value = "+" + strings.TrimLeft(value, " ") // an unencoded "+" in a query string arrives as a space
 	}

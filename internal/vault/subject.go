@@ -23,22 +23,20 @@ func (s *Service) FindSubjects(ctx context.Context, fieldType, value string) ([]
 	return s.FindSubjectsIn(ctx, fieldType, value, nil)
 }
 
-// FindSubjectsIn is FindSubjects limited to the collections allow accepts
-// (every collection when allow is nil): a caller whose token is scoped to
-// some collections finds subjects only through their fields.
-func (s *Service) FindSubjectsIn(ctx context.Context, fieldType, value string, allow func(collection string) bool) ([]string, error) {
+// FindSubjectsIn is FindSubjects limited to the fields allow accepts
+// (every field when allow is nil): a caller whose token is scoped to some
+// collections, or whose role may not read a field, finds subjects only
+// through the fields it may use.
+func (s *Service) FindSubjectsIn(ctx context.Context, fieldType, value string, allow func(c *Collection, field string) bool) ([]string, error) {
 	cols, err := s.Collections(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, c := range cols {
-		if allow != nil && !allow(c.Name) {
-			continue
-		}
 		for i := range c.Fields {
 			f := &c.Fields[i]
-			if string(f.Type) != fieldType || !f.Lookup() {
+			if string(f.Type) != fieldType || !f.Lookup() || allow != nil && !allow(c, f.Name) {
 				continue
 			}
 			norm, err := s.normalize(f, value)

@@ -1,0 +1,61 @@
+package app_test
+
+import (
+	"testing"
+
+	"custodia/internal/app"
+	"custodia/internal/testutil"
+)
+
+// TestRoleAssignmentNoEscalation: a role allowed to manage tokens and
+// people, but holding nothing else, cannot hand out a role that can do
+// more (admin, dpo); it may hand out its own. The admin, who manages
+// roles, hands out any.
+func TestRoleAssignmentNoEscalation(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "helper", "permissions": []string{"users:manage", "tokens:manage"}, "grants": []any{}})
+	helper := admin.With(admin.RoleToken("helper"))
+	for _, role := range []string{"admin", "dpo", "support"} {
+		if r := helper.Do("POST", "/v1/tokens", map[string]any{"name": "esc-" + role, "role": role}); r.Status != 403 || r.Code() != "role_not_assignable" {
+			t.Errorf("helper makes a %s token: %d %s", role, r.Status, r.Body)
+		}
+	}
+	helper.Must(201, "POST", "/v1/tokens", map[string]any{"name": "same", "role": "helper"})
+	if r := helper.Do("POST", "/v1/users", map[string]any{"email": "boss@example.com", "display_name": "Boss", "role": "dpo"}); r.Status != 403 || r.Code() != "role_not_assignable" {
+		t.Errorf("helper makes a dpo person: %d %s", r.Status, r.Body)
+	}
+	u := admin.Must(201, "POST", "/v1/users", map[string]any{"email": "clerk@example.com", "display_name": "Clerk", "role": "helper"}).JSON()["user"].(map[string]any)
+	if r := helper.Do("PATCH", "/v1/users/"+u["id"].(string), map[string]any{"role": "admin"}); r.Status != 403 || r.Code() != "role_not_assignable" {
+		t.Errorf("helper promotes a person to admin: %d %s", r.Status, r.Body)
+	}
+	admin.Must(201, "POST", "/v1/tokens", map[string]any{"name": "by-admin", "role": "dpo"})
+}
+
+// TestLookupNeedsReadableField: a role that may not read a field (sales
+// and a national id) may not look records or subjects up by it either;
+// by a field it reads, it may.
+func TestLookupNeedsReadableField(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", `{"name":"people","kind":"persons","fields":[
+	 {"name":"email","type":"email","category":"user.contact.email","purposes":["support"],"unique":true},
+	 {"name":"nid","type":"national_id","category":"user.government_id","purposes":["support"],"indexed":true,"format":"vn_cccd"}]}`)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	sub := dpo.Must(201, "POST", "/v1/collections/people/records?purpose=support", map[string]any{"email": "hoa@example.com", "nid": "079203001234"}).JSON()["subject"]
+	sales := admin.With(admin.RoleToken("sales"))
+	if r := sales.Do("GET", "/v1/collections/people/records?purpose=support&nid=079203001234", nil); r.Status != 403 || r.Code() != "field_not_readable" {
+		t.Errorf("sales looks up by national id: %d %s", r.Status, r.Body)
+	}
+	if got := sales.Must(200, "GET", "/v1/collections/people/records?purpose=support&email=hoa@example.com", nil).JSON()["records"].([]any); len(got) != 1 {
+		t.Errorf("sales looks up by e-mail: %v", got)
+	}
+	for _, q := range []string{"?national_id=079203001234&purpose=support", "?national_id=079203001234"} {
+		if got := sales.Must(200, "GET", "/v1/subjects"+q, nil).JSON()["subjects"].([]any); len(got) != 0 {
+			t.Errorf("sales finds subjects%s: %v", q, got)
+		}
+		if got := dpo.Must(200, "GET", "/v1/subjects"+q, nil).JSON()["subjects"].([]any); len(got) != 1 || got[0] != sub {
+			t.Errorf("dpo finds subjects%s: %v", q, got)
+		}
+	}
+}
