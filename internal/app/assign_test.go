@@ -59,3 +59,22 @@ func TestLookupNeedsReadableField(t *testing.T) {
 		}
 	}
 }
+
+// TestDisabledPersonsTokens: the API tokens a person created stop working
+// while the person is disabled, and work again once re-enabled.
+func TestDisabledPersonsTokens(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "lead", "require_mfa": false, "permissions": []string{"schema:read", "tokens:manage"}, "grants": []any{}})
+	const pw = "a long and good password"
+	id := admin.Must(201, "POST", "/v1/users", map[string]any{"email": "lead@example.com", "display_name": "Lead", "role": "lead", "password": pw}).JSON()["user"].(map[string]any)["id"].(string)
+	session := admin.With(admin.With("").Must(201, "POST", "/v1/sessions", map[string]any{"email": "lead@example.com", "password": pw}).JSON()["token"].(string))
+	script := admin.With(session.Must(201, "POST", "/v1/tokens", map[string]any{"name": "lead-script", "role": "lead"}).JSON()["token"].(string))
+	script.Must(200, "GET", "/v1/collections", nil)
+	admin.Must(200, "PATCH", "/v1/users/"+id, map[string]any{"disabled": true})
+	if r := script.Do("GET", "/v1/collections", nil); r.Status != 401 {
+		t.Errorf("a disabled person's token: %d %s", r.Status, r.Body)
+	}
+	admin.Must(200, "PATCH", "/v1/users/"+id, map[string]any{"disabled": false})
+	script.Must(200, "GET", "/v1/collections", nil)
+}

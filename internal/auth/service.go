@@ -118,6 +118,19 @@ func (s *Service) tokenPrincipal(ctx context.Context, h []byte, now time.Time) (
 	if t.BlockedAt != nil {
 		return nil, nil, errBlocked
 	}
+	// A token a person created stands for that person: while the person
+	// is disabled (or gone), it does nothing. Disabling forgets the cache.
+	if id, ok := strings.CutPrefix(t.CreatedBy, "user:"); ok {
+		u, err := s.store.UserByID(ctx, id)
+		switch {
+		case apperr.IsNotFound(err):
+			return nil, nil, nil // cached as a refusal
+		case err != nil:
+			return nil, nil, err
+		case u.DisabledAt != nil:
+			return nil, nil, nil
+		}
+	}
 	info, err := s.roles.RoleInfo(ctx, string(t.Role))
 	if err != nil {
 		return nil, nil, err

@@ -125,8 +125,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UserRequest, e 
 		switch {
 		case *req.Disabled && u.DisabledAt == nil:
 			u.DisabledAt, endSessions = &now, true
-		case !*req.Disabled:
+		case !*req.Disabled && u.DisabledAt != nil:
 			u.DisabledAt = nil
+			defer s.Forget() // the person's tokens, refused while disabled, work again
 		}
 	}
 	u.UpdatedAt = now
