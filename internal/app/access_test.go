@@ -207,7 +207,16 @@ func TestPeopleSignInWithMFA(t *testing.T) {
 	if r.Status != 201 || r.JSON()["mfa"] != true {
 		t.Fatalf("sign-in with the next code: %d %s", r.Status, r.Body)
 	}
-	e.admin.With(r.JSON()["token"].(string)).Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil)
+	signedIn := e.admin.With(r.JSON()["token"].(string))
+	signedIn.Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil)
+	// Replacing the authenticator in use takes the password, not only a
+	// session.
+	for _, body := range []any{nil, map[string]any{"password": "not the password"}} {
+		if r := signedIn.Do("POST", "/v1/users/me/totp", body); r.Status != 403 || r.Code() != "password_required" {
+			t.Errorf("re-enrol with %v: %d %s", body, r.Status, r.Body)
+		}
+	}
+	signedIn.Must(201, "POST", "/v1/users/me/totp", map[string]any{"password": pw})
 
 	rc := recovery[0].(string)
 	if r := login(map[string]any{"recovery_code": strings.ToUpper(rc)}); r.Status != 201 {

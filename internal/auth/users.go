@@ -161,11 +161,22 @@ type TOTPEnrollment struct {
 
 // StartTOTP begins TOTP enrolment: a new seed, kept pending until a code
 // from it is confirmed. A confirmed factor is only replaced by confirming
-// a new one.
-func (s *Service) StartTOTP(ctx context.Context, userID string, e *audit.Entry) (TOTPEnrollment, error) {
+// a new one, and only after the person gives currentPassword.
+func (s *Service) StartTOTP(ctx context.Context, userID, currentPassword string, e *audit.Entry) (TOTPEnrollment, error) {
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
 		return TOTPEnrollment{}, err
+	}
+	// Replacing an authenticator in use takes the password too: a stolen
+	// session alone must not move the second factor to another device.
+	if u.MFAEnabled {
+		ok, err := password.Verify(currentPassword, u.PasswordHash)
+		if err != nil && currentPassword != "" {
+			return TOTPEnrollment{}, apperr.Wrap(err, "verify password")
+		}
+		if !ok {
+			return TOTPEnrollment{}, apperr.New(apperr.Forbidden, "password_required", "two-factor authentication is on: give your current password ({\"password\": …}) to enrol another authenticator")
+		}
 	}
 	en, err := mfa.NewTOTP(s.Issuer, u.Email)
 	if err != nil {

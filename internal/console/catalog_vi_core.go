@@ -63,7 +63,8 @@ func init() {
 		"Set up an authenticator app":                                                                       "Thiết lập ứng dụng xác thực",
 		"Turn on two-factor authentication":                                                                 "Bật xác thực hai yếu tố",
 		"Two-factor authentication is on. Setting it up again replaces your authenticator once the new code is confirmed.": "Xác thực hai yếu tố đang bật. Thiết lập lại sẽ thay ứng dụng xác thực cũ sau khi mã mới được xác nhận.",
-		"Two-factor authentication is on.":                                     "Xác thực hai yếu tố đã được bật.",
+		"Your current password":            "Mật khẩu hiện tại của bạn",
+		"Two-factor authentication is on.": "Xác thực hai yếu tố đã được bật.",
 		"Your role requires two-factor authentication. Set it up to continue.": "Vai trò của bạn bắt buộc xác thực hai yếu tố. Hãy thiết lập để tiếp tục.",
 
 		// Dashboard.

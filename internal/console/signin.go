@@ -88,7 +88,11 @@ func (c *Console) mfaPage(rc *reqCtx) error {
 // mfaStart begins TOTP enrolment and shows the QR code and the secret.
 func (c *Console) mfaStart(rc *reqCtx) error {
 	var en auth.TOTPEnrollment
-	if err := rc.call(http.MethodPost, "/v1/users/me/totp", map[string]any{}, &en); err != nil {
+	body := map[string]any{}
+	if pw := rc.r.PostFormValue("password"); pw != "" {
+		body["password"] = pw // replacing an authenticator in use
+	}
+	if err := rc.call(http.MethodPost, "/v1/users/me/totp", body, &en); err != nil {
 		return err
 	}
 	return rc.render(http.StatusOK, "mfa", rc.L.T("Two-factor authentication"), enrolView(en, ""))

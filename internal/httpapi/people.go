@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"time"
@@ -122,9 +123,23 @@ func (s *Server) startTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The body is optional: {"password": …} is needed only to replace an
+	// authenticator already in use.
+	var in struct {
+		Password string `json:"password"`
+	}
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) > 0 {
+		if err := decodeBytes(b, &in); err != nil {
+			return err
+		}
+	}
 	var en auth.TOTPEnrollment
 	err = audited(r, func(e *audit.Entry) (err error) {
-		en, err = s.tokens.StartTOTP(r.Context(), p.UserID, e)
+		en, err = s.tokens.StartTOTP(r.Context(), p.UserID, in.Password, e)
 		return err
 	})
 	if err != nil {
