@@ -78,3 +78,19 @@ func TestDisabledPersonsTokens(t *testing.T) {
 	admin.Must(200, "PATCH", "/v1/users/"+id, map[string]any{"disabled": false})
 	script.Must(200, "GET", "/v1/collections", nil)
 }
+
+// TestPeopleInput: a password that is the e-mail address, a display name
+// with a control character and a body that is not UTF-8 are refused.
+func TestPeopleInput(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	for code, body := range map[string]any{
+		"password_is_email":    map[string]any{"email": "weak4@example.com", "display_name": "W", "role": "support", "password": "Weak4@Example.com"},
+		"invalid_display_name": map[string]any{"email": "w5@example.com", "display_name": "W\u0000", "role": "support"},
+		"invalid_utf8":         "{\"email\":\"w6@example.com\",\"display_name\":\"\xff\xfe\",\"role\":\"support\"}",
+	} {
+		if r := admin.Do("POST", "/v1/users", body); r.Status != 400 || r.Code() != code {
+			t.Errorf("%s: %d %s", code, r.Status, r.Body)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -42,8 +43,8 @@ func (s *Service) CreateUser(ctx context.Context, req UserRequest, e *audit.Entr
 	if req.DisplayName != nil {
 		name = strings.TrimSpace(*req.DisplayName)
 	}
-	if name == "" || len(name) > 200 {
-		return User{}, "", apperr.New(apperr.Invalid, "invalid_display_name", "a person needs a display name of 1 to 200 characters")
+	if name == "" || len(name) > 200 || !printable(name) {
+		return User{}, "", apperr.New(apperr.Invalid, "invalid_display_name", "a person needs a display name of 1 to 200 characters, without control characters")
 	}
 	generated := ""
 	pw := ""
@@ -56,7 +57,7 @@ func (s *Service) CreateUser(ctx context.Context, req UserRequest, e *audit.Entr
 		}
 		pw = generated
 	}
-	if err := password.CheckStrength(pw); err != nil {
+	if err := checkPassword(pw, email); err != nil {
 		return User{}, "", err
 	}
 	h, err := password.Hash(pw)
@@ -100,7 +101,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UserRequest, e 
 	}
 	if req.DisplayName != nil {
 		name := strings.TrimSpace(*req.DisplayName)
-		if name == "" || len(name) > 200 {
+		if name == "" || len(name) > 200 || !printable(name) {
 			return User{}, apperr.New(apperr.Invalid, "invalid_display_name", "a display name has 1 to 200 characters")
 		}
 		u.DisplayName = name
@@ -112,7 +113,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UserRequest, e 
 		u.Role, endSessions = *req.Role, true
 	}
 	if req.Password != nil {
-		if err := password.CheckStrength(*req.Password); err != nil {
+		if err := checkPassword(*req.Password, u.Email); err != nil {
 			return User{}, err
 		}
 		if u.PasswordHash, err = password.Hash(*req.Password); err != nil {
@@ -329,4 +330,27 @@ func (s *Service) AddTraining(ctx context.Context, person, course string, comple
 	}
 	s.Forget()
 	return t, nil
+}
+
+// checkPassword is password.CheckStrength, and refuses the person's own
+// e-mail address or its local part as the password: the first guess.
+func checkPassword(pw, email string) error {
+	if err := password.CheckStrength(pw); err != nil {
+		return err
+	}
+	local, _, _ := strings.Cut(email, "@")
+	if p := strings.TrimSpace(pw); strings.EqualFold(p, email) || len(local) > 0 && strings.EqualFold(p, local) {
+		return apperr.New(apperr.Invalid, "password_is_email", "the password may not be the e-mail address or its part before the @")
+	}
+	return nil
+}
+
+// printable reports whether s holds no control characters.
+func printable(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

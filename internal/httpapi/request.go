@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 )
@@ -42,6 +43,10 @@ func decodeStrict(r *http.Request, v any) error {
 func decodeBytes(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return apperr.New(apperr.Invalid, "malformed_json", "the request body is empty; send a JSON object")
+	}
+	// encoding/json would store each invalid byte as U+FFFD, silently.
+	if !utf8.Valid(b) {
+		return apperr.New(apperr.Invalid, "invalid_utf8", "the request body is not valid UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
