@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // TestUsageExitCode: bad arguments, flags and flag values, and a command
 // that does not exist, exit 2 (usage), as the commands' own checks do.
@@ -15,5 +20,25 @@ func TestUsageExitCode(t *testing.T) {
 		if _, errOut, code := run(t, "", args...); code != exitUsage {
 			t.Errorf("custodia %v: exit %d, want %d (%s)", args, code, exitUsage, errOut)
 		}
+	}
+}
+
+// TestScanSkippedLinksAreNotErrors: a folder with nothing personal and a
+// symbolic link out of it exits 0; the link is listed as skipped.
+func TestScanSkippedLinksAreNotErrors(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("nothing here\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(os.TempDir(), filepath.Join(dir, "out")); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := run(t, "", "scan", dir, "--format", "json")
+	if code != 0 || !strings.Contains(out, `"skipped":true`) {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	// An unreadable input still fails the scan.
+	if _, _, code := run(t, "", "scan", dir, filepath.Join(dir, "missing")); code != 2 {
+		t.Errorf("missing input: exit %d, want 2", code)
 	}
 }

@@ -148,7 +148,7 @@ found while some input could not be read).`,
 			switch {
 			case rep.Summary.Findings > 0:
 				return &exitError{code: 1, err: errQuiet}
-			case len(rep.Errors) > 0:
+			case rep.Failed():
 				return &exitError{code: 2, err: errQuiet} // nothing found, but not everything could be read
 			}
 			return nil

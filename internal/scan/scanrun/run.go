@@ -40,6 +40,20 @@ type Finding struct {
 type FileError struct {
 	Path  string `json:"path"`
 	Error string `json:"error"`
+	// Skipped marks a path left out by rule (a symbolic link out of the
+	// root, a cycle) rather than one that could not be read: it does not
+	// make the scan fail.
+	Skipped bool `json:"skipped,omitempty"`
+}
+
+// Failed reports whether any error is a failure to read, not a skip.
+func (r Report) Failed() bool {
+	for _, e := range r.Errors {
+		if !e.Skipped {
+			return true
+		}
+	}
+	return false
 }
 
 // Summary counts what a scan saw.
@@ -284,7 +298,7 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	}
 	onErr := func(fe source.FileError) {
 		errMu.Lock()
-		rep.Errors = append(rep.Errors, FileError{Path: fe.Path, Error: fe.Reason})
+		rep.Errors = append(rep.Errors, FileError{Path: fe.Path, Error: fe.Reason, Skipped: fe.Skipped})
 		errMu.Unlock()
 	}
 	var err error

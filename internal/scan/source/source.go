@@ -112,6 +112,9 @@ func (o Options) withDefaults() Options {
 type FileError struct {
 	Path   string // as in Unit.Path ("." for the root); a root that cannot be read, as given
 	Reason string // what went wrong, without the path
+	// Skipped marks a path left out by rule, not a failure to read: a
+	// symbolic link out of the root, a directory cycle.
+	Skipped bool
 }
 
 // Error returns the path and the reason.

@@ -98,6 +98,13 @@ func (w *walker) fail(rel, format string, args ...any) {
 	}
 }
 
+// skip reports a path left out by rule (FileError.Skipped).
+func (w *walker) skip(rel, reason string) {
+	if w.onErr != nil {
+		w.onErr(FileError{Path: w.display(rel), Reason: reason, Skipped: true})
+	}
+}
+
 // walkRoot scans one root, a directory or a file.
 func (w *walker) walkRoot(root string) error {
 	abs, err := filepath.Abs(root)
@@ -163,7 +170,7 @@ func (w *walker) walkDir(abs, rel string, ancestors []fileID, viaLink bool) erro
 				continue
 			}
 			if !w.inside(target) {
-				w.fail(childRel, "symbolic link leads outside the scan root: not followed")
+				w.skip(childRel, "symbolic link leads outside the scan root: not followed")
 				continue
 			}
 			childAbs = target
@@ -187,9 +194,9 @@ func (w *walker) walkDir(abs, rel string, ancestors []fileID, viaLink bool) erro
 			id, _ := idOf(fi, childAbs)
 			if slices.Contains(ancestors, id) {
 				if link {
-					w.fail(childRel, "symbolic link to an enclosing directory: cycle not followed")
+					w.skip(childRel, "symbolic link to an enclosing directory: cycle not followed")
 				} else {
-					w.fail(childRel, "directory encloses itself: cycle not followed")
+					w.skip(childRel, "directory encloses itself: cycle not followed")
 				}
 				continue
 			}
