@@ -78,7 +78,14 @@ func newRestoreCmd() *cobra.Command {
 		Long: `Restore a backup made by "custodia backup" into the database selected by
 --data-dir / --database-url, with the key file the backup was made with.
 The target must be empty unless --force, which replaces its contents. Stop
-the server first. A backup can be restored into either engine.`,
+the server first. A backup can be restored into either engine.
+
+The restore opens a sample of the data keys with the key file and is
+refused (data_keys_unreadable) when they were wrapped with a key version
+the key file no longer has. It reports the subjects left without a data
+key (erased since the backup, or a backup made without --with-keys restored
+away from its key store): their records cannot be read; when that is every
+subject, it exits 1.`,
 		Example: `  custodia restore custodia-2026-11-23.backup --data-dir ./restored`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -92,12 +99,25 @@ the server first. A backup can be restored into either engine.`,
 				return err
 			}
 			defer o.close()
-			stats, err := o.db.Restore(cmd.Context(), f, keyCheck(o.keys), force)
+			stats, err := o.db.Restore(cmd.Context(), f, keyCheck(o.keys), force, func(subjectID string, wrapped []byte) error {
+				_, err := o.keys.UnwrapDEK(subjectID, wrapped)
+				return err
+			})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "restored %s\n", args[0])
-			return printJSON(cmd.OutOrStdout(), stats)
+			if err := printJSON(cmd.OutOrStdout(), stats); err != nil {
+				return err
+			}
+			if n := stats.SubjectsWithoutKey; n > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %d of %d subjects have no data key in this key store: their records cannot be read "+
+					"(erased since the backup, or a backup made without --with-keys restored away from the key store it was taken with)\n", n, stats.Subjects)
+				if n == stats.Subjects {
+					return &exitError{code: exitFailed, err: fmt.Errorf("no restored record can be read: restore into the data directory whose key store the backup was taken with, or restore a backup made with --with-keys")}
+				}
+			}
+			return nil
 		},
 	}
 	st.register(cmd.Flags())

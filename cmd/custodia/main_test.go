@@ -282,6 +282,24 @@ func TestCLITour(t *testing.T) {
 		t.Fatalf("verify restored through the API: %d %s", code, out)
 	}
 	p2.stop(t)
+
+	// A backup without the key store, restored away from it: it restores,
+	// but says that no record can be read (exit 1).
+	noKeys := filepath.Join(t.TempDir(), "nokeys.backup")
+	if out, errOut, code := run(t, "", "backup", "--data-dir", dir, "--out", noKeys); code != 0 {
+		t.Fatalf("backup without keys: %d %s %s", code, out, errOut)
+	}
+	if out, errOut, code := run(t, "", "restore", noKeys, "--data-dir", t.TempDir(), "--key-file", keyFile); code != exitFailed || !strings.Contains(errOut, "40 of 40 subjects have no data key") {
+		t.Fatalf("restore without keys: %d %s %s", code, out, errOut)
+	}
+	// A key rotation retires the version the first backup's keys were
+	// wrapped with: restoring it with the new key file is refused.
+	if out, errOut, code := run(t, "", "keys", "rotate", "--data-dir", dir); code != 0 {
+		t.Fatalf("offline rotate: %d %s %s", code, out, errOut)
+	}
+	if out, errOut, code := run(t, "", "restore", backup, "--data-dir", t.TempDir(), "--key-file", keyFile); code != exitUsage || !strings.Contains(errOut, "data_keys_unreadable") {
+		t.Fatalf("restore after a rotation: %d %s %s", code, out, errOut)
+	}
 }
 
 func TestHelpAndUsageErrors(t *testing.T) {

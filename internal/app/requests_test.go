@@ -134,7 +134,7 @@ func TestErasureRequestEndToEnd(t *testing.T) {
 	restored := testutil.MustServe(t, app.Config{DataDir: dir})
 	bf, _ := os.Open(backup)
 	defer bf.Close()
-	if _, err := restored.DB.Restore(context.Background(), bf, keyCheck(restored), true); err != nil {
+	if _, err := restored.DB.Restore(context.Background(), bf, keyCheck(restored), true, nil); err != nil {
 		t.Fatal(err)
 	}
 	rc := restored.Client(t)

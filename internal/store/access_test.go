@@ -868,7 +868,7 @@ func TestBackupRestoreAccess(t *testing.T) {
 		carolSess := mustSession(t, fresh.db, carol.ID, "carol")
 		mustAppendConsent(t, fresh.db, consentEvent("sub_local", "marketing", consent.Grant, ""), "")
 		mustAppendConsent(t, fresh.db, consentEvent("sub_local", "marketing", consent.Withdraw, ""), "")
-		if _, err := fresh.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", true); err != nil {
+		if _, err := fresh.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", true, nil); err != nil {
 			t.Fatalf("restore: %v", err)
 		}
 

@@ -110,7 +110,7 @@ func TestSubjectAuditIndex(t *testing.T) {
 			t.Fatalf("backup: %v", err)
 		}
 		fresh := e.peer(t)
-		if _, err := fresh.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false); err != nil {
+		if _, err := fresh.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false, nil); err != nil {
 			t.Fatalf("restore: %v", err)
 		}
 		if got := indexedThrough(t, fresh); got < 9000 {

@@ -127,6 +127,11 @@ type tableLine struct {
 // BackupStats summarises a backup or restore.
 type BackupStats struct {
 	Rows map[string]int64 `json:"rows"`
+	// Restored only: the subjects, and those without a data key in the
+	// key store (their records cannot be read: erased since the backup,
+	// or a backup without keys restored away from its key store).
+	Subjects           int64 `json:"subjects,omitempty"`
+	SubjectsWithoutKey int64 `json:"subjects_without_key,omitempty"`
 }
 
 // Backup writes a consistent snapshot of every data table to w as gzip'd
@@ -229,7 +234,7 @@ func ReadBackupHeader(r io.Reader) (BackupHeader, *json.Decoder, error) {
 
 // Restore loads a backup into this database, which must hold no records,
 // subjects or tokens unless force is set, in one transaction.
-func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force bool) (BackupStats, error) {
+func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force bool, unwrap KeyUnwrapper) (BackupStats, error) {
 	stats := BackupStats{Rows: map[string]int64{}}
 	h, dec, err := ReadBackupHeader(r)
 	if err != nil {
@@ -294,10 +299,63 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 			return err
 		}
 		// Keys of subjects the restored data does not have are destroyed.
-		_, err := tx.Exec(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id NOT IN (SELECT id FROM subjects)")
+		if _, err := tx.Exec(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id NOT IN (SELECT id FROM subjects)"); err != nil {
+			return err
+		}
+		var err error
+		stats.Subjects, stats.SubjectsWithoutKey, err = checkRestoredKeys(ctx, tx, unwrap)
 		return err
 	}, nil, nil, true)
 	return stats, err
+}
+
+// KeyUnwrapper opens a subject's wrapped data key with the key file in
+// use (keys.Keyring.UnwrapDEK), so that a restore can check it.
+type KeyUnwrapper func(subjectID string, wrapped []byte) error
+
+// restoreKeySample is how many data keys a restore tries to open.
+const restoreKeySample = 50
+
+// checkRestoredKeys counts the restored subjects and those without a data
+// key (subjects erased since the backup stay unreadable, as
+// crypto-shredding means; the caller warns when that is all of them), and
+// refuses the restore when data keys cannot be opened with the key file
+// (wrapped with a key version it retired): its records would fail on
+// every read.
+func checkRestoredKeys(ctx context.Context, tx *Tx, unwrap KeyUnwrapper) (subjects, keyless int64, err error) {
+	var keyed int64
+	if err := tx.QueryRow(ctx, "SELECT COUNT(*), COUNT(k.subject_id) FROM subjects s LEFT JOIN custodia_keys.subject_keys k ON k.subject_id = s.id").Scan(&subjects, &keyed); err != nil {
+		return 0, 0, fmt.Errorf("check restored keys: %w", err)
+	}
+	keyless = subjects - keyed
+	if unwrap == nil || keyed == 0 {
+		return subjects, keyless, nil
+	}
+	rows, err := tx.Query(ctx, "SELECT subject_id, wrapped_dek FROM custodia_keys.subject_keys ORDER BY subject_id LIMIT ?", restoreKeySample)
+	if err != nil {
+		return 0, 0, fmt.Errorf("check restored keys: %w", err)
+	}
+	defer rows.Close()
+	tried, failed := 0, 0
+	for rows.Next() {
+		var id string
+		var wrapped []byte
+		if err := rows.Scan(&id, &wrapped); err != nil {
+			return 0, 0, fmt.Errorf("check restored keys: %w", err)
+		}
+		tried++
+		if unwrap(id, wrapped) != nil {
+			failed++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, fmt.Errorf("check restored keys: %w", err)
+	}
+	if failed > 0 {
+		return 0, 0, apperr.Newf(apperr.Unprocessable, "data_keys_unreadable",
+			"%d of %d data keys tried cannot be opened with this key file (they were wrapped with a key version it no longer has, retired by a rotation after the backup): restore with the key file of the backup's time", failed, tried)
+	}
+	return subjects, keyless, nil
 }
 
 func restoreRows(ctx context.Context, tx *Tx, dec *json.Decoder, specs map[string]tableSpec, counts map[string]int64) error {

@@ -34,16 +34,16 @@ func TestBackupRestore(t *testing.T) {
 		if err != nil || stats.Rows["records"] != 30 || stats.Rows["custodia_keys.subject_keys"] != 30 {
 			t.Fatalf("backup: %+v %v", stats, err)
 		}
-		if _, err := e.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false); apperr.CodeOf(err) != "not_empty" {
+		if _, err := e.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false, nil); apperr.CodeOf(err) != "not_empty" {
 			t.Fatalf("restore into non-empty: %v", err)
 		}
-		if _, err := e.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "other", true); apperr.CodeOf(err) != "key_mismatch" {
+		if _, err := e.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "other", true, nil); apperr.CodeOf(err) != "key_mismatch" {
 			t.Fatalf("restore with another key file: %v", err)
 		}
 
 		fresh := e.peer(t) // a new, empty database opened with the same key file
 		freshDB := fresh.db
-		if _, err := freshDB.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false); err != nil {
+		if _, err := freshDB.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false, nil); err != nil {
 			t.Fatalf("restore: %v", err)
 		}
 		v := vault.New(freshDB, e.keys, vault.Options{})
@@ -80,7 +80,7 @@ func TestRestoreWithoutKeysKeepsErasures(t *testing.T) {
 	if _, err := e.vault.Erase(ctx, erased.Subject, "erasure"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k", true); err != nil {
+	if _, err := e.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k", true, nil); err != nil {
 		t.Fatal(err)
 	}
 	v := vault.New(e.db, e.keys, vault.Options{CipherCacheSize: -1})
@@ -123,7 +123,7 @@ func TestBackupGovernanceRecords(t *testing.T) {
 			t.Fatal(err)
 		}
 		fresh := e.peer(t)
-		if _, err := fresh.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false); err != nil {
+		if _, err := fresh.db.Restore(ctx, bytes.NewReader(buf.Bytes()), "k1", false, nil); err != nil {
 			t.Fatalf("restore: %v", err)
 		}
 		if tk, err := fresh.db.GetCleanupTask(ctx, "cln_1"); err != nil || tk.SystemID != "sys_1" || len(tk.Assignees) != 1 || tk.State != cleanup.StateOpen {
