@@ -27,6 +27,21 @@ func isSepByte(c byte) bool {
 	return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')'
 }
 
+// sepAt returns the separator at text[k] and its length in bytes, or a
+// zero length: a separator byte, or a no-break space (U+00A0, U+202F, as
+// word processors and web pages put between digit groups) read as ' '.
+func sepAt(text []byte, k int) (byte, int) {
+	switch c := text[k]; {
+	case isSepByte(c):
+		return c, 1
+	case c == 0xC2 && k+1 < len(text) && text[k+1] == 0xA0:
+		return ' ', 2
+	case c == 0xE2 && k+2 < len(text) && text[k+1] == 0x80 && text[k+2] == 0xAF:
+		return ' ', 3
+	}
+	return 0, 0
+}
+
 // numBoundaryBefore reports whether a number may start at text[i]: it must
 // not continue a word ("abc123"), a product code ("SKU-123"), an e-mail
 // address or a dotted number.
@@ -101,11 +116,15 @@ func (st *state) number(i int) int {
 		}
 		k := j
 		sep = 0
-		for k < n && k-j < 3 && isSepByte(text[k]) {
-			if text[k] == ' ' && k > j && text[k-1] == '.' {
+		for k < n && k-j < 3 {
+			c, size := sepAt(text, k)
+			if size == 0 {
+				break
+			}
+			if c == ' ' && k > j && text[k-1] == '.' {
 				break // ". " ends a sentence or a list item
 			}
-			switch c := text[k]; {
+			switch {
 			case c == '(' || c == ')':
 				sep = 'p'
 				r.paren = true
@@ -114,7 +133,7 @@ func (st *state) number(i int) int {
 			case sep == 0:
 				sep = ' '
 			}
-			k++
+			k += size
 		}
 		if k == j || k >= n || !isDigit(text[k]) {
 			break

@@ -14,6 +14,8 @@ func TestPhoneNumber(t *testing.T) {
 		{name: "vn mobile grouped", text: "0912 345 678", want: []string{"PHONE_NUMBER=0912 345 678"}},
 		{name: "vn mobile dotted", text: "0912.345.678", want: []string{"PHONE_NUMBER=0912.345.678"}},
 		{name: "vn mobile dashed", text: "091-234-5678", want: []string{"PHONE_NUMBER=091-234-5678"}},
+		{name: "no-break spaces", text: "gọi 0912\u00a0345\u00a0678 nhé", want: []string{"PHONE_NUMBER=0912\u00a0345\u00a0678"}},
+		{name: "narrow no-break spaces", text: "+33\u202f6\u202f12\u202f34\u202f56\u202f78", want: []string{"PHONE_NUMBER=+33\u202f6\u202f12\u202f34\u202f56\u202f78"}},
 		{name: "vn +84", text: "+84 912 345 678", want: []string{"PHONE_NUMBER=+84 912 345 678"}},
 		{name: "vn +84 bare", text: "+84912345678", want: []string{"PHONE_NUMBER=+84912345678"}},
 		{name: "vn 84 without plus", text: "84912345678", want: []string{"PHONE_NUMBER=84912345678"}},
