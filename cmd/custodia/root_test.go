@@ -42,3 +42,16 @@ func TestScanSkippedLinksAreNotErrors(t *testing.T) {
 		t.Errorf("missing input: exit %d, want 2", code)
 	}
 }
+
+// TestServeRefusesShortTokenFirst: a bootstrap token too short is refused
+// before the data directory, key file or database exist.
+func TestServeRefusesShortTokenFirst(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	_, errOut, code := run(t, "", "serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--bootstrap-token", "short")
+	if code != exitUsage || !strings.Contains(errOut, "weak_bootstrap_token") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the data directory was created: %v", err)
+	}
+}

@@ -17,9 +17,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
+	"custodia/internal/apperr"
 	"custodia/internal/auth"
 	"custodia/internal/cleanup"
 	"custodia/internal/httpapi"
@@ -124,6 +126,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.DataDir == "" {
 		cfg.DataDir = "custodia-data"
 	}
+	// Checked before anything is created: a refused start leaves no data
+	// directory, key file or database behind.
+	if cfg.BootstrapToken != "" && len(cfg.BootstrapToken) < auth.MinBootstrapTokenLen {
+		return nil, apperr.Newf(apperr.Invalid, "weak_bootstrap_token", "the bootstrap token must be at least %d characters", auth.MinBootstrapTokenLen)
+	}
 	var dlpPolicy *dlp.Policy // the default when nil
 	if cfg.DLPPolicyFile != "" {
 		var err error
@@ -134,6 +141,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	kr, created, err := keys.Open(cfg.KeyFilePath(), true)
 	if err != nil {
 		return nil, fmt.Errorf("key file: %w", err)
+	}
+	if fi, err := os.Stat(cfg.KeyFilePath()); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		// Created 0600; someone widened it. Warn rather than refuse, so a
+		// restart after a careless copy still serves.
+		slog.Warn("the key file can be read by other users of this machine: restrict it with chmod 600", "path", cfg.KeyFilePath(), "mode", fi.Mode().Perm().String())
 	}
 	unlock, err := keys.Lock(cfg.KeyFilePath(), false)
 	if err != nil {

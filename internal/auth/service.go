@@ -142,6 +142,9 @@ func (s *Service) tokenPrincipal(ctx context.Context, h []byte, now time.Time) (
 	return p, t.ExpiresAt, nil
 }
 
+// MinBootstrapTokenLen is the shortest bootstrap token accepted.
+const MinBootstrapTokenLen = 16
+
 var errBlocked = apperr.New(apperr.Forbidden, "principal_blocked", "this credential is blocked after an alert; an administrator must clear the alert")
 
 // CreateRequest describes a token to create.
@@ -181,8 +184,8 @@ func (s *Service) Bootstrap(ctx context.Context, secret string) (string, error) 
 		if secret, err = NewSecret(); err != nil {
 			return "", apperr.Wrap(err, "token secret")
 		}
-	} else if len(secret) < 16 {
-		return "", apperr.New(apperr.Invalid, "weak_bootstrap_token", "the bootstrap token must be at least 16 characters")
+	} else if len(secret) < MinBootstrapTokenLen {
+		return "", apperr.Newf(apperr.Invalid, "weak_bootstrap_token", "the bootstrap token must be at least %d characters", MinBootstrapTokenLen)
 	}
 	e := &audit.Entry{Actor: "system", Action: "token.bootstrap"}
 	if _, err := s.create(ctx, CreateRequest{Name: "bootstrap-admin", Role: Role("admin")}, "system", secret, e); err != nil {
