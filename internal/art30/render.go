@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"custodia/internal/csvsafe"
 )
 
 // csvHeader names the CSV columns, after GDPR Art. 30(1) (a) to (g).
@@ -23,7 +25,7 @@ func WriteCSV(w io.Writer, controller string, acts []Activity) error {
 		j := func(l []string) string { return strings.Join(l, "; ") }
 		row := []string{a.Purpose, a.Description, a.LegalBasis, j(a.Subjects), j(a.Categories), j(a.Systems), j(a.Recipients),
 			j(a.Transfers), j(a.Retention), a.Security, controller}
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(csvsafe.Row(row)); err != nil {
 			return err
 		}
 	}

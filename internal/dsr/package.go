@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"custodia/internal/apperr"
+	"custodia/internal/csvsafe"
 	"custodia/internal/datamap"
 )
 
@@ -216,7 +217,7 @@ holds every value exactly.
 func writeCSV(rows [][]string) ([]byte, error) {
 	for _, row := range rows[1:] {
 		for i := range row {
-			row[i] = csvSafe(row[i])
+			row[i] = csvsafe.Cell(row[i])
 		}
 	}
 	var b bytes.Buffer
@@ -244,7 +245,7 @@ func recordsCSV(recs []ExportRecord) ([]byte, error) {
 		}
 		sort.Strings(fields)
 		for _, f := range fields {
-			rows = append(rows, []string{r.Collection, r.ID, f, csvSafe(fmt.Sprint(r.Data[f]))})
+			rows = append(rows, []string{r.Collection, r.ID, f, csvsafe.Cell(fmt.Sprint(r.Data[f]))})
 		}
 	}
 	return writeCSV(rows)
@@ -274,7 +275,7 @@ func consentsCSV(proof any) ([]byte, error) {
 		}
 	}
 	for _, h := range p.History {
-		rows = append(rows, []string{fmt.Sprint(h.Seq), h.Purpose, h.Action, h.At.Format(time.RFC3339), csvSafe(h.Method), h.Channel, csvSafe(h.NoticeVersion), csvSafe(h.CollectedBy)})
+		rows = append(rows, []string{fmt.Sprint(h.Seq), h.Purpose, h.Action, h.At.Format(time.RFC3339), csvsafe.Cell(h.Method), h.Channel, csvsafe.Cell(h.NoticeVersion), csvsafe.Cell(h.CollectedBy)})
 	}
 	return writeCSV(rows)
 }
@@ -293,13 +294,4 @@ func provenanceCSV(ps []ProvenanceEntry) ([]byte, error) {
 		rows = append(rows, []string{p.JobID, p.Source, p.SystemID, p.Collection, p.RecordID, p.Row, p.ImportedAt.Format(time.RFC3339), p.Purpose, p.LegalBasis})
 	}
 	return writeCSV(rows)
-}
-
-// csvSafe defuses spreadsheet formulas: a value starting with = + - @ is
-// prefixed with a quote so opening the CSV cannot run it.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
 }

@@ -12,6 +12,7 @@ import (
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/csvsafe"
 	"custodia/internal/exports"
 	"custodia/internal/store"
 )
@@ -100,9 +101,9 @@ func writeAuditCSV(buf *bytes.Buffer, entries []audit.Entry) error {
 		return err
 	}
 	for _, e := range entries {
-		row := []string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), csvCell(e.Actor), csvCell(e.Action),
-			csvCell(e.Collection), csvCell(e.RecordID), csvCell(e.Subject), csvCell(e.Purpose), csvCell(e.Outcome),
-			strconv.Itoa(e.Status), csvCell(e.RequestID), csvCell(e.Detail), csvCell(e.Decision),
+		row := []string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), csvsafe.Cell(e.Actor), csvsafe.Cell(e.Action),
+			csvsafe.Cell(e.Collection), csvsafe.Cell(e.RecordID), csvsafe.Cell(e.Subject), csvsafe.Cell(e.Purpose), csvsafe.Cell(e.Outcome),
+			strconv.Itoa(e.Status), csvsafe.Cell(e.RequestID), csvsafe.Cell(e.Detail), csvsafe.Cell(e.Decision),
 			hex.EncodeToString(e.PrevHash), hex.EncodeToString(e.Hash)}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -110,16 +111,6 @@ func writeAuditCSV(buf *bytes.Buffer, entries []audit.Entry) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvCell defuses spreadsheet formulas: a value starting with = + - @,
-// tab or carriage return (a purpose or collection a caller typed, say) is
-// prefixed with a quote so opening the file cannot run it.
-func csvCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }
 
 // describeAuditFilter names the filters of an audit download for the

@@ -16,6 +16,7 @@ import (
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/csvsafe"
 	"custodia/internal/exports"
 	"custodia/internal/vault"
 )
@@ -237,7 +238,7 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 			for i, f := range x.Fields {
 				row[i] = ""
 				if v, ok := rec.Data[f]; ok && v != nil {
-					row[i] = fmt.Sprint(v)
+					row[i] = csvsafe.Cell(fmt.Sprint(v)) // a customer's value must not run as a formula
 				}
 			}
 			row[len(x.Fields)] = x.ID

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"custodia/internal/apperr"
+	"custodia/internal/csvsafe"
 	"custodia/internal/vault"
 )
 
@@ -113,7 +114,7 @@ func (rw *RejectsWriter) Write(r Reject) error {
 	for i, m := range r.Values {
 		vals[i] = m.Column + "=" + m.Value
 	}
-	if err := rw.cw.Write([]string{r.Row, r.Code, r.Reason, strings.Join(vals, " | ")}); err != nil {
+	if err := rw.cw.Write(csvsafe.Row([]string{r.Row, r.Code, r.Reason, strings.Join(vals, " | ")})); err != nil {
 		return fmt.Errorf("write rejects: %w", err)
 	}
 	rw.n++
