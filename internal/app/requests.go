@@ -46,15 +46,19 @@ func (d dsrActions) SubjectExists(ctx context.Context, subjectID string) (bool, 
 	return d.a.DB.SubjectExists(ctx, subjectID)
 }
 
-func (d dsrActions) Erase(ctx context.Context, subjectID string) error {
+func (d dsrActions) CheckErase(ctx context.Context, subjectID string) error {
 	cols, err := d.a.DB.SubjectCollections(ctx, subjectID)
 	if err != nil {
 		return err
 	}
-	if err := httpapi.CheckHold(ctx, d.a.DB.ListHolds, subjectID, cols); err != nil {
+	return httpapi.CheckHold(ctx, d.a.DB.ListHolds, subjectID, cols)
+}
+
+func (d dsrActions) Erase(ctx context.Context, subjectID string) error {
+	if err := d.CheckErase(ctx, subjectID); err != nil {
 		return err
 	}
-	_, err = d.a.Vault.Erase(ctx, subjectID, "erasure")
+	_, err := d.a.Vault.Erase(ctx, subjectID, "erasure")
 	return err
 }
 

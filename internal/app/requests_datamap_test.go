@@ -60,11 +60,20 @@ func requestsUseTheDataMap(t *testing.T, e *reqEnv) {
 	}
 	e.move(t, acc["id"].(string), "completed")
 
-	// The erasure opens one task per system, the owner's assigned to the owner.
+	// The erasure opens one task per system, the owner's assigned to the
+	// owner; under a legal hold it opens none and erases nothing.
 	er := e.file(t, map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"})
 	id := er["id"].(string)
 	e.move(t, id, "verifying_identity")
 	e.move(t, id, "in_progress")
+	hold := e.dpo.Must(201, "POST", "/v1/holds", map[string]any{"subject": e.sub, "reason": "litigation"}).JSON()["id"].(string)
+	if r := e.dpo.Do("POST", "/v1/requests/"+id+"/execute", nil); r.Status != 409 || r.Code() != "legal_hold" {
+		t.Errorf("erasure under a hold: %d %s", r.Status, r.Body)
+	}
+	if tasks := e.dpo.Must(200, "GET", "/v1/requests/"+id, nil).JSON()["tasks"].([]any); len(tasks) != 0 {
+		t.Errorf("tasks opened under a hold: %v", tasks)
+	}
+	e.dpo.Must(204, "POST", "/v1/holds/"+hold+"/release", nil)
 	done := e.dpo.Must(200, "POST", "/v1/requests/"+id+"/execute", nil).JSON()
 	if !strings.Contains(toJSON(done), "2 task(s) opened") {
 		t.Errorf("executed: %v", done)

@@ -55,6 +55,10 @@ func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by st
 	case TypeAccess, TypePortability:
 		result = "package available at /v1/requests/" + r.ID + "/package"
 	case TypeErasure:
+		// A held subject opens no task to delete its copies elsewhere.
+		if err := s.actions.CheckErase(ctx, r.SubjectID); err != nil {
+			return Request{}, err
+		}
 		// The tasks first, while the subject's collections are known; a
 		// retried execution finds them and opens none twice.
 		opened, err := s.openErasureTasks(ctx, r, e)

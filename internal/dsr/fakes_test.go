@@ -265,6 +265,8 @@ type fakeActions struct {
 	outside  []datamap.Holding // what OutsideSystems answers
 }
 
+func (a *fakeActions) CheckErase(context.Context, string) error { return nil }
+
 func (a *fakeActions) OutsideSystems(context.Context, string) ([]datamap.Holding, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()

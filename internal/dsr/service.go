@@ -52,6 +52,9 @@ type Actions interface {
 	// FindSubjects resolves an e-mail or phone to subject ids.
 	FindSubjects(ctx context.Context, fieldType, value string) ([]string, error)
 	SubjectExists(ctx context.Context, subjectID string) (bool, error)
+	// CheckErase refuses an erasure the subject's data may not undergo
+	// (a legal hold), before anything is done.
+	CheckErase(ctx context.Context, subjectID string) error
 	// Erase crypto-shreds the subject.
 	Erase(ctx context.Context, subjectID string) error
 	Restrict(ctx context.Context, subjectID string, allowedPurposes []string, requestID string) error
