@@ -206,7 +206,10 @@ var scanWriters = map[string]func(w, errw io.Writer) scanWriter{
 		_ = cw.Write([]string{"path", "line", "column", "entity", "confidence", "category", "preview"})
 		return scanWriter{
 			finding: func(f scanrun.Finding) {
-				_ = cw.Write(csvsafe.Row([]string{f.Path, strconv.Itoa(f.Line), f.Column, string(f.Entity), strconv.FormatFloat(f.Confidence, 'f', 2, 64), f.Category, f.Preview}))
+				// Paths and columns come from the files scanned; previews
+				// ("+84 *** *** 678") are the scanner's own and stay as
+				// they are.
+				_ = cw.Write([]string{csvsafe.Cell(f.Path), strconv.Itoa(f.Line), csvsafe.Cell(f.Column), string(f.Entity), strconv.FormatFloat(f.Confidence, 'f', 2, 64), f.Category, f.Preview})
 			},
 			end: func(rep scanrun.Report) error {
 				cw.Flush()
