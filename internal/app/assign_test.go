@@ -94,3 +94,19 @@ func TestPeopleInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenScopeNotWidened: a token limited to some collections creates
+// only tokens limited to some of them.
+func TestTokenScopeNotWidened(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "helper", "permissions": []string{"tokens:manage"}, "grants": []any{}})
+	scoped := admin.With(admin.Must(201, "POST", "/v1/tokens", map[string]any{"name": "scoped", "role": "helper", "collections": []string{"customers"}}).JSON()["token"].(string))
+	for _, cols := range [][]string{nil, {"customers", "payments"}} {
+		if r := scoped.Do("POST", "/v1/tokens", map[string]any{"name": "wide", "role": "helper", "collections": cols}); r.Status != 403 || r.Code() != "scope_not_assignable" {
+			t.Errorf("collections %v: %d %s", cols, r.Status, r.Body)
+		}
+	}
+	scoped.Must(201, "POST", "/v1/tokens", map[string]any{"name": "narrow", "role": "helper", "collections": []string{"customers"}})
+}

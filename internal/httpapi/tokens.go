@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
+	"custodia/internal/apperr"
 	"custodia/internal/auth"
 )
 
@@ -21,6 +23,9 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := auth.PrincipalFrom(r.Context())
 	if err := s.checkAssign(r.Context(), p, req.Role); err != nil {
+		return err
+	}
+	if err := checkScope(p, req); err != nil {
 		return err
 	}
 	e := recorder(r).Snapshot()
@@ -50,5 +55,32 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// checkScope refuses a token wider than the scoped token that creates it:
+// a token limited to some collections or purposes hands out only tokens
+// limited to some of them.
+func checkScope(p *auth.Principal, req auth.CreateRequest) error {
+	if p == nil {
+		return nil
+	}
+	within := func(mine, asked []string) bool {
+		if len(mine) == 0 {
+			return true
+		}
+		if len(asked) == 0 {
+			return false
+		}
+		for _, a := range asked {
+			if !slices.Contains(mine, a) {
+				return false
+			}
+		}
+		return true
+	}
+	if !within(p.Collections, req.Collections) || !within(p.Purposes, req.Purposes) {
+		return apperr.New(apperr.Forbidden, "scope_not_assignable", "this token is limited to some collections or purposes: the tokens it creates must be limited to some of them too")
+	}
 	return nil
 }
