@@ -121,6 +121,8 @@ func TestBadInput(t *testing.T) {
 		{"put changes a type", "PUT", "/v1/collections/customers", changedType, 409, "schema_incompatible", nil, ""},
 		{"wrong method", "PUT", "/v1/tokens", map[string]any{"name": "x", "role": "admin"}, 405, "method_not_allowed", nil, ""},
 		{"unknown path", "GET", "/v1/nope", nil, 404, "no_route", nil, ""},
+		{"empty path segment", "GET", "/v1/exports//download", nil, 404, "no_route", nil, ""},
+		{"dot-dot path segment", "DELETE", "/v1/collections/customers/records/../x", nil, 404, "no_route", nil, ""},
 		{"erase unknown subject", "DELETE", "/v1/subjects/sub_doesnotexist", nil, 404, "subject_not_found", nil, ""},
 		{"token with invalid role", "POST", "/v1/tokens", map[string]any{"name": "bad-role", "role": "superuser"}, 400, "invalid_role", nil, ""},
 	}

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"custodia/internal/apperr"
@@ -284,7 +285,13 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/console/", a.Console)
 	mux.Handle("/console", a.Console)
 	mux.Handle("/", a.API)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !httpapi.CleanPath(r.URL.Path) && !strings.HasPrefix(r.URL.Path, "/console") {
+			a.API.ServeHTTP(w, r) // a problem+json 404, not the mux's redirect
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // Close flushes the writer, closes the database and releases the key

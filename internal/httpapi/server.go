@@ -101,6 +101,7 @@ type Server struct {
 	alerts    *alerter
 	dlp       *dlpChecker // POST /v1/dlp/check
 	mux       *http.ServeMux
+	unclean   http.Handler // answers paths not in canonical form
 	// breach holds the breach rules of /v1/incidents; nil: the defaults.
 	breach *incidents.Table
 	// rotating admits one key rotation at a time.
@@ -145,6 +146,7 @@ func New(d Deps, opts Options) (*Server, error) {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
 	s.mux.Handle("/", s.wrap(route{Pattern: "/", Public: true, Handler: s.noRoute}))
+	s.unclean = s.wrap(route{Pattern: "/", Public: true, Handler: func(http.ResponseWriter, *http.Request) error { return errNoRoute }})
 	return s, nil
 }
 
@@ -157,8 +159,34 @@ func (s *Server) Close(ctx context.Context) {
 	}
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler. A path that is not in canonical form
+// ("/v1/exports//download", "/v1/../x") names no endpoint: it answers a
+// problem+json 404, where http.ServeMux would redirect to the cleaned path
+// with an HTML body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !CleanPath(r.URL.Path) {
+		s.unclean.ServeHTTP(w, r)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// CleanPath reports whether p is an absolute path with no empty, "." or
+// ".." segment: the paths http.ServeMux serves without a redirect.
+func CleanPath(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	if p == "/" {
+		return true
+	}
+	for seg := range strings.SplitSeq(strings.TrimSuffix(p[1:], "/"), "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}
 
 // route is one API operation: its method and path, the permission it needs,
 // the audit action it records, and its handler.
