@@ -751,6 +751,7 @@ func TestRoleMatrix(t *testing.T) {
 	})
 
 	t.Run("scope", func(t *testing.T) {
+		e.admin.Must(201, "POST", "/v1/collections", `{"name":"other","kind":"persons","fields":[{"name":"note","type":"text","category":"user.content","purposes":["support"]}]}`)
 		_, other := e.newToken(t, map[string]any{"name": e.uniq("other"), "role": "support", "collections": []string{"other"}})
 		oc := e.admin.With(other)
 		for _, call := range []struct {

@@ -110,3 +110,56 @@ func TestTokenScopeNotWidened(t *testing.T) {
 	}
 	scoped.Must(201, "POST", "/v1/tokens", map[string]any{"name": "narrow", "role": "helper", "collections": []string{"customers"}})
 }
+
+// TestGrantAndScopeTargetsExist: a role grant or a token scope that names a
+// collection, field, category or purpose that does not exist is refused
+// (it would silently grant nothing); ones that exist are accepted.
+func TestGrantAndScopeTargetsExist(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", `{"name":"people","kind":"persons","fields":[
+	 {"name":"email","type":"email","category":"user.contact.email","purposes":["support"],"unique":true},
+	 {"name":"tier","type":"text","category":"user.behavior.loyalty_tier","purposes":["support"]}]}`)
+	grant := func(g map[string]any) map[string]any {
+		return map[string]any{"name": "typo", "permissions": []string{}, "grants": []any{g}}
+	}
+	for _, tc := range []struct {
+		grant map[string]any
+		code  string
+	}{
+		{map[string]any{"collection": "peple", "field": "email", "access": "read"}, "unknown_collection"},
+		{map[string]any{"collection": "people", "field": "emial", "access": "read"}, "unknown_field"},
+		{map[string]any{"collection": "*", "field": "emial", "access": "read"}, "unknown_field"},
+		{map[string]any{"collection": "people", "category": "user.contct", "access": "read"}, "unknown_category"},
+		{map[string]any{"collection": "*", "category": "user.behavior.loyalty", "access": "read"}, "unknown_category"},
+	} {
+		if r := admin.Do("POST", "/v1/roles", grant(tc.grant)); r.Status != 400 || r.Code() != tc.code {
+			t.Errorf("role with grant %v: %d %s, want 400 %s", tc.grant, r.Status, r.Body, tc.code)
+		}
+	}
+	admin.Must(404, "GET", "/v1/roles/typo", nil)
+	for i, g := range []map[string]any{
+		{"collection": "people", "field": "email", "access": "read"},
+		{"collection": "*", "field": "*", "access": "read_masked"},
+		{"collection": "people", "category": "user.contact", "access": "read"},
+		{"collection": "people", "category": "user.financial", "access": "none"},        // a fideslang key no field has yet
+		{"collection": "*", "category": "user.behavior.loyalty_tier", "access": "read"}, // a field's own extension
+	} {
+		role := grant(g)
+		role["name"] = "ok" + string(rune('a'+i))
+		admin.Must(201, "POST", "/v1/roles", role)
+	}
+
+	for _, tc := range []struct {
+		body map[string]any
+		code string
+	}{
+		{map[string]any{"name": "t1", "role": "support", "collections": []string{"peple"}}, "unknown_collection"},
+		{map[string]any{"name": "t2", "role": "support", "purposes": []string{"suport"}}, "unknown_purpose"},
+	} {
+		if r := admin.Do("POST", "/v1/tokens", tc.body); r.Status != 400 || r.Code() != tc.code {
+			t.Errorf("token %v: %d %s, want 400 %s", tc.body, r.Status, r.Body, tc.code)
+		}
+	}
+	admin.Must(201, "POST", "/v1/tokens", map[string]any{"name": "t3", "role": "support", "collections": []string{"people"}, "purposes": []string{"support"}})
+}

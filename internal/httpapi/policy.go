@@ -61,6 +61,9 @@ func (s *Server) putRole(w http.ResponseWriter, r *http.Request, mustCreate bool
 	if access.IsBuiltinRole(role.Name) {
 		return apperr.New(apperr.Conflict, "builtin_role", "built-in roles cannot be changed; define a custom role")
 	}
+	if err := s.checkGrantTargets(r.Context(), &role); err != nil {
+		return err
+	}
 	err := audited(r, func(e *audit.Entry) error {
 		e.RecordID = role.Name
 		return s.db.PutRole(r.Context(), role, mustCreate, time.Now().UTC(), e)

@@ -28,6 +28,9 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err := checkScope(p, req); err != nil {
 		return err
 	}
+	if err := s.checkScopeTargets(r.Context(), req); err != nil {
+		return err
+	}
 	e := recorder(r).Snapshot()
 	t, secret, err := s.tokens.Create(r.Context(), req, p.Actor(), e)
 	recorder(r).Committed(e)
