@@ -271,9 +271,25 @@ func TestBulkReadsAlertAndBlock(t *testing.T) {
 	for i := range 4 {
 		e.dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "bulk" + string(rune('a'+i)) + "@example.com"})
 	}
-	r := e.dpo.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=10", nil)
-	if n := len(r.JSON()["records"].([]any)); n != 5 {
+	// Three subjects read: under the threshold.
+	r := e.dpo.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=3", nil)
+	if n := len(r.JSON()["records"].([]any)); n != 3 {
 		t.Fatalf("list: %d records", n)
+	}
+	// The call that crosses it is refused too: it gets no records.
+	r = e.dpo.Do("GET", "/v1/collections/customers/records?purpose=support&limit=10", nil)
+	if r.Status != 403 || r.Code() != "principal_blocked" || strings.Contains(string(r.Body), "@example.com") {
+		t.Fatalf("the call that trips the detector: %d %s, want 403 principal_blocked and no data", r.Status, r.Body)
+	}
+	audit := e.admin.Must(200, "GET", "/v1/audit?action=record.search&limit=100", nil).JSON()["entries"].([]any)
+	var refused int
+	for _, a := range audit {
+		if a := a.(map[string]any); a["status"] == float64(403) && a["detail"] == "principal_blocked" {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Errorf("the audit log does not record the tripping call as refused: %v", audit)
 	}
 	if r := e.dpo.Do("GET", "/v1/collections/customers", nil); r.Status != 403 || r.Code() != "principal_blocked" {
 		t.Fatalf("after a bulk read: %d %q, want 403 principal_blocked", r.Status, r.Code())

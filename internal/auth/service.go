@@ -116,7 +116,7 @@ func (s *Service) tokenPrincipal(ctx context.Context, h []byte, now time.Time) (
 		return nil, nil, nil // cached as a refusal
 	}
 	if t.BlockedAt != nil {
-		return nil, nil, errBlocked
+		return nil, nil, ErrBlocked
 	}
 	// A token a person created stands for that person: while the person
 	// is disabled (or gone), it does nothing. Disabling forgets the cache.
@@ -145,7 +145,8 @@ func (s *Service) tokenPrincipal(ctx context.Context, h []byte, now time.Time) (
 // MinBootstrapTokenLen is the shortest bootstrap token accepted.
 const MinBootstrapTokenLen = 16
 
-var errBlocked = apperr.New(apperr.Forbidden, "principal_blocked", "this credential is blocked after an alert; an administrator must clear the alert")
+// ErrBlocked refuses a token or person blocked after an alert.
+var ErrBlocked = apperr.New(apperr.Forbidden, "principal_blocked", "this credential is blocked after an alert; an administrator must clear the alert")
 
 // CreateRequest describes a token to create.
 type CreateRequest struct {

@@ -64,7 +64,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest, e *audit.Entry) (
 		return LoginResult{}, u.ID, errUserDisabled
 	}
 	if u.BlockedAt != nil {
-		return LoginResult{}, u.ID, errBlocked
+		return LoginResult{}, u.ID, ErrBlocked
 	}
 	passedMFA := false
 	if u.TOTPSecret != nil {
@@ -177,7 +177,7 @@ func (s *Service) sessionPrincipal(ctx context.Context, h []byte, now time.Time)
 		return nil, nil, nil
 	}
 	if u.BlockedAt != nil {
-		return nil, nil, errBlocked
+		return nil, nil, ErrBlocked
 	}
 	info, err := s.roles.RoleInfo(ctx, string(u.Role))
 	if err != nil {

@@ -109,8 +109,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 			detail = apperr.CodeOf(err)
 		}
 		if pending := rec.Pending(buf.status, audit.OutcomeFor(buf.status), detail); len(pending) > 0 {
-			if rt.Action != "export.download" { // an approved export is registered already
-				s.observeReads(r.Context(), p, pending)
+			if rt.Action != "export.download" && // an approved export is registered already
+				s.observeReads(r.Context(), p, pending) {
+				// The call that trips the block gets no data either: its
+				// answer and audit entries become the refusal.
+				buf = newBufferedResponse()
+				writeProblem(buf, problemFor(auth.ErrBlocked, id))
+				pending = rec.Pending(buf.status, audit.OutcomeFor(buf.status), apperr.CodeOf(auth.ErrBlocked))
 			}
 			if aerr := s.db.AppendAudit(r.Context(), pending...); aerr != nil {
 				// No unaudited access: the data stays here.

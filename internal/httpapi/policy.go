@@ -256,9 +256,11 @@ func (s *Server) unblock(ctx context.Context, key string) error {
 }
 
 // observeReads feeds the bulk-read detector with the subjects a call read.
-func (s *Server) observeReads(ctx context.Context, p *auth.Principal, pending []*audit.Entry) {
+// It reports whether the call tripped the detector and the principal is now
+// blocked: the caller then withholds this call's answer too.
+func (s *Server) observeReads(ctx context.Context, p *auth.Principal, pending []*audit.Entry) (blocked bool) {
 	if s.bulk == nil || p == nil {
-		return
+		return false
 	}
 	subjects := make([]string, 0, len(pending))
 	for _, e := range pending {
@@ -267,15 +269,15 @@ func (s *Server) observeReads(ctx context.Context, p *auth.Principal, pending []
 		}
 	}
 	if len(subjects) == 0 {
-		return
+		return false
 	}
 	tripped, n := s.bulk.Observe(p.Key(), subjects...)
 	if !tripped {
-		return
+		return false
 	}
 	s.registerExport(ctx, exports.Export{Kind: exports.KindBulkRead, Subjects: n, RequestedBy: p.Actor(), Requester: p.Key(),
 		Reason: "bulk read over the detector's threshold", Categories: s.readCategories(ctx, pending)})
-	blocked := s.opts.BlockBulkReads
+	blocked = s.opts.BlockBulkReads
 	if blocked {
 		if err := s.block(ctx, p); err != nil {
 			slog.Error("bulk-read block failed", "principal", p.Key(), "err", err)
@@ -285,6 +287,7 @@ func (s *Server) observeReads(ctx context.Context, p *auth.Principal, pending []
 	s.alerts.raise(ctx, detect.Alert{Kind: detect.KindBulkRead, Severity: detect.SeverityCritical, Principal: p.Key(),
 		Message: "one principal read many more distinct subjects than the threshold allows in the window",
 		Data:    map[string]string{"distinct_subjects": strconv.Itoa(n), "blocked": strconv.FormatBool(blocked)}})
+	return blocked
 }
 
 // readCategories names the data categories of the collections the call
