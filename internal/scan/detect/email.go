@@ -1,5 +1,10 @@
 package detect
 
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
 // Limits of an e-mail address (RFC 5321).
 const (
 	maxLocal  = 64
@@ -44,21 +49,32 @@ func (st *state) email(at int) int {
 }
 
 // localPart returns where the local part of an address that ends at
-// text[end] (its '@') starts: up to 64 local characters, without leading,
-// trailing or double dots. ok is false when there is none, or when the
-// run of local characters is longer than a local part may be.
+// text[end] (its '@') starts: up to 64 bytes of local characters, an
+// apostrophe (o'brien@) or Latin letters beyond ASCII (an internationalised
+// address, nguyễn@), without leading, trailing or double dots and without a
+// leading or trailing apostrophe (a quote around the address). ok is false
+// when there is none, or when the run of local characters is longer than a
+// local part may be.
 func localPart(text []byte, end int) (start int, ok bool) {
 	s := end
-	for s > 0 && end-s < maxLocal && isLocalChar(text[s-1]) {
-		s--
+	for s > 0 && end-s < maxLocal {
+		if c := text[s-1]; isLocalChar(c) || c == '\'' {
+			s--
+			continue
+		}
+		n := latinLetterBefore(text, s)
+		if n == 0 || end-(s-n) > maxLocal {
+			break
+		}
+		s -= n
 	}
-	if s > 0 && end-s == maxLocal && isLocalChar(text[s-1]) {
+	if s > 0 && end-s == maxLocal && (isLocalChar(text[s-1]) || latinLetterBefore(text, s) > 0) {
 		return 0, false
 	}
-	for s < end && (text[s] == '.' || text[s] == '-' || text[s] == '+') {
+	for s < end && (text[s] == '.' || text[s] == '-' || text[s] == '+' || text[s] == '\'') {
 		s++
 	}
-	if s == end || text[end-1] == '.' {
+	if s == end || text[end-1] == '.' || text[end-1] == '\'' {
 		return 0, false
 	}
 	for k := s + 1; k < end; k++ {
@@ -67,6 +83,21 @@ func localPart(text []byte, end int) (start int, ok bool) {
 		}
 	}
 	return s, true
+}
+
+// latinLetterBefore returns the length in bytes of the non-ASCII Latin
+// letter or combining mark that ends at text[s], or 0 when there is none.
+// Other scripts are left out: Chinese or Thai text runs on without spaces,
+// and would glue the words before an address onto it.
+func latinLetterBefore(text []byte, s int) int {
+	if s == 0 || text[s-1] < utf8.RuneSelf {
+		return 0
+	}
+	r, n := utf8.DecodeLastRune(text[:s])
+	if r == utf8.RuneError || !(unicode.Is(unicode.Latin, r) || unicode.Is(unicode.Mn, r)) {
+		return 0
+	}
+	return n
 }
 
 // fileExtensions are top-level "domains" that are file name extensions:

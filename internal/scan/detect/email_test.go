@@ -21,6 +21,12 @@ func TestEmailAddress(t *testing.T) {
 		{name: "empty local", text: " @example.com", not: []scan.Entity{scan.EmailAddress}},
 		{name: "handle", text: "follow @custodia on social", not: []scan.Entity{scan.EmailAddress}},
 		{name: "hyphen label", text: "a@-example.com", not: []scan.Entity{scan.EmailAddress}},
+		{name: "apostrophe", text: "write to sean.o'brien@example.ie today", want: []string{"EMAIL_ADDRESS=sean.o'brien@example.ie"}},
+		{name: "quoted", text: "email='an@example.com'", want: []string{"EMAIL_ADDRESS=an@example.com"}},
+		{name: "internationalised", text: "Liên hệ: nguyễn.văn.an@example.vn", want: []string{"EMAIL_ADDRESS=nguyễn.văn.an@example.vn"}},
+		{name: "decomposed accents", text: "mail: jose\u0301@example.es", want: []string{"EMAIL_ADDRESS=jose\u0301@example.es"}},
+		{name: "cjk text runs on", text: "请联系张三zhang@example.com", want: []string{"EMAIL_ADDRESS=zhang@example.com"}},
+		{name: "non-break space before", text: "e-mail:\u00a0an@example.com", want: []string{"EMAIL_ADDRESS=an@example.com"}},
 	})
 }
 
@@ -51,6 +57,9 @@ func TestObfuscatedEmail(t *testing.T) {
 
 func TestEmailPreview(t *testing.T) {
 	s := newTestScanner(Options{})
+	if got := scanAll(t, s, "mail Ánh.Lê@Example.VN", ""); len(got) != 1 || got[0].Preview != "á***@example.vn" {
+		t.Fatalf("preview of an internationalised address: %v", got)
+	}
 	got := scanAll(t, s, "Contact: Nguyen.An@Example.COM", "")
 	if len(got) != 1 || got[0].Preview != "n***@example.com" || got[0].Confidence != 0.95 || got[0].Category != "user.contact.email" {
 		t.Fatalf("got %v", got)

@@ -38,7 +38,12 @@ func (st *state) preview(h *hit) string {
 		if at == 0 {
 			return masked
 		}
-		b = append(b, lowerASCII(v[0]))
+		if v[0] < utf8.RuneSelf {
+			b = append(b, lowerASCII(v[0]))
+		} else { // an internationalised local part: its first letter
+			r, _ := utf8.DecodeRune(v)
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+		}
 		b = append(b, "***@"...)
 		for _, c := range v[at+1:] {
 			b = append(b, lowerASCII(c))
