@@ -8,7 +8,9 @@ import (
 // ipv4 validates a dotted quad: four groups of one to three digits, each
 // at most 255, no leading zeros. isIP reports the shape; it is reported
 // (0.85; 0.60 when every octet is one digit, like a section number; 0.95
-// after an IP label) unless a version label precedes it.
+// after an IP label) unless a version label precedes it, or it is a
+// loopback (127.x.x.x) or the unspecified 0.0.0.0, which name this machine
+// or none, and so no one.
 func (st *state) ipv4(sp *span) (h hit, ok, isIP bool) {
 	if sp.plus || sp.paren {
 		return hit{}, false, false
@@ -23,6 +25,9 @@ func (st *state) ipv4(sp *span) (h hit, ok, isIP bool) {
 		}
 		small = small && l == 1
 		off += l
+	}
+	if machineOnly4(d, sp.lens[0]) {
+		return hit{}, false, true
 	}
 	ctx := st.spanCtx(sp.start)
 	conf := 0.85
@@ -77,6 +82,9 @@ func (st *state) ipv6(i int) int {
 	if err != nil || !addr.Is6() {
 		return i + 1
 	}
+	if addr.IsLoopback() || addr.IsUnspecified() {
+		return e // ::1 and :: name this machine or none, so no one
+	}
 	conf := 0.90
 	labelled := st.context(s)&ctxIP != 0
 	if labelled {
@@ -97,4 +105,14 @@ func hasDigit(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// machineOnly4 reports whether the digits of a dotted quad (first octet
+// firstLen digits long) are a loopback address, 127.0.0.0/8, or the
+// unspecified 0.0.0.0.
+func machineOnly4(d []byte, firstLen int) bool {
+	if firstLen == 3 && d[0] == '1' && d[1] == '2' && d[2] == '7' {
+		return true
+	}
+	return len(d) == 4 && d[0] == '0' && d[1] == '0' && d[2] == '0' && d[3] == '0'
 }
