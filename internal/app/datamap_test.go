@@ -45,6 +45,12 @@ func dataMapExamples(t *testing.T, cfg app.Config) {
 				map[string]any{"path": "leads.xlsx", "column": "Sheet1!D2", "entity": "VN_CCCD", "category": "user.government_id.national_identification_number", "count": 2, "max_confidence": 0.95},
 			}}
 	}
+	// A scan that found nothing proposes none.
+	clean := report("laptop-clean-01", "/home/binh/empty")
+	clean["summary"], clean["locations"] = map[string]any{"files": 3, "bytes": 300, "findings": 0}, []any{}
+	if r := dpo.Must(201, "POST", "/v1/scans", clean).JSON(); r["proposed_system"] != false || len(r["systems"].([]any)) != 0 {
+		t.Errorf("a scan with no findings proposed a system: %v", r)
+	}
 	r := dpo.Must(201, "POST", "/v1/scans", report("laptop-sales-07", "/home/an/exports")).JSON()
 	if r["proposed_system"] != true || len(r["systems"].([]any)) != 1 {
 		t.Fatalf("scan did not propose a system: %v", r)
@@ -134,7 +140,7 @@ func dataMapExamples(t *testing.T, cfg app.Config) {
 	}
 	// Deleting keeps the scans.
 	dpo.Must(204, "DELETE", "/v1/systems/"+sysID, nil)
-	if n := len(dpo.Must(200, "GET", "/v1/scans", nil).JSON()["scans"].([]any)); n != 5 {
+	if n := len(dpo.Must(200, "GET", "/v1/scans", nil).JSON()["scans"].([]any)); n != 6 { // five, and the scan that found nothing
 		t.Errorf("scans after deleting a system: %d", n)
 	}
 }

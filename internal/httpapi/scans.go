@@ -39,6 +39,9 @@ func (s *Server) createScan(w http.ResponseWriter, r *http.Request) error {
 		if systems, proposed, err = s.scanSystems(r.Context(), in.Source, in.Roots, in.CreatedAt); err != nil {
 			return err
 		}
+		if in.Summary.Findings == 0 && len(in.Locations) == 0 {
+			proposed = nil // a folder with no personal data is no shadow system
+		}
 		err = audited(r, func(e *audit.Entry) error {
 			e.RecordID = in.ID
 			return s.db.PutScan(r.Context(), in, systems, proposed, e)
@@ -55,6 +58,9 @@ func (s *Server) createScan(w http.ResponseWriter, r *http.Request) error {
 	in.Locations = nil
 	if proposed != nil {
 		systems = append(systems, proposed.ID)
+	}
+	if systems == nil {
+		systems = []string{}
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"scan": in, "locations": n, "systems": systems, "proposed_system": proposed != nil})
 	return nil
