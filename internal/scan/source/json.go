@@ -122,8 +122,15 @@ func (w *jsonWalker) run(src *jsonSource) error {
 		if err != nil {
 			var syn *json.SyntaxError
 			switch {
-			case errors.As(err, &syn):
-				return fmt.Errorf("line %d: invalid JSON: %w", src.lineAt(syn.Offset), err)
+			case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
+				// Broken JSON still holds data: what the decoder has not
+				// turned into tokens yet is scanned as text.
+				line := src.line
+				if syn != nil {
+					line = src.lineAt(syn.Offset)
+				}
+				w.s.report(line, "invalid JSON (%v); the rest of the file scanned as text", err)
+				return readTextFrom(w.s, io.MultiReader(bytes.NewReader(src.win[src.lo:]), src.r), src.line)
 			case errors.Is(err, errTooLong):
 				return fmt.Errorf("line %d: JSON token longer than %d bytes", src.line, src.limit)
 			}

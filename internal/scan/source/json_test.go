@@ -55,8 +55,22 @@ func TestJSON(t *testing.T) {
 			name:    "invalid JSON is reported with its line",
 			file:    "bad.json",
 			content: "{\"a\": \"ok\",\n \"b\": tru}",
-			want:    []cell{{1, "a", "a", "ok"}},
+			want:    []cell{{1, "a", "a", "ok"}, {2, "", "", ": tru}"}},
 			errs:    []string{"line 2: invalid JSON"},
+		},
+		{
+			name:    "the rest of invalid JSON is scanned as text",
+			file:    "quotes.json",
+			content: "[{\"name\": \"An\"},\n {\"email\": 'an@example.com'},\n {\"phone\": \"0912345678\"}]\n",
+			want:    []cell{{1, "[0].name", "name", "An"}, {2, "", "", ": 'an@example.com'},"}, {3, "", "", "{\"phone\": \"0912345678\"}]"}},
+			errs:    []string{"line 2: invalid JSON"},
+		},
+		{
+			name:    "an unterminated string is scanned as text",
+			file:    "open.json",
+			content: "{\"a\": \"ok\", \"b\": \"an@example.com",
+			want:    []cell{{1, "a", "a", "ok"}, {1, "", "", ": \"an@example.com"}},
+			errs:    []string{"invalid JSON"},
 		},
 		{
 			name:    "a truncated document",
