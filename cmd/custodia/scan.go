@@ -41,7 +41,7 @@ Aadhaar (Verhoeff) and PAN, passports, dates of birth, IP addresses, names
 and street addresses. Context words in English and Vietnamese, and CSV
 column headers, raise the confidence.
 
-A postgres://… or mysql://… URL instead of a path samples the rows of every
+A postgres://… or mysql://… (or mariadb://…) URL instead of a path samples the rows of every
 table, view and materialized view of that database (--sample N per table)
 and classifies each column by every kind of personal data it holds, the
 main one first (summary.columns in the JSON output: entity, share, and
@@ -95,6 +95,11 @@ found while some input could not be read).`,
 			w := newWriter(cmd.OutOrStdout(), cmd.ErrOrStderr())
 			if sample < 1 || sample > 1000000 {
 				return usageErr(fmt.Errorf("--sample must be between 1 and 1000000"))
+			}
+			for _, a := range args {
+				if err := dbsource.CheckArg(a); err != nil {
+					return usageErr(err)
+				}
 			}
 			if redactDir != "" {
 				if err := checkRedactDir(redactDir, args); err != nil {

@@ -35,6 +35,18 @@ func TestScanDatabaseURLParseError(t *testing.T) {
 	}
 }
 
+// TestScanUnsupportedURL: a URL of a scheme the scanner does not read is a
+// usage error that names the scheme, never the password; it was taken for
+// a file path and printed whole.
+func TestScanUnsupportedURL(t *testing.T) {
+	for _, raw := range []string{"mariadb+tcp://root:S3cretPW@127.0.0.1:3306/x", "postgress://u:S3cretPW@db/crm", "https://u:S3cretPW@example.com/x.csv"} {
+		out, errOut, code := run(t, "", "scan", raw, "--format", "json")
+		if code != 2 || strings.Contains(out+errOut, "S3cretPW") || !strings.Contains(errOut, "unsupported URL scheme") {
+			t.Errorf("%s: exit %d\n%s\n%s", raw, code, out, errOut)
+		}
+	}
+}
+
 // TestScanDatabaseCommand scans a PostgreSQL database as a role that
 // cannot read one table: the other tables' findings are printed, the
 // unreadable table goes to stderr (table format) or errors (json), the

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -30,14 +31,34 @@ import (
 	"custodia/internal/scan/source"
 )
 
-// IsURL reports whether arg names a database rather than a path.
+// IsURL reports whether arg names a database rather than a path: a
+// postgres://, postgresql://, mysql:// or mariadb:// URL.
 func IsURL(arg string) bool {
-	for _, p := range []string{"postgres://", "postgresql://", "mysql://"} {
+	for _, p := range []string{"postgres://", "postgresql://", "mysql://", "mariadb://"} {
 		if strings.HasPrefix(arg, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// urlScheme matches the start of a URL: a scheme and "://".
+var urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
+
+// CheckArg refuses an argument that is a URL of a kind the scanner does
+// not read ("mariadb+tcp://", "postgress://"), which would otherwise be
+// taken for a file path and echoed with its password. The error names the
+// scheme only.
+func CheckArg(arg string) error {
+	m := urlScheme.FindString(arg)
+	if m == "" || IsURL(arg) {
+		return nil
+	}
+	scheme := strings.TrimSuffix(m, "://")
+	if len(scheme) > 20 {
+		scheme = scheme[:20] + "…"
+	}
+	return fmt.Errorf("unsupported URL scheme %q: give a file or folder, or a postgres://, mysql:// or mariadb:// database URL", scheme)
 }
 
 // Redact returns the URL without its password, query or fragment, for
@@ -74,13 +95,13 @@ func parseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// open connects to a postgres:// or mysql:// URL.
+// open connects to a postgres:// or mysql:// (mariadb://) URL.
 func open(raw string) (*sql.DB, string, error) {
 	u, err := parseURL(raw)
 	if err != nil {
 		return nil, "", err
 	}
-	if u.Scheme == "mysql" {
+	if u.Scheme == "mysql" || u.Scheme == "mariadb" {
 		cfg := mysql.NewConfig()
 		cfg.User = u.User.Username()
 		cfg.Passwd, _ = u.User.Password()
