@@ -50,12 +50,43 @@ func bomOf(head []byte) textEncoding {
 	return encUTF8
 }
 
+// bomlessUTF16 recognises UTF-16 written without a byte order mark (some
+// Windows exports): in text that is mostly ASCII, one byte of each pair is
+// NUL, always the same one. It returns encUTF16LE or encUTF16BE, or encUTF8
+// when head does not look so.
+func bomlessUTF16(head []byte) textEncoding {
+	n := min(len(head), 4096) &^ 1
+	if n < 32 {
+		return encUTF8
+	}
+	var zeroEven, zeroOdd int
+	for i := 0; i < n; i += 2 {
+		if head[i] == 0 {
+			zeroEven++
+		}
+		if head[i+1] == 0 {
+			zeroOdd++
+		}
+	}
+	pairs := n / 2
+	switch {
+	case zeroOdd*2 > pairs && zeroEven*50 < pairs:
+		return encUTF16LE
+	case zeroEven*2 > pairs && zeroOdd*50 < pairs:
+		return encUTF16BE
+	}
+	return encUTF8
+}
+
 // detectEncoding chooses the encoding of a file from its first bytes
 // (head, all of the file when complete): the byte order mark's, else UTF-8
 // when they are valid UTF-8, else the Windows code page, 1258 (Vietnamese)
 // or 1252 (Western), whose letters fit them better.
 func detectEncoding(head []byte, complete bool) textEncoding {
 	if e := bomOf(head); e != encUTF8 {
+		return e
+	}
+	if e := bomlessUTF16(head); e != encUTF8 {
 		return e
 	}
 	if complete && utf8.Valid(head) || !complete && validUTF8Prefix(head) {
@@ -148,7 +179,10 @@ func decoder(enc textEncoding) transform.Transformer {
 // decodeReader returns br's content as UTF-8 without a byte order mark,
 // enc being the encoding detectEncoding chose for it.
 func decodeReader(br *bufio.Reader, enc textEncoding) (*bufio.Reader, error) {
-	bomLen := map[textEncoding]int{encUTF8BOM: 3, encUTF16LE: 2, encUTF16BE: 2}[enc]
+	bomLen := 0
+	if head, _ := br.Peek(3); bomOf(head) == enc { // UTF-16 may come without one
+		bomLen = map[textEncoding]int{encUTF8BOM: 3, encUTF16LE: 2, encUTF16BE: 2}[enc]
+	}
 	if _, err := br.Discard(bomLen); err != nil {
 		return nil, fmt.Errorf("skip byte order mark: %w", err)
 	}

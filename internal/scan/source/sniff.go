@@ -148,18 +148,19 @@ func looksMBOX(head []byte) bool {
 	return j > 0 && looksEML(head[j+1:])
 }
 
-// looksBinary reports whether the start of a file is not text: it holds a
-// NUL byte, or over 30% of it is not valid UTF-8, or over 10% of it is
-// control characters other than white space and escape. Text with a
-// UTF-16 byte order mark is text.
+// looksBinary reports whether the start of a file is not text: over 1% of
+// it is NUL bytes, or over 30% is not valid UTF-8, or over 10% is control
+// characters other than white space and escape. A stray NUL in a log does
+// not make it binary. UTF-16 text, with a byte order mark or without, is
+// text.
 func looksBinary(head []byte) bool {
-	if bomOf(head) != encUTF8 {
+	if bomOf(head) != encUTF8 || bomlessUTF16(head) != encUTF8 {
 		return false
 	}
 	if len(head) > binarySniffLen {
 		head = head[:binarySniffLen]
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
+	if bytes.Count(head, []byte{0})*100 > len(head) {
 		return true
 	}
 	invalid, control := 0, 0

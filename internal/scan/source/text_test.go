@@ -49,6 +49,25 @@ func TestText(t *testing.T) {
 			want:    []cell{{1, "", "", "Xin chào"}, {2, "", "", "Đà Nẵng"}},
 		},
 		{
+			name:    "UTF-16LE text without a byte order mark",
+			file:    "u16le.txt",
+			content: mustEncode(t, "Khách hàng: Nguyễn Văn An\nSĐT: 0912 345 678\n", unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewEncoder()),
+			want:    []cell{{1, "", "", "Khách hàng: Nguyễn Văn An"}, {2, "", "", "SĐT: 0912 345 678"}},
+		},
+		{
+			name:    "UTF-16BE text without a byte order mark",
+			file:    "u16be",
+			content: mustEncode(t, "Customer: John Smith\nPhone: +1 415 555 0132\n", unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewEncoder()),
+			want:    []cell{{1, "", "", "Customer: John Smith"}, {2, "", "", "Phone: +1 415 555 0132"}},
+		},
+		{
+			name:    "a stray NUL does not make a log binary",
+			file:    "app.log",
+			content: []byte(strings.Repeat("login ok for an@example.com\n", 10) + "\x00\n" + "last line\n"),
+			want: append(slices.Repeat([]cell{{0, "", "", "login ok for an@example.com"}}, 10),
+				cell{11, "", "", "\x00"}, cell{12, "", "", "last line"}),
+		},
+		{
 			name:    "Windows-1258 text of unknown kind",
 			file:    "legacy",
 			content: mustEncode(t, "Đi\u0323a chi\u0309: 12 Lê Lơ\u0323i\n", charmap.Windows1258.NewEncoder()),
@@ -57,6 +76,11 @@ func TestText(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := scanFile(t, tc.file, tc.content, tc.opts)
+			for i := range tc.want {
+				if tc.want[i].Line == 0 {
+					tc.want[i].Line = i + 1
+				}
+			}
 			if got := cells(g.units); !slices.Equal(got, tc.want) || len(g.errs) > 0 {
 				t.Errorf("units\n got %+v\nwant %+v\nerrors %v", got, tc.want, g.errs)
 			}
@@ -135,6 +159,8 @@ func TestChooseFormat(t *testing.T) {
 		{"a.htm", nil, formatHTML, true},
 		{"a.txt", []byte("hello"), formatText, true},
 		{"a.txt", []byte("hel\x00lo"), 0, false},
+		{"a.log", append(bytes.Repeat([]byte("a line of text\n"), 20), 0), formatText, true},
+		{"a.txt", mustEncode(t, "no byte order mark here, just text", unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewEncoder()), formatText, true},
 		{"a.txt", utf16, formatText, true},
 		{"a.bin", random, 0, false},
 		{"a.bin", bytes.Repeat([]byte{1, 2, 3, 'a'}, 100), 0, false},
