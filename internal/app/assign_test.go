@@ -30,6 +30,27 @@ func TestRoleAssignmentNoEscalation(t *testing.T) {
 		t.Errorf("helper promotes a person to admin: %d %s", r.Status, r.Body)
 	}
 	admin.Must(201, "POST", "/v1/tokens", map[string]any{"name": "by-admin", "role": "dpo"})
+
+	// Nor may it change or disable a person, or revoke a token,
+	// whose role can do more than its own: resetting an admin's password
+	// would make it the admin.
+	boss := admin.Must(201, "POST", "/v1/users", map[string]any{"email": "root@example.com", "display_name": "Root", "role": "admin", "password": "a long and good password"}).JSON()["user"].(map[string]any)["id"].(string)
+	for _, body := range []map[string]any{{"password": "helpdesk chose this one"}, {"disabled": true}, {"role": "helper"}, {"display_name": "Renamed"}} {
+		if r := helper.Do("PATCH", "/v1/users/"+boss, body); r.Status != 403 || r.Code() != "person_not_manageable" {
+			t.Errorf("helper PATCHes an admin with %v: %d %s", body, r.Status, r.Body)
+		}
+	}
+	if r := admin.With("").Do("POST", "/v1/sessions", map[string]any{"email": "root@example.com", "password": "a long and good password"}); r.Status != 201 {
+		t.Errorf("the admin's password changed: %d %s", r.Status, r.Body)
+	}
+	dpoToken := admin.Must(201, "POST", "/v1/tokens", map[string]any{"name": "dpo-2", "role": "dpo"}).JSON()["id"].(string)
+	if r := helper.Do("DELETE", "/v1/tokens/"+dpoToken, nil); r.Status != 403 || r.Code() != "token_not_manageable" {
+		t.Errorf("helper revokes a dpo token: %d %s", r.Status, r.Body)
+	}
+	same := helper.Must(201, "POST", "/v1/tokens", map[string]any{"name": "same-2", "role": "helper"}).JSON()["id"].(string)
+	helper.Must(204, "DELETE", "/v1/tokens/"+same, nil)
+	helper.Must(200, "PATCH", "/v1/users/"+u["id"].(string), map[string]any{"display_name": "Clerk Two"})
+	admin.Must(200, "PATCH", "/v1/users/"+boss, map[string]any{"display_name": "Root Two"})
 }
 
 // TestLookupNeedsReadableField: a role that may not read a field (sales

@@ -49,6 +49,20 @@ func sameGrant(a, b access.Grant) bool {
 	return a.Collection == b.Collection && a.Field == b.Field && a.Category == b.Category && a.Read == b.Read && a.Write == b.Write
 }
 
+// checkManage refuses to let the caller change, disable, offboard or
+// revoke the credentials of someone whose role can do more than the
+// caller's (the rule of checkAssign): otherwise a helpdesk role that may
+// manage people could reset an admin's password and sign in as the admin.
+// what names the target in the error: "person" or "token".
+func (s *Server) checkManage(ctx context.Context, p *auth.Principal, role auth.Role, what string) error {
+	if err := s.checkAssign(ctx, p, role); apperr.CodeOf(err) == "role_not_assignable" {
+		return apperr.Newf(apperr.Forbidden, what+"_not_manageable", "this %s's role %q can do more than yours: only a caller with all of its permissions and grants, or one who manages roles, may change it", what, string(role))
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
 func errAssign(role auth.Role) error {
 	return apperr.Newf(apperr.Forbidden, "role_not_assignable", "the role %q can do more than yours: only a caller with all of its permissions and grants, or one who manages roles, may hand it out", string(role))
 }

@@ -78,13 +78,21 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeStrict(r, &req); err != nil {
 		return err
 	}
+	p := auth.PrincipalFrom(r.Context())
+	current, err := s.tokens.User(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.checkManage(r.Context(), p, current.Role, "person"); err != nil {
+		return err
+	}
 	if req.Role != nil {
-		if err := s.checkAssign(r.Context(), auth.PrincipalFrom(r.Context()), *req.Role); err != nil {
+		if err := s.checkAssign(r.Context(), p, *req.Role); err != nil {
 			return err
 		}
 	}
 	var u auth.User
-	err := audited(r, func(e *audit.Entry) (err error) {
+	err = audited(r, func(e *audit.Entry) (err error) {
 		u, err = s.tokens.UpdateUser(r.Context(), r.PathValue("id"), req, e)
 		return err
 	})

@@ -51,8 +51,17 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.tokens.List(r.Context())
+	if err != nil {
+		return err
+	}
+	if at := slices.IndexFunc(ts, func(t auth.Token) bool { return t.ID == r.PathValue("id") }); at >= 0 {
+		if err := s.checkManage(r.Context(), auth.PrincipalFrom(r.Context()), ts[at].Role, "token"); err != nil {
+			return err
+		}
+	}
 	e := recorder(r).Snapshot()
-	err := s.tokens.Revoke(r.Context(), r.PathValue("id"), e)
+	err = s.tokens.Revoke(r.Context(), r.PathValue("id"), e)
 	recorder(r).Committed(e)
 	if err != nil {
 		return err
