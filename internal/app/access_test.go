@@ -80,6 +80,16 @@ func TestConsentDecidesMarketingReads(t *testing.T) {
 		t.Fatalf("right after a withdrawal: %v", rec)
 	}
 
+	// A grant dated before the withdrawal does not revive the consent.
+	backdated := grantBody("marketing")
+	backdated["at"] = "2024-01-01T00:00:00Z"
+	if r := e.dpo.Do("POST", "/v1/subjects/"+e.sub+"/consents", backdated); r.Status != 409 || r.Code() != "consent_out_of_order" {
+		t.Errorf("a back-dated grant after a withdrawal: %d %s, want 409 consent_out_of_order", r.Status, r.Body)
+	}
+	if rec = read(); len(rec["data"].(map[string]any)) != 0 {
+		t.Fatalf("a back-dated grant revived the consent: %v", rec)
+	}
+
 	proof := e.dpo.Must(200, "GET", "/v1/subjects/"+e.sub+"/consents", nil).JSON()
 	if h := proof["history"].([]any); len(h) != 2 {
 		t.Errorf("history: %v", proof)

@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/netip"
 	"regexp"
 	"strings"
 	"time"
@@ -137,7 +138,40 @@ func (l *Ledger) Record(ctx context.Context, subjectID string, req Request, reco
 	if !exists {
 		return Event{}, apperr.New(apperr.NotFound, "subject_not_found", "no such subject")
 	}
+	if !req.At.IsZero() {
+		if err := l.checkOrder(ctx, ev); err != nil {
+			return Event{}, err
+		}
+	}
 	return l.store.AppendConsent(ctx, ev, req.NoticeText, e)
+}
+
+// checkOrder refuses an event dated before the subject's latest event for
+// the same purpose: the ledger's order (by seq) decides the current state,
+// so a back-dated grant appended after a withdrawal would revive a consent
+// the person had withdrawn since. A grant at the very instant of a
+// withdrawal is refused too (see Superseded). Events without a date of
+// their own are dated now, after everything recorded.
+func (l *Ledger) checkOrder(ctx context.Context, ev Event) error {
+	hist, err := l.store.ConsentHistory(ctx, ev.SubjectID)
+	if err != nil {
+		return err
+	}
+	var latest *Event
+	for i := range hist {
+		if hist[i].Purpose == ev.Purpose {
+			latest = &hist[i]
+		}
+	}
+	if latest == nil {
+		return nil
+	}
+	if ev.At.Before(latest.At) || ev.Action == Grant && Superseded(latest, ev) {
+		return apperr.Newf(apperr.Conflict, "consent_out_of_order",
+			"this %s is dated %s, before the subject's latest %s for this purpose (%s); record events in the order the person acted",
+			ev.Action, ev.At.Format(time.RFC3339), latest.Action, latest.At.Format(time.RFC3339))
+	}
+	return nil
 }
 
 func checkAction(action string) error {
@@ -191,6 +225,9 @@ func (l *Ledger) buildEvent(subjectID string, req Request, recordedBy, requestID
 		ev.NoticeHash = hex.EncodeToString(sum[:])
 	}
 	if ip := strings.TrimSpace(req.IP); ip != "" {
+		if _, err := netip.ParseAddr(ip); err != nil {
+			return Event{}, bad("invalid_ip", "ip must be an IPv4 or IPv6 address")
+		}
 		ev.IPHash = hex.EncodeToString(l.key.MAC([]byte("consent-ip"), []byte(ip)))
 	}
 	if req.UserAgent != "" {

@@ -119,8 +119,9 @@ func TestBuildEvent(t *testing.T) {
 
 		{name: "notice text 100000", edit: func(r *Request) { r.NoticeText = long(100_000) }},
 		{name: "notice text 100001", edit: func(r *Request) { r.NoticeText = long(100_001) }, code: "too_long"},
-		{name: "ip 100", edit: func(r *Request) { r.IP = long(100) }},
 		{name: "ip 101", edit: func(r *Request) { r.IP = long(101) }, code: "too_long"},
+		{name: "ip not an address", edit: func(r *Request) { r.IP = "not an ip" }, code: "invalid_ip"},
+		{name: "ipv6", edit: func(r *Request) { r.IP = "2001:DB8::7" }},
 		{name: "user agent 1000", edit: func(r *Request) { r.UserAgent = long(1000) }},
 		{name: "user agent 1001", edit: func(r *Request) { r.UserAgent = long(1001) }, code: "too_long"},
 

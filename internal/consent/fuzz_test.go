@@ -75,6 +75,7 @@ func FuzzConsentRequest(f *testing.F) {
 // refusals is every refusal buildEvent can give, code and message: all
 // constant, so none can echo the request.
 var refusals = map[string]bool{
+	"invalid_ip: ip must be an IPv4 or IPv6 address":                                                               true,
 	`invalid_action: action must be "grant" or "withdraw"`:                                                         true,
 	"invalid_channel: channel names how consent was collected, such as web, zalo, facebook, phone, email or paper": true,
 	"invalid_method: method is required (1 to 200 characters)":                                                     true,
