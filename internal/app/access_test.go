@@ -310,6 +310,12 @@ func TestBulkReadsAlertAndBlock(t *testing.T) {
 	}
 	e.admin.Must(200, "POST", "/v1/alerts/"+as[0].(map[string]any)["id"].(string)+"/clear", nil)
 	e.dpo.Must(200, "GET", "/v1/collections/customers", nil)
+	// Cleared, it is watched afresh: more than three more subjects trip it
+	// again within the same window.
+	r = e.dpo.Do("GET", "/v1/collections/customers/records?purpose=support&limit=10", nil)
+	if r.Status != 403 || r.Code() != "principal_blocked" {
+		t.Fatalf("a bulk read after the alert was cleared: %d %s, want 403 principal_blocked", r.Status, r.Body)
+	}
 }
 
 func TestTokenRateLimit(t *testing.T) {

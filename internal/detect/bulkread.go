@@ -108,6 +108,17 @@ func (d *BulkReadDetector) Observe(principal string, subjects ...string) (trippe
 	return tripped, w.count
 }
 
+// Reset starts a new window for principal now, as when an administrator
+// clears its alert: it is watched afresh, and trips again after Threshold
+// more distinct subjects, rather than reading unwatched until the window
+// that tripped ends.
+func (d *BulkReadDetector) Reset(principal string) {
+	s := d.shard(principal)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.principals, principal)
+}
+
 // Count returns the number of distinct subjects principal has read in its
 // current window, saturated at Threshold+1.
 func (d *BulkReadDetector) Count(principal string) int {

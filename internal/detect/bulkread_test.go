@@ -72,6 +72,28 @@ func TestBulkReadDetector(t *testing.T) {
 	}
 }
 
+// TestBulkReadReset: after Reset (an administrator cleared the alert) the
+// principal is watched afresh within the same window and trips again.
+func TestBulkReadReset(t *testing.T) {
+	clk := newFakeClock()
+	d := NewBulkReadDetector(BulkReadConfig{Threshold: 3, Window: 10 * time.Minute}, clk.Now)
+	if tripped, _ := d.Observe("p", "s1", "s2", "s3", "s4"); !tripped {
+		t.Fatal("did not trip")
+	}
+	d.Observe("q", "s1")
+	d.Reset("p")
+	clk.Advance(time.Minute)
+	if tripped, n := d.Observe("p", "s5", "s6", "s7"); tripped || n != 3 {
+		t.Fatalf("after a reset: %v %d, want 3 distinct and no trip", tripped, n)
+	}
+	if tripped, _ := d.Observe("p", "s8"); !tripped {
+		t.Fatal("after a reset the principal does not trip again in the same window")
+	}
+	if n := d.Count("q"); n != 1 {
+		t.Fatalf("a reset of p changed q: %d", n)
+	}
+}
+
 func TestBulkReadDefaults(t *testing.T) {
 	d := NewBulkReadDetector(BulkReadConfig{}, nil)
 	if d.threshold != 1000 || d.window != 10*time.Minute {

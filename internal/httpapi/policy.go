@@ -234,6 +234,9 @@ func (s *Server) clearAlert(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if a.Kind == detect.KindBulkRead && s.bulk != nil {
+		s.bulk.Reset(a.Principal) // watched afresh, not unwatched until the window ends
+	}
 	writeJSON(w, http.StatusOK, a)
 	return nil
 }
