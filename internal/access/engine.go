@@ -278,14 +278,27 @@ func (st *state) withheld(subjectID, purpose string) string {
 }
 
 // Withheld is the reason a subject's data may not be processed for a
-// purpose: ReasonRestricted, ReasonObjected, or "". The vault asks it
-// before a write to an existing subject's data.
+// purpose: ReasonRestricted, ReasonObjected, ReasonNoConsent (the purpose's
+// legal basis is consent and the subject has no active consent for it), or
+// "". The vault asks it before a write to an existing subject's data.
 func (e *Engine) Withheld(ctx context.Context, subjectID, purpose string) (string, error) {
 	st, err := e.load(ctx)
 	if err != nil {
 		return "", err
 	}
-	return st.withheld(subjectID, purpose), nil
+	if reason := st.withheld(subjectID, purpose); reason != "" {
+		return reason, nil
+	}
+	if p := st.purposes[purpose]; p != nil && p.LegalBasis == BasisConsent {
+		ok, err := e.store.ConsentActive(ctx, subjectID, purpose)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return ReasonNoConsent, nil
+		}
+	}
+	return "", nil
 }
 
 func compile(r *Role, p *Purpose, c *vault.Collection, purpose string, lapsed bool) *fieldPlan {

@@ -63,7 +63,11 @@ func TestConsentDecidesMarketingReads(t *testing.T) {
 		t.Errorf("withdraw with no grant: %d %q, want 409 no_active_consent", r.Status, r.Code())
 	}
 
+	if r := e.dpo.Do("PATCH", "/v1/collections/customers/records/"+e.id+"?purpose=marketing", map[string]any{"email": "lan.pham@example.com"}); r.Status != 409 || r.Code() != "no_consent" {
+		t.Errorf("a marketing PATCH before a grant: %d %s, want 409 no_consent", r.Status, r.Body)
+	}
 	e.dpo.Must(201, "POST", "/v1/subjects/"+e.sub+"/consents", grantBody("marketing"))
+	e.dpo.Must(200, "PATCH", "/v1/collections/customers/records/"+e.id+"?purpose=marketing", map[string]any{"email": "lan.pham@example.com"})
 	rec = read()
 	data := rec["data"].(map[string]any)
 	if data["email"] != "lan.pham@example.com" {
@@ -78,6 +82,14 @@ func TestConsentDecidesMarketingReads(t *testing.T) {
 	rec = read()
 	if len(rec["data"].(map[string]any)) != 0 || fieldReasons(rec, "withheld")["email"] != "no_consent" {
 		t.Fatalf("right after a withdrawal: %v", rec)
+	}
+
+	// Nor may the data be changed for the purpose without the consent.
+	if r := e.dpo.Do("PATCH", "/v1/collections/customers/records/"+e.id+"?purpose=marketing", map[string]any{"email": "changed@example.com"}); r.Status != 409 || r.Code() != "no_consent" {
+		t.Errorf("a marketing PATCH after the withdrawal: %d %s, want 409 no_consent", r.Status, r.Body)
+	}
+	if r := e.dpo.Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil).JSON(); r["data"].(map[string]any)["email"] != "lan.pham@example.com" {
+		t.Errorf("the refused PATCH changed the record: %v", r)
 	}
 
 	// A grant dated before the withdrawal does not revive the consent.

@@ -88,7 +88,9 @@ func (s *Service) Create(ctx context.Context, collection, purpose string, in Inp
 			}
 			return Created{}, err
 		}
-		if err := s.checkProcessing(ctx, purpose, subjectID); err != nil {
+		// A new record about an existing subject: consent may follow it
+		// (a sign-up form writes the record, then the grant).
+		if err := s.checkProcessing(ctx, purpose, subjectID, false); err != nil {
 			return Created{}, err
 		}
 	default:
@@ -155,7 +157,9 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 				return nil, err
 			}
 		}
-		if err := s.checkProcessing(ctx, purpose, r.SubjectID); err != nil {
+		// A change needs the consent the purpose rests on, unless the
+		// write carries the grant itself (an import's consent evidence).
+		if err := s.checkProcessing(ctx, purpose, r.SubjectID, in.Grant == nil); err != nil {
 			return nil, err
 		}
 		vals, err := s.open(c, r)
@@ -210,18 +214,20 @@ func WithRectification(ctx context.Context) context.Context {
 // may be processed for a purpose: the access engine, from restrictions
 // of processing and objections.
 type SubjectGuard interface {
-	// Withheld returns "restricted", "objected", or "" when the subject's
-	// data may be processed for the purpose.
+	// Withheld returns "restricted", "objected", "no_consent", or "" when
+	// the subject's data may be processed for the purpose.
 	Withheld(ctx context.Context, subjectID, purpose string) (string, error)
 }
 
-// checkProcessing refuses (409 restricted or objected) a write to an
-// existing subject's data for a purpose the subject's restriction of
+// checkProcessing refuses (409 restricted, objected or no_consent) a write
+// to an existing subject's data for a purpose the subject's restriction of
 // processing leaves out (GDPR Art. 18(2): storage only, and the purposes
-// it allows) or the subject objected to (Art. 21), as reads for that
-// purpose withhold every field. The subject's own rectification request
+// it allows), the subject objected to (Art. 21), or that rests on consent
+// the subject has not given or has withdrawn (Art. 6(1)(a), 7(3)), as
+// reads for that purpose withhold every field. The subject's own rectification request
 // (WithRectification) is let through.
-func (s *Service) checkProcessing(ctx context.Context, purpose, subjectID string) error {
+// needConsent false lets a missing consent (no_consent) through.
+func (s *Service) checkProcessing(ctx context.Context, purpose, subjectID string, needConsent bool) error {
 	g, ok := s.Policy.(SubjectGuard)
 	if !ok || ctx.Value(rectifying{}) != nil {
 		return nil
@@ -233,6 +239,11 @@ func (s *Service) checkProcessing(ctx context.Context, purpose, subjectID string
 	switch reason {
 	case "":
 		return nil
+	case "no_consent":
+		if !needConsent {
+			return nil
+		}
+		return apperr.Newf(apperr.Conflict, "no_consent", "the purpose %q rests on consent and the subject has no active consent for it: its data cannot be changed for it", purpose)
 	case "restricted":
 		return apperr.Newf(apperr.Conflict, "restricted", "the subject's processing is restricted (GDPR Art. 18): its data cannot be changed for the purpose %q", purpose)
 	case "objected":
