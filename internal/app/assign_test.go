@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"custodia/internal/app"
@@ -183,4 +184,24 @@ func TestGrantAndScopeTargetsExist(t *testing.T) {
 		}
 	}
 	admin.Must(201, "POST", "/v1/tokens", map[string]any{"name": "t3", "role": "support", "collections": []string{"people"}, "purposes": []string{"support"}})
+}
+
+// TestRoleNamedByPurposeIsInUse: a custom role that a purpose lets invoke
+// it cannot be deleted until the purpose no longer names it (it lingered
+// there, and a new role of the same name inherited the purpose).
+func TestRoleNamedByPurposeIsInUse(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "callers", "permissions": []string{}, "grants": []any{}})
+	support := admin.Must(200, "GET", "/v1/purposes/support", nil).JSON()
+	roles := append(support["roles"].([]any), "callers")
+	put := func(roles []any) {
+		admin.Must(200, "PUT", "/v1/purposes/support", map[string]any{"description": support["description"], "legal_basis": support["legal_basis"], "roles": roles})
+	}
+	put(roles)
+	if r := admin.Do("DELETE", "/v1/roles/callers", nil); r.Status != 409 || r.Code() != "role_in_use" || !strings.Contains(string(r.Body), "support") {
+		t.Fatalf("delete a role a purpose names: %d %s, want 409 role_in_use naming support", r.Status, r.Body)
+	}
+	put(roles[:len(roles)-1])
+	admin.Must(204, "DELETE", "/v1/roles/callers", nil)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"custodia/internal/access"
@@ -63,6 +65,9 @@ func (db *DB) DeleteRole(ctx context.Context, name string, e *audit.Entry) error
 		if n > 0 {
 			return apperr.New(apperr.Conflict, "role_in_use", "people or active tokens still hold this role")
 		}
+		if err := purposesNaming(ctx, tx, name); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, "DELETE FROM roles WHERE name = ?", name)
 		if err != nil {
 			return fmt.Errorf("delete role: %w", err)
@@ -72,6 +77,38 @@ func (db *DB) DeleteRole(ctx context.Context, name string, e *audit.Entry) error
 		}
 		return nil
 	}, e)
+}
+
+// purposesNaming refuses (409 role_in_use) when purposes still list the
+// role among those that may invoke them: deleted, it would linger there,
+// and a new role of the same name would silently inherit them.
+func purposesNaming(ctx context.Context, tx *Tx, role string) error {
+	rows, err := tx.Query(ctx, "SELECT name, roles FROM purposes ORDER BY name")
+	if err != nil {
+		return fmt.Errorf("purposes of the role: %w", err)
+	}
+	defer rows.Close()
+	var naming []string
+	for rows.Next() {
+		var purpose, roles string
+		if err := rows.Scan(&purpose, &roles); err != nil {
+			return fmt.Errorf("purposes of the role: %w", err)
+		}
+		var names []string
+		if err := json.Unmarshal([]byte(roles), &names); err != nil {
+			return fmt.Errorf("purpose roles: %w", err)
+		}
+		if slices.Contains(names, role) {
+			naming = append(naming, purpose)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("purposes of the role: %w", err)
+	}
+	if len(naming) > 0 {
+		return apperr.Newf(apperr.Conflict, "role_in_use", "purposes still let this role invoke them (%s): remove it from them first (PUT /v1/purposes/{name})", strings.Join(naming, ", "))
+	}
+	return nil
 }
 
 // ListPurposes returns the registered purposes.
