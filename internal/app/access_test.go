@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -266,6 +267,32 @@ func TestPeopleSignInWithMFA(t *testing.T) {
 	}
 }
 
+// TestReenrolPasswordGuessesAreLimited: the password that replacing an
+// authenticator asks for counts against the sign-in limits, so a stolen
+// session cannot guess it without end.
+func TestReenrolPasswordGuessesAreLimited(t *testing.T) {
+	e := accessSetup(t, app.Config{LoginMaxFailures: 3})
+	const pw = "correct horse battery staple"
+	e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": "guessed@example.com", "display_name": "Guessed", "role": "support", "password": pw})
+	anon := e.admin.With("")
+	sess := e.admin.With(anon.Must(201, "POST", "/v1/sessions", map[string]any{"email": "guessed@example.com", "password": pw}).JSON()["token"].(string))
+	secret := sess.Must(201, "POST", "/v1/users/me/totp", nil).JSON()["secret"].(string)
+	code, _ := totp.GenerateCode(secret, time.Now())
+	sess.Must(200, "POST", "/v1/users/me/totp/confirm", map[string]any{"code": code})
+	for i := range 3 {
+		if r := sess.Do("POST", "/v1/users/me/totp", map[string]any{"password": "guess " + string(rune('a'+i))}); r.Status != 403 || r.Code() != "password_required" {
+			t.Fatalf("guess %d: %d %s", i, r.Status, r.Body)
+		}
+	}
+	r := sess.Do("POST", "/v1/users/me/totp", map[string]any{"password": pw})
+	if r.Status != 429 || r.Code() != "too_many_failed_logins" || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("after 3 wrong passwords even the right one: %d %s, want 429 too_many_failed_logins", r.Status, r.Body)
+	}
+	if !strings.Contains(string(e.admin.Must(200, "GET", "/v1/alerts", nil).Body), "brute_force_account") {
+		t.Error("no brute_force_account alert")
+	}
+}
+
 func TestBruteForceLocksAndAlerts(t *testing.T) {
 	e := accessSetup(t, app.Config{LoginMaxFailures: 3})
 	e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": "victim@example.com", "display_name": "Victim", "role": "auditor", "password": "a long and good password"})
@@ -283,9 +310,27 @@ func TestBruteForceLocksAndAlerts(t *testing.T) {
 	if !strings.Contains(alerts, "brute_force_account") || strings.Contains(alerts, "victim@example.com") {
 		t.Errorf("alerts: %s", alerts)
 	}
-	if m := string(e.admin.Must(200, "GET", "/metrics", nil).Body); !strings.Contains(m, `custodia_alerts_total{kind="brute_force_account"} 1`) {
+	if n := alertCounter(t, e.admin, "brute_force_account"); n < 1 {
 		t.Errorf("no alert counter in /metrics")
 	}
+}
+
+// alertCounter reads custodia_alerts_total for kind from /metrics (0 when
+// absent). The counter is the process's, shared by the tests run in it.
+func alertCounter(t *testing.T, c *testutil.Client, kind string) int {
+	t.Helper()
+	m := string(c.Must(200, "GET", "/metrics", nil).Body)
+	prefix := `custodia_alerts_total{kind="` + kind + `"} `
+	for line := range strings.SplitSeq(m, "\n") {
+		if v, ok := strings.CutPrefix(line, prefix); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatalf("metric %q", line)
+			}
+			return n
+		}
+	}
+	return 0
 }
 
 func TestBulkReadsAlertAndBlock(t *testing.T) {

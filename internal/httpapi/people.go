@@ -145,13 +145,30 @@ func (s *Server) startTOTP(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	// The password it may ask for is guessed against the sign-in limits:
+	// a stolen session must not try passwords without end.
+	u, err := s.tokens.User(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	// Counted against the account only: the caller is signed in already.
+	account := "acct:" + s.tokens.AccountKey(u.Email)
+	if wait, locked := s.guard.Check(account, ""); locked && in.Password != "" {
+		return retryAfter{apperr.New(apperr.RateLimited, "too_many_failed_logins", "too many failed password attempts; try again later"), detect.RetryAfterSeconds(wait)}
+	}
 	var en auth.TOTPEnrollment
 	err = audited(r, func(e *audit.Entry) (err error) {
 		en, err = s.tokens.StartTOTP(r.Context(), p.UserID, in.Password, e)
 		return err
 	})
 	if err != nil {
+		if in.Password != "" && apperr.CodeOf(err) == "password_required" {
+			s.passwordFailed(r, account, "", "user:"+p.UserID)
+		}
 		return err
+	}
+	if in.Password != "" {
+		s.guard.Succeed(account, "")
 	}
 	writeJSON(w, http.StatusCreated, en)
 	return nil
@@ -219,15 +236,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			if userID != "" {
 				principal = "user:" + userID
 			}
-			for _, l := range s.guard.Fail(account, addr) {
-				kind, who := detect.KindBruteForceAccount, principal
-				if l.Scope == "address" {
-					kind, who = detect.KindBruteForceAddress, "address:"+l.Key
-				}
-				s.alerts.raise(r.Context(), detect.Alert{Kind: kind, Severity: detect.SeverityWarning, Principal: who,
-					Message: "repeated failed sign-ins; further attempts are refused for a while",
-					Data:    map[string]string{"failures": strconv.Itoa(l.Failures), "locked_for": l.Duration.String(), "level": strconv.Itoa(l.Level)}})
-			}
+			s.passwordFailed(r, account, addr, principal)
 		}
 		return err
 	}
@@ -235,6 +244,20 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	s.guard.Succeed(account, "")
 	writeJSON(w, http.StatusCreated, res)
 	return nil
+}
+
+// passwordFailed counts a wrong password against the account and the
+// address, and raises an alert for each lockout it causes.
+func (s *Server) passwordFailed(r *http.Request, account, addr, principal string) {
+	for _, l := range s.guard.Fail(account, addr) {
+		kind, who := detect.KindBruteForceAccount, principal
+		if l.Scope == "address" {
+			kind, who = detect.KindBruteForceAddress, "address:"+l.Key
+		}
+		s.alerts.raise(r.Context(), detect.Alert{Kind: kind, Severity: detect.SeverityWarning, Principal: who,
+			Message: "repeated failed sign-ins; further attempts are refused for a while",
+			Data:    map[string]string{"failures": strconv.Itoa(l.Failures), "locked_for": l.Duration.String(), "level": strconv.Itoa(l.Level)}})
+	}
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
