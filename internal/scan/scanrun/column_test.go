@@ -2,6 +2,7 @@ package scanrun
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,5 +42,14 @@ func TestColumnsMasked(t *testing.T) {
 	}
 	if keys != 2 {
 		t.Errorf("findings in the keys of users: %d, want 2 (columns %q)", keys, cols)
+	}
+}
+
+// TestFindingAlwaysHasColumn: the JSON of a finding in a line of text has
+// "column":"", as the documented schema says; consumers index it.
+func TestFindingAlwaysHasColumn(t *testing.T) {
+	b, err := json.Marshal(Finding{Path: "notes.txt", Line: 3})
+	if err != nil || !strings.Contains(string(b), `"column":""`) {
+		t.Fatalf("%s %v", b, err)
 	}
 }

@@ -32,7 +32,7 @@ type Options struct {
 type Finding struct {
 	Path   string `json:"path"`
 	Line   int    `json:"line"`
-	Column string `json:"column,omitempty"`
+	Column string `json:"column"` // "" for lines of text
 	scan.Finding
 }
 
