@@ -115,8 +115,11 @@ func (st *state) classify(r *numRun, g0, g1 int) bool {
 			consider(st.ssn(sp))
 			consider(st.cmnd(sp))
 			consider(st.passportDigits(sp))
+			// 078-05-1120 is written as an SSN is: an invalid one is
+			// no phone number either.
+			known = sp.lensAre(3, 2, 4) && sp.sep == '-'
 		}
-		if nd >= 7 && nd <= 17 {
+		if nd >= 7 && nd <= 17 && !known {
 			consider(st.phone(sp))
 		}
 	}

@@ -7,8 +7,9 @@ const otherLabels = ctxPhone | ctxCard | ctxBank | ctxSSN | ctxCCCD | ctxCMND | 
 
 // invalidSSNs are numbers that pass the area/group/serial rules but were
 // never valid (078-05-1120, the Woolworth wallet card; 219-09-9999, an
-// advertisement) or were published (457-55-5462).
-var invalidSSNs = map[string]bool{"078051120": true, "219099999": true, "457555462": true}
+// advertisement; 123-45-6789, the example of every form) or were published
+// (457-55-5462).
+var invalidSSNs = map[string]bool{"078051120": true, "219099999": true, "457555462": true, "123456789": true}
 
 // validSSN checks a US social security number's nine digits: area not
 // 000, 666 or 900-999; group not 00; serial not 0000; not a known invalid
@@ -24,7 +25,7 @@ func validSSN(d []byte) bool {
 	return !invalidSSNs[string(d)]
 }
 
-// ssn detects a US SSN: 123-45-6789 (0.85), 123 45 6789 (0.60), or nine
+// ssn detects a US SSN: 536-22-1234 (0.85), 536 22 1234 (0.60), or nine
 // bare digits after an SSN label; 0.95 with the label.
 func (st *state) ssn(sp *span) (hit, bool) {
 	if !st.s.us || sp.plus || sp.paren {

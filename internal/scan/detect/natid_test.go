@@ -9,7 +9,9 @@ import (
 
 func TestUSSSN(t *testing.T) {
 	runCases(t, []entityCase{
-		{name: "dashed", text: "SSN 123-45-6789", want: []string{"US_SSN=123-45-6789"}},
+		{name: "dashed", text: "SSN 123-45-6788", want: []string{"US_SSN=123-45-6788"}},
+		{name: "the example of every form", text: "SSN: 123-45-6789", not: []scan.Entity{scan.USSSN, scan.PhoneNumber}},
+		{name: "woolworth is no phone either", text: "SSN: 219-09-9999 or 078-05-1120", not: []scan.Entity{scan.USSSN, scan.PhoneNumber}},
 		{name: "dashed no label", text: "ref: 536-22-1234 ok", want: []string{"US_SSN=536-22-1234"}},
 		{name: "bare with label", text: "Social Security Number: 536221234", want: []string{"US_SSN=536221234"}},
 		{name: "bare no label", text: "number 536221234", not: []scan.Entity{scan.USSSN}},
