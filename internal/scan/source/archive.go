@@ -47,7 +47,7 @@ type entry struct {
 // limit is reached, to stop the container, and a *stopError to stop the
 // walk.
 func (s *sink) nested(e entry, r io.Reader) error {
-	name := strings.TrimLeft(path.Clean("/"+strings.ReplaceAll(e.name, "\\", "/")), "/")
+	name := cleanEntryName(e.name)
 	child := &sink{ctx: s.ctx, path: s.path + "!" + name, maxLine: s.maxLine, fn: s.fn, onErr: s.onErr,
 		scratch: s.scratch, opts: s.opts, depth: s.depth + 1, budget: s.budget}
 	defer func() { s.scratch = child.scratch }()
@@ -108,4 +108,19 @@ func (e *entryReader) Read(p []byte) (int, error) {
 		return n, errBomb
 	}
 	return n, err
+}
+
+// cleanEntryName is an archive entry's name as its findings' paths show it:
+// forward slashes, no "..", no leading slash.
+func cleanEntryName(name string) string {
+	return strings.TrimLeft(path.Clean("/"+strings.ReplaceAll(name, "\\", "/")), "/")
+}
+
+// reportEntry reports a problem with an entry that is not read, under the
+// entry's own path (archive!entry) as the entries that are read report.
+func (s *sink) reportEntry(name, format string, args ...any) {
+	saved := s.path
+	s.path += "!" + cleanEntryName(name)
+	s.report(0, format, args...)
+	s.path = saved
 }

@@ -62,7 +62,7 @@ func readZIPEntries(s *sink, zr *zip.Reader) error {
 			return nil
 		}
 		if f.Flags&0x1 != 0 {
-			s.report(0, "%s: encrypted entry: not read", f.Name)
+			s.reportEntry(f.Name, "encrypted entry: not read")
 			continue
 		}
 		packed := int64(-1)
@@ -85,7 +85,7 @@ func readZIPEntries(s *sink, zr *zip.Reader) error {
 func readZIPEntry(s *sink, f *zip.File, packed int64) error {
 	rc, err := f.Open()
 	if err != nil {
-		s.report(0, "%s: %v", f.Name, err)
+		s.reportEntry(f.Name, "%v", err)
 		return nil
 	}
 	defer func() { _ = rc.Close() }()

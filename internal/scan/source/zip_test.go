@@ -115,7 +115,7 @@ func TestZIPCorruptAndEncrypted(t *testing.T) {
 		enc[i+8] |= 1
 	}
 	g := scanFile(t, "enc.zip", enc, Options{})
-	if len(g.units) != 0 || len(g.errs) != 1 || !strings.Contains(g.errs[0].Reason, "encrypted") {
+	if len(g.units) != 0 || len(g.errs) != 1 || !strings.Contains(g.errs[0].Reason, "encrypted") || !strings.HasSuffix(g.errs[0].Path, "enc.zip!secret.txt") {
 		t.Fatalf("encrypted: units %v errs %v", g.units, g.errs)
 	}
 	g = scanFile(t, "broken.zip", z[:len(z)/2], Options{})
