@@ -144,6 +144,10 @@ type waScanner struct {
 // what follows.
 func parseWhatsAppPrefix(line []byte) (rest []byte, ok bool) {
 	p := &waScanner{b: line}
+	// iOS puts a left-to-right mark before the line of an attachment, and
+	// some tools a byte order mark: invisible, they are skipped.
+	for p.prefix("\u200e") || p.prefix("\u200f") || p.prefix("\ufeff") {
+	}
 	bracket := p.byte('[')
 	if !p.date() || !p.dateTimeGap() || !p.time() {
 		return nil, false
@@ -279,15 +283,23 @@ func (p *waScanner) timeSep() bool {
 const maxMeridiem = 6
 
 // meridiem consumes an AM/PM marker of ASCII letters and dots, if one
-// comes next.
+// comes next; Spanish exports write it in two ("p. m.").
 func (p *waScanner) meridiem() {
-	j := p.i
-	for j < len(p.b) && j-p.i < maxMeridiem && (isASCIILetter(p.b[j]) || p.b[j] == '.') {
-		j++
-	}
-	if j > p.i && isASCIILetter(p.b[p.i]) {
+	for range 2 {
+		j := p.i
+		for j < len(p.b) && j-p.i < maxMeridiem && (isASCIILetter(p.b[j]) || p.b[j] == '.') {
+			j++
+		}
+		if j == p.i || !isASCIILetter(p.b[p.i]) {
+			return
+		}
+		oneLetter := j-p.i == 2 && p.b[p.i+1] == '.'
 		p.i = j
 		p.spaces()
+		// "p. " goes on only with another one-letter abbreviation: "m.".
+		if !oneLetter || p.i+1 >= len(p.b) || !isASCIILetter(p.b[p.i]) || p.b[p.i+1] != '.' {
+			return
+		}
 	}
 }
 

@@ -113,6 +113,8 @@ func TestLooksWhatsApp(t *testing.T) {
 		{"german", whatsAppGerman, true},
 		{"ISO dates in brackets", "[2020-12-31 21:41:05] An: hi\n[2020-12-31 21:42:05] Bình: chào\n", true},
 		{"one message", "31/12/2020, 21:41 - An: hi", true},
+		{"iOS, an attachment first", "\u200e[31/12/2020, 21:40:00] Jane Doe: \u200eimage omitted\n[31/12/2020, 21:41:00] Jane Doe: hi\n", true},
+		{"byte order mark", "\ufeff31/12/2020, 21:41 - An: hi\n31/12/2020, 21:42 - Bình: chào\n", true},
 		{"a log", "[2020-12-31 21:41:05] INFO: started\n[2020-12-31 21:41:06] ERROR: failed\n", false},
 		{"a log with dashes", "2020-12-31 21:41:05,123 - root - INFO - started\n", false},
 		{"prose", "Meeting notes\n12/31/20, 9:41 PM - An: hi\n", false},
@@ -151,6 +153,11 @@ func TestParseWhatsAppPrefix(t *testing.T) {
 		{"31/12/2020, 25:41 - An: hi", "", false},
 		{"31/12/2020, 21:4 - An: hi", "", false},
 		{"2020-13-01, 21:41 - An: hi", "", false},
+		{"31/12/2020, 9:41 p. m. - An: hi", "An: hi", true},
+		{"31/12/2020, 9:41\u00a0p.\u00a0m. - An: hi", "An: hi", true},
+		{"\u200e[31/12/2020, 21:41:05] An: \u200eimage omitted", "An: \u200eimage omitted", true},
+		{"\ufeff31/12/2020, 21:41 - An: hi", "An: hi", true},
+		{"31/12/2020, 9:41 p. An: hi", "", false},
 		{"", "", false},
 	} {
 		rest, ok := parseWhatsAppPrefix([]byte(tc.line))
