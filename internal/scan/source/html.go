@@ -25,7 +25,7 @@ const maxTagName = 16
 // its own (golang.org/x/net/html is not a dependency), enough for text:
 // tags, comments, declarations and processing instructions are dropped,
 // the content of script and style elements too, runs of white space become
-// one space, block elements separate words, and character references are
+// one space, block elements separate their text with " | ", and character references are
 // decoded. Attributes are not scanned.
 type htmlReader struct {
 	s        *sink
@@ -34,6 +34,7 @@ type htmlReader struct {
 	text     []byte // text of the current line not yet emitted
 	textLine int    // line of text[0]
 	space    bool   // a space is due before the next text byte
+	block    bool   // a block boundary is due before the next text byte
 }
 
 // readHTML emits the text of an HTML document, a unit per source line.
@@ -73,12 +74,19 @@ func (h *htmlReader) readErr(err error) error {
 func (h *htmlReader) add(c byte) error {
 	if len(h.text) == 0 {
 		h.textLine = h.line
-		h.space = false
+		h.space, h.block = false, false
 	}
-	if h.space {
+	switch {
+	case h.block:
+		// Text of two blocks (paragraphs, cells) does not run together:
+		// a name does not go on into the next cell's label, nor a number
+		// into the next cell's digits. The bar keeps both in one unit, so
+		// a label in one cell still gives the next its context.
+		h.text = append(h.text, " | "...)
+	case h.space:
 		h.text = append(h.text, ' ')
-		h.space = false
 	}
+	h.space, h.block = false, false
 	h.text = append(h.text, c)
 	if len(h.text) <= h.s.maxLine {
 		return nil
@@ -105,7 +113,7 @@ func (h *htmlReader) newline() error {
 // flush emits the pending text.
 func (h *htmlReader) flush() error {
 	err := h.emit(h.text)
-	h.text, h.space = h.text[:0], false
+	h.text, h.space, h.block = h.text[:0], false, false
 	return err
 }
 
@@ -162,11 +170,11 @@ func (h *htmlReader) markup() error {
 	return h.add('<')
 }
 
-// breakFor marks a word break before the next text unless the element is
-// inline.
+// breakFor marks a block boundary before the next text unless the element
+// is inline.
 func (h *htmlReader) breakFor(name string) {
 	if !inlineTags[name] && len(h.text) > 0 {
-		h.space = true
+		h.block = true
 	}
 }
 

@@ -15,6 +15,12 @@ func TestHTML(t *testing.T) {
 		want    []cell
 	}{
 		{
+			name:    "paragraphs and cells do not run together, inline elements do",
+			file:    "glue.html",
+			content: `<p>Khách: Đinh Văn Long</p><p>SĐT: 0915 123 456</p><table><tr><td>0912345</td><td>678</td></tr></table><span>0912</span><span>345678</span>`,
+			want:    []cell{{1, "", "", "Khách: Đinh Văn Long | SĐT: 0915 123 456 | 0912345 | 678 | 0912345678"}},
+		},
+		{
 			name: "scripts, styles, comments and entities",
 			file: "page.html",
 			content: `<!DOCTYPE html>
@@ -31,9 +37,9 @@ func TestHTML(t *testing.T) {
 			want: []cell{
 				{2, "", "", "Danh bạ"},
 				{6, "", "", "Nguyễn Văn An & Trần\u00a0Bình"},
-				{8, "", "", "Email: an@example.com"},
+				{8, "", "", "Email: | an@example.com"},
 				{9, "", "", "link 1 < 2 < 3 AT&T"},
-				{10, "", "", "a>b kept"},
+				{10, "", "", "a>b | kept"},
 			},
 		},
 		{
