@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,5 +55,56 @@ func TestServeRefusesShortTokenFirst(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("the data directory was created: %v", err)
+	}
+}
+
+// TestScanSARIFLocations: SARIF results carry the column (CSV header,
+// Sheet!B7 or table.column) as a logical location, and file paths as
+// percent-encoded URI references.
+func TestScanSARIFLocations(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "khách hàng"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "khách hàng", "list 1.csv"), []byte("name,email\nAn,an@example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := run(t, "", "scan", dir, "--format", "sarif")
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Message   struct{ Text string }
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+					LogicalLocations []struct {
+						FullyQualifiedName string `json:"fullyQualifiedName"`
+					} `json:"logicalLocations"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 1 || len(doc.Runs) != 1 {
+		t.Fatalf("sarif: exit %d %v\n%s", code, err, out)
+	}
+	var found bool
+	for _, r := range doc.Runs[0].Results {
+		if r.RuleID != "EMAIL_ADDRESS" {
+			continue
+		}
+		found = true
+		l := r.Locations[0]
+		u, err := url.Parse(l.PhysicalLocation.ArtifactLocation.URI)
+		if err != nil || strings.ContainsAny(l.PhysicalLocation.ArtifactLocation.URI, " á") || !strings.HasSuffix(u.Path, "khách hàng/list 1.csv") {
+			t.Errorf("uri %q (%v)", l.PhysicalLocation.ArtifactLocation.URI, err)
+		}
+		if len(l.LogicalLocations) != 1 || l.LogicalLocations[0].FullyQualifiedName != "email" || !strings.Contains(r.Message.Text, "in email") {
+			t.Errorf("column: %+v %q", l.LogicalLocations, r.Message.Text)
+		}
+	}
+	if !found {
+		t.Fatalf("no e-mail result:\n%s", out)
 	}
 }

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net/url"
+	"path/filepath"
 	"sort"
+	"strings"
 
 	"custodia/internal/scan"
 	"custodia/internal/scan/scanrun"
@@ -15,6 +18,10 @@ import (
 // tools can show where personal data sits. Messages hold the masked
 // preview only.
 func sarifWriter(w, errw io.Writer) scanWriter {
+	type logical struct {
+		FullyQualifiedName string `json:"fullyQualifiedName"`
+		Kind               string `json:"kind"`
+	}
 	type location struct {
 		PhysicalLocation struct {
 			ArtifactLocation struct {
@@ -24,6 +31,8 @@ func sarifWriter(w, errw io.Writer) scanWriter {
 				StartLine int `json:"startLine"`
 			} `json:"region"`
 		} `json:"physicalLocation"`
+		// The CSV header, Sheet!B7 or table.column.
+		LogicalLocations []logical `json:"logicalLocations,omitempty"`
 	}
 	type result struct {
 		RuleID  string `json:"ruleId"`
@@ -43,7 +52,11 @@ func sarifWriter(w, errw io.Writer) scanWriter {
 			}
 			r.Message.Text = fmt.Sprintf("%s (%s, confidence %.2f): %s", f.Entity, f.Category, f.Confidence, f.Preview)
 			var l location
-			l.PhysicalLocation.ArtifactLocation.URI = f.Path
+			if f.Column != "" {
+				r.Message.Text = fmt.Sprintf("%s in %s (%s, confidence %.2f): %s", f.Entity, f.Column, f.Category, f.Confidence, f.Preview)
+				l.LogicalLocations = []logical{{FullyQualifiedName: f.Column, Kind: "member"}}
+			}
+			l.PhysicalLocation.ArtifactLocation.URI = sarifURI(f.Path)
 			l.PhysicalLocation.Region.StartLine = max(f.Line, 1)
 			r.Locations = []location{l}
 			results = append(results, r)
@@ -70,6 +83,16 @@ func sarifWriter(w, errw io.Writer) scanWriter {
 			return enc.Encode(doc)
 		},
 	}
+}
+
+// sarifURI turns a finding's path into a URI reference: a file path
+// ("mail/a.eml!khách hàng.tsv") percent-encoded, a database URL (redacted
+// already) as it is.
+func sarifURI(p string) string {
+	if strings.Contains(p, "://") {
+		return p
+	}
+	return (&url.URL{Path: filepath.ToSlash(p)}).String()
 }
 
 var htmlReport = template.Must(template.New("report").Parse(`<!doctype html>
