@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"custodia/internal/apperr"
+	"custodia/internal/audit"
 	"custodia/internal/auth"
 	"custodia/internal/vault"
 )
@@ -334,6 +335,7 @@ func (e *Engine) CheckWrite(ctx context.Context, c *vault.Collection, purpose st
 	}
 	r, _, _, err := e.checkPurpose(ctx, p, purpose)
 	if err != nil {
+		NoteWrite(ctx, "deny "+apperr.CodeOf(err))
 		return err
 	}
 	for _, name := range fields {
@@ -342,11 +344,24 @@ func (e *Engine) CheckWrite(ctx context.Context, c *vault.Collection, purpose st
 			continue // the vault rejects unknown fields with a clearer error
 		}
 		if !r.fieldGrant(c.Name, f.Name, f.Category).Write {
+			NoteWrite(ctx, "deny "+f.Name+"=field_not_writable")
 			return apperr.Newf(apperr.Forbidden, "field_not_writable", "the caller's role may not write field %q", f.Name)
 		}
 		if !slices.Contains(f.Purposes, purpose) {
+			NoteWrite(ctx, "deny "+f.Name+"=field_purpose_mismatch")
 			return apperr.Newf(apperr.Forbidden, "field_purpose_mismatch", "field %q was not collected for this purpose", f.Name)
 		}
 	}
+	NoteWrite(ctx, "allow")
 	return nil
+}
+
+// NoteWrite records the access decision of a write in the call's audit
+// entry ("allow", or "deny" with the field and reason), as reads record
+// theirs; a later refusal of the same call (a restriction of processing)
+// replaces an "allow".
+func NoteWrite(ctx context.Context, decision string) {
+	if rec := audit.RecorderFrom(ctx); rec != nil {
+		rec.Update(func(e *audit.Entry) { e.Decision = decision })
+	}
 }

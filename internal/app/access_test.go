@@ -117,10 +117,25 @@ func TestConsentDecidesMarketingReads(t *testing.T) {
 
 	// Every decision is audited with its reason.
 	audit := string(e.admin.Must(200, "GET", "/v1/audit?limit=1000", nil).Body)
-	for _, want := range []string{`"decision":"deny withheld:email=no_consent`, `"decision":"partial`} {
+	for _, want := range []string{`"decision":"deny withheld:email=no_consent`, `"decision":"partial`, `"decision":"deny subject=no_consent"`} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("audit log lacks %s", want)
 		}
+	}
+	// Writes record their decision too.
+	var entries struct{ Entries []map[string]any }
+	if err := json.Unmarshal([]byte(audit), &entries); err != nil {
+		t.Fatal(err)
+	}
+	decisions := map[string]string{}
+	for _, en := range entries.Entries {
+		if a := en["action"].(string); a == "record.create" || a == "record.update" {
+			d, _ := en["decision"].(string)
+			decisions[a+" "+strconv.Itoa(int(en["status"].(float64)))] = d
+		}
+	}
+	if decisions["record.create 201"] != "allow" || decisions["record.update 200"] != "allow" || decisions["record.update 409"] != "deny subject=no_consent" {
+		t.Errorf("write decisions: %v", decisions)
 	}
 
 	for _, bad := range []map[string]any{

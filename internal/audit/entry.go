@@ -63,7 +63,8 @@ type Entry struct {
 	RequestID  string    `json:"request_id,omitempty"`
 	Detail     string    `json:"detail,omitempty"`
 	// Decision is the access decision of a read: "allow", or "mask",
-	// "partial" or "deny" followed by the fields and reasons.
+	// "partial" or "deny" followed by the fields and reasons; of a write:
+	// "allow", or "deny" with the field or "subject" and the reason.
 	Decision string `json:"decision,omitempty"`
 	PrevHash []byte `json:"-"`
 	Hash     []byte `json:"-"`

@@ -236,6 +236,11 @@ func (s *Service) checkProcessing(ctx context.Context, purpose, subjectID string
 	if err != nil {
 		return err
 	}
+	if reason != "" && (reason != "no_consent" || needConsent) {
+		if rec := audit.RecorderFrom(ctx); rec != nil {
+			rec.Update(func(e *audit.Entry) { e.Decision = "deny subject=" + reason })
+		}
+	}
 	switch reason {
 	case "":
 		return nil
