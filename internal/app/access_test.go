@@ -399,6 +399,16 @@ func TestTokenRateLimit(t *testing.T) {
 	if got.Status != 429 || got.Header.Get("Retry-After") == "" || got.Code() != "rate_limited" {
 		t.Errorf("second request within a second: %d %q Retry-After %q", got.Status, got.Code(), got.Header.Get("Retry-After"))
 	}
+	c.Do("GET", "/v1/collections", nil) // refused again: no second alert
+	var n int
+	for _, a := range e.admin.Must(200, "GET", "/v1/alerts", nil).JSON()["alerts"].([]any) {
+		if a := a.(map[string]any); a["kind"] == "rate_limited" && a["principal"] == "token:"+r.JSON()["id"].(string) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("rate_limited alerts for the token: %d, want 1", n)
+	}
 }
 
 func TestTrainingGate(t *testing.T) {

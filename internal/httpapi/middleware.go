@@ -91,6 +91,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 	default:
 		if ok, wait := s.rate.Allow(p.Key(), float64(p.RateLimit), p.RateLimit); !ok {
 			err = retryAfter{errRateLimited, detect.RetryAfterSeconds(wait)}
+			s.rateLimitAlert(r.Context(), p)
 			break
 		}
 		err = safeHandle(rt.Handler, buf, r)

@@ -321,3 +321,21 @@ func (s *Server) readCategories(ctx context.Context, pending []*audit.Entry) []s
 // RaiseAlert stores, logs, counts and forwards an alert raised outside a
 // request (the overdue-request check, the retention scheduler).
 func (s *Server) RaiseAlert(ctx context.Context, a detect.Alert) { s.alerts.raise(ctx, a) }
+
+// rateAlertEvery is how often one principal's refusals past its rate limit
+// raise a rate_limited alert: once, then again only after this long.
+const rateAlertEvery = 10 * time.Minute
+
+// rateLimitAlert raises a rate_limited alert for a principal refused past
+// its request rate limit, at most once per rateAlertEvery: a token hammering
+// the API is worth a look, every refused call is not.
+func (s *Server) rateLimitAlert(ctx context.Context, p *auth.Principal) {
+	now := time.Now()
+	if last, ok := s.rateAlerted.Load(p.Key()); ok && now.Sub(last.(time.Time)) < rateAlertEvery {
+		return
+	}
+	s.rateAlerted.Store(p.Key(), now)
+	s.alerts.raise(ctx, detect.Alert{Kind: detect.KindRateLimited, Severity: detect.SeverityWarning, Principal: p.Key(),
+		Message: "a token or person kept calling past its request rate limit",
+		Data:    map[string]string{"rate_limit": strconv.Itoa(p.RateLimit)}})
+}

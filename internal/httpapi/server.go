@@ -102,6 +102,9 @@ type Server struct {
 	dlp       *dlpChecker // POST /v1/dlp/check
 	mux       *http.ServeMux
 	unclean   http.Handler // answers paths not in canonical form
+	// rateAlerted holds when each principal last raised a rate_limited
+	// alert (one entry per token or person that ever hit its limit).
+	rateAlerted sync.Map
 	// breach holds the breach rules of /v1/incidents; nil: the defaults.
 	breach *incidents.Table
 	// rotating admits one key rotation at a time.
