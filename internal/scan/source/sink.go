@@ -113,9 +113,26 @@ func cutPoint(b []byte, max int) int {
 	if n == 0 {
 		n = max
 	}
-	lo := n - n/8
-	if i := bytes.LastIndexAny(b[lo:n], " \t"); i >= 0 && lo+i+1 < n {
-		n = lo + i + 1
+	// Back to just after the last space or tab in the last eighth, one
+	// between two digits only when there is no other: "0912 345 678" and
+	// "4111 1111 1111 1111" are not cut in two.
+	cut := -1
+	for i := n - 2; i >= n-n/8 && i >= 0; i-- {
+		if b[i] != ' ' && b[i] != '\t' {
+			continue
+		}
+		if cut < 0 {
+			cut = i + 1
+		}
+		if i == 0 || !isASCIIDigit(b[i-1]) || !isASCIIDigit(b[i+1]) {
+			cut = i + 1
+			break
+		}
+	}
+	if cut > 0 {
+		n = cut
 	}
 	return n
 }
+
+func isASCIIDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -107,6 +107,9 @@ func TestCutPoint(t *testing.T) {
 		{"aaaaaaaaaaaaaaaệ", 16, 15},     // "ệ" straddles the cut
 		{"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 16, 16},
 		{"ệệệệệệ", 4, 3},
+		{strings.Repeat("x", 100) + " 0912 345 678 tail", 112, 101}, // not inside the phone's digit groups
+		{strings.Repeat("x", 60) + " 4111 1111 1111 1111", 64, 61},
+		{strings.Repeat("1", 60) + " 2 3 4", 64, 63}, // only spaces between digits: the last one
 	} {
 		if got := cutPoint([]byte(tc.in), tc.max); got != tc.want {
 			t.Errorf("cutPoint(%q, %d) = %d, want %d", tc.in, tc.max, got, tc.want)
