@@ -104,6 +104,7 @@ func TestINAadhaar(t *testing.T) {
 		{name: "wrong checksum", text: "Aadhaar " + bad, not: []scan.Entity{scan.INAadhaar}},
 		{name: "starts with 1", text: "Aadhaar " + verhoeffComplete("13456789012"), not: []scan.Entity{scan.INAadhaar}},
 		{name: "order number", text: "order no " + valid, not: []scan.Entity{scan.INAadhaar}},
+		{name: "vietnamese order beside a cccd", text: "KH hỏi về đơn " + valid + ", căn cước 001165100005", want: []string{"VN_CCCD=001165100005"}, not: []scan.Entity{scan.INAadhaar}},
 	})
 }
 
