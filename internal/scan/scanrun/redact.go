@@ -3,6 +3,7 @@ package scanrun
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -113,8 +114,14 @@ func redactFile(det *detect.Scanner, tf source.TextFile, dst string) (int, error
 	bw := bufio.NewWriterSize(out, 64<<10)
 	lr := &lineRedactor{det: det, delim: tf.Delimiter, header: tf.Header, firstRow: tf.Header != nil, chat: tf.Format == "whatsapp"}
 	br := bufio.NewReaderSize(tf.Content, maxRedactLine)
+	jsonText, mojibake := jsonFormats[tf.Format], tf.Format == "facebook-json"
+	var plain []byte
 	for {
 		line, err := br.ReadSlice('\n')
+		if jsonText && !errors.Is(err, bufio.ErrBufferFull) {
+			plain = unescapeJSONStrings(plain[:0], line, mojibake)
+			line = plain
+		}
 		if len(line) > 0 {
 			if _, werr := bw.Write(lr.redact(line, errors.Is(err, bufio.ErrBufferFull))); werr != nil {
 				_ = out.Close()
@@ -135,6 +142,75 @@ func redactFile(det *detect.Scanner, tf source.TextFile, dst string) (int, error
 		return lr.n, fmt.Errorf("write copy: %w", err)
 	}
 	return lr.n, out.Close()
+}
+
+// jsonFormats are the formats whose string literals redactFile rewrites
+// without escapes before it redacts them.
+var jsonFormats = map[string]bool{"json": true, "ndjson": true, "facebook-json": true, "telegram-json": true, "zalo-json": true}
+
+// unescapeJSONStrings appends line to dst with each string literal that
+// holds an escape ("Nguy\u1ec5n", Facebook's "\u00c3\u00a1") written again
+// as plain UTF-8 JSON, and Facebook's mojibake undone when mojibake is
+// set: the values a scan reads are then where the line redactor looks.
+// The line stays valid JSON; a literal that does not decode, or is cut by
+// the line's end, is copied as it is.
+func unescapeJSONStrings(dst, line []byte, mojibake bool) []byte {
+	at := 0
+	for i := 0; i < len(line); i++ {
+		if line[i] != '"' {
+			continue
+		}
+		j, escaped := i+1, false
+		for j < len(line) && line[j] != '"' {
+			if line[j] == '\\' {
+				escaped = true
+				j++
+			}
+			j++
+		}
+		if j >= len(line) {
+			break
+		}
+		if !escaped && !mojibake {
+			i = j
+			continue
+		}
+		var v string
+		if json.Unmarshal(line[i:j+1], &v) != nil {
+			i = j
+			continue
+		}
+		if mojibake {
+			v = source.UnMojibake(v)
+		}
+		dst = append(dst, line[at:i]...)
+		dst = appendJSONString(dst, v)
+		at, i = j+1, j
+	}
+	return append(dst, line[at:]...)
+}
+
+// appendJSONString appends v as a JSON string literal, escaping only what
+// JSON requires: quotes, backslashes and control characters.
+func appendJSONString(dst []byte, v string) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c < 0x20:
+			dst = fmt.Appendf(dst, "\\u%04x", c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, '"')
 }
 
 // lineRedactor redacts a file line by line, following CSV quoting across

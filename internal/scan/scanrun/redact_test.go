@@ -2,6 +2,8 @@ package scanrun
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,14 +107,13 @@ func TestRedactWhatsAppSenders(t *testing.T) {
 }
 
 // TestRedactRefusesWhatItCannotReplace: a value the scan finds only once
-// the file is decoded (JSON \u escapes, HTML entities) is not where the
-// line redaction looks; such a copy is not written, and says so.
+// the file is decoded (HTML entities) is not where the line redaction
+// looks; such a copy is not written, and says so.
 func TestRedactRefusesWhatItCannotReplace(t *testing.T) {
 	root := t.TempDir()
 	files := map[string]string{
-		"escaped.json": `{"ho_ten": "Nguy\u1ec5n V\u0103n An", "email": "an\u0040example.com"}` + "\n",
-		"page.html":    "<html><body><p>Email: visible&#64;example.com</p></body></html>\n",
-		"plain.json":   `{"email": "binh@example.vn"}` + "\n",
+		"page.html":  "<html><body><p>Email: visible&#64;example.com</p></body></html>\n",
+		"plain.json": `{"email": "binh@example.vn"}` + "\n",
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
@@ -130,15 +131,70 @@ func TestRedactRefusesWhatItCannotReplace(t *testing.T) {
 			refused[e.Path] = true
 		}
 	}
-	if !refused["escaped.json"] || !refused["page.html"] || res.Files != 1 {
+	if !refused["page.html"] || res.Files != 1 {
 		t.Fatalf("files %d, errors %v", res.Files, errs)
 	}
-	for _, name := range []string{"escaped.json", "page.html"} {
+	for _, name := range []string{"page.html"} {
 		if _, err := os.Stat(filepath.Join(out, name)); !os.IsNotExist(err) {
 			t.Errorf("%s: a copy was left: %v", name, err)
 		}
 	}
 	if b, err := os.ReadFile(filepath.Join(out, "plain.json")); err != nil || strings.Contains(string(b), "binh@") {
 		t.Errorf("plain.json copy: %q %v", b, err)
+	}
+}
+
+// TestRedactEscapedJSON: JSON strings written with \u escapes (Python's
+// json.dump) and Facebook's exports, whose text is UTF-8 read as Latin-1
+// and escaped, are redacted: the copy writes the strings as plain UTF-8
+// JSON with the values replaced, and stays valid JSON.
+func TestRedactEscapedJSON(t *testing.T) {
+	root := t.TempDir()
+	mojibake := func(s string) string {
+		var b strings.Builder
+		for _, c := range []byte(s) {
+			fmt.Fprintf(&b, "\\u%04x", c)
+		}
+		return b.String()
+	}
+	files := map[string]string{
+		"escaped.json": `{"ho_ten": "Nguy\u1ec5n V\u0103n An", "email": "an\u0040example.com", "note": "say \"hi\"\n"}` + "\n",
+		"inbox/message_1.json": `{
+  "participants": [{"name": "` + mojibake("Trần Thị Bình") + `"}, {"name": "` + mojibake("Phạm Thị Lan") + `"}],
+  "messages": [
+    {"sender_name": "` + mojibake("Trần Thị Bình") + `", "timestamp_ms": 1710000000000, "content": "` + mojibake("Số điện thoại của em là 0912 345 678") + `"}
+  ],
+  "title": "` + mojibake("Trần Thị Bình") + `"
+}
+`,
+	}
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "redacted")
+	res, errs, err := Redact(context.Background(), []string{root}, Options{MinConfidence: 0.5}, out)
+	if err != nil || len(errs) != 0 || res.Files != 2 {
+		t.Fatalf("Redact: files %d, %v %v", res.Files, err, errs)
+	}
+	for name, gone := range map[string][]string{"escaped.json": {"Nguy", "an@", "u0040"}, "inbox/message_1.json": {"Tr", "0912", "u00c3"}} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Errorf("%s: the copy is not JSON: %v\n%s", name, err, b)
+		}
+		for _, g := range gone {
+			if strings.Contains(string(b), g) {
+				t.Errorf("%s: the copy holds %q:\n%s", name, g, b)
+			}
+		}
 	}
 }

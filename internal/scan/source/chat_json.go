@@ -105,6 +105,10 @@ func keyAbove(stack []jsonFrame, k int) string {
 	return ""
 }
 
+// UnMojibake returns v repaired as Facebook's exports need (see
+// appendUnMojibake): UTF-8 that was read as Latin-1, read again.
+func UnMojibake(v string) string { return string(appendUnMojibake(nil, v)) }
+
 // appendUnMojibake appends v to dst, repaired when it is UTF-8 that was
 // read as Latin-1: when every rune of v is below U+0100, one at least is
 // U+0080 or above, and the runes taken as bytes are valid UTF-8, those
