@@ -7,6 +7,7 @@ import (
 
 	"bytes"
 	"custodia/internal/access"
+	"custodia/internal/apperr"
 	"errors"
 	"fmt"
 	"io"
@@ -69,8 +70,7 @@ refused.`,
 				}
 			}
 			if dryRun {
-				fmt.Fprintf(cmd.OutOrStdout(), "%d collection(s) valid\n", len(cols))
-				return nil
+				return dryRunApply(cmd, rf, st, cols)
 			}
 			if rf.token == "" {
 				return applyOffline(cmd, st, cols)
@@ -95,10 +95,108 @@ refused.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&file, "file", "f", "", "schema file (YAML or JSON; - for standard input)")
-	f.BoolVar(&dryRun, "dry-run", false, "validate the file and change nothing")
+	f.BoolVar(&dryRun, "dry-run", false, "check the file against the server (--token) or the database, and change nothing: says what would be created or updated, and refuses what apply would refuse")
 	rf.register(f, "server URL", localServer)
 	st.register(f)
 	return cmd
+}
+
+// dryRunApply checks cols as apply would, changing nothing: each
+// collection's change must be compatible with the stored one
+// (vault.CheckEvolution) and its purposes registered. It reads the running
+// server with a token, else the database.
+func dryRunApply(cmd *cobra.Command, rf remoteFlags, st storageFlags, cols []vault.Collection) error {
+	stored := map[string]*vault.Collection{}
+	var purposes []string
+	if rf.token != "" {
+		c, err := newAPIClient(rf)
+		if err != nil {
+			return err
+		}
+		for _, col := range cols {
+			var prev vault.Collection
+			status, err := c.call("GET", "/v1/collections/"+url.PathEscape(col.Name), nil, &prev)
+			switch {
+			case status == 404:
+			case err != nil:
+				return err
+			default:
+				stored[col.Name] = &prev
+			}
+		}
+		var ps struct{ Purposes []access.Purpose }
+		if _, err := c.call("GET", "/v1/purposes", nil, &ps); err != nil {
+			return err
+		}
+		for _, p := range ps.Purposes {
+			purposes = append(purposes, p.Name)
+		}
+	} else {
+		ctx := cmd.Context()
+		o, err := openOffline(ctx, st, true) // read-only: may run beside a server
+		switch {
+		case errors.Is(err, keys.ErrNoKeyFile): // a data directory not set up yet: everything is new
+			for _, p := range access.DefaultPurposes() {
+				purposes = append(purposes, p.Name)
+			}
+			return reportDryRun(cmd, cols, stored, purposes)
+		case err != nil:
+			return err
+		}
+		defer o.close()
+		for _, col := range cols {
+			row, err := o.db.GetCollection(ctx, col.Name)
+			if apperr.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			prev, err := vault.ParseCollection(row)
+			if err != nil {
+				return err
+			}
+			stored[col.Name] = prev
+		}
+		ps, err := o.db.ListPurposes(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			purposes = append(purposes, p.Name)
+		}
+		if len(ps) == 0 { // a database apply has not seeded yet
+			for _, p := range access.DefaultPurposes() {
+				purposes = append(purposes, p.Name)
+			}
+		}
+	}
+	return reportDryRun(cmd, cols, stored, purposes)
+}
+
+// reportDryRun says what apply would do with each collection, or the first
+// refusal it would meet.
+func reportDryRun(cmd *cobra.Command, cols []vault.Collection, stored map[string]*vault.Collection, purposes []string) error {
+	for i := range cols {
+		col := &cols[i]
+		for _, f := range col.Fields {
+			for _, p := range f.Purposes {
+				if !slices.Contains(purposes, p) {
+					return fmt.Errorf("collection %q: field %q: %w", col.Name, f.Name,
+						apperr.Newf(apperr.Invalid, "unregistered_purpose", "purpose %q is not registered; register it under /v1/purposes first", p))
+				}
+			}
+		}
+		verb := "would create"
+		if prev := stored[col.Name]; prev != nil {
+			if err := vault.CheckEvolution(prev, col); err != nil {
+				return fmt.Errorf("collection %q: %w", col.Name, err)
+			}
+			verb = "would update"
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", verb, col.Name)
+	}
+	return nil
 }
 
 // applyOffline applies collections straight to the database.

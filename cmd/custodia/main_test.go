@@ -220,8 +220,26 @@ func TestCLITour(t *testing.T) {
       - {name: email, type: email, category: user.contact.email, purposes: [marketing], unique: true}
       - {name: phone, type: phone, category: user.contact.phone_number, purposes: [marketing]}
 `), 0o600)
+	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--url", url, "--token", testutil.AdminToken, "--dry-run"); code != 0 || !strings.Contains(out, "would create leads") {
+		t.Fatalf("apply --dry-run: %d %s %s", code, out, errOut)
+	}
 	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--url", url, "--token", testutil.AdminToken); code != 0 || !strings.Contains(out, "created leads") {
 		t.Fatalf("apply: %d %s %s", code, out, errOut)
+	}
+	// A dry run refuses what apply would refuse: here an index dropped,
+	// against the server and against its database (read-only, beside it).
+	changed := filepath.Join(dir, "changed.yaml")
+	text, _ := os.ReadFile(schema)
+	os.WriteFile(changed, []byte(strings.Replace(string(text), "unique: true", "unique: false", 1)), 0o600)
+	for _, where := range [][]string{{"--url", url, "--token", testutil.AdminToken}, {"--data-dir", dir}} {
+		args := append([]string{"collections", "apply", "-f", changed, "--dry-run"}, where...)
+		if out, errOut, code := run(t, "", args...); code != exitUsage || !strings.Contains(errOut, "schema_incompatible") {
+			t.Fatalf("dry run of an incompatible change %v: %d %s %s", where, code, out, errOut)
+		}
+		args = append([]string{"collections", "apply", "-f", schema, "--dry-run"}, where...)
+		if out, errOut, code := run(t, "", args...); code != 0 || !strings.Contains(out, "would update leads") {
+			t.Fatalf("dry run of the same schema %v: %d %s %s", where, code, out, errOut)
+		}
 	}
 	if out, _, code := run(t, "", "collections", "apply", "-f", schema, "--url", url, "--token", testutil.AdminToken); code != 0 || !strings.Contains(out, "updated leads") {
 		t.Fatalf("re-apply: %d %s", code, out)
