@@ -59,6 +59,15 @@ func TestConsentDecidesMarketingReads(t *testing.T) {
 	if len(rec["data"].(map[string]any)) != 0 || fieldReasons(rec, "withheld")["email"] != "no_consent" {
 		t.Fatalf("before a grant: %v", rec)
 	}
+	lookup := func() []any {
+		t.Helper()
+		return mkt.Must(200, "GET", "/v1/collections/customers/records?purpose=marketing&email=lan.pham@example.com", nil).JSON()["records"].([]any)
+	}
+	// A lookup by e-mail for marketing does not reveal that the person is
+	// a customer before they consent.
+	if got := lookup(); len(got) != 0 {
+		t.Errorf("a marketing lookup before a grant found %v", got)
+	}
 	if r := e.dpo.Do("POST", "/v1/subjects/"+e.sub+"/consents", map[string]any{"purpose": "marketing", "action": "withdraw",
 		"method": "unsubscribe link", "notice_version": "v1", "channel": "email", "collected_by": "mailer"}); r.Status != 409 || r.Code() != "no_active_consent" {
 		t.Errorf("withdraw with no grant: %d %q, want 409 no_active_consent", r.Status, r.Code())
@@ -69,6 +78,9 @@ func TestConsentDecidesMarketingReads(t *testing.T) {
 	}
 	e.dpo.Must(201, "POST", "/v1/subjects/"+e.sub+"/consents", grantBody("marketing"))
 	e.dpo.Must(200, "PATCH", "/v1/collections/customers/records/"+e.id+"?purpose=marketing", map[string]any{"email": "lan.pham@example.com"})
+	if got := lookup(); len(got) != 1 {
+		t.Errorf("a marketing lookup after a grant found %v", got)
+	}
 	rec = read()
 	data := rec["data"].(map[string]any)
 	if data["email"] != "lan.pham@example.com" {

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"custodia/internal/apperr"
@@ -139,7 +140,21 @@ func (s *Service) Lookup(ctx context.Context, collection, field, value, purpose 
 	if err != nil {
 		return nil, err
 	}
-	return s.decrypt(ctx, c, rows, plan)
+	recs, err := s.decrypt(ctx, c, rows, plan)
+	if err != nil {
+		return nil, err
+	}
+	// Nor does a lookup find the records whose looked-up field is withheld
+	// for their subject (no consent for the purpose, a restriction, an
+	// objection): finding them would tell the caller that this person is
+	// a customer, which is processing the purpose does not cover.
+	kept := recs[:0]
+	for _, r := range recs {
+		if !slices.ContainsFunc(r.Withheld, func(w Withheld) bool { return w.Field == field }) {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
 }
 
 // List pages through a collection's records by id.
