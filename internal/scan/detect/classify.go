@@ -111,6 +111,8 @@ func (st *state) classify(r *numRun, g0, g1 int) bool {
 		case nd == 12:
 			consider(st.aadhaar(sp))
 			consider(st.cccd(sp))
+		case nd == 11:
+			consider(st.cccdUnpadded(sp))
 		case nd == 9:
 			consider(st.ssn(sp))
 			consider(st.cmnd(sp))

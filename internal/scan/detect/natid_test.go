@@ -28,6 +28,9 @@ func TestUSSSN(t *testing.T) {
 
 func TestVNCCCD(t *testing.T) {
 	runCases(t, []entityCase{
+		{name: "a spreadsheet number without its leading zero", text: "79203001234", hint: "Số CCCD", want: []string{"VN_CCCD=79203001234"}},
+		{name: "eleven digits without a cccd label", text: "79203001234", hint: "Mã đơn", not: []scan.Entity{scan.VNCCCD}},
+		{name: "eleven digits that are no cccd with the zero", text: "99203001234", hint: "CCCD", not: []scan.Entity{scan.VNCCCD}},
 		{name: "labelled", text: "CCCD: 079190012345", want: []string{"VN_CCCD=079190012345"}},
 		{name: "vietnamese label", text: "Số căn cước công dân 001085001234", want: []string{"VN_CCCD=001085001234"}},
 		{name: "unaccented label", text: "so dinh danh 048203001234", want: []string{"VN_CCCD=048203001234"}},
