@@ -84,10 +84,20 @@ func readCSV(s *sink, br *bufio.Reader, f format) error {
 		return pending
 	}
 	var header []string
-	sample := make([][]string, 0, len(rows)-1)
-	for _, row := range rows[1:] {
-		sample = append(sample, row.cells)
+	all := make([][]string, 0, len(rows))
+	for _, row := range rows {
+		all = append(all, row.cells)
 	}
+	// Title rows above the table are scanned as data; the header is the
+	// row below them.
+	titles := titleRows(all)
+	for _, row := range rows[:titles] {
+		if err := emitStrings(s, row.cells, row.line, nil); err != nil {
+			return err
+		}
+	}
+	rows = rows[titles:]
+	sample := all[titles+1:]
 	switch judgeHeader(rows[0].cells, sample) {
 	case headerSure:
 		header = cleanHeader(rows[0].cells)

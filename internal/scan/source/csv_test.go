@@ -66,6 +66,22 @@ func TestCSV(t *testing.T) {
 			},
 		},
 		{
+			name:    "a title row above the header",
+			file:    "bao-cao.csv",
+			content: []byte("Danh sách khách hàng tháng 3,,\nHọ tên,SĐT,Email\nNguyễn Văn An,0912345678,an@example.com\nTrần Thị Bình,0987654321,binh@example.vn\n"),
+			want: []cell{
+				{1, "", "", "Danh sách khách hàng tháng 3"},
+				{3, "Họ tên", "Họ tên", "Nguyễn Văn An"}, {3, "SĐT", "SĐT", "0912345678"}, {3, "Email", "Email", "an@example.com"},
+				{4, "Họ tên", "Họ tên", "Trần Thị Bình"}, {4, "SĐT", "SĐT", "0987654321"}, {4, "Email", "Email", "binh@example.vn"},
+			},
+		},
+		{
+			name:    "a one-column list keeps its header",
+			file:    "emails.csv",
+			content: []byte("email\nan@example.com\nbinh@example.vn\n"),
+			want:    []cell{{2, "email", "email", "an@example.com"}, {3, "email", "email", "binh@example.vn"}},
+		},
+		{
 			name:    "TSV",
 			file:    "people.tsv",
 			content: []byte("name\tphone\nAn\t0912345678\nBình\t0987654321\n"),

@@ -121,3 +121,36 @@ func judgeHeader(first []string, sample [][]string) headerKind {
 	}
 	return headerSoft
 }
+
+// maxTitleRows bounds the title rows looked for above a table.
+const maxTitleRows = 3
+
+// titleRows returns how many rows at the top of a table are titles, not
+// its header: each holds a single text cell ("Danh sách khách hàng tháng
+// 3"), and the row below them holds two cells or more. The header is then
+// judged on the row after the titles.
+func titleRows(rows [][]string) int {
+	for t := 0; t < len(rows)-1 && t < maxTitleRows; t++ {
+		if n, kind := nonEmptyCells(rows[t]); n != 1 || kind != cellText {
+			if t > 0 && n >= 2 {
+				return t
+			}
+			return 0
+		}
+		if n, _ := nonEmptyCells(rows[t+1]); n >= 2 {
+			return t + 1
+		}
+	}
+	return 0
+}
+
+// nonEmptyCells counts the cells of row that are not blank, and gives the
+// kind of the last of them.
+func nonEmptyCells(row []string) (n int, kind cellKind) {
+	for _, c := range row {
+		if k := classify(c); k != cellEmpty {
+			n, kind = n+1, k
+		}
+	}
+	return n, kind
+}

@@ -195,12 +195,9 @@ func readSheet(s *sink, f *excelize.File, name string) error {
 	if errors.As(pending, &stop) || len(held) == 0 {
 		return pending
 	}
-	header, err := judgeSheetHeader(s, name, held)
+	header, held, err := judgeSheetHeader(s, name, held)
 	if err != nil {
 		return err
-	}
-	if header != nil {
-		held = held[1:]
 	}
 	for _, r := range held {
 		if err := emitSheetRow(s, name, r.line, r.cells, header); err != nil {
@@ -239,24 +236,32 @@ func holdRows(s *sink, rows *sheetRows) (held []xlsxRow, done bool, err error) {
 	return held, false, nil
 }
 
-// judgeSheetHeader returns the column names held[0] gives when it is a
-// header, nil when it is data; a likely header is emitted, without hints,
-// as CSV does.
-func judgeSheetHeader(s *sink, name string, held []xlsxRow) ([]string, error) {
-	sample := make([][]string, 0, len(held)-1)
-	for _, r := range held[1:] {
-		sample = append(sample, r.cells)
+// judgeSheetHeader returns the column names the header row gives, nil
+// when the first row is data, and the held rows still to emit. Title rows
+// above the table are emitted first, as data; a likely header is emitted,
+// without hints, as CSV does.
+func judgeSheetHeader(s *sink, name string, held []xlsxRow) ([]string, []xlsxRow, error) {
+	all := make([][]string, 0, len(held))
+	for _, r := range held {
+		all = append(all, r.cells)
 	}
+	titles := titleRows(all)
+	for _, r := range held[:titles] {
+		if err := emitSheetRow(s, name, r.line, r.cells, nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	held, sample := held[titles:], all[titles+1:]
 	switch judgeHeader(held[0].cells, sample) {
 	case headerSure:
-		return cleanHeader(held[0].cells), nil
+		return cleanHeader(held[0].cells), held[1:], nil
 	case headerSoft:
 		if err := emitSheetRow(s, name, held[0].line, held[0].cells, nil); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return cleanHeader(held[0].cells), nil
+		return cleanHeader(held[0].cells), held[1:], nil
 	}
-	return nil, nil
+	return nil, held, nil
 }
 
 // emitSheetRow emits the non-blank cells of row line of sheet name, each

@@ -168,6 +168,24 @@ func TestXLSX(t *testing.T) {
 	}
 }
 
+// TestXLSXTitleRow: a title above the table is scanned as data, and the
+// row below it names the columns.
+func TestXLSXTitleRow(t *testing.T) {
+	book := workbook(t, sheetCells{name: "KH", cells: []cellValue{
+		{"A1", "Danh sách khách hàng"},
+		{"A2", "Họ tên"}, {"B2", "Số CCCD"},
+		{"A3", "Nguyễn Văn An"}, {"B3", 79203001234},
+		{"A4", "Trần Thị Bình"}, {"B4", 1085001234},
+	}})
+	g := scanFile(t, "kh.xlsx", book, Options{})
+	want := []cell{{1, "KH!A1", "", "Danh sách khách hàng"},
+		{3, "KH!A3", "Họ tên", "Nguyễn Văn An"}, {3, "KH!B3", "Số CCCD", "79203001234"},
+		{4, "KH!A4", "Họ tên", "Trần Thị Bình"}, {4, "KH!B4", "Số CCCD", "1085001234"}}
+	if got := cells(g.units); !slices.Equal(got, want) || len(g.errs) != 0 {
+		t.Fatalf("units:\n%v\nwant:\n%v\nerrors %v", got, want, g.errs)
+	}
+}
+
 func TestXLSXMinimalAndSniffed(t *testing.T) {
 	// A workbook without the .xlsx extension is recognised by its parts;
 	// inline strings and rows with gaps are read.
