@@ -105,7 +105,7 @@ const (
 		"Nagar Đường Phố Ngõ Hẻm Quận Phường Huyện Xã Tỉnh Thành TP Tp Thị Company Ltd Limited Inc Corp LLC GmbH AG Bank Ngân " +
 		"Công Ty University School Hospital Hotel Group Co JSC Trường Bệnh Viện Khách Sạn Phòng Ban Team Dear Hi Hello Mr Mrs Ms " +
 		"Miss Dr Prof Sir Madam Herr Frau Mme Mlle Sr Sra Shri Smt Anh Chị Ông Bà Em Cô Chú Bác The This That And Or Of For To From With Monday Tuesday Wednesday " +
-		"Thursday Friday Saturday Sunday Thứ Chủ Nhật Tháng Năm Ngày Total Tổng Order Invoice Mã Số Chi Nhánh"
+		"Thursday Friday Saturday Sunday Thứ Chủ Nhật Tháng Năm Ngày Total Tổng Order Invoice Mã Số Chi Nhánh Nhóm Hội Shop Store Club CLB"
 )
 
 // nameFlags maps folded words to their flags.

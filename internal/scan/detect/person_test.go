@@ -9,6 +9,8 @@ import (
 func TestPerson(t *testing.T) {
 	runCases(t, []entityCase{
 		{name: "vietnamese", text: "Khách: Nguyễn Văn An, đã thanh toán", want: []string{"PERSON=Nguyễn Văn An"}},
+		{name: "a chat group's name", text: "Nhóm Bạn Thân", hint: "sender name", not: []scan.Entity{scan.Person}},
+		{name: "a shop's name", text: "Shop Hoa Mai gửi hàng", not: []scan.Entity{scan.Person}},
 		{name: "vietnamese unaccented", text: "contact Tran Thi Bich today", want: []string{"PERSON=Tran Thi Bich"}},
 		{name: "weak surname with middle name", text: "gặp Lê Thị Hương", want: []string{"PERSON=Lê Thị Hương"}},
 		{name: "english", text: "Dear John Smith, thanks", want: []string{"PERSON=John Smith"}},

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 )
@@ -50,6 +51,34 @@ func looksLikeName(v []byte) bool {
 	return letters >= 2 && words <= 6
 }
 
+// groupWords are words that make a display name a group's, a shop's or an
+// organisation's rather than a person's ("Nhóm Bạn Thân", "Shop Hoa Mai").
+var groupWords = [][]byte{[]byte("nhóm"), []byte("group"), []byte("team"), []byte("shop"), []byte("store"), []byte("club"),
+	[]byte("clb"), []byte("hội"), []byte("company"), []byte("công"), []byte("ltd"), []byte("inc"), []byte("llc"), []byte("jsc"), []byte("official")}
+
+// namesAGroup reports whether a name-like text holds a group word (any
+// case). It allocates nothing: it runs on every cell of a name column.
+func namesAGroup(v []byte) bool {
+	for len(v) > 0 {
+		w := v
+		if k := bytes.IndexByte(v, ' '); k >= 0 {
+			w, v = v[:k], v[k+1:]
+		} else {
+			v = nil
+		}
+		w = bytes.Trim(w, ".,-'")
+		if len(w) > 8 {
+			continue
+		}
+		for _, g := range groupWords {
+			if bytes.EqualFold(w, g) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // wholeCell reports the whole text as a name or an address when the hint
 // says it is one (a "Họ tên" or "address" column): a name-like text under
 // a name hint is a PERSON (0.85; user.name.first or .last for a first or
@@ -64,7 +93,7 @@ func (st *state) wholeCell() {
 	v := st.text[s:e]
 	defer func(last int) { st.lastEnd = last }(st.lastEnd)
 	switch {
-	case h&ctxName != 0 && h&(ctxNotPerson|ctxEmail|ctxPhone|ctxURL|ctxAddress|ctxIP) == 0 && e-s <= maxNameCell && looksLikeName(v):
+	case h&ctxName != 0 && h&(ctxNotPerson|ctxEmail|ctxPhone|ctxURL|ctxAddress|ctxIP) == 0 && e-s <= maxNameCell && looksLikeName(v) && !namesAGroup(v):
 		cat := ""
 		switch {
 		case h&ctxFirstName != 0 && h&ctxLastName == 0:
