@@ -108,7 +108,7 @@ func TestPeopleInput(t *testing.T) {
 	admin := s.Client(t)
 	for code, body := range map[string]any{
 		"password_is_email":    map[string]any{"email": "weak4@example.com", "display_name": "W", "role": "support", "password": "Weak4@Example.com"},
-		"invalid_display_name": map[string]any{"email": "w5@example.com", "display_name": "W\u0000", "role": "support"},
+		"invalid_display_name": map[string]any{"email": "w5@example.com", "display_name": "W\u0007", "role": "support"},
 		"invalid_utf8":         "{\"email\":\"w6@example.com\",\"display_name\":\"\xff\xfe\",\"role\":\"support\"}",
 	} {
 		if r := admin.Do("POST", "/v1/users", body); r.Status != 400 || r.Code() != code {

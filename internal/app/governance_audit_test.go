@@ -149,12 +149,12 @@ func auditSystemControlCharacters(t *testing.T, dpo *testutil.Client) {
 		body  map[string]any
 		field string
 	}{
-		{map[string]any{"name": "a\u0000b\u001b[31m", "kind": "crm"}, "name"},
+		{map[string]any{"name": "a\u0007b\u001b[31m", "kind": "crm"}, "name"},
 		{map[string]any{"name": "ok", "kind": "crm", "owner": "Lan\u001b[0m"}, "owner"},
-		{map[string]any{"name": "ok", "kind": "crm", "holders": []string{"an\u0000"}}, "holders"},
+		{map[string]any{"name": "ok", "kind": "crm", "holders": []string{"an\u0007"}}, "holders"},
 		{map[string]any{"name": "ok", "kind": "crm", "retention": "1 year\u0007"}, "retention"},
-		{map[string]any{"name": "ok", "kind": "crm", "description": "x\u0000"}, "description"},
-		{map[string]any{"name": "ok", "kind": "crm", "match": map[string]any{"hosts": []string{"h\u0000"}}}, "match.hosts"},
+		{map[string]any{"name": "ok", "kind": "crm", "description": "x\u0007"}, "description"},
+		{map[string]any{"name": "ok", "kind": "crm", "match": map[string]any{"hosts": []string{"h\u0007"}}}, "match.hosts"},
 	} {
 		r := dpo.Do("POST", "/v1/systems", tc.body)
 		code := "invalid_" + strings.ReplaceAll(tc.field, ".", "_")
@@ -163,7 +163,7 @@ func auditSystemControlCharacters(t *testing.T, dpo *testutil.Client) {
 		}
 	}
 	id := dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Sales sheet", "kind": "spreadsheet", "owner": "Lan"}).JSON()["id"].(string)
-	if r := dpo.Do("PUT", "/v1/systems/"+id, map[string]any{"name": "Sales\u0000sheet", "kind": "spreadsheet"}); r.Status != 400 || r.Code() != "invalid_name" {
+	if r := dpo.Do("PUT", "/v1/systems/"+id, map[string]any{"name": "Sales\u0007sheet", "kind": "spreadsheet"}); r.Status != 400 || r.Code() != "invalid_name" {
 		t.Errorf("PUT name: %d %s", r.Status, r.Body)
 	}
 	if got := dpo.Must(200, "GET", "/v1/systems/"+id, nil).JSON()["name"]; got != "Sales sheet" {

@@ -202,7 +202,7 @@ func TestRequestInputMessages(t *testing.T) {
 	}{
 		{map[string]any{"received_at": "0001-01-01T00:00:00Z"}, "invalid_received_at", "before 2000"},
 		{map[string]any{"received_at": time.Now().AddDate(0, 0, 2).Format(time.RFC3339)}, "invalid_received_at", "in the future"},
-		{map[string]any{"channel": "web\u0000"}, "invalid_text", "control characters"},
+		{map[string]any{"channel": "web\u0007"}, "invalid_text", "control characters"},
 	} {
 		body := map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"}
 		for k, v := range tc.body {

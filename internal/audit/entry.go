@@ -17,7 +17,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MACer computes a keyed MAC over length-prefixed parts (keys.Secret).
@@ -87,9 +89,24 @@ var GenesisHash = make([]byte, 32)
 // Seal sets e's sequence number, previous hash and hash, chaining it after
 // an entry with sequence seq-1 and hash prev.
 func (e *Entry) Seal(key MACer, seq int64, prev []byte) {
+	e.clean()
 	e.Seq = seq
 	e.PrevHash = append([]byte(nil), prev...)
 	e.Hash = e.digest(key)
+}
+
+// clean makes every text field valid UTF-8 without NUL characters, each
+// bad byte or NUL becoming U+FFFD: a request path or purpose of raw bytes
+// ("%FF", "%00") is recorded as sent, more or less, and cannot make the
+// database (PostgreSQL refuses both in text) fail the batch the entry is
+// committed with.
+func (e *Entry) clean() {
+	for _, f := range []*string{&e.Actor, &e.Action, &e.Collection, &e.RecordID, &e.Subject, &e.Purpose,
+		&e.Outcome, &e.RequestID, &e.Detail, &e.Decision} {
+		if !utf8.ValidString(*f) || strings.IndexByte(*f, 0) >= 0 {
+			*f = strings.ReplaceAll(strings.ToValidUTF8(*f, "\uFFFD"), "\x00", "\uFFFD")
+		}
+	}
 }
 
 func (e *Entry) digest(key MACer) []byte {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 type testKey []byte
@@ -67,5 +68,21 @@ func TestOutcomeFor(t *testing.T) {
 		if got := OutcomeFor(status); got != want {
 			t.Errorf("OutcomeFor(%d) = %s, want %s", status, got, want)
 		}
+	}
+}
+
+// TestSealCleansText: an entry's text fields become valid UTF-8 without
+// NUL before it is hashed and stored, so the stored entry verifies and no
+// engine refuses it.
+func TestSealCleansText(t *testing.T) {
+	e := Entry{At: time.Unix(1, 0), Actor: "token:x", Action: "record.read", RecordID: "\xff\x00id", Purpose: "mar\x00keting", Status: 404}
+	e.Seal(testKey("k"), 1, GenesisHash)
+	for _, f := range []string{e.RecordID, e.Purpose} {
+		if !utf8.ValidString(f) || strings.IndexByte(f, 0) >= 0 {
+			t.Errorf("field %q was stored as sent", f)
+		}
+	}
+	if e.RecordID != "\uFFFD\uFFFDid" || string(e.Hash) != string(e.digest(testKey("k"))) {
+		t.Errorf("record id %q; the hash is not of the cleaned entry", e.RecordID)
 	}
 }

@@ -58,7 +58,11 @@ func (s *Server) wrap(rt route) http.Handler {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id string) (status int) {
 	if rt.Public {
 		rw := &statusWriter{ResponseWriter: w}
-		if err := safeHandle(rt.Handler, rw, r); err != nil {
+		err := checkURLText(r)
+		if err == nil {
+			err = safeHandle(rt.Handler, rw, r)
+		}
+		if err != nil {
 			p := problemFor(err, id)
 			writeProblem(rw, p)
 		}
@@ -72,7 +76,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 
 	buf := newBufferedResponse()
 	var err error
+	urlErr := checkURLText(r)
 	switch {
+	case urlErr != nil:
+		err = urlErr
 	case s.limiter.blocked(ip):
 		// Blocked whatever it sends: otherwise a guesser would learn which
 		// guess was right from the one answer that is not 429.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,11 @@ func decodeBytes(b []byte, v any) error {
 	// encoding/json would store each invalid byte as U+FFFD, silently.
 	if !utf8.Valid(b) {
 		return apperr.New(apperr.Invalid, "invalid_utf8", "the request body is not valid UTF-8")
+	}
+	// PostgreSQL cannot store a NUL in text, and no name, reason or value
+	// needs one: refused alike on every engine.
+	if hasEscapedNUL(b) {
+		return apperr.New(apperr.Invalid, "invalid_text", "the request body holds a NUL character (\\u0000), which no text may hold")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -146,3 +152,53 @@ func fieldHolding(b []byte, value string) string {
 	}
 	return walk(doc, "")
 }
+
+// hasEscapedNUL reports whether a JSON text writes a NUL character: the
+// escape \u0000 after an odd number of backslashes (after an even number,
+// the backslashes are literal and "u0000" is plain text).
+func hasEscapedNUL(b []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte("u0000"))
+		if i < 0 {
+			return false
+		}
+		i += off
+		n := 0
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 1 {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+// checkURLText refuses a request whose path or query holds bytes that are
+// not UTF-8, or a NUL ("%FF", "%00"): no id, filter or purpose has them,
+// and PostgreSQL cannot even compare text with them.
+func checkURLText(r *http.Request) error {
+	if !validText(r.URL.Path) {
+		return apperr.New(apperr.Invalid, "invalid_path", "the request path holds a NUL or bytes that are not UTF-8")
+	}
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return apperr.New(apperr.Invalid, "invalid_query", "the query string does not parse")
+	}
+	for k, vs := range q {
+		if !validText(k) {
+			return apperr.New(apperr.Invalid, "invalid_query", "the query string holds a NUL or bytes that are not UTF-8")
+		}
+		for _, v := range vs {
+			if !validText(v) {
+				return apperr.New(apperr.Invalid, "invalid_query", "the query string holds a NUL or bytes that are not UTF-8")
+			}
+		}
+	}
+	return nil
+}
+
+func validText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
