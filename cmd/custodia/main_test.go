@@ -401,8 +401,35 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 		c.Must(200, "GET", "/v1/collections/customers/records?email=after.19@example.com&purpose=support", nil)
 		c.Must(200, "GET", "/v1/collections/customers/records?email=replica@example.com&purpose=support", nil)
 	}
+
+	// Rotations asked of both replicas at once: one runs at a time (the
+	// other gets 409, or runs after it), and every data key stays readable,
+	// also by a replica started afterwards from the key file alone.
+	adminB := b.client(t, testutil.AdminToken)
+	codes := make(chan int, 4)
+	var rotating sync.WaitGroup
+	for _, c := range []*testutil.Client{adminA, adminB, adminA, adminB} {
+		rotating.Go(func() { codes <- c.Do("POST", "/v1/keys/rotate", nil).Status })
+	}
+	rotating.Wait()
+	close(codes)
+	for code := range codes {
+		if code != 200 && code != 409 {
+			t.Errorf("concurrent rotation answered %d", code)
+		}
+	}
 	a.stop(t)
 	b.stop(t)
+	c := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL)
+	cc := c.client(t, dpo)
+	for _, email := range []string{"replica@example.com", "r3.39@example.com", "after.19@example.com"} {
+		cc.Must(200, "GET", "/v1/collections/customers/records?email="+email+"&purpose=support", nil)
+	}
+	status = c.client(t, testutil.AdminToken).Must(200, "GET", "/v1/keys", nil).JSON()
+	if byVersion := status["data_keys_by_version"].(map[string]any); len(byVersion) != 1 {
+		t.Errorf("data keys after concurrent rotations: %v", byVersion)
+	}
+	c.stop(t)
 }
 
 // TestStaleKeyFileRefused: a replica started with a copy of the key file

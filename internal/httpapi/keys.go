@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"custodia/internal/apperr"
@@ -24,14 +26,44 @@ func (s *Server) keyStatus(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// rotationLockKey is the PostgreSQL advisory lock of key rotation.
+const rotationLockKey = 0x637573746f6b // "custok"
+
+// rotateKeys rotates the KEK: one rotation at a time in this process, among
+// the processes sharing the key file (a file lock), and among the replicas
+// sharing the database (an advisory lock on PostgreSQL). Two at once would
+// each write the key file with its own new version, so one replica's data
+// keys would end up wrapped under a version the file no longer holds. The
+// key file is read again first, for what earlier rotations on other
+// replicas changed.
 func (s *Server) rotateKeys(w http.ResponseWriter, r *http.Request) error {
+	busy := apperr.New(apperr.Conflict, "rotation_in_progress", "a key rotation is already running")
 	if !s.rotating.TryLock() {
-		return apperr.New(apperr.Conflict, "rotation_in_progress", "a key rotation is already running")
+		return busy
 	}
 	defer s.rotating.Unlock()
-	e := recorder(r).Snapshot()
-	res, err := keys.Rotate(r.Context(), s.keyring, s.db, e)
-	recorder(r).Committed(e)
+	release, err := keys.LockRotation(s.keyring.Path())
+	if errors.Is(err, keys.ErrLocked) {
+		return busy
+	}
+	if err != nil {
+		return apperr.Wrap(err, "rotate keys")
+	}
+	defer release()
+	var res keys.RotationResult
+	ran, err := s.db.TryExclusive(r.Context(), rotationLockKey, func(ctx context.Context) error {
+		if err := s.keyring.Reload(); err != nil {
+			return err
+		}
+		e := recorder(r).Snapshot()
+		var rerr error
+		res, rerr = keys.Rotate(ctx, s.keyring, s.db, e)
+		recorder(r).Committed(e)
+		return rerr
+	})
+	if err == nil && !ran {
+		return busy
+	}
 	if err != nil {
 		if _, typed := apperr.As(err); typed {
 			return err

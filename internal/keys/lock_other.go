@@ -9,3 +9,6 @@ var ErrLocked = errors.New("another custodia process is using this key file")
 
 // Lock is a no-op where advisory file locks are not available.
 func Lock(keyFile string, exclusive bool) (release func(), err error) { return func() {}, nil }
+
+// LockRotation is a no-op where advisory file locks are not available.
+func LockRotation(keyFile string) (release func(), err error) { return func() {}, nil }

@@ -33,3 +33,23 @@ func Lock(keyFile string, exclusive bool) (release func(), err error) {
 	}
 	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
+
+// LockRotation takes, without waiting, the lock that admits one key
+// rotation at a time among the processes sharing keyFile (replicas on one
+// host): each rotation adds a version to the key file and retires the
+// others, so two at once would each drop the version the other wraps data
+// keys under. ErrLocked: another process is rotating.
+func LockRotation(keyFile string) (release func(), err error) {
+	f, err := os.OpenFile(keyFile+".rotate", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock key rotation: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("lock key rotation: %w", err)
+	}
+	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+}
