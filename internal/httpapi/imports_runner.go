@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -227,6 +228,15 @@ func (rn *importRunner) start(p *auth.Principal, requestID string, job importer.
 	if lv := rn.live[job.ID]; lv != nil && lv.active() {
 		return nil, apperr.New(apperr.Conflict, "import_running", "this job is running; follow it with GET /v1/imports/{id}, or cancel it with DELETE")
 	}
+	// Another replica may be running it: a lock per job, which a crashed
+	// process's session gives up, so posting the job again resumes it.
+	release, ok, err := rn.db.TryLock(rn.ctx, importLockKey(job.ID))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.New(apperr.Conflict, "import_running", "this job is running on another server; follow it with GET /v1/imports/{id}")
+	}
 	ctx := auth.WithPrincipal(rn.ctx, p)
 	ctx = audit.WithActor(ctx, p.Actor(), requestID)
 	ctx, cancel := context.WithCancel(ctx)
@@ -234,8 +244,19 @@ func (rn *importRunner) start(p *auth.Principal, requestID string, job importer.
 	rn.live[job.ID] = lv
 	rn.order = slices.DeleteFunc(rn.order, func(id string) bool { return id == job.ID })
 	rn.wg.Add(1)
-	go rn.run(ctx, lv, job, rows, spool)
+	go func() {
+		defer release()
+		rn.run(ctx, lv, job, rows, spool)
+	}()
 	return lv, nil
+}
+
+// importLockKey is the PostgreSQL advisory lock of one import job: the
+// job id's FNV-1a hash, in a range apart from the fixed job locks'.
+func importLockKey(id string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("custodia/import/" + id))
+	return int64(h.Sum64() | 1<<62)
 }
 
 // run waits for a slot, runs the job, stores its rejects as they come,

@@ -970,3 +970,29 @@ func TestTryExclusive(t *testing.T) {
 		}
 	})
 }
+
+// TestTryLock: a lock held past the call (an import job) keeps another
+// replica out until it is released; on SQLite it is always granted.
+func TestTryLock(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		release, ok, err := e.db.TryLock(ctx, 4242)
+		if !ok || err != nil {
+			t.Fatalf("first lock: %v %v", ok, err)
+		}
+		if e.engine != store.Postgres {
+			release()
+			return
+		}
+		other := e.replica(t)
+		if _, ok, err := other.TryLock(ctx, 4242); ok || err != nil {
+			t.Fatalf("second replica got the lock while the first held it: %v %v", ok, err)
+		}
+		release()
+		again, ok, err := other.TryLock(ctx, 4242)
+		if !ok || err != nil {
+			t.Fatalf("after release the second replica could not lock: %v %v", ok, err)
+		}
+		again()
+	})
+}

@@ -194,6 +194,34 @@ func (db *DB) RecordFieldDeletion(ctx context.Context, kind, pseudonym, collecti
 		&audit.Entry{Actor: approvedBy, Action: "retention." + kind, Collection: collection, Subject: pseudonym, Detail: d.Cause})
 }
 
+// TryLock takes the named lock without waiting, for work that outlives the
+// call (an import job running in the background): on PostgreSQL a session
+// advisory lock on a connection of its own, held until release; SQLite has
+// one server per database, so it always succeeds. ok is false when
+// another process holds it.
+func (db *DB) TryLock(ctx context.Context, key int64) (release func(), ok bool, err error) {
+	if db.engine != Postgres {
+		return func() {}, true, nil
+	}
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("lock connection: %w", err)
+	}
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
+		conn.Close()
+		return nil, false, fmt.Errorf("lock: %w", err)
+	}
+	if !got {
+		conn.Close()
+		return nil, false, nil
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", key)
+		conn.Close()
+	}, true, nil
+}
+
 // TryExclusive runs fn only if no other process holds the named job lock:
 // on PostgreSQL a session advisory lock, so one replica runs a scheduled
 // job at a time; SQLite has one server per database, so fn always runs.
