@@ -233,8 +233,26 @@ func (s *Server) importSummary(ctx context.Context, id string) (importView, erro
 	v := importView{Import: stored, Links: importLinksOf(id)}
 	if lv != nil {
 		s.imports.merge(&v, lv, err == nil)
+	} else {
+		s.orphaned(ctx, &v)
 	}
 	return v, nil
+}
+
+// orphaned shows as interrupted a job stored as running that no process
+// runs (this one has no live state for it, and its lock is free): the
+// process that ran it stopped without storing its state, a crash. Posting
+// the job again resumes it.
+func (s *Server) orphaned(ctx context.Context, v *importView) {
+	if v.Status != importer.StatusRunning {
+		return
+	}
+	release, ok, err := s.db.TryLock(ctx, importLockKey(v.ID))
+	if err != nil || !ok {
+		return // running elsewhere, or unknown: as stored
+	}
+	release()
+	v.Status = importer.StatusInterrupted
 }
 
 // getImport returns a job: GET /v1/imports/{id}.
@@ -266,8 +284,10 @@ func (s *Server) listImports(w http.ResponseWriter, r *http.Request) error {
 		if s.imports != nil {
 			if lv := s.imports.get(im.ID); lv != nil {
 				s.imports.merge(&out[i], lv, true)
+				continue
 			}
 		}
+		s.orphaned(r.Context(), &out[i])
 	}
 	resp := map[string]any{"imports": out}
 	if len(ims) == limit {
