@@ -72,6 +72,9 @@ func TestErasureRequestEndToEnd(t *testing.T) {
 	if raw, _ := json.Marshal(req); strings.Contains(string(raw), "minh.tran") {
 		t.Errorf("the request stores the lookup value: %s", raw)
 	}
+	if got := e.dpo.Must(200, "GET", "/v1/requests/"+id, nil).JSON(); got["due_at"] != req["due_at"] || got["acknowledge_by"] != req["acknowledge_by"] {
+		t.Errorf("deadlines as filed %v %v, as read %v %v", req["due_at"], req["acknowledge_by"], got["due_at"], got["acknowledge_by"])
+	}
 	// A second open erasure for the same person is a duplicate.
 	if r := e.dpo.Do("POST", "/v1/requests", map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"}); r.Status != 409 || r.Code() != "duplicate_request" {
 		t.Errorf("duplicate: %d %q", r.Status, r.Code())

@@ -69,7 +69,7 @@ func (s *Service) extend(r *Request, now time.Time) error {
 		return err
 	}
 	r.Extensions++
-	r.DueAt = dl.Due
+	r.DueAt = dl.Due.Truncate(time.Microsecond)
 	return nil
 }
 

@@ -194,15 +194,17 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 	return s.withClock(r), nil
 }
 
+// setDeadlines sets r's deadlines from dl, to the microsecond the store
+// keeps: the answer that creates a request shows what a later read does.
 func setDeadlines(r *Request, dl Deadlines) {
-	r.DueAt = dl.Due
+	r.DueAt = dl.Due.Truncate(time.Microsecond)
 	r.AcknowledgeBy, r.ExtendNoticeBy = nil, nil
 	if !dl.AcknowledgeBy.IsZero() {
-		a := dl.AcknowledgeBy
+		a := dl.AcknowledgeBy.Truncate(time.Microsecond)
 		r.AcknowledgeBy = &a
 	}
 	if !dl.ExtendNoticeBy.IsZero() {
-		n := dl.ExtendNoticeBy
+		n := dl.ExtendNoticeBy.Truncate(time.Microsecond)
 		r.ExtendNoticeBy = &n
 	}
 	r.MaxExtensions, r.RuleSource = dl.MaxExtensions, dl.Source
