@@ -393,6 +393,10 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	close(stop)
 	created.Wait()
 	status := adminA.Must(200, "GET", "/v1/keys", nil).JSON()
+	adminB := b.client(t, testutil.AdminToken)
+	if statusB := adminB.Must(200, "GET", "/v1/keys", nil).JSON(); fmt.Sprint(statusB["versions"]) != fmt.Sprint(status["versions"]) {
+		t.Errorf("key versions seen by the replica that did not rotate: %v, by the one that did: %v", statusB["versions"], status["versions"])
+	}
 	byVersion := status["data_keys_by_version"].(map[string]any)
 	if len(byVersion) != 1 || byVersion[fmt.Sprint(int64(rot["new_version"].(float64)))] == nil {
 		t.Fatalf("data keys after rotation with two replicas: %v (rotation %v)", byVersion, rot)
@@ -405,7 +409,6 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	// Rotations asked of both replicas at once: one runs at a time (the
 	// other gets 409, or runs after it), and every data key stays readable,
 	// also by a replica started afterwards from the key file alone.
-	adminB := b.client(t, testutil.AdminToken)
 	codes := make(chan int, 4)
 	var rotating sync.WaitGroup
 	for _, c := range []*testutil.Client{adminA, adminB, adminA, adminB} {

@@ -3,13 +3,20 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"custodia/internal/apperr"
 	"custodia/internal/keys"
 )
 
+// keyStatus reports the KEK versions and how many data keys each wraps.
+// The key file is read again first: another replica's rotation may have
+// added and retired versions since this one last read it.
 func (s *Server) keyStatus(w http.ResponseWriter, r *http.Request) error {
+	if err := s.keyring.Reload(); err != nil {
+		slog.Warn("key status: could not re-read the key file; showing what this process holds", "err", err)
+	}
 	counts, err := s.db.KeyVersionCounts(r.Context())
 	if err != nil {
 		return err
