@@ -181,22 +181,21 @@ func checkURLText(r *http.Request) error {
 	if !validText(r.URL.Path) {
 		return apperr.New(apperr.Invalid, "invalid_path", "the request path holds a NUL or bytes that are not UTF-8")
 	}
-	if r.URL.RawQuery == "" {
-		return nil
+	raw := r.URL.RawQuery
+	if !strings.Contains(raw, "%") {
+		if validText(raw) {
+			return nil // the common case, without an allocation
+		}
+		return apperr.New(apperr.Invalid, "invalid_query", "the query string holds a NUL or bytes that are not UTF-8")
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
+	// Unescaped whole: what decodes to "&" or "=" does not change whether
+	// the bytes are text.
+	q, err := url.QueryUnescape(raw)
 	if err != nil {
 		return apperr.New(apperr.Invalid, "invalid_query", "the query string does not parse")
 	}
-	for k, vs := range q {
-		if !validText(k) {
-			return apperr.New(apperr.Invalid, "invalid_query", "the query string holds a NUL or bytes that are not UTF-8")
-		}
-		for _, v := range vs {
-			if !validText(v) {
-				return apperr.New(apperr.Invalid, "invalid_query", "the query string holds a NUL or bytes that are not UTF-8")
-			}
-		}
+	if !validText(q) {
+		return apperr.New(apperr.Invalid, "invalid_query", "the query string holds a NUL or bytes that are not UTF-8")
 	}
 	return nil
 }
