@@ -279,10 +279,11 @@ func (st *state) withheld(subjectID, purpose string) string {
 }
 
 // Withheld is the reason a subject's data may not be processed for a
-// purpose: ReasonRestricted, ReasonObjected, ReasonNoConsent (the purpose's
-// legal basis is consent and the subject has no active consent for it), or
-// "". The vault asks it before a write to an existing subject's data.
-func (e *Engine) Withheld(ctx context.Context, subjectID, purpose string) (string, error) {
+// purpose: ReasonRestricted, ReasonObjected, ReasonNoConsent (with
+// consent, only: the purpose's legal basis is consent and the subject has
+// no active consent for it), or "". The vault asks it before a write to
+// an existing subject's data.
+func (e *Engine) Withheld(ctx context.Context, subjectID, purpose string, consent bool) (string, error) {
 	st, err := e.load(ctx)
 	if err != nil {
 		return "", err
@@ -290,7 +291,7 @@ func (e *Engine) Withheld(ctx context.Context, subjectID, purpose string) (strin
 	if reason := st.withheld(subjectID, purpose); reason != "" {
 		return reason, nil
 	}
-	if p := st.purposes[purpose]; p != nil && p.LegalBasis == BasisConsent {
+	if p := st.purposes[purpose]; consent && p != nil && p.LegalBasis == BasisConsent {
 		ok, err := e.store.ConsentActive(ctx, subjectID, purpose)
 		if err != nil {
 			return "", err

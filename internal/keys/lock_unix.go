@@ -16,22 +16,11 @@ var ErrLocked = errors.New("another custodia process is using this key file; sto
 // for servers, so several may run, and exclusive for offline commands that
 // change keys or data, which must not run beside a server. It never waits.
 func Lock(keyFile string, exclusive bool) (release func(), err error) {
-	f, err := os.OpenFile(keyFile+".lock", os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("lock key file: %w", err)
-	}
 	how := syscall.LOCK_SH
 	if exclusive {
 		how = syscall.LOCK_EX
 	}
-	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, ErrLocked
-		}
-		return nil, fmt.Errorf("lock key file: %w", err)
-	}
-	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+	return flock(keyFile+".lock", how, "lock key file")
 }
 
 // LockRotation takes, without waiting, the lock that admits one key
@@ -40,16 +29,22 @@ func Lock(keyFile string, exclusive bool) (release func(), err error) {
 // others, so two at once would each drop the version the other wraps data
 // keys under. ErrLocked: another process is rotating.
 func LockRotation(keyFile string) (release func(), err error) {
-	f, err := os.OpenFile(keyFile+".rotate", os.O_CREATE|os.O_RDWR, 0o600)
+	return flock(keyFile+".rotate", syscall.LOCK_EX, "lock key rotation")
+}
+
+// flock takes an advisory lock of kind how on the file at path, creating
+// it, without waiting: ErrLocked when another process holds it.
+func flock(path string, how int, what string) (release func(), err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("lock key rotation: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, ErrLocked
 		}
-		return nil, fmt.Errorf("lock key rotation: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }

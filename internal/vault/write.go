@@ -214,9 +214,10 @@ func WithRectification(ctx context.Context) context.Context {
 // may be processed for a purpose: the access engine, from restrictions
 // of processing and objections.
 type SubjectGuard interface {
-	// Withheld returns "restricted", "objected", "no_consent", or "" when
-	// the subject's data may be processed for the purpose.
-	Withheld(ctx context.Context, subjectID, purpose string) (string, error)
+	// Withheld returns "restricted", "objected", "no_consent" (asked only
+	// with consent), or "" when the subject's data may be processed for
+	// the purpose.
+	Withheld(ctx context.Context, subjectID, purpose string, consent bool) (string, error)
 }
 
 // checkProcessing refuses (409 restricted, objected or no_consent) a write
@@ -226,17 +227,18 @@ type SubjectGuard interface {
 // the subject has not given or has withdrawn (Art. 6(1)(a), 7(3)), as
 // reads for that purpose withhold every field. The subject's own rectification request
 // (WithRectification) is let through.
-// needConsent false lets a missing consent (no_consent) through.
+// needConsent false does not ask for consent (a new record about an
+// existing subject: the grant may follow it).
 func (s *Service) checkProcessing(ctx context.Context, purpose, subjectID string, needConsent bool) error {
 	g, ok := s.Policy.(SubjectGuard)
 	if !ok || ctx.Value(rectifying{}) != nil {
 		return nil
 	}
-	reason, err := g.Withheld(ctx, subjectID, purpose)
+	reason, err := g.Withheld(ctx, subjectID, purpose, needConsent)
 	if err != nil {
 		return err
 	}
-	if reason != "" && (reason != "no_consent" || needConsent) {
+	if reason != "" {
 		if rec := audit.RecorderFrom(ctx); rec != nil {
 			rec.Update(func(e *audit.Entry) { e.Decision = "deny subject=" + reason })
 		}
@@ -245,9 +247,6 @@ func (s *Service) checkProcessing(ctx context.Context, purpose, subjectID string
 	case "":
 		return nil
 	case "no_consent":
-		if !needConsent {
-			return nil
-		}
 		return apperr.Newf(apperr.Conflict, "no_consent", "the purpose %q rests on consent and the subject has no active consent for it: its data cannot be changed for it", purpose)
 	case "restricted":
 		return apperr.Newf(apperr.Conflict, "restricted", "the subject's processing is restricted (GDPR Art. 18): its data cannot be changed for the purpose %q", purpose)

@@ -20,15 +20,7 @@ func TestRedactWritesCopiesWithoutValues(t *testing.T) {
 		"exports/data.json": `{"email": "an.nguyen@example.com", "order": "202401150001"}` + "\n",
 		"exports/photo.bin": "\x00\x01\x02 binary 0912 345 678",
 	}
-	for name, body := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, root, files)
 	out := filepath.Join(t.TempDir(), "redacted")
 	res, errs, err := Redact(context.Background(), []string{filepath.Join(root, "exports")}, Options{MinConfidence: 0.5}, out)
 	if err != nil || len(errs) != 0 {
@@ -168,15 +160,7 @@ func TestRedactEscapedJSON(t *testing.T) {
 }
 `,
 	}
-	for name, body := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, root, files)
 	out := filepath.Join(t.TempDir(), "redacted")
 	res, errs, err := Redact(context.Background(), []string{root}, Options{MinConfidence: 0.5}, out)
 	if err != nil || len(errs) != 0 || res.Files != 2 {
@@ -195,6 +179,20 @@ func TestRedactEscapedJSON(t *testing.T) {
 			if strings.Contains(string(b), g) {
 				t.Errorf("%s: the copy holds %q:\n%s", name, g, b)
 			}
+		}
+	}
+}
+
+// writeTree writes files (path under root: content), making directories.
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
