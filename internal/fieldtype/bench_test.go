@@ -30,3 +30,15 @@ func BenchmarkNormalizeEmail(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNormalizePhoneVN normalizes Vietnamese mobile numbers only, the
+// common case the fast path serves.
+func BenchmarkNormalizePhoneVN(b *testing.B) {
+	inputs := []string{"0912 345 678", "0389123456", "+84 977 123 456", "086-555-1234"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := Phone.Normalize(inputs[i%len(inputs)], Options{DefaultRegion: "VN"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -57,3 +57,20 @@ func FuzzNormalize(f *testing.F) {
 		_ = typ.Mask(out)
 	})
 }
+
+// FuzzPhoneFastPath checks that every number the phone fast path takes,
+// the parser takes too and formats the same.
+func FuzzPhoneFastPath(f *testing.F) {
+	for _, s := range []string{"0912345678", "+84 912 345 678", "091-234-5678", "0389.123.456", "+84912345678", "0121 234 5678"} {
+		f.Add(s, "VN")
+	}
+	f.Fuzz(func(t *testing.T, s, region string) {
+		fast, ok := vnMobileE164(s, region)
+		if !ok {
+			return
+		}
+		if slow, valid := slowPhone(s, region); !valid || slow != fast {
+			t.Fatalf("%q in %q: fast path %q, parser %q (valid %v)", s, region, fast, slow, valid)
+		}
+	})
+}

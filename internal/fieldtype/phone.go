@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"custodia/internal/vnphone"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -44,6 +45,9 @@ func normalizePhone(s, region string) (string, *Error) {
 	if s[0] != '+' && region == "" {
 		return "", fail(errPhoneIntl)
 	}
+	if e164, ok := vnMobileE164(s, region); ok {
+		return e164, nil
+	}
 	num, err := phonenumbers.Parse(s, region)
 	if err != nil {
 		return "", fail(errPhone)
@@ -52,6 +56,42 @@ func normalizePhone(s, region string) (string, *Error) {
 		return "", fail(errPhoneNotExists)
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// vnMobileE164 is the fast path of normalizePhone for the common case,
+// a Vietnamese mobile number: 0912 345 678 read in region VN, or
+// +84 912 345 678, written in digits with single spaces, dashes or dots
+// between them. It returns the E.164 form and true, or false when the
+// number needs the full parser: about 0.1 µs against 15 to 20 µs
+// (BenchmarkNormalizePhoneVN, BenchmarkNormalizePhone).
+// Every number it accepts, the parser accepts as valid and formats the
+// same (TestPhoneFastPathMatchesParser, FuzzPhoneFastPath).
+func vnMobileE164(s, region string) (string, bool) {
+	var d [11]byte
+	n := 0
+	plus := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			if n == len(d) {
+				return "", false
+			}
+			d[n] = c
+			n++
+		case c == '+' && i == 0:
+			plus = true
+		case (c == ' ' || c == '-' || c == '.') && n > 0 && i+1 < len(s) && '0' <= s[i+1] && s[i+1] <= '9':
+		default:
+			return "", false
+		}
+	}
+	switch {
+	case plus && n == 11 && d[0] == '8' && d[1] == '4' && vnphone.Mobile(d[2], d[3], d[4]):
+		return "+" + string(d[:n]), true
+	case !plus && region == "VN" && n == 10 && d[0] == '0' && vnphone.Mobile(d[1], d[2], d[3]):
+		return "+84" + string(d[1:n]), true
+	}
+	return "", false
 }
 
 // ValidateRegion checks that region is usable as Options.DefaultRegion:

@@ -2,8 +2,11 @@ package fieldtype
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 func TestNormalizePhone(t *testing.T) {
@@ -79,6 +82,59 @@ func TestValidateRegion(t *testing.T) {
 	for _, r := range []string{"XX", "VNM", "+84", "Vietnam"} {
 		if err := ValidateRegion(r); err == nil {
 			t.Errorf("ValidateRegion(%q) accepted", r)
+		}
+	}
+}
+
+// slowPhone is normalizePhone without its fast path: the parser alone.
+func slowPhone(s, region string) (string, bool) {
+	num, err := phonenumbers.Parse(s, region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return "", false
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), true
+}
+
+// TestPhoneFastPathMatchesParser checks the fast path against the parser
+// for every three-digit prefix, in the ways the fast path reads a number,
+// and that it takes the common Vietnamese mobile number.
+func TestPhoneFastPathMatchesParser(t *testing.T) {
+	taken := 0
+	for p := range 1000 {
+		for _, tail := range []string{"123456", "000000", "999999"} {
+			nsn := fmt.Sprintf("%03d", p) + tail
+			for _, c := range []struct{ s, region string }{
+				{"0" + nsn, "VN"},
+				{"0" + nsn[:3] + " " + nsn[3:6] + " " + nsn[6:], "VN"},
+				{"0" + nsn[:3] + "-" + nsn[3:6] + "." + nsn[6:], "VN"},
+				{"+84" + nsn, ""},
+				{"+84 " + nsn[:3] + " " + nsn[3:], "US"},
+				{"0" + nsn, "US"},
+				{"+84" + nsn + "0", ""},
+				{"84" + nsn, "VN"},
+			} {
+				fast, ok := vnMobileE164(c.s, c.region)
+				if !ok {
+					continue
+				}
+				taken++
+				if slow, valid := slowPhone(c.s, c.region); !valid || slow != fast {
+					t.Errorf("%q in %q: fast path %q, parser %q (valid %v)", c.s, c.region, fast, slow, valid)
+				}
+			}
+		}
+	}
+	if taken < 2000 {
+		t.Errorf("the fast path took only %d numbers", taken)
+	}
+	for _, s := range []string{"0912345678", "091 234 5678", "+84 912 345 678", "0389.123.456"} {
+		if _, ok := vnMobileE164(s, "VN"); !ok {
+			t.Errorf("%q: the fast path should take it", s)
+		}
+	}
+	for _, s := range []string{"(091) 234 5678", "091  234 5678", "0912345678 ", "+ 84912345678", "0212345678", "0912345678/9"} {
+		if _, ok := vnMobileE164(s, "VN"); ok {
+			t.Errorf("%q: the fast path should leave it to the parser", s)
 		}
 	}
 }

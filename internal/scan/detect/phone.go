@@ -1,32 +1,6 @@
 package detect
 
-// vnMobile reports whether a Vietnamese national significant number of
-// nine digits starting with a, b, c is a mobile number (the libphonenumber
-// VN mobile ranges: 3x, 5[1689]x, 52[238], 559, 7[06-9], 8[1-8]x,
-// 89[6-9], 9[0-8]x, 99[013-9]). It is the fast path that spares the
-// common Vietnamese number the generic validation.
-func vnMobile(a, b, c byte) bool {
-	switch a {
-	case '3':
-		return true
-	case '5':
-		switch b {
-		case '1', '6', '8', '9':
-			return true
-		case '2':
-			return c == '2' || c == '3' || c == '8'
-		case '5':
-			return c == '9'
-		}
-	case '7':
-		return b == '0' || b >= '6'
-	case '8':
-		return b >= '1' && b <= '8' || b == '9' && c >= '6'
-	case '9':
-		return b <= '8' || c != '2'
-	}
-	return false
-}
+import "custodia/internal/vnphone"
 
 // How a phone number was written.
 const (
@@ -80,14 +54,14 @@ func (st *state) phone(sp *span) (hit, bool) {
 		} else {
 			dialled = true
 		}
-		if len(x) == 11 && x[0] == '8' && x[1] == '4' && vnMobile(x[2], x[3], x[4]) {
+		if len(x) == 11 && x[0] == '8' && x[1] == '4' && vnphone.Mobile(x[2], x[3], x[4]) {
 			kind, cc = phoneIntl, 84
 		} else if r, _ := validInternational(x); r != nil {
 			kind, cc = phoneIntl, r.cc
 		}
-	case st.s.vn && nd == 10 && d[0] == '0' && vnMobile(d[1], d[2], d[3]):
+	case st.s.vn && nd == 10 && d[0] == '0' && vnphone.Mobile(d[1], d[2], d[3]):
 		kind, cc = phoneTrunk, 84
-	case st.s.vn && nd == 11 && d[0] == '8' && d[1] == '4' && vnMobile(d[2], d[3], d[4]):
+	case st.s.vn && nd == 11 && d[0] == '8' && d[1] == '4' && vnphone.Mobile(d[2], d[3], d[4]):
 		kind, cc = phoneVNCC, 84
 	default:
 		kind, cc = st.phoneNational(sp)

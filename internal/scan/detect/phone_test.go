@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"fmt"
 	"testing"
 
 	"custodia/internal/scan"
@@ -65,28 +64,6 @@ func TestPhonePreviewAndConfidence(t *testing.T) {
 		got := scanAll(t, s, c.text, "")
 		if len(got) != 1 || got[0].Preview != c.preview || got[0].Confidence != c.conf {
 			t.Errorf("%q: got %v, want %s at %.2f", c.text, got, c.preview, c.conf)
-		}
-	}
-}
-
-// TestVNMobileFastPath checks the fast path against the metadata for every
-// three-digit prefix of the common ranges (3, 5, 7, 8, 9); the rare others
-// (121x, 160) go through the generic path.
-func TestVNMobileFastPath(t *testing.T) {
-	for p := 300; p < 1000; p++ {
-		d := fmt.Sprintf("%03d", p)
-		if d[0] == '4' || d[0] == '6' {
-			continue
-		}
-		for _, tail := range []string{"123456", "000000", "999999"} {
-			num, err := phonenumbers.Parse("+84"+d+tail, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			mobile := phonenumbers.GetNumberType(num) == phonenumbers.MOBILE
-			if got := vnMobile(d[0], d[1], d[2]); got != mobile {
-				t.Errorf("+84 %s%s: fast path %v, metadata mobile %v", d, tail, got, mobile)
-			}
 		}
 	}
 }
