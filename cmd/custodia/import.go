@@ -16,6 +16,7 @@ import (
 
 // importCmdFlags are the flags of `custodia import`.
 type importCmdFlags struct {
+	cpuProfile  string
 	st          storageFlags
 	rf          remoteFlags
 	collection  string
@@ -106,6 +107,13 @@ uploaded file, in commits of 4,096 rows so that other writes wait less.`,
     --legal-basis legitimate_interests --dry-run`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if fl.cpuProfile != "" {
+				stop, err := startCPUProfile(fl.cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			return runImport(cmd, args[0], &fl)
 		},
 	}
@@ -126,6 +134,8 @@ uploaded file, in commits of 4,096 rows so that other writes wait less.`,
 	f.StringVar(&fl.redact, "redact-source", "", "after a completed import, write a copy of FILE without personal values to this path (.xlsx or .csv)")
 	f.BoolVar(&fl.jsonOut, "json", false, "print the result as JSON")
 	f.StringVar(&fl.region, "default-region", "", "phone region (ISO 3166 alpha-2, e.g. VN) for numbers written without +, as the server's flag (offline imports)")
+	f.StringVar(&fl.cpuProfile, "cpu-profile", "", "write a CPU profile of the import to this file (for performance work)")
+	_ = f.MarkHidden("cpu-profile")
 	f.StringVar(&fl.progress, "progress", "auto", "progress bar on stderr: auto (on a terminal), always or never")
 	f.StringVar(&fl.consent.channel, "consent-channel", "", "consent basis: how consent was collected (web, zalo, facebook, phone, email, paper...)")
 	f.StringVar(&fl.consent.method, "consent-method", "", "consent basis: the method (default import)")
