@@ -41,66 +41,30 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 			return fmt.Errorf("create records: records of collections %s and %s in one call", recs[0].Record.Collection, nr.Record.Collection)
 		}
 	}
-	err := db.w.submitMany(func(ctx context.Context, tx *Tx) error {
-		now := time.Now().UTC().UnixMicro()
+	// The rows are made ready here, in the caller's goroutine, so that
+	// the single writer only runs the INSERTs. The data keys are wrapped
+	// under the primary KEK version read now; should a rotation change it
+	// before the transaction (or retire it before they are wrapped), they
+	// are wrapped inside the transaction.
+	rows, err := newBulkCreate(recs, time.Now().UTC().UnixMicro())
+	if err != nil {
+		return err
+	}
+	var kek int64
+	if err := db.read.QueryRowContext(ctx, "SELECT primary_version FROM kek_state WHERE id = 1").Scan(&kek); err == nil {
+		_ = rows.wrapKeys(kek) // on failure the transaction wraps them
+	}
+	err = db.w.submitMany(func(ctx context.Context, tx *Tx) error {
 		primary, err := tx.primaryKEK(ctx)
 		if err != nil {
 			return err
 		}
-		subjects := newBulkInsert("INSERT INTO subjects (id, created_at) VALUES ", 2)
-		keys := newBulkInsert("INSERT INTO custodia_keys.subject_keys (subject_id, kek_version, dek_version, wrapped_dek, created_at) VALUES ", 5)
-		records := newBulkInsert("INSERT INTO records (id, collection, subject_id, sealed, idx, version, created_at, updated_at) VALUES ", 8)
-		unique := newBulkInsert("INSERT INTO blind_unique (collection, field, mac, record_id) VALUES ", 4)
-		index := newBulkInsert("INSERT INTO blind_index (collection, field, mac, record_id) VALUES ", 4)
-		prov := newBulkInsert("INSERT INTO record_provenance (job_id, row_ref, record_id, subject_id, source, imported_at) VALUES ", 6)
-		grants := newGrantInsert()
-		collection := recs[0].Record.Collection
-		entries := make([]keyedEntry, 0, len(recs)*len(recs[0].Index))
-		for _, nr := range recs {
-			r := nr.Record
-			version, w, err := nr.Subject.Wrap(uint32(primary))
-			if err != nil {
-				return fmt.Errorf("wrap subject key: %w", err)
-			}
-			subjects.add(r.SubjectID, now)
-			keys.add(r.SubjectID, int64(version), 1, w, now)
-			records.add(r.ID, r.Collection, r.SubjectID, r.Sealed, encodeIndex(nr.Index), 1, now, now)
-			for _, ie := range nr.Index {
-				entries = append(entries, keyedEntry{ie, r.ID})
-			}
-			if p := nr.Provenance; p != nil {
-				prov.add(p.JobID, p.RowRef, r.ID, r.SubjectID, p.Source, now)
-			}
-			if g := nr.Grant; g != nil {
-				// A subject created here has no earlier event: nothing can
-				// supersede its grant.
-				if g.SubjectID != r.SubjectID {
-					return fmt.Errorf("create records: the grant of record %s names another subject", r.ID)
-				}
-				if err := grants.add(*g, nr.GrantNotice); err != nil {
-					return err
-				}
-			}
-		}
-		// Blind-index keys are random by design: inserted in key order,
-		// a batch walks each B-tree once, left to right, instead of
-		// jumping between its pages.
-		slices.SortFunc(entries, compareKeyed)
-		for _, e := range entries {
-			if e.Unique {
-				unique.add(collection, e.Field, e.MAC, e.recordID)
-			} else {
-				index.add(collection, e.Field, e.MAC, e.recordID)
-			}
-		}
-		for _, b := range []*bulkInsert{subjects, keys, records, unique, index, prov} {
-			if err := b.exec(ctx, tx); err != nil {
+		if primary != rows.kek {
+			if err := rows.wrapKeys(primary); err != nil {
 				return err
 			}
 		}
-		// The grants come after their subjects, in the same transaction:
-		// a person imported on consent commits with their grant.
-		return grants.exec(ctx, tx)
+		return rows.exec(ctx, tx)
 	}, entries)
 	// A bulk import's records are not cached (they would push out the
 	// records in use); the index lists they change are forgotten, whether
@@ -113,6 +77,92 @@ func (db *DB) CreateRecords(ctx context.Context, recs []vault.NewRecord, entries
 		db.invalidate(recs[0].Record.Collection, nil, idx)
 	}
 	return err
+}
+
+// bulkCreate is the rows a CreateRecords call inserts, made ready before
+// the writer's transaction.
+type bulkCreate struct {
+	recs []vault.NewRecord
+	now  int64
+	kek  int64 // the KEK version keys holds the data keys wrapped under; 0: not wrapped yet
+
+	subjects, keys, records, unique, index, prov *bulkInsert
+	grants                                       *grantInsert
+}
+
+// newBulkCreate makes the rows of new records and their blind-index
+// entries in key order; wrapKeys makes those of their data keys.
+func newBulkCreate(recs []vault.NewRecord, now int64) (*bulkCreate, error) {
+	n := len(recs)
+	c := &bulkCreate{recs: recs, now: now,
+		subjects: newBulkInsert("INSERT INTO subjects (id, created_at) VALUES ", 2, n),
+		records:  newBulkInsert("INSERT INTO records (id, collection, subject_id, sealed, idx, version, created_at, updated_at) VALUES ", 8, n),
+		unique:   newBulkInsert("INSERT INTO blind_unique (collection, field, mac, record_id) VALUES ", 4, 0),
+		index:    newBulkInsert("INSERT INTO blind_index (collection, field, mac, record_id) VALUES ", 4, 0),
+		prov:     newBulkInsert("INSERT INTO record_provenance (job_id, row_ref, record_id, subject_id, source, imported_at) VALUES ", 6, 0),
+		grants:   newGrantInsert(),
+	}
+	collection := recs[0].Record.Collection
+	entries := make([]keyedEntry, 0, n*len(recs[0].Index))
+	for _, nr := range recs {
+		r := nr.Record
+		c.subjects.add(r.SubjectID, now)
+		c.records.add(r.ID, r.Collection, r.SubjectID, r.Sealed, encodeIndex(nr.Index), 1, now, now)
+		for _, ie := range nr.Index {
+			entries = append(entries, keyedEntry{ie, r.ID})
+		}
+		if p := nr.Provenance; p != nil {
+			c.prov.add(p.JobID, p.RowRef, r.ID, r.SubjectID, p.Source, now)
+		}
+		if g := nr.Grant; g != nil {
+			// A subject created here has no earlier event: nothing can
+			// supersede its grant.
+			if g.SubjectID != r.SubjectID {
+				return nil, fmt.Errorf("create records: the grant of record %s names another subject", r.ID)
+			}
+			if err := c.grants.add(*g, nr.GrantNotice); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// Blind-index keys are random by design: inserted in key order, a
+	// batch walks each B-tree once, left to right, instead of jumping
+	// between its pages.
+	slices.SortFunc(entries, compareKeyed)
+	for _, e := range entries {
+		if e.Unique {
+			c.unique.add(collection, e.Field, e.MAC, e.recordID)
+		} else {
+			c.index.add(collection, e.Field, e.MAC, e.recordID)
+		}
+	}
+	return c, nil
+}
+
+// wrapKeys (re)makes the rows of the data keys, wrapped under KEK version
+// kek. On failure the rows are left as they were.
+func (c *bulkCreate) wrapKeys(kek int64) error {
+	keys := newBulkInsert("INSERT INTO custodia_keys.subject_keys (subject_id, kek_version, dek_version, wrapped_dek, created_at) VALUES ", 5, len(c.recs))
+	for _, nr := range c.recs {
+		version, w, err := nr.Subject.Wrap(uint32(kek))
+		if err != nil {
+			return fmt.Errorf("wrap subject key: %w", err)
+		}
+		keys.add(nr.Record.SubjectID, int64(version), 1, w, c.now)
+	}
+	c.keys, c.kek = keys, kek
+	return nil
+}
+
+// exec inserts the rows; the grants come after their subjects, so that a
+// person imported on consent commits with their grant.
+func (c *bulkCreate) exec(ctx context.Context, tx *Tx) error {
+	for _, b := range []*bulkInsert{c.subjects, c.keys, c.records, c.unique, c.index, c.prov} {
+		if err := b.exec(ctx, tx); err != nil {
+			return err
+		}
+	}
+	return c.grants.exec(ctx, tx)
 }
 
 // AppendGrants appends consent grants for subjects that exist, storing
@@ -209,7 +259,7 @@ type grantInsert struct {
 }
 
 func newGrantInsert() *grantInsert {
-	return &grantInsert{notices: map[string]string{}, events: newBulkInsert("INSERT INTO consent_events (id, subject_id, purpose, action, method, channel, notice_version, notice_hash, collected_by, ip_hash, ua_hash, at, recorded_at, recorded_by, request_id) VALUES ", 15)}
+	return &grantInsert{notices: map[string]string{}, events: newBulkInsert("INSERT INTO consent_events (id, subject_id, purpose, action, method, channel, notice_version, notice_hash, collected_by, ip_hash, ua_hash, at, recorded_at, recorded_by, request_id) VALUES ", 15, 0)}
 }
 
 func (g *grantInsert) add(ev consent.Event, noticeText string) error {
@@ -254,8 +304,9 @@ type bulkInsert struct {
 	args   []any
 }
 
-func newBulkInsert(prefix string, cols int) *bulkInsert {
-	return &bulkInsert{prefix: prefix, cols: cols}
+// newBulkInsert returns an empty bulkInsert with room for rows rows.
+func newBulkInsert(prefix string, cols, rows int) *bulkInsert {
+	return &bulkInsert{prefix: prefix, cols: cols, args: make([]any, 0, cols*rows)}
 }
 
 func (b *bulkInsert) add(vals ...any) { b.args = append(b.args, vals...) }

@@ -20,7 +20,7 @@ import (
 func (t *Tx) Insert(ctx context.Context, table, columns string, args ...any) error {
 	prefix := "INSERT INTO " + table + " (" + columns + ") VALUES "
 	if !t.queueInserts {
-		_, err := t.Exec(ctx, newBulkInsert(prefix, len(args)).statement(1), args...)
+		_, err := t.Exec(ctx, newBulkInsert(prefix, len(args), 1).statement(1), args...)
 		return err
 	}
 	if t.pendingBy == nil {
@@ -28,7 +28,7 @@ func (t *Tx) Insert(ctx context.Context, table, columns string, args ...any) err
 	}
 	p := t.pendingBy[prefix]
 	if p == nil {
-		p = newBulkInsert(prefix, len(args))
+		p = newBulkInsert(prefix, len(args), 1)
 		t.pendingBy[prefix] = p
 		t.pending = append(t.pending, p)
 	} else if p.cols != len(args) {
