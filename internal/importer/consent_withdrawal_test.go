@@ -47,9 +47,10 @@ func (e *env) consentActive(t *testing.T, subject string) bool {
 
 // TestStaleEvidenceDoesNotReviveConsent: a person imported on consent
 // withdraws; a later import whose evidence is older than the withdrawal
-// updates their record but appends no grant, so the withdrawal stays the
+// neither appends a grant nor changes their record (the row is rejected
+// no_consent, as a PATCH without consent is), so the withdrawal stays the
 // ledger's current state. Evidence newer than a withdrawal (one recorded
-// with an earlier time) is a new grant.
+// with an earlier time) is a new grant, and the update goes through.
 func TestStaleEvidenceDoesNotReviveConsent(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
@@ -73,8 +74,13 @@ func TestStaleEvidenceDoesNotReviveConsent(t *testing.T) {
 			{"Minh Trần Văn", "0912000061", "minh@example.com"},
 			{"Thu Trang Ng", "0912000062", "trang@example.com"},
 		}))
-		if res.Updated != 2 || res.Rejected != 0 || res.Status != importer.StatusCompleted || res.ConsentSuperseded != 2 {
-			t.Fatalf("stale import (want 2 updated, 2 grants superseded): %+v", res)
+		if res.Updated != 0 || res.Rejected != 2 || res.Status != importer.StatusCompleted {
+			t.Fatalf("stale import (want 2 rejected): %+v", res)
+		}
+		for _, rj := range res.Rejects {
+			if rj.Code != "no_consent" {
+				t.Errorf("stale import: reject %+v, want no_consent", rj)
+			}
 		}
 		for _, sub := range []string{minh, trang} {
 			if e.consentActive(t, sub) {
@@ -90,18 +96,21 @@ func TestStaleEvidenceDoesNotReviveConsent(t *testing.T) {
 				}
 			}
 		}
-		if got := e.lookup(t, "email", "minh@example.com")[0].Data["name"]; got != "Minh Trần Văn" {
-			t.Errorf("the record was not updated: name %v", got)
+		if got := e.lookup(t, "email", "minh@example.com")[0].Data["name"]; got != "Minh Trần" {
+			t.Errorf("the record of a person who withdrew was changed: name %v", got)
 		}
 
 		// Evidence of December 2025: newer than Trang's withdrawal (June
 		// 2025), older than Minh's (now).
 		res = e.mustRun(t, consentJob("newer", day(2025, 12, 1), day(2025, 12, 31), importer.Update), importer.Table(dupHeader, [][]string{
-			{"Minh Trần", "0912000061", "minh@example.com"},
-			{"Thu Trang", "0912000062", "trang@example.com"},
+			{"Minh Trần Ba", "0912000061", "minh@example.com"},
+			{"Thu Trang Ng", "0912000062", "trang@example.com"},
 		}))
-		if res.Updated != 2 || res.ConsentSuperseded != 1 {
-			t.Fatalf("newer import (want 2 updated, Minh's grant superseded): %+v", res)
+		if res.Updated != 1 || res.Rejected != 1 || res.Rejects[0].Code != "no_consent" {
+			t.Fatalf("newer import (want Trang updated, Minh rejected): %+v", res)
+		}
+		if minhName, trangName := e.lookup(t, "email", "minh@example.com")[0].Data["name"], e.lookup(t, "email", "trang@example.com")[0].Data["name"]; minhName != "Minh Trần" || trangName != "Thu Trang Ng" {
+			t.Errorf("after the newer import: Minh %v (want unchanged), Trang %v (want updated)", minhName, trangName)
 		}
 		if e.consentActive(t, minh) {
 			t.Error("Minh: evidence older than his withdrawal revived consent")

@@ -104,9 +104,10 @@
 // context ended, imports only the rows not yet imported (it asks the store
 // which of each chunk's rows the job imported before). On the consent
 // basis a person's grant is written in the same transaction as their
-// record, created or updated (none when their latest event for the
-// purpose is a withdrawal at or after the evidence's time: older evidence
-// does not revive consent); a resume records the grants an interruption
+// record, created or updated. When their latest event for the purpose is
+// a withdrawal at or after the evidence's time, older evidence does not
+// revive consent: an update of such a person is rejected (no_consent), as
+// a PATCH without consent is; a resume records the grants an interruption
 // left out, as for jobs of versions that wrote grants after their batch,
 // and for the rare person created one by one after a conflict. Skipped rows get no
 // provenance row: their values were not imported. A completed job is not

@@ -148,8 +148,5 @@ func (r *run) writeOne(ctx context.Context, w write, grant *vault.BulkGrant) boo
 		return true
 	}
 	r.add(func(c *Counts) { c.Updated++ })
-	if withGrant != nil && withGrant.Superseded {
-		r.consentSuperseded(1)
-	}
 	return false
 }

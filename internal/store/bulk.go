@@ -207,8 +207,10 @@ func (db *DB) AppendGrants(ctx context.Context, evs []consent.Event, noticeText 
 	return skipped, nil
 }
 
-// appendRecordGrant stores an update's consent grant, unless a later
-// withdrawal supersedes it (then it sets grant.Superseded).
+// appendRecordGrant stores an update's consent grant. A later withdrawal
+// supersedes it (it sets grant.Superseded): the update, which rests on
+// that consent, then fails with no_consent, as a change without the grant
+// would (vault.Service.Patch).
 func appendRecordGrant(ctx context.Context, tx *Tx, subjectID string, grant *vault.RecordGrant) error {
 	if grant == nil {
 		return nil
@@ -224,7 +226,8 @@ func appendRecordGrant(ctx context.Context, tx *Tx, subjectID string, grant *vau
 	}
 	if consent.Superseded(last, ev) {
 		grant.Superseded = true
-		return nil
+		return apperr.Newf(apperr.Conflict, "no_consent",
+			"the subject withdrew consent for %q after this consent evidence was collected: their data cannot be changed for it", ev.Purpose)
 	}
 	g := newGrantInsert()
 	if err := g.add(ev, grant.NoticeText); err != nil {

@@ -13,7 +13,8 @@ import (
 // TestUpdateWithGrant: a consent grant given with a record's update
 // commits in the update's transaction: a failed update leaves no grant, a
 // successful one records it, and a withdrawal after the grant's evidence
-// keeps it out (Superseded), as an import on the consent basis needs.
+// keeps it out (Superseded) and refuses the update that rests on it, as
+// an import on the consent basis needs.
 func TestUpdateWithGrant(t *testing.T) {
 	conformance(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
@@ -57,11 +58,14 @@ func TestUpdateWithGrant(t *testing.T) {
 		old := consentEvent(b.Subject, "marketing", consent.Grant, notice)
 		old.At = w.At.Add(-48 * time.Hour)
 		gb := &vault.RecordGrant{Event: old, NoticeText: notice}
-		if _, err := e.vault.Patch(ctx, "customers", b.ID, "support", vault.Input{Data: map[string]any{"name": "Nguyễn Văn Hai"}, Grant: gb}); err != nil {
-			t.Fatal(err)
+		if _, err := e.vault.Patch(ctx, "customers", b.ID, "support", vault.Input{Data: map[string]any{"name": "Nguyễn Văn Hai"}, Grant: gb}); apperr.CodeOf(err) != "no_consent" {
+			t.Fatalf("an update resting on a superseded grant: %v, want no_consent", err)
 		}
 		if h := history(b.Subject); len(h) != 2 || h[1].Action != consent.Withdraw || !gb.Superseded {
 			t.Fatalf("a grant older than the withdrawal: %+v (superseded %v)", h, gb.Superseded)
+		}
+		if got, err := e.vault.Get(ctx, "customers", b.ID, "support"); err != nil || got.Data["name"] == "Nguyễn Văn Hai" {
+			t.Fatalf("the refused update changed the record: %v %v", got.Data["name"], err)
 		}
 
 		// A grant for another subject is refused with the update.
