@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"custodia/internal/app"
@@ -51,7 +52,12 @@ func importStaleConsent(t *testing.T, cfg app.Config) {
 	dpo.Must(201, "POST", "/v1/subjects/"+sub+"/consents", map[string]any{"purpose": "marketing", "action": "withdraw",
 		"method": "unsubscribe link", "notice_version": "v1", "channel": "email", "collected_by": "mailer"})
 
-	run("zalo-2023", map[string]any{"on_duplicate": "update", "consent": evidence("zalo-2023", "2023-01-01T00:00:00Z", "2023-01-31T00:00:00Z")}, "updated")
+	// Evidence older than the withdrawal: the row is rejected (no_consent)
+	// and the record is not changed.
+	run("zalo-2023", map[string]any{"on_duplicate": "update", "consent": evidence("zalo-2023", "2023-01-01T00:00:00Z", "2023-01-31T00:00:00Z")}, "rejected")
+	if rj := dpo.Must(200, "GET", "/v1/imports/zalo-2023/rejects.csv", nil); !strings.Contains(string(rj.Body), "no_consent") {
+		t.Errorf("rejects of the stale import: %s", rj.Body)
+	}
 	if got := read(); len(got["data"].(map[string]any)) != 0 || fieldReasons(got, "withheld")["email"] != "no_consent" {
 		t.Fatalf("after a stale import: %v", got)
 	}
@@ -61,5 +67,21 @@ func importStaleConsent(t *testing.T, cfg app.Config) {
 	}
 	if h := proof["history"].([]any); len(h) != 2 {
 		t.Errorf("history: want the first grant and the withdrawal only: %v", h)
+	}
+
+	// A consent-basis import records grants: a role that may import but
+	// not record consent is refused before the job starts.
+	admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "importer-no-consent", "require_mfa": false, "permissions": []string{"imports:run"},
+		"grants": []any{map[string]any{"collection": "customers", "field": "*", "access": "write"}}})
+	admin.Must(200, "PUT", "/v1/purposes/marketing", map[string]any{"description": "Offers.", "legal_basis": "consent",
+		"roles": []string{"dpo", "marketing", "importer-no-consent"}})
+	nc := admin.With(admin.RoleToken("importer-no-consent"))
+	job := importJobJSON("no-consent-perm", map[string]any{"purpose": "marketing", "legal_basis": "consent",
+		"consent": evidence("nc", "2025-03-01T00:00:00Z", "2025-03-31T00:00:00Z")})
+	if r := postImport(t, nc, job, "zalo.csv", "Email\r\nnew.person@example.vn\r\n"); r.Status != 403 || r.Code() != "consents_write_required" {
+		t.Errorf("consent-basis import without consents:write: %d %s, want 403 consents_write_required", r.Status, r.Body)
+	}
+	if r := dpo.Do("GET", "/v1/imports/no-consent-perm", nil); r.Status != 404 {
+		t.Errorf("the refused job was stored: %d %s", r.Status, r.Body)
 	}
 }

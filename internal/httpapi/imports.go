@@ -153,6 +153,12 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	if p != nil && !p.AllowsPurpose(job.Purpose) {
 		return apperr.New(apperr.Forbidden, "purpose_not_allowed", "this token may not act for this purpose")
 	}
+	// A job on the consent basis records a grant for every person it
+	// imports: only a caller who may record consent may run one.
+	if p != nil && job.Consent != nil && !p.Can(auth.PermConsentsWrite) {
+		return apperr.New(apperr.Forbidden, "consents_write_required",
+			"an import on the consent basis records consent grants: the caller's role needs consents:write")
+	}
 	// The importer's own checks (job fields, consent evidence, collection
 	// kind, purpose, source), by a dry run over no rows: it writes nothing.
 	check := job
