@@ -7,6 +7,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"custodia/internal/importer"
+	"custodia/internal/store"
 )
 
 // TestImportXLSXSheets: every sheet of a workbook is imported, each with
@@ -105,4 +106,43 @@ func TestImportXLSXOtherTableSheet(t *testing.T) {
 		_, err = e.im.Run(t.Context(), j, importer.File(bad))
 		wantCode(t, err, "mapping_header_missing")
 	})
+}
+
+// TestImportXLSXDateCells: Excel stores a date as a serial number with a
+// date format; the short-date format (14) is read as an ISO date, not as
+// the US "03-15-90", and a day-first custom format as day-first.
+func TestImportXLSXDateCells(t *testing.T) {
+	e := mustEnv(t, store.SQLite)
+	f := excelize.NewFile()
+	defer f.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	short, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	must(err)
+	dayFirst := "dd/mm/yyyy"
+	custom, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dayFirst})
+	must(err)
+	must(f.SetSheetRow("Sheet1", "A1", &[]any{"Họ tên", "SĐT", "Email", "Ngày sinh"}))
+	must(f.SetSheetRow("Sheet1", "A2", &[]any{"Excel Date Person", "0912345001", "exdate1@example.com", 32947}))
+	must(f.SetSheetRow("Sheet1", "A3", &[]any{"Custom Date Person", "0912345002", "exdate2@example.com", 32947}))
+	must(f.SetCellStyle("Sheet1", "D2", "D2", short))
+	must(f.SetCellStyle("Sheet1", "D3", "D3", custom))
+	path := filepath.Join(e.dir, "dates.xlsx")
+	must(f.SaveAs(path))
+
+	j := job("xlsx-dates")
+	j.Mapping = importer.Mapping{"Họ tên": "name", "SĐT": "phone", "Email": "email", "Ngày sinh": "birth"}
+	res := e.mustRun(t, j, importer.File(path))
+	if res.Created != 2 || res.Rejected != 0 {
+		t.Fatalf("result %+v", res)
+	}
+	for _, email := range []string{"exdate1@example.com", "exdate2@example.com"} {
+		if got := e.lookup(t, "email", email)[0].Data["birth"]; got != "1990-03-15" {
+			t.Errorf("%s: birth %v, want 1990-03-15", email, got)
+		}
+	}
 }

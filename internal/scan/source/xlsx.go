@@ -122,6 +122,11 @@ func openWorkbook(ra io.ReaderAt, size, unpacked int64) (f *excelize.File, err e
 	f, err = excelize.OpenReader(io.NewSectionReader(ra, 0, size), excelize.Options{
 		UnzipSizeLimit:    max(unpacked, spillInMemory),
 		UnzipXMLSizeLimit: spillInMemory,
+		// A date cell is a serial number with a date format. The built-in
+		// short date (format 14, what Excel applies to a typed date, shown
+		// in the reader's locale) would otherwise read as the US
+		// "03-15-90": read it as an ISO date, which no one misreads.
+		ShortDatePattern: "yyyy-mm-dd",
 	})
 	if err != nil {
 		if f != nil {

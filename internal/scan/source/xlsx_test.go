@@ -155,7 +155,7 @@ func TestXLSX(t *testing.T) {
 	}
 	want := []cell{
 		{2, "Khách hàng!A2", "Họ tên", "Nguyễn Văn An"}, {2, "Khách hàng!B2", "SĐT", "0912345678"},
-		{2, "Khách hàng!C2", "Ngày sinh", "05-17-90"}, {2, "Khách hàng!D2", "Số dư", "1234.5"},
+		{2, "Khách hàng!C2", "Ngày sinh", "1990-05-17"}, {2, "Khách hàng!D2", "Số dư", "1234.5"},
 		{4, "Khách hàng!A4", "Họ tên", "Trần Thị Bình"}, {4, "Khách hàng!B4", "SĐT", "0987654321"},
 		{4, "Khách hàng!D4", "Số dư", "42"}, {4, "Khách hàng!F4", "", "past the header"},
 		// No header: the first row is digits-heavy.
