@@ -70,7 +70,9 @@
 // "MailingStreet"); their other columns (city, lifecycle stage...) are
 // left unmapped. Columns about someone other than the person (an owner,
 // account or company, a sales rep or agent, an assignee, "created by",
-// "người phụ trách"...) are proposed as "-" with the reason, never as the
+// "người phụ trách", a manager, a referrer ("người giới thiệu"), a
+// relative ("người thân"), guardian or emergency contact...) are
+// proposed as "-" with the reason, never as the
 // person's name or contact. A field takes the first matching column,
 // except a name field, which takes every name column.
 //

@@ -35,14 +35,25 @@ var notName = []string{"company name", "account name", "ten cong ty", "ten san p
 // otherParty are folded header words naming someone other than the
 // row's person: a CRM record's owner, the company or account a contact
 // belongs to, the salesperson, agent or assignee in charge, who created
-// or changed the record. Their values (the salesperson's name and
-// e-mail, the company's name) must never become the person's fields.
+// or changed the record, a manager, the person who referred them, a
+// relative, guardian or emergency contact. Their values (the
+// salesperson's name and e-mail, a relative's phone, the company's name)
+// must never become the person's fields: two customers referred by one
+// person would otherwise be merged through the referrer's e-mail.
 var otherParty = []string{
 	"owner", "owners", "account", "company", "organization", "organisation", "employer",
 	"sales rep", "sales representative", "salesperson", "sales person", "salesman", "sales agent", "sales owner", "rep", "agent",
 	"assignee", "assigned", "assigned to", "created by", "modified by", "last modified by", "updated by", "edited by",
-	// Vietnamese: company, person in charge, staff, sale(s), creator.
+	"manager", "supervisor", "boss", "referrer", "referred by", "referral", "introducer", "introduced by",
+	"relative", "relatives", "next of kin", "kin", "emergency", "emergency contact", "spouse", "husband", "wife",
+	"father", "mother", "parent", "parents", "guardian", "guarantor", "beneficiary", "nominee",
+	// Vietnamese: company, person in charge, staff, sale(s), creator,
+	// manager, referrer, relative, family, guardian, guarantor,
+	// emergency contact, parents, spouse, beneficiary.
 	"cong ty", "phu trach", "nguoi phu trach", "nhan vien", "sale", "sales", "nguoi tao", "nguoi sua",
+	"quan ly", "nguoi quan ly", "gioi thieu", "nguoi gioi thieu", "nguoi than", "nguoi nha", "giam ho", "nguoi giam ho",
+	"bao lanh", "nguoi bao lanh", "khan cap", "lien he khan cap", "phu huynh", "bo me", "cha", "me", "vo", "chong",
+	"thu huong", "nguoi thu huong",
 }
 
 // otherPartyOf returns the word by which a header names someone other

@@ -34,3 +34,33 @@ func TestOtherPartiesNotImported(t *testing.T) {
 		t.Errorf("salesforce name %q, want %q", got, "Zed Ng")
 	}
 }
+
+// TestRelativesAndReferrersNotImported: a relative's phone, a referrer's
+// e-mail and a manager's name are not the customer's: proposed as
+// ignored, so two customers referred by one person stay two people, and
+// the customer's own columns beside them are the ones mapped.
+func TestRelativesAndReferrersNotImported(t *testing.T) {
+	e := mustEnv(t, "sqlite")
+	res := e.mustRun(t, job("referrers"), importer.Table(
+		[]string{"Họ tên", "SĐT người thân", "Email người giới thiệu", "Manager Name"},
+		[][]string{
+			{"Khách Một", "0942 000 001", "gioithieu@example.com", "Boss Person"},
+			{"Khách Hai", "0942 000 002", "gioithieu@example.com", "Boss Person"},
+		}))
+	if res.Created != 2 || res.Updated != 0 || res.Skipped != 0 || res.Rejected != 0 {
+		t.Fatalf("referrers: %+v", res)
+	}
+	if got := e.lookup(t, "email", "gioithieu@example.com"); len(got) != 0 {
+		t.Errorf("the referrer's e-mail became a customer's: %+v", got)
+	}
+
+	res = e.mustRun(t, job("own-and-relatives"), importer.Table(
+		[]string{"Họ tên", "Số điện thoại", "SĐT người thân", "Email", "Email người giới thiệu", "Emergency Contact Phone"},
+		[][]string{{"Khách Ba", "0942 000 003", "0942 000 004", "ba@example.com", "gioithieu@example.com", "0942 000 005"}}))
+	if res.Created != 1 || res.Rejected != 0 {
+		t.Fatalf("own and relatives: %+v", res)
+	}
+	if d := e.lookup(t, "email", "ba@example.com"); len(d) != 1 || d[0].Data["phone"] != "+84942000003" || d[0].Data["name"] != "Khách Ba" {
+		t.Errorf("Khách Ba: %+v", d)
+	}
+}
