@@ -72,7 +72,8 @@ batch's evidence (--consent-channel, --consent-notice-version,
 and every imported person gets a consent grant that names the job.
 
 Bad rows are written to a rejects file (row, code, reason, values masked) and
-the rest imports. The job id (--job; by default derived from the file's
+the rest imports; a run without rejects removes the rejects file an earlier
+run left. The rejects file and the redacted copy may not be FILE itself. The job id (--job; by default derived from the file's
 content, the mapping, the collection, purpose, source, legal basis,
 --on-duplicate and the consent evidence) makes the import resumable: after a
 crash or Ctrl-C, the same command again imports only the rows not yet
@@ -171,6 +172,12 @@ func runImport(cmd *cobra.Command, path string, fl *importCmdFlags) error {
 	if !info.Mode().IsRegular() {
 		return usageErr(fmt.Errorf("%s is not a regular file", path))
 	}
+	if err := fl.checkOutputs(path); err != nil {
+		return usageErr(err)
+	}
+	if fl.rf.token == "" && cmd.Flags().Changed("url") {
+		return usageErr(errors.New("--url needs --token (or CUSTODIA_TOKEN): without one the command imports into --data-dir / --database-url directly"))
+	}
 	job, err := fl.job(path)
 	if err != nil {
 		return err
@@ -235,6 +242,34 @@ func (fl *importCmdFlags) setJobID(job *importer.Job) {
 	if fl.jobID == "" {
 		job.ID = job.DefaultID()
 	}
+}
+
+// checkOutputs refuses, before anything is imported, output paths that
+// would destroy the input (the rejects file or the redacted copy written
+// over FILE, whose rows may be its only copy) or that cannot be written.
+func (fl *importCmdFlags) checkOutputs(path string) error {
+	in, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	outputs := []struct{ flag, path string }{{"--rejects", fl.rejectsPath(path)}}
+	if fl.redact != "" {
+		switch strings.ToLower(filepath.Ext(fl.redact)) {
+		case ".csv", ".xlsx":
+		default:
+			return fmt.Errorf("--redact-source %s: the copy is written as .csv or .xlsx; name it so", fl.redact)
+		}
+		outputs = append(outputs, struct{ flag, path string }{"--redact-source", fl.redact})
+	}
+	for _, o := range outputs {
+		if out, err := os.Stat(o.path); err == nil && os.SameFile(in, out) {
+			return fmt.Errorf("%s %s is the file being imported: it would be overwritten; write it elsewhere", o.flag, o.path)
+		}
+		if dir, err := os.Stat(filepath.Dir(o.path)); err != nil || !dir.IsDir() {
+			return fmt.Errorf("%s %s: its directory does not exist", o.flag, o.path)
+		}
+	}
+	return nil
 }
 
 // rejectsPath is the rejects file's path: --rejects, else FILE's name

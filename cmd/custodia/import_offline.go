@@ -204,7 +204,7 @@ func (r *rejectsFile) close() error {
 		if r.err != nil {
 			return fmt.Errorf("rejects file %s: %w", r.path, r.err)
 		}
-		return nil
+		return r.removeStale()
 	}
 	err := errors.Join(r.err, r.w.Flush(), r.f.Close())
 	if err != nil {
@@ -212,6 +212,30 @@ func (r *rejectsFile) close() error {
 	}
 	return nil
 }
+
+// removeStale removes the rejects file an earlier run left at the path,
+// after a run with no rejects: left in place it would describe rows this
+// run imported. Only a file that starts as a rejects file does is
+// removed.
+func (r *rejectsFile) removeStale() error {
+	f, err := os.Open(r.path)
+	if err != nil {
+		return nil // none
+	}
+	head := make([]byte, len(rejectsHeader))
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil || string(head) != rejectsHeader {
+		return nil
+	}
+	if err := os.Remove(r.path); err != nil {
+		return fmt.Errorf("rejects file %s of an earlier run: %w", r.path, err)
+	}
+	return nil
+}
+
+// rejectsHeader is the first line of a rejects file.
+const rejectsHeader = "row,code,reason,values\n"
 
 // importBar draws the import's progress on a terminal: rows, their
 // outcomes and the rate.

@@ -86,6 +86,8 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 			return fmt.Errorf("rejects file: %w", err)
 		}
 		rejects.n = view.Counts.Rejected
+	} else if err := rejects.removeStale(); err != nil {
+		return err
 	}
 	res := importer.Result{JobID: view.ID, Status: view.Status, DryRun: view.DryRun, Counts: view.Counts,
 		SystemID: view.SystemID, CleanupTaskID: view.CleanupTaskID}

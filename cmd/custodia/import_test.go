@@ -111,6 +111,11 @@ func TestImportOffline(t *testing.T) {
 	if strings.Contains(errOut+out, "0912345678") || strings.Contains(errOut+out, "an.nguyen") {
 		t.Errorf("output holds personal data: %s %s", out, errOut)
 	}
+	// A run without rejects removes the rejects file of the earlier run,
+	// which would name rows this run imported.
+	if _, err := os.Stat(rejects); !os.IsNotExist(err) {
+		t.Errorf("the earlier run's rejects file is left after a run without rejects: %v", err)
+	}
 	// The audit log names the command as the actor of what it wrote.
 	db := openSQLite(t, filepath.Join(data, "custodia.db"))
 	defer db.Close()
@@ -138,6 +143,41 @@ func TestImportOffline(t *testing.T) {
 	out, errOut, code = run(t, "", append(base, "--yes", "--json", "--on-duplicate", "fail", "--job", "fails-on-duplicates")...)
 	if code == 0 || !strings.Contains(out, `"status": "failed"`) || !strings.Contains(out, `"code": "duplicate_row"`) {
 		t.Errorf("failed job: %d %s %s", code, out, errOut)
+	}
+}
+
+// TestImportOutputPathsChecked: output paths that would overwrite the
+// file being imported, a redacted copy in another format, a directory
+// that does not exist, and --url without a token are usage errors found
+// before anything is imported; the input is untouched.
+func TestImportOutputPathsChecked(t *testing.T) {
+	dir, data := offlineCustomers(t)
+	file := filepath.Join(dir, "khach-hang.csv")
+	os.WriteFile(file, []byte(customersCSV), 0o600)
+	base := []string{"import", file, "--data-dir", data, "--collection", "customers", "--purpose", "support",
+		"--source", "Lan's customer list", "--legal-basis", "contract", "--default-region", "VN", "--map", customersMap}
+	for name, extra := range map[string][]string{
+		"rejects over the input":        {"--rejects", file, "--dry-run"},
+		"redacted copy over the input":  {"--redact-source", file},
+		"redacted copy as PDF":          {"--redact-source", filepath.Join(dir, "out.pdf")},
+		"redacted copy in no directory": {"--redact-source", filepath.Join(dir, "missing", "out.csv")},
+		"url without a token":           {"--url", "http://127.0.0.1:9"},
+	} {
+		if out, errOut, code := run(t, "", append(base, extra...)...); code != exitUsage {
+			t.Errorf("%s: exit %d, want %d: %s %s", name, code, exitUsage, out, errOut)
+		}
+	}
+	if got, err := os.ReadFile(file); err != nil || string(got) != customersCSV {
+		t.Fatalf("the input file changed: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(data, "custodia.db")); err != nil {
+		t.Fatal(err)
+	}
+	db := openSQLite(t, filepath.Join(data, "custodia.db"))
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM records").Scan(&n); err != nil || n != 0 {
+		t.Errorf("records after refused runs: %d %v", n, err)
 	}
 }
 
