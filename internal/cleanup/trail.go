@@ -19,6 +19,7 @@ type Store interface {
 	GetSystem(ctx context.Context, id string) (datamap.System, error)
 	ListSystems(ctx context.Context) ([]datamap.System, error)
 	PutSystem(ctx context.Context, s datamap.System, e *audit.Entry) error
+	UpdateSystem(ctx context.Context, s datamap.System, e *audit.Entry) error
 	// OpenCleanupTask stores a new open task and, in the same transaction,
 	// marks its system "copy to destroy". When the import has a task
 	// already it changes nothing and returns that one.
@@ -46,7 +47,9 @@ const maxName = 200
 // ResolveSource returns the system src names: the system whose id is
 // src.Source, else the one whose name it is (ignoring case), else a new
 // shadow system named src.Source, of kind src.Kind, owned and held by
-// src.Holder. A dry run creates nothing and resolves a new source to "".
+// src.Holder. The system is recorded as holding src.Categories (declared
+// categories it lacks are added). A dry run creates and changes nothing
+// and resolves a new source to "".
 func (t *Trail) ResolveSource(ctx context.Context, src importer.SourceRef, dryRun bool) (string, error) {
 	name := strings.TrimSpace(src.Source)
 	switch {
@@ -58,11 +61,14 @@ func (t *Trail) ResolveSource(ctx context.Context, src importer.SourceRef, dryRu
 	sys, err := t.store.GetSystem(ctx, name)
 	switch {
 	case err == nil:
-		return sys.ID, nil
+		return sys.ID, t.addCategories(ctx, sys, src.Categories, dryRun)
 	case !apperr.IsNotFound(err):
 		return "", err
 	}
 	if id, err := t.byName(ctx, name); err != nil || id != "" {
+		if err == nil {
+			err = t.addCategoriesTo(ctx, id, src.Categories, dryRun)
+		}
 		return id, err
 	}
 	if strings.HasPrefix(name, "sys_") && !strings.ContainsAny(name, " ./") {
@@ -80,7 +86,7 @@ func (t *Trail) ResolveSource(ctx context.Context, src importer.SourceRef, dryRu
 	}
 	holder := strings.TrimSpace(src.Holder)
 	in := datamap.Input{Name: name, Kind: kind, Status: datamap.StatusShadow, Owner: holder,
-		Description: "Registered by an import as the source of its rows."}
+		Description: "Registered by an import as the source of its rows.", Categories: src.Categories}
 	if holder != "" {
 		in.Holders = []string{holder}
 	}
@@ -106,6 +112,48 @@ func (t *Trail) ResolveSource(ctx context.Context, src importer.SourceRef, dryRu
 		return "", err
 	}
 	return sys.ID, nil
+}
+
+// addCategoriesTo is addCategories for the system with id.
+func (t *Trail) addCategoriesTo(ctx context.Context, id string, cats []string, dryRun bool) error {
+	if len(cats) == 0 || dryRun {
+		return nil
+	}
+	sys, err := t.store.GetSystem(ctx, id)
+	if err != nil {
+		return err
+	}
+	return t.addCategories(ctx, sys, cats, dryRun)
+}
+
+// addCategories records that an existing system holds cats: the ones it
+// does not list yet among its declared categories are added, dated now.
+func (t *Trail) addCategories(ctx context.Context, sys datamap.System, cats []string, dryRun bool) error {
+	if dryRun || sys.ID == datamap.VaultID {
+		return nil
+	}
+	declared := map[string]bool{}
+	for _, c := range sys.Categories {
+		if c.Source == datamap.SourceDeclared {
+			declared[c.Category] = true
+		}
+	}
+	now := t.Now().UTC().Truncate(time.Microsecond)
+	var added []string
+	for _, c := range cats {
+		if !declared[c] && datamap.KnownCategory(c) {
+			declared[c] = true
+			sys.Categories = append(sys.Categories, datamap.Category{Category: c, Source: datamap.SourceDeclared, Since: now})
+			added = append(added, c)
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	sys.UpdatedAt = now
+	e := entryFor(ctx, "system.update")
+	e.RecordID, e.Detail = sys.ID, "import source holds "+strings.Join(added, ", ")
+	return t.store.UpdateSystem(ctx, sys, e)
 }
 
 // byName returns the id of the system named name (ignoring case), or "".

@@ -121,6 +121,11 @@ func TestTrailShadowSource(t *testing.T) {
 		if sys.Name != source || sys.Kind != "spreadsheet" || sys.Status != datamap.StatusShadow || sys.Owner != holder || len(sys.Holders) != 1 || sys.Holders[0] != holder {
 			t.Errorf("registered system: %+v", sys)
 		}
+		// It holds the categories of the columns imported from it, so an
+		// erasure asks its holder to delete the person's copy.
+		if got := categoryNames(sys); fmt.Sprint(got) != "[user.contact.email user.name]" {
+			t.Errorf("categories of the registered system: %v", got)
+		}
 		if m := sys.Migration; m == nil || m.State != datamap.MigrationCopyToDestroy || m.ImportID != "lan-2026-11" || m.TaskID != res.CleanupTaskID {
 			t.Errorf("migration: %+v", m)
 		}
@@ -175,6 +180,15 @@ func TestTrailShadowSource(t *testing.T) {
 	})
 }
 
+// categoryNames are a system's categories, in order.
+func categoryNames(s datamap.System) []string {
+	var out []string
+	for _, c := range s.Categories {
+		out = append(out, c.Category)
+	}
+	return out
+}
+
 // TestTrailExistingSystem: a source that is a system's id is used as it is;
 // its task goes to its holders, else its owner, else to no one (the DPO).
 func TestTrailExistingSystem(t *testing.T) {
@@ -203,8 +217,9 @@ func TestTrailExistingSystem(t *testing.T) {
 		if err != nil || len(tk.Assignees) != 1 || tk.Assignees[0] != "binh@example.com" {
 			t.Errorf("task of an owned system: %v %+v", err, tk)
 		}
-		if s, _ := e.db.GetSystem(ctx, "sys_crm"); s.Status != datamap.StatusOfficial || s.Owner != "binh@example.com" || s.Migration == nil {
-			t.Errorf("the existing system: %+v", s)
+		if s, _ := e.db.GetSystem(ctx, "sys_crm"); s.Status != datamap.StatusOfficial || s.Owner != "binh@example.com" || s.Migration == nil ||
+			fmt.Sprint(categoryNames(s)) != "[user.contact.email user.name]" {
+			t.Errorf("the existing system (with the imported categories added): %+v", s)
 		}
 		// A system named by its name works too.
 		res, err = e.im.Run(ctx, job("mail-1", "forgotten mailbox", ""), rows(5, 1))

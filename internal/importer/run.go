@@ -149,7 +149,8 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 	}
 	var systemID string
 	if im.Trail != nil {
-		if systemID, err = im.Trail.ResolveSource(ctx, SourceRef{Source: job.Source, Kind: job.SourceKind, Holder: job.Holder}, job.DryRun); err != nil {
+		src := SourceRef{Source: job.Source, Kind: job.SourceKind, Holder: job.Holder, Categories: r.categories()}
+		if systemID, err = im.Trail.ResolveSource(ctx, src, job.DryRun); err != nil {
 			return Result{}, fmt.Errorf("import %s: source system: %w", job.ID, err)
 		}
 	}
@@ -287,6 +288,29 @@ func (im *Importer) checkBasis(ctx context.Context, job Job) error {
 		}
 	}
 	return nil
+}
+
+// categories returns the data categories of the fields the job's
+// mapping, or the plan of the first table, writes, sorted.
+func (r *run) categories() []string {
+	var out []string
+	add := func(f *vault.Field) {
+		if f != nil && f.Category != "" && !slices.Contains(out, f.Category) {
+			out = append(out, f.Category)
+		}
+	}
+	for _, name := range r.job.Mapping {
+		if f, ok := r.c.Field(name); ok {
+			add(f)
+		}
+	}
+	for _, p := range r.plans {
+		for _, f := range p.fields {
+			add(f)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // pipeline runs the reader, the validators, the decider and the writers

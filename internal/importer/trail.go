@@ -13,6 +13,9 @@ type SourceRef struct {
 	Source string
 	Kind   string
 	Holder string
+	// Categories are the data categories of the fields the job maps the
+	// source's columns to: the source holds them.
+	Categories []string
 }
 
 // Trail links imports to the data map: the system a job's rows come from
@@ -22,8 +25,11 @@ type Trail interface {
 	// ResolveSource returns the id of the data-map system src names: the
 	// system whose id is src.Source, else a new shadow system registered
 	// with src.Source as its name, src.Kind as its kind and src.Holder as
-	// its owner and holder. With dryRun nothing is created, and a source
-	// that names no system yet resolves to "".
+	// its owner and holder. The system is recorded as holding
+	// src.Categories, so that an erasure asks its holders to delete the
+	// person's copy and an access package names it. With dryRun nothing
+	// is created or changed, and a source that names no system yet
+	// resolves to "".
 	ResolveSource(ctx context.Context, src SourceRef, dryRun bool) (systemID string, err error)
 	// Migrated marks a system whose data a completed job brought into the
 	// vault as "migrated, copy to destroy" and opens a clean-up task for
