@@ -82,7 +82,23 @@ func (db *DB) createKeyStore(ctx context.Context) error {
 // files of a SQLite transaction: keys whose subject no longer exists are
 // destroyed (completing an erasure, or an unacknowledged create). Subjects
 // whose key is missing stay unreadable and are only reported.
+//
+// A database that holds no subject at all beside a key store that holds
+// keys is not one a crash left behind: it is a new or lost database (a
+// restore into this data directory is about to bring the subjects back).
+// Its keys are kept, and the mismatch reported: destroying them would make
+// every backup of the data unreadable for good.
 func (db *DB) reconcileKeys(ctx context.Context) error {
+	var subjects, keys bool
+	if err := db.write.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM subjects), EXISTS (SELECT 1 FROM custodia_keys.subject_keys)").Scan(&subjects, &keys); err != nil {
+		return fmt.Errorf("reconcile key store: %w", err)
+	}
+	if !subjects {
+		if keys {
+			slog.Warn("the database holds no subjects but the key store holds data keys: the keys are kept (restore the database's backup into this data directory to read them again)")
+		}
+		return nil
+	}
 	res, err := db.write.ExecContext(ctx, "DELETE FROM custodia_keys.subject_keys WHERE NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id = custodia_keys.subject_keys.subject_id)")
 	if err != nil {
 		return fmt.Errorf("reconcile key store: %w", err)
