@@ -1,10 +1,13 @@
 package app_test
 
 import (
+	"context"
+	"custodia/internal/detect"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -833,6 +836,16 @@ func TestRoleAuthFailureLockout(t *testing.T) {
 	valid := admin.With(r.JSON()["token"].(string))
 	valid.Must(200, "GET", "/v1/collections", nil)
 
+	// Requests without credentials are no guesses: any number of them
+	// locks no one out.
+	anonymous := admin.With("")
+	for i := range 30 {
+		if r := anonymous.Do("GET", "/v1/collections", nil); r.Status != 401 {
+			t.Fatalf("anonymous request %d: status %d, want 401; body %s", i+1, r.Status, r.Body)
+		}
+	}
+	valid.Must(200, "GET", "/v1/collections", nil)
+
 	bad := admin.With("cst_guess-that-does-not-exist")
 	for i := range 20 {
 		if r := bad.Do("GET", "/v1/collections", nil); r.Status != 401 {
@@ -847,6 +860,28 @@ func TestRoleAuthFailureLockout(t *testing.T) {
 		if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
 			t.Errorf("429 Content-Type = %q", ct)
 		}
+		if ra, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || ra < 1 || ra > 60 {
+			t.Errorf("429 Retry-After = %q, want 1 to 60 seconds", r.Header.Get("Retry-After"))
+		}
+	}
+	// The lockout raised an alert naming the address.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		all, err := s.DB.ListAlerts(context.Background(), false, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, a := range all {
+			found = found || a.Kind == detect.KindBruteForceAddress && a.Data["address"] != ""
+		}
+		if found {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s alert after the lockout: %+v", detect.KindBruteForceAddress, all)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 
 	t.Run("valid token blocked too", func(t *testing.T) {

@@ -5,9 +5,11 @@ import (
 	"time"
 )
 
-// failLimiter counts failed authentications per client address in fixed
-// windows and blocks an address that exceeds the limit until its window
-// ends: a brake on token guessing.
+// failLimiter counts failed authentications (credentials presented and
+// refused) per client address in fixed windows and blocks an address
+// that reaches the limit until its window ends: a brake on token
+// guessing. A request without credentials is no guess and is not
+// counted, so that anonymous probes cannot lock the address's users out.
 type failLimiter struct {
 	mu     sync.Mutex
 	limit  int
@@ -38,14 +40,23 @@ func (l *failLimiter) current(ip string) *failWindow {
 	return w
 }
 
-func (l *failLimiter) fail(ip string) {
-	l.mu.Lock()
-	l.current(ip).n++
-	l.mu.Unlock()
-}
-
-func (l *failLimiter) blocked(ip string) bool {
+// fail counts a failed authentication and reports whether it is the one
+// that blocks the address.
+func (l *failLimiter) fail(ip string) (nowBlocked bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.current(ip).n >= l.limit
+	w := l.current(ip)
+	w.n++
+	return w.n == l.limit
+}
+
+// blocked reports whether the address is blocked, and for how long still.
+func (l *failLimiter) blocked(ip string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := l.current(ip)
+	if w.n < l.limit {
+		return false, 0
+	}
+	return true, max(time.Second, w.start.Add(l.window).Sub(l.now()))
 }

@@ -77,18 +77,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 	buf := newBufferedResponse()
 	var err error
 	urlErr := checkURLText(r)
+	blocked, wait := s.limiter.blocked(ip)
 	switch {
 	case urlErr != nil:
 		err = urlErr
-	case s.limiter.blocked(ip):
+	case blocked:
 		// Blocked whatever it sends: otherwise a guesser would learn which
 		// guess was right from the one answer that is not 429.
-		err = errTooManyFails
+		err = retryAfter{errTooManyFails, detect.RetryAfterSeconds(wait)}
 	case rt.Permission == permAnyone:
 		err = safeHandle(rt.Handler, buf, r)
 	case authErr != nil:
-		if apperr.KindOf(authErr) == apperr.Unauthenticated {
-			s.limiter.fail(ip) // a database outage is not a guessing attempt
+		// A refused credential counts as a guess; no credential at all does
+		// not (an anonymous probe must not lock out the address's users),
+		// nor does a database outage.
+		if apperr.KindOf(authErr) == apperr.Unauthenticated && r.Header.Get("Authorization") != "" && s.limiter.fail(ip) {
+			s.alerts.raise(r.Context(), detect.Alert{Kind: detect.KindBruteForceAddress, Severity: detect.SeverityWarning, Principal: "address:" + ip,
+				Message: "repeated refused API credentials from one address; its requests are refused for a while",
+				Data:    map[string]string{"address": ip, "failures": strconv.Itoa(s.limiter.limit), "locked_for": s.limiter.window.String()}})
 		}
 		err = authErr
 	case p.MFAPending && rt.Permission != permSelf:
