@@ -40,6 +40,11 @@ func (s *Service) Move(ctx context.Context, id string, in MoveInput, by string, 
 			return Request{}, err
 		}
 	}
+	// A request carried out (a subject erased, a package made) cannot end
+	// as rejected: the register would then deny what was done.
+	if in.To == StateRejected && cur.Details.ExecutedAt != nil {
+		return Request{}, apperr.New(apperr.Conflict, "already_executed", "this request was carried out: complete it, it cannot be rejected")
+	}
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	e.RecordID = id
 	r, err := s.store.MoveRequest(ctx, id, Transition{From: cur.State, To: in.To, At: now, By: by, Reason: in.Reason}, func(r *Request) error {
@@ -95,7 +100,11 @@ func (s *Service) startClockOnVerify(r *Request, now time.Time) error {
 	if dl, err = s.clock.Deadlines(r.Jurisdiction, r.Type, now, 0); err != nil {
 		return err
 	}
+	// The acknowledgement confirms receipt: its deadline still runs from
+	// receipt, only the answer's runs from verification.
+	ack := r.AcknowledgeBy
 	setDeadlines(r, dl)
+	r.AcknowledgeBy = ack
 	r.Details.ClockStart = &now
 	return nil
 }

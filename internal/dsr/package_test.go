@@ -333,7 +333,6 @@ func TestServicePackage(t *testing.T) {
 		{"access, executed", TypeAccess, true, false, 0, ""},
 		{"portability, executed", TypePortability, true, false, 0, ""},
 		{"access, not executed", TypeAccess, false, false, apperr.Conflict, "not_executed"},
-		{"access, executed then rejected", TypeAccess, true, true, apperr.Conflict, "not_executed"},
 		{"erasure has no package", TypeErasure, true, false, apperr.Conflict, "no_package"},
 	}
 	for _, tc := range tests {

@@ -325,8 +325,10 @@ func TestMoveStartOnVerify(t *testing.T) {
 			h.move(t, r.ID, StateVerifying)
 			h.now = verifiedAt
 			got := h.move(t, r.ID, StateInProgress)
-			if !got.DueAt.Equal(tc.wantStart.Add(30*day)) || !got.ExtendNoticeBy.Equal(tc.wantStart.Add(30*day)) || !got.AcknowledgeBy.Equal(tc.wantStart.Add(10*day)) {
-				t.Fatalf("due %v notice %v ack %v, want from %v", got.DueAt, got.ExtendNoticeBy, got.AcknowledgeBy, tc.wantStart)
+			// The answer's deadlines run from the clock's start; the
+			// acknowledgement of receipt always from receipt.
+			if !got.DueAt.Equal(tc.wantStart.Add(30*day)) || !got.ExtendNoticeBy.Equal(tc.wantStart.Add(30*day)) || !got.AcknowledgeBy.Equal(t0.Add(10*day)) {
+				t.Fatalf("due %v notice %v ack %v, want from %v (ack from %v)", got.DueAt, got.ExtendNoticeBy, got.AcknowledgeBy, tc.wantStart, t0)
 			}
 			if (got.Details.ClockStart != nil) != tc.wantClock || (tc.wantClock && !got.Details.ClockStart.Equal(verifiedAt)) {
 				t.Fatalf("clock start %v", got.Details.ClockStart)
@@ -388,6 +390,25 @@ func TestMoveComplete(t *testing.T) {
 				t.Fatalf("completed %+v", got)
 			}
 		})
+	}
+}
+
+// TestMoveExecutedNotRejected: a request carried out can be completed,
+// never rejected.
+func TestMoveExecutedNotRejected(t *testing.T) {
+	h := newHarness(false)
+	ctx := context.Background()
+	r := h.inProgress(t, TypeErasure)
+	if _, err := h.svc.Execute(ctx, r.ID, ExecuteInput{}, "dpo", &audit.Entry{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.svc.Move(ctx, r.ID, MoveInput{To: StateRejected, Reason: "identity could not be verified"}, "dpo", &audit.Entry{})
+	wantCode(t, err, apperr.Conflict, "already_executed")
+	if s := h.store.stored(t, r.ID).State; s != StateInProgress {
+		t.Fatalf("state %q after a refused rejection", s)
+	}
+	if _, err := h.svc.Move(ctx, r.ID, MoveInput{To: StateCompleted, Reason: "erased"}, "dpo", &audit.Entry{}); err != nil {
+		t.Fatalf("complete after execution: %v", err)
 	}
 }
 
