@@ -284,6 +284,14 @@ func requestBadInputAndClocks(t *testing.T, e *reqEnv) {
 			t.Errorf("%v: %d %q, want 400", bad, r.Status, r.Code())
 		}
 	}
+	// A withdrawal or objection for a purpose that is not registered would
+	// complete while nothing was withdrawn or stopped.
+	for _, typ := range []string{"withdraw_consent", "objection", "restriction"} {
+		bad := map[string]any{"type": typ, "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR", "purposes": []string{"nonexistent"}}
+		if r := e.dpo.Do("POST", "/v1/requests", bad); r.Status != 400 || r.Code() != "unknown_purpose" {
+			t.Errorf("%s for an unknown purpose: %d %q, want 400 unknown_purpose", typ, r.Status, r.Code())
+		}
+	}
 	// GDPR: received 31 Jan 2025, due one month later: 28 Feb 2025 (a Friday).
 	received := time.Date(2025, 1, 31, 10, 0, 0, 0, time.UTC)
 	g := e.file(t, map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR", "received_at": received})

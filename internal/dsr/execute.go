@@ -95,7 +95,11 @@ func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by st
 		if err != nil {
 			return Request{}, err
 		}
-		result = "consent withdrawn for: " + strings.Join(ps, ", ")
+		if len(ps) == 0 {
+			result = "no active consent to withdraw"
+		} else {
+			result = "consent withdrawn for: " + strings.Join(ps, ", ")
+		}
 	case TypeRectification:
 		if in.Rectification == nil {
 			return Request{}, bad("rectification_required", `executing a rectification needs {"rectification":{"collection":…,"record":…,"purpose":…,"data":{…}}}`)

@@ -21,6 +21,20 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
+	// The purposes a withdrawal, objection or restriction names must be
+	// registered: an unknown one would complete the request while nothing
+	// was withdrawn or stopped.
+	if s.access != nil && len(in.Purposes) <= 50 {
+		for _, name := range in.Purposes {
+			_, ok, err := s.access.Purpose(r.Context(), name)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return apperr.Newf(apperr.Invalid, "unknown_purpose", "purposes: %q is not a registered purpose: see GET /v1/purposes", clip(name))
+			}
+		}
+	}
 	var out dsr.Request
 	p := auth.PrincipalFrom(r.Context())
 	err := audited(r, func(e *audit.Entry) (err error) {
