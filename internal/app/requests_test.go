@@ -259,6 +259,34 @@ func restrictObjectWithdraw(t *testing.T, e *reqEnv) {
 	if fieldReasons(rec, "withheld")["email"] != "restricted" {
 		t.Errorf("after a restriction: %v", rec)
 	}
+
+	// The DPO lifts both, with a reason: the person consented to marketing
+	// again, and the restriction's period ended.
+	for _, path := range []string{"/v1/subjects/" + e.sub + "/restriction", "/v1/subjects/" + e.sub + "/objections/marketing"} {
+		if r := e.dpo.Do("DELETE", path, nil); r.Status != 400 || r.Code() != "malformed_json" && r.Code() != "reason_required" {
+			t.Errorf("DELETE %s without a reason: %d %q", path, r.Status, r.Code())
+		}
+		if r := mkt.Do("DELETE", path, map[string]any{"reason": "x"}); r.Status != 403 {
+			t.Errorf("DELETE %s by marketing: %d, want 403", path, r.Status)
+		}
+		e.dpo.Must(204, "DELETE", path, map[string]any{"reason": "the person consented again; told on 2026-11-24"})
+		if r := e.dpo.Do("DELETE", path, map[string]any{"reason": "again"}); r.Status != 404 {
+			t.Errorf("DELETE %s twice: %d, want 404", path, r.Status)
+		}
+	}
+	e.dpo.Must(201, "POST", "/v1/subjects/"+e.sub+"/consents", grantBody("marketing"))
+	rec = mkt.Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=marketing", nil).JSON()
+	if d := rec["data"].(map[string]any); d["email"] == nil {
+		t.Errorf("marketing read after lifting the objection and a new grant: %v", rec)
+	}
+	rec = e.dpo.Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil).JSON()
+	if d := rec["data"].(map[string]any); d["email"] == nil {
+		t.Errorf("support read after lifting the restriction: %v", rec)
+	}
+	au := e.admin.Must(200, "GET", "/v1/audit?action=subject.unobject", nil)
+	if !strings.Contains(string(au.Body), "consented again") {
+		t.Errorf("the lift is not audited with its reason: %s", au.Body)
+	}
 }
 
 func TestRequestBadInputAndClocks(t *testing.T) {

@@ -255,6 +255,15 @@ func (db *DB) SetObjections(ctx context.Context, subjectID string, purposes []st
 	}, e)
 }
 
+// LiftObjection ends a subject's objection to processing for a purpose
+// (the person consented again, or the objection was settled).
+func (db *DB) LiftObjection(ctx context.Context, subjectID, purpose string, e *audit.Entry) error {
+	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		return execOne(ctx, tx, "lift objection", apperr.New(apperr.NotFound, "not_objected", "this subject has no objection to this purpose"),
+			"DELETE FROM subject_objections WHERE subject_id = ? AND purpose = ?", subjectID, purpose)
+	}, e)
+}
+
 // ListObjections returns every subject's objected purposes.
 func (db *DB) ListObjections(ctx context.Context) (map[string][]string, error) {
 	rows, err := db.query(ctx, "SELECT subject_id, purpose FROM subject_objections")
