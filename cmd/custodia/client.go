@@ -51,9 +51,7 @@ func (c *apiClient) call(method, path string, body any, out any) (int, error) {
 		return resp.StatusCode, fmt.Errorf("read answer: %w", err)
 	}
 	if resp.StatusCode >= 400 {
-		var p struct{ Code, Detail string }
-		_ = json.Unmarshal(raw, &p)
-		return resp.StatusCode, fmt.Errorf("%s %s: %d %s: %s", method, path, resp.StatusCode, p.Code, p.Detail)
+		return resp.StatusCode, newProblemError(method, path, resp.StatusCode, raw)
 	}
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
@@ -87,9 +85,28 @@ func (c *apiClient) raw(method, path string) ([]byte, error) {
 		return nil, fmt.Errorf("read answer: %w", err)
 	}
 	if resp.StatusCode >= 400 {
-		var p struct{ Code, Detail string }
-		_ = json.Unmarshal(b, &p)
-		return nil, fmt.Errorf("%s %s: %d %s: %s", method, path, resp.StatusCode, p.Code, p.Detail)
+		return nil, newProblemError(method, path, resp.StatusCode, b)
 	}
 	return b, nil
 }
+
+// problemError is a server's problem answer to a call.
+type problemError struct {
+	method, path string
+	status       int
+	code, detail string
+}
+
+func newProblemError(method, path string, status int, body []byte) *problemError {
+	var p struct{ Code, Detail string }
+	_ = json.Unmarshal(body, &p)
+	return &problemError{method: method, path: path, status: status, code: p.Code, detail: p.Detail}
+}
+
+func (e *problemError) Error() string {
+	return fmt.Sprintf("%s %s: %d %s: %s", e.method, e.path, e.status, e.code, e.detail)
+}
+
+// refused reports whether the server refused the call's input or the
+// caller (a 4xx answer), rather than failing to serve it (5xx).
+func (e *problemError) refused() bool { return e.status >= 400 && e.status < 500 }

@@ -167,9 +167,7 @@ func (c *apiClient) upload(path string, job any, out any) error {
 		return fmt.Errorf("read answer: %w", err)
 	}
 	if resp.StatusCode >= 400 {
-		var p struct{ Code, Detail string }
-		_ = json.Unmarshal(raw, &p)
-		return fmt.Errorf("POST /v1/imports: %d %s: %s", resp.StatusCode, p.Code, p.Detail)
+		return newProblemError("POST", "/v1/imports", resp.StatusCode, raw)
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return fmt.Errorf("decode answer: %w", err)

@@ -205,6 +205,19 @@ func TestImportThroughServer(t *testing.T) {
 	if recs := r.JSON()["records"].([]any); len(recs) != 1 {
 		t.Errorf("imported record by e-mail: %s", r.Body)
 	}
+	// Input the server refuses exits 2 (bad usage or input), as it does
+	// offline; a refused token too.
+	for name, extra := range map[string][]string{
+		"legal basis": {"--token", dpo, "--legal-basis", "maybe"},
+		"collection":  {"--token", dpo, "--legal-basis", "contract", "--collection", "nope"},
+		"bad token":   {"--token", "cst_not-a-token", "--legal-basis", "contract"},
+	} {
+		args := append([]string{"import", file, "--url", "http://" + p.addr, "--collection", "customers", "--purpose", "support",
+			"--source", "Lan's customer list", "--map", customersMap, "--rejects", rejects}, extra...)
+		if out, errOut, code := run(t, "", args...); code != exitUsage {
+			t.Errorf("%s refused by the server: exit %d, want %d: %s %s", name, code, exitUsage, out, errOut)
+		}
+	}
 	p.stop(t)
 }
 

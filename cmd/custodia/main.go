@@ -57,6 +57,12 @@ func exitCode(err error) int {
 	if e, ok := apperr.As(err); ok && e.Kind != apperr.Internal {
 		return exitUsage
 	}
+	// The server refused the input or the caller (4xx): as a local
+	// refusal would; its failures (5xx) are the runtime's.
+	var pe *problemError
+	if errors.As(err, &pe) && pe.refused() {
+		return exitUsage
+	}
 	if strings.HasPrefix(err.Error(), "unknown command ") {
 		return exitUsage // cobra's, for a subcommand that does not exist
 	}
