@@ -146,3 +146,43 @@ func TestImportXLSXDateCells(t *testing.T) {
 		}
 	}
 }
+
+// TestImportXLSXTitleAboveHeader: a sheet with a title row and a blank
+// row above its header (common in Vietnamese sales sheets) imports its
+// customers, with a mapping and with the proposal; the header is never
+// stored as a person.
+func TestImportXLSXTitleAboveHeader(t *testing.T) {
+	e := mustEnv(t, store.SQLite)
+	f := excelize.NewFile()
+	defer f.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetSheetRow("Sheet1", "A1", &[]any{"DANH SÁCH KHÁCH HÀNG THÁNG 11/2026"}))
+	must(f.SetSheetRow("Sheet1", "A3", &[]any{"STT", "Họ tên", "SĐT", "Email"}))
+	must(f.SetSheetRow("Sheet1", "A4", &[]any{1, "Title Row Person", "0944 000 001", "title1@example.com"}))
+	must(f.SetSheetRow("Sheet1", "A5", &[]any{2, "Title Row Two", "0944 000 002", "title2@example.com"}))
+	path := filepath.Join(e.dir, "title.xlsx")
+	must(f.SaveAs(path))
+
+	j := job("title-mapped")
+	j.Mapping = importer.Mapping{"STT": "-", "Họ tên": "name", "SĐT": "phone", "Email": "email"}
+	if res := e.mustRun(t, j, importer.File(path)); res.Created != 2 || res.Rejected != 0 || res.OtherTableRows != 0 {
+		t.Fatalf("mapped: %+v", res)
+	}
+	if d := e.lookup(t, "email", "title1@example.com"); len(d) != 1 || d[0].Data["name"] != "Title Row Person" {
+		t.Errorf("mapped person: %+v", d)
+	}
+
+	e2 := mustEnv(t, store.SQLite)
+	res := e2.mustRun(t, job("title-proposed"), importer.File(path))
+	if res.Created != 2 || res.Rejected != 0 {
+		t.Fatalf("proposed: %+v", res)
+	}
+	if d := e2.lookup(t, "email", "title2@example.com"); len(d) != 1 || d[0].Data["name"] != "Title Row Two" {
+		t.Errorf("proposed person: %+v", d)
+	}
+}

@@ -76,6 +76,16 @@ func TestCSV(t *testing.T) {
 			},
 		},
 		{
+			name:    "a title, a blank line, then the header",
+			file:    "bao-cao-11.csv",
+			content: []byte("DANH SÁCH KHÁCH HÀNG THÁNG 11/2026,,,\n,,,\nSTT,Họ tên,SĐT,Email\n1,Nguyễn Văn An,0912345678,an@example.com\n2,Trần Thị Bình,0987654321,binh@example.vn\n"),
+			want: []cell{
+				{1, "", "", "DANH SÁCH KHÁCH HÀNG THÁNG 11/2026"},
+				{4, "STT", "STT", "1"}, {4, "Họ tên", "Họ tên", "Nguyễn Văn An"}, {4, "SĐT", "SĐT", "0912345678"}, {4, "Email", "Email", "an@example.com"},
+				{5, "STT", "STT", "2"}, {5, "Họ tên", "Họ tên", "Trần Thị Bình"}, {5, "SĐT", "SĐT", "0987654321"}, {5, "Email", "Email", "binh@example.vn"},
+			},
+		},
+		{
 			name:    "a one-column list keeps its header",
 			file:    "emails.csv",
 			content: []byte("email\nan@example.com\nbinh@example.vn\n"),

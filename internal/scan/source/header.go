@@ -127,18 +127,22 @@ const maxTitleRows = 3
 
 // titleRows returns how many rows at the top of a table are titles, not
 // its header: each holds a single text cell ("Danh sách khách hàng tháng
-// 3"), and the row below them holds two cells or more. The header is then
-// judged on the row after the titles.
+// 3") or nothing (the blank line a sheet leaves under its title), at most
+// maxTitleRows of them hold a title, and the row below them holds two
+// cells or more. The header is then judged on the row after the titles.
 func titleRows(rows [][]string) int {
-	for t := 0; t < len(rows)-1 && t < maxTitleRows; t++ {
-		if n, kind := nonEmptyCells(rows[t]); n != 1 || kind != cellText {
-			if t > 0 && n >= 2 {
-				return t
+	titles := 0
+	for t := 0; t < len(rows) && t <= 2*maxTitleRows; t++ {
+		switch n, kind := nonEmptyCells(rows[t]); {
+		case n == 0:
+		case n == 1 && kind == cellText:
+			if titles++; titles > maxTitleRows {
+				return 0
 			}
+		case n >= 2 && titles > 0:
+			return t
+		default:
 			return 0
-		}
-		if n, _ := nonEmptyCells(rows[t+1]); n >= 2 {
-			return t + 1
 		}
 	}
 	return 0

@@ -49,7 +49,8 @@ func (r Row) Ref() string {
 // decodes (UTF-8 with or without a byte order mark, UTF-16 with one,
 // Windows-1258 and Windows-1252), with the delimiter detected; XLSX, every
 // sheet in order. The first non-blank row of a file (of each sheet) is
-// always taken for its header; blank rows are skipped. Errors never quote
+// taken for its header, unless it is a title above the table (see
+// headerPicker); blank rows are skipped. Errors never quote
 // the file's content. It stops when ctx is done or fn fails, returning
 // that error.
 func ReadRows(ctx context.Context, path string, opts Options, fn func(Row) error) error {
@@ -93,6 +94,7 @@ func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn 
 	head, err := br.Peek(headLen)
 	r := newCSVReader(br, delimiterOf(f, head, err != nil), limit)
 	var header []string
+	var hp headerPicker
 	for n := 0; ; n++ {
 		if n%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -112,8 +114,8 @@ func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn 
 		if blankRow(cells) {
 			continue
 		}
-		if header == nil {
-			header = cleanHeader(cells)
+		if hp.take(cells) {
+			header = hp.header
 			continue
 		}
 		if err := fn(Row{Line: r.start, Header: header, Cells: cells, Unterminated: r.unterminated}); err != nil {
@@ -153,17 +155,63 @@ func readSheetRows(s *sink, f *excelize.File, name string, fn func(Row) error) e
 	}
 	defer func() { _ = rows.close() }()
 	var header []string
+	var hp headerPicker
 	for {
 		cells, ok, err := rows.next(s)
 		if err != nil || !ok {
 			return err
 		}
-		if header == nil {
-			header = cleanHeader(cells)
+		if hp.take(cells) {
+			header = hp.header
 			continue
 		}
 		if err := fn(Row{Sheet: name, Line: rows.row, Header: header, Cells: cells}); err != nil {
 			return &stopError{err}
 		}
 	}
+}
+
+// headerPicker finds a table's header among its first non-blank rows: the
+// first one, unless that one is a title above the table (a single text
+// cell, "Danh sách khách hàng tháng 11") and the next non-blank row holds
+// two text cells or more: that row is then the header, and the title is
+// neither header nor data. (A header naming one column of two, "Họ tên,",
+// stays the header: the data row below it holds a number or an address.)
+type headerPicker struct {
+	header []string
+	title  bool // header holds a single text cell so far
+	done   bool
+}
+
+// take offers the next non-blank row and reports whether it went into the
+// header (the caller then reads on); false means it is a data row.
+func (h *headerPicker) take(cells []string) bool {
+	if h.done {
+		return false
+	}
+	n, kind := nonEmptyCells(cells)
+	if h.header == nil {
+		h.header = cleanHeader(cells)
+		h.title = n == 1 && kind == cellText
+		h.done = !h.title
+		return true
+	}
+	h.done = true
+	if n >= 2 && allText(cells) {
+		h.header = cleanHeader(cells) // the first row was a title
+		return true
+	}
+	return false
+}
+
+// allText reports whether every non-blank cell of a row is text: neither
+// numbers nor e-mail addresses, as a header's names are and a data row's
+// values seldom all are.
+func allText(cells []string) bool {
+	for _, c := range cells {
+		if k := classify(c); k != cellEmpty && k != cellText {
+			return false
+		}
+	}
+	return true
 }

@@ -70,3 +70,22 @@ func TestReadRowsStops(t *testing.T) {
 		t.Error("a missing file read")
 	}
 }
+
+// TestReadRowsTitleAboveHeader: a title row (and a blank line) above the
+// header is neither header nor data; a header that names one column of
+// two, or a one-column table, keeps its first row as the header.
+func TestReadRowsTitleAboveHeader(t *testing.T) {
+	rows := readRowsOf(t, "t.csv", []byte("DANH SÁCH KHÁCH HÀNG THÁNG 11/2026,,\n,,\nHọ tên,SĐT,Email\nAn,0912345678,an@example.com\n"))
+	want := []Row{{Line: 4, Header: []string{"Họ tên", "SĐT", "Email"}, Cells: []string{"An", "0912345678", "an@example.com"}}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("title above the header: %+v, want %+v", rows, want)
+	}
+	rows = readRowsOf(t, "u.csv", []byte("Họ tên,\nAn,0912345678\nBình,0987654321\n"))
+	if len(rows) != 2 || rows[0].Header[0] != "Họ tên" || rows[0].Cells[0] != "An" {
+		t.Errorf("a header naming one column of two: %+v", rows)
+	}
+	rows = readRowsOf(t, "v.csv", []byte("Họ tên\nNguyễn Văn An\nTrần Thị Bình\n"))
+	if len(rows) != 2 || rows[0].Header[0] != "Họ tên" || rows[1].Cells[0] != "Trần Thị Bình" {
+		t.Errorf("a one-column table: %+v", rows)
+	}
+}
