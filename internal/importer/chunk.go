@@ -64,6 +64,10 @@ func (r *run) check(it *item, session *detect.Session) {
 		it.code, it.reason = "unmapped_personal_data", rd.personal+" holds personal data but is not mapped to a declared field; map it, or ignore it with \"-\""
 		return
 	}
+	if rd.twoValues != "" {
+		it.code, it.reason = "two_values", "two columns mapped to field \""+rd.twoValues+"\" hold different values and the field holds one: add a field for the other to the collection, or map one column to \"-\""
+		return
+	}
 	valid, err := r.im.vault.Validate(r.c, rd.data)
 	if err != nil {
 		it.code, it.reason = reasonOf(err)

@@ -23,8 +23,11 @@
 // ignores a column. A column without a header is named by its 1-based
 // number: `#5=-` ignores the fifth column. Several columns mapped to one
 // name, address or text field are joined with a space in column order
-// (first and last name into name); two mapped to a field of another type
-// (two e-mail columns into email) are refused (mapping_field_duplicated).
+// (first and last name into name); several mapped to a field of another
+// type (a phone and a mobile column into phone) are alternatives: the
+// first non-empty one gives the value, and a row in which two of them
+// hold different values is rejected (two_values) rather than losing one.
+// The proposal maps a second phone or e-mail column so.
 // A table whose header line holds personal data (a file without a header
 // line, whose first person would be taken for the column names) is
 // refused before the job starts (header_holds_data, CheckHeader), with or

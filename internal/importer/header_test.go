@@ -62,19 +62,38 @@ func TestHeaderHoldsData(t *testing.T) {
 }
 
 // TestMappingFieldTwice: two columns of a table mapped to one e-mail (or
-// phone, date, id) field are refused before the job starts; two mapped to
-// a name are joined, as before.
+// phone, date, id) field are alternatives: the first non-empty one gives
+// the value, and a row where both hold different values is rejected
+// (two_values), never half-imported; two mapped to a name are joined.
 func TestMappingFieldTwice(t *testing.T) {
 	e := mustEnv(t, "sqlite")
 	path := e.write(t, "two.csv", []byte("Họ,Tên,Phone,E-mail\nLê,Văn Hai,0912555002,hai@example.com\n"))
 	j := job("two-emails")
 	j.Mapping = importer.Mapping{"Họ": "name", "Tên": "name", "Phone": "email", "E-mail": "email"}
-	_, err := e.im.Run(context.Background(), j, importer.File(path))
-	if apperr.CodeOf(err) != "mapping_field_duplicated" || !strings.Contains(err.Error(), "columns 3 and 4") {
-		t.Fatalf("two columns mapped to email: %v", err)
+	res := e.mustRun(t, j, importer.File(path))
+	if res.Created != 0 || res.Rejected != 1 || res.Rejects[0].Code != "two_values" {
+		t.Fatalf("two columns with different values mapped to email: %+v", res)
 	}
 	if recs, _ := e.count(t); recs != 0 {
 		t.Errorf("%d records written", recs)
+	}
+
+	// A HubSpot export: a phone and a mobile column, one phone field.
+	hub := e.write(t, "hubspot.csv", []byte("First Name,Last Name,Email,Phone Number,Mobile Phone Number\n"+
+		"Linh,Nguyen,linh@example.com,,0912888002\n"+
+		"Minh,Tran,minh@example.com,0912888001,\n"+
+		"Hoa,Le,hoa@example.com,0912888003,0912888003\n"+
+		"Nam,Vo,nam@example.com,+84 24 3825 1111,0912888004\n"))
+	j = job("hubspot-phones")
+	j.Mapping = importer.Mapping{"First Name": "name", "Last Name": "name", "Email": "email", "Phone Number": "phone", "Mobile Phone Number": "phone"}
+	res = e.mustRun(t, j, importer.File(hub))
+	if res.Created != 3 || res.Rejected != 1 || res.Rejects[0].Code != "two_values" || res.Rejects[0].Row != "5" {
+		t.Fatalf("phone and mobile columns: %+v", res)
+	}
+	for email, phone := range map[string]string{"linh@example.com": "+84912888002", "minh@example.com": "+84912888001", "hoa@example.com": "+84912888003"} {
+		if recs := e.lookup(t, "email", email); len(recs) != 1 || recs[0].Data["phone"] != phone {
+			t.Errorf("%s: %+v, want phone %s", email, recs, phone)
+		}
 	}
 	j = job("joined-name")
 	j.Mapping = importer.Mapping{"Họ": "name", "Tên": "name", "Phone": "phone", "E-mail": "email"}

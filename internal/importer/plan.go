@@ -49,11 +49,9 @@ func newPlan(header []string, m Mapping, c *vault.Collection) (*plan, error) {
 			if !ok {
 				return nil, apperr.Newf(apperr.Invalid, "unknown_field", "the mapping names field %q, which collection %s does not declare", name, c.Name)
 			}
-			if first, dup := fieldAt[name]; dup && !joinable(f.Type) {
-				return nil, apperr.Newf(apperr.Invalid, "mapping_field_duplicated",
-					"columns %d and %d are both mapped to field %q, whose values (%s) cannot be joined: map one of them to it, and the other to another field or to \"-\"",
-					first+1, j+1, name, f.Type)
-			}
+			// Several columns of a field that holds one value (a phone and
+			// a mobile column, one phone field) are alternatives: the
+			// first non-empty one gives the value (see build).
 			if _, seen := fieldAt[name]; !seen {
 				fieldAt[name] = j
 			}
@@ -76,11 +74,16 @@ type rowData struct {
 	// personal names an unmapped column in which the detectors found
 	// personal data, with the entity; "" when there is none.
 	personal string
+	// twoValues names a field that holds one value for which the row's
+	// columns give two different ones; "" when there is none.
+	twoValues string
 }
 
-// build gathers a row's mapped values (several columns of one field joined
-// with a space, in column order) and checks its unmapped cells for
-// personal data with ss.
+// build gathers a row's mapped values and checks its unmapped cells for
+// personal data with ss. Several columns of a joinable field (a name, an
+// address, a text) are joined with a space, in column order; of a field
+// that holds one value, the first non-empty column gives it, and another
+// column with a different value makes the row's twoValues.
 func (p *plan) build(cells []string, ss *detect.Session) rowData {
 	out := rowData{data: map[string]any{}}
 	for j, cell := range cells {
@@ -107,6 +110,12 @@ func (p *plan) build(cells []string, ss *detect.Session) rowData {
 			v = isoDate(v)
 		}
 		if prev, ok := out.data[f.Name]; ok {
+			if !joinable(f.Type) {
+				if prev.(string) != v && out.twoValues == "" {
+					out.twoValues = f.Name
+				}
+				continue
+			}
 			v = prev.(string) + " " + v
 		}
 		out.data[f.Name] = v

@@ -129,6 +129,14 @@ func ProposeMapping(headers []string, sample [][]string, c *vault.Collection, sc
 	assign := func(j int, t fieldtype.Type, by string) bool {
 		h := headers[j]
 		f := fieldFor(c, t, h, taken)
+		if f == "" && by == "header" && !joinable(t) {
+			// A second column of a field that holds one value (a mobile
+			// column beside the phone column): an alternative, used
+			// when the first is empty (see plan.build).
+			if f = fieldFor(c, t, h, nil); f != "" {
+				by = "header (used when the column before it is empty)"
+			}
+		}
 		if f == "" {
 			return false
 		}

@@ -31,9 +31,9 @@ func TestProposeMapping(t *testing.T) {
 		{"no diacritics", []string{"ho ten", "SDT", "email", "dia chi"}, nil,
 			importer.Mapping{"ho ten": "name", "SDT": "phone", "email": "email", "dia chi": "address"}, nil},
 		{"hubspot", []string{"Record ID", "First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number", "Street Address", "City", "Company Name"}, nil,
-			importer.Mapping{"First Name": "name", "Last Name": "name", "Email": "email", "Phone Number": "phone", "Street Address": "address", "Company Name": "-"}, nil},
+			importer.Mapping{"First Name": "name", "Last Name": "name", "Email": "email", "Phone Number": "phone", "Mobile Phone Number": "phone", "Street Address": "address", "Company Name": "-"}, nil},
 		{"salesforce", []string{"Id", "FirstName", "LastName", "Email", "Phone", "MobilePhone", "MailingStreet", "MailingCity", "Birthdate", "AccountId"}, nil,
-			importer.Mapping{"FirstName": "name", "LastName": "name", "Email": "email", "Phone": "phone", "MailingStreet": "address", "Birthdate": "birth", "AccountId": "-"}, nil},
+			importer.Mapping{"FirstName": "name", "LastName": "name", "Email": "email", "Phone": "phone", "MobilePhone": "phone", "MailingStreet": "address", "Birthdate": "birth", "AccountId": "-"}, nil},
 		// A HubSpot contacts export as it comes: the contact owner is the
 		// salesperson (a name and an e-mail address), the company is the
 		// customer's employer. Neither is the person's.
@@ -48,8 +48,8 @@ func TestProposeMapping(t *testing.T) {
 			{"Zed", "Ng", "zed.ng@example.com", "+84912345601", "+84987654301", "Thu Trang", "Acme", "7 Hàng Bạc", "Hà Nội", "1990-12-31"},
 			{"Minh", "Trần", "minh@example.com", "+84912345602", "+84987654302", "Nguyễn Văn An", "Bình Minh JSC", "12 Lê Lợi", "Huế", "1985-01-02"},
 			{"Lan", "Phạm", "lan@example.com", "+84912345603", "+84987654303", "Thu Trang", "Acme", "3 Trần Phú", "Đà Nẵng", "1979-07-08"},
-		}, importer.Mapping{"First Name": "name", "Last Name": "name", "Email": "email", "Phone": "phone", "Owner.Name": "-", "Account.Name": "-",
-			"Mailing Street": "address", "Birthdate": "birth"}, map[string]scan.Entity{"Mobile": scan.PhoneNumber}},
+		}, importer.Mapping{"First Name": "name", "Last Name": "name", "Email": "email", "Phone": "phone", "Mobile": "phone", "Owner.Name": "-", "Account.Name": "-",
+			"Mailing Street": "address", "Birthdate": "birth"}, nil},
 		{"other parties", []string{"Họ tên", "Email", "Sales Rep", "Assigned To", "Created By", "Last Modified By", "Modified By", "Agent", "Assignee", "Người phụ trách", "Nhân viên sale"}, nil,
 			importer.Mapping{"Họ tên": "name", "Email": "email", "Sales Rep": "-", "Assigned To": "-", "Created By": "-", "Last Modified By": "-",
 				"Modified By": "-", "Agent": "-", "Assignee": "-", "Người phụ trách": "-", "Nhân viên sale": "-"}, nil},
