@@ -73,6 +73,9 @@ type State struct {
 	Active  bool      `json:"active"`
 	Since   time.Time `json:"since"`
 	EventID string    `json:"event_id"`
+	// Erased marks the state of a subject erased since: whatever the
+	// ledger's last event, no consent of theirs is active.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // Notice is a notice text stored once by hash.
@@ -270,7 +273,15 @@ func (l *Ledger) Proof(ctx context.Context, subjectID string) (Proof, error) {
 	if err != nil {
 		return Proof{}, err
 	}
-	return Proof{Subject: subjectID, Current: CurrentStates(hist), History: hist, Notices: notices, AsOf: l.Now().UTC()}, nil
+	current := CurrentStates(hist)
+	if !exists {
+		// The ledger keeps an erased subject's history as evidence; their
+		// consent ended with them.
+		for i := range current {
+			current[i].Active, current[i].Erased = false, true
+		}
+	}
+	return Proof{Subject: subjectID, Current: current, History: hist, Notices: notices, AsOf: l.Now().UTC()}, nil
 }
 
 // CurrentStates folds a history ordered by seq into each purpose's state.

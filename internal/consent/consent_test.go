@@ -500,6 +500,20 @@ func TestProof(t *testing.T) {
 	if _, err := l.Proof(ctx, "nobody"); apperr.CodeOf(err) != "subject_not_found" {
 		t.Errorf("proof of an unknown subject: %v", err)
 	}
+	// Erased since: the history stays as evidence, no consent is active.
+	st.subjects["sub_1"] = false
+	p, err = l.Proof(ctx, "sub_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.History) != 3 || len(p.Current) != 2 {
+		t.Fatalf("proof after erasure: %+v", p)
+	}
+	for _, c := range p.Current {
+		if c.Active || !c.Erased {
+			t.Errorf("state after erasure: %+v, want inactive and erased", c)
+		}
+	}
 }
 
 func TestCurrentStates(t *testing.T) {
