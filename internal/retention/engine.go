@@ -260,6 +260,13 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 		size = 1000
 	}
 	cutoff := r.Keep.Before(now)
+	if r.Anchor == AnchorContractEnd || r.Anchor == AnchorRequestResolved {
+		// A date field names a day: a record is kept through the whole
+		// period after it (ended 24 Oct, kept 1 month: kept through
+		// 24 Nov), so the cutoff is the start of the cutoff's day.
+		y, m, d := cutoff.UTC().Date()
+		cutoff = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
 	reason := fmt.Sprintf("%s before %s (kept %d %s)", r.Anchor, cutoff.Format(time.DateOnly), r.Keep.N, r.Keep.Unit)
 	var batch []Candidate
 	flush := func() error {

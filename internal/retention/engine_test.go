@@ -300,6 +300,9 @@ func TestRunAnchorDates(t *testing.T) {
 				{"rec_1", "sub_a", time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC)},
 				{"rec_2", "sub_b", time.Date(2024, 6, 16, 0, 0, 0, 0, time.UTC)},
 				{"rec_3", "sub_c", time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)},
+				// A year after 15 June 2024 runs through 15 June 2025
+				// (today): kept until tomorrow.
+				{"rec_4", "sub_d", time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)},
 			}
 			w.store.rules = []Rule{rule(t, Rule{ID: "r", Collection: "customers", Anchor: tc.anchor, AnchorField: tc.field, Keep: Keep{1, "years"}})}
 			rep := w.run(t, false)
@@ -311,6 +314,9 @@ func TestRunAnchorDates(t *testing.T) {
 			}
 			if len(w.store.expired) != 0 || len(w.store.withdraws) != 0 || rep.ItemCount != 2 {
 				t.Fatalf("store scans %v %v, items %d", w.store.expired, w.store.withdraws, rep.ItemCount)
+			}
+			if r := rep.Items[0].Reason; !strings.Contains(r, "before 2024-06-15") {
+				t.Errorf("reason %q, want before 2024-06-15", r)
 			}
 		})
 	}
