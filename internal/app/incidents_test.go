@@ -283,6 +283,21 @@ func incidentAlerts(t *testing.T, s *testutil.Server, dpo *testutil.Client) {
 	if n := len(alerts(id)); n != 2 {
 		t.Errorf("alerts after the notification: %d, want 2", n)
 	}
+	// A clock "without undue delay" (DPDP's first notice) alerts as due
+	// now, never as overdue.
+	dp := dpo.Must(201, "POST", "/v1/incidents", map[string]any{"description": "A misdirected e-mail.", "detected_at": rfc(now.Add(-time.Hour)),
+		"became_aware_at": rfc(now.Add(-time.Hour)), "systems": []string{"sys_vault"}, "jurisdictions": []string{"DPDP"}}).JSON()
+	found := false
+	for _, a := range alerts(dp["id"].(string)) {
+		d := a["data"].(map[string]any)
+		if d["status"] == "overdue" && a["message"] == "a breach notification is due without delay" {
+			t.Errorf("a without-delay clock alerted as overdue: %v", a)
+		}
+		found = found || d["status"] == "due_now"
+	}
+	if !found {
+		t.Errorf("no due_now alert for a DPDP incident: %v", alerts(dp["id"].(string)))
+	}
 }
 
 // incident has the dpo file a small incident and returns its id.

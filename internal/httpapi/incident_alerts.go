@@ -34,15 +34,16 @@ func (s *Server) CheckIncidentClocksAt(ctx context.Context, now time.Time) {
 	}
 	now = now.UTC().Truncate(time.Microsecond)
 	for _, c := range clocks {
-		var which, msg string
+		var which, msg, status string
 		switch {
 		case (c.Overdue(now) || c.DueNow(now)) && c.OverdueAlerted == nil:
-			which, msg = store.AlertOverdue, "a breach notification is overdue"
+			which, msg, status = store.AlertOverdue, "a breach notification is overdue", store.AlertOverdue
 			if c.Rule.Period.Unit == incidents.Immediate {
-				msg = "a breach notification is due without delay"
+				// Urgent, never overdue (as the clock's own status says).
+				msg, status = "a breach notification is due without delay", "due_now"
 			}
 		case c.NearEnd(now) && c.NearAlerted == nil:
-			which, msg = store.AlertNearEnd, "a breach notification clock is nearing its end"
+			which, msg, status = store.AlertNearEnd, "a breach notification clock is nearing its end", store.AlertNearEnd
 		default:
 			continue
 		}
@@ -58,6 +59,6 @@ func (s *Server) CheckIncidentClocksAt(ctx context.Context, now time.Time) {
 		}
 		s.alerts.raise(ctx, detect.Alert{Kind: KindIncidentClock, Severity: detect.SeverityCritical, Principal: "incident:" + c.IncidentID,
 			Message: msg, Data: map[string]string{"incident": c.IncidentID, "regime": c.Regime, "recipient": c.Recipient,
-				"due_at": due, "status": which, "source": c.Source}})
+				"due_at": due, "status": status, "source": c.Source}})
 	}
 }
