@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"context"
+	"custodia/internal/audit"
 	"custodia/internal/detect"
+	"custodia/internal/store"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -290,7 +292,7 @@ func rbacRoutes() []rbacRoute {
 		{"GET", "/v1/deletions", auth.PermAuditRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/deletions", nil)
 		}},
-		{"GET", "/v1/retention/rules", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+		{"GET", "/v1/retention/rules", "self", []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/retention/rules", nil)
 		}},
 		{"POST", "/v1/retention/rules", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
@@ -303,12 +305,28 @@ func rbacRoutes() []rbacRoute {
 		{"POST", "/v1/retention/run", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/retention/run", map[string]any{"dry_run": true})
 		}},
-		{"GET", "/v1/holds", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+		{"GET", "/v1/holds", "self", []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/holds", nil)
 		}},
 		{"POST", "/v1/holds", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
 			_, subject, _ := e.newRecord(t)
 			return c.Do("POST", "/v1/holds", map[string]any{"subject": subject, "reason": "audit", "expires_at": time.Now().Add(time.Hour).UTC()})
+		}},
+		{"DELETE", "/v1/subjects/{subject}/restriction", auth.PermRequestsManage, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			_, subject, _ := e.newRecord(t)
+			if err := e.srv.DB.SetRestriction(context.Background(), store.Restriction{SubjectID: subject, Purposes: []string{"legal"}, Reason: "test",
+				Since: time.Now().UTC(), SetBy: "test"}, &audit.Entry{Actor: "test", Action: "subject.restrict"}); err != nil {
+				t.Fatal(err)
+			}
+			return c.Do("DELETE", "/v1/subjects/"+subject+"/restriction", map[string]any{"reason": "period over; told the person"})
+		}},
+		{"DELETE", "/v1/subjects/{subject}/objections/{purpose}", auth.PermRequestsManage, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			_, subject, _ := e.newRecord(t)
+			if err := e.srv.DB.SetObjections(context.Background(), subject, []string{"marketing"}, "req_test", time.Now().UTC(),
+				&audit.Entry{Actor: "test", Action: "subject.object"}); err != nil {
+				t.Fatal(err)
+			}
+			return c.Do("DELETE", "/v1/subjects/"+subject+"/objections/marketing", map[string]any{"reason": "consented again"})
 		}},
 		{"POST", "/v1/holds/{id}/release", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
 			_, subject, _ := e.newRecord(t)
@@ -790,9 +808,9 @@ func TestRoleMatrix(t *testing.T) {
 		if r := e.admin.With(dpoScoped).Do("DELETE", "/v1/subjects/"+subject, nil); r.Status != 403 {
 			t.Errorf("collection-scoped dpo erasing a subject: %d %q, want 403", r.Status, r.Code())
 		}
-		r = e.data.Must(200, "GET", "/v1/collections/customers/records?purpose=support", nil)
+		r = e.data.Must(200, "GET", "/v1/subjects/"+subject+"/records?purpose=support", nil)
 		if !strings.Contains(string(r.Body), subject) {
-			t.Errorf("the subject's records are gone after a refused erasure")
+			t.Errorf("the subject's records are gone after a refused erasure: %s", r.Body)
 		}
 	})
 

@@ -284,11 +284,14 @@ func (s *Server) routes() []route {
 
 		{"GET", "/v1/deletions", auth.PermAuditRead, false, "deletion.list", s.listDeletions},
 
-		{"GET", "/v1/retention/rules", auth.PermRetention, false, "retention.rule.list", s.listRetentionRules},
+		// Retention rules and legal holds are read by those who manage
+		// them and by governance readers (the auditor checks the report's
+		// retention item against them): checked inside.
+		{"GET", "/v1/retention/rules", permSelf, false, "retention.rule.list", anyPermission(s.listRetentionRules, auth.PermRetention, auth.PermGovernanceRead)},
 		{"POST", "/v1/retention/rules", auth.PermRetention, false, "retention.rule.create", s.createRetentionRule},
 		{"DELETE", "/v1/retention/rules/{id}", auth.PermRetention, false, "retention.rule.delete", s.deleteRetentionRule},
 		{"POST", "/v1/retention/run", auth.PermRetention, false, "retention.run", s.runRetention},
-		{"GET", "/v1/holds", auth.PermRetention, false, "hold.list", s.listHolds},
+		{"GET", "/v1/holds", permSelf, false, "hold.list", anyPermission(s.listHolds, auth.PermRetention, auth.PermGovernanceRead)},
 		{"POST", "/v1/holds", auth.PermRetention, false, "hold.create", s.createHold},
 		{"POST", "/v1/holds/{id}/release", auth.PermRetention, false, "hold.release", s.releaseHold},
 
