@@ -63,3 +63,25 @@ func TestStreetAddress(t *testing.T) {
 		{name: "ip address hint", text: "10.0.0.1", hint: "ip_address", not: []scan.Entity{scan.StreetAddress}},
 	})
 }
+
+// TestAddressAfterResidenceWords: "lives at", "nhà ở", "sống tại" are
+// address context: the address after them is reported with the
+// confidence of a labelled one (at least 0.7, what imports and redaction
+// act on), not as a bare guess.
+func TestAddressAfterResidenceWords(t *testing.T) {
+	s := New(Options{})
+	for _, text := range []string{
+		"lives at 221B Baker Street London NW1 6XE",
+		"nhà ở 45 Nguyễn Trãi Quận 5",
+		"khách sống tại 7 Hàng Bạc Hà Nội",
+	} {
+		got := scanAll(t, s, text, "")
+		ok := false
+		for _, f := range got {
+			ok = ok || f.Entity == scan.StreetAddress && f.Confidence >= 0.7
+		}
+		if !ok {
+			t.Errorf("%q: %v, want a STREET_ADDRESS at 0.7 or more", text, got)
+		}
+	}
+}
