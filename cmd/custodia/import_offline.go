@@ -166,7 +166,7 @@ func printImport(w io.Writer, fl *importCmdFlags, res importer.Result, rejects *
 		fmt.Fprintf(w, "  the source is not marked migrated and gets no task to destroy its copy: %s\n", wh.Reason)
 	}
 	if res.CleanupTaskID != "" {
-		fmt.Fprintf(w, "  the source is marked \"migrated, copy to destroy\"; clean-up task %s goes to its holder\n", res.CleanupTaskID)
+		fmt.Fprintf(w, "  the source is marked \"migrated, copy to destroy\"; clean-up task %s goes to its holders, else its owner (with neither, it is unassigned: the DPO sees it in GET /v1/cleanup-tasks)\n", res.CleanupTaskID)
 	}
 	if redacted != nil {
 		fmt.Fprintf(w, "  redacted copy (%d cells redacted): %s\n", redacted.Redacted, fl.redact)
