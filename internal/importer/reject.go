@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -41,7 +42,11 @@ func maskCells(v *vault.Service, p *plan, cells []string) []Masked {
 		col := fmt.Sprintf("column %d", j+1)
 		m := ""
 		if p != nil && j < len(p.header) {
-			col = p.header[j]
+			if h := strings.TrimSpace(p.header[j]); h != "" {
+				col = p.header[j]
+			} else {
+				col = "#" + strconv.Itoa(j+1) // as a mapping names a column without a header
+			}
 			if f := p.fields[j]; f != nil {
 				m = v.MaskInput(f, cell)
 			}

@@ -3,6 +3,7 @@ package importer_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,6 +59,14 @@ func TestRejectsFile(t *testing.T) {
 		res = e.mustRun(t, j, importer.Table(header, rows[3:4]))
 		if res.Created != 1 {
 			t.Errorf("ignored column: %+v", res)
+		}
+
+		// A column without a header is named as a mapping names it.
+		j = job("rejects-3")
+		j.Mapping = mustMapping(t, "Họ tên=name,SĐT=phone,Email=email")
+		res = e.mustRun(t, j, importer.Table([]string{"Họ tên", "SĐT", "Email", ""}, [][]string{{"Vũ Văn Số", "0912000035", "so@example.com", "0987654329"}}))
+		if res.Rejected != 1 || !slices.ContainsFunc(res.Rejects[0].Values, func(m importer.Masked) bool { return m.Column == "#4" }) {
+			t.Errorf("a reject in a column without a header: %+v", res.Rejects)
 		}
 
 		// A dry run decides every row and writes nothing.
