@@ -131,7 +131,12 @@ func printImport(w io.Writer, fl *importCmdFlags, res importer.Result, rejects *
 			RedactedTo  string                `json:"redacted_copy,omitempty"`
 			Error       *jobError             `json:"error,omitempty"`
 		}{Result: res, Redacted: redacted}
-		if runErr != nil && res.Status != importer.StatusCompleted {
+		switch {
+		case runErr != nil && res.Status == importer.StatusInterrupted && errors.Is(runErr, context.Canceled):
+			// Ctrl-C or SIGTERM: an interruption, not a fault, named as
+			// the server names it.
+			out.Error = &jobError{Code: "import_interrupted", Message: "the import was stopped; run the same command again to resume it"}
+		case runErr != nil && res.Status != importer.StatusCompleted:
 			out.Error = &jobError{Code: apperr.CodeOf(runErr), Message: errorMessage(runErr)}
 		}
 		out.Rejects = nil

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -287,4 +288,56 @@ func TestImportCrashThenResume(t *testing.T) {
 		}
 		return
 	}
+}
+
+// TestImportSIGTERMReportsInterrupted: an offline import stopped with
+// SIGTERM reports, in --json, the status interrupted and the code
+// import_interrupted (as the server does), not an internal error.
+func TestImportSIGTERMReportsInterrupted(t *testing.T) {
+	dir, data := offlineCustomers(t)
+	for rows := 40000; rows <= 1_000_000; rows *= 2 {
+		file := filepath.Join(dir, fmt.Sprintf("term-%d.csv", rows))
+		var sb strings.Builder
+		sb.WriteString("Họ tên,SĐT,Email\n")
+		for i := range rows {
+			fmt.Fprintf(&sb, "Khách %d,+8492%07d,t%d.%d@example.com\n", i, i, rows, i)
+		}
+		os.WriteFile(file, []byte(sb.String()), 0o600)
+		job := fmt.Sprintf("term-%d", rows)
+		cmd := exec.Command(binary, "import", file, "--data-dir", data, "--collection", "customers", "--purpose", "support", "--source", "term export",
+			"--legal-basis", "contract", "--map", "Họ tên=name,SĐT=phone,Email=email", "--job", job, "--json")
+		var stdout strings.Builder
+		cmd.Stdout = &stdout
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		db := openSQLite(t, filepath.Join(data, "custodia.db"))
+		stopped := false
+	poll:
+		for {
+			select {
+			case <-done:
+				break poll
+			case <-time.After(20 * time.Millisecond):
+			}
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM record_provenance WHERE job_id = ?", job).Scan(&n); err == nil && n > 0 && n < rows {
+				_ = cmd.Process.Signal(syscall.SIGTERM)
+				<-done
+				stopped = true
+				break
+			}
+		}
+		db.Close()
+		if !stopped || !strings.Contains(stdout.String(), `"status": "interrupted"`) {
+			continue // finished first: a bigger file
+		}
+		if !strings.Contains(stdout.String(), `"code": "import_interrupted"`) || strings.Contains(stdout.String(), `"internal"`) {
+			t.Errorf("interrupted import's JSON: %s", stdout.String())
+		}
+		return
+	}
+	t.Fatal("the import always finished before it could be stopped")
 }
