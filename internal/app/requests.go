@@ -253,6 +253,14 @@ func (a *App) CheckOverdue(ctx context.Context) {
 	if err != nil && ctx.Err() == nil {
 		slog.Error("overdue request check failed", "err", err)
 	}
+	err = a.Requests.AlertUnacknowledged(ctx, func(r dsr.Request) {
+		a.API.RaiseAlert(ctx, detect.Alert{Kind: "request_unacknowledged", Severity: detect.SeverityWarning, Principal: "request:" + r.ID,
+			Message: "a data-subject request's receipt was not acknowledged by its legal deadline",
+			Data:    map[string]string{"request": r.ID, "type": r.Type, "jurisdiction": r.Jurisdiction, "acknowledge_by": r.AcknowledgeBy.Format(time.RFC3339), "state": r.State}})
+	})
+	if err != nil && ctx.Err() == nil {
+		slog.Error("unacknowledged request check failed", "err", err)
+	}
 }
 
 // legalClock adapts the rules table to the request service.

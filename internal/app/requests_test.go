@@ -364,6 +364,34 @@ func requestBadInputAndClocks(t *testing.T, e *reqEnv) {
 	if n != 1 {
 		t.Errorf("overdue alerts: %d, want 1", n)
 	}
+	// A VN request received 5 days ago and still not acknowledged (the law
+	// asks for 2 working days) is overdue for its acknowledgement, and
+	// alerts once; moving it on acknowledges it.
+	vn := e.file(t, map[string]any{"type": "rectification", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "VN",
+		"received_at": time.Now().Add(-5 * 24 * time.Hour).UTC()})
+	vnID := vn["id"].(string)
+	listed := false
+	for _, x := range e.dpo.Must(200, "GET", "/v1/requests?overdue=true", nil).JSON()["requests"].([]any) {
+		m := x.(map[string]any)
+		listed = listed || m["id"] == vnID && m["acknowledgement_overdue"] == true
+	}
+	if !listed {
+		t.Errorf("an unacknowledged VN request past its acknowledgement deadline is not listed overdue")
+	}
+	e.srv.CheckOverdue(context.Background())
+	e.srv.CheckOverdue(context.Background())
+	n = 0
+	for _, a := range e.admin.Must(200, "GET", "/v1/alerts", nil).JSON()["alerts"].([]any) {
+		if a.(map[string]any)["kind"] == "request_unacknowledged" && strings.Contains(fmt.Sprint(a), vnID) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("unacknowledged alerts: %d, want 1", n)
+	}
+	if m := e.move(t, vnID, "verifying_identity"); m["acknowledgement_overdue"] == true || m["details"].(map[string]any)["acknowledged_at"] == nil {
+		t.Errorf("after moving on: %v", m)
+	}
 	// A support agent may file but not carry out requests.
 	sup := e.admin.With(e.admin.RoleToken("support"))
 	sr := sup.Must(201, "POST", "/v1/requests", map[string]any{"type": "portability", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"}).JSON()

@@ -189,6 +189,7 @@ func init() {
 		"Bulk read of personal data":               "Đọc hàng loạt dữ liệu cá nhân",
 		"Request rate limit reached":               "Vượt giới hạn tần suất truy cập",
 		"Request past its deadline":                "Yêu cầu quá hạn",
+		"Request receipt not acknowledged in time": "Chưa xác nhận đã nhận yêu cầu đúng hạn",
 		"Processor without a signed DPA":           "Bên xử lý chưa ký thỏa thuận xử lý dữ liệu",
 		"Processor's DPA expired":                  "Thỏa thuận xử lý dữ liệu đã hết hạn",
 		"Processor's DPA expiring":                 "Thỏa thuận xử lý dữ liệu sắp hết hạn",

@@ -277,3 +277,16 @@ func (s *Service) AlertOverdue(ctx context.Context, raise func(Request)) error {
 	}
 	return nil
 }
+
+// AlertUnacknowledged calls raise once for each request whose receipt was
+// not acknowledged (it is still received) by its acknowledgement deadline.
+func (s *Service) AlertUnacknowledged(ctx context.Context, raise func(Request)) error {
+	rs, err := s.store.ClaimUnacknowledged(ctx, s.Now().UTC())
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		raise(s.withClock(r))
+	}
+	return nil
+}

@@ -28,6 +28,7 @@ type memStore struct {
 	transitions map[string][]Transition
 	tasks       map[string][]Task // by request id
 	alerted     map[string]time.Time
+	ackAlerted  map[string]time.Time
 	audits      []audit.Entry
 	filters     []Filter
 }
@@ -187,6 +188,23 @@ func (m *memStore) ClaimOverdue(_ context.Context, now time.Time) ([]Request, er
 		out = append(out, cloneRequest(r))
 	}
 	slices.SortFunc(out, func(a, b Request) int { return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID)) })
+	return out, nil
+}
+
+func (m *memStore) ClaimUnacknowledged(_ context.Context, now time.Time) ([]Request, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Request
+	for id, r := range m.requests {
+		if _, done := m.ackAlerted[id]; done || r.State != StateReceived || r.AcknowledgeBy == nil || !r.AcknowledgeBy.Before(now) {
+			continue
+		}
+		if m.ackAlerted == nil {
+			m.ackAlerted = map[string]time.Time{}
+		}
+		m.ackAlerted[id] = now
+		out = append(out, cloneRequest(r))
+	}
 	return out, nil
 }
 

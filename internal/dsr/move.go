@@ -48,6 +48,9 @@ func (s *Service) Move(ctx context.Context, id string, in MoveInput, by string, 
 	now := s.Now().UTC().Truncate(time.Microsecond)
 	e.RecordID = id
 	r, err := s.store.MoveRequest(ctx, id, Transition{From: cur.State, To: in.To, At: now, By: by, Reason: in.Reason}, func(r *Request) error {
+		if cur.State == StateReceived && r.Details.AcknowledgedAt == nil {
+			r.Details.AcknowledgedAt = &now
+		}
 		switch {
 		case in.To == StateExtended:
 			return s.extend(r, now)

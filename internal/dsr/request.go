@@ -74,14 +74,17 @@ type Request struct {
 	MaxExtensions  int        `json:"max_extensions"`
 	RuleSource     string     `json:"rule_source"`
 	// DaysLeft is computed when the request is read (negative: overdue).
-	DaysLeft  int        `json:"days_left"`
-	Overdue   bool       `json:"overdue"`
-	Details   Details    `json:"details"`
-	CreatedBy string     `json:"created_by"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	ClosedAt  *time.Time `json:"closed_at,omitempty"`
-	Outcome   string     `json:"outcome,omitempty"` // the reason of the final transition
+	DaysLeft int  `json:"days_left"`
+	Overdue  bool `json:"overdue"`
+	// AcknowledgementOverdue: still received (not acknowledged: moving a
+	// request on acknowledges it) past AcknowledgeBy.
+	AcknowledgementOverdue bool       `json:"acknowledgement_overdue,omitempty"`
+	Details                Details    `json:"details"`
+	CreatedBy              string     `json:"created_by"`
+	CreatedAt              time.Time  `json:"created_at"`
+	UpdatedAt              time.Time  `json:"updated_at"`
+	ClosedAt               *time.Time `json:"closed_at,omitempty"`
+	Outcome                string     `json:"outcome,omitempty"` // the reason of the final transition
 	// LookupHash is a keyed hash of the lookup value, to find duplicates of
 	// requests whose subject did not match; never the value.
 	LookupHash []byte `json:"-"`
@@ -98,6 +101,9 @@ type Details struct {
 	Note     string   `json:"note,omitempty"`
 	// ExecutedAt is when the request was carried out, Result what it did.
 	ExecutedAt *time.Time `json:"executed_at,omitempty"`
+	// AcknowledgedAt is when the request first moved on from received:
+	// its receipt was acknowledged then.
+	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
 	// ClockStart is set when the rule's clock starts at verification.
 	ClockStart *time.Time `json:"clock_start,omitempty"`
 	Result     string     `json:"result,omitempty"`

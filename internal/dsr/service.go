@@ -25,6 +25,9 @@ type Store interface {
 	ListTasks(ctx context.Context, requestID string) ([]Task, error)
 	CloseTask(ctx context.Context, t Task, e *audit.Entry) error
 	ClaimOverdue(ctx context.Context, now time.Time) ([]Request, error)
+	// ClaimUnacknowledged is ClaimOverdue for the acknowledgement of
+	// receipt: requests still received past their acknowledge_by.
+	ClaimUnacknowledged(ctx context.Context, now time.Time) ([]Request, error)
 }
 
 // Deadlines are a request's legal dates.
@@ -215,6 +218,7 @@ func (s *Service) withClock(r Request) Request {
 	now := s.Now()
 	r.DaysLeft = s.clock.DaysLeft(r.DueAt, now)
 	r.Overdue = Open(r.State) && now.After(r.DueAt)
+	r.AcknowledgementOverdue = r.State == StateReceived && r.AcknowledgeBy != nil && now.After(*r.AcknowledgeBy)
 	return r
 }
 
@@ -244,11 +248,27 @@ func (s *Service) Get(ctx context.Context, id string) (View, error) {
 
 // List lists requests by due date; overdue selects open ones past due.
 func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]Request, error) {
-	if overdue {
-		f.OpenOnly, f.DueBefore = true, s.Now()
-	}
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 1000
+	}
+	var unacked []Request
+	if overdue {
+		// Past the answer's due date, or still unacknowledged past the
+		// acknowledgement's: both are deadlines the law sets.
+		if f.State == "" || f.State == StateReceived {
+			g := f
+			g.State = StateReceived
+			rs, err := s.store.ListRequests(ctx, g)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range rs {
+				if r = s.withClock(r); r.AcknowledgementOverdue && !r.Overdue {
+					unacked = append(unacked, r)
+				}
+			}
+		}
+		f.OpenOnly, f.DueBefore = true, s.Now()
 	}
 	rs, err := s.store.ListRequests(ctx, f)
 	if err != nil {
@@ -257,5 +277,5 @@ func (s *Service) List(ctx context.Context, f Filter, overdue bool) ([]Request, 
 	for i := range rs {
 		rs[i] = s.withClock(rs[i])
 	}
-	return rs, nil
+	return append(rs, unacked...), nil
 }

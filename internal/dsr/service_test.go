@@ -456,3 +456,39 @@ func TestGetAndList(t *testing.T) {
 		})
 	}
 }
+
+// TestAcknowledgementDeadline: a request left in received past its
+// acknowledgement deadline is listed as overdue and alerted once; moving it
+// on acknowledges it (acknowledged_at) and clears that.
+func TestAcknowledgementDeadline(t *testing.T) {
+	h := newHarness(false)
+	ctx := context.Background()
+	r := h.create(t, TypeAccess)
+	if r.AcknowledgeBy == nil || !r.AcknowledgeBy.Equal(t0.Add(10*day)) {
+		t.Fatalf("acknowledge_by %v", r.AcknowledgeBy)
+	}
+	h.now = t0.Add(11 * day)
+	rs, err := h.svc.List(ctx, Filter{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].ID != r.ID || !rs[0].AcknowledgementOverdue || rs[0].Overdue {
+		t.Fatalf("overdue list past the acknowledgement deadline: %+v", rs)
+	}
+	var raised []string
+	for range 2 {
+		if err := h.svc.AlertUnacknowledged(ctx, func(x Request) { raised = append(raised, x.ID) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(raised) != 1 || raised[0] != r.ID {
+		t.Fatalf("alerts %v, want one for %s", raised, r.ID)
+	}
+	got := h.move(t, r.ID, StateVerifying)
+	if got.Details.AcknowledgedAt == nil || !got.Details.AcknowledgedAt.Equal(h.now) || got.AcknowledgementOverdue {
+		t.Fatalf("after moving on: acknowledged %v, overdue %v", got.Details.AcknowledgedAt, got.AcknowledgementOverdue)
+	}
+	if rs, _ := h.svc.List(ctx, Filter{}, true); len(rs) != 0 {
+		t.Fatalf("overdue list after the acknowledgement: %+v", rs)
+	}
+}

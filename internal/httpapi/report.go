@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -87,6 +88,17 @@ func (s *Server) reportFacts(ctx context.Context, now time.Time) (report.Facts, 
 			return f, err
 		}
 		f.OverdueOpen = len(overdue)
+		for _, r := range overdue {
+			if len(f.OverdueIDs) == 20 {
+				f.OverdueIDs = append(f.OverdueIDs, fmt.Sprintf("and %d more", len(overdue)-20))
+				break
+			}
+			if r.Overdue {
+				f.OverdueIDs = append(f.OverdueIDs, r.ID+" due "+r.DueAt.Format(time.DateOnly))
+			} else {
+				f.OverdueIDs = append(f.OverdueIDs, r.ID+" not acknowledged by "+r.AcknowledgeBy.Format(time.DateOnly))
+			}
+		}
 	}
 	if f.Rules, err = s.db.ListRetentionRules(ctx); err != nil {
 		return f, err

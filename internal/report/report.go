@@ -75,13 +75,16 @@ type Person struct {
 
 // Facts are what the report is scored on.
 type Facts struct {
-	Systems       []datamap.System // the data map without the vault's own entry
-	Collections   []*vault.Collection
-	Purposes      []string // registered purposes
-	ConsentGaps   int      // consents in force whose grant lacks full evidence
-	People        []Person
-	Processors    []processors.Processor // with their problems
-	OverdueOpen   int                    // open data-subject requests past their due date
+	Systems     []datamap.System // the data map without the vault's own entry
+	Collections []*vault.Collection
+	Purposes    []string // registered purposes
+	ConsentGaps int      // consents in force whose grant lacks full evidence
+	People      []Person
+	Processors  []processors.Processor // with their problems
+	OverdueOpen int                    // open data-subject requests past their due date or acknowledgement deadline
+	// OverdueIDs names those requests, with the deadline passed: "req_… due
+	// 2026-11-20" or "req_… not acknowledged by 2026-11-20"; at most a few.
+	OverdueIDs    []string
 	Rules         []retention.Rule
 	Audit         audit.Report
 	LastRotation  time.Time // zero: never rotated
@@ -202,7 +205,8 @@ func dpas(f Facts) Item {
 func overdueRequests(f Facts) Item {
 	var ev []string
 	if f.OverdueOpen > 0 {
-		ev = append(ev, fmt.Sprintf("%d open requests are past their legal due date", f.OverdueOpen))
+		ev = append(ev, fmt.Sprintf("%d open requests are past a legal deadline (the answer's or the acknowledgement's)", f.OverdueOpen))
+		ev = append(ev, f.OverdueIDs...)
 	}
 	return item("overdue_requests", "No data-subject request is overdue", "GET /v1/requests?overdue=true",
 		"no open request is past its due date", "%d problems with request deadlines", ev)

@@ -315,6 +315,40 @@ func (db *DB) ClaimOverdue(ctx context.Context, now time.Time) ([]dsr.Request, e
 	return out, err
 }
 
+// ClaimUnacknowledged marks requests still in state received whose
+// acknowledgement deadline passed before now and that have not been
+// alerted for it, and returns them: each is alerted once, even with
+// several replicas. (Moving a request out of received acknowledges it.)
+func (db *DB) ClaimUnacknowledged(ctx context.Context, now time.Time) ([]dsr.Request, error) {
+	var out []dsr.Request
+	err := db.w.submit(func(ctx context.Context, tx *Tx) error {
+		out = out[:0] // a failed group commit runs the operation again
+		rows, err := tx.Query(ctx, "SELECT "+requestColumns+" FROM requests WHERE state = '"+dsr.StateReceived+"' AND acknowledge_by IS NOT NULL AND acknowledge_by < ? AND ack_alerted IS NULL ORDER BY acknowledge_by LIMIT 1000"+db.d.forUpdate(), now.UnixMicro())
+		if err != nil {
+			return fmt.Errorf("unacknowledged requests: %w", err)
+		}
+		for rows.Next() {
+			r, err := scanRequest(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("unacknowledged requests: %w", err)
+			}
+			out = append(out, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("unacknowledged requests: %w", err)
+		}
+		for _, r := range out {
+			if _, err := tx.Exec(ctx, "UPDATE requests SET ack_alerted = ? WHERE id = ?", now.UnixMicro(), r.ID); err != nil {
+				return fmt.Errorf("mark unacknowledged: %w", err)
+			}
+		}
+		return nil
+	}, nil)
+	return out, err
+}
+
 // ReassignTasks hands the open request tasks assigned to from over to to,
 // and returns how many there were.
 func (db *DB) ReassignTasks(ctx context.Context, from, to string, e *audit.Entry) (int, error) {
