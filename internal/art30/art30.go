@@ -71,7 +71,7 @@ func Build(in Inputs) []Activity {
 			}
 			add(&a.Subjects, subjectsOf(c))
 			add(&a.Systems, "Custodia vault: "+c.Name)
-			for _, rule := range in.Rules {
+			for _, rule := range retention.Effective(in.Rules) { // an overridden rule is no time limit
 				if rule.Collection == c.Name && (rule.Purpose == "" || rule.Purpose == p.Name) {
 					add(&a.Retention, c.Name+": "+ruleText(rule))
 				}

@@ -107,3 +107,21 @@ func TestUnrecordedProcessors(t *testing.T) {
 		t.Errorf("support activity %+v", acts[0])
 	}
 }
+
+// TestOverriddenRuleLeftOut: of two rules on the same scope the longer
+// applies, and only it is the record's time limit for erasure.
+func TestOverriddenRuleLeftOut(t *testing.T) {
+	in := Inputs{
+		Purposes: []access.Purpose{{Name: "support", LegalBasis: "contract", Roles: []string{"support"}}},
+		Collections: []*vault.Collection{{Name: "customers", Kind: "persons", Fields: []vault.Field{
+			{Name: "email", Category: "user.contact.email", Purposes: []string{"support"}}}}},
+		Rules: []retention.Rule{
+			{ID: "ret_short", Collection: "customers", Anchor: "created", Keep: retention.Keep{N: 0, Unit: "days"}, Action: "delete"},
+			{ID: "ret_long", Collection: "customers", Anchor: "created", Keep: retention.Keep{N: 5, Unit: "years"}, Action: "delete"},
+		},
+	}
+	acts := Build(in)
+	if len(acts) != 1 || strings.Join(acts[0].Retention, ",") != "customers: delete records 5 years after created" {
+		t.Fatalf("retention of the record: %+v", acts)
+	}
+}

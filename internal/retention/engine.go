@@ -95,6 +95,13 @@ func (r *Report) add(it Item) {
 	}
 }
 
+// Effective returns the rules that apply: those no longer rule on the
+// same scope overrides (see effectiveRules), in their order.
+func Effective(rules []Rule) []Rule {
+	keep, _, _ := effectiveRules(rules)
+	return keep
+}
+
 // effectiveRules drops rules overridden by a longer rule on the same scope
 // (same collection, and both whole-record or sharing a field): the longer
 // period wins, and the conflict is reported.
