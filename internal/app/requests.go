@@ -284,6 +284,8 @@ func (c legalClock) Deadlines(jurisdiction, typ string, start time.Time, extensi
 
 func (c legalClock) DaysLeft(due, now time.Time) int { return legalclock.DaysLeft(due, now, c.loc) }
 
+func (c legalClock) Location() *time.Location { return c.loc }
+
 // retentionLockKey is the PostgreSQL advisory lock of the retention job.
 const retentionLockKey = 0x637573746f64 // "custod"
 

@@ -404,3 +404,21 @@ func requestBadInputAndClocks(t *testing.T, e *reqEnv) {
 func keyCheck(s *testutil.Server) string {
 	return fmt.Sprintf("%x", s.Keys.Derived().BlindIndex.MAC([]byte("custodia/backup-key-check"))[:16])
 }
+
+// TestRequestDeadlinesInServerZone: with --time-zone, every answer shows
+// a request's deadlines in that zone, whether just computed or read back.
+func TestRequestDeadlinesInServerZone(t *testing.T) {
+	e := reqSetupWith(t, app.Config{TimeZone: "Asia/Ho_Chi_Minh"})
+	r := e.file(t, map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"})
+	id := r["id"].(string)
+	for _, got := range []map[string]any{r, e.dpo.Must(200, "GET", "/v1/requests/"+id, nil).JSON(), e.move(t, id, "verifying_identity")} {
+		if due, _ := got["due_at"].(string); !strings.HasSuffix(due, "+07:00") {
+			t.Errorf("due_at %q, want the server's zone (+07:00)", due)
+		}
+	}
+	for _, x := range e.dpo.Must(200, "GET", "/v1/requests", nil).JSON()["requests"].([]any) {
+		if due, _ := x.(map[string]any)["due_at"].(string); !strings.HasSuffix(due, "+07:00") {
+			t.Errorf("listed due_at %q, want +07:00", due)
+		}
+	}
+}

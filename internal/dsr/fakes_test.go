@@ -262,6 +262,8 @@ func (c *fakeClock) Deadlines(jurisdiction, typ string, start time.Time, extensi
 
 func (c *fakeClock) DaysLeft(due, now time.Time) int { return int(due.Sub(now) / day) }
 
+func (c *fakeClock) Location() *time.Location { return time.UTC }
+
 // ---- fake Actions ----
 
 type actionCall struct {

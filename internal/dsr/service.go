@@ -48,6 +48,8 @@ type Clock interface {
 	// DaysLeft is the number of calendar days until due (negative when
 	// overdue), in the server's time zone.
 	DaysLeft(due, now time.Time) int
+	// Location is the server's time zone, in which deadlines are shown.
+	Location() *time.Location
 }
 
 // Actions carry requests out on the vault and the ledger.
@@ -216,6 +218,19 @@ func setDeadlines(r *Request, dl Deadlines) {
 // withClock fills the computed fields.
 func (s *Service) withClock(r Request) Request {
 	now := s.Now()
+	// Deadlines read back from storage are UTC instants: shown, like
+	// those just computed, in the server's time zone.
+	if loc := s.clock.Location(); loc != nil {
+		r.DueAt = r.DueAt.In(loc)
+		if r.AcknowledgeBy != nil {
+			a := r.AcknowledgeBy.In(loc)
+			r.AcknowledgeBy = &a
+		}
+		if r.ExtendNoticeBy != nil {
+			n := r.ExtendNoticeBy.In(loc)
+			r.ExtendNoticeBy = &n
+		}
+	}
 	r.DaysLeft = s.clock.DaysLeft(r.DueAt, now)
 	r.Overdue = Open(r.State) && now.After(r.DueAt)
 	r.AcknowledgementOverdue = r.State == StateReceived && r.AcknowledgeBy != nil && now.After(*r.AcknowledgeBy)
