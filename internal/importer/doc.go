@@ -63,7 +63,7 @@
 //	address      Address, Street, Street Address, MailingStreet, Địa chỉ,
 //	             Đường, Chỗ ở
 //	date         Birth, Birthdate, Birthday, Date of Birth, DOB, Ngày sinh,
-//	             Sinh nhật, Năm sinh
+//	             Sinh nhật (not a year: "Năm sinh", "Year of birth")
 //	national_id  National ID, ID Number, CCCD, CMND, Căn cước, Số định
 //	             danh, Chứng minh, SSN, Aadhaar
 //

@@ -22,7 +22,7 @@ var headerWords = []struct {
 }{
 	{fieldtype.Email, []string{"email", "e mail", "mail", "thu dien tu", "=thu"}},
 	{fieldtype.NationalID, []string{"cccd", "cmnd", "can cuoc", "national id", "id number", "so dinh danh", "ssn", "aadhaar", "chung minh"}},
-	{fieldtype.Date, []string{"birth", "birthdate", "birthday", "dob", "date of birth", "ngay sinh", "sinh nhat", "nam sinh"}},
+	{fieldtype.Date, []string{"birth", "birthdate", "birthday", "dob", "date of birth", "ngay sinh", "sinh nhat"}},
 	{fieldtype.Phone, []string{"phone", "mobile", "telephone", "tel", "sdt", "=dt", "dien thoai", "di dong", "so dien thoai", "fax"}},
 	{fieldtype.Address, []string{"address", "street", "mailing street", "dia chi", "duong", "cho o"}},
 	{fieldtype.Name, []string{"name", "full name", "first name", "last name", "given name", "family name", "surname", "ho ten", "ho va ten", "=ho", "=ten", "ten khach hang", "khach hang", "contact"}},
@@ -69,10 +69,14 @@ func otherPartyOf(header string) string {
 	return ""
 }
 
+// yearOnly are folded header words of a column holding a year, not a
+// date: a year of birth ("Năm sinh") fits no date field.
+var yearOnly = []string{"year", "nam sinh", "yob"}
+
 // typeOfHeader returns the field type a header names, "" when none.
 func typeOfHeader(header string) fieldtype.Type {
 	f := foldHeader(header)
-	if f == "" || slices.Contains(notName, f) {
+	if f == "" || slices.Contains(notName, f) || slices.ContainsFunc(yearOnly, func(w string) bool { return hasWords(f, w) }) {
 		return ""
 	}
 	for _, hw := range headerWords {

@@ -28,6 +28,9 @@ func TestProposeMapping(t *testing.T) {
 	}{
 		{"vietnamese", []string{"STT", "Họ và tên", "Số điện thoại", "Thư điện tử", "Địa chỉ", "Ngày sinh", "Số CCCD"}, nil,
 			importer.Mapping{"Họ và tên": "name", "Số điện thoại": "phone", "Thư điện tử": "email", "Địa chỉ": "address", "Ngày sinh": "birth", "Số CCCD": "national_id"}, nil},
+		// A year of birth is no date: not proposed for a date field.
+		{"year of birth", []string{"Họ và tên", "Di động", "Thư điện tử", "Năm sinh"}, nil,
+			importer.Mapping{"Họ và tên": "name", "Di động": "phone", "Thư điện tử": "email"}, nil},
 		{"no diacritics", []string{"ho ten", "SDT", "email", "dia chi"}, nil,
 			importer.Mapping{"ho ten": "name", "SDT": "phone", "email": "email", "dia chi": "address"}, nil},
 		{"hubspot", []string{"Record ID", "First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number", "Street Address", "City", "Company Name"}, nil,
