@@ -162,3 +162,13 @@ func TestVNAcknowledgementOverTet(t *testing.T) {
 			dateOf(d.Due, time.UTC), dateOf(d.AcknowledgeBy, time.UTC))
 	}
 }
+
+// TestVNTet2024: a VN access request received on 31 January 2024 is due
+// ten days later, Saturday 10 February, rolled past the weekend and Tết
+// 2024 (12 to 14 February) to Thursday 15 February.
+func TestVNTet2024(t *testing.T) {
+	d := mustDeadlines(t, mustRule(t, VN, Access), day(t, "2024-01-31"), time.UTC, 0)
+	if got := dateOf(d.Due, time.UTC); got != "2024-02-15" {
+		t.Fatalf("due %s, want 2024-02-15", got)
+	}
+}
