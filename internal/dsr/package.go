@@ -252,7 +252,7 @@ func recordsCSV(recs []ExportRecord) ([]byte, error) {
 }
 
 func consentsCSV(proof any) ([]byte, error) {
-	rows := [][]string{{"seq", "purpose", "action", "at", "method", "channel", "notice_version", "collected_by"}}
+	rows := [][]string{{"seq", "purpose", "action", "at", "method", "channel", "notice_version", "collected_by", "request_id"}}
 	raw, err := json.Marshal(proof)
 	if err != nil {
 		return nil, err
@@ -267,6 +267,7 @@ func consentsCSV(proof any) ([]byte, error) {
 			Channel       string    `json:"channel"`
 			NoticeVersion string    `json:"notice_version"`
 			CollectedBy   string    `json:"collected_by"`
+			RequestID     string    `json:"request_id"` // the request or import job that recorded it
 		} `json:"history"`
 	}
 	if len(raw) > 0 && string(raw) != "null" {
@@ -275,7 +276,7 @@ func consentsCSV(proof any) ([]byte, error) {
 		}
 	}
 	for _, h := range p.History {
-		rows = append(rows, []string{fmt.Sprint(h.Seq), h.Purpose, h.Action, h.At.Format(time.RFC3339), csvsafe.Cell(h.Method), h.Channel, csvsafe.Cell(h.NoticeVersion), csvsafe.Cell(h.CollectedBy)})
+		rows = append(rows, []string{fmt.Sprint(h.Seq), h.Purpose, h.Action, h.At.Format(time.RFC3339), csvsafe.Cell(h.Method), h.Channel, csvsafe.Cell(h.NoticeVersion), csvsafe.Cell(h.CollectedBy), csvsafe.Cell(h.RequestID)})
 	}
 	return writeCSV(rows)
 }

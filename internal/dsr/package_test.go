@@ -77,7 +77,7 @@ func samplePackage() PackageData {
 		Consents: map[string]any{
 			"current": []any{map[string]any{"purpose": "marketing", "state": "given"}},
 			"history": []any{
-				map[string]any{"seq": float64(1), "purpose": "marketing", "action": "give", "at": "2025-01-02T03:04:05Z", "method": "checkbox", "channel": "web", "notice_version": "v1", "collected_by": "signup"},
+				map[string]any{"seq": float64(1), "purpose": "marketing", "action": "give", "at": "2025-01-02T03:04:05Z", "method": "checkbox", "channel": "web", "notice_version": "v1", "collected_by": "signup", "request_id": "imp_zalo_2025"},
 				map[string]any{"seq": float64(2), "purpose": "marketing", "action": "withdraw", "at": "2025-02-02T03:04:05Z", "method": "@mail", "channel": "email", "notice_version": "+v2", "collected_by": "-agent"},
 			},
 			"notices": []any{},
@@ -112,9 +112,9 @@ func TestBuildPackageFiles(t *testing.T) {
 			{"tickets", "rec_2", "subject", "'=HYPERLINK(\"http://evil\")"},
 		}},
 		{"consents.csv", [][]string{
-			{"seq", "purpose", "action", "at", "method", "channel", "notice_version", "collected_by"},
-			{"1", "marketing", "give", "2025-01-02T03:04:05Z", "checkbox", "web", "v1", "signup"},
-			{"2", "marketing", "withdraw", "2025-02-02T03:04:05Z", "'@mail", "email", "'+v2", "'-agent"},
+			{"seq", "purpose", "action", "at", "method", "channel", "notice_version", "collected_by", "request_id"},
+			{"1", "marketing", "give", "2025-01-02T03:04:05Z", "checkbox", "web", "v1", "signup", "imp_zalo_2025"},
+			{"2", "marketing", "withdraw", "2025-02-02T03:04:05Z", "'@mail", "email", "'+v2", "'-agent", ""},
 		}},
 		{"access_log.csv", [][]string{
 			{"at", "actor", "action", "purpose", "collection", "decision"},
@@ -278,7 +278,7 @@ func TestBuildPackageEmpty(t *testing.T) {
 			}
 			for file, header := range map[string]string{
 				"records.csv":    "collection,record_id,field,value\n",
-				"consents.csv":   "seq,purpose,action,at,method,channel,notice_version,collected_by\n",
+				"consents.csv":   "seq,purpose,action,at,method,channel,notice_version,collected_by,request_id\n",
 				"access_log.csv": "at,actor,action,purpose,collection,decision\n",
 				"provenance.csv": "job_id,source,system_id,collection,record_id,row,imported_at,purpose,legal_basis\n",
 				"systems.csv":    "system_id,name,kind,status,categories\n",
