@@ -92,6 +92,7 @@ type importJob struct {
 	Counts   map[string]int `json:"counts"`
 	Progress *struct {
 		Rows int `json:"rows"`
+		Done int `json:"done"`
 	} `json:"progress"`
 	Error *struct {
 		Code string `json:"code"`
@@ -460,6 +461,12 @@ func importInterruptOnce(t *testing.T, s *testutil.Server, cfg app.Config, dpo *
 			return s, dpo, false
 		}
 		if j.Progress != nil && j.Progress.Rows > 0 {
+			// Done counts the rows with a final outcome: never more than
+			// those read, and exactly what the counts say is written.
+			c := j.Counts
+			if done := c["created"] + c["updated"] + c["skipped"] + c["already_imported"] + c["rejected"]; j.Progress.Done > j.Progress.Rows || j.Progress.Done != done {
+				t.Errorf("progress done %d (rows %d), counts %v", j.Progress.Done, j.Progress.Rows, c)
+			}
 			break
 		}
 		if time.Now().After(deadline) {

@@ -44,8 +44,12 @@ type importLinks struct {
 
 // importProgress is a running job's progress.
 type importProgress struct {
+	// Rows are the rows read and decided; Done those whose outcome is
+	// final (created or updated, which are written, skipped, rejected or
+	// imported before), which trails Rows by the batches in flight.
 	Rows          int       `json:"rows"`
-	RowsPerSecond float64   `json:"rows_per_second"`
+	Done          int       `json:"done"`
+	RowsPerSecond float64   `json:"rows_per_second"` // of Done
 	StartedAt     time.Time `json:"started_at"`
 }
 

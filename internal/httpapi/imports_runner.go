@@ -448,9 +448,10 @@ func (rn *importRunner) merge(v *importView, lv *liveImport, stored bool) {
 			v.Counts = st.counts
 		}
 		if st.status == importer.StatusRunning {
-			pr := &importProgress{Rows: v.Counts.Rows, StartedAt: st.started.UTC()}
+			c := v.Counts
+			pr := &importProgress{Rows: c.Rows, Done: c.Created + c.Updated + c.Skipped + c.AlreadyImported + c.Rejected, StartedAt: st.started.UTC()}
 			if el := time.Since(st.started).Seconds(); el > 0 {
-				pr.RowsPerSecond = float64(int(float64(pr.Rows)/el*10)) / 10
+				pr.RowsPerSecond = float64(int(float64(pr.Done)/el*10)) / 10
 			}
 			v.Progress = pr
 		}
