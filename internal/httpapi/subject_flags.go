@@ -6,7 +6,6 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
-	"custodia/internal/auth"
 )
 
 // liftInput is the reason a restriction or objection is lifted.
@@ -68,24 +67,4 @@ func (s *Server) liftObjection(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// anyPermission wraps a handler of a permSelf route for callers who hold
-// any of perms and have passed MFA; others get 403 (or mfa_required).
-func anyPermission(h func(http.ResponseWriter, *http.Request) error, perms ...auth.Permission) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p := auth.PrincipalFrom(r.Context())
-		switch {
-		case p == nil:
-			return errForbidden
-		case p.MFAPending:
-			return errMFARequired
-		}
-		for _, perm := range perms {
-			if p.Can(perm) {
-				return h(w, r)
-			}
-		}
-		return errForbidden
-	}
 }
