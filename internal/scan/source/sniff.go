@@ -49,6 +49,16 @@ var byExtension = map[string]format{
 	".eml": formatEML, ".mbox": formatMBOX, ".mbx": formatMBOX,
 }
 
+// textual reports whether the format is one of text (delimited, markup,
+// JSON or plain), as opposed to a container or binary document.
+func (f format) textual() bool {
+	switch f {
+	case formatText, formatCSV, formatTSV, formatJSON, formatNDJSON, formatHTML, formatEML, formatMBOX:
+		return true
+	}
+	return false
+}
+
 // claims reports whether a reader takes the file whatever its bytes look
 // like (so a UTF-16 CSV full of NULs is not mistaken for binary).
 func (f format) claims() bool { return f != formatText }
@@ -60,6 +70,19 @@ const binarySniffLen = 8 << 10
 // ok is false for a file to skip as binary.
 func chooseFormat(name string, head []byte) (f format, ok bool) {
 	f, known := byExtension[strings.ToLower(path.Ext(name))]
+	if known && f.textual() {
+		// A container under a text name (a workbook a web app saved as
+		// customers.csv) is read for what it is: read as text it would
+		// yield nothing, and report the file clean.
+		switch {
+		case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
+			return formatZIP, true
+		case bytes.HasPrefix(head, []byte("%PDF-")):
+			return formatPDF, true
+		case bytes.HasPrefix(head, oleMagic):
+			return formatOLE, true
+		}
+	}
 	if known && f.claims() {
 		if f == formatJSON {
 			return chatJSONFormat(head), true

@@ -170,6 +170,12 @@ func TestChooseFormat(t *testing.T) {
 		{"page", []byte("\n  <!DOCTYPE HTML><html>"), formatHTML, true},
 		{"page.txt", []byte("<html>"), formatText, true},
 		{"README", []byte("# readme"), formatText, true},
+		// A container under a text name is read for what it is.
+		{"customers.csv", []byte("PK\x03\x04\x14\x00"), formatZIP, true},
+		{"export.html", []byte("PK\x03\x04"), formatZIP, true},
+		{"data.json", []byte("%PDF-1.7"), formatPDF, true},
+		{"old.tsv", oleMagic, formatOLE, true},
+		{"book.xlsx", []byte("PK\x03\x04"), formatXLSX, true},
 	} {
 		got, ok := chooseFormat(tc.name, tc.head)
 		if got != tc.want || ok != tc.wantOK {
