@@ -4,7 +4,8 @@ package detect
 // known card brand and have one of its lengths: Visa 4 (13, 16, 19),
 // Mastercard 51-55 and 2221-2720 (16), Amex 34 and 37 (15), Discover
 // 6011, 644-649 and 65 (16-19), JCB 3528-3589 (16-19), UnionPay 62
-// (16-19), Diners 300-305, 36 and 38 (14-19), RuPay 60 and 508 (16).
+// (16-19), Diners 300-305, 36 and 38 (14-19), RuPay 60 and 508 (16),
+// and Vietnam's domestic NAPAS cards 9704 (16 and 19).
 func cardIIN(d []byte) bool {
 	n := len(d)
 	p2 := atoi(d[:2])
@@ -27,6 +28,8 @@ func cardIIN(d []byte) bool {
 		return n >= 14 && n <= 19
 	case p2 == 60, p3 == 508:
 		return n == 16
+	case p4 == 9704:
+		return n == 16 || n == 19
 	}
 	return false
 }

@@ -111,7 +111,7 @@ func (st *state) classify(r *numRun, g0, g1 int) bool {
 		case nd == 12:
 			consider(st.aadhaar(sp))
 			consider(st.cccd(sp))
-		case nd == 11:
+		case nd == 11, nd == 10:
 			consider(st.cccdUnpadded(sp))
 		case nd == 9:
 			consider(st.ssn(sp))

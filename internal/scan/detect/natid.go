@@ -109,18 +109,19 @@ func (st *state) cccd(sp *span) (hit, bool) {
 	return hit{ent: entCCCD, start: sp.start, end: sp.end, conf: conf}, true
 }
 
-// cccdUnpadded detects a CCCD that lost its leading zero: eleven bare
-// digits under a CCCD label, as a spreadsheet that stored the number as a
-// number shows it (079203001234 becomes 79203001234). Every province code
-// starts with 0, so the zero is put back and the number checked as a CCCD.
-// 0.85.
+// cccdUnpadded detects a CCCD that lost its leading zeros: eleven or ten
+// bare digits under a CCCD label, as a spreadsheet that stored the number
+// as a number shows it (079203001234 becomes 79203001234, and Hà Nội's
+// 001085001234 becomes 1085001234). Every province code starts with 0
+// (001 to 009 with two), so the zeros are put back and the number checked
+// as a CCCD. 0.85.
 func (st *state) cccdUnpadded(sp *span) (hit, bool) {
-	if !st.s.vn || sp.ng != 1 || len(sp.digits) != 11 || sp.plus || sp.paren || st.spanCtx(sp.start)&ctxCCCD == 0 {
+	n := len(sp.digits)
+	if !st.s.vn || sp.ng != 1 || n != 11 && n != 10 || sp.digits[0] == '0' || sp.plus || sp.paren || st.spanCtx(sp.start)&ctxCCCD == 0 {
 		return hit{}, false
 	}
-	var padded [12]byte
-	padded[0] = '0'
-	copy(padded[1:], sp.digits)
+	padded := [12]byte{'0', '0'}
+	copy(padded[12-n:], sp.digits)
 	if y := cccdBirthYear(padded[:]); y == 0 || y > st.s.nowY || y < st.s.nowY-120 {
 		return hit{}, false
 	}

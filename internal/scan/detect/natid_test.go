@@ -30,6 +30,9 @@ func TestVNCCCD(t *testing.T) {
 	runCases(t, []entityCase{
 		{name: "a spreadsheet number without its leading zero", text: "79203001234", hint: "Số CCCD", want: []string{"VN_CCCD=79203001234"}},
 		{name: "eleven digits without a cccd label", text: "79203001234", hint: "Mã đơn", not: []scan.Entity{scan.VNCCCD}},
+		{name: "Hà Nội's number without its two leading zeros", text: "1085001234", hint: "CCCD", want: []string{"VN_CCCD=1085001234"}},
+		{name: "ten digits without a cccd label", text: "1085001234", hint: "Mã đơn", not: []scan.Entity{scan.VNCCCD}},
+		{name: "ten digits under a cccd label, no province", text: "9985001234", hint: "CCCD", not: []scan.Entity{scan.VNCCCD}},
 		{name: "eleven digits that are no cccd with the zero", text: "99203001234", hint: "CCCD", not: []scan.Entity{scan.VNCCCD}},
 		{name: "labelled", text: "CCCD: 079190012345", want: []string{"VN_CCCD=079190012345"}},
 		{name: "vietnamese label", text: "Số căn cước công dân 001085001234", want: []string{"VN_CCCD=001085001234"}},
