@@ -86,6 +86,16 @@ func TestCSV(t *testing.T) {
 			},
 		},
 		{
+			name:    "two title rows, one with a date",
+			file:    "bao-cao-2.csv",
+			content: []byte("Báo cáo khách hàng,,\nXuất ngày 15/03/2024,,\nHọ tên,Ngày sinh,SĐT\nNguyễn Văn An,01/02/1970,0912345678\nTrần Thị Bình,03/04/1971,0987654321\n"),
+			want: []cell{
+				{1, "", "", "Báo cáo khách hàng"}, {2, "", "", "Xuất ngày 15/03/2024"},
+				{4, "Họ tên", "Họ tên", "Nguyễn Văn An"}, {4, "Ngày sinh", "Ngày sinh", "01/02/1970"}, {4, "SĐT", "SĐT", "0912345678"},
+				{5, "Họ tên", "Họ tên", "Trần Thị Bình"}, {5, "Ngày sinh", "Ngày sinh", "03/04/1971"}, {5, "SĐT", "SĐT", "0987654321"},
+			},
+		},
+		{
 			name:    "a one-column list keeps its header",
 			file:    "emails.csv",
 			content: []byte("email\nan@example.com\nbinh@example.vn\n"),

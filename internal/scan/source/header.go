@@ -126,16 +126,16 @@ func judgeHeader(first []string, sample [][]string) headerKind {
 const maxTitleRows = 3
 
 // titleRows returns how many rows at the top of a table are titles, not
-// its header: each holds a single text cell ("Danh sách khách hàng tháng
-// 3") or nothing (the blank line a sheet leaves under its title), at most
+// its header: each holds a single cell of words ("Danh sách khách hàng
+// tháng 3", "Xuất ngày 15/03/2024") or nothing (the blank line a sheet leaves under its title), at most
 // maxTitleRows of them hold a title, and the row below them holds two
 // cells or more. The header is then judged on the row after the titles.
 func titleRows(rows [][]string) int {
 	titles := 0
 	for t := 0; t < len(rows) && t <= 2*maxTitleRows; t++ {
-		switch n, kind := nonEmptyCells(rows[t]); {
+		switch n, _ := nonEmptyCells(rows[t]); {
 		case n == 0:
-		case n == 1 && kind == cellText:
+		case n == 1 && titleCell(rows[t]):
 			if titles++; titles > maxTitleRows {
 				return 0
 			}
@@ -146,6 +146,29 @@ func titleRows(rows [][]string) int {
 		}
 	}
 	return 0
+}
+
+// titleCell reports whether a row's one non-blank cell reads as a title:
+// words, perhaps with a date or number in them ("Xuất ngày 15/03/2024"),
+// not a bare number or an e-mail address.
+func titleCell(row []string) bool {
+	for _, c := range row {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if strings.ContainsRune(c, '@') {
+			return false
+		}
+		letters := 0
+		for _, r := range c {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		return letters >= 3
+	}
+	return false
 }
 
 // nonEmptyCells counts the cells of row that are not blank, and gives the

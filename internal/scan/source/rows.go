@@ -189,10 +189,10 @@ func (h *headerPicker) take(cells []string) bool {
 	if h.done {
 		return false
 	}
-	n, kind := nonEmptyCells(cells)
+	n, _ := nonEmptyCells(cells)
 	if h.header == nil {
 		h.header = cleanHeader(cells)
-		h.title = n == 1 && kind == cellText
+		h.title = n == 1 && titleCell(cells)
 		h.done = !h.title
 		return true
 	}
