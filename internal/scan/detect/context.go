@@ -209,6 +209,13 @@ func (c *ctxScanner) at(from, start int) ctxMask {
 				c.lastBreak = i
 			}
 			i++
+			if lastSpace && '0' <= b && b <= '9' {
+				// A number standing between words ends any phrase:
+				// "Ngày sinh 12/05/1987, ngày mua" holds no "sinh ngày".
+				// (A digit inside a word, "ipv4", is a space as before.)
+				state, lastSpace = 0, false
+				continue
+			}
 		} else {
 			var n int
 			s, n = symAt(text, i)

@@ -42,3 +42,25 @@ func TestDOBNotReportedTwice(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 }
+
+// TestBirthLabelNotAcrossNumbers: a phrase never spans a number: in
+// "Ngày sinh 12/05/1987, ngày mua hàng 15/03/2024" the words around the
+// birth date do not make a "sinh ngày" label for the purchase date.
+func TestBirthLabelNotAcrossNumbers(t *testing.T) {
+	s := newTestScanner(Options{})
+	for _, c := range []struct{ text, birth string }{
+		{"Ngày sinh 12/05/1987, ngày mua hàng 15/03/2024", "12/05/1987"},
+		{"Ngày sinh: 12/05/1987, ngày đăng ký 15/03/2024", "12/05/1987"},
+		{"Sinh ngày 12/05/1987", "12/05/1987"},
+	} {
+		var dobs []string
+		for _, f := range scanAll(t, s, c.text, "") {
+			if f.Entity == scan.DateOfBirth {
+				dobs = append(dobs, f.Value)
+			}
+		}
+		if len(dobs) != 1 || dobs[0] != c.birth {
+			t.Errorf("%q: dates of birth %q, want only %q", c.text, dobs, c.birth)
+		}
+	}
+}
