@@ -81,7 +81,10 @@ func (st *state) readName(i, firstEnd int, first lexEntry, ws *[maxNameWords]nam
 			e = lookupWord(text[i:end])
 		}
 		f := e.name
-		if f&nStop != 0 || e.month != 0 && n > 0 || e.place && acc && isVNPlaceWord(text[i:end]) {
+		// A month name ends a name ("Anna May 2020") unless it is also
+		// a given name and no number follows ("Nguyễn Thị Mai Anh").
+		month := e.month != 0 && n > 0 && (f&(nVNGiven|nFirst) == 0 || digitFollows(text, end))
+		if f&nStop != 0 || month || e.place && acc && isVNPlaceWord(text[i:end]) {
 			break
 		}
 		ws[n] = nameWord{start: i, end: end, flags: f, letters: letters, accented: acc}
@@ -92,6 +95,15 @@ func (st *state) readName(i, firstEnd int, first lexEntry, ws *[maxNameWords]nam
 		i = end + 1
 	}
 	return n
+}
+
+// digitFollows reports whether a number follows text[end] after spaces or
+// a comma: "May 5", "Mai, 2024".
+func digitFollows(text []byte, end int) bool {
+	for end < len(text) && (text[end] == ' ' || text[end] == ',') {
+		end++
+	}
+	return end < len(text) && isDigit(text[end])
 }
 
 // afterPlaceWord reports whether the word or number before text[i] makes

@@ -9,6 +9,8 @@ import (
 func TestPerson(t *testing.T) {
 	runCases(t, []entityCase{
 		{name: "vietnamese", text: "Khách: Nguyễn Văn An, đã thanh toán", want: []string{"PERSON=Nguyễn Văn An"}},
+		{name: "a given name that is a month name elsewhere", text: "Họ tên: Nguyễn Thị Mai Anh.", want: []string{"PERSON=Nguyễn Thị Mai Anh"}},
+		{name: "a given name that is a month name, last", text: "Khách hàng Trần Mai Lan gọi", want: []string{"PERSON=Trần Mai Lan"}},
 		{name: "a chat group's name", text: "Nhóm Bạn Thân", hint: "sender name", not: []scan.Entity{scan.Person}},
 		{name: "a shop's name", text: "Shop Hoa Mai gửi hàng", not: []scan.Entity{scan.Person}},
 		{name: "vietnamese unaccented", text: "contact Tran Thi Bich today", want: []string{"PERSON=Tran Thi Bich"}},

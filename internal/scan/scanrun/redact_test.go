@@ -196,3 +196,29 @@ func writeTree(t *testing.T, root string, files map[string]string) {
 		}
 	}
 }
+
+// TestRedactPlaceholdersAreNoValues: the copy is checked without its
+// placeholders: a placeholder in an address column is no address, and
+// "[IP_ADDRESS]" is no IP label for a version number after it.
+func TestRedactPlaceholdersAreNoValues(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"in/en.csv":   "name,address\nJohn Smith,742 Evergreen Terrace\n",
+		"in/ip.txt":   "Server 192.168.10.254 logged. Version 1.2.3.4 of the app.\n",
+		"in/name.txt": "Họ tên: Nguyễn Thị Mai Anh.\n",
+	})
+	out := filepath.Join(t.TempDir(), "redacted")
+	res, errs, err := Redact(context.Background(), []string{filepath.Join(root, "in")}, Options{MinConfidence: 0.5}, out)
+	if err != nil || len(errs) != 0 || res.Files != 3 {
+		t.Fatalf("Redact: %+v %v %v", res, err, errs)
+	}
+	for name, want := range map[string]string{
+		"en.csv":   "name,address\n[PERSON],[STREET_ADDRESS]\n",
+		"ip.txt":   "Server [IP_ADDRESS] logged. Version 1.2.3.4 of the app.\n",
+		"name.txt": "Họ tên: [PERSON].\n",
+	} {
+		if b, err := os.ReadFile(filepath.Join(out, name)); err != nil || string(b) != want {
+			t.Errorf("%s: %q %v, want %q", name, b, err, want)
+		}
+	}
+}
