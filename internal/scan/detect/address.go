@@ -269,6 +269,7 @@ func (st *state) address(start, numEnd int) int {
 		end = tail
 		conf = max(conf, 0.60)
 	}
+	end = ukPostcodeTail(text, end)
 	ctx := st.context(start)
 	switch {
 	case ctx&ctxAddress != 0:
@@ -284,6 +285,71 @@ func (st *state) address(start, numEnd int) int {
 	}
 	st.add(hit{ent: entAddress, start: start, end: end, conf: conf})
 	return end
+}
+
+// ukPostcodeTail extends an address that ends at text[end] over a UK
+// postcode after it ("London NW1 6XE", ", SW1A 1AA", a town and its
+// postcode: ", Manchester M1 1AE"), also when the
+// address's last word was read as the postcode's letters ("London NW"
+// before "1 6XE"); it returns the new end.
+func ukPostcodeTail(text []byte, end int) int {
+	at := end
+	switch {
+	case end > 0 && end < len(text) && isDigit(text[end]) && isUpper(text[end-1]):
+		// Stopped inside the outward code: back to its start.
+		for at > 0 && isUpper(text[at-1]) {
+			at--
+		}
+	default:
+		for at < len(text) && at-end < 2 && (text[at] == ' ' || text[at] == ',') {
+			at++
+		}
+	}
+	if e := ukPostcode(text, at); e > 0 {
+		return e
+	}
+	// A town before the postcode: ", Manchester M1 1AE".
+	if at > end && at < len(text) && isUpper(text[at]) {
+		w := at + 1
+		for w < len(text) && text[w] >= 'a' && text[w] <= 'z' {
+			w++
+		}
+		if w-at >= 3 && w+1 < len(text) && text[w] == ' ' {
+			if e := ukPostcode(text, w+1); e > 0 {
+				return e
+			}
+		}
+	}
+	return end
+}
+
+// ukPostcode returns the end of a UK postcode at text[i] ("NW1 6XE",
+// "SW1A 1AA", "M1 1AE", "EC1A1BB"), 0 when there is none: one or two
+// letters, a digit, perhaps a letter or digit, perhaps a space, a digit
+// and two letters, then no letter or digit.
+func ukPostcode(text []byte, i int) int {
+	j := i
+	for j < len(text) && j-i < 2 && isUpper(text[j]) {
+		j++
+	}
+	if j == i || j >= len(text) || !isDigit(text[j]) {
+		return 0
+	}
+	j++
+	if j < len(text) && (isDigit(text[j]) || isUpper(text[j])) {
+		j++
+	}
+	if j < len(text) && text[j] == ' ' {
+		j++
+	}
+	if j+3 > len(text) || !isDigit(text[j]) || !isUpper(text[j+1]) || !isUpper(text[j+2]) {
+		return 0
+	}
+	j += 3
+	if j < len(text) && (isDigit(text[j]) || isUpper(text[j]) || text[j] >= 'a' && text[j] <= 'z') {
+		return 0
+	}
+	return j
 }
 
 // germanSuffixes end a German street name written before its number

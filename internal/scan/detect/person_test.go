@@ -55,6 +55,8 @@ func TestStreetAddress(t *testing.T) {
 		{name: "vn alley", text: "Ngõ 5 Phố Huế, Hà Nội", want: []string{"STREET_ADDRESS=Ngõ 5 Phố Huế, Hà Nội"}},
 		{name: "vn district", text: "12/3 Trần Hưng Đạo Quận 5", want: []string{"STREET_ADDRESS=12/3 Trần Hưng Đạo Quận 5"}},
 		{name: "english", text: "lives at 221B Baker Street", want: []string{"STREET_ADDRESS=221B Baker Street"}},
+		{name: "uk postcode", text: "Ship to 221B Baker Street, London NW1 6XE please.", want: []string{"STREET_ADDRESS=221B Baker Street, London NW1 6XE"}},
+		{name: "uk town and postcode", text: "12 High Street, Manchester M1 1AE today", want: []string{"STREET_ADDRESS=12 High Street, Manchester M1 1AE"}},
 		{name: "english abbreviation", text: "1600 Amphitheatre Pkwy", want: []string{"STREET_ADDRESS=1600 Amphitheatre Pkwy"}},
 		{name: "indian", text: "12, MG Road, Bengaluru", want: []string{"STREET_ADDRESS=12, MG Road, Bengaluru"}},
 		{name: "french", text: "au 12 rue de la Paix", want: []string{"STREET_ADDRESS=12 rue de la Paix"}},
