@@ -162,15 +162,36 @@ type paragraphReader struct {
 	s      *sink
 	column string
 	dec    *xml.Decoder
-	limit  int    // a paragraph's text longer than this is emitted in pieces
-	text   []byte // of the innermost paragraph open, not yet emitted
-	paras  int    // paragraphs begun in the part
-	open   []int  // numbers of the paragraphs open, innermost last
-	runs   int    // runs (w:r) open
-	inText bool   // inside a w:t
-	depth  int    // elements open
-	skip   int    // when > 0, the depth of the fallback element passed over
-	root   bool   // a root element was seen
+	limit  int         // a paragraph's text longer than this is emitted in pieces
+	text   []byte      // of the innermost paragraph open, not yet emitted
+	paras  int         // paragraphs begun in the part
+	open   []int       // numbers of the paragraphs open, innermost last
+	runs   int         // runs (w:r) open
+	inText bool        // inside a w:t
+	depth  int         // elements open
+	skip   int         // when > 0, the depth of the fallback element passed over
+	root   bool        // a root element was seen
+	tables []docxTable // the tables open, innermost last
+}
+
+// docxTable is a table being read: its first row's cells are the column
+// names, the context of the cells below them, as a CSV header is.
+type docxTable struct {
+	row, col int      // 1-based row, 0-based cell of the row open (-1 before its first)
+	header   []string // the first row's cell texts
+	cell     []byte   // the text of a first-row cell open
+}
+
+// hint is the column name of the cell open, "" outside a table's body.
+func (pr *paragraphReader) hint() string {
+	if len(pr.tables) == 0 {
+		return ""
+	}
+	t := &pr.tables[len(pr.tables)-1]
+	if t.row > 1 && t.col >= 0 && t.col < len(t.header) {
+		return t.header[t.col]
+	}
+	return ""
 }
 
 // run reads the part to its end.
@@ -235,6 +256,22 @@ func (pr *paragraphReader) start(name xml.Name) error {
 	}
 	inPara := len(pr.open) > 0
 	switch name.Local {
+	case "tbl":
+		if err := pr.flush(); err != nil {
+			return err
+		}
+		if len(pr.tables) < maxXMLDepth {
+			pr.tables = append(pr.tables, docxTable{col: -1})
+		}
+	case "tr":
+		if n := len(pr.tables); n > 0 {
+			pr.tables[n-1].row++
+			pr.tables[n-1].col = -1
+		}
+	case "tc":
+		if n := len(pr.tables); n > 0 {
+			pr.tables[n-1].col++
+		}
 	case "p":
 		if err := pr.flush(); err != nil { // the enclosing paragraph's text so far
 			return err
@@ -267,6 +304,19 @@ func (pr *paragraphReader) end(name xml.Name) error {
 		return nil
 	}
 	switch name.Local {
+	case "tbl":
+		if n := len(pr.tables); n > 0 {
+			pr.tables = pr.tables[:n-1]
+		}
+	case "tc":
+		if n := len(pr.tables); n > 0 && pr.tables[n-1].row == 1 {
+			t := &pr.tables[n-1]
+			for len(t.header) < t.col {
+				t.header = append(t.header, "")
+			}
+			t.header = append(t.header, strings.TrimSpace(string(t.cell)))
+			t.cell = t.cell[:0]
+		}
 	case "p":
 		if len(pr.open) == 0 {
 			return nil
@@ -296,12 +346,21 @@ func (pr *paragraphReader) add(b ...byte) error {
 	return nil
 }
 
-// flush emits the text of the paragraph open.
+// flush emits the text of the paragraph open, with its column's name as
+// context inside a table's body; a first-row cell's text becomes that
+// column's name.
 func (pr *paragraphReader) flush() error {
 	if len(pr.text) == 0 {
 		return nil
 	}
-	err := pr.s.emit(pr.line(), pr.column, "", pr.text)
+	if n := len(pr.tables); n > 0 && pr.tables[n-1].row == 1 && len(pr.tables[n-1].cell) < 200 {
+		t := &pr.tables[n-1]
+		if len(t.cell) > 0 {
+			t.cell = append(t.cell, ' ')
+		}
+		t.cell = append(t.cell, pr.text...)
+	}
+	err := pr.s.emit(pr.line(), pr.column, pr.hint(), pr.text)
 	pr.text = pr.text[:0]
 	return err
 }

@@ -248,3 +248,33 @@ func FuzzDOCX(f *testing.F) {
 	f.Add(docx(f, wordDoc(para("deflated"))))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.docx", data) })
 }
+
+// TestDOCXTableHeader: a table's first row names its columns, and each
+// cell below is scanned with its column's name as context, as a CSV
+// cell is; nested tables have headers of their own.
+func TestDOCXTableHeader(t *testing.T) {
+	tc := func(texts ...string) string {
+		out := ""
+		for _, x := range texts {
+			out += `<w:tc>` + para(x) + `</w:tc>`
+		}
+		return out
+	}
+	body := `<w:tbl><w:tr>` + tc("Họ tên", "SĐT", "Ngày sinh") + `</w:tr>` +
+		`<w:tr>` + tc("Vũ Thị Hạnh", "0987 654 321", "12/11/1988") + `</w:tr>` +
+		`<w:tr><w:tc><w:tbl><w:tr>` + tc("Email") + `</w:tr><w:tr>` + tc("h@example.com") + `</w:tr></w:tbl></w:tc>` + tc("x", "y") + `</w:tr></w:tbl>` +
+		para("after the table")
+	g := scanFile(t, "list.docx", docx(t, wordDoc(body)), Options{})
+	if len(g.errs) != 0 {
+		t.Fatalf("errors: %v", g.errs)
+	}
+	want := []cell{
+		{1, "", "", "Họ tên"}, {2, "", "", "SĐT"}, {3, "", "", "Ngày sinh"},
+		{4, "", "Họ tên", "Vũ Thị Hạnh"}, {5, "", "SĐT", "0987 654 321"}, {6, "", "Ngày sinh", "12/11/1988"},
+		{7, "", "", "Email"}, {8, "", "Email", "h@example.com"}, {9, "", "SĐT", "x"}, {10, "", "Ngày sinh", "y"},
+		{11, "", "", "after the table"},
+	}
+	if got := cells(g.units); !slices.Equal(got, want) {
+		t.Fatalf("units:\n%v\nwant:\n%v", got, want)
+	}
+}
