@@ -44,13 +44,15 @@
 //	                and UAN numbers (1800, 1900 hotlines) are a company's,
 //	                not reported.
 //	CREDIT_CARD     Luhn + IIN + length: 0.90 bare, 0.95 grouped, 0.99
-//	                with context
+//	                with context (Visa, Mastercard, Amex, Discover, JCB,
+//	                UnionPay, Diners, RuPay, Vietnam's NAPAS 9704)
 //	IBAN_CODE       mod-97 + country length: 0.95 (0.90 in lower case),
 //	                0.99 with context
 //	US_SSN          dashed 0.85, spaced 0.60, bare only with context 0.80;
 //	                0.95 with context
 //	VN_CCCD         province + century + birth year: 0.60 alone, 0.95
-//	                with context
+//	                with context; 0.85 for eleven or ten digits under a
+//	                CCCD label (a spreadsheet dropped the leading zeros)
 //	VN_CMND         9 digits, only with context: 0.85
 //	IN_AADHAAR      Verhoeff: bare 0.70, grouped 4-4-4 0.85, 0.95 with
 //	                context
