@@ -298,10 +298,10 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 		if err := rebuildAuditSubjects(ctx, tx); err != nil {
 			return err
 		}
-		// Keys of subjects the restored data does not have are destroyed.
-		if _, err := tx.Exec(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id NOT IN (SELECT id FROM subjects)"); err != nil {
-			return err
-		}
+		// Keys of subjects the restored data does not have are kept: they
+		// may be those of a newer backup, restored next (an erased
+		// subject's key is gone already; the start-up reconciliation
+		// destroys those of interrupted erasures).
 		var err error
 		stats.Subjects, stats.SubjectsWithoutKey, err = checkRestoredKeys(ctx, tx, unwrap)
 		return err

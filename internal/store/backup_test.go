@@ -92,6 +92,38 @@ func TestRestoreWithoutKeysKeepsErasures(t *testing.T) {
 	}
 }
 
+// TestRestoreOlderBackupKeepsNewerKeys: restoring an older data-only
+// backup over the live database keeps the keys of subjects created after
+// it, so the newer backup, restored next, reads them: a restore never
+// destroys a key the data it replaces had.
+func TestRestoreOlderBackupKeepsNewerKeys(t *testing.T) {
+	e := mustEnv(t, store.SQLite)
+	ctx := context.Background()
+	mustCollections(t, e.vault)
+	alice := mustCreate(t, e.vault, customer(1))
+	var older, newer bytes.Buffer
+	if _, err := e.db.Backup(ctx, &older, "k", false); err != nil {
+		t.Fatal(err)
+	}
+	carol := mustCreate(t, e.vault, customer(2))
+	if _, err := e.db.Backup(ctx, &newer, "k", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.Restore(ctx, bytes.NewReader(older.Bytes()), "k", true, nil); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := e.db.Restore(ctx, bytes.NewReader(newer.Bytes()), "k", true, nil)
+	if err != nil || stats.SubjectsWithoutKey != 0 {
+		t.Fatalf("restore of the newer backup: %+v %v", stats, err)
+	}
+	v := vault.New(e.db, e.keys, vault.Options{CipherCacheSize: -1})
+	for _, c := range []vault.Created{alice, carol} {
+		if _, err := v.Get(ctx, "customers", c.ID, "support"); err != nil {
+			t.Errorf("%s after restoring the older then the newer backup: %v", c.Subject, err)
+		}
+	}
+}
+
 // TestBackupGovernanceRecords: scans (with their real-valued confidences),
 // the data map and the export register survive a backup and restore.
 func TestBackupGovernanceRecords(t *testing.T) {

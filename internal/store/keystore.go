@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"modernc.org/sqlite"
 )
@@ -47,7 +48,10 @@ var registerHook = sync.OnceFunc(func() {
 		if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS "+keyStoreSchema, []driver.NamedValue{{Ordinal: 1, Value: v.(string)}}); err != nil {
 			return fmt.Errorf("attach key store: %w", err)
 		}
-		for _, p := range []string{"journal_mode=WAL", "synchronous=FULL"} {
+		// secure_delete: a destroyed data key's bytes are overwritten, not
+		// left in the file's free space, where a copy of the key store
+		// would keep an erased subject readable.
+		for _, p := range []string{"journal_mode=WAL", "synchronous=FULL", "secure_delete=ON"} {
 			if _, err := conn.ExecContext(ctx, "PRAGMA "+keyStoreSchema+"."+p, nil); err != nil {
 				return fmt.Errorf("key store pragma %s: %w", p, err)
 			}
@@ -79,32 +83,28 @@ func (db *DB) createKeyStore(ctx context.Context) error {
 }
 
 // reconcileKeys finishes what a crash may have interrupted between the two
-// files of a SQLite transaction: keys whose subject no longer exists are
-// destroyed (completing an erasure, or an unacknowledged create). Subjects
-// whose key is missing stay unreadable and are only reported.
-//
-// A database that holds no subject at all beside a key store that holds
-// keys is not one a crash left behind: it is a new or lost database (a
-// restore into this data directory is about to bring the subjects back).
-// Its keys are kept, and the mismatch reported: destroying them would make
-// every backup of the data unreadable for good.
+// files of a SQLite transaction: an erasure whose purge was queued in the
+// database while its key's deletion did not reach the key store has the
+// key destroyed now. Keys whose subject the database does not hold are
+// kept and reported, never destroyed: they are those of a database lost or
+// restored from an older backup (a newer backup, restored into this data
+// directory, needs them), or of a create a crash interrupted, which
+// encrypts nothing. Subjects whose key is missing stay unreadable and are
+// only reported.
 func (db *DB) reconcileKeys(ctx context.Context) error {
-	var subjects, keys bool
-	if err := db.write.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM subjects), EXISTS (SELECT 1 FROM custodia_keys.subject_keys)").Scan(&subjects, &keys); err != nil {
-		return fmt.Errorf("reconcile key store: %w", err)
-	}
-	if !subjects {
-		if keys {
-			slog.Warn("the database holds no subjects but the key store holds data keys: the keys are kept (restore the database's backup into this data directory to read them again)")
-		}
-		return nil
-	}
-	res, err := db.write.ExecContext(ctx, "DELETE FROM custodia_keys.subject_keys WHERE NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id = custodia_keys.subject_keys.subject_id)")
+	res, err := db.write.ExecContext(ctx, "DELETE FROM custodia_keys.subject_keys WHERE subject_id IN (SELECT subject_id FROM purge_queue)")
 	if err != nil {
 		return fmt.Errorf("reconcile key store: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
-		slog.Warn("destroyed data keys of subjects that no longer exist", "keys", n)
+		slog.Warn("destroyed the data keys of erasures a crash interrupted", "keys", n)
+	}
+	var strays int64
+	if err := db.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM custodia_keys.subject_keys k WHERE NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id = k.subject_id)").Scan(&strays); err != nil {
+		return fmt.Errorf("reconcile key store: %w", err)
+	}
+	if strays > 0 {
+		slog.Warn("data keys of subjects this database does not hold are kept (a lost database, or one restored from an older backup: restore the newer backup into this data directory to read them)", "keys", strays)
 	}
 	var orphans int64
 	if err := db.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM subjects s WHERE NOT EXISTS (SELECT 1 FROM custodia_keys.subject_keys k WHERE k.subject_id = s.id) AND NOT EXISTS (SELECT 1 FROM purge_queue q WHERE q.subject_id = s.id)").Scan(&orphans); err != nil {
@@ -114,4 +114,22 @@ func (db *DB) reconcileKeys(ctx context.Context) error {
 		slog.Warn("subjects without a data key: their records cannot be read (erased, or the key store is not the one this database was written with)", "subjects", orphans)
 	}
 	return nil
+}
+
+// scrubKeyStore checkpoints the SQLite key store and truncates its WAL, so
+// that the frames that held a destroyed key (an erasure's) leave the
+// write-ahead log too; the pages, with secure_delete, hold zeros. It is
+// best effort, in the background: a busy store is scrubbed by a later
+// erasure or checkpoint.
+func (db *DB) scrubKeyStore() {
+	if db.engine != SQLite || db.read == nil {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := db.read.ExecContext(ctx, "PRAGMA "+keyStoreSchema+".wal_checkpoint(TRUNCATE)"); err != nil {
+			slog.Debug("key store checkpoint after an erasure did not run", "err", err)
+		}
+	}()
 }

@@ -58,6 +58,7 @@ func (db *DB) EraseSubject(ctx context.Context, subjectID, pseudonym string, e *
 	}, e)
 	if err == nil {
 		db.kickPurge()
+		db.scrubKeyStore()
 	}
 	return rc, err
 }
