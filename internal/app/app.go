@@ -121,8 +121,13 @@ type App struct {
 	unlock func()
 }
 
+// ErrDataDirInUse refuses a second server on one SQLite data directory.
+var ErrDataDirInUse = errors.New("another custodia server is using this data directory: run one server per SQLite database (for several replicas, use PostgreSQL with --database-url)")
+
 // Open loads or creates the key file, opens and migrates the database,
-// builds the services, and makes sure an admin token exists.
+// builds the services, and makes sure an admin token exists. On SQLite it
+// refuses to open a data directory another server is using
+// (ErrDataDirInUse).
 func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.DataDir == "" {
 		cfg.DataDir = "custodia-data"
@@ -151,6 +156,22 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	unlock, err := keys.Lock(cfg.KeyFilePath(), false)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.DatabaseURL == "" {
+		// One server per SQLite database: a second one beside it would
+		// serve from caches the first one's writes never reach (a person
+		// erased through one still read through the other).
+		release, err := keys.LockExclusive(filepath.Join(cfg.DataDir, store.SQLiteFile+".serve"))
+		if errors.Is(err, keys.ErrLocked) {
+			unlock()
+			return nil, ErrDataDirInUse
+		}
+		if err != nil {
+			unlock()
+			return nil, err
+		}
+		keyUnlock := unlock
+		unlock = func() { release(); keyUnlock() }
 	}
 	db, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, AuditKey: kr.Derived().AuditChain})
 	if err != nil {

@@ -12,3 +12,6 @@ func Lock(keyFile string, exclusive bool) (release func(), err error) { return f
 
 // LockRotation is a no-op where advisory file locks are not available.
 func LockRotation(keyFile string) (release func(), err error) { return func() {}, nil }
+
+// LockExclusive is a no-op where advisory locks are not available.
+func LockExclusive(path string) (release func(), err error) { return func() {}, nil }

@@ -32,6 +32,14 @@ func LockRotation(keyFile string) (release func(), err error) {
 	return flock(keyFile+".rotate", syscall.LOCK_EX, "lock key rotation")
 }
 
+// LockExclusive takes, without waiting, an exclusive advisory lock on the
+// file at path (created if missing): ErrLocked when another process holds
+// it. A server on an SQLite data directory holds one, so that a second
+// server cannot open the same database beside it.
+func LockExclusive(path string) (release func(), err error) {
+	return flock(path, syscall.LOCK_EX, "lock "+path)
+}
+
 // flock takes an advisory lock of kind how on the file at path, creating
 // it, without waiting: ErrLocked when another process holds it.
 func flock(path string, how int, what string) (release func(), err error) {
