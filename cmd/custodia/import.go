@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"custodia/internal/fieldtype"
 	"errors"
 	"fmt"
 	"os"
@@ -174,6 +175,9 @@ func runImport(cmd *cobra.Command, path string, fl *importCmdFlags) error {
 	}
 	if err := fl.checkOutputs(path); err != nil {
 		return usageErr(err)
+	}
+	if err := fieldtype.ValidateRegion(fl.region); err != nil {
+		return usageErr(fmt.Errorf("--default-region %q: not a region the phone number metadata knows (an ISO 3166 alpha-2 code such as VN)", fl.region))
 	}
 	if fl.rf.token == "" && cmd.Flags().Changed("url") {
 		return usageErr(errors.New("--url needs --token (or CUSTODIA_TOKEN): without one the command imports into --data-dir / --database-url directly"))

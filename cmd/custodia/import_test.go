@@ -163,6 +163,7 @@ func TestImportOutputPathsChecked(t *testing.T) {
 		"redacted copy as PDF":          {"--redact-source", filepath.Join(dir, "out.pdf")},
 		"redacted copy in no directory": {"--redact-source", filepath.Join(dir, "missing", "out.csv")},
 		"url without a token":           {"--url", "http://127.0.0.1:9"},
+		"unknown phone region":          {"--default-region", "XX"},
 	} {
 		if out, errOut, code := run(t, "", append(base, extra...)...); code != exitUsage {
 			t.Errorf("%s: exit %d, want %d: %s %s", name, code, exitUsage, out, errOut)

@@ -58,6 +58,19 @@ func TestServeRefusesShortTokenFirst(t *testing.T) {
 	}
 }
 
+// TestServeRefusesUnknownRegion: a --default-region the phone metadata
+// does not know is a usage error before anything is created.
+func TestServeRefusesUnknownRegion(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	_, errOut, code := run(t, "", "serve", "--data-dir", dir, "--addr", "127.0.0.1:0", "--default-region", "XX")
+	if code != exitUsage || !strings.Contains(errOut, "--default-region") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the data directory was created: %v", err)
+	}
+}
+
 // TestScanSARIFLocations: SARIF results carry the column (CSV header,
 // Sheet!B7 or table.column) as a logical location, and file paths as
 // percent-encoded URI references.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"custodia/internal/fieldtype"
 	"fmt"
 	"log/slog"
 	"net"
@@ -62,6 +63,9 @@ Alerts go to GET /v1/alerts, the log, /metrics and --alert-webhook.`,
 			}
 			if demoCount < 1 || demoCount > 100000 {
 				return usageErr(fmt.Errorf("--demo-count must be between 1 and 100000"))
+			}
+			if err := fieldtype.ValidateRegion(region); err != nil {
+				return usageErr(fmt.Errorf("--default-region %q: not a region the phone number metadata knows (an ISO 3166 alpha-2 code such as VN)", region))
 			}
 			cfg := app.Config{Addr: addr, DataDir: st.dataDir, DatabaseURL: st.databaseURL, KeyFile: st.keyFile,
 				BootstrapToken: bootstrap, DefaultRegion: region, MaxBodyBytes: maxBody, ShutdownGrace: grace}
