@@ -11,9 +11,10 @@ import (
 
 func newBackupCmd() *cobra.Command {
 	var (
-		st       storageFlags
-		out      string
-		withKeys bool
+		st        storageFlags
+		out       string
+		overwrite bool
+		withKeys  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "backup --out FILE",
@@ -33,6 +34,9 @@ restored, so keep it short-lived.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
 				return usageErr(errors.New("--out FILE is required"))
+			}
+			if _, err := os.Lstat(out); err == nil && !overwrite {
+				return usageErr(fmt.Errorf("--out %s exists: a backup is never overwritten unless --overwrite is given", out))
 			}
 			o, err := openOffline(cmd.Context(), st, true)
 			if err != nil {
@@ -62,7 +66,8 @@ restored, so keep it short-lived.`,
 		},
 	}
 	st.register(cmd.Flags())
-	cmd.Flags().StringVar(&out, "out", "", "backup file to write")
+	cmd.Flags().StringVar(&out, "out", "", "backup file to write (an existing file is refused)")
+	cmd.Flags().BoolVar(&overwrite, "overwrite", false, "replace an existing --out file")
 	cmd.Flags().BoolVar(&withKeys, "with-keys", false, "include the key store (wrapped data keys); see above")
 	return cmd
 }

@@ -307,6 +307,13 @@ func TestCLITour(t *testing.T) {
 	if out, errOut, code := run(t, "", "backup", "--data-dir", dir, "--out", noKeys); code != 0 {
 		t.Fatalf("backup without keys: %d %s %s", code, out, errOut)
 	}
+	// A backup is never overwritten by accident.
+	if _, errOut, code := run(t, "", "backup", "--data-dir", dir, "--out", noKeys); code != exitUsage || !strings.Contains(errOut, "--overwrite") {
+		t.Fatalf("backup over an existing file: %d %s", code, errOut)
+	}
+	if out, errOut, code := run(t, "", "backup", "--data-dir", dir, "--out", noKeys, "--overwrite"); code != 0 {
+		t.Fatalf("backup --overwrite: %d %s %s", code, out, errOut)
+	}
 	if out, errOut, code := run(t, "", "restore", noKeys, "--data-dir", t.TempDir(), "--key-file", keyFile); code != exitFailed || !strings.Contains(errOut, "40 of 40 subjects have no data key") {
 		t.Fatalf("restore without keys: %d %s %s", code, out, errOut)
 	}
