@@ -107,7 +107,26 @@ func (e *Entry) clean() {
 			*f = strings.ReplaceAll(strings.ToValidUTF8(*f, "\uFFFD"), "\x00", "\uFFFD")
 		}
 	}
+	// A purpose the server refused as unknown is a caller's free text,
+	// which may be anything (an e-mail address, a megabyte): the
+	// append-only log keeps only that it was unknown.
+	if e.Detail == "unknown_purpose" && e.Purpose != "" {
+		e.Purpose = UnknownPurpose
+	}
+	for _, f := range []*string{&e.Collection, &e.RecordID, &e.Purpose} {
+		if len(*f) > maxNameField {
+			*f = strings.ToValidUTF8((*f)[:maxNameField], "") + "…"
+		}
+	}
 }
+
+// UnknownPurpose stands in the log for a purpose the server refused as
+// not registered.
+const UnknownPurpose = "(unknown)"
+
+// maxNameField bounds, in bytes, the names an entry records from a call
+// (collection, record id, purpose): no caller can bloat the log.
+const maxNameField = 200
 
 func (e *Entry) digest(key MACer) []byte {
 	var seq, at, status [8]byte

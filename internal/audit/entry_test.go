@@ -86,3 +86,24 @@ func TestSealCleansText(t *testing.T) {
 		t.Errorf("record id %q; the hash is not of the cleaned entry", e.RecordID)
 	}
 }
+
+// TestSealKeepsNoFreeTextPurpose: a purpose refused as unknown is recorded
+// as "(unknown)", whatever the caller sent (an e-mail address: personal
+// data in an append-only log), and names from a call are bounded.
+func TestSealKeepsNoFreeTextPurpose(t *testing.T) {
+	e := Entry{At: time.Unix(1, 0), Action: "record.list", Purpose: "Canary.Person@example.com", Detail: "unknown_purpose", Status: 400}
+	e.Seal(testKey("k"), 1, GenesisHash)
+	if e.Purpose != UnknownPurpose {
+		t.Errorf("unknown purpose recorded as %q", e.Purpose)
+	}
+	long := Entry{At: time.Unix(1, 0), Action: "record.get", Collection: strings.Repeat("q", 60000), Status: 404}
+	long.Seal(testKey("k"), 2, GenesisHash)
+	if len(long.Collection) > maxNameField+len("…") {
+		t.Errorf("collection of %d bytes recorded", len(long.Collection))
+	}
+	ok := Entry{At: time.Unix(1, 0), Action: "record.read", Purpose: "support", Status: 200}
+	ok.Seal(testKey("k"), 3, GenesisHash)
+	if ok.Purpose != "support" {
+		t.Errorf("a registered purpose changed: %q", ok.Purpose)
+	}
+}
