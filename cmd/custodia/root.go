@@ -22,8 +22,8 @@ tamper-evident audit log.
 
 Every flag can also be set in the environment as CUSTODIA_<FLAG> (upper case,
 dashes as underscores, e.g. CUSTODIA_DATA_DIR) or in a YAML file given with
---config (keys are flag names). A flag on the command line wins over the
-environment, which wins over the file.`,
+--config (keys are flag names; an unknown key is an error). A flag on the
+command line wins over the environment, which wins over the file.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -81,6 +81,25 @@ func applyEnvAndFile(cmd *cobra.Command, configFile string) error {
 		}
 		if err := yaml.Unmarshal(raw, &fileVals); err != nil {
 			return fmt.Errorf("config file %s is not valid YAML: %w", configFile, err)
+		}
+		// A misspelt key ("adrr") would be dropped and the server run with
+		// the default it meant to change: a key must be some command's flag
+		// (one file may serve several commands).
+		known := map[string]bool{}
+		var collect func(c *cobra.Command)
+		collect = func(c *cobra.Command) {
+			for _, fs := range []*pflag.FlagSet{c.Flags(), c.PersistentFlags()} {
+				fs.VisitAll(func(f *pflag.Flag) { known[f.Name] = true })
+			}
+			for _, sub := range c.Commands() {
+				collect(sub)
+			}
+		}
+		collect(cmd.Root())
+		for k := range fileVals {
+			if !known[k] {
+				return fmt.Errorf("config file %s: unknown key %q: keys are flag names, such as addr or data-dir", configFile, k)
+			}
 		}
 	}
 	var firstErr error

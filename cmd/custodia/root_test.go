@@ -71,6 +71,21 @@ func TestServeRefusesUnknownRegion(t *testing.T) {
 	}
 }
 
+// TestConfigFileUnknownKey: a misspelt key in the --config file is a usage
+// error before anything starts, not silently dropped.
+func TestConfigFileUnknownKey(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "typo.yaml")
+	os.WriteFile(cfg, []byte("adrr: 127.0.0.1:1\n"), 0o600)
+	_, errOut, code := run(t, "", "serve", "--config", cfg, "--data-dir", filepath.Join(dir, "data"))
+	if code != exitUsage || !strings.Contains(errOut, `unknown key "adrr"`) {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {
+		t.Errorf("the data directory was created: %v", err)
+	}
+}
+
 // TestScanSARIFLocations: SARIF results carry the column (CSV header,
 // Sheet!B7 or table.column) as a logical location, and file paths as
 // percent-encoded URI references.
