@@ -108,6 +108,7 @@ func TestBadInput(t *testing.T) {
 		{"duplicate unique email", "POST", recs + q, map[string]any{"email": strings.ToUpper(taken), "name": "Phạm Duy"}, 409, "duplicate_value", []string{taken, "Phạm Duy"}, ""},
 		{"missing purpose", "POST", recs, map[string]any{"email": "no.purpose@example.com"}, 400, "purpose_required", []string{"no.purpose@example.com"}, "no.purpose@example.com"},
 		{"undeclared purpose", "POST", recs + "?purpose=billing", map[string]any{"email": "billing.purpose@example.com"}, 400, "purpose_not_declared", []string{"billing.purpose@example.com"}, "billing.purpose@example.com"},
+		{"two purposes", "GET", recs + q + "&purpose=marketing&email=" + url.QueryEscape(taken), nil, 400, "conflicting_purposes", []string{taken}, ""},
 		{"lookup non-indexed field", "GET", recs + q + "&name=" + url.QueryEscape("Trần Thị Bình"), nil, 400, "field_not_indexed", []string{"Trần Thị Bình"}, ""},
 		{"two lookups", "GET", recs + q + "&email=" + url.QueryEscape(taken) + "&phone=%2B84912345678", nil, 400, "one_lookup", []string{taken, "84912345678"}, ""},
 		{"unknown record", "GET", recs + "/rec_doesnotexist" + q, nil, 404, "record_not_found", nil, ""},

@@ -58,7 +58,7 @@ func (s *Server) wrap(rt route) http.Handler {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id string) (status int) {
 	if rt.Public {
 		rw := &statusWriter{ResponseWriter: w}
-		err := checkURLText(r)
+		err := checkRequest(r)
 		if err == nil {
 			err = safeHandle(rt.Handler, rw, r)
 		}
@@ -76,7 +76,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 
 	buf := newBufferedResponse()
 	var err error
-	urlErr := checkURLText(r)
+	urlErr := checkRequest(r)
 	blocked, wait := s.limiter.blocked(ip)
 	switch {
 	case urlErr != nil:

@@ -174,6 +174,36 @@ func hasEscapedNUL(b []byte) bool {
 	}
 }
 
+// checkRequest refuses what no route accepts: a path or query that is
+// not text (checkURLText), and a call that states more than one purpose.
+func checkRequest(r *http.Request) error {
+	if err := checkURLText(r); err != nil {
+		return err
+	}
+	return checkOnePurpose(r)
+}
+
+// checkOnePurpose refuses a call that states two purposes (two purpose
+// parameters, or a parameter and a Custodia-Purpose header that differ):
+// a call has one stated purpose, and which one the caller meant is not
+// for the server to guess.
+func checkOnePurpose(r *http.Request) error {
+	if !strings.Contains(r.URL.RawQuery, "purpose") && len(r.Header.Values("Custodia-Purpose")) <= 1 {
+		return nil // the common case, without parsing the query
+	}
+	stated := map[string]bool{}
+	for _, p := range r.URL.Query()["purpose"] {
+		stated[p] = true
+	}
+	for _, p := range r.Header.Values("Custodia-Purpose") {
+		stated[p] = true
+	}
+	if len(stated) > 1 {
+		return apperr.New(apperr.Invalid, "conflicting_purposes", "the call states more than one purpose (purpose parameters, or a parameter and a Custodia-Purpose header that differ): state one")
+	}
+	return nil
+}
+
 // checkURLText refuses a request whose path or query holds bytes that are
 // not UTF-8, or a NUL ("%FF", "%00"): no id, filter or purpose has them,
 // and PostgreSQL cannot even compare text with them.
