@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 )
@@ -22,7 +23,17 @@ type Report struct {
 // and hash) kept beside them.
 type Source interface {
 	ScanAudit(ctx context.Context, upTo int64, fn func(Entry) error) error
-	AuditHead(ctx context.Context) (seq int64, hash []byte, err error)
+	// AuditHead returns the head and its seal (HeadMAC); a nil mac is a
+	// head not sealed yet.
+	AuditHead(ctx context.Context) (seq int64, hash, mac []byte, err error)
+}
+
+// HeadMAC seals a chain head (its sequence number and hash) with the audit
+// key: a head moved back over deleted entries cannot be sealed without it.
+func HeadMAC(key MACer, seq int64, hash []byte) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(seq))
+	return key.MAC([]byte("custodia/audit-head/v1"), b[:], hash)
 }
 
 // Verify walks the whole chain and reports the first broken link: a gap or
@@ -32,9 +43,14 @@ type Source interface {
 // walk runs are left for the next verification.
 func Verify(ctx context.Context, key MACer, src Source) (Report, error) {
 	var r Report
-	headSeq, headHash, err := src.AuditHead(ctx)
+	headSeq, headHash, headMAC, err := src.AuditHead(ctx)
 	if err != nil {
 		return r, fmt.Errorf("verify audit chain: %w", err)
+	}
+	if headSeq > 0 && !bytes.Equal(headMAC, HeadMAC(key, headSeq, headHash)) {
+		r.BrokenAt = headSeq
+		r.Reason = "the chain head is not sealed by this key file (entries deleted with the head moved back, or another key file)"
+		return r, nil
 	}
 	prev, want := GenesisHash, int64(1)
 	errBroken := fmt.Errorf("broken")

@@ -60,6 +60,38 @@ func TestAuditTruncationDetected(t *testing.T) {
 	})
 }
 
+// TestAuditTruncationWithHeadMovedBack: deleting the newest entries and
+// moving the head back to the entry before them, as someone with write
+// access to the database but not the key file could, is detected: the
+// head is sealed with the audit key.
+func TestAuditTruncationWithHeadMovedBack(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		mustCollections(t, e.vault)
+		for i := range 3 {
+			mustCreate(t, e.vault, customer(i))
+		}
+		mustVerify(t, e)
+		var seq int64
+		var hash []byte
+		if err := e.raw.QueryRow("SELECT seq, hash FROM audit_log WHERE seq = 3").Scan(&seq, &hash); err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, e, "DELETE FROM audit_log WHERE seq > 3")
+		if _, err := e.raw.Exec(rebind(e, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), seq, hash); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := audit.Verify(context.Background(), e.keys.Derived().AuditChain, e.db)
+		if err != nil || rep.OK {
+			t.Fatalf("truncation with the head moved back: %+v %v", rep, err)
+		}
+		// Dropping the seal does not help either.
+		mustExec(t, e, "UPDATE audit_head SET mac = NULL WHERE id = 1")
+		if rep, _ := audit.Verify(context.Background(), e.keys.Derived().AuditChain, e.db); rep.OK {
+			t.Fatalf("truncation with the seal removed: %+v", rep)
+		}
+	})
+}
+
 func mustExec(t *testing.T, e *env, q string) {
 	t.Helper()
 	if _, err := e.raw.Exec(q); err != nil {

@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"custodia/internal/audit"
+	"custodia/internal/keys"
 )
 
 // AppendAudit appends entries through the group-commit writer and returns
@@ -149,14 +152,35 @@ func (db *DB) ScanAudit(ctx context.Context, upTo int64, fn func(audit.Entry) er
 	return nil
 }
 
-// AuditHead returns the recorded chain head.
-func (db *DB) AuditHead(ctx context.Context) (int64, []byte, error) {
+// AuditHead returns the recorded chain head and its seal.
+func (db *DB) AuditHead(ctx context.Context) (int64, []byte, []byte, error) {
+	var seq int64
+	var h, mac []byte
+	if err := db.queryRow(ctx, "SELECT seq, hash, mac FROM audit_head WHERE id = 1").Scan(&seq, &h, &mac); err != nil {
+		return 0, nil, nil, fmt.Errorf("audit head: %w", err)
+	}
+	return seq, h, mac, nil
+}
+
+// sealAuditHead seals a head left unsealed (a database from before heads
+// were sealed) with the audit key, once, when a server opens it.
+func (db *DB) sealAuditHead(ctx context.Context, key keys.Secret) error {
+	if key.Len() == 0 {
+		return nil
+	}
 	var seq int64
 	var h []byte
-	if err := db.queryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&seq, &h); err != nil {
-		return 0, nil, fmt.Errorf("audit head: %w", err)
+	err := db.write.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1 AND mac IS NULL").Scan(&seq, &h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
 	}
-	return seq, h, nil
+	if err != nil {
+		return fmt.Errorf("seal audit head: %w", err)
+	}
+	if _, err := db.write.ExecContext(ctx, db.d.q("UPDATE audit_head SET mac = ? WHERE id = 1 AND mac IS NULL AND seq = ?"), audit.HeadMAC(key, seq, h), seq); err != nil {
+		return fmt.Errorf("seal audit head: %w", err)
+	}
+	return nil
 }
 
 // SubjectAudit returns up to limit audit entries about a subject (by

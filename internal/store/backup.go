@@ -102,7 +102,7 @@ var backupTables = []tableSpec{
 	{"incident_events", []string{"incident_id", "seq", "at", "kind", "actor", "detail"}, nil, "incident_id, seq", nil},
 	{"incident_evidence", []string{"incident_id", "sha256", "description", "added_at", "added_by"}, nil, "incident_id, sha256", nil},
 	{"audit_log", []string{"seq", "at", "actor", "action", "collection", "record_id", "subject", "purpose", "outcome", "status", "request_id", "detail", "prev_hash", "hash", "decision"}, map[string]bool{"prev_hash": true, "hash": true}, "seq", nil},
-	{"audit_head", []string{"id", "seq", "hash"}, map[string]bool{"hash": true}, "id", nil},
+	{"audit_head", []string{"id", "seq", "hash", "mac"}, map[string]bool{"hash": true, "mac": true}, "id", nil},
 }
 
 // BackupHeader is the first line of a backup.
@@ -306,6 +306,10 @@ func (db *DB) Restore(ctx context.Context, r io.Reader, keyCheck string, force b
 		stats.Subjects, stats.SubjectsWithoutKey, err = checkRestoredKeys(ctx, tx, unwrap)
 		return err
 	}, nil, nil, true)
+	if err == nil {
+		// A backup from before heads were sealed restores an unsealed one.
+		err = db.sealAuditHead(ctx, db.w.key)
+	}
 	return stats, err
 }
 

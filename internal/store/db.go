@@ -96,6 +96,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			db.closeConns()
 			return nil, err
 		}
+		if err := db.sealAuditHead(ctx, cfg.AuditKey); err != nil {
+			db.closeConns()
+			return nil, err
+		}
 		db.w = startWriter(db, cfg.AuditKey, cfg.MaxBatch)
 		db.startPurger()
 	}

@@ -118,18 +118,29 @@ func (db *DB) reconcileKeys(ctx context.Context) error {
 
 // scrubKeyStore checkpoints the SQLite key store and truncates its WAL, so
 // that the frames that held a destroyed key (an erasure's) leave the
-// write-ahead log too; the pages, with secure_delete, hold zeros. It is
-// best effort, in the background: a busy store is scrubbed by a later
-// erasure or checkpoint.
+// write-ahead log too; the pages, with secure_delete, hold zeros. It runs
+// in the background, trying again while the store is busy, for up to 30 s.
 func (db *DB) scrubKeyStore() {
 	if db.engine != SQLite || db.read == nil {
 		return
 	}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := db.read.ExecContext(ctx, "PRAGMA "+keyStoreSchema+".wal_checkpoint(TRUNCATE)"); err != nil {
-			slog.Debug("key store checkpoint after an erasure did not run", "err", err)
+		// A checkpoint that readers or the writer hold up reports busy:
+		// tried again, a little later each time.
+		for wait := 50 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+			var busy, logFrames, done int64
+			err := db.read.QueryRowContext(ctx, "PRAGMA "+keyStoreSchema+".wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
+			if err == nil && busy == 0 {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				slog.Debug("key store checkpoint after an erasure did not complete", "err", err)
+				return
+			case <-time.After(wait):
+			}
 		}
 	}()
 }

@@ -250,7 +250,7 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 		return err
 	}
 	if len(entries) > 0 {
-		if _, err := tx.Exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, prev); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1", seq, prev, audit.HeadMAC(w.key, seq, prev)); err != nil {
 			return fmt.Errorf("advance audit head: %w", err)
 		}
 		if err := w.indexAuditSubjects(ctx, tx, seq); err != nil {
