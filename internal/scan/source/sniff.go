@@ -66,29 +66,9 @@ func (f format) claims() bool { return f != formatText }
 // binarySniffLen is how much of a file the binary test looks at.
 const binarySniffLen = 8 << 10
 
-// chooseFormat picks the reader for a file from its name and first bytes.
-// ok is false for a file to skip as binary.
-func chooseFormat(name string, head []byte) (f format, ok bool) {
-	f, known := byExtension[strings.ToLower(path.Ext(name))]
-	if known && f.textual() {
-		// A container under a text name (a workbook a web app saved as
-		// customers.csv) is read for what it is: read as text it would
-		// yield nothing, and report the file clean.
-		switch {
-		case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
-			return formatZIP, true
-		case bytes.HasPrefix(head, []byte("%PDF-")):
-			return formatPDF, true
-		case bytes.HasPrefix(head, oleMagic):
-			return formatOLE, true
-		}
-	}
-	if known && f.claims() {
-		if f == formatJSON {
-			return chatJSONFormat(head), true
-		}
-		return f, true
-	}
+// containerFormat recognises a ZIP (and so XLSX or DOCX), PDF or OLE2 file
+// by its first bytes.
+func containerFormat(head []byte) (format, bool) {
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return formatZIP, true
@@ -96,6 +76,29 @@ func chooseFormat(name string, head []byte) (f format, ok bool) {
 		return formatPDF, true
 	case bytes.HasPrefix(head, oleMagic):
 		return formatOLE, true
+	}
+	return 0, false
+}
+
+// chooseFormat picks the reader for a file from its name and first bytes.
+// ok is false for a file to skip as binary.
+func chooseFormat(name string, head []byte) (f format, ok bool) {
+	f, known := byExtension[strings.ToLower(path.Ext(name))]
+	container, isContainer := containerFormat(head)
+	if known && f.textual() && isContainer {
+		// A container under a text name (a workbook a web app saved as
+		// customers.csv) is read for what it is: read as text it would
+		// yield nothing, and report the file clean.
+		return container, true
+	}
+	if known && f.claims() {
+		if f == formatJSON {
+			return chatJSONFormat(head), true
+		}
+		return f, true
+	}
+	if isContainer {
+		return container, true
 	}
 	if looksBinary(head) {
 		return 0, false
