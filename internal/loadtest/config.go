@@ -51,10 +51,12 @@ type Config struct {
 	Purpose string
 	// Duration optionally caps each phase; 0 means no cap.
 	Duration time.Duration
-	// HTTPClient is the client used for all calls. When nil, Run uses a
-	// client whose Transport allows Clients connections to the server (idle
-	// and active) and has no overall timeout; every request is bounded by
-	// RequestTimeout whichever client is used.
+	// HTTPClient is the client used for all calls. When nil, Run uses its
+	// own lean HTTP/1.1 client for an http:// URL (so that the load client
+	// takes as little as possible of the CPU it shares with a local server)
+	// and, for https://, a net/http client whose Transport allows Clients
+	// connections to the server (idle and active). Every request is bounded
+	// by RequestTimeout whichever client is used.
 	HTTPClient *http.Client
 }
 

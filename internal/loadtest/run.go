@@ -36,6 +36,8 @@ type Result struct {
 type bench struct {
 	cfg        Config
 	client     *http.Client
+	wire       *wireClient // used instead of client for http:// servers
+	basePath   string      // the escaped path of cfg.URL, prefixed to wire targets
 	runID      string
 	recordsURL string // .../v1/collections/{c}/records
 	adminToken string // the caller's token, when a bench token replaced it
@@ -67,6 +69,14 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if b.client == nil {
 		b.client = defaultHTTPClient(cfg.Clients)
 		defer b.client.CloseIdleConnections()
+		if u, err := url.Parse(cfg.URL); err == nil && u.Scheme == "http" {
+			addr := u.Host
+			if u.Port() == "" {
+				addr = net.JoinHostPort(u.Hostname(), "80")
+			}
+			b.wire, b.basePath = newWireClient(addr, u.Host, cfg.Clients), u.EscapedPath()
+			defer b.wire.closeIdle()
+		}
 	}
 	res := Result{
 		Creates: PhaseResult{Name: "create"},
@@ -299,8 +309,13 @@ func (b *bench) revokeToken(ctx context.Context) {
 
 // do sends one request bounded by RequestTimeout and returns the status
 // and up to maxBody bytes of the body, which is always fully read and
-// closed so the connection goes back to the pool.
+// closed so the connection goes back to the pool. http:// servers are
+// reached through the wire client, others through net/http.
 func (b *bench) do(ctx context.Context, method, u string, body []byte) (int, []byte, error) {
+	if b.wire != nil {
+		target := b.basePath + strings.TrimPrefix(u, b.cfg.URL)
+		return b.wire.do(ctx, wireRequest{method: method, target: target, token: b.cfg.Token, body: body})
+	}
 	ctx, cancel := context.WithTimeout(ctx, RequestTimeout)
 	defer cancel()
 	var rd io.Reader
