@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"custodia/internal/audit"
 )
 
 func newBackupCmd() *cobra.Command {
@@ -90,7 +92,11 @@ refused (data_keys_unreadable) when they were wrapped with a key version
 the key file no longer has. It reports the subjects left without a data
 key (erased since the backup, or a backup made without --with-keys restored
 away from its key store): their records cannot be read; when that is every
-subject, it exits 1.`,
+subject, it exits 1. When only some subjects lack a key, the key store
+belongs with the data and those subjects were erased after the backup: their
+records and blind-index entries are purged again, so that a lookup or a
+unique value cannot reveal them, and the deletion register records each
+with cause "restore".`,
 		Example: `  custodia restore custodia-2026-11-23.backup --data-dir ./restored`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -121,6 +127,19 @@ subject, it exits 1.`,
 				if n == stats.Subjects {
 					return &exitError{code: exitFailed, err: fmt.Errorf("no restored record can be read: restore into the data directory whose key store the backup was taken with, or restore a backup made with --with-keys")}
 				}
+				// Some keys are here, so this key store belongs with the
+				// data: the subjects without one were erased after the
+				// backup, and their erasure is finished again.
+				pseudo := audit.NewPseudonymizer(o.keys.Derived().Pseudonym)
+				queued, err := o.db.RequeueKeyless(cmd.Context(), pseudo.Of)
+				if err != nil {
+					return fmt.Errorf("purge subjects erased since the backup: %w", err)
+				}
+				purged, err := o.db.PurgeErased(cmd.Context())
+				if err != nil {
+					return fmt.Errorf("purge subjects erased since the backup: %w", err)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "erasures re-applied: the rows of %d subjects erased since the backup (%d records) were purged again; the deletion register records them with cause \"restore\"\n", queued, purged)
 			}
 			return nil
 		},

@@ -445,3 +445,58 @@ func decodeRow(raw json.RawMessage, t tableSpec) ([]any, error) {
 	}
 	return vals, nil
 }
+
+// RequeueKeyless queues for purging every subject whose data key is not in
+// the key store: after a restore, those are the subjects erased since the
+// backup was taken. Their records cannot be read, but their blind-index
+// entries would still answer lookups and refuse a new record with the
+// same unique value, telling that an erased person had been a customer.
+// The purge then removes them as it finishes an erasure, writing a
+// deletion record whose cause is "restore". pseudonym gives a subject's
+// audit pseudonym. It returns how many subjects it queued.
+//
+// The caller must not call it when no subject has a key: that is a key
+// store that does not belong with the data, not a set of erasures.
+func (db *DB) RequeueKeyless(ctx context.Context, pseudonym func(subjectID string) string) (int64, error) {
+	var queued int64
+	err := db.w.submitOp(func(ctx context.Context, tx *Tx) error {
+		rows, err := tx.Query(ctx, "SELECT s.id FROM subjects s LEFT JOIN custodia_keys.subject_keys k ON k.subject_id = s.id "+
+			"WHERE k.subject_id IS NULL AND s.id NOT IN (SELECT subject_id FROM purge_queue)")
+		if err != nil {
+			return fmt.Errorf("find subjects without a key: %w", err)
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("find subjects without a key: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("find subjects without a key: %w", err)
+		}
+		now := time.Now().UTC().UnixMicro()
+		for _, id := range ids {
+			if _, err := tx.Exec(ctx, "INSERT INTO purge_queue (subject_id, queued_at, pseudonym, cause, approved_by, audit_request, purged, collections) VALUES (?, ?, ?, 'restore', 'system', '', 0, '[]')",
+				id, now, pseudonym(id)); err != nil {
+				return fmt.Errorf("queue purge: %w", err)
+			}
+			// Where the records came from goes with the key, as in an erasure.
+			if _, err := tx.Exec(ctx, "DELETE FROM record_provenance WHERE subject_id = ?", id); err != nil {
+				return fmt.Errorf("delete provenance: %w", err)
+			}
+		}
+		queued = int64(len(ids))
+		return nil
+	}, nil, nil, true)
+	if err == nil && queued > 0 {
+		if db.cache != nil {
+			db.cache.clear()
+		}
+		db.kickPurge()
+	}
+	return queued, err
+}

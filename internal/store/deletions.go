@@ -21,7 +21,7 @@ type Deletion struct {
 	Collections      []string  `json:"collections"`
 	Fields           []string  `json:"fields"` // ["*"]: whole records
 	RecordsDeleted   int64     `json:"records_deleted"`
-	Cause            string    `json:"cause"` // request:req_…, rule:…, or api:<action>
+	Cause            string    `json:"cause"` // request:req_…, rule:…, api:<action>, or restore
 	ApprovedBy       string    `json:"approved_by"`
 	AuditRequest     string    `json:"audit_request,omitempty"`
 }

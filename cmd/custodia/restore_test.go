@@ -1,0 +1,62 @@
+package main
+
+import (
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"custodia/internal/testutil"
+)
+
+// TestRestoreReappliesErasures restores a backup taken before an erasure
+// into the data directory whose key store no longer has the erased
+// subject's key: the erased person's rows are purged again, so a lookup by
+// their e-mail finds nothing (and does not fail) and their e-mail can be
+// used by a new customer, while everyone else is restored.
+func TestRestoreReappliesErasures(t *testing.T) {
+	dir := t.TempDir()
+	p := startServe(t, "--data-dir", dir, "--bootstrap-token", testutil.AdminToken, "--demo", "--demo-count", "6")
+	c := p.client(t, testutil.AdminToken)
+	d := c.With(c.RoleToken("dpo"))
+	recs := d.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=100", nil).JSON()["records"].([]any)
+	if len(recs) != 6 {
+		t.Fatalf("demo customers: %d", len(recs))
+	}
+	erased := recs[0].(map[string]any)
+	subject := erased["subject"].(string)
+	email := erased["data"].(map[string]any)["email"].(string)
+	backup := filepath.Join(t.TempDir(), "before.backup")
+	if out, errOut, code := run(t, "", "backup", "--data-dir", dir, "--out", backup); code != 0 {
+		t.Fatalf("backup: %d %s %s", code, out, errOut)
+	}
+	d.Must(200, "DELETE", "/v1/subjects/"+subject, nil)
+	p.stop(t)
+
+	out, errOut, code := run(t, "", "restore", backup, "--data-dir", dir, "--force")
+	if code != 0 || !strings.Contains(errOut, "1 of 6 subjects have no data key") || !strings.Contains(errOut, "rows of 1 subjects erased since the backup") {
+		t.Fatalf("restore: %d %s %s", code, out, errOut)
+	}
+	if strings.Contains(out+errOut, email) {
+		t.Fatal("the restore printed the erased person's e-mail")
+	}
+
+	p = startServe(t, "--data-dir", dir)
+	d = p.client(t, d.Token)
+	lookup := "/v1/collections/customers/records?purpose=support&email=" + url.QueryEscape(email)
+	if n := len(d.Must(200, "GET", lookup, nil).JSON()["records"].([]any)); n != 0 {
+		t.Fatalf("lookup of the erased e-mail found %d records", n)
+	}
+	if n := len(d.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=100", nil).JSON()["records"].([]any)); n != 5 {
+		t.Fatalf("customers after the restore: %d, want 5", n)
+	}
+	data := map[string]any{}
+	for k, v := range erased["data"].(map[string]any) {
+		data[k] = v
+	}
+	d.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"data": data})
+	dels := p.client(t, testutil.AdminToken).Must(200, "GET", "/v1/deletions", nil).Body
+	if !strings.Contains(string(dels), `"restore"`) {
+		t.Fatalf("the deletion register has no restore entry: %s", dels)
+	}
+}
