@@ -64,6 +64,15 @@ func openOfflineKeys(ctx context.Context, st storageFlags, readOnly, createKeys 
 			o.close()
 			return nil, err
 		}
+	} else if v, ok, err := db.RecordedKEKPrimary(ctx); err != nil || (ok && !kr.HasVersion(v)) {
+		// A key file that lacks the database's primary KEK version is
+		// another key file, or an old copy: a read-only command must say
+		// so, not report what it reads with the wrong keys.
+		o.close()
+		if err == nil {
+			err = fmt.Errorf("key file %s: %w", keyFile, keys.ErrStaleKeyFile)
+		}
+		return nil, err
 	}
 	return o, nil
 }

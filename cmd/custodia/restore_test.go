@@ -60,3 +60,20 @@ func TestRestoreReappliesErasures(t *testing.T) {
 		t.Fatalf("the deletion register has no restore entry: %s", dels)
 	}
 }
+
+// TestReadOnlyCommandRefusesAnotherKeyFile runs the offline audit verify
+// with the key file of another data directory: it cannot check anything
+// with those keys and must say so (exit 3), not report a broken chain.
+func TestReadOnlyCommandRefusesAnotherKeyFile(t *testing.T) {
+	dirs := [2]string{t.TempDir(), t.TempDir()}
+	for _, dir := range dirs {
+		startServe(t, "--data-dir", dir, "--bootstrap-token", testutil.AdminToken).stop(t)
+	}
+	out, errOut, code := run(t, "", "audit", "verify", "--data-dir", dirs[0], "--key-file", filepath.Join(dirs[1], "custodia.key"))
+	if code != exitRuntime || !strings.Contains(errOut, "lacks the database's primary KEK version") || strings.Contains(out, "broken") {
+		t.Fatalf("verify with another key file: %d %s %s", code, out, errOut)
+	}
+	if out, errOut, code := run(t, "", "audit", "verify", "--data-dir", dirs[0]); code != 0 {
+		t.Fatalf("verify with its own key file: %d %s %s", code, out, errOut)
+	}
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,6 +28,20 @@ func (db *DB) KEKPrimary(ctx context.Context, primary uint32) (uint32, error) {
 		return tx.QueryRow(ctx, "SELECT primary_version FROM kek_state WHERE id = 1").Scan(&v)
 	}, nil)
 	return uint32(v), err
+}
+
+// RecordedKEKPrimary returns the KEK version the database records as
+// primary, without writing: ok is false when none is recorded yet.
+func (db *DB) RecordedKEKPrimary(ctx context.Context) (version uint32, ok bool, err error) {
+	var v int64
+	err = db.queryRow(ctx, "SELECT primary_version FROM kek_state WHERE id = 1").Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("read KEK version: %w", err)
+	}
+	return uint32(v), true, nil
 }
 
 // SwitchPrimary runs add (which creates a new KEK version and returns it)
