@@ -48,7 +48,8 @@ Without a token the command applies it directly to --data-dir /
 --database-url, which must not be in use by a running server. Existing collections are updated when the
 change is compatible (fields added; purposes, categories and descriptions
 changed); a change of a field's type or indexing, or a removed field, is
-refused.`,
+refused. Every collection in the file is checked before any is changed, so
+a refusal leaves them all as they were.`,
 		Example: `  custodia collections apply -f schema.yaml --token $CUSTODIA_TOKEN
   custodia collections apply -f schema.yaml --dry-run`,
 		Args: cobra.NoArgs,
@@ -70,7 +71,12 @@ refused.`,
 				}
 			}
 			if dryRun {
-				return dryRunApply(cmd, rf, st, cols)
+				return dryRunApply(cmd, cmd.OutOrStdout(), rf, st, cols)
+			}
+			// Check every collection before changing any, so that a
+			// refusal of the third does not leave the first two applied.
+			if err := dryRunApply(cmd, io.Discard, rf, st, cols); err != nil {
+				return err
 			}
 			if rf.token == "" {
 				return applyOffline(cmd, st, cols)
@@ -105,7 +111,7 @@ refused.`,
 // collection's change must be compatible with the stored one
 // (vault.CheckEvolution) and its purposes registered. It reads the running
 // server with a token, else the database.
-func dryRunApply(cmd *cobra.Command, rf remoteFlags, st storageFlags, cols []vault.Collection) error {
+func dryRunApply(cmd *cobra.Command, w io.Writer, rf remoteFlags, st storageFlags, cols []vault.Collection) error {
 	stored := map[string]*vault.Collection{}
 	var purposes []string
 	if rf.token != "" {
@@ -139,7 +145,7 @@ func dryRunApply(cmd *cobra.Command, rf remoteFlags, st storageFlags, cols []vau
 			for _, p := range access.DefaultPurposes() {
 				purposes = append(purposes, p.Name)
 			}
-			return reportDryRun(cmd, cols, stored, purposes)
+			return reportDryRun(w, cols, stored, purposes)
 		case err != nil:
 			return err
 		}
@@ -171,12 +177,12 @@ func dryRunApply(cmd *cobra.Command, rf remoteFlags, st storageFlags, cols []vau
 			}
 		}
 	}
-	return reportDryRun(cmd, cols, stored, purposes)
+	return reportDryRun(w, cols, stored, purposes)
 }
 
 // reportDryRun says what apply would do with each collection, or the first
 // refusal it would meet.
-func reportDryRun(cmd *cobra.Command, cols []vault.Collection, stored map[string]*vault.Collection, purposes []string) error {
+func reportDryRun(w io.Writer, cols []vault.Collection, stored map[string]*vault.Collection, purposes []string) error {
 	for i := range cols {
 		col := &cols[i]
 		for _, f := range col.Fields {
@@ -194,7 +200,7 @@ func reportDryRun(cmd *cobra.Command, cols []vault.Collection, stored map[string
 			}
 			verb = "would update"
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", verb, col.Name)
+		fmt.Fprintf(w, "%s %s\n", verb, col.Name)
 	}
 	return nil
 }
