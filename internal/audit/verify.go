@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"time"
 )
 
 // Report is the result of verifying the chain.
@@ -28,6 +29,19 @@ type Source interface {
 	AuditHead(ctx context.Context) (seq int64, hash, mac []byte, err error)
 }
 
+// ActionHeadInvalid is the action of the entry a writer appends when it
+// finds the chain head without a valid seal (see HeadInvalidEntry).
+const ActionHeadInvalid = "audit.head_invalid"
+
+// HeadInvalidEntry is the entry recording that the head at seq had no
+// valid seal when a writer came to extend it: the newest entries may have
+// been deleted with the head moved back, or the seal cleared. Verification
+// reports the chain broken at this entry from then on.
+func HeadInvalidEntry(seq int64, at time.Time) *Entry {
+	return &Entry{At: at.UTC().Truncate(time.Microsecond), Actor: "system", Action: ActionHeadInvalid, Outcome: OutcomeError, Status: 500,
+		Detail: fmt.Sprintf("the chain head at entry %d had no valid seal: entries after it may have been deleted", seq)}
+}
+
 // HeadMAC seals a chain head (its sequence number and hash) with the audit
 // key: a head moved back over deleted entries cannot be sealed without it.
 func HeadMAC(key MACer, seq int64, hash []byte) []byte {
@@ -47,7 +61,9 @@ func Verify(ctx context.Context, key MACer, src Source) (Report, error) {
 	if err != nil {
 		return r, fmt.Errorf("verify audit chain: %w", err)
 	}
-	if headSeq > 0 && !bytes.Equal(headMAC, HeadMAC(key, headSeq, headHash)) {
+	// Every head a server opened is sealed, the empty one included, so an
+	// unsealed head is one whose seal was cleared.
+	if !bytes.Equal(headMAC, HeadMAC(key, headSeq, headHash)) {
 		r.BrokenAt = headSeq
 		r.Reason = "the chain head is not sealed by this key file (entries deleted with the head moved back, or another key file)"
 		return r, nil
@@ -67,6 +83,8 @@ func Verify(ctx context.Context, key MACer, src Source) (Report, error) {
 			return fail("previous-hash link does not match the preceding entry")
 		case !bytes.Equal(e.digest(key), e.Hash):
 			return fail("entry contents do not match its hash (altered)")
+		case e.Action == ActionHeadInvalid && e.Actor == "system":
+			return fail("a writer found the chain head without a valid seal here: " + e.Detail)
 		}
 		prev, want = e.Hash, want+1
 		r.Checked++

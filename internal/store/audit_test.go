@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"custodia/internal/audit"
@@ -88,6 +89,40 @@ func TestAuditTruncationWithHeadMovedBack(t *testing.T) {
 		mustExec(t, e, "UPDATE audit_head SET mac = NULL WHERE id = 1")
 		if rep, _ := audit.Verify(context.Background(), e.keys.Derived().AuditChain, e.db); rep.OK {
 			t.Fatalf("truncation with the seal removed: %+v", rep)
+		}
+		// Nor does writing on: the writer records the unsealed head in the
+		// chain before extending it, and verification reports that entry.
+		mustCreate(t, e.vault, customer(9))
+		rep, err = audit.Verify(context.Background(), e.keys.Derived().AuditChain, e.db)
+		if err != nil || rep.OK || rep.BrokenAt != 4 || !strings.Contains(rep.Reason, "without a valid seal") {
+			t.Fatalf("writing on after the truncation: %+v %v", rep, err)
+		}
+	})
+}
+
+// TestAuditWipedLogDetected empties the log and resets the head to that of
+// a new database, without its seal: verification reports it, and so does
+// the first entry written afterwards.
+func TestAuditWipedLogDetected(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		mustCollections(t, e.vault)
+		mustCreate(t, e.vault, customer(1))
+		mustVerify(t, e)
+		mustExec(t, e, "DELETE FROM audit_log")
+		if _, err := e.raw.Exec(rebind(e, "UPDATE audit_head SET seq = 0, hash = ?, mac = NULL WHERE id = 1"), audit.GenesisHash); err != nil {
+			t.Fatal(err)
+		}
+		if rep, _ := audit.Verify(context.Background(), e.keys.Derived().AuditChain, e.db); rep.OK {
+			t.Fatalf("wiped log: %+v", rep)
+		}
+		mustCreate(t, e.vault, customer(2))
+		rep, err := audit.Verify(context.Background(), e.keys.Derived().AuditChain, e.db)
+		if err != nil || rep.OK || rep.BrokenAt != 1 {
+			t.Fatalf("writing on after the wipe: %+v %v", rep, err)
+		}
+		var action string
+		if err := e.raw.QueryRow("SELECT action FROM audit_log WHERE seq = 1").Scan(&action); err != nil || action != audit.ActionHeadInvalid {
+			t.Fatalf("first entry after the wipe: %q %v", action, err)
 		}
 	})
 }

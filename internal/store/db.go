@@ -84,7 +84,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.cache = newRecordCache(cfg.RecordCache)
 	}
 	if !cfg.ReadOnly {
-		if err := db.migrate(ctx); err != nil {
+		sealsAdded, err := db.migrate(ctx)
+		if err != nil {
 			db.closeConns()
 			return nil, err
 		}
@@ -96,9 +97,15 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			db.closeConns()
 			return nil, err
 		}
-		if err := db.sealAuditHead(ctx, cfg.AuditKey); err != nil {
-			db.closeConns()
-			return nil, err
+		// The head of a database from before heads were sealed is sealed
+		// once, by the migration that adds seals. Any later unsealed head
+		// had its seal cleared: the writer records that in the chain
+		// before extending it.
+		if sealsAdded {
+			if err := db.sealAuditHead(ctx, cfg.AuditKey); err != nil {
+				db.closeConns()
+				return nil, err
+			}
 		}
 		db.w = startWriter(db, cfg.AuditKey, cfg.MaxBatch)
 		db.startPurger()
@@ -198,10 +205,15 @@ func redactDSNError(err error) error {
 	return errors.New(strings.ReplaceAll(err.Error(), "password=", "password=REDACTED "))
 }
 
-func (db *DB) migrate(ctx context.Context) error {
+// auditSealMigration is the migration that adds the audit head's seal.
+const auditSealMigration = 23
+
+// migrate brings the schema up to date. sealsAdded reports that this run
+// applied auditSealMigration (a new database, or one from before seals).
+func (db *DB) migrate(ctx context.Context) (sealsAdded bool, err error) {
 	sub, err := fs.Sub(migrations, "migrations/"+string(db.engine))
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return false, fmt.Errorf("migrations: %w", err)
 	}
 	dialect := goose.DialectSQLite3
 	if db.engine == Postgres {
@@ -209,12 +221,18 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	p, err := goose.NewProvider(dialect, db.write, sub)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return false, fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate %s schema: %w", db.engine, err)
+	results, err := p.Up(ctx)
+	if err != nil {
+		return false, fmt.Errorf("migrate %s schema: %w", db.engine, err)
 	}
-	return nil
+	for _, r := range results {
+		if r.Source != nil && r.Source.Version == auditSealMigration {
+			sealsAdded = true
+		}
+	}
+	return sealsAdded, nil
 }
 
 // Ready checks the database answers.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -210,12 +211,25 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 	}()
 	tx := &Tx{tx: sqlTx, d: w.db.d, cache: w.db.writeStmts, queueInserts: !careful}
 	var seq int64
-	var prev []byte
-	if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+w.db.d.forUpdate()).Scan(&seq, &prev); err != nil {
+	var prev, mac []byte
+	if err := tx.QueryRow(ctx, "SELECT seq, hash, mac FROM audit_head WHERE id = 1"+w.db.d.forUpdate()).Scan(&seq, &prev, &mac); err != nil {
 		return fmt.Errorf("read audit head: %w", err)
 	}
-	entries := make([]*audit.Entry, 0, len(batch))
+	entries := make([]*audit.Entry, 0, len(batch)+1)
 	now := time.Now().UTC()
+	if w.key.Len() > 0 && !hmac.Equal(mac, audit.HeadMAC(w.key, seq, prev)) {
+		// Someone moved the head (over deleted entries) or cleared its
+		// seal. Extending it would seal the damage: the chain records it
+		// first, and verification reports that entry from then on.
+		e := audit.HeadInvalidEntry(seq, now)
+		seq++
+		e.Seal(w.key, seq, prev)
+		prev = e.Hash
+		entries = append(entries, e)
+		if !careful {
+			slog.Error("the audit chain head had no valid seal: entries after it may have been deleted; recorded in the chain", "head_seq", seq-1, "entry", seq)
+		}
+	}
 	for i, o := range batch {
 		if o.apply != nil {
 			if !careful {
