@@ -58,6 +58,16 @@ func openOfflineKeys(ctx context.Context, st storageFlags, readOnly, createKeys 
 		unlock()
 		return nil, fmt.Errorf("database: %w", err)
 	}
+	if !readOnly {
+		releaseDB, err := db.LockDatabase(ctx, true)
+		if err != nil {
+			db.Close()
+			unlock()
+			return nil, err
+		}
+		fileUnlock := unlock
+		unlock = func() { releaseDB(); fileUnlock() }
+	}
 	o := &offline{keys: kr, db: db, unlock: unlock}
 	if !readOnly {
 		if err := app.AgreeOnKEK(ctx, kr, db); err != nil {

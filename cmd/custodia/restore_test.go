@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,5 +76,40 @@ func TestReadOnlyCommandRefusesAnotherKeyFile(t *testing.T) {
 	}
 	if out, errOut, code := run(t, "", "audit", "verify", "--data-dir", dirs[0]); code != 0 {
 		t.Fatalf("verify with its own key file: %d %s %s", code, out, errOut)
+	}
+}
+
+// TestOfflineCommandsRefusedBesideServersOnPostgres runs keys rotate and
+// restore against a PostgreSQL database a server is using, from another
+// data directory with a copy of the key file (as from another host): the
+// database's advisory lock refuses them, and they run once the server has
+// stopped.
+func TestOfflineCommandsRefusedBesideServersOnPostgres(t *testing.T) {
+	dbURL := testutil.MustPostgres(t)
+	dir := t.TempDir()
+	p := startServe(t, "--data-dir", dir, "--database-url", dbURL, "--bootstrap-token", testutil.AdminToken)
+	other := t.TempDir()
+	raw, err := os.ReadFile(filepath.Join(dir, "custodia.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyCopy := filepath.Join(other, "custodia.key")
+	os.WriteFile(keyCopy, raw, 0o600)
+	backup := filepath.Join(t.TempDir(), "b.backup")
+	if out, errOut, code := run(t, "", "backup", "--database-url", dbURL, "--data-dir", other, "--key-file", keyCopy, "--out", backup); code != 0 {
+		t.Fatalf("online backup: %d %s %s", code, out, errOut)
+	}
+	for _, args := range [][]string{
+		{"keys", "rotate", "--database-url", dbURL, "--data-dir", other, "--key-file", keyCopy},
+		{"restore", backup, "--force", "--database-url", dbURL, "--data-dir", other, "--key-file", keyCopy},
+	} {
+		if out, errOut, code := run(t, "", args...); code == 0 || !strings.Contains(errOut, "another custodia process is using this PostgreSQL database") {
+			t.Fatalf("%s beside a server: %d %s %s", args[0], code, out, errOut)
+		}
+	}
+	p.client(t, testutil.AdminToken).Must(200, "GET", "/v1/collections", nil)
+	p.stop(t)
+	if out, errOut, code := run(t, "", "keys", "rotate", "--database-url", dbURL, "--data-dir", other, "--key-file", keyCopy); code != 0 {
+		t.Fatalf("rotate with no server: %d %s %s", code, out, errOut)
 	}
 }
