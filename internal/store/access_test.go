@@ -996,3 +996,35 @@ func TestTryLock(t *testing.T) {
 		again()
 	})
 }
+
+// TestConsentNoticesImmutable: the storage layer refuses changes to a
+// stored notice text, and a text altered anyway (under the restore's
+// maintenance row, as only a restore may) is not shown as proof.
+func TestConsentNoticesImmutable(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		raw := rawOf(t, e)
+		const notice = "We may e-mail you offers."
+		ev := mustAppendConsent(t, e.db, consentEvent("sub_n", "marketing", consent.Grant, notice), notice)
+		tamper := []string{"UPDATE consent_notices SET text = 'We may sell your data to anyone.'", "DELETE FROM consent_notices"}
+		if e.engine == store.Postgres {
+			tamper = append(tamper, "TRUNCATE consent_notices")
+		}
+		for _, q := range tamper {
+			if _, err := raw.Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		got, err := e.db.ConsentNotices(ctx, []string{ev.NoticeHash})
+		if err != nil || len(got) != 1 || got[0].Text != notice {
+			t.Fatalf("notice after refused changes: %+v %v", got, err)
+		}
+		for _, q := range []string{"INSERT INTO ledger_maintenance (active) VALUES (1)", "UPDATE consent_notices SET text = 'We may sell your data to anyone.'", "DELETE FROM ledger_maintenance"} {
+			if _, err := raw.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		_, err = e.db.ConsentNotices(ctx, []string{ev.NoticeHash})
+		wantCode(t, err, apperr.Internal, "notice_altered")
+	})
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -87,8 +88,16 @@ func (db *DB) ConsentNotices(ctx context.Context, hashes []string) ([]consent.No
 	for _, h := range hashes {
 		var text string
 		err := db.queryRow(ctx, "SELECT text FROM consent_notices WHERE hash = ?", hexOrNil(h)).Scan(&text)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, apperr.Newf(apperr.Internal, "notice_missing", "the notice text %s a consent event points to is missing from the database", h)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("consent notice: %w", err)
+		}
+		// The hash is the proof of the exact words: a text that does not
+		// match it was altered in the database and is not shown as proof.
+		if sum := sha256.Sum256([]byte(text)); hex.EncodeToString(sum[:]) != h {
+			return nil, apperr.Newf(apperr.Internal, "notice_altered", "the stored notice text %s does not match its hash: it was altered in the database", h)
 		}
 		out = append(out, consent.Notice{Hash: h, Text: text})
 	}
