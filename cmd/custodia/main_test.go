@@ -448,14 +448,28 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 func TestStaleKeyFileRefused(t *testing.T) {
 	dbURL := testutil.MustPostgres(t)
 	keyFile := filepath.Join(t.TempDir(), "custodia.key")
-	a := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL, "--bootstrap-token", testutil.AdminToken)
+	a := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL, "--bootstrap-token", testutil.AdminToken, "--demo", "--demo-count", "3")
 	staleCopy := filepath.Join(t.TempDir(), "custodia.key")
 	raw, err := os.ReadFile(keyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(staleCopy, raw, 0o600)
-	a.client(t, testutil.AdminToken).Must(200, "POST", "/v1/keys/rotate", nil)
+	// A replica started before the rotation, with its own copy of the key
+	// file: after the rotation it cannot open the re-wrapped data keys. It
+	// says so (503 stale_key_file), on reads and on /readyz.
+	c := startServe(t, "--data-dir", t.TempDir(), "--key-file", staleCopy, "--database-url", dbURL)
+	admin := a.client(t, testutil.AdminToken)
+	dpo := admin.RoleToken("dpo")
+	admin.Must(200, "POST", "/v1/keys/rotate", nil)
+	if r := c.client(t, dpo).Do("GET", "/v1/collections/customers/records?purpose=support", nil); r.Status != 503 || !strings.Contains(string(r.Body), "stale_key_file") {
+		t.Fatalf("read on the stale replica: %d %s", r.Status, r.Body)
+	}
+	if r := c.client(t, "").Do("GET", "/readyz", nil); r.Status != 503 || !strings.Contains(string(r.Body), "stale_key_file") {
+		t.Fatalf("readyz of the stale replica: %d %s", r.Status, r.Body)
+	}
+	a.client(t, "").Must(200, "GET", "/readyz", nil)
+	c.stop(t)
 	_, errOut, code := run(t, "", "serve", "--addr", freeAddr(t), "--data-dir", t.TempDir(), "--key-file", staleCopy, "--database-url", dbURL)
 	if code == 0 || !strings.Contains(errOut, "lacks the database's primary KEK version") {
 		t.Fatalf("stale replica: exit %d: %s", code, errOut)

@@ -23,6 +23,16 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.Ready(ctx); err != nil {
 		return apperr.New(apperr.Unavailable, "not_ready", "the database is not reachable")
 	}
+	// A replica whose key file lacks the database's primary KEK version
+	// (rotated through another replica) can neither wrap nor open the
+	// newest data keys: it is not ready until it has the current file.
+	if v, ok, err := s.db.RecordedKEKPrimary(ctx); err != nil {
+		return apperr.New(apperr.Unavailable, "not_ready", "the database is not reachable")
+	} else if ok && s.keyring != nil && !s.keyring.HasVersion(v) {
+		if s.keyring.Reload() != nil || !s.keyring.HasVersion(v) {
+			return apperr.New(apperr.Unavailable, "stale_key_file", "this server's key file is older than the database's key version; give every server the current key file")
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	return nil
 }

@@ -164,7 +164,11 @@ func (k *Keyring) UnwrapDEK(subjectID string, wrapped []byte) (DEK, error) {
 		}
 		k.mu.RLock()
 		kek = k.kek
+		known = k.knowsVersion(wrapped)
 		k.mu.RUnlock()
+		if !known {
+			return DEK{}, fmt.Errorf("unwrap data key: %w", ErrStaleKeyFile)
+		}
 	}
 	b, err := kek.Decrypt(wrapped, dekAD(subjectID))
 	if err != nil {

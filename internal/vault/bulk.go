@@ -167,7 +167,7 @@ func (s *Service) newSubjectKey(subjectID string, dek keys.DEK) *NewSubjectKey {
 	return &NewSubjectKey{SubjectID: subjectID, Wrap: func(primary uint32) (uint32, []byte, error) {
 		v, w, err := s.keyring.WrapDEKAs(subjectID, dek, primary)
 		if errors.Is(err, keys.ErrStaleKeyFile) {
-			return 0, nil, apperr.New(apperr.Unavailable, "stale_key_file", "this server's key file is older than the database's key version; give every server the current key file")
+			return 0, nil, errStaleKeyFile
 		}
 		return v, w, err
 	}}

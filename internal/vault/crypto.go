@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 
 	"custodia/internal/apperr"
 	"custodia/internal/keys"
@@ -9,11 +10,19 @@ import (
 
 // subjectCipher returns the field cipher of an existing subject, unwrapping
 // its DEK when it is not cached.
+// errStaleKeyFile answers a call that needs a KEK version this server's
+// key file does not have (another replica rotated, and this one was not
+// given the new key file): the server is unavailable, not broken.
+var errStaleKeyFile = apperr.New(apperr.Unavailable, "stale_key_file", "this server's key file is older than the database's key version; give every server the current key file")
+
 func (s *Service) subjectCipher(subjectID string, wrapped []byte) (*keys.FieldCipher, error) {
 	if c, ok := s.ciphers.get(subjectID); ok {
 		return c, nil
 	}
 	dek, err := s.keyring.UnwrapDEK(subjectID, wrapped)
+	if errors.Is(err, keys.ErrStaleKeyFile) {
+		return nil, errStaleKeyFile
+	}
 	if err != nil {
 		return nil, apperr.Wrap(err, "unwrap subject key")
 	}
