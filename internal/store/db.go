@@ -225,6 +225,9 @@ func (db *DB) migrate(ctx context.Context) (sealsAdded bool, err error) {
 	}
 	results, err := p.Up(ctx)
 	if err != nil {
+		if db.engine == Postgres && strings.Contains(err.Error(), "already exists") {
+			return false, fmt.Errorf("migrate %s schema: %w (the database already holds tables with Custodia's names: give Custodia a database of its own, or a schema of its own with ?search_path=NAME in the database URL)", db.engine, err)
+		}
 		return false, fmt.Errorf("migrate %s schema: %w", db.engine, err)
 	}
 	for _, r := range results {
