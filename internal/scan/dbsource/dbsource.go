@@ -179,6 +179,9 @@ func Sample(ctx context.Context, raw string, sample int, h Handler) error {
 		if err == nil {
 			continue
 		}
+		if !stop {
+			err = safeError(err)
+		}
 		if stop || ctx.Err() != nil {
 			return fmt.Errorf("%s %s: %w", r.Kind, r, err)
 		}
