@@ -16,6 +16,7 @@ func TestColumnsMasked(t *testing.T) {
 	root := t.TempDir()
 	for name, body := range map[string]string{
 		"keyed.json": `{"users":{"an@example.com":{"phone":"0912345678"},"0987654321":{"name":"Tran Thi Binh"}}}` + "\n",
+		"ips.json":   `{"sessions":{"2001:db8::7":{"email":"y2@example.com"},"fe80::1":{"email":"q@example.com"},"203.0.113.9":{"email":"z@example.com"}}}` + "\n",
 		"s.csv":      "John Smith,Sales\n536-22-1234,4111111111111111\n",
 	} {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
@@ -34,7 +35,7 @@ func TestColumnsMasked(t *testing.T) {
 		t.Fatalf("run: %v %+v", err, rep.Summary)
 	}
 	for _, c := range cols {
-		for _, v := range []string{"an@example.com", "0987654321", "John Smith"} {
+		for _, v := range []string{"an@example.com", "0987654321", "John Smith", "2001:db8::7", "fe80::1", "203.0.113.9"} {
 			if strings.Contains(c, v) {
 				t.Errorf("column %q holds %q", c, v)
 			}

@@ -250,7 +250,7 @@ func cutKey(key string) string {
 func appendKey(path []byte, key string) []byte {
 	plain := key != ""
 	for _, c := range []byte(key) {
-		if c < 0x20 || c == '.' || c == '[' || c == ']' || c == '"' || c == ' ' {
+		if c < 0x20 || c == '.' || c == '[' || c == ']' || c == '"' || c == ' ' || c == ':' {
 			plain = false
 			break
 		}

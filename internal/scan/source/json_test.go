@@ -147,6 +147,7 @@ func TestKeyPath(t *testing.T) {
 		{[]string{"số_điện_thoại"}, "số_điện_thoại"},
 		{[]string{"a", ""}, `a[""]`},
 		{[]string{"x[0]"}, `["x[0]"]`},
+		{[]string{"sessions", "fe80::1", "email"}, `sessions["fe80::1"].email`},
 		{[]string{long}, strings.Repeat("é", maxKeyInPath/2) + "…"},
 	} {
 		var path []byte
