@@ -19,6 +19,26 @@ type span struct {
 // grouped reports whether the span is written in groups.
 func (sp *span) grouped() bool { return sp.ng > 1 || sp.paren }
 
+// singleDigitGroups counts the groups of one digit.
+func (sp *span) singleDigitGroups() int {
+	n := 0
+	for k := range sp.ng {
+		if sp.lens[k] == 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// maxGroup returns the length of the longest group.
+func (sp *span) maxGroup() int {
+	n := 0
+	for k := range sp.ng {
+		n = max(n, sp.lens[k])
+	}
+	return n
+}
+
 // lensAre reports whether the group lengths are exactly ls.
 func (sp *span) lensAre(ls ...int) bool {
 	if sp.ng != len(ls) {

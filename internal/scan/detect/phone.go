@@ -32,6 +32,9 @@ func (st *state) phone(sp *span) (hit, bool) {
 	if sp.afterPlus {
 		return hit{}, false // "+33 7 23 21 16 75" that is no valid French number is no local one either
 	}
+	if !sp.plus && !sp.paren && sp.ng > 1 && (sp.singleDigitGroups() >= 2 || sp.lens[0] == 1 && d[0] == '0') {
+		return hit{}, false // "0 2 4 6 8 10 12", "Matrix row 0 1 0 0 1", "0 12 14 15 18": a list of small numbers
+	}
 	if sp.ng > 1 && sp.lens[sp.ng-1] <= 2 && sp.end+1 < len(st.text) && st.text[sp.end] == ':' && isDigit(st.text[sp.end+1]) {
 		return hit{}, false // "2024-05-09 17:38:20": a date and the hour of a time
 	}
@@ -59,7 +62,7 @@ func (st *state) phone(sp *span) (hit, bool) {
 		} else if r, _ := validInternational(x); r != nil {
 			kind, cc = phoneIntl, r.cc
 		}
-	case st.s.vn && nd == 10 && d[0] == '0' && vnphone.Mobile(d[1], d[2], d[3]):
+	case st.s.vn && nd == 10 && d[0] == '0' && vnphone.Mobile(d[1], d[2], d[3]) && shapeRegion(sp) != "FR":
 		kind, cc = phoneTrunk, 84
 	case st.s.vn && nd == 11 && d[0] == '8' && d[1] == '4' && vnphone.Mobile(d[2], d[3], d[4]):
 		kind, cc = phoneVNCC, 84
@@ -67,6 +70,11 @@ func (st *state) phone(sp *span) (hit, bool) {
 		kind, cc = st.phoneNational(sp)
 	}
 	if kind < 0 {
+		return hit{}, false
+	}
+	if !sp.plus && sp.ng >= 4 && sp.maxGroup() <= 2 && (kind != phoneTrunk || cc != 33 || !sp.lensAre(2, 2, 2, 2, 2)) {
+		// Pairs of digits are how the French write numbers ("06 12 34 56
+		// 78"); other pairs are marks or sizes ("12 14 15 18 20").
 		return hit{}, false
 	}
 	ctx := st.spanCtx(sp.start)

@@ -43,6 +43,13 @@ func TestPhoneNumber(t *testing.T) {
 		{name: "amount", text: "total 1.234.567", not: []scan.Entity{scan.PhoneNumber}},
 		{name: "too short", text: "+84 912", not: []scan.Entity{scan.PhoneNumber}},
 		{name: "date", text: "12/03/2024", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "fr in pairs", text: "new number: 07 95 92 10 86", want: []string{"PHONE_NUMBER=07 95 92 10 86"}},
+		{name: "list of sizes", text: "Available sizes: 0 2 4 6 8 10 12", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "matrix row", text: "Matrix row 0 1 0 0 1 0 1 0 0 1", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "temperatures", text: "Temperatures 0 12 14 15 18 20", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "counting", text: "Số lượng: 0 1 2 3 4 5 6 7 8 9", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "marks in pairs", text: "Bảng điểm: 08 07 09 06 10", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "pdf box", text: "/MediaBox [0 0 612 792]", not: []scan.Entity{scan.PhoneNumber}},
 		{name: "e-mail local part", text: "0912345678@gmail.com", want: []string{"EMAIL_ADDRESS=0912345678@gmail.com"}, not: []scan.Entity{scan.PhoneNumber}},
 	})
 }
