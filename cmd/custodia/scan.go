@@ -211,10 +211,10 @@ var scanWriters = map[string]func(w, errw io.Writer) scanWriter{
 		_ = cw.Write([]string{"path", "line", "column", "entity", "confidence", "category", "preview"})
 		return scanWriter{
 			finding: func(f scanrun.Finding) {
-				// Paths and columns come from the files scanned; previews
-				// ("+84 *** *** 678") are the scanner's own and stay as
-				// they are.
-				_ = cw.Write([]string{csvsafe.Cell(f.Path), strconv.Itoa(f.Line), csvsafe.Cell(f.Column), string(f.Entity), strconv.FormatFloat(f.Confidence, 'f', 2, 64), f.Category, f.Preview})
+				// Paths and columns come from the files scanned, and a
+				// preview may start with '+' ("+84 *** *** 678"): each is
+				// defused as a formula.
+				_ = cw.Write([]string{csvsafe.Cell(f.Path), strconv.Itoa(f.Line), csvsafe.Cell(f.Column), string(f.Entity), strconv.FormatFloat(f.Confidence, 'f', 2, 64), f.Category, csvsafe.Cell(f.Preview)})
 			},
 			end: func(rep scanrun.Report) error {
 				cw.Flush()
@@ -237,7 +237,7 @@ var scanWriters = map[string]func(w, errw io.Writer) scanWriter{
 		rows := 0
 		return scanWriter{
 			finding: func(f scanrun.Finding) {
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.2f\t%s\n", f.Path, f.Line, f.Column, f.Entity, f.Confidence, f.Preview)
+				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.2f\t%s\n", termSafe(f.Path), f.Line, termSafe(f.Column), f.Entity, f.Confidence, termSafe(f.Preview))
 				if rows++; rows%1000 == 0 {
 					_ = tw.Flush() // bounded memory: columns are aligned per thousand rows
 				}
@@ -257,7 +257,7 @@ var scanWriters = map[string]func(w, errw io.Writer) scanWriter{
 				}
 				fmt.Fprintln(w)
 				for _, c := range rep.Summary.Columns {
-					fmt.Fprintf(w, "%s\n", columnLine(c))
+					fmt.Fprintf(w, "%s\n", termSafe(columnLine(c)))
 				}
 				printScanErrors(errw, rep)
 				return nil
@@ -380,9 +380,30 @@ are synthetic. docs/PERFORMANCE.md times "custodia scan" and ripgrep over it.`,
 // printScanErrors writes the inputs that could not be read, one a line.
 func printScanErrors(w io.Writer, rep scanrun.Report) {
 	for _, e := range rep.Errors {
-		fmt.Fprintf(w, "error: %s: %s\n", e.Path, e.Error)
+		fmt.Fprintf(w, "error: %s: %s\n", termSafe(e.Path), termSafe(e.Error))
 	}
 }
+
+// termSafe escapes the control characters of s (a file name or a CSV
+// header from the scanned files may hold terminal escape sequences) as
+// \xNN, and tabs too, which would shift the table's columns.
+func termSafe(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isControl reports C0 and C1 control characters and DEL.
+func isControl(r rune) bool { return r < 0x20 || r >= 0x7f && r < 0xa0 }
 
 // scannedWhat says what a scan read: "3 files", "12 tables" (tables,
 // views and materialized views of databases), or both.
