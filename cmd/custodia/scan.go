@@ -314,6 +314,7 @@ func checkRedactDir(dir string, roots []string) error {
 	if err != nil {
 		return usageErr(fmt.Errorf("--redact %s: %w", dir, err))
 	}
+	abs = resolveSymlinks(abs)
 	for _, root := range roots {
 		if dbsource.IsURL(root) {
 			continue
@@ -322,11 +323,31 @@ func checkRedactDir(dir string, roots []string) error {
 		if err != nil {
 			continue
 		}
+		r = resolveSymlinks(r)
 		if rel, err := filepath.Rel(r, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return usageErr(fmt.Errorf("--redact %s lies inside the scanned path %s: choose a directory outside it", dir, root))
 		}
 	}
 	return nil
+}
+
+// resolveSymlinks resolves the symbolic links of the longest existing
+// leading part of the absolute path p (a directory to be created has no
+// links of its own), so that a scanned root given through a link and a
+// redact directory given by the real path are compared as the same place.
+func resolveSymlinks(p string) string {
+	rest := ""
+	for cur := p; ; {
+		if real, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(real, rest)
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return p
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+		cur = parent
+	}
 }
 
 func newScanCorpusCmd() *cobra.Command {

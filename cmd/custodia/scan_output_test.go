@@ -23,3 +23,24 @@ func TestScanOutputIsSafe(t *testing.T) {
 		t.Fatalf("csv: %d %q %q", code, out, errOut)
 	}
 }
+
+// TestRedactIntoScannedFolderThroughLink: a --redact directory inside the
+// scanned folder is refused also when the folder is given through a
+// symbolic link.
+func TestRedactIntoScannedFolderThroughLink(t *testing.T) {
+	base := t.TempDir()
+	real := filepath.Join(base, "rin")
+	os.MkdirAll(real, 0o700)
+	os.WriteFile(filepath.Join(real, "a.txt"), []byte("mail me at bo@example.com\n"), 0o600)
+	link := filepath.Join(base, "rlink")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := run(t, "", "scan", link, "--redact", filepath.Join(real, "o2"))
+	if code != exitUsage || !strings.Contains(errOut, "lies inside the scanned path") {
+		t.Fatalf("redact inside the linked folder: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(real, "o2")); err == nil {
+		t.Fatal("the redacted copies were written inside the scanned folder")
+	}
+}
