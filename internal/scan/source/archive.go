@@ -50,6 +50,7 @@ func (s *sink) nested(e entry, r io.Reader) error {
 	name := cleanEntryName(e.name)
 	child := &sink{ctx: s.ctx, path: s.path + "!" + name, maxLine: s.maxLine, fn: s.fn, onErr: s.onErr,
 		scratch: s.scratch, opts: s.opts, depth: s.depth + 1, budget: s.budget}
+	defer borrowLineBuf(child)()
 	defer func() { s.scratch = child.scratch }()
 	if s.budget.entries <= 0 {
 		return errNoBudget

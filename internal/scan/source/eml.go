@@ -10,7 +10,6 @@ import (
 	"net/mail"
 	"net/textproto"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/transform"
@@ -101,38 +100,12 @@ func newMailReader(s *sink) *mailReader {
 // and HTML parts, and its attachments and enclosed messages as nested
 // files.
 func readEML(s *sink, br *bufio.Reader) error {
-	defer borrowLineBuf(s)()
 	m := newMailReader(s)
 	h, start, err := m.readHeader(br)
 	if err != nil {
 		return err
 	}
 	return m.readEntity(h, br, start, 0, "text/plain")
-}
-
-// lineBufs holds line buffers for the sinks of nested messages, which
-// sink.nested creates without one: each message of a mailbox would
-// otherwise allocate one of the line cap's size.
-var lineBufs sync.Pool
-
-// borrowLineBuf gives s, when it is the sink of a nested file and has no
-// line buffer, one from lineBufs, and returns the function that gives it
-// back (and leaves s without one, so that it cannot be shared).
-func borrowLineBuf(s *sink) func() {
-	need := s.maxLine + headLen
-	if s.depth == 0 || s.lineBuf != nil {
-		return func() {}
-	}
-	if b, ok := lineBufs.Get().(*[]byte); ok && cap(*b) >= need {
-		s.lineBuf = *b
-	}
-	return func() {
-		if cap(s.lineBuf) >= need {
-			b := s.lineBuf
-			lineBufs.Put(&b)
-		}
-		s.lineBuf = nil
-	}
 }
 
 // headerLine is the kind of a line of a header section.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -38,6 +39,33 @@ type sink struct {
 	opts    *Options
 	depth   int            // how deep in archives this file is: 0 for a file on disk
 	budget  *archiveBudget // shared by a top-level file and everything nested in it
+}
+
+// lineBufs holds line buffers for the sinks of nested files (archive
+// entries, messages of a mailbox, attachments), which sink.nested creates
+// without one: each of ten thousand small entries would otherwise
+// allocate one of the line cap's size, and the garbage collector became
+// the cost of the scan.
+var lineBufs sync.Pool
+
+// borrowLineBuf gives s, when it is the sink of a nested file and has no
+// line buffer, one from lineBufs, and returns the function that gives it
+// back (and leaves s without one, so that it cannot be shared).
+func borrowLineBuf(s *sink) func() {
+	need := s.maxLine + headLen
+	if s.depth == 0 || s.lineBuf != nil {
+		return func() {}
+	}
+	if b, ok := lineBufs.Get().(*[]byte); ok && cap(*b) >= need {
+		s.lineBuf = *b
+	}
+	return func() {
+		if cap(s.lineBuf) >= need {
+			b := s.lineBuf
+			lineBufs.Put(&b)
+		}
+		s.lineBuf = nil
+	}
 }
 
 // lineReader returns a reader of the lines of r, capped at the line cap,

@@ -3,6 +3,8 @@ package source
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -129,4 +131,27 @@ func FuzzZIP(f *testing.F) {
 	f.Add(zipOf(f, false, [2]string{"a.csv", "name,phone\nAn,0912345678\n"}, [2]string{"b.zip", string(zipOf(f, true, [2]string{"c.txt", "x"}))}))
 	f.Add(zipOf(f, true, [2]string{"a.txt", "hello"}))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.zip", data) })
+}
+
+// TestZIPOfSmallTextFilesAllocatesLittle reads an archive of many small
+// text files: each entry borrows a line buffer instead of allocating one of
+// the line cap's size (10,000 entries took seconds, all of it the garbage
+// collector's).
+func TestZIPOfSmallTextFilesAllocatesLittle(t *testing.T) {
+	const n = 300
+	files := make([][2]string, n)
+	for i := range files {
+		files[i] = [2]string{fmt.Sprintf("f%05d.txt", i), "hello world, nothing here\n"}
+	}
+	data := zipOf(t, false, files...)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	g := scanFile(t, "t.zip", data, Options{})
+	runtime.ReadMemStats(&after)
+	if len(g.units) != n {
+		t.Fatalf("units: %d, want %d", len(g.units), n)
+	}
+	if perEntry := (after.TotalAlloc - before.TotalAlloc) / n; perEntry > 64<<10 {
+		t.Errorf("%d bytes allocated per entry of 26 bytes", perEntry)
+	}
 }
