@@ -51,10 +51,14 @@ func looksLikeName(v []byte) bool {
 	return letters >= 2 && words <= 6
 }
 
-// groupWords are words that make a display name a group's, a shop's or an
-// organisation's rather than a person's ("Nhóm Bạn Thân", "Shop Hoa Mai").
+// groupWords are words that make a display name a group's, a shop's, a
+// desk's or an organisation's rather than a person's ("Nhóm Bạn Thân",
+// "Shop Hoa Mai", "Hỗ trợ khách hàng", "Cửa hàng Hoa Tươi"). None is a
+// Vietnamese, Indian or Western name word.
 var groupWords = [][]byte{[]byte("nhóm"), []byte("group"), []byte("team"), []byte("shop"), []byte("store"), []byte("club"),
-	[]byte("clb"), []byte("hội"), []byte("company"), []byte("công"), []byte("ltd"), []byte("inc"), []byte("llc"), []byte("jsc"), []byte("official")}
+	[]byte("clb"), []byte("hội"), []byte("company"), []byte("công"), []byte("ltd"), []byte("inc"), []byte("llc"), []byte("jsc"), []byte("official"),
+	[]byte("khách"), []byte("khach"), []byte("trợ"), []byte("cửa"), []byte("tổng"), []byte("đài"), []byte("cskh"), []byte("tnhh"), []byte("cty"),
+	[]byte("phòng"), []byte("support"), []byte("sales"), []byte("service"), []byte("hotline"), []byte("admin"), []byte("helpdesk")}
 
 // namesAGroup reports whether a name-like text holds a group word (any
 // case). It allocates nothing: it runs on every cell of a name column.
