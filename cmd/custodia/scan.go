@@ -401,7 +401,11 @@ are synthetic. docs/PERFORMANCE.md times "custodia scan" and ripgrep over it.`,
 // printScanErrors writes the inputs that could not be read, one a line.
 func printScanErrors(w io.Writer, rep scanrun.Report) {
 	for _, e := range rep.Errors {
-		fmt.Fprintf(w, "error: %s: %s\n", termSafe(e.Path), termSafe(e.Error))
+		kind := "error"
+		if e.Warning || e.Skipped {
+			kind = "note"
+		}
+		fmt.Fprintf(w, "%s: %s: %s\n", kind, termSafe(e.Path), termSafe(e.Error))
 	}
 }
 

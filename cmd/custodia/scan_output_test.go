@@ -44,3 +44,15 @@ func TestRedactIntoScannedFolderThroughLink(t *testing.T) {
 		t.Fatal("the redacted copies were written inside the scanned folder")
 	}
 }
+
+// TestScanWarningIsNoError: a mail part in an unknown charset is read with
+// a guessed encoding: it is reported as a warning, and the scan, which
+// found nothing, exits 0.
+func TestScanWarningIsNoError(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "u.eml"), []byte("From: a\r\nSubject: hi\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=x-mac-vietnamese\r\n\r\nhello nothing personal\r\n"), 0o600)
+	out, errOut, code := run(t, "", "scan", dir, "--format", "json")
+	if code != 0 || !strings.Contains(out, `"warning":true`) || !strings.Contains(out, "encoding guessed") {
+		t.Fatalf("scan: %d %s %s", code, out, errOut)
+	}
+}

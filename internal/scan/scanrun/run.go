@@ -44,12 +44,17 @@ type FileError struct {
 	// root, a cycle) rather than one that could not be read: it does not
 	// make the scan fail.
 	Skipped bool `json:"skipped,omitempty"`
+	// Warning marks a file that was read in full, but not as it said it
+	// was (a charset guessed, invalid JSON read as text): it does not make
+	// the scan fail either.
+	Warning bool `json:"warning,omitempty"`
 }
 
-// Failed reports whether any error is a failure to read, not a skip.
+// Failed reports whether any error is a failure to read, not a skip or a
+// warning.
 func (r Report) Failed() bool {
 	for _, e := range r.Errors {
-		if !e.Skipped {
+		if !e.Skipped && !e.Warning {
 			return true
 		}
 	}
@@ -298,7 +303,7 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	}
 	onErr := func(fe source.FileError) {
 		errMu.Lock()
-		rep.Errors = append(rep.Errors, FileError{Path: fe.Path, Error: fe.Reason, Skipped: fe.Skipped})
+		rep.Errors = append(rep.Errors, FileError{Path: fe.Path, Error: fe.Reason, Skipped: fe.Skipped, Warning: fe.Warning})
 		errMu.Unlock()
 	}
 	var err error

@@ -129,7 +129,7 @@ func (w *jsonWalker) run(src *jsonSource) error {
 				if syn != nil {
 					line = src.lineAt(syn.Offset)
 				}
-				w.s.report(line, "invalid JSON (%v); the rest of the file scanned as text", err)
+				w.s.warn(line, "invalid JSON (%v); the rest of the file scanned as text", err)
 				return readTextFrom(w.s, io.MultiReader(bytes.NewReader(src.win[src.lo:]), src.r), src.line)
 			case errors.Is(err, errTooLong):
 				return fmt.Errorf("line %d: JSON token longer than %d bytes", src.line, src.limit)
@@ -282,7 +282,7 @@ func readNDJSON(s *sink, r io.Reader) error {
 		}
 		if more || split {
 			if !split {
-				s.report(line, "line longer than %d bytes, scanned as text", s.maxLine)
+				s.warn(line, "line longer than %d bytes, scanned as text", s.maxLine)
 			}
 			split = more
 			if err := s.emit(line, "", "", piece); err != nil {
@@ -295,7 +295,7 @@ func readNDJSON(s *sink, r io.Reader) error {
 			continue
 		}
 		if !json.Valid(piece) {
-			s.report(line, "invalid JSON, scanned as text")
+			s.warn(line, "invalid JSON, scanned as text")
 			if err := s.emit(line, "", "", piece); err != nil {
 				return err
 			}

@@ -121,7 +121,7 @@ func (m *mailReader) charsetDecoder(charset string) transform.Transformer {
 		if t := charsetTransformer(cs); t != nil {
 			return t
 		}
-		m.s.report(0, "part %d: unknown charset %s: encoding guessed", m.part, token(cs))
+		m.s.warn(0, "part %d: unknown charset %s: encoding guessed", m.part, token(cs))
 		return nil
 	}
 }

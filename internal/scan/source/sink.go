@@ -104,6 +104,17 @@ func (s *sink) emit(line int, column, hint string, text []byte) error {
 
 // report notes a problem that does not end the reading of the file.
 func (s *sink) report(line int, format string, args ...any) {
+	s.note(false, line, format, args...)
+}
+
+// warn reports something about the file that did not stop it being read
+// in full (FileError.Warning).
+func (s *sink) warn(line int, format string, args ...any) {
+	s.note(true, line, format, args...)
+}
+
+// note reports a problem or, with warning, a warning.
+func (s *sink) note(warning bool, line int, format string, args ...any) {
 	s.reports++
 	switch {
 	case s.onErr == nil || s.reports > maxReports+1:
@@ -115,7 +126,7 @@ func (s *sink) report(line int, format string, args ...any) {
 		if line > 0 {
 			reason = fmt.Sprintf("line %d: %s", line, reason)
 		}
-		s.onErr(FileError{Path: s.path, Reason: reason})
+		s.onErr(FileError{Path: s.path, Reason: reason, Warning: warning})
 	}
 }
 

@@ -115,6 +115,10 @@ type FileError struct {
 	// Skipped marks a path left out by rule, not a failure to read: a
 	// symbolic link out of the root, a directory cycle.
 	Skipped bool
+	// Warning marks a file read in full, but not as it said it was: an
+	// unknown charset whose encoding was guessed, invalid JSON or an
+	// overlong line scanned as plain text.
+	Warning bool
 }
 
 // Error returns the path and the reason.
