@@ -5,7 +5,10 @@ package detect
 // Mastercard 51-55 and 2221-2720 (16), Amex 34 and 37 (15), Discover
 // 6011, 644-649 and 65 (16-19), JCB 3528-3589 (16-19), UnionPay 62
 // (16-19), Diners 300-305, 36 and 38 (14-19), RuPay 60 and 508 (16),
-// and Vietnam's domestic NAPAS cards 9704 (16 and 19).
+// Mir 2200-2204 (16-19), Maestro 5018, 5020, 5038, 5893, 6304, 6759 and
+// 6761-6763 (13-19; its 12-digit numbers are left out, as too like other
+// 12-digit identifiers), and Vietnam's domestic NAPAS cards 9704 (16 and
+// 19).
 func cardIIN(d []byte) bool {
 	n := len(d)
 	p2 := atoi(d[:2])
@@ -30,6 +33,10 @@ func cardIIN(d []byte) bool {
 		return n == 16
 	case p4 == 9704:
 		return n == 16 || n == 19
+	case p4 >= 2200 && p4 <= 2204:
+		return n >= 16 && n <= 19
+	case p4 == 5018, p4 == 5020, p4 == 5038, p4 == 5893, p4 == 6304, p4 == 6759, p4 >= 6761 && p4 <= 6763:
+		return n >= 13 && n <= 19
 	}
 	return false
 }

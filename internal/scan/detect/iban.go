@@ -72,7 +72,7 @@ func (st *state) ibanFrom(i int, conf float64) (int, bool) {
 	if len(st.buf) != want || wordCharAt(text, j) {
 		return 0, false
 	}
-	if !ibanValid(st.buf) {
+	if !ibanValid(st.buf) || !bbanShaped(st.buf) {
 		st.lastEnd = max(st.lastEnd, j)
 		return j, true
 	}
@@ -81,4 +81,42 @@ func (st *state) ibanFrom(i int, conf float64) (int, bool) {
 	}
 	st.add(hit{ent: entIBAN, start: i, end: j, conf: conf})
 	return j, true
+}
+
+// bbanShapes gives, for common countries, the shape of the account part
+// after the four IBAN characters (SWIFT IBAN registry): n a digit, a an
+// upper-case letter, c either. A German IBAN with letters in its account
+// number passes mod-97 by chance no more than any other, but is no IBAN.
+var bbanShapes = map[string]string{
+	"DE": "nnnnnnnnnnnnnnnnnn", "AT": "nnnnnnnnnnnnnnnn", "BE": "nnnnnnnnnnnn", "DK": "nnnnnnnnnnnnnn",
+	"FI": "nnnnnnnnnnnnnn", "ES": "nnnnnnnnnnnnnnnnnnnn", "PT": "nnnnnnnnnnnnnnnnnnnnn", "PL": "nnnnnnnnnnnnnnnnnnnnnnnn",
+	"SE": "nnnnnnnnnnnnnnnnnnnn", "NO": "nnnnnnnnnnn", "CZ": "nnnnnnnnnnnnnnnnnnnn", "SK": "nnnnnnnnnnnnnnnnnnnn",
+	"HU": "nnnnnnnnnnnnnnnnnnnnnnnn", "HR": "nnnnnnnnnnnnnnnnn", "SI": "nnnnnnnnnnnnnnn", "EE": "nnnnnnnnnnnnnnnn",
+	"LT": "nnnnnnnnnnnnnnnn", "NL": "aaaannnnnnnnnn", "GB": "aaaannnnnnnnnnnnnn", "IE": "aaaannnnnnnnnnnnnn",
+	"FR": "nnnnnnnnnncccccccccccnn", "IT": "annnnnnnnnnccccccccccccc",
+}
+
+// bbanShaped reports whether the IBAN's account part has its country's
+// shape, for the countries bbanShapes knows; others pass.
+func bbanShaped(iban []byte) bool {
+	shape, ok := bbanShapes[string(iban[:2])]
+	if !ok {
+		return true
+	}
+	if len(iban)-4 != len(shape) {
+		return false
+	}
+	for k, c := range iban[4:] {
+		switch shape[k] {
+		case 'n':
+			if !isDigit(c) {
+				return false
+			}
+		case 'a':
+			if !isUpper(c) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -24,6 +24,7 @@ func TestIBAN(t *testing.T) {
 		// Lower case, as people type them in chats.
 		{name: "lower grouped", text: "iban de89 3704 0044 0532 0130 00 nhé", want: []string{"IBAN_CODE=de89 3704 0044 0532 0130 00"}},
 		{name: "lower with letters", text: "my iban is gb82west12345698765432 thanks", want: []string{"IBAN_CODE=gb82west12345698765432"}},
+		{name: "german account with letters", text: "IBAN DE583704004405320130AB", not: []scan.Entity{scan.IBANCode}},
 		{name: "lower dashed", text: "fr14-2004-1010-0505-0001-3m02-606", want: []string{"IBAN_CODE=fr14-2004-1010-0505-0001-3m02-606"}},
 		{name: "lower wrong checksum", text: "de89 3704 0044 0532 0130 01", not: []scan.Entity{scan.IBANCode}},
 		{name: "lower not a word start", text: "xde89370400440532013000", not: []scan.Entity{scan.IBANCode}},
