@@ -34,17 +34,42 @@ func (st *state) email(at int) int {
 	if !ok {
 		return at + 1
 	}
-	e := at + 1
-	for e < len(text) && e-at <= maxDomain && isDomainChar(text[e]) {
-		e++
-	}
-	for e > at+1 && (text[e-1] == '.' || text[e-1] == '-') {
-		e--
+	e := domainEnd(text, at, false)
+	// An internationalised domain (bücher.de, ví-dụ.vn) is tried first; a
+	// TLD glued to the next word ("an@gmail.comđã") is not one, and the
+	// ASCII reading stands.
+	if idn := domainEnd(text, at, true); idn > e && validDomain(text[at+1:idn]) {
+		e = idn
 	}
 	if !validDomain(text[at+1:e]) || fileExtension(text[at+1:e]) {
 		return at + 1
 	}
 	st.add(hit{ent: entEmail, start: s, end: e, conf: 0.95})
+	return e
+}
+
+// domainEnd returns where the domain after the '@' at text[at] ends,
+// without trailing dots or hyphens: over ASCII letters, digits, dots and
+// hyphens, and with idn over non-ASCII Latin letters too.
+func domainEnd(text []byte, at int, idn bool) int {
+	e := at + 1
+	for e < len(text) && e-at <= maxDomain {
+		if isDomainChar(text[e]) {
+			e++
+			continue
+		}
+		if !idn || text[e] < utf8.RuneSelf {
+			break
+		}
+		r, n := utf8.DecodeRune(text[e:])
+		if r == utf8.RuneError || !(unicode.Is(unicode.Latin, r) || unicode.Is(unicode.Mn, r)) {
+			break
+		}
+		e += n
+	}
+	for e > at+1 && (text[e-1] == '.' || text[e-1] == '-') {
+		e--
+	}
 	return e
 }
 
@@ -123,8 +148,9 @@ func fileExtension(d []byte) bool {
 	return fileExtensions[string(tld)]
 }
 
-// validDomain checks a domain: two or more labels of 1-63 letters, digits
-// and inner hyphens; the last of at least two letters.
+// validDomain checks a domain: two or more labels of 1-63 bytes of
+// letters (non-ASCII Latin ones too), digits and inner hyphens; the last
+// of at least two ASCII letters.
 func validDomain(d []byte) bool {
 	if len(d) < 4 || len(d) > maxDomain {
 		return false
