@@ -23,6 +23,10 @@ type Store interface {
 	ListRestrictions(ctx context.Context) (map[string][]string, error)
 	// ListObjections returns subjects and the purposes they object to.
 	ListObjections(ctx context.Context) (map[string][]string, error)
+	// SubjectLimits returns one subject's restriction (whether it has one,
+	// and the purposes its data may still be read for) and whether it
+	// objects to purpose.
+	SubjectLimits(ctx context.Context, subjectID, purpose string) (restricted bool, allowed []string, objected bool, err error)
 }
 
 // Engine holds the roles and purposes in memory and makes decisions.
@@ -39,6 +43,12 @@ type Engine struct {
 	inval    uint64 // counts Invalidate calls
 
 	plans sync.Map // planKey -> *fieldPlan
+
+	// LiveLimits makes every decision read the subject's restriction and
+	// objections from the database instead of the reloaded state: set it
+	// where other replicas write (PostgreSQL), so that a restriction set
+	// through one holds at once on all, as a consent withdrawal does.
+	LiveLimits bool
 }
 
 // NewEngine returns an engine reading from store.
@@ -254,8 +264,13 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 	}
 	plan := fp.(*fieldPlan)
 	out := &vault.ReadPlan{Fields: plan.fields}
-	if len(st.restrict) > 0 || len(st.objections) > 0 {
-		out.Withhold = func(subjectID string) string { return st.withheld(subjectID, purpose) }
+	switch {
+	case e.LiveLimits:
+		out.Withhold = func(ctx context.Context, subjectID string) (string, error) {
+			return e.liveWithheld(ctx, subjectID, purpose)
+		}
+	case len(st.restrict) > 0 || len(st.objections) > 0:
+		out.Withhold = func(_ context.Context, subjectID string) (string, error) { return st.withheld(subjectID, purpose), nil }
 	}
 	if plan.consent {
 		out.Consented = func(ctx context.Context, subjectID string) (bool, error) {
@@ -263,6 +278,21 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 		}
 	}
 	return out, nil
+}
+
+// liveWithheld is withheld, read from the database.
+func (e *Engine) liveWithheld(ctx context.Context, subjectID, purpose string) (string, error) {
+	restricted, allowed, objected, err := e.store.SubjectLimits(ctx, subjectID, purpose)
+	if err != nil {
+		return "", apperr.Wrap(err, "load restriction")
+	}
+	if restricted && !slices.Contains(allowed, purpose) {
+		return ReasonRestricted, nil
+	}
+	if objected {
+		return ReasonObjected, nil
+	}
+	return "", nil
 }
 
 // withheld is the reason a subject's data may not be processed for a
@@ -288,7 +318,13 @@ func (e *Engine) Withheld(ctx context.Context, subjectID, purpose string, consen
 	if err != nil {
 		return "", err
 	}
-	if reason := st.withheld(subjectID, purpose); reason != "" {
+	reason := st.withheld(subjectID, purpose)
+	if e.LiveLimits {
+		if reason, err = e.liveWithheld(ctx, subjectID, purpose); err != nil {
+			return "", err
+		}
+	}
+	if reason != "" {
 		return reason, nil
 	}
 	if p := st.purposes[purpose]; consent && p != nil && p.LegalBasis == BasisConsent {

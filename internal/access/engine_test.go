@@ -644,7 +644,11 @@ func TestPlanReadRestricted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := plan.Withhold != nil && plan.Withhold(tc.subject) == ReasonRestricted
+		got := false
+		if plan.Withhold != nil {
+			reason, err := plan.Withhold(context.Background(), tc.subject)
+			got = err == nil && reason == ReasonRestricted
+		}
 		if got != tc.want {
 			t.Errorf("purpose %s, subject %s: restricted %v, want %v", tc.purpose, tc.subject, got, tc.want)
 		}

@@ -81,6 +81,10 @@ func (m *memStore) ListObjections(context.Context) (map[string][]string, error) 
 	return map[string][]string{}, nil
 }
 
+func (m *memStore) SubjectLimits(context.Context, string, string) (bool, []string, bool, error) {
+	return false, nil, false, nil
+}
+
 func (m *memStore) setConsent(subjectID, purpose string, active bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -197,6 +197,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Access = access.NewEngine(db)
+	// Other replicas may set a restriction or objection: read them live.
+	a.Access.LiveLimits = db.Engine() == store.Postgres
 	a.Vault = vault.New(db, kr, vault.Options{DefaultRegion: cfg.DefaultRegion})
 	a.Vault.Policy = a.Access
 	// A legal hold keeps a subject's records, or a collection's, as they

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -69,4 +70,23 @@ func (db *DB) ListRestrictions(ctx context.Context) (map[string][]string, error)
 		out[sub] = purposes
 	}
 	return out, rows.Err()
+}
+
+// SubjectLimits returns one subject's restriction of processing (whether
+// it has one, and the purposes still allowed) and whether it objects to
+// purpose, in one query.
+func (db *DB) SubjectLimits(ctx context.Context, subjectID, purpose string) (restricted bool, allowed []string, objected bool, err error) {
+	var ps sql.NullString
+	err = db.queryRow(ctx, "SELECT (SELECT purposes FROM subject_restrictions WHERE subject_id = ?), "+
+		"EXISTS (SELECT 1 FROM subject_objections WHERE subject_id = ? AND purpose = ?)", subjectID, subjectID, purpose).Scan(&ps, &objected)
+	if err != nil {
+		return false, nil, false, fmt.Errorf("subject limits: %w", err)
+	}
+	if ps.Valid {
+		if err := json.Unmarshal([]byte(ps.String), &allowed); err != nil {
+			return false, nil, false, fmt.Errorf("restriction purposes: %w", err)
+		}
+		restricted = true
+	}
+	return restricted, allowed, objected, nil
 }

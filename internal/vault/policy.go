@@ -30,7 +30,7 @@ type ReadPlan struct {
 	Consented func(ctx context.Context, subjectID string) (bool, error)
 	// Withhold, when set, names the reason a subject's data may not be read
 	// at all for this purpose ("restricted", "objected"), or "".
-	Withhold func(subjectID string) string
+	Withhold func(ctx context.Context, subjectID string) (string, error)
 }
 
 // Policy decides reads and writes.

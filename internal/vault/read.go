@@ -15,7 +15,10 @@ func (s *Service) present(ctx context.Context, c *Collection, r StoredRecord, va
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	withholdAll := ""
 	if plan.Withhold != nil {
-		withholdAll = plan.Withhold(r.SubjectID)
+		var err error
+		if withholdAll, err = plan.Withhold(ctx, r.SubjectID); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case withholdAll != "":
