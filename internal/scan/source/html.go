@@ -35,6 +35,7 @@ type htmlReader struct {
 	textLine int    // line of text[0]
 	space    bool   // a space is due before the next text byte
 	block    bool   // a block boundary is due before the next text byte
+	tables   []htmlTable
 }
 
 // readHTML emits the text of an HTML document, a unit per source line.
@@ -44,6 +45,9 @@ func readHTML(s *sink, r *bufio.Reader) error {
 		c, err := r.ReadByte()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
+				if err := h.endCell(); err != nil {
+					return err
+				}
 				return h.flush()
 			}
 			return h.readErr(err)
@@ -72,6 +76,9 @@ func (h *htmlReader) readErr(err error) error {
 // add appends a text byte, emitting the start of the line when it grows
 // over the line cap.
 func (h *htmlReader) add(c byte) error {
+	if len(h.tables) > 0 {
+		h.noteText(c, h.space || h.block)
+	}
 	if len(h.text) == 0 {
 		h.textLine = h.line
 		h.space, h.block = false, false
@@ -103,8 +110,14 @@ func (h *htmlReader) add(c byte) error {
 	return nil
 }
 
-// newline ends the current line.
+// newline ends the current line; inside a table cell it is a space, so
+// that the cell stays one unit.
 func (h *htmlReader) newline() error {
+	if h.inCell() {
+		h.line++
+		h.space = h.space || len(h.text) > 0
+		return nil
+	}
 	err := h.flush()
 	h.line++
 	return err
@@ -123,7 +136,8 @@ func (h *htmlReader) emit(text []byte) error {
 		h.s.scratch = append(h.s.scratch[:0], html.UnescapeString(string(text))...)
 		text = h.s.scratch
 	}
-	return h.s.emit(h.textLine, "", "", text)
+	hint := h.cellHint()
+	return h.s.emit(h.textLine, hint, hint, text)
 }
 
 // markup handles what follows a '<': a tag, a comment, a declaration, a
@@ -152,7 +166,11 @@ func (h *htmlReader) markup() error {
 		if err != nil {
 			return err
 		}
-		h.breakFor(name)
+		if ok, err := h.tableTag(name, true); err != nil {
+			return err
+		} else if !ok {
+			h.breakFor(name)
+		}
 		_, err = h.skipTag()
 		return err
 	case isASCIILetter(next[0]):
@@ -160,7 +178,11 @@ func (h *htmlReader) markup() error {
 		if err != nil {
 			return err
 		}
-		h.breakFor(name)
+		if ok, err := h.tableTag(name, false); err != nil {
+			return err
+		} else if !ok {
+			h.breakFor(name)
+		}
 		selfClosing, err := h.skipTag()
 		if err != nil || selfClosing || (name != "script" && name != "style") {
 			return err

@@ -43,6 +43,23 @@ func TestHTML(t *testing.T) {
 			},
 		},
 		{
+			name: "a table with header cells gives each cell its column as context",
+			file: "report.html",
+			content: `<table><thead><tr><th>Họ tên</th><th>Ngày&nbsp;sinh</th><th>Số CMND</th></tr></thead>
+<tbody><tr>
+  <td>Lê Thị
+  Hoa</td><td>12/03/1990</td><td>123456789</td>
+</tr></tbody></table>
+<table><tr><td>SĐT</td><td>0912345678</td></tr></table>`,
+			want: []cell{
+				{1, "", "", "Họ tên | Ngày\u00a0sinh | Số CMND"},
+				{3, "Họ tên", "Họ tên", "Lê Thị Hoa"},
+				{4, "Ngày sinh", "Ngày sinh", "12/03/1990"},
+				{4, "Số CMND", "Số CMND", "123456789"},
+				{6, "", "", "SĐT | 0912345678"},
+			},
+		},
+		{
 			name:    "unclosed markup at the end",
 			file:    "cut.htm",
 			content: "<p>before</p><script>never closed 0912345678",
