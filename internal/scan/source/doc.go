@@ -16,7 +16,9 @@
 //   - JSON (.json): one unit per string or number, with its key path;
 //     NDJSON (.ndjson, .jsonl): the same per line;
 //   - HTML (.html, .htm): the text, without scripts, styles, tags or
-//     comments, with entities decoded.
+//     comments, with entities decoded; in a table whose first row is of
+//     <th> cells, each cell below is a unit of its own whose column and
+//     hint are its column's header.
 //   - E-mail (.eml, or a file that starts with mail headers): the From, To,
 //     Cc, Bcc, Reply-To, Sender, Subject, Delivered-To and Return-Path
 //     fields (column and hint the field's name), the text parts' lines
