@@ -60,6 +60,9 @@ func TestPhonePreviewCountry(t *testing.T) {
 		{"Tel. 030/15390131", "+49 *** *** 131"},
 		{"number +33 6 12 34 56 78", "+33 *** *** 678"},
 		{"SĐT 0912 345 678", "+84 *** *** 678"},
+		{"Singapore phone 9123 4567", "+65 *** *** 567"},
+		{"SG mobile 8123 4567", "+65 *** *** 567"},
+		{"Mobile: 9876543210", "+91 *** *** 210"},
 	} {
 		got := scanAll(t, s, c.text, "")
 		if len(got) != 1 || got[0].Entity != scan.PhoneNumber || got[0].Preview != c.preview {

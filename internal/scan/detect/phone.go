@@ -203,8 +203,16 @@ func (st *state) phoneNational(sp *span) (kind, cc int) {
 			}
 		}
 	}
+	// A region whose numbers are written without a trunk prefix first
+	// (a labelled "9123 4567" is Singapore's, not a German number missing
+	// its 0), then, with a label, any region.
 	for _, r := range regions {
-		if (labelled || r.writtenWithoutTrunk()) && r.valid(d) {
+		if r.writtenWithoutTrunk() && r.valid(d) {
+			return phoneLocal, r.cc
+		}
+	}
+	for _, r := range regions {
+		if labelled && r.valid(d) {
 			return phoneLocal, r.cc
 		}
 	}
