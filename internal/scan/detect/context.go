@@ -168,6 +168,7 @@ type ctxScanner struct {
 	hits      [ctxRing]ctxHit
 	nhits     int
 	lastBreak int // the offset of the latest clause break read, or -1
+	prevBreak int // the offset of the break before it, or -1
 }
 
 // isBreak reports whether c ends a clause or a cell: a label before it
@@ -184,7 +185,7 @@ func (c *ctxScanner) reset(text []byte) {
 	c.state = contextMachine.boundary
 	c.lastSpace = true
 	c.nhits = 0
-	c.lastBreak = -1
+	c.lastBreak, c.prevBreak = -1, -1
 }
 
 // at returns the context kinds of the words that end in text[from:start]
@@ -206,7 +207,7 @@ func (c *ctxScanner) at(from, start int) ctxMask {
 		if b := text[i]; b < utf8.RuneSelf {
 			s = asciiSym[b]
 			if s == symSpace && isBreak(b) {
-				c.lastBreak = i
+				c.prevBreak, c.lastBreak = c.lastBreak, i
 			}
 			i++
 			if lastSpace && '0' <= b && b <= '9' {
@@ -241,8 +242,15 @@ func (c *ctxScanner) at(from, start int) ctxMask {
 	}
 	c.pos = max(i, c.pos)
 	c.state, c.lastSpace = state, lastSpace
-	if c.lastBreak >= from && c.lastBreak < start {
-		from = c.lastBreak + 1
+	if c.lastBreak >= 0 && c.lastBreak >= from && c.lastBreak < start {
+		if text[c.lastBreak] == '|' && blank(text[c.lastBreak+1:start]) {
+			// The candidate opens the cell after a bar: the cell before
+			// it is its label ("CMND | 123456789", a form's row read from
+			// an HTML or DOCX table), and nothing before that.
+			from = max(from, c.prevBreak+1)
+		} else {
+			from = c.lastBreak + 1
+		}
 	}
 	var mask, nearest ctxMask
 	if !lastSpace && c.pos < start+utf8.UTFMax {
@@ -279,4 +287,14 @@ func (c *ctxScanner) jump(from int) {
 	} else {
 		c.state, c.lastSpace = contextMachine.boundary, true
 	}
+}
+
+// blank reports whether b holds only spaces and tabs.
+func blank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,10 @@
 package detect
 
-import "testing"
+import (
+	"testing"
+
+	"custodia/internal/scan"
+)
 
 func TestHintMask(t *testing.T) {
 	for _, c := range []struct {
@@ -81,4 +85,16 @@ func TestFold(t *testing.T) {
 			t.Errorf("fold %q = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestLabelCellBeforeBar: in a row of cells joined by bars (an HTML or
+// DOCX table read row by row), the cell right before a value labels it;
+// cells further back do not.
+func TestLabelCellBeforeBar(t *testing.T) {
+	runCases(t, []entityCase{
+		{name: "cmnd label cell", text: "CMND | 123456789", want: []string{"VN_CMND=123456789"}},
+		{name: "cmnd at the start of a text", text: "123456789", not: []scan.Entity{scan.VNCMND}},
+		{name: "label two cells back", text: "CMND | Ghi chú | 123456789", not: []scan.Entity{scan.VNCMND}},
+		{name: "label before a comma", text: "CMND, 123456789", not: []scan.Entity{scan.VNCMND}},
+	})
 }

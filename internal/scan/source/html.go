@@ -88,7 +88,8 @@ func (h *htmlReader) add(c byte) error {
 		// Text of two blocks (paragraphs, cells) does not run together:
 		// a name does not go on into the next cell's label, nor a number
 		// into the next cell's digits. The bar keeps both in one unit, so
-		// a label in one cell still gives the next its context.
+		// a label cell still gives the value in the cell right after it
+		// its context (detect treats a bar so).
 		h.text = append(h.text, " | "...)
 	case h.space:
 		h.text = append(h.text, ' ')
