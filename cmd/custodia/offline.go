@@ -59,14 +59,9 @@ func openOfflineKeys(ctx context.Context, st storageFlags, readOnly, createKeys 
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	if !readOnly {
-		releaseDB, err := db.LockDatabase(ctx, true)
-		if err != nil {
-			db.Close()
-			unlock()
+		if unlock, err = db.LockDatabaseOrClose(ctx, true, unlock); err != nil {
 			return nil, err
 		}
-		fileUnlock := unlock
-		unlock = func() { releaseDB(); fileUnlock() }
 	}
 	o := &offline{keys: kr, db: db, unlock: unlock}
 	if !readOnly {

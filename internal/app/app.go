@@ -179,14 +179,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	// Servers share the database; an offline restore or rotation excludes them.
-	releaseDB, err := db.LockDatabase(ctx, false)
-	if err != nil {
-		db.Close()
-		unlock()
+	if unlock, err = db.LockDatabaseOrClose(ctx, false, unlock); err != nil {
 		return nil, err
 	}
-	fileUnlock := unlock
-	unlock = func() { releaseDB(); fileUnlock() }
 	a := &App{Config: cfg, Keys: kr, DB: db, KeyFileCreated: created, unlock: unlock}
 	if err := AgreeOnKEK(ctx, kr, db); err != nil {
 		a.Close()

@@ -51,3 +51,17 @@ func (db *DB) LockDatabase(ctx context.Context, exclusive bool) (release func(),
 		conn.Close()
 	}, nil
 }
+
+// LockDatabaseOrClose is LockDatabase for a caller that holds other locks
+// (released by unlock): when the lock cannot be taken it closes db, calls
+// unlock and returns the error; otherwise it returns unlock extended to
+// release this lock first.
+func (db *DB) LockDatabaseOrClose(ctx context.Context, exclusive bool, unlock func()) (func(), error) {
+	release, err := db.LockDatabase(ctx, exclusive)
+	if err != nil {
+		db.Close()
+		unlock()
+		return nil, err
+	}
+	return func() { release(); unlock() }, nil
+}
