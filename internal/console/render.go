@@ -76,9 +76,13 @@ type view struct {
 	Title string
 	Flash string
 	Saved string // a form whose draft the browser may drop
-	Path  string
-	Nav   []navItem
-	Data  any
+	// DraftScope names the signed-in person to the script that keeps
+	// drafts ("" when no one is): drafts are stored under it, so one
+	// person's draft is never restored into another's form.
+	DraftScope string
+	Path       string
+	Nav        []navItem
+	Data       any
 }
 
 // navItem is one entry of the menu.
@@ -132,6 +136,9 @@ func (rc *reqCtx) render(status int, page, title string, data any) error {
 		return fmt.Errorf("console: no page template %q", page)
 	}
 	v := view{L: rc.L, Me: rc.me, CSRF: rc.csrfToken(), Title: title, Flash: rc.flash, Saved: rc.saved, Path: rc.r.URL.RequestURI(), Nav: rc.nav(), Data: data}
+	if rc.me != nil {
+		v.DraftScope = rc.c.draftScope(rc.me.User.ID)
+	}
 	var buf bytes.Buffer
 	if err := pt.t.Execute(&buf, v); err != nil {
 		return fmt.Errorf("console: render %s: %w", page, err)

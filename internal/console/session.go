@@ -174,6 +174,9 @@ func (c *Console) run(rc *reqCtx, h handler) {
 		http.Redirect(rc.w, rc.r, string(red), http.StatusSeeOther)
 	case errors.Is(err, errSignedOut):
 		c.clearCookie(rc.w, rc.r, sessionCookie)
+		if rc.r.URL.Path == "/console/sign-out" {
+			clearSiteStorage(rc.w.Header()) // signing out of an expired session still clears drafts
+		}
 		next := rc.r.URL.Path
 		if rc.r.Method != http.MethodGet {
 			next = backTo(rc.r) // the form's page; its draft is kept by the browser

@@ -62,12 +62,14 @@ func (c *Console) signIn(rc *reqCtx) error {
 	return redirect(next)
 }
 
-// signOut revokes the API session and forgets the cookie.
+// signOut revokes the API session, forgets the cookie and has the
+// browser drop the drafts kept in the tab.
 func (c *Console) signOut(rc *reqCtx) error {
 	if err := rc.call(http.MethodDelete, "/v1/sessions/current", nil, nil); err != nil && !errors.Is(err, errSignedOut) {
 		return err
 	}
 	c.clearCookie(rc.w, rc.r, sessionCookie)
+	clearSiteStorage(rc.w.Header())
 	return redirect("/console/sign-in")
 }
 

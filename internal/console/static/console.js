@@ -3,22 +3,45 @@
 // are saved in sessionStorage (this tab only, gone when it closes) as they
 // are typed, and restored when the form shows again. A form the server
 // accepted is named in <body data-saved>, and its draft is dropped.
-// Passwords, codes, files and hidden fields are never saved. It also
-// counts deadline clocks down (<time data-countdown>) and copies drafts.
+// Passwords, codes, files and hidden fields are never saved. Drafts are
+// kept under the signed-in person's <body data-draft-scope> (a keyed hash
+// of their id): a page of another person drops them, and signing out
+// drops them all. It also counts deadline clocks down
+// (<time data-countdown>) and copies drafts.
 (function () {
   'use strict';
   var body = document.body;
   var saved = body.getAttribute('data-saved');
-  try {
-    if (saved) { sessionStorage.removeItem('draft:' + saved); }
-  } catch (e) { /* storage disabled: drafts are a convenience */ }
+  var scope = body.getAttribute('data-draft-scope');
+  var prefix = 'draft:' + scope + ':';
+
+  // dropDrafts removes the drafts whose key does not start with keep
+  // (all of them when keep is empty).
+  function dropDrafts(keep) {
+    try {
+      for (var i = sessionStorage.length - 1; i >= 0; i--) {
+        var k = sessionStorage.key(i);
+        if (k && k.indexOf('draft:') === 0 && (!keep || k.indexOf(keep) !== 0)) { sessionStorage.removeItem(k); }
+      }
+    } catch (e) { /* storage disabled: drafts are a convenience */ }
+  }
+  if (scope) {
+    dropDrafts(prefix); // another person's drafts, from before they signed out or their session ended
+    try {
+      if (saved) { sessionStorage.removeItem(prefix + saved); }
+    } catch (e) { /* storage disabled */ }
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('form[action="/console/sign-out"]'), function (form) {
+    form.addEventListener('submit', function () { dropDrafts(''); });
+  });
 
   function keep(el) {
     return el.name && el.type !== 'password' && el.type !== 'hidden' && el.type !== 'file' &&
       el.type !== 'submit' && !el.hasAttribute('data-nodraft');
   }
-  Array.prototype.forEach.call(document.querySelectorAll('form[data-draft]'), function (form) {
-    var key = 'draft:' + form.getAttribute('data-draft');
+  // Without a signed-in person there is no one to keep a draft for.
+  Array.prototype.forEach.call(scope ? document.querySelectorAll('form[data-draft]') : [], function (form) {
+    var key = prefix + form.getAttribute('data-draft');
     try {
       var draft = JSON.parse(sessionStorage.getItem(key) || '{}');
       Array.prototype.forEach.call(form.elements, function (el) {
