@@ -83,8 +83,8 @@ func (rc *reqCtx) apiRequest(ctx context.Context, method, path string, body io.R
 }
 
 // call runs one API operation and decodes its JSON answer into out (when
-// not nil). A non-2xx answer is returned as *APIError; 401 as
-// errSignedOut.
+// not nil). A non-2xx answer is returned as *APIError; a 401 that ends
+// the session (see endsSession) as errSignedOut.
 func (rc *reqCtx) call(method, path string, in, out any) error {
 	var body io.Reader
 	ct := ""
@@ -112,13 +112,13 @@ func (rc *reqCtx) callRaw(method, path string, body io.Reader, contentType strin
 	if res.over {
 		return fmt.Errorf("console: %s %s: answer over %d bytes", method, pathOnly(path), maxAPIResponse)
 	}
-	if res.status == http.StatusUnauthorized {
-		return errSignedOut
-	}
 	if res.status/100 != 2 {
 		p := &APIError{Status: res.status}
 		_ = json.Unmarshal(res.body.Bytes(), p)
 		p.Status = res.status
+		if p.endsSession() {
+			return errSignedOut
+		}
 		return p
 	}
 	if out == nil || res.status == http.StatusNoContent {
@@ -158,13 +158,28 @@ func (rc *reqCtx) proxyOr(path string, pending func(body []byte) error) error {
 	if sw.failed.status == http.StatusAccepted && pending != nil {
 		return pending(sw.failed.body.Bytes())
 	}
-	if sw.failed.status == http.StatusUnauthorized {
-		return errSignedOut
-	}
 	p := &APIError{Status: sw.failed.status}
 	_ = json.Unmarshal(sw.failed.body.Bytes(), p)
 	p.Status = sw.failed.status
+	if p.endsSession() {
+		return errSignedOut
+	}
 	return p
+}
+
+// endsSession reports whether a problem means the caller's session is
+// missing, expired or revoked (401 invalid_token or missing_token, or a
+// 401 without a code). Other 401s, such as a wrong authenticator code
+// (mfa_code_invalid), leave the session as it is.
+func (e *APIError) endsSession() bool {
+	if e.Status != http.StatusUnauthorized {
+		return false
+	}
+	switch e.Code {
+	case "invalid_token", "missing_token", "":
+		return true
+	}
+	return false
 }
 
 // statusSniffer passes a successful answer through and captures a failed

@@ -53,6 +53,8 @@ func init() {
 		"Too many failed sign-ins. Wait a few minutes before trying again.":           "Đăng nhập sai quá nhiều lần. Hãy chờ vài phút rồi thử lại.",
 		"Two-factor authentication": "Xác thực hai yếu tố",
 		"That code was not accepted. Start again and enter the code your authenticator shows now.": "Mã không được chấp nhận. Hãy bắt đầu lại và nhập mã ứng dụng xác thực đang hiển thị.",
+		"Wrong code, try again.": "Mã không đúng, hãy thử lại.",
+		"That code was already used. Wait for the next one and try again.": "Mã này đã được dùng. Hãy đợi mã tiếp theo rồi thử lại.",
 		"Code from the app":         "Mã từ ứng dụng",
 		"Continue to the dashboard": "Tiếp tục đến trang tổng quan",
 		"Keep these recovery codes somewhere safe. Each works once, if you lose your authenticator. They are shown only now.": "Hãy cất giữ các mã khôi phục này ở nơi an toàn. Mỗi mã chỉ dùng được một lần khi bạn mất ứng dụng xác thực. Các mã chỉ hiển thị lúc này.",

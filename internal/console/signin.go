@@ -3,6 +3,7 @@ package console
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -114,6 +115,19 @@ func (c *Console) mfaConfirm(rc *reqCtx) error {
 	}
 	err := rc.call(http.MethodPost, "/v1/users/me/totp/confirm", map[string]string{"code": strings.TrimSpace(rc.r.PostFormValue("code"))}, &out)
 	var apiErr *APIError
+	if errors.As(err, &apiErr) && (apiErr.Code == "mfa_code_invalid" || apiErr.Code == "mfa_code_replayed") {
+		// The enrolment is still pending: show the same key and QR code
+		// again, so the person need not scan a new one.
+		msg := rc.L.T("Wrong code, try again.")
+		if apiErr.Code == "mfa_code_replayed" {
+			msg = rc.L.T("That code was already used. Wait for the next one and try again.")
+		}
+		v, err := rc.pendingEnrolment(msg)
+		if err != nil {
+			return err
+		}
+		return rc.render(apiErr.Status, "mfa", rc.L.T("Two-factor authentication"), v)
+	}
 	if errors.As(err, &apiErr) && apiErr.Status/100 == 4 {
 		return rc.render(apiErr.Status, "mfa", rc.L.T("Two-factor authentication"), mfaView{Enrolling: true,
 			Error: rc.L.T("That code was not accepted. Start again and enter the code your authenticator shows now.")})
@@ -127,4 +141,22 @@ func (c *Console) mfaConfirm(rc *reqCtx) error {
 		return err
 	}
 	return rc.render(http.StatusOK, "mfa", rc.L.T("Two-factor authentication"), mfaView{RecoveryCodes: out.RecoveryCodes})
+}
+
+// pendingEnrolment is the enrolment page again after a wrong code: the
+// QR code of the pending enrolment (GET /v1/users/me/totp/qr.png) and
+// the key the page showed (posted back with the code).
+func (rc *reqCtx) pendingEnrolment(errMsg string) (mfaView, error) {
+	var png []byte
+	err := rc.call(http.MethodGet, "/v1/users/me/totp/qr.png", nil, &png)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Status/100 == 4 {
+		// No pending enrolment any more: start again.
+		return mfaView{Enrolling: true, Error: rc.L.T("That code was not accepted. Start again and enter the code your authenticator shows now.")}, nil
+	}
+	if err != nil {
+		return mfaView{}, fmt.Errorf("console: QR code of the pending enrolment: %w", err)
+	}
+	secret := strings.TrimSpace(rc.r.PostFormValue("secret"))
+	return enrolView(auth.TOTPEnrollment{Secret: secret, QRPNG: png}, errMsg), nil
 }
