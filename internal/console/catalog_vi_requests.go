@@ -142,7 +142,7 @@ func init() {
 		"Notice to the requester, with the reasons (kept as the reason of the extension)":        "Thông báo cho người yêu cầu, kèm lý do (được lưu làm lý do gia hạn)",
 		"Extend the due date": "Gia hạn",
 		"Extended: the new due date is %s. Send the notice to the requester.": "Đã gia hạn: hạn mới là %s. Hãy gửi thông báo cho người yêu cầu.",
-		"We received your %s request on %s. Because of its complexity and the number of requests we are handling, we need more time to answer it, as %s allows. We will answer within the extended period and tell you if we need anything more from you.": "Chúng tôi đã nhận được yêu cầu %s của bạn vào ngày %s. Do tính phức tạp của yêu cầu và số lượng yêu cầu chúng tôi đang xử lý, chúng tôi cần thêm thời gian để trả lời, theo quy định tại %s. Chúng tôi sẽ trả lời trong thời hạn đã gia hạn và sẽ báo cho bạn nếu cần thêm thông tin.",
+		"We received your %s request on %s. Because of its complexity and the number of requests we are handling, we need more time to answer it, as the law allows (%s). We will answer within the extended period and tell you if we need anything more from you.": "Chúng tôi đã nhận được yêu cầu %s của bạn vào ngày %s. Do tính phức tạp của yêu cầu và số lượng yêu cầu chúng tôi đang xử lý, chúng tôi cần thêm thời gian để trả lời, theo quy định của pháp luật (%s). Chúng tôi sẽ trả lời trong thời hạn đã gia hạn và sẽ báo cho bạn nếu cần thêm thông tin.",
 
 		// Completion and timeline.
 		"Completion":           "Hoàn tất",

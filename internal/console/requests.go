@@ -9,6 +9,7 @@ import (
 	"custodia/internal/access"
 	"custodia/internal/consent"
 	"custodia/internal/dsr"
+	"custodia/internal/legalclock"
 )
 
 // The Requests pages: the queue of data-subject requests and one request
@@ -329,8 +330,8 @@ func (rc *reqCtx) moveForm(from, to string) requestMoveForm {
 // noticeDraft is a draft of the notice that tells the requester of an
 // extension, with the reasons; it becomes the transition's reason.
 func (rc *reqCtx) noticeDraft(r dsr.Request) string {
-	return rc.L.T("We received your %s request on %s. Because of its complexity and the number of requests we are handling, we need more time to answer it, as %s allows. We will answer within the extended period and tell you if we need anything more from you.",
-		strings.ToLower(rc.L.T(r.Type)), rc.L.Date(r.ReceivedAt), r.RuleSource)
+	return rc.L.T("We received your %s request on %s. Because of its complexity and the number of requests we are handling, we need more time to answer it, as the law allows (%s). We will answer within the extended period and tell you if we need anything more from you.",
+		strings.ToLower(rc.L.T(r.Type)), rc.L.Date(r.ReceivedAt), rc.L.citation(legalclock.NoticeCitation(r.RuleSource)))
 }
 
 // executeHelp says what carrying out a request of a type does.

@@ -406,7 +406,7 @@ func TestRequestTasksAndExtension(t *testing.T) {
 
 	// Extension: the form carries a draft notice naming the rule; the
 	// notice is kept as the reason and shown with the new due date.
-	if !strings.Contains(p.Body, `id="move-extended"`) || !strings.Contains(p.Body, "as GDPR (EU) 2016/679") {
+	if !strings.Contains(p.Body, `id="move-extended"`) || !strings.Contains(p.Body, "as the law allows (GDPR (EU) 2016/679") {
 		t.Fatalf("no extension form with a notice draft")
 	}
 	dueBefore := f.get(t, rid)["due_at"].(string)
