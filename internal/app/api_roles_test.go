@@ -156,6 +156,11 @@ func rbacRoutes() []rbacRoute {
 		{"GET", "/v1/subjects", auth.PermRecordsRead, []auth.Role{"dpo", "sales", "support", "marketing"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/subjects?email="+url.QueryEscape(e.email), nil)
 		}},
+		// What an erasure would destroy (counts, no values): for those who may erase.
+		{"GET", "/v1/subjects/{subject}/erasure", auth.PermSubjectErase, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+			_, subject, _ := e.newRecord(t)
+			return c.Do("GET", "/v1/subjects/"+subject+"/erasure", nil)
+		}},
 		{"GET", "/v1/subjects/{subject}/records", auth.PermRecordsRead, dataRW, func(t *testing.T, e *rbacEnv, c C) R {
 			_, subject, _ := e.newRecord(t)
 			return c.Do("GET", "/v1/subjects/"+subject+"/records"+q, nil)

@@ -8,8 +8,10 @@ import (
 
 	"custodia/internal/access"
 	"custodia/internal/audit"
+	"custodia/internal/auth"
 	"custodia/internal/consent"
 	"custodia/internal/dsr"
+	"custodia/internal/retention"
 	"custodia/internal/vault"
 )
 
@@ -188,29 +190,37 @@ func (c *Console) startRequest(rc *reqCtx) error {
 // eraseView is the data of erase.html: what erasure destroys.
 type eraseView struct {
 	Subject     string
-	Purpose     string // the purpose the records were counted under
-	Collections []subjectCollection
+	Collections []collectionCount
 	Records     int
-	ReadError   string
+	// Hold is the active legal hold that would refuse the erasure.
+	Hold *retention.Hold
 }
 
-// eraseConfirm names what erasing will destroy before it is done.
+// collectionCount is how many records the person has in a collection.
+type collectionCount struct {
+	Collection string `json:"collection"`
+	Records    int    `json:"records"`
+}
+
+// eraseConfirm names what erasing will destroy before it is done: every
+// collection holding the person's records with its count (GET
+// /v1/subjects/{subject}/erasure, which reads no value, so the count
+// does not depend on a purpose), and the legal hold that would refuse
+// the erasure.
 func (c *Console) eraseConfirm(rc *reqCtx) error {
-	subject := rc.r.PathValue("subject")
-	v := eraseView{Subject: subject, Purpose: rc.r.URL.Query().Get("purpose")}
-	var out struct {
-		Collections []subjectCollection `json:"collections"`
-	}
-	err := rc.call(http.MethodGet, query("/v1/subjects/"+seg(subject)+"/records", "purpose", v.Purpose), nil, &out)
-	if apiErr, ok := err.(*APIError); ok && apiErr.Status/100 == 4 {
-		v.ReadError = apiErr.Detail
-	} else if err != nil {
+	if err := rc.need(auth.PermSubjectErase); err != nil {
 		return err
 	}
-	v.Collections = out.Collections
-	for _, col := range out.Collections {
-		v.Records += len(col.Records)
+	subject := rc.r.PathValue("subject")
+	var out struct {
+		Collections []collectionCount `json:"collections"`
+		Records     int               `json:"records"`
+		Hold        *retention.Hold   `json:"hold"`
 	}
+	if err := rc.call(http.MethodGet, "/v1/subjects/"+seg(subject)+"/erasure", nil, &out); err != nil {
+		return err
+	}
+	v := eraseView{Subject: subject, Collections: out.Collections, Records: out.Records, Hold: out.Hold}
 	return rc.render(http.StatusOK, "erase", rc.L.T("Erase this person"), v)
 }
 

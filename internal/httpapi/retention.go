@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -178,18 +177,9 @@ func (s *Server) releaseHold(w http.ResponseWriter, r *http.Request) error {
 // subject, or a deletion of its records in collections, that an active
 // legal hold covers.
 func CheckHold(ctx context.Context, holds func(context.Context) ([]retention.Hold, error), subjectID string, collections []string) error {
-	hs, err := holds(ctx)
-	if err != nil {
+	h, err := activeHold(ctx, holds, subjectID, collections)
+	if err != nil || h == nil {
 		return err
 	}
-	now := time.Now()
-	for _, h := range hs {
-		if !h.Active(now) {
-			continue
-		}
-		if h.SubjectID == subjectID || (h.Collection != "" && slices.Contains(collections, h.Collection)) {
-			return apperr.Newf(apperr.Conflict, "legal_hold", "the subject's data is under legal hold %s: %s", h.ID, h.Reason)
-		}
-	}
-	return nil
+	return apperr.Newf(apperr.Conflict, "legal_hold", "the subject's data is under legal hold %s: %s", h.ID, h.Reason)
 }

@@ -231,6 +231,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/v1/subjects/{subject}", auth.PermSubjectErase, false, "subject.erase", s.eraseSubject},
 		{"GET", "/v1/subjects", auth.PermRecordsRead, false, "subject.find", s.findSubjects},
 		{"GET", "/v1/subjects/{subject}/records", auth.PermRecordsRead, false, "subject.records", s.subjectRecords},
+		{"GET", "/v1/subjects/{subject}/erasure", auth.PermSubjectErase, false, "subject.erasure_preview", s.erasurePreview},
 		{"DELETE", "/v1/subjects/{subject}/restriction", auth.PermRequestsManage, false, "subject.unrestrict", s.liftRestriction},
 		{"DELETE", "/v1/subjects/{subject}/objections/{purpose}", auth.PermRequestsManage, false, "subject.unobject", s.liftObjection},
 
