@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -111,10 +113,19 @@ func (c *Console) handle(pattern string, h handler) { c.mux.HandleFunc(pattern, 
 // handleForm registers a form target that needs a session and a CSRF token.
 func (c *Console) handleForm(pattern string, h handler) { c.mux.HandleFunc(pattern, c.form(h)) }
 
-// staticFiles serves the embedded assets, cacheable for a day.
+// staticFiles serves the embedded assets, cacheable for a day. A
+// directory is not listed: its path is not found.
 func staticFiles(fsys fs.FS) http.Handler {
 	files := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if name == "" {
+			name = "."
+		}
+		if st, err := fs.Stat(fsys, name); err != nil || st.IsDir() || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		files.ServeHTTP(w, r)
 	})
