@@ -100,4 +100,17 @@ func TestBrowserDataMapAndIncident(t *testing.T) {
 		t.Errorf("the incident in the list: %q", s)
 	}
 	b.Screenshot("incidents")
+
+	// At phone width no page scrolls sideways: wide tables scroll inside
+	// their panel, and their visually hidden texts ("Change", "Edit
+	// <vendor>") stay inside it too.
+	b.Run("phone width", chromedp.EmulateViewport(360, 740))
+	for _, path := range []string{"/console/processors", "/console/datamap", "/console/incidents", "/console/incidents/" + id, "/console/", "/console/requests", "/console/audit", "/console/settings/retention", "/console/settings/holds", "/console/cleanup"} {
+		b.Open(path)
+		var sw, cw int
+		b.Run("widths of "+path, chromedp.Evaluate(`document.documentElement.scrollWidth`, &sw), chromedp.Evaluate(`document.documentElement.clientWidth`, &cw))
+		if sw > cw {
+			t.Errorf("%s scrolls sideways at 360 px: scrollWidth %d > clientWidth %d", path, sw, cw)
+		}
+	}
 }
