@@ -31,6 +31,7 @@ var funcs = template.FuncMap{
 		return "due"
 	},
 	"until": func(t time.Time) int { return int(time.Until(t).Hours()) },
+	"past":  func(t time.Time) bool { return time.Now().After(t) },
 	"short": func(s string, n int) string {
 		if len(s) <= n {
 			return s

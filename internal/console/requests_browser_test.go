@@ -45,6 +45,13 @@ func TestBrowserAccessRequest(t *testing.T) {
 	if s := b.Text("#days-left.overdue"); !strings.Contains(s, "overdue") {
 		t.Errorf("overdue request's days left: %q", s)
 	}
+	// Its countdown ("overdue by …") is red, as every overdue countdown.
+	var countdown, color string
+	b.Run("the overdue countdown", chromedp.Text("time.countdown.overdue", &countdown, chromedp.ByQuery),
+		chromedp.Evaluate(`getComputedStyle(document.querySelector('time.countdown')).color`, &color))
+	if !strings.HasPrefix(countdown, "overdue by") || color != "rgb(164, 22, 26)" {
+		t.Errorf("overdue countdown %q in %s, want red (rgb(164, 22, 26))", countdown, color)
+	}
 	b.Open("/console/requests")
 
 	b.Run("file an access request by e-mail",
