@@ -56,6 +56,9 @@ func (c *Console) revokeTokenConfirm(rc *reqCtx) error {
 // deleteRuleConfirm asks before a retention rule is deleted, naming its
 // collection.
 func (c *Console) deleteRuleConfirm(rc *reqCtx) error {
+	if err := rc.need(auth.PermRetention); err != nil {
+		return err // governance readers list the rules, but may not delete one
+	}
 	id := rc.r.PathValue("id")
 	var out struct {
 		Rules []retention.Rule `json:"rules"`

@@ -29,8 +29,12 @@ type searchView struct {
 	Subjects []string
 }
 
-// customers shows the search form.
+// customers shows the search form, to those who may search
+// (records:read).
 func (c *Console) customers(rc *reqCtx) error {
+	if err := rc.need(auth.PermRecordsRead); err != nil {
+		return err
+	}
 	return rc.render(http.StatusOK, "customers", rc.L.T("Customers"), searchView{By: "email", Kinds: lookupKinds})
 }
 
