@@ -79,6 +79,11 @@ func TestMFAWrongCodeKeepsEnrolment(t *testing.T) {
 	}
 	secret := m[1]
 	enrolWrongCode(t, w, secret, "Wrong code, try again.")
+	// A key the page did not show is not echoed back; the QR code still is.
+	if r := w.Post("/console/mfa/confirm", url.Values{"code": {wrongCode(t, secret)}, "secret": {"<b>not a key</b>"}}); r.Status != http.StatusUnauthorized ||
+		strings.Contains(r.Body, "not a key") || !strings.Contains(r.Body, `src="data:image/png;base64,`) {
+		t.Errorf("a wrong code with a forged key: %d", r.Status)
+	}
 
 	code, _ := totp.GenerateCode(secret, time.Now())
 	if r := w.Post("/console/mfa/confirm", url.Values{"code": {code}, "secret": {secret}}); r.Status != http.StatusOK || !strings.Contains(r.Body, `id="recovery-codes"`) {

@@ -158,5 +158,22 @@ func (rc *reqCtx) pendingEnrolment(errMsg string) (mfaView, error) {
 		return mfaView{}, fmt.Errorf("console: QR code of the pending enrolment: %w", err)
 	}
 	secret := strings.TrimSpace(rc.r.PostFormValue("secret"))
+	if !totpKey(secret) {
+		secret = "" // not a key this console showed: the QR code alone
+	}
 	return enrolView(auth.TOTPEnrollment{Secret: secret, QRPNG: png}, errMsg), nil
+}
+
+// totpKey reports whether s looks like a TOTP key as the enrolment page
+// shows it (base32, unpadded).
+func totpKey(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '7') {
+			return false
+		}
+	}
+	return true
 }
