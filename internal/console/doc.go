@@ -2,7 +2,8 @@
 //
 // Pages are rendered on the server with html/template; the little
 // JavaScript there is (static/console.js) only keeps half-filled forms
-// across an expired session. Every page gets its data by calling the
+// across an expired session, for the person who typed them (signing out
+// drops them, with a Clear-Site-Data header too). Every page gets its data by calling the
 // HTTP API in-process with the signed-in person's session token, so the
 // console obeys exactly the API's rules: its roles, masks, purpose and
 // consent checks, MFA and audit log. There is no second code path for any
