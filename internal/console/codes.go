@@ -52,4 +52,13 @@ var codeLabels = map[string]string{
 	"dpa_expired":            "Processor's DPA expired",
 	"dpa_expiring":           "Processor's DPA expiring",
 	"incident_clock":         "Breach notification due",
+
+	// Why a field was withheld or masked (access decisions).
+	"no_consent":       "no consent for this purpose",
+	"purpose_mismatch": "not collected for this purpose",
+	"role_denied":      "not open to your role",
+	"role_masked":      "masked for your role",
+	"training_expired": "privacy training expired",
+	"restricted":       "processing restricted",
+	"objected":         "the person objected",
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"custodia/internal/access"
 	"custodia/internal/consent"
 	"custodia/internal/dsr"
 )
@@ -32,6 +33,8 @@ func codeTexts() []string {
 	out = append(out, "queued", "running", "failed", "interrupted")  // import job states
 	out = append(out, "copy_to_destroy", "destroyed")                // system migration states
 	out = append(out, alertKinds...)
+	out = append(out, access.ReasonNoConsent, access.ReasonPurposeMismatch, access.ReasonRoleDenied, access.ReasonRoleMasked,
+		access.ReasonTraining, access.ReasonRestricted, access.ReasonObjected) // why a field was withheld
 	for _, it := range navSections {
 		out = append(out, it.label)
 	}
