@@ -87,7 +87,7 @@ func init() {
 		"No alerts.":           "Không có cảnh báo.",
 		"Keys":                 "Khóa mã hóa",
 		"Key rotation":         "Xoay vòng khóa",
-		"Key-encryption key version %d in use (%d versions kept).": "Đang dùng khóa mã hóa khóa phiên bản %d (lưu giữ %d phiên bản).",
+		"Key-encryption key version %s in use (%d versions kept).": "Đang dùng khóa mã hóa khóa phiên bản %s (lưu giữ %d phiên bản).",
 		"Audit chain":                            "Chuỗi kiểm toán",
 		"Intact: %d entries checked":             "Toàn vẹn: đã kiểm tra %d mục",
 		"Broken at entry %d: %s":                 "Bị phá vỡ tại mục %d: %s",

@@ -208,8 +208,14 @@ func overdueRequests(f Facts) Item {
 		ev = append(ev, fmt.Sprintf("%d open requests are past a legal deadline (the answer's or the acknowledgement's)", f.OverdueOpen))
 		ev = append(ev, f.OverdueIDs...)
 	}
-	return item("overdue_requests", "No data-subject request is overdue", "GET /v1/requests?overdue=true",
+	it := item("overdue_requests", "No data-subject request is overdue", "GET /v1/requests?overdue=true",
 		"no open request is past its due date", "%d problems with request deadlines", ev)
+	if f.OverdueOpen > 0 {
+		// The evidence is a summary line and the requests named: count
+		// the requests, not the lines.
+		it.Detail = fmt.Sprintf("%d open requests past a legal deadline", f.OverdueOpen)
+	}
+	return it
 }
 
 func retentionRules(f Facts) Item {

@@ -93,3 +93,16 @@ func TestEveryItemPassesAndFails(t *testing.T) {
 		t.Error("a map of only the vault passes")
 	}
 }
+
+// TestOverdueCountsRequests: the overdue item counts the requests past a
+// deadline, not its lines of evidence (a summary line and each request).
+func TestOverdueCountsRequests(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	f := good(now)
+	f.OverdueOpen, f.OverdueIDs = 1, []string{"req_1 due 2026-11-20"}
+	for _, it := range Score(f, now).Items {
+		if it.ID == "overdue_requests" && it.Detail != "1 open requests past a legal deadline" {
+			t.Errorf("detail %q", it.Detail)
+		}
+	}
+}
