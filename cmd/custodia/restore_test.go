@@ -151,3 +151,21 @@ func TestLimitsHoldAtOnceOnOtherReplica(t *testing.T) {
 		t.Fatalf("write through B right after a restriction through A: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestSignOutHoldsAtOnceOnOtherReplica signs a person in through one
+// PostgreSQL replica, uses the session through the other, signs out
+// through the first: the other refuses the session at once.
+func TestSignOutHoldsAtOnceOnOtherReplica(t *testing.T) {
+	dbURL := testutil.MustPostgres(t)
+	keyFile := filepath.Join(t.TempDir(), "custodia.key")
+	a := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL, "--bootstrap-token", testutil.AdminToken)
+	b := startServe(t, "--data-dir", t.TempDir(), "--key-file", keyFile, "--database-url", dbURL)
+	const pw = "correct horse battery staple"
+	a.client(t, testutil.AdminToken).Must(201, "POST", "/v1/users", map[string]any{"email": "reader@example.com", "display_name": "Reader", "role": "auditor", "password": pw})
+	session := a.client(t, "").Must(201, "POST", "/v1/sessions", map[string]any{"email": "reader@example.com", "password": pw}).JSON()["token"].(string)
+	b.client(t, session).Must(200, "GET", "/v1/audit?limit=1", nil)
+	a.client(t, session).Must(204, "DELETE", "/v1/sessions/current", nil)
+	if r := b.client(t, session).Do("GET", "/v1/audit?limit=1", nil); r.Status != 401 {
+		t.Fatalf("the other replica right after the sign-out: %d %s", r.Status, r.Body)
+	}
+}

@@ -206,6 +206,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return ok, err
 	}
 	a.Tokens = auth.NewService(db, kr.Derived().Token, kr.Derived().Account, a.Access)
+	// Another replica may end a session: read sessions live there.
+	a.Tokens.LiveSessions = db.Engine() == store.Postgres
 	if cfg.SessionTTL > 0 {
 		a.Tokens.SessionTTL = cfg.SessionTTL
 	}

@@ -35,6 +35,12 @@ type Service struct {
 	// within cacheTTL.
 	mu    sync.Mutex
 	cache map[string]cachedPrincipal
+
+	// LiveSessions makes every request with a person's session read it
+	// from the database, uncached: set it where other replicas may end a
+	// session (PostgreSQL), so that a sign-out there holds at once here.
+	// API tokens stay cached for cacheTTL.
+	LiveSessions bool
 }
 
 type cachedPrincipal struct {
@@ -73,9 +79,10 @@ func (s *Service) AuthenticateSecret(ctx context.Context, secret string) (*Princ
 	s.mu.Lock()
 	c, hit := s.cache[string(h)]
 	s.mu.Unlock()
-	if !hit || now.Sub(c.at) > cacheTTL {
+	session := strings.HasPrefix(secret, SessionPrefix)
+	if !hit || now.Sub(c.at) > cacheTTL || session && s.LiveSessions {
 		var err error
-		if strings.HasPrefix(secret, SessionPrefix) {
+		if session {
 			c.p, c.expires, err = s.sessionPrincipal(ctx, h, now)
 		} else {
 			c.p, c.expires, err = s.tokenPrincipal(ctx, h, now)
