@@ -318,11 +318,13 @@ func (e *Engine) Withheld(ctx context.Context, subjectID, purpose string, consen
 	if err != nil {
 		return "", err
 	}
-	reason := st.withheld(subjectID, purpose)
+	var reason string
 	if e.LiveLimits {
 		if reason, err = e.liveWithheld(ctx, subjectID, purpose); err != nil {
 			return "", err
 		}
+	} else {
+		reason = st.withheld(subjectID, purpose)
 	}
 	if reason != "" {
 		return reason, nil
