@@ -74,7 +74,7 @@ and every imported person gets a consent grant that names the job.
 
 Bad rows are written to a rejects file (row, code, reason, values masked) and
 the rest imports; a run without rejects removes the rejects file an earlier
-run left. The rejects file and the redacted copy may not be FILE itself. The job id (--job; by default derived from the file's
+run left. The rejects file and the redacted copy may not be FILE itself, nor each other. The job id (--job; by default derived from the file's
 content, the mapping, the collection, purpose, source, legal basis,
 --on-duplicate and the consent evidence) makes the import resumable: after a
 crash or Ctrl-C, the same command again imports only the rows not yet
@@ -273,7 +273,23 @@ func (fl *importCmdFlags) checkOutputs(path string) error {
 			return fmt.Errorf("%s %s: its directory does not exist", o.flag, o.path)
 		}
 	}
+	if len(outputs) == 2 && sameOutput(outputs[0].path, outputs[1].path) {
+		return fmt.Errorf("--rejects and --redact-source name the same file (%s): the redacted copy would overwrite the rejects; give them different paths", fl.redact)
+	}
 	return nil
+}
+
+// sameOutput reports whether two output paths name the same file: the
+// same path once cleaned and made absolute, or one file already there.
+func sameOutput(a, b string) bool {
+	if x, err := os.Stat(a); err == nil {
+		if y, err := os.Stat(b); err == nil && os.SameFile(x, y) {
+			return true
+		}
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
 }
 
 // rejectsPath is the rejects file's path: --rejects, else FILE's name

@@ -79,7 +79,7 @@ func sampleTables(ctx context.Context, path string) ([]table, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	if len(tables) == 0 {
-		return nil, fmt.Errorf("%s has no data rows under a header line", path)
+		return nil, usageErr(fmt.Errorf("%s has no data rows under a header line: nothing to import", path))
 	}
 	for _, t := range tables {
 		if err := importer.CheckHeader(nil, t.sheet, t.header); err != nil {

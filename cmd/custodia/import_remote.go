@@ -116,7 +116,15 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 		return err
 	}
 	if runErr != nil {
-		runErr = fmt.Errorf("import %s: %s (%s)", job.ID, view.Error.Message, view.Error.Code)
+		// The job's own refusal of its input (no data rows, a header the
+		// mapping names missing, a duplicate row with --on-duplicate
+		// fail) exits as bad input, as it does offline; the server's
+		// failure as a runtime error.
+		code := exitUsage
+		if view.Error.Code == "internal" {
+			code = exitRuntime
+		}
+		runErr = &exitError{code: code, err: fmt.Errorf("import %s: %s (%s)", job.ID, view.Error.Message, view.Error.Code)}
 	}
 	return importOutcome(res, runErr, job.ID)
 }

@@ -158,12 +158,13 @@ func TestImportOutputPathsChecked(t *testing.T) {
 	base := []string{"import", file, "--data-dir", data, "--collection", "customers", "--purpose", "support",
 		"--source", "Lan's customer list", "--legal-basis", "contract", "--default-region", "VN", "--map", customersMap}
 	for name, extra := range map[string][]string{
-		"rejects over the input":        {"--rejects", file, "--dry-run"},
-		"redacted copy over the input":  {"--redact-source", file},
-		"redacted copy as PDF":          {"--redact-source", filepath.Join(dir, "out.pdf")},
-		"redacted copy in no directory": {"--redact-source", filepath.Join(dir, "missing", "out.csv")},
-		"url without a token":           {"--url", "http://127.0.0.1:9"},
-		"unknown phone region":          {"--default-region", "XX"},
+		"rejects over the input":             {"--rejects", file, "--dry-run"},
+		"redacted copy over the input":       {"--redact-source", file},
+		"redacted copy as PDF":               {"--redact-source", filepath.Join(dir, "out.pdf")},
+		"redacted copy in no directory":      {"--redact-source", filepath.Join(dir, "missing", "out.csv")},
+		"rejects and redacted copy one file": {"--rejects", filepath.Join(dir, "out.csv"), "--redact-source", filepath.Join(dir, ".", "out.csv")},
+		"url without a token":                {"--url", "http://127.0.0.1:9"},
+		"unknown phone region":               {"--default-region", "XX"},
 	} {
 		if out, errOut, code := run(t, "", append(base, extra...)...); code != exitUsage {
 			t.Errorf("%s: exit %d, want %d: %s %s", name, code, exitUsage, out, errOut)
@@ -218,6 +219,19 @@ func TestImportThroughServer(t *testing.T) {
 			"--source", "Lan's customer list", "--map", customersMap, "--rejects", rejects}, extra...)
 		if out, errOut, code := run(t, "", args...); code != exitUsage {
 			t.Errorf("%s refused by the server: exit %d, want %d: %s %s", name, code, exitUsage, out, errOut)
+		}
+	}
+	// So does input the job refuses once started: a file without data
+	// rows, a mapping naming a header the file lacks (QA: both exited 3).
+	headerOnly := filepath.Join(t.TempDir(), "empty.csv")
+	if err := os.WriteFile(headerOnly, []byte("Họ tên,SĐT,Email\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, fm := range map[string][2]string{"no data rows": {headerOnly, customersMap}, "missing header": {file, "Tên đầy đủ=name"}} {
+		args := []string{"import", fm[0], "--url", "http://" + p.addr, "--token", dpo, "--legal-basis", "contract", "--collection", "customers", "--purpose", "support",
+			"--source", "Lan's customer list", "--map", fm[1], "--rejects", rejects, "--job", "refused-" + strings.ReplaceAll(name, " ", "-")}
+		if out, errOut, code := run(t, "", args...); code != exitUsage {
+			t.Errorf("%s, refused by the job: exit %d, want %d: %s %s", name, code, exitUsage, out, errOut)
 		}
 	}
 	p.stop(t)

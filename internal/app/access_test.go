@@ -511,3 +511,32 @@ func TestRestrictionLimitsPurposes(t *testing.T) {
 		t.Errorf("after the restriction was lifted: %v", d)
 	}
 }
+
+// TestExportsCountAsBulkReads: the people in an export approved at once
+// count toward the bulk-read threshold like any read (QA: small exports,
+// taken again and again, were never seen); an export a second person
+// approved does not.
+func TestExportsCountAsBulkReads(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		approval int // records from which an export waits for a second person
+		status   int
+	}{{"approved at once", 1000, 403}, {"approved by a second person", 2, 200}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := accessSetup(t, app.Config{BulkReadThreshold: 3, BlockBulkReads: true, ExportApprovalRecords: tc.approval})
+			for i := range 4 {
+				e.dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "x" + string(rune('a'+i)) + "@example.com"})
+			}
+			exporter := e.admin.With(e.admin.RoleToken("dpo"))
+			x := exporter.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "list"}).JSON()
+			id := x["id"].(string)
+			if x["status"] == "pending_approval" {
+				e.admin.Approver().Must(200, "POST", "/v1/exports/"+id+"/approve", map[string]any{"reason": "checked"})
+			}
+			r := exporter.Do("GET", "/v1/exports/"+id+"/download", nil)
+			if r.Status != tc.status || (tc.status == 403 && (r.Code() != "principal_blocked" || strings.Contains(string(r.Body), "@example.com"))) {
+				t.Errorf("download: %d %s, want %d", r.Status, r.Code(), tc.status)
+			}
+		})
+	}
+}

@@ -34,6 +34,8 @@ type rbacEnv struct {
 	lastSystem string
 	// lastImport is an import job the dpo ran.
 	lastImport string
+	// asker asks for the exports the other tokens decide (exportAsker).
+	asker *testutil.Client
 }
 
 // rbacSetup starts a server and prepares the role tokens.
@@ -49,7 +51,24 @@ func rbacSetup(t *testing.T) *rbacEnv {
 		_, secret := e.newToken(t, map[string]any{"name": "role-" + string(role), "role": role})
 		e.tokens[role] = e.admin.With(secret)
 	}
+	e.asker = e.exportAsker(t)
 	return e
+}
+
+// exportAsker makes the token that asks for the exports the matrix decides:
+// a dpo token made by a person of its own, because every token the admin
+// token made counts as the admin token's holder, who may not decide their
+// own export. It signs in at setup, before the matrix provokes a lockout.
+func (e *rbacEnv) exportAsker(t *testing.T) *testutil.Client {
+	t.Helper()
+	const pw = "a long and good password"
+	e.admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "export-lead", "require_mfa": false,
+		"permissions": []string{"schema:read", "tokens:manage", "roles:manage"}, "grants": []any{}})
+	e.admin.Must(201, "POST", "/v1/users", map[string]any{"email": "export-lead@example.com", "display_name": "Lead", "role": "export-lead", "password": pw})
+	lead := e.admin.With(e.admin.With("").Must(201, "POST", "/v1/sessions", map[string]any{"email": "export-lead@example.com", "password": pw}).JSON()["token"].(string))
+	secret := lead.Must(201, "POST", "/v1/tokens", map[string]any{"name": "export-asker", "role": "dpo"}).JSON()["token"].(string)
+	e.secrets = append(e.secrets, lead.Token, secret)
+	return e.admin.With(secret)
 }
 
 // uniq returns a fresh name with prefix, valid as a collection, token or
@@ -546,7 +565,7 @@ func (e *rbacEnv) pendingExport(t *testing.T) string {
 		e.admin.Must(201, "POST", "/v1/collections", map[string]any{"name": "payments", "kind": "persons", "fields": []any{
 			map[string]any{"name": "card", "type": "card", "category": "user.financial.credit_card", "purposes": []string{"support"}}}})
 	}
-	x := e.data.Must(201, "POST", "/v1/exports", map[string]any{"collection": "payments", "purpose": "support", "reason": "audit sample"}).JSON()
+	x := e.asker.Must(201, "POST", "/v1/exports", map[string]any{"collection": "payments", "purpose": "support", "reason": "audit sample"}).JSON()
 	if x["status"] != "pending_approval" {
 		t.Fatalf("export does not wait for approval: %v", x)
 	}

@@ -181,6 +181,23 @@ func cleanupTasksAPI(t *testing.T, cfg app.Config) {
 		t.Errorf("audit of the close (names the task, not the evidence): %s", b)
 	}
 
+	// A new version of the same sheet: one new customer, one already in
+	// the vault (skipped, so only in the sheet). The sheet holds personal
+	// data outside the vault again: its state is no longer "destroyed".
+	im := importer.New(s.Vault, s.DB, s.Ledger)
+	im.Trail = cleanup.NewTrail(s.DB)
+	again, err := im.Run(context.Background(), importer.Job{ID: "lan-2026-12", Collection: "customers", Purpose: "support", Source: res.SystemID,
+		LegalBasis: "contract"}, importer.Table([]string{"email", "name"}, [][]string{{"khach.9@example.vn", "Khách Chín"}, {"khach.1@example.vn", "Khách Một"}}))
+	if err != nil || again.Status != importer.StatusCompleted || again.Skipped != 1 || again.CleanupTaskID != "" {
+		t.Fatalf("second import from the sheet: %v %+v", err, again)
+	}
+	if m := dpo.Must(200, "GET", "/v1/systems/"+res.SystemID, nil).JSON(); m["migration"] != nil {
+		t.Errorf("the sheet after an import that left a row in it: migration %v", m["migration"])
+	}
+	if a := dpo.Must(200, "GET", "/v1/audit?action=system.migration.reopen&limit=10", nil).JSON(); !strings.Contains(fmt.Sprint(a), res.SystemID) {
+		t.Errorf("reopen audit: %v", a)
+	}
+
 	// A second import Lan holds, and a DPO-managed one; offboarding Lan
 	// lists her open one.
 	second := importFrom(t, s, "lan-zalo", "Lan's Zalo group", "lan@example.com", [][]string{{"khach.3@example.vn", "Khách Ba"}})

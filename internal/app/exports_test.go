@@ -85,8 +85,17 @@ func exportExamples(t *testing.T, cfg app.Config) {
 	if r := dpo.Do("GET", "/v1/exports/"+sid+"/download", nil); r.Status != 409 {
 		t.Errorf("download before approval: %d", r.Status)
 	}
-	admin.Must(200, "POST", "/v1/exports/"+sid+"/reject", map[string]any{"reason": "not needed"})
-	if r := admin.Do("POST", "/v1/exports/"+sid+"/approve", map[string]any{"reason": "changed my mind"}); r.Status != 409 || r.Code() != "export_state" {
+	// Another token the admin token made is not another person: its
+	// holder made both.
+	if r := admin.With(admin.RoleToken("dpo")).Do("POST", "/v1/exports/"+sid+"/approve", map[string]any{"reason": "my other token"}); r.Status != 403 || r.Code() != "four_eyes" {
+		t.Errorf("approval through a sibling token: %d %s", r.Status, r.Code())
+	}
+	if r := admin.Do("POST", "/v1/exports/"+sid+"/approve", map[string]any{"reason": "the creator"}); r.Status != 403 || r.Code() != "four_eyes" {
+		t.Errorf("approval through the token that made the asker's: %d %s", r.Status, r.Code())
+	}
+	approver := admin.Approver()
+	approver.Must(200, "POST", "/v1/exports/"+sid+"/reject", map[string]any{"reason": "not needed"})
+	if r := approver.Do("POST", "/v1/exports/"+sid+"/approve", map[string]any{"reason": "changed my mind"}); r.Status != 409 || r.Code() != "export_state" {
 		t.Errorf("approve after reject: %d %s", r.Status, r.Code())
 	}
 
@@ -100,7 +109,7 @@ func exportExamples(t *testing.T, cfg app.Config) {
 		t.Fatalf("large export: %v", x)
 	}
 	lid := x["id"].(string)
-	dpo.Must(200, "POST", "/v1/exports/"+lid+"/approve", map[string]any{"reason": "ok for the campaign"})
+	approver.Must(200, "POST", "/v1/exports/"+lid+"/approve", map[string]any{"reason": "ok for the campaign"})
 	if r := dpo.Do("GET", "/v1/exports/"+lid+"/download", nil); r.Status != 403 || r.Code() != "not_your_export" {
 		t.Errorf("approver downloads: %d %s", r.Status, r.Code())
 	}

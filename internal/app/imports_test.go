@@ -320,6 +320,10 @@ func importExamples(t *testing.T, cfg app.Config) {
 	if err := os.WriteFile(headerless, []byte("Lê Đầu Tiên,0912555001,dau.tien@example.com\nLê Thứ Hai,0912555002,thu.hai@example.com\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	headerOnly := filepath.Join(allowed, "header-only.csv")
+	if err := os.WriteFile(headerOnly, []byte("Họ tên,SĐT,Thư\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	future := map[string]any{"channel": "zalo", "notice_version": "v1", "notice_text": "Đồng ý nhận tin.", "collected_by": "lan@example.com",
 		"from": time.Now().AddDate(0, 1, 0).UTC().Format(time.RFC3339)}
 	for name, tc := range map[string]struct {
@@ -334,6 +338,10 @@ func importExamples(t *testing.T, cfg app.Config) {
 		"undeclared":       {importJobJSON("", map[string]any{"path": file, "purpose": "billing"}), "purpose_not_declared"},
 		"bad on_duplicate": {importJobJSON("", map[string]any{"path": file, "on_duplicate": "merge"}), "invalid_on_duplicate"},
 		"no header line":   {importJobJSON("", map[string]any{"path": headerless}), "header_holds_data"},
+		// Refused at once, not by a job that fails after a 202 and is
+		// then never listed (QA).
+		"no data rows":   {importJobJSON("", map[string]any{"path": headerOnly}), "no_data_rows"},
+		"missing header": {importJobJSON("", map[string]any{"path": file, "mapping": "Tên đầy đủ=name"}), "mapping_header_missing"},
 		"future consent": {importJobJSON("", map[string]any{"path": file, "purpose": "marketing", "legal_basis": "consent", "consent": future}),
 			"consent_evidence_future"},
 	} {

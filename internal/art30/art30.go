@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"custodia/internal/access"
 	"custodia/internal/datamap"
@@ -48,10 +49,27 @@ type Inputs struct {
 	Systems     []datamap.System
 	Processors  []processors.Processor
 	Rules       []retention.Rule
+	// Now judges whether a processor's DPA has expired (zero: the time
+	// of the call).
+	Now time.Time
+}
+
+// processorLine is a processor as a recipient of the record: vendor,
+// service, country and the state of its DPA at now, so that an expired
+// DPA is never shown as signed.
+func processorLine(pr processors.Processor, now time.Time) string {
+	dpa := "DPA " + pr.DPAStatus
+	if pr.DPAStatus == processors.DPASigned && pr.DPAExpiresAt != nil && !pr.DPAExpiresAt.After(now) {
+		dpa = "DPA expired " + pr.DPAExpiresAt.UTC().Format(time.DateOnly)
+	}
+	return "processor: " + pr.Vendor + " " + pr.Service + " (" + pr.Country + ", " + dpa + ")"
 }
 
 // Build returns the record, one activity per purpose, by purpose name.
 func Build(in Inputs) []Activity {
+	if in.Now.IsZero() {
+		in.Now = time.Now()
+	}
 	out := make([]Activity, 0, len(in.Purposes))
 	for _, p := range in.Purposes {
 		a := Activity{Purpose: p.Name, Description: p.Description, LegalBasis: string(p.LegalBasis), Security: Security}
@@ -96,7 +114,7 @@ func Build(in Inputs) []Activity {
 			if !slices.Contains(pr.Purposes, p.Name) {
 				continue
 			}
-			add(&a.Recipients, "processor: "+pr.Vendor+" "+pr.Service+" ("+pr.Country+", DPA "+pr.DPAStatus+")")
+			add(&a.Recipients, processorLine(pr, in.Now))
 			add(&a.Transfers, pr.Country)
 			for _, sp := range pr.SubProcessors {
 				add(&a.Transfers, sp.Country)
@@ -111,7 +129,7 @@ func Build(in Inputs) []Activity {
 		out = append(out, a)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Purpose < out[j].Purpose })
-	if a, ok := unrecorded(in.Systems, in.Processors); ok {
+	if a, ok := unrecorded(in.Systems, in.Processors, in.Now); ok {
 		out = append(out, a)
 	}
 	return out
@@ -125,14 +143,14 @@ const NoPurpose = "(no purpose recorded)"
 // for no recorded purpose (shadow copies, most often) and of the
 // processors that receive data for none: the record shows them rather
 // than leave them out, so that they are given a purpose or stopped.
-func unrecorded(systems []datamap.System, procs []processors.Processor) (Activity, bool) {
+func unrecorded(systems []datamap.System, procs []processors.Processor, now time.Time) (Activity, bool) {
 	a := Activity{Purpose: NoPurpose, LegalBasis: "none recorded", Security: "",
 		Description: "Systems of the data map that hold personal data, and processors that receive it, but name no purpose: give each a purpose and a legal basis, or destroy the copy and stop the sharing."}
 	for _, pr := range procs {
 		if len(pr.Purposes) > 0 {
 			continue
 		}
-		add(&a.Recipients, "processor: "+pr.Vendor+" "+pr.Service+" ("+pr.Country+", DPA "+pr.DPAStatus+")")
+		add(&a.Recipients, processorLine(pr, now))
 		add(&a.Transfers, pr.Country)
 		for _, sp := range pr.SubProcessors {
 			add(&a.Transfers, sp.Country)

@@ -108,6 +108,24 @@ func TestUnrecordedProcessors(t *testing.T) {
 	}
 }
 
+// TestExpiredDPAShownExpired: a signed DPA past its expiry is shown as
+// expired in the record, not as signed.
+func TestExpiredDPAShownExpired(t *testing.T) {
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	signed, expired, later := now.AddDate(-2, 0, 0), now.AddDate(0, -1, 0), now.AddDate(1, 0, 0)
+	acts := Build(Inputs{Now: now,
+		Purposes: []access.Purpose{{Name: "support", LegalBasis: "contract"}},
+		Processors: []processors.Processor{
+			{Vendor: "OldCo", Service: "sms", Country: "VN", DPAStatus: "signed", DPASignedAt: &signed, DPAExpiresAt: &expired, Purposes: []string{"support"}},
+			{Vendor: "NewCo", Service: "mail", Country: "DE", DPAStatus: "signed", DPASignedAt: &signed, DPAExpiresAt: &later, Purposes: []string{"support"}},
+		},
+	})
+	got := strings.Join(acts[0].Recipients, ";")
+	if got != "processor: NewCo mail (DE, DPA signed);processor: OldCo sms (VN, DPA expired 2026-02-01)" {
+		t.Errorf("recipients %q", got)
+	}
+}
+
 // TestOverriddenRuleLeftOut: of two rules on the same scope the longer
 // applies, and only it is the record's time limit for erasure.
 func TestOverriddenRuleLeftOut(t *testing.T) {

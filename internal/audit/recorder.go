@@ -13,6 +13,23 @@ type Recorder struct {
 	base    Entry
 	reads   []read // the subjects read, one entry each
 	written bool
+	vetted  bool // the reads were approved by a second person (see MarkVetted)
+}
+
+// MarkVetted records that the call's reads were approved beforehand by a
+// second person (an export approved under four-eyes): the bulk-read
+// detector does not count them.
+func (r *Recorder) MarkVetted() {
+	r.mu.Lock()
+	r.vetted = true
+	r.mu.Unlock()
+}
+
+// Vetted reports whether MarkVetted was called.
+func (r *Recorder) Vetted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.vetted
 }
 
 // NewRecorder starts the record of one call.
@@ -21,6 +38,15 @@ func NewRecorder(actor, action, requestID string) *Recorder {
 }
 
 type recorderKey struct{}
+
+// SetSuccessStatus sets the status an entry written inside the
+// operation's transaction records: the status the call answers when it
+// succeeds (201 for a create), since the answer is not sent yet.
+func (r *Recorder) SetSuccessStatus(status int) {
+	r.mu.Lock()
+	r.base.Status = status
+	r.mu.Unlock()
+}
 
 // WithRecorder returns ctx carrying r.
 func WithRecorder(ctx context.Context, r *Recorder) context.Context {

@@ -24,6 +24,9 @@ type Store interface {
 	// marks its system "copy to destroy". When the import has a task
 	// already it changes nothing and returns that one.
 	OpenCleanupTask(ctx context.Context, t Task, e *audit.Entry) (Task, error)
+	// ReopenMigration clears the migration state of a system recorded
+	// "destroyed"; it leaves any other state and says whether it changed.
+	ReopenMigration(ctx context.Context, systemID string, at time.Time, e *audit.Entry) (bool, error)
 }
 
 // Trail links imports to the data map; it implements importer.Trail.
@@ -208,6 +211,27 @@ func (t *Trail) Migrated(ctx context.Context, systemID string, job importer.Impo
 		return "", err
 	}
 	return stored.ID, nil
+}
+
+// Unmigrated is told of a completed job from a system that left rows
+// (rejected or skipped) only in the source: a system whose copy was
+// recorded destroyed holds personal data outside the vault again, so its
+// migration state is cleared and the data map shows it as holding data.
+func (t *Trail) Unmigrated(ctx context.Context, systemID string, job importer.Import) error {
+	if systemID == datamap.VaultID {
+		return errVaultSource
+	}
+	sys, err := t.store.GetSystem(ctx, systemID)
+	if err != nil {
+		return err
+	}
+	if sys.Migration == nil || sys.Migration.State != datamap.MigrationDestroyed {
+		return nil
+	}
+	e := entryFor(ctx, "system.migration.reopen")
+	e.RecordID, e.Collection, e.Purpose, e.Detail = sys.ID, job.Collection, job.Purpose, "job:"+job.ID
+	_, err = t.store.ReopenMigration(ctx, sys.ID, t.Now().UTC(), e)
+	return err
 }
 
 // entryFor is a fresh audit entry for an action taken for the caller in

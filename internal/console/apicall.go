@@ -24,6 +24,23 @@ type APIError struct {
 	Detail string `json:"detail"`
 	// Instance is the API's request id, to quote to an administrator.
 	Instance string `json:"instance"`
+	// fromAPI marks a problem the API answered (its detail is English),
+	// not one the console made in the person's language.
+	fromAPI bool
+	// retryAfter is the API's Retry-After, passed on with a 429.
+	retryAfter string
+}
+
+// say replaces the API's detail with the console's own text, already in
+// the person's language.
+func (e *APIError) say(text string) { e.Detail, e.fromAPI = text, false }
+
+// Text is the problem's message in the locale (see Locale.Problem).
+func (e *APIError) Text(l *Locale) string {
+	if !e.fromAPI {
+		return e.Detail
+	}
+	return l.Problem(e.Code, e.Detail)
 }
 
 func (e *APIError) Error() string {
@@ -115,7 +132,7 @@ func (rc *reqCtx) callRaw(method, path string, body io.Reader, contentType strin
 	if res.status/100 != 2 {
 		p := &APIError{Status: res.status}
 		_ = json.Unmarshal(res.body.Bytes(), p)
-		p.Status = res.status
+		p.Status, p.fromAPI, p.retryAfter = res.status, true, res.header.Get("Retry-After")
 		if p.endsSession() {
 			return errSignedOut
 		}
@@ -160,7 +177,7 @@ func (rc *reqCtx) proxyOr(path string, pending func(body []byte) error) error {
 	}
 	p := &APIError{Status: sw.failed.status}
 	_ = json.Unmarshal(sw.failed.body.Bytes(), p)
-	p.Status = sw.failed.status
+	p.Status, p.fromAPI = sw.failed.status, true
 	if p.endsSession() {
 		return errSignedOut
 	}

@@ -138,7 +138,7 @@ func (c *Console) auditLog(rc *reqCtx) error {
 	switch {
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
 		// A filter the API refused: the page stays, with the API's reason.
-		status, v.Error = apiErr.Status, apiErr.Detail
+		status, v.Error = apiErr.Status, apiErr.Text(rc.L)
 		if v.Error == "" {
 			v.Error = rc.L.T("The request could not be completed.")
 		}

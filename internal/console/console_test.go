@@ -129,6 +129,24 @@ func TestPagesRefuseAndExplain(t *testing.T) {
 	if r := s.Post("/console/customers", url.Values{"by": {"email"}, "q": {"minh@example.vn"}}); r.Status != http.StatusSeeOther || r.Location != "/console/customers/"+subject {
 		t.Errorf("search with one match: %d %s", r.Status, r.Location)
 	}
+	// The console reads only for a purpose the person chose: with none,
+	// the page asks for one and reads nothing (so the audit log never
+	// shows a purpose nobody stated).
+	if r := s.Get("/console/customers/" + subject); r.Status != 200 || !strings.Contains(r.Body, `id="choose-purpose"`) ||
+		strings.Contains(r.Body, "minh@example.vn") || strings.Contains(r.Body, `<dl class="record"`) {
+		t.Errorf("customer page without a purpose: %d, no prompt or a record shown", r.Status)
+	}
+	reads := e.admin.Must(200, "GET", "/v1/audit?action=subject.records&limit=100", nil).JSON()
+	if entries, _ := reads["entries"].([]any); len(entries) != 0 {
+		t.Errorf("a page without a purpose read the records: %v", entries)
+	}
+	if r := s.Post("/console/customers", url.Values{"by": {"email"}, "q": {"minh@example.vn"}, "purpose": {"support"}}); r.Status != http.StatusSeeOther ||
+		r.Location != "/console/customers/"+subject+"?purpose=support" {
+		t.Errorf("search with a purpose: %d %s", r.Status, r.Location)
+	}
+	if r := s.Get("/console/customers/" + subject + "?purpose=support"); !strings.Contains(r.Body, "minh@example.vn") || strings.Contains(r.Body, `id="choose-purpose"`) {
+		t.Errorf("customer page for support: %d, the record not shown", r.Status)
+	}
 	if r := s.Get("/console/audit"); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "Not allowed") || strings.Contains(r.Body, "<table") {
 		t.Errorf("support on the audit log: %d", r.Status)
 	}
@@ -179,4 +197,63 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestRefusedFormLinksBack: a form the API refuses shows the reason with
+// a link back to the page the form was on (where its draft brings the
+// input back); never to another site.
+func TestRefusedFormLinksBack(t *testing.T) {
+	e := newEnv(t)
+	w := e.web(t)
+	w.SignIn(e.newPerson(t, "dpo"))
+	w.Get("/console/requests")
+	post := func(referer string) page {
+		form := url.Values{"csrf": {w.csrf}, "lookup_kind": {"passport"}, "lookup_value": {"x"}, "type": {"access"}, "jurisdiction": {"GDPR"}}
+		req, _ := http.NewRequest(http.MethodPost, w.base+"/console/requests", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Referer", referer)
+		return w.do(req)
+	}
+	r := post(w.base + "/console/requests?type=erasure")
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, `href="/console/requests?type=erasure" id="back-to-form"`) {
+		t.Errorf("refused form from the console: %d, no link back\n%s", r.Status, r.Body)
+	}
+	for _, ref := range []string{"http://evil.example/console/requests", w.base + "/elsewhere", ""} {
+		if r := post(ref); r.Status != http.StatusBadRequest || strings.Contains(r.Body, "back-to-form") {
+			t.Errorf("refused form from %q: %d, with a link back", ref, r.Status)
+		}
+	}
+}
+
+// TestRefusalInVietnamese: an API refusal behind a console form reads in
+// Vietnamese for a person who chose Vietnamese.
+func TestRefusalInVietnamese(t *testing.T) {
+	e := newEnv(t)
+	w := e.web(t)
+	w.SignIn(e.newPerson(t, "dpo"))
+	w.c.Jar.SetCookies(mustURL(t, e.srv.URL+"/console/"), []*http.Cookie{{Name: "custodia_lang", Value: "vi", Path: "/"}})
+	w.Get("/console/requests")
+	r := w.Post("/console/requests", url.Values{"lookup_kind": {"email"}, "lookup_value": {"a@example.com"}, "type": {"access"}, "jurisdiction": {"MARS"}})
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "Máy chủ từ chối thao tác này") && !strings.Contains(r.Body, "Khu vực pháp lý này không được hỗ trợ.") {
+		t.Errorf("a refused request form in Vietnamese: %d\n%s", r.Status, r.Body)
+	}
+}
+
+// TestSignInLockoutRetryAfter: once sign-ins are locked out, the console's
+// 429 says when to try again (Retry-After), as the API's does.
+func TestSignInLockoutRetryAfter(t *testing.T) {
+	e := newEnv(t)
+	p := e.newPerson(t, "dpo")
+	w := e.web(t)
+	w.Get("/console/sign-in")
+	var r page
+	for range 10 {
+		r = w.Post("/console/sign-in", url.Values{"email": {p.Email}, "password": {"not the password"}, "totp_code": {"000000"}})
+		if r.Status == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, "Too many failed sign-ins") {
+		t.Errorf("locked out: %d, Retry-After %q", r.Status, r.Header.Get("Retry-After"))
+	}
 }

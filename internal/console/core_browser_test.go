@@ -68,6 +68,7 @@ func TestBrowserCoreFlows(t *testing.T) {
 	b.Run("search by phone",
 		chromedp.SetValue("#by", "phone", chromedp.ByID),
 		chromedp.SendKeys("#q", "+84 912 345 678", chromedp.ByID), // the API normalises to E.164
+		chromedp.SetValue("#s-purpose", "support", chromedp.ByID),
 		chromedp.Submit("#q", chromedp.ByID),
 		chromedp.WaitVisible("#subject-id", chromedp.ByID))
 	if got := b.Text("#subject-id"); got != subject {

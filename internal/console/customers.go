@@ -21,12 +21,15 @@ var lookupKinds = []string{"email", "phone", "national_id"}
 // jurisdictions the request form suggests (the rules table decides).
 var jurisdictions = []string{"GDPR", "CCPA", "LGPD", "VN", "DPDP", "PIPEDA", "HIPAA"}
 
-// searchView is the data of customers.html.
+// searchView is the data of customers.html. Purpose is the purpose the
+// person chose for reading what the search finds, one of Purposes.
 type searchView struct {
 	By, Q    string
 	Kinds    []string
 	Searched bool
 	Subjects []string
+	Purpose  string
+	Purposes []string // those the person's role may invoke
 }
 
 // customers shows the search form, to those who may search
@@ -35,7 +38,13 @@ func (c *Console) customers(rc *reqCtx) error {
 	if err := rc.need(auth.PermRecordsRead); err != nil {
 		return err
 	}
-	return rc.render(http.StatusOK, "customers", rc.L.T("Customers"), searchView{By: "email", Kinds: lookupKinds})
+	v := searchView{By: "email", Kinds: lookupKinds}
+	purposes, err := rc.invocablePurposes()
+	if err != nil {
+		return err
+	}
+	v.Purposes = purposes
+	return rc.render(http.StatusOK, "customers", rc.L.T("Customers"), v)
 }
 
 // searchCustomers finds subjects by e-mail, phone or national id through
@@ -46,6 +55,14 @@ func (c *Console) searchCustomers(rc *reqCtx) error {
 	v := searchView{By: rc.r.PostFormValue("by"), Q: strings.TrimSpace(rc.r.PostFormValue("q")), Kinds: lookupKinds}
 	if !slices.Contains(lookupKinds, v.By) {
 		v.By = "email"
+	}
+	purposes, err := rc.invocablePurposes()
+	if err != nil {
+		return err
+	}
+	v.Purposes = purposes
+	if p := rc.r.PostFormValue("purpose"); slices.Contains(purposes, p) {
+		v.Purpose = p
 	}
 	if v.Q == "" {
 		return rc.render(http.StatusOK, "customers", rc.L.T("Customers"), v)
@@ -62,26 +79,37 @@ func (c *Console) searchCustomers(rc *reqCtx) error {
 	}
 	v.Searched, v.Subjects = true, out.Subjects
 	if len(out.Subjects) == 1 {
-		return redirect("/console/customers/" + seg(out.Subjects[0]))
+		return redirect(v.SubjectPage(out.Subjects[0]))
 	}
 	return rc.render(http.StatusOK, "customers", rc.L.T("Customers"), v)
+}
+
+// SubjectPage is the address of a subject's page, reading for the
+// purpose chosen with the search, if any.
+func (v searchView) SubjectPage(subject string) string {
+	page := "/console/customers/" + seg(subject)
+	if v.Purpose != "" {
+		page = query(page, "purpose", v.Purpose)
+	}
+	return page
 }
 
 // customerView is the data of customer.html. A nil section is one the
 // role does not open.
 type customerView struct {
-	Subject     string
-	Purpose     string
-	Purposes    []string // those the person's role may invoke
-	Collections []subjectCollection
-	ReadError   string
-	Consent     *consent.Proof
-	Access      []audit.Entry
-	Requests    []dsr.Request
-	Channels    []string
-	Types       []string
-	Juris       []string
-	Today       string
+	Subject       string
+	Purpose       string
+	Purposes      []string // those the person's role may invoke
+	ChoosePurpose bool     // no purpose was chosen, so nothing was read
+	Collections   []subjectCollection
+	ReadError     string
+	Consent       *consent.Proof
+	Access        []audit.Entry
+	Requests      []dsr.Request
+	Channels      []string
+	Types         []string
+	Juris         []string
+	Today         string
 }
 
 // subjectCollection is one collection of a subject's records.
@@ -96,29 +124,22 @@ func (c *Console) customer(rc *reqCtx) error {
 	subject := rc.r.PathValue("subject")
 	v := customerView{Subject: subject, Channels: consent.Channels, Types: dsr.Types, Juris: jurisdictions,
 		Today: time.Now().In(rc.c.opts.Location).Format("2006-01-02")}
-	var ps struct {
-		Purposes []access.Purpose `json:"purposes"`
-	}
-	if ok, err := maybe(rc.call(http.MethodGet, "/v1/purposes", nil, &ps)); err != nil {
+	purposes, err := rc.invocablePurposes()
+	if err != nil {
 		return err
-	} else if ok {
-		for _, p := range ps.Purposes {
-			if len(p.Roles) == 0 || slices.Contains(p.Roles, string(rc.me.User.Role)) {
-				v.Purposes = append(v.Purposes, p.Name)
-			}
-		}
 	}
+	v.Purposes = purposes
+	// Records are read only for a purpose the person chose: the audit log
+	// records it as theirs, so the console never picks one for them.
 	v.Purpose = rc.r.URL.Query().Get("purpose")
-	if v.Purpose == "" {
-		v.Purpose = rc.widestPurpose(v.Purposes)
-	}
+	v.ChoosePurpose = v.Purpose == "" && rc.me.Can("records:read")
 	if rc.me.Can("records:read") && v.Purpose != "" {
 		var out struct {
 			Collections []subjectCollection `json:"collections"`
 		}
 		err := rc.call(http.MethodGet, query("/v1/subjects/"+seg(subject)+"/records", "purpose", v.Purpose), nil, &out)
 		if apiErr, ok := err.(*APIError); ok && apiErr.Status/100 == 4 {
-			v.ReadError = apiErr.Detail // the API's reason: purpose, consent or role
+			v.ReadError = apiErr.Text(rc.L) // the API's reason: purpose, consent or role
 		} else if err != nil {
 			return err
 		}
@@ -241,28 +262,21 @@ func (c *Console) erase(rc *reqCtx) error {
 	return rc.done("/console/customers", rc.L.T("The person's data was erased; the receipt is in the deletion log."))
 }
 
-// widestPurpose picks, among purposes, the one the most fields of the
-// collections were collected for: the read that shows the most of a
-// person when no purpose was chosen. The API still decides the read.
-func (rc *reqCtx) widestPurpose(purposes []string) string {
-	var out struct {
-		Collections []vault.Collection `json:"collections"`
+// invocablePurposes lists the purposes the person's role may invoke
+// (none when the purposes cannot be read).
+func (rc *reqCtx) invocablePurposes() ([]string, error) {
+	var ps struct {
+		Purposes []access.Purpose `json:"purposes"`
 	}
-	count := map[string]int{}
-	if err := rc.call(http.MethodGet, "/v1/collections", nil, &out); err == nil {
-		for _, c := range out.Collections {
-			for _, f := range c.Fields {
-				for _, p := range f.Purposes {
-					count[p]++
-				}
-			}
+	ok, err := maybe(rc.call(http.MethodGet, "/v1/purposes", nil, &ps))
+	if err != nil || !ok {
+		return nil, err
+	}
+	var out []string
+	for _, p := range ps.Purposes {
+		if len(p.Roles) == 0 || slices.Contains(p.Roles, string(rc.me.User.Role)) {
+			out = append(out, p.Name)
 		}
 	}
-	best := ""
-	for _, p := range purposes {
-		if best == "" || count[p] > count[best] {
-			best = p
-		}
-	}
-	return best
+	return out, nil
 }

@@ -1,9 +1,13 @@
 package console
 
 import (
+	"math"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
+
+	"custodia/internal/report"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -67,6 +71,28 @@ func (l *Locale) T(key string, args ...any) string {
 		key = label
 	}
 	return l.p.Sprintf(key, args...)
+}
+
+// Phrases translates texts given as formats and arguments (a report
+// item's detail), or returns fallback when there are none. Arguments
+// decoded from JSON arrive as float64; whole ones are formatted as
+// integers.
+func (l *Locale) Phrases(ps []report.Phrase, fallback string) string {
+	if len(ps) == 0 {
+		return fallback
+	}
+	var b strings.Builder
+	for _, p := range ps {
+		args := make([]any, len(p.Args))
+		for i, a := range p.Args {
+			if f, ok := a.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+				a = int64(f)
+			}
+			args[i] = a
+		}
+		b.WriteString(l.p.Sprintf(p.Format, args...))
+	}
+	return b.String()
 }
 
 // N formats an integer with the language's digit grouping.

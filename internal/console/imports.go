@@ -206,11 +206,11 @@ func (c *Console) closeCleanupTask(rc *reqCtx) error {
 		if errors.As(err, &p) {
 			switch p.Code {
 			case "evidence_required":
-				p.Detail = rc.L.T("Write the evidence that the copy was destroyed (at most 4,000 characters).")
+				p.say(rc.L.T("Write the evidence that the copy was destroyed (at most 4,000 characters)."))
 			case "invalid_evidence_sha256":
-				p.Detail = rc.L.T("The SHA-256 must be 64 hexadecimal digits.")
+				p.say(rc.L.T("The SHA-256 must be 64 hexadecimal digits."))
 			case "task_closed":
-				p.Detail = rc.L.T("This clean-up task is closed already.")
+				p.say(rc.L.T("This clean-up task is closed already."))
 			}
 		}
 		return err

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -156,6 +157,27 @@ type errorPage struct {
 	Status    int
 	Message   string
 	RequestID string
+	// Back is the console page a refused form was sent from, so the
+	// person can correct it: their input comes back from its draft.
+	Back string
+}
+
+// formPage returns the console page a POST's form was on (its Referer,
+// when that is a page of this console on this host), or "".
+func (rc *reqCtx) formPage() string {
+	if rc.r.Method != http.MethodPost {
+		return ""
+	}
+	u, err := url.Parse(rc.r.Referer())
+	if err != nil || u.Host != rc.r.Host || u.User != nil || !strings.HasPrefix(u.Path, "/console/") ||
+		strings.HasPrefix(u.Path, "/console/sign-in") || strings.Contains(u.Path, "//") {
+		return ""
+	}
+	back := u.Path
+	if u.RawQuery != "" {
+		back += "?" + u.RawQuery
+	}
+	return back
 }
 
 // renderError shows an error page; it never shows personal data (API
@@ -168,7 +190,11 @@ func (rc *reqCtx) renderError(status int, message, requestID string) {
 	case http.StatusNotFound:
 		title = rc.L.T("Not found")
 	}
-	if err := rc.render(status, "error", title, errorPage{Status: status, Message: message, RequestID: requestID}); err != nil {
+	page := errorPage{Status: status, Message: message, RequestID: requestID}
+	if status/100 == 4 && status != http.StatusForbidden {
+		page.Back = rc.formPage()
+	}
+	if err := rc.render(status, "error", title, page); err != nil {
 		slog.Error("console error page failed", "err", err)
 		http.Error(rc.w, http.StatusText(status), status)
 	}
@@ -177,7 +203,7 @@ func (rc *reqCtx) renderError(status int, message, requestID string) {
 // renderAPIError shows a problem the API answered with, in the person's
 // language where the console knows the case.
 func (rc *reqCtx) renderAPIError(p *APIError) {
-	msg := p.Detail
+	msg := p.Text(rc.L)
 	switch {
 	case p.Status == http.StatusForbidden && (p.Code == "forbidden" || p.Code == "permission_denied" || msg == ""):
 		msg = rc.L.T("Your role does not allow this page or action. Ask an administrator if you need it.")
@@ -185,6 +211,9 @@ func (rc *reqCtx) renderAPIError(p *APIError) {
 		msg = rc.L.T("There is nothing here. It may have been deleted, or the address is wrong.")
 	case p.Status == http.StatusTooManyRequests:
 		msg = rc.L.T("Too many attempts. Wait a little and try again.")
+		if p.retryAfter != "" {
+			rc.w.Header().Set("Retry-After", p.retryAfter)
+		}
 	case msg == "":
 		msg = rc.L.T("The request could not be completed.")
 	}

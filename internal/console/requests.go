@@ -266,11 +266,15 @@ func (c *Console) requestPage(rc *reqCtx) error {
 	v.HasPackage = (r.Type == dsr.TypeAccess || r.Type == dsr.TypePortability) && v.Executed && r.State != dsr.StateRejected
 	v.ExtensionsLeft = max(r.MaxExtensions-r.Extensions, 0)
 	if v.CanManage && v.Open {
+		pending := r.Details.IdentityPending // extended before the identity was verified
 		for _, to := range []string{dsr.StateVerifying, dsr.StateInProgress, dsr.StatePaused, dsr.StateRejected} {
+			verifies := to == dsr.StateInProgress && (r.State == dsr.StateVerifying || pending)
 			switch {
 			case !dsr.CanMove(r.State, to):
-			case to == dsr.StateVerifying || to == dsr.StateInProgress && r.State == dsr.StateVerifying:
-				v.VerifyMoves = append(v.VerifyMoves, rc.moveForm(r.State, to))
+			case to == dsr.StateInProgress && r.State == dsr.StateExtended && !pending:
+				// An extension is not undone.
+			case to == dsr.StateVerifying || verifies:
+				v.VerifyMoves = append(v.VerifyMoves, rc.moveForm(dsr.StateVerifying, to))
 			default:
 				v.Moves = append(v.Moves, rc.moveForm(r.State, to))
 			}
@@ -281,14 +285,16 @@ func (c *Console) requestPage(rc *reqCtx) error {
 			v.NoticeDraft = rc.noticeDraft(r.Request)
 		}
 		v.CanComplete = dsr.CanMove(r.State, dsr.StateCompleted)
-		v.CanExecute = (r.State == dsr.StateInProgress || r.State == dsr.StateExtended) && (!v.Executed || r.Type == dsr.TypeRectification)
+		v.CanExecute = (r.State == dsr.StateInProgress || r.State == dsr.StateExtended) && !pending && (!v.Executed || r.Type == dsr.TypeRectification)
 		v.ExecuteHelp = rc.executeHelp(r.Type)
 	}
 	return rc.render(http.StatusOK, "request", rc.L.T("Request: %s", rc.L.T(r.Type)), v)
 }
 
 func wasVerified(h []dsr.Transition) bool {
-	return slices.ContainsFunc(h, func(t dsr.Transition) bool { return t.From == dsr.StateVerifying && t.To == dsr.StateInProgress })
+	return slices.ContainsFunc(h, func(t dsr.Transition) bool {
+		return t.To == dsr.StateInProgress && (t.From == dsr.StateVerifying || t.From == dsr.StateExtended)
+	})
 }
 
 // daysText says how long is left until the due date.

@@ -472,7 +472,7 @@ func TestRequestBadInput(t *testing.T) {
 		{base + "/transitions", url.Values{"to": {"completed"}, "reason": {"skip ahead"}}, http.StatusConflict, "cannot move to"},
 		{base + "/transitions", url.Values{"to": {"nowhere"}, "reason": {"x"}}, http.StatusBadRequest, "to must be one of"},
 		{base + "/transitions", url.Values{"to": {"verifying_identity"}, "reason": {"  "}}, http.StatusBadRequest, "needs a reason"},
-		{base + "/execute", url.Values{"confirm": {"yes"}}, http.StatusConflict, "verify the requester"},
+		{base + "/execute", url.Values{"confirm": {"yes"}}, http.StatusConflict, "identity is verified"},
 		{base + "/tasks", url.Values{"system": {""}}, http.StatusBadRequest, "names its system"},
 		{base + "/tasks", url.Values{"system": {"CRM"}, "assignee": {"not-an-email"}}, http.StatusBadRequest, "assignee must be an e-mail"},
 		{base + "/tasks/tsk_nope/close", url.Values{"evidence": {""}}, http.StatusBadRequest, "needs evidence"},

@@ -47,6 +47,9 @@ func (c *Console) signIn(rc *reqCtx) error {
 		return rc.render(http.StatusUnauthorized, "signin", rc.L.T("Sign in"), signInForm{Email: in.Email, Next: next,
 			Error: rc.L.T("Sign-in failed. Check your e-mail address, password and authenticator code.")})
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests:
+		if apiErr.retryAfter != "" {
+			rc.w.Header().Set("Retry-After", apiErr.retryAfter)
+		}
 		return rc.render(http.StatusTooManyRequests, "signin", rc.L.T("Sign in"), signInForm{Email: in.Email, Next: next,
 			Error: rc.L.T("Too many failed sign-ins. Wait a few minutes before trying again.")})
 	case errors.As(err, &apiErr) && apiErr.Status/100 == 4:

@@ -45,7 +45,10 @@ func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by st
 		return Request{}, err
 	}
 	if r.State != StateInProgress && r.State != StateExtended {
-		return Request{}, apperr.Newf(apperr.Conflict, "not_in_progress", "a request is carried out in progress, not %s; verify the requester's identity first", r.State)
+		return Request{}, apperr.New(apperr.Conflict, "not_in_progress", notInProgress(r.State))
+	}
+	if r.Details.IdentityPending {
+		return Request{}, apperr.New(apperr.Conflict, "identity_unverified", "the request was extended before the requester's identity was verified: move it to in_progress once the identity is verified, then carry it out")
 	}
 	if r.Details.ExecutedAt != nil && r.Type != TypeRectification {
 		return Request{}, apperr.New(apperr.Conflict, "already_executed", "this request was already carried out")
@@ -289,4 +292,17 @@ func (s *Service) AlertUnacknowledged(ctx context.Context, raise func(Request)) 
 		raise(s.withClock(r))
 	}
 	return nil
+}
+
+// notInProgress says why a request in state cannot be carried out yet, and
+// what to do.
+func notInProgress(state string) string {
+	switch state {
+	case StateReceived, StateVerifying:
+		return "a request is carried out once the requester's identity is verified: move it to in_progress first (it is " + state + ")"
+	case StatePaused:
+		return "the request is paused: resume it (move it to in_progress), then carry it out"
+	default:
+		return "the request is closed (" + state + "); it can no longer be carried out"
+	}
 }

@@ -95,6 +95,7 @@ func TestExecuteRefusals(t *testing.T) {
 			execute(t, h, id, ExecuteInput{})
 		}, ExecuteInput{}, apperr.Conflict, "already_executed"},
 		{"rectification without values", TypeRectification, []string{StateVerifying, StateInProgress}, nil, ExecuteInput{}, apperr.Invalid, "rectification_required"},
+		{"extended before the identity was verified", TypeErasure, []string{StateVerifying, StateExtended}, nil, ExecuteInput{}, apperr.Conflict, "identity_unverified"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,6 +113,54 @@ func TestExecuteRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExecuteRefusalSaysWhatToDo: the refusal names the step that is
+// missing, per state.
+func TestExecuteRefusalSaysWhatToDo(t *testing.T) {
+	for _, tc := range []struct {
+		moves []string
+		want  string
+	}{
+		{[]string{StateVerifying}, "identity is verified"},
+		{[]string{StateVerifying, StateInProgress, StatePaused}, "resume it"},
+		{[]string{StateRejected}, "closed"},
+	} {
+		h := newHarness(false)
+		r := h.create(t, TypeErasure)
+		h.move(t, r.ID, tc.moves...)
+		_, err := h.svc.Execute(context.Background(), r.ID, ExecuteInput{}, "agent", &audit.Entry{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("after %v: %v, want it to say %q", tc.moves, err, tc.want)
+		}
+	}
+}
+
+// TestExtendWhileVerifying: a request may be extended while the
+// requester's identity is checked (the clock runs meanwhile); it is
+// carried out only once moved to in_progress, which records the
+// verification and keeps the extension.
+func TestExtendWhileVerifying(t *testing.T) {
+	h := newHarness(false)
+	r := h.create(t, TypeErasure)
+	h.move(t, r.ID, StateVerifying)
+	h.now = t0.Add(20 * day)
+	got := h.move(t, r.ID, StateExtended)
+	if got.State != StateExtended || got.Extensions != 1 || !got.Details.IdentityPending || !got.DueAt.Equal(t0.Add(60*day)) {
+		t.Fatalf("extended while verifying: state %s, %d extensions, pending %v, due %v", got.State, got.Extensions, got.Details.IdentityPending, got.DueAt)
+	}
+	h.now = t0.Add(25 * day)
+	got = h.move(t, r.ID, StateInProgress)
+	if got.State != StateInProgress || got.Details.IdentityPending || got.Extensions != 1 || !got.DueAt.Equal(t0.Add(60*day)) {
+		t.Fatalf("verified: state %s, pending %v, %d extensions, due %v", got.State, got.Details.IdentityPending, got.Extensions, got.DueAt)
+	}
+	execute(t, h, r.ID, ExecuteInput{})
+
+	// An ordinary extension (identity verified first) is not undone.
+	o := h.inProgress(t, TypeErasure)
+	h.move(t, o.ID, StateExtended)
+	_, err := h.svc.Move(context.Background(), o.ID, MoveInput{To: StateInProgress, Reason: "x"}, "dpo", &audit.Entry{})
+	wantCode(t, err, apperr.Conflict, "invalid_transition")
 }
 
 func execute(t *testing.T, h *harness, id string, in ExecuteInput) Request {

@@ -32,7 +32,7 @@ func (s *Service) Move(ctx context.Context, id string, in MoveInput, by string, 
 	if err != nil {
 		return Request{}, err
 	}
-	if !CanMove(cur.State, in.To) {
+	if !CanMove(cur.State, in.To) || (cur.State == StateExtended && in.To == StateInProgress && !cur.Details.IdentityPending) {
 		return Request{}, apperr.Newf(apperr.Conflict, "invalid_transition", "a request in state %s cannot move to %q", cur.State, in.To)
 	}
 	if in.To == StateCompleted {
@@ -53,8 +53,14 @@ func (s *Service) Move(ctx context.Context, id string, in MoveInput, by string, 
 		}
 		switch {
 		case in.To == StateExtended:
+			if cur.State == StateVerifying {
+				r.Details.IdentityPending = true
+			}
 			return s.extend(r, now)
-		case in.To == StateInProgress && cur.State == StateVerifying:
+		case in.To == StateInProgress && (cur.State == StateVerifying || cur.Details.IdentityPending):
+			// Identity verified: from verifying_identity, or from a state
+			// an extension during verification led to.
+			r.Details.IdentityPending = false
 			return s.startClockOnVerify(r, now)
 		}
 		return nil
@@ -100,7 +106,7 @@ func (s *Service) startClockOnVerify(r *Request, now time.Time) error {
 	if !dl.StartOnVerify {
 		return nil
 	}
-	if dl, err = s.clock.Deadlines(r.Jurisdiction, r.Type, now, 0); err != nil {
+	if dl, err = s.clock.Deadlines(r.Jurisdiction, r.Type, now, r.Extensions); err != nil {
 		return err
 	}
 	// The acknowledgement confirms receipt: its deadline still runs from

@@ -43,10 +43,13 @@ var States = []string{StateReceived, StateVerifying, StateInProgress, StateExten
 
 // transitions lists the states each state may move to.
 var transitions = map[string][]string{
-	StateReceived:   {StateVerifying, StateRejected},
-	StateVerifying:  {StateInProgress, StateRejected},
+	StateReceived: {StateVerifying, StateRejected},
+	// A request may be extended while identity is verified (its clock runs
+	// meanwhile under some laws); it then moves to in_progress once the
+	// identity is verified (Details.IdentityPending).
+	StateVerifying:  {StateInProgress, StateRejected, StateExtended},
 	StateInProgress: {StateCompleted, StateRejected, StateExtended, StatePaused},
-	StateExtended:   {StateCompleted, StateRejected, StatePaused, StateExtended},
+	StateExtended:   {StateCompleted, StateRejected, StatePaused, StateExtended, StateInProgress},
 	StatePaused:     {StateInProgress, StateRejected},
 }
 
@@ -104,6 +107,10 @@ type Details struct {
 	// AcknowledgedAt is when the request first moved on from received:
 	// its receipt was acknowledged then.
 	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
+	// IdentityPending: the request was extended before the requester's
+	// identity was verified; moving it to in_progress records the
+	// verification. It cannot be carried out until then.
+	IdentityPending bool `json:"identity_pending,omitempty"`
 	// ClockStart is set when the rule's clock starts at verification.
 	ClockStart *time.Time `json:"clock_start,omitempty"`
 	Result     string     `json:"result,omitempty"`

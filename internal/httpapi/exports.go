@@ -41,6 +41,14 @@ func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
 	if in.Reason == "" || len(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "an export needs its reason (1 to 1000 characters)")
 	}
+	// A scoped token asks only for its collections and purposes: the
+	// register would otherwise hold, and count for it, what it may never
+	// download.
+	if p := auth.PrincipalFrom(r.Context()); !p.AllowsCollection(in.Collection) {
+		return apperr.New(apperr.Forbidden, "collection_not_allowed", "this token may not use this collection")
+	} else if !p.AllowsPurpose(in.Purpose) {
+		return apperr.New(apperr.Forbidden, "purpose_not_allowed", "this token may not act for this purpose")
+	}
 	c, err := s.vault.Collection(r.Context(), in.Collection)
 	if err != nil {
 		return err
@@ -203,6 +211,9 @@ func (s *Server) downloadExport(w http.ResponseWriter, r *http.Request) error {
 	// The call is audited by its reads, one entry per subject exported,
 	// each naming the export; the state change must not stand in for them.
 	recorder(r).Update(func(e *audit.Entry) { e.RecordID, e.Collection, e.Purpose = x.ID, x.Collection, x.Purpose })
+	if x.DecidedBy != "" {
+		recorder(r).MarkVetted() // four-eyes approved: not a bulk read to detect
+	}
 	if err := s.db.UpdateExport(r.Context(), produced, exports.StatusApproved, nil); err != nil {
 		return err
 	}
@@ -316,22 +327,41 @@ func watermarkZip(data []byte, id string) ([]byte, error) {
 }
 
 // personOf returns the person behind a principal key: "user:ID" for a
-// session, and for a token the person who created it ("user:ID"), so that
-// the four-eyes rule compares people, not credentials. A token created
-// by the bootstrap or by another token stands for itself.
+// session; for a token, the person behind whoever created it, followed
+// up the chain of tokens that created tokens, so that the four-eyes rule
+// compares people, not credentials. A token at the top of its chain (the
+// bootstrap token, or one whose creator is gone) stands for itself: two
+// tokens an admin token made count as that admin token's holder.
 func (s *Server) personOf(ctx context.Context, key string) (string, error) {
-	id, ok := strings.CutPrefix(key, "token:")
-	if !ok {
+	if !strings.HasPrefix(key, "token:") {
 		return key, nil
 	}
 	tokens, err := s.tokens.List(ctx)
 	if err != nil {
 		return "", err
 	}
+	byID := make(map[string]auth.Token, len(tokens))
+	byName := make(map[string]auth.Token, len(tokens))
 	for _, t := range tokens {
-		if t.ID == id && strings.HasPrefix(t.CreatedBy, "user:") {
+		byID[t.ID], byName[t.Name] = t, t
+	}
+	t, ok := byID[strings.TrimPrefix(key, "token:")]
+	if !ok {
+		return key, nil
+	}
+	for range len(tokens) { // a chain cannot be longer than the tokens; this also ends a cycle
+		if strings.HasPrefix(t.CreatedBy, "user:") {
 			return t.CreatedBy, nil
 		}
+		name, ok := strings.CutPrefix(t.CreatedBy, "token:")
+		if !ok {
+			break
+		}
+		creator, ok := byName[name]
+		if !ok {
+			break
+		}
+		t = creator
 	}
-	return key, nil
+	return "token:" + t.ID, nil
 }

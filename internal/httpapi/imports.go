@@ -170,6 +170,11 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	if _, err := rn.im.Run(ctx, check, func(context.Context, func(source.Row) error) error { return nil }); err != nil {
 		return err
 	}
+	// A file without data rows, or whose header the mapping does not
+	// fit, is refused now, not by a job that fails after the 202.
+	if err := rn.im.CheckFirstRows(ctx, job, importer.File(file)); err != nil {
+		return err
+	}
 	fields, err := importFields(ctx, c, job.Mapping, file)
 	if err != nil {
 		return err

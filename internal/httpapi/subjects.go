@@ -47,6 +47,10 @@ func (s *Server) findSubjects(w http.ResponseWriter, r *http.Request) error {
 	// given, else for one of the field's purposes.
 	p := auth.PrincipalFrom(r.Context())
 	purpose := purposeOf(r)
+	// A token scoped to some purposes finds people only for them.
+	if purpose != "" && !p.AllowsPurpose(purpose) {
+		return apperr.New(apperr.Forbidden, "purpose_not_allowed", "this token may not act for this purpose")
+	}
 	allow := func(c *vault.Collection, field string) bool {
 		if p != nil && !p.AllowsCollection(c.Name) {
 			return false
@@ -57,7 +61,7 @@ func (s *Server) findSubjects(w http.ResponseWriter, r *http.Request) error {
 		purposes := []string{purpose}
 		if purpose == "" {
 			if f, ok := c.Field(field); ok {
-				purposes = f.Purposes
+				purposes = slices.DeleteFunc(slices.Clone(f.Purposes), func(pu string) bool { return !p.AllowsPurpose(pu) })
 			}
 		}
 		for _, pu := range purposes {

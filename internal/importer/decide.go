@@ -142,7 +142,18 @@ func (r *run) decide(it *item, found map[string][]vault.RecordRef) error {
 		return err
 	}
 	w := write{it: it, p: &pending{done: make(chan struct{})}}
-	switch subjects := distinctSubjects(matches); {
+	subjects := distinctSubjects(matches)
+	if subjects == 1 {
+		reason, err := r.otherPerson(it, matches[0], found)
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			r.reject(it, "conflicting_match", reason)
+			return nil
+		}
+	}
+	switch {
 	case subjects > 1:
 		r.reject(it, "duplicate_subjects", "the row matches two different subjects; they are not merged")
 		return nil
@@ -184,6 +195,34 @@ func (r *run) decide(it *item, found map[string][]vault.RecordRef) error {
 		r.flush()
 	}
 	return nil
+}
+
+// otherPerson says why a row that matched target only through a value
+// people share (a phone: an office line, a family's landline, an
+// assistant's number) is someone else: the row holds a value of a unique
+// field (an e-mail address) that no record and no earlier row holds,
+// while target's record holds a value of that field, so the two differ.
+// Such a row is rejected rather than merged into, or skipped as, the
+// other person. "" when nothing says so.
+func (r *run) otherPerson(it *item, target vault.RecordRef, found map[string][]vault.RecordRef) (string, error) {
+	for _, k := range it.keys {
+		field, _, _ := strings.Cut(k, "\x00")
+		f, ok := r.c.Field(field)
+		if !ok || !f.Unique {
+			continue
+		}
+		if _, claimed := r.claims[k]; claimed || len(found[k]) > 0 {
+			continue // the row's own value matched someone
+		}
+		has, err := r.im.vault.HasAnyField(r.ctx, r.c.Name, target.ID, []string{field})
+		if err != nil {
+			return "", fmt.Errorf("import %s: match: %w", r.job.ID, err)
+		}
+		if has {
+			return fmt.Sprintf("the row shares a value with a person whose %s is another: they are not merged (map the shared column to \"-\" if it is not the person's)", field), nil
+		}
+	}
+	return "", nil
 }
 
 // match finds the records a row's identifying values belong to: those an

@@ -108,3 +108,44 @@ func TestDuplicatesAcrossFiles(t *testing.T) {
 		}
 	})
 }
+
+// TestSharedPhoneIsNotAMatch: a row that matches a person only through a
+// phone they share (an office line, an assistant's number) while its own
+// e-mail address is new is someone else: rejected, never merged into or
+// skipped as that person (QA: with --on-duplicate update one executive
+// overwrote another), in the file and across files.
+func TestSharedPhoneIsNotAMatch(t *testing.T) {
+	onEngines(t, func(t *testing.T, e *env) {
+		e.mustRun(t, job("shared-1"), importer.Table(dupHeader, [][]string{{"Robert King", "0912000099", "robert@example.com"}}))
+		for _, mode := range []importer.OnDuplicate{importer.Update, importer.Skip} {
+			j := job("shared-2-" + string(mode))
+			j.OnDuplicate = mode
+			res := e.mustRun(t, j, importer.Table(dupHeader, [][]string{
+				{"Susan Lee", "0912000099", "susan@example.com"},           // another person, same office line
+				{"Robert K.", "0912000099", "robert@example.com"},          // Robert himself
+				{"Mai", "0912000100", "mai@example.com"},                   // new
+				{"Mai's husband", "0912000100", "mai.husband@example.com"}, // shares Mai's phone, in the same file
+			}))
+			// The update run creates Mai and updates Robert; the skip run,
+			// after it, skips both.
+			want := importer.Counts{Rows: 4, Created: 1, Updated: 1, Rejected: 2}
+			if mode == importer.Skip {
+				want = importer.Counts{Rows: 4, Skipped: 2, Rejected: 2}
+			}
+			if res.Counts != want {
+				t.Fatalf("%s: %+v, want %+v", mode, res.Counts, want)
+			}
+			for _, rj := range res.Rejects {
+				if rj.Code != "conflicting_match" {
+					t.Errorf("%s: reject %+v", mode, rj)
+				}
+			}
+			if d := e.lookup(t, "email", "robert@example.com")[0].Data; d["email"] != "robert@example.com" {
+				t.Errorf("%s: Robert's record became %v", mode, d)
+			}
+			if got := e.lookup(t, "email", "susan@example.com"); len(got) != 0 {
+				t.Errorf("%s: Susan imported as %v", mode, got)
+			}
+		}
+	})
+}

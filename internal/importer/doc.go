@@ -85,7 +85,10 @@
 // collection's blind indexes (fields declared indexed or unique). No
 // match creates a new subject; a match with one subject is skipped,
 // updated or stops the job (Job.OnDuplicate); a match with two different
-// subjects is rejected, never merged. Rows are decided one at a time in
+// subjects is rejected, never merged, and so is a row that matches a
+// subject only through a value people share (a phone) while its own
+// unique value (an e-mail address) is new and the subject holds another
+// (conflicting_match). Rows are decided one at a time in
 // file order, and a row sharing a value with an earlier row still being
 // written waits for it, so duplicates inside the file follow the same rule
 // as duplicates across files.

@@ -22,6 +22,8 @@ func (f *fakeTrail) ResolveSource(_ context.Context, src importer.SourceRef, dry
 	return "sys_test", nil
 }
 
+func (f *fakeTrail) Unmigrated(context.Context, string, importer.Import) error { return nil }
+
 func (f *fakeTrail) Migrated(_ context.Context, systemID string, job importer.Import) (string, error) {
 	f.tasks = append(f.tasks, job.ID)
 	return "cln_" + job.ID, nil

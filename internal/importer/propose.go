@@ -45,6 +45,7 @@ var otherParty = []string{
 	"sales rep", "sales representative", "salesperson", "sales person", "salesman", "sales agent", "sales owner", "rep", "agent",
 	"assignee", "assigned", "assigned to", "created by", "modified by", "last modified by", "updated by", "edited by",
 	"manager", "supervisor", "boss", "referrer", "referred by", "referral", "introducer", "introduced by",
+	"assistant", "asst", "secretary", "reports to",
 	"relative", "relatives", "next of kin", "kin", "emergency", "emergency contact", "spouse", "husband", "wife",
 	"father", "mother", "parent", "parents", "guardian", "guarantor", "beneficiary", "nominee",
 	// Vietnamese: company, person in charge, staff, sale(s), creator,
@@ -53,7 +54,7 @@ var otherParty = []string{
 	"cong ty", "phu trach", "nguoi phu trach", "nhan vien", "sale", "sales", "nguoi tao", "nguoi sua",
 	"quan ly", "nguoi quan ly", "gioi thieu", "nguoi gioi thieu", "nguoi than", "nguoi nha", "giam ho", "nguoi giam ho",
 	"bao lanh", "nguoi bao lanh", "khan cap", "lien he khan cap", "phu huynh", "bo me", "cha", "me", "vo", "chong",
-	"thu huong", "nguoi thu huong",
+	"thu huong", "nguoi thu huong", "tro ly", "thu ky",
 }
 
 // otherPartyOf returns the word by which a header names someone other
@@ -73,10 +74,19 @@ func otherPartyOf(header string) string {
 // date: a year of birth ("Năm sinh") fits no date field.
 var yearOnly = []string{"year", "nam sinh", "yob"}
 
+// aboutRecord are folded header words of a column that describes the
+// record or one of its values rather than holding a value of the person:
+// "Marketing contact status", "Email Domain", "Lead Status", "Phone
+// verified". Such a header names no field by its words (its values still
+// count, see ProposeMapping).
+var aboutRecord = []string{"status", "stage", "lifecycle", "score", "domain", "count", "flag", "opt out", "opted out",
+	"unsubscribed", "bounced", "bounce", "verified", "valid", "trang thai", "giai doan", "ten mien"}
+
 // typeOfHeader returns the field type a header names, "" when none.
 func typeOfHeader(header string) fieldtype.Type {
 	f := foldHeader(header)
-	if f == "" || slices.Contains(notName, f) || slices.ContainsFunc(yearOnly, func(w string) bool { return hasWords(f, w) }) {
+	if f == "" || slices.Contains(notName, f) || slices.ContainsFunc(yearOnly, func(w string) bool { return hasWords(f, w) }) ||
+		slices.ContainsFunc(aboutRecord, func(w string) bool { return hasWords(f, w) }) {
 		return ""
 	}
 	for _, hw := range headerWords {

@@ -53,6 +53,18 @@ func TestProposeMapping(t *testing.T) {
 			{"Lan", "Phạm", "lan@example.com", "+84912345603", "+84987654303", "Thu Trang", "Acme", "3 Trần Phú", "Đà Nẵng", "1979-07-08"},
 		}, importer.Mapping{"First Name": "name", "Last Name": "name", "Email": "email", "Phone": "phone", "Mobile": "phone", "Owner.Name": "-", "Account.Name": "-",
 			"Mailing Street": "address", "Birthdate": "birth"}, nil},
+		// Salesforce's assistant columns are another person's; HubSpot's
+		// status and domain columns describe the record, not a value of
+		// the person (QA: "Marketing contact status" was proposed as a
+		// name, "Email Domain" as a second e-mail).
+		{"salesforce assistant", []string{"FirstName", "LastName", "Email", "Phone", "AssistantName", "AssistantPhone", "ReportsToId"}, [][]string{
+			{"Robert", "King", "robert.king@example.com", "", "Jane Doe", "+1 415 555 0100", "003XX"},
+			{"Susan", "Lee", "susan.lee@example.com", "+1 415 555 0111", "Jane Doe", "+1 415 555 0100", "003XX"},
+		}, importer.Mapping{"FirstName": "name", "LastName": "name", "Email": "email", "Phone": "phone", "AssistantName": "-", "AssistantPhone": "-", "ReportsToId": "-"}, nil},
+		{"hubspot status and domain", []string{"First Name", "Last Name", "Email", "Email Domain", "Marketing contact status", "Lead Status"}, [][]string{
+			{"Mai", "Đinh", "mai.dinh@example.vn", "example.vn", "Marketing contact", "New"},
+			{"Hùng", "Lê", "hung.le@example.com", "example.com", "Non-marketing contact", "Open"},
+		}, importer.Mapping{"First Name": "name", "Last Name": "name", "Email": "email"}, nil},
 		{"other parties", []string{"Họ tên", "Email", "Sales Rep", "Assigned To", "Created By", "Last Modified By", "Modified By", "Agent", "Assignee", "Người phụ trách", "Nhân viên sale"}, nil,
 			importer.Mapping{"Họ tên": "name", "Email": "email", "Sales Rep": "-", "Assigned To": "-", "Created By": "-", "Last Modified By": "-",
 				"Modified By": "-", "Agent": "-", "Assignee": "-", "Người phụ trách": "-", "Nhân viên sale": "-"}, nil},

@@ -204,6 +204,23 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 	return res, runErr
 }
 
+// CheckFirstRows reads rows up to the first data row and refuses, as Run
+// does before it stores a job, a file without data rows or whose header
+// the mapping does not fit (a dry run's file without data rows is not
+// refused). A server calls it before it accepts a job it runs later, so
+// that such a file is refused at once rather than by a job that fails.
+func (im *Importer) CheckFirstRows(ctx context.Context, job Job, rows Rows) error {
+	if err := job.normalize(); err != nil {
+		return err
+	}
+	c, err := im.vault.Collection(ctx, job.Collection)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", job.ID, err)
+	}
+	r := &run{im: im, job: job, c: c, plans: map[string]*plan{}, claims: map[string]*pending{}}
+	return r.first(ctx, rows)
+}
+
 // errFirst stops the reading of the rows after the first one.
 var errFirst = errors.New("first row read")
 

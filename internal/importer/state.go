@@ -136,6 +136,11 @@ func (im *Importer) finish(ctx context.Context, job Job, res *Result) error {
 		}
 		stored.CleanupTaskID = task
 	}
+	if res.Status == StatusCompleted && !allImported(res.Counts) && im.Trail != nil && stored.SystemID != "" {
+		if err := im.Trail.Unmigrated(ctx, stored.SystemID, stored); err != nil {
+			return fmt.Errorf("import %s: mark the source as holding data again in the data map: %w", job.ID, err)
+		}
+	}
 	res.SystemID, res.CleanupTaskID = stored.SystemID, stored.CleanupTaskID
 	if im.Trail != nil && res.CleanupTaskID == "" {
 		res.CleanupWithheld = Withheld(res.Status, res.Counts)

@@ -36,4 +36,7 @@ type Trail interface {
 	// its holders (or its owner) to destroy the copy and close the task
 	// with evidence. It returns the task's id. A job calls it once.
 	Migrated(ctx context.Context, systemID string, job Import) (taskID string, err error)
+	// Unmigrated is told of a completed job that left rows only in its
+	// source: a source recorded as destroyed holds data again.
+	Unmigrated(ctx context.Context, systemID string, job Import) error
 }

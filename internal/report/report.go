@@ -30,15 +30,36 @@ const KeyRotationMaxAge = 365 * 24 * time.Hour
 
 // Item is one checklist entry.
 type Item struct {
-	ID       string   `json:"id"`
-	Title    string   `json:"title"`
-	Status   string   `json:"status"`
-	Detail   string   `json:"detail"`
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Status string `json:"status"`
+	Detail string `json:"detail"`
+	// Phrases are Detail as formats and their arguments, so that a reader
+	// in another language can translate each format and fill it in.
+	Phrases  []Phrase `json:"phrases"`
 	Evidence []string `json:"evidence"`
 	Fix      string   `json:"fix"` // the API or command that fixes it
 	// Link is the console page where it is fixed, relative to the
 	// server's root.
 	Link string `json:"link"`
+}
+
+// Phrase is a text as a format and its arguments (integers and strings),
+// the way fmt.Sprintf takes them.
+type Phrase struct {
+	Format string `json:"format"`
+	Args   []any  `json:"args,omitempty"`
+}
+
+// String formats the phrase in English.
+func (p Phrase) String() string { return fmt.Sprintf(p.Format, p.Args...) }
+
+func phrase(format string, args ...any) Phrase { return Phrase{Format: format, Args: args} }
+
+// addPhrase appends a phrase to an item's detail.
+func (it *Item) addPhrase(p Phrase) {
+	it.Phrases = append(it.Phrases, p)
+	it.Detail += p.String()
 }
 
 // consolePages are the console pages where each item is fixed.
@@ -108,11 +129,15 @@ func Score(f Facts, now time.Time) Report {
 	return r
 }
 
-// item builds an item that passes when there is no evidence against it.
-func item(id, title, fix, ok, bad string, evidence []string) Item {
-	it := Item{ID: id, Title: title, Fix: fix, Link: consolePages[id], Status: Pass, Detail: ok, Evidence: evidence}
+// item builds an item that passes when there is no evidence against it;
+// bad is the format of the failing detail, given the evidence's length.
+func item(id, title, fix string, ok Phrase, bad string, evidence []string) Item {
+	it := Item{ID: id, Title: title, Fix: fix, Link: consolePages[id], Status: Pass, Evidence: evidence}
 	if len(evidence) > 0 {
-		it.Status, it.Detail = Fail, fmt.Sprintf(bad, len(evidence))
+		it.Status = Fail
+		it.addPhrase(phrase(bad, len(evidence)))
+	} else {
+		it.addPhrase(ok)
 	}
 	if it.Evidence == nil {
 		it.Evidence = []string{}
@@ -134,7 +159,7 @@ func systemsMapped(f Facts) Item {
 		}
 	}
 	return item("systems_mapped", "Every system holding personal data is mapped and its categories are known", "POST /v1/systems, POST /v1/systems/{id}/confirm, custodia scan --report-to",
-		fmt.Sprintf("%d systems mapped beside the vault, each with its categories", len(f.Systems)), "%d systems are missing or incomplete", ev)
+		phrase("%d systems mapped beside the vault, each with its categories", len(f.Systems)), "%d systems are missing or incomplete", ev)
 }
 
 func fieldPurposes(f Facts) Item {
@@ -153,7 +178,7 @@ func fieldPurposes(f Facts) Item {
 		}
 	}
 	return item("field_purposes", "Every field has a documented purpose", "PUT /v1/collections/{collection}, POST /v1/purposes",
-		"every field names registered purposes", "%d fields lack a documented purpose", ev)
+		phrase("every field names registered purposes"), "%d fields lack a documented purpose", ev)
 }
 
 func consentEvidence(f Facts) Item {
@@ -162,7 +187,7 @@ func consentEvidence(f Facts) Item {
 		ev = append(ev, fmt.Sprintf("consents in force granted without a method, notice version or collector: %d", f.ConsentGaps))
 	}
 	return item("consent_evidence", "Every consent has its evidence (method, notice, who collected it)", "POST /v1/subjects/{subject}/consents",
-		"every recorded grant carries its evidence", "%d problems with consent evidence", ev)
+		phrase("every recorded grant carries its evidence"), "%d problems with consent evidence", ev)
 }
 
 func mfa(f Facts) Item {
@@ -173,7 +198,7 @@ func mfa(f Facts) Item {
 		}
 	}
 	return item("users_mfa", "Every person whose role reads personal data signs in with MFA", "POST /v1/users/me/totp",
-		"every active person whose role requires MFA has enrolled", "%d people have not enrolled in MFA", ev)
+		phrase("every active person whose role requires MFA has enrolled"), "%d people have not enrolled in MFA", ev)
 }
 
 func training(f Facts, now time.Time) Item {
@@ -188,7 +213,7 @@ func training(f Facts, now time.Time) Item {
 		}
 	}
 	return item("training", "Staff who must be trained hold a current training", "POST /v1/training",
-		"every person whose role requires training holds a current one", "%d people lack current training", ev)
+		phrase("every person whose role requires training holds a current one"), "%d people lack current training", ev)
 }
 
 func dpas(f Facts) Item {
@@ -199,7 +224,7 @@ func dpas(f Facts) Item {
 		}
 	}
 	return item("processor_dpas", "Every processor receiving personal data has a signed, current DPA", "PUT /v1/processors/{id}",
-		fmt.Sprintf("%d processors, none without a signed, current DPA", len(f.Processors)), "%d DPA problems", ev)
+		phrase("%d processors, none without a signed, current DPA", len(f.Processors)), "%d DPA problems", ev)
 }
 
 func overdueRequests(f Facts) Item {
@@ -209,11 +234,12 @@ func overdueRequests(f Facts) Item {
 		ev = append(ev, f.OverdueIDs...)
 	}
 	it := item("overdue_requests", "No data-subject request is overdue", "GET /v1/requests?overdue=true",
-		"no open request is past its due date", "%d problems with request deadlines", ev)
+		phrase("no open request is past its due date"), "%d problems with request deadlines", ev)
 	if f.OverdueOpen > 0 {
 		// The evidence is a summary line and the requests named: count
 		// the requests, not the lines.
-		it.Detail = fmt.Sprintf("%d open requests past a legal deadline", f.OverdueOpen)
+		it.Detail, it.Phrases = "", nil
+		it.addPhrase(phrase("%d open requests past a legal deadline", f.OverdueOpen))
 	}
 	return it
 }
@@ -226,7 +252,7 @@ func retentionRules(f Facts) Item {
 		}
 	}
 	return item("retention_rules", "Every collection has a retention rule", "POST /v1/retention/rules",
-		"every collection has at least one retention rule", "%d collections keep data without a rule", ev)
+		phrase("every collection has at least one retention rule"), "%d collections keep data without a rule", ev)
 }
 
 func auditChain(f Facts) Item {
@@ -235,7 +261,7 @@ func auditChain(f Facts) Item {
 		ev = append(ev, fmt.Sprintf("broken at entry %d: %s", f.Audit.BrokenAt, f.Audit.Reason))
 	}
 	it := item("audit_chain", "The audit log's hash chain verifies", "custodia audit verify",
-		fmt.Sprintf("%d entries checked up to entry %d", f.Audit.Checked, f.Audit.HeadSeq), "%d breaks in the audit chain", ev)
+		phrase("%d entries checked up to entry %d", f.Audit.Checked, f.Audit.HeadSeq), "%d breaks in the audit chain", ev)
 	return it
 }
 
@@ -249,18 +275,21 @@ func keyRotation(f Facts, now time.Time) Item {
 	if !since.IsZero() && age > KeyRotationMaxAge {
 		ev = append(ev, fmt.Sprintf("%s %s, %d days ago", what, since.UTC().Format("2006-01-02"), int(age.Hours()/24)))
 	}
-	detail := "the key-encryption key is less than a year old"
+	detail := phrase("the key-encryption key is less than a year old")
 	if !since.IsZero() {
-		detail += fmt.Sprintf(" (%s %s)", what, since.UTC().Format("2006-01-02"))
+		detail = phrase("the key-encryption key is less than a year old (last rotated %s)", since.UTC().Format("2006-01-02"))
+		if f.LastRotation.IsZero() {
+			detail = phrase("the key-encryption key is less than a year old (never rotated; in use since %s)", since.UTC().Format("2006-01-02"))
+		}
 	}
 	return item("key_rotation", "The key-encryption key was rotated within a year", "POST /v1/keys/rotate", detail, "%d key rotation overdue", ev)
 }
 
 func incidentClocks(f Facts) Item {
 	it := item("incident_clocks", "No breach notification deadline has passed", "GET /v1/incidents, POST /v1/incidents/{id}/notifications",
-		fmt.Sprintf("%d open incidents, no notification overdue", f.OpenIncidents), "%d notification deadlines have passed", f.OverdueClocks)
+		phrase("%d open incidents, no notification overdue", f.OpenIncidents), "%d notification deadlines have passed", f.OverdueClocks)
 	if n := len(f.DueNowClocks); n > 0 {
-		it.Detail += fmt.Sprintf("; %d notifications due now, without undue delay: %s", n, strings.Join(f.DueNowClocks, ", "))
+		it.addPhrase(phrase("; %d notifications due now, without undue delay: %s", n, strings.Join(f.DueNowClocks, ", ")))
 	}
 	return it
 }

@@ -169,9 +169,11 @@ func (e *Engine) Run(ctx context.Context, dryRun bool, approvedBy string) (Repor
 		return rep, err
 	}
 	active := slices.DeleteFunc(holds, func(h Hold) bool { return !h.Active(now) })
-	if rules, err = e.scoped(ctx, rules); err != nil {
+	rules, idle, err := e.scoped(ctx, rules)
+	if err != nil {
 		return rep, err
 	}
+	rep.Conflicts = append(rep.Conflicts, idle...)
 	rules, conflicts, overridden := effectiveRules(rules)
 	rep.Conflicts = append(rep.Conflicts, conflicts...)
 	rep.Overridden = append(rep.Overridden, overridden...)
@@ -187,18 +189,25 @@ func (e *Engine) Run(ctx context.Context, dryRun bool, approvedBy string) (Repor
 // scoped gives each purpose rule without fields the fields it covers (the
 // data collected for its purpose alone; none when that is every field, so
 // the rule stays whole-record) and drops purpose rules with nothing in
-// scope, so conflicts are judged on the data rules actually act on.
-func (e *Engine) scoped(ctx context.Context, rules []Rule) ([]Rule, error) {
-	out := make([]Rule, 0, len(rules))
+// scope, so conflicts are judged on the data rules actually act on. It
+// also drops anonymise rules with nothing identifying to drop, saying so
+// in idle: such a rule changes nothing, so it must not win a conflict
+// against a delete rule and keep the records for ever.
+func (e *Engine) scoped(ctx context.Context, rules []Rule) (out []Rule, idle []string, err error) {
+	out = make([]Rule, 0, len(rules))
 	for _, r := range rules {
-		if len(r.Fields) == 0 && r.Purpose != "" {
-			c, err := e.vault.Collection(ctx, r.Collection)
+		named := len(r.Fields) > 0 // fields the rule names are acted on as named
+		var c *vault.Collection
+		if !named && (r.Purpose != "" || r.Action == ActionAnonymise) {
+			c, err = e.vault.Collection(ctx, r.Collection)
 			if apperr.IsNotFound(err) {
 				continue // the collection was removed
 			}
 			if err != nil {
-				return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+				return nil, nil, fmt.Errorf("rule %s: %w", r.ID, err)
 			}
+		}
+		if !named && r.Purpose != "" {
 			fs := onlyFor(c, r.Purpose)
 			if len(fs) == 0 {
 				continue // nothing here was collected for this purpose alone
@@ -207,9 +216,17 @@ func (e *Engine) scoped(ctx context.Context, rules []Rule) ([]Rule, error) {
 				r.Fields = fs
 			}
 		}
+		// Anonymising a whole record drops its identifying fields (a rule
+		// scoped to some fields drops those): with none, it does nothing.
+		if r.Action == ActionAnonymise && len(r.Fields) == 0 {
+			if len(vault.IdentifyingFields(c)) == 0 {
+				idle = append(idle, fmt.Sprintf("rule %s anonymises %s, which holds no identifying field in its scope: it changes nothing, is not applied and overrides no other rule; delete it, or make it a delete rule", r.ID, r.Collection))
+				continue
+			}
+		}
 		out = append(out, r)
 	}
-	return out, nil
+	return out, idle, nil
 }
 
 // heldBy returns the hold covering a record, if any.

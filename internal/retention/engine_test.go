@@ -653,6 +653,27 @@ func TestRunAnonymiseWithoutIdentifyingFields(t *testing.T) {
 	}
 }
 
+// TestRunIdleAnonymiseOverridesNothing: an anonymise rule with nothing
+// identifying to drop changes nothing, so it must not win a conflict
+// against a shorter delete rule (which kept the records for ever); the
+// report says why it was not applied.
+func TestRunIdleAnonymiseOverridesNothing(t *testing.T) {
+	w := newWorld(t)
+	old := now.AddDate(-4, 0, 0)
+	w.addRecords("metrics", memRecord{"rec_1", "sub_a", old, old})
+	w.store.rules = []Rule{
+		rule(t, Rule{ID: "del", Collection: "metrics", Anchor: AnchorCreated, Keep: Keep{3, "years"}}),
+		rule(t, Rule{ID: "anon", Collection: "metrics", Anchor: AnchorCreated, Keep: Keep{5, "years"}, Action: ActionAnonymise}),
+	}
+	rep := w.run(t, false)
+	if rep.Deleted != 1 || len(w.store.records["metrics"]) != 0 {
+		t.Errorf("the delete rule did not apply: deleted %d, %d records left", rep.Deleted, len(w.store.records["metrics"]))
+	}
+	if len(rep.Overridden) != 0 || len(rep.Conflicts) != 1 || !strings.Contains(rep.Conflicts[0], "rule anon anonymises metrics, which holds no identifying field") {
+		t.Errorf("overridden %v, conflicts %q", rep.Overridden, rep.Conflicts)
+	}
+}
+
 // TestRunEmptyReportLists: the report's lists are JSON arrays, never null.
 func TestRunEmptyReportLists(t *testing.T) {
 	w := newWorld(t)

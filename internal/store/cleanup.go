@@ -241,3 +241,31 @@ func decodeMigration(raw string) (*datamap.Migration, error) {
 	}
 	return &m, nil
 }
+
+// ReopenMigration clears the migration state of a system whose copy was
+// recorded destroyed: a later import from it left rows (rejected or
+// skipped) whose values are only in the source, so it holds personal data
+// outside the vault again. Any other state is left as it is; changed says
+// whether it was cleared.
+func (db *DB) ReopenMigration(ctx context.Context, systemID string, at time.Time, e *audit.Entry) (changed bool, err error) {
+	err = db.w.submit(func(ctx context.Context, tx *Tx) error {
+		changed = false
+		var raw string
+		if err := tx.QueryRow(ctx, "SELECT migration FROM systems WHERE id = ?", systemID).Scan(&raw); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return apperr.New(apperr.NotFound, "system_not_found", "no such system")
+			}
+			return fmt.Errorf("read system migration: %w", err)
+		}
+		m, err := decodeMigration(raw)
+		if err != nil || m == nil || m.State != datamap.MigrationDestroyed {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE systems SET migration = '', updated_at = ? WHERE id = ?", at.UnixMicro(), systemID); err != nil {
+			return fmt.Errorf("reopen system migration: %w", err)
+		}
+		changed = true
+		return nil
+	}, e)
+	return changed, err
+}

@@ -225,6 +225,26 @@ func (c *Client) RoleToken(role string) string {
 	return tok
 }
 
+// Approver creates a second person, a user whose role (made here, without
+// MFA) may approve exports, and returns a client signed in as them. The
+// four-eyes rule compares people: tokens the admin token made all count
+// as its holder, so tests that need "someone else" use this person.
+func (c *Client) Approver() *Client {
+	c.TB.Helper()
+	n := time.Now().UnixNano()
+	role := fmt.Sprintf("approver-%d", n)
+	c.Must(201, "POST", "/v1/roles", map[string]any{"name": role, "require_mfa": false,
+		"permissions": []string{"exports:approve"}, "grants": []any{}})
+	email := fmt.Sprintf("approver-%d@example.com", n)
+	const pw = "a long and good password for tests"
+	c.Must(201, "POST", "/v1/users", map[string]any{"email": email, "display_name": "Approver", "role": role, "password": pw})
+	tok, _ := c.With("").Must(201, "POST", "/v1/sessions", map[string]any{"email": email, "password": pw}).JSON()["token"].(string)
+	if tok == "" {
+		c.TB.Fatal("approver: no session token")
+	}
+	return c.With(tok)
+}
+
 // DataClient returns a client with a fresh "dpo" token, which reads and
 // writes every field.
 func (s *Server) DataClient(tb testing.TB) *Client {

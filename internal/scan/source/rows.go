@@ -93,7 +93,6 @@ func ReadRows(ctx context.Context, path string, opts Options, fn func(Row) error
 func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn func(Row) error) error {
 	head, err := br.Peek(headLen)
 	r := newCSVReader(br, delimiterOf(f, head, err != nil), limit)
-	var header []string
 	var hp headerPicker
 	for n := 0; ; n++ {
 		if n%ctxEvery == 0 {
@@ -104,6 +103,11 @@ func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn 
 		rec, err := r.read()
 		switch {
 		case errors.Is(err, io.EOF):
+			for _, row := range hp.flush() {
+				if err := fn(row); err != nil {
+					return err
+				}
+			}
 			return nil
 		case errors.Is(err, errTooLong):
 			return fmt.Errorf("record at line %d longer than %d bytes", r.line, limit)
@@ -114,12 +118,10 @@ func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn 
 		if blankRow(cells) {
 			continue
 		}
-		if hp.take(cells) {
-			header = hp.header
-			continue
-		}
-		if err := fn(Row{Line: r.start, Header: header, Cells: cells, Unterminated: r.unterminated}); err != nil {
-			return err
+		for _, row := range hp.take(Row{Line: r.start, Cells: cells, Unterminated: r.unterminated}) {
+			if err := fn(row); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -154,54 +156,90 @@ func readSheetRows(s *sink, f *excelize.File, name string, fn func(Row) error) e
 		return err
 	}
 	defer func() { _ = rows.close() }()
-	var header []string
 	var hp headerPicker
 	for {
 		cells, ok, err := rows.next(s)
-		if err != nil || !ok {
+		if err != nil {
 			return err
 		}
-		if hp.take(cells) {
-			header = hp.header
-			continue
+		var data []Row
+		if ok {
+			data = hp.take(Row{Sheet: name, Line: rows.row, Cells: cells})
+		} else {
+			data = hp.flush()
 		}
-		if err := fn(Row{Sheet: name, Line: rows.row, Header: header, Cells: cells}); err != nil {
-			return &stopError{err}
+		for _, row := range data {
+			if err := fn(row); err != nil {
+				return &stopError{err}
+			}
+		}
+		if !ok {
+			return nil
 		}
 	}
 }
 
 // headerPicker finds a table's header among its first non-blank rows: the
 // first one, unless that one is a title above the table (a single text
-// cell, "Danh sách khách hàng tháng 11") and the next non-blank row holds
-// two text cells or more: that row is then the header, and the title is
-// neither header nor data. (A header naming one column of two, "Họ tên,",
-// stays the header: the data row below it holds a number or an address.)
+// cell, "Danh sách khách hàng tháng 11"; up to maxTitleRows of them, such
+// as a title and an export date) and the next non-blank row holds two text
+// cells or more: that row is then the header, and the titles are neither
+// header nor data. (A header naming one column of two, "Họ tên,", stays
+// the header: the data row below it holds a number or an address; so does
+// the header of a one-column table, whose single-cell rows are its data.)
+// Title-like rows are held until the header is known.
 type headerPicker struct {
 	header []string
-	title  bool // header holds a single text cell so far
+	held   []Row // the first row and the title-like rows after it, while undecided
 	done   bool
 }
 
-// take offers the next non-blank row and reports whether it went into the
-// header (the caller then reads on); false means it is a data row.
-func (h *headerPicker) take(cells []string) bool {
+// take offers the next non-blank row and returns the data rows it lets
+// out, in order, each with the header: none while the header is still
+// looked for, then the rows held meanwhile that turned out to be data.
+func (h *headerPicker) take(r Row) []Row {
 	if h.done {
-		return false
+		r.Header = h.header
+		return []Row{r}
 	}
-	n, _ := nonEmptyCells(cells)
-	if h.header == nil {
-		h.header = cleanHeader(cells)
-		h.title = n == 1 && titleCell(cells)
-		h.done = !h.title
-		return true
+	n, _ := nonEmptyCells(r.Cells)
+	title := n == 1 && titleCell(r.Cells)
+	switch {
+	case len(h.held) == 0 && title:
+		h.held = append(h.held, r) // a title, or a one-column header
+		return nil
+	case len(h.held) == 0:
+		h.header, h.done = cleanHeader(r.Cells), true
+		return nil
+	case n >= 2 && allText(r.Cells):
+		h.header, h.done, h.held = cleanHeader(r.Cells), true, nil // the held rows were titles
+		return nil
+	case title && len(h.held) < maxTitleRows:
+		h.held = append(h.held, r)
+		return nil
 	}
-	h.done = true
-	if n >= 2 && allText(cells) {
-		h.header = cleanHeader(cells) // the first row was a title
-		return true
+	return h.settle(r)
+}
+
+// flush returns the rows still held at the end of the table: a
+// one-column table's data below its header.
+func (h *headerPicker) flush() []Row {
+	if h.done || len(h.held) == 0 {
+		return nil
 	}
-	return false
+	return h.settle()
+}
+
+// settle makes the first held row the header and returns the other held
+// rows, then more, as data.
+func (h *headerPicker) settle(more ...Row) []Row {
+	h.header, h.done = cleanHeader(h.held[0].Cells), true
+	out := append(h.held[1:], more...)
+	h.held = nil
+	for i := range out {
+		out[i].Header = h.header
+	}
+	return out
 }
 
 // allText reports whether every non-blank cell of a row is text: neither

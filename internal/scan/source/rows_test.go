@@ -80,6 +80,17 @@ func TestReadRowsTitleAboveHeader(t *testing.T) {
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("title above the header: %+v, want %+v", rows, want)
 	}
+	// Two title rows, a title and the export's date (QA: the second was
+	// read as a data row, and the title as the header).
+	rows = readRowsOf(t, "w.csv", []byte("DANH SÁCH KHÁCH HÀNG - CHI NHÁNH HÀ NỘI,,\nXuất ngày 15/03/2024,,\n\nHọ tên,SĐT,Email\nAn,0912345678,an@example.com\n"))
+	want = []Row{{Line: 5, Header: []string{"Họ tên", "SĐT", "Email"}, Cells: []string{"An", "0912345678", "an@example.com"}}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("two titles above the header: %+v, want %+v", rows, want)
+	}
+	rows = readRowsOf(t, "x.csv", []byte("Danh sách\nXuất ngày 15/03/2024\nHọ tên,SĐT\nAn,0912345678\n"))
+	if len(rows) != 1 || rows[0].Header[1] != "SĐT" || rows[0].Cells[0] != "An" {
+		t.Errorf("titles without commas above the header: %+v", rows)
+	}
 	rows = readRowsOf(t, "u.csv", []byte("Họ tên,\nAn,0912345678\nBình,0987654321\n"))
 	if len(rows) != 2 || rows[0].Header[0] != "Họ tên" || rows[0].Cells[0] != "An" {
 		t.Errorf("a header naming one column of two: %+v", rows)
