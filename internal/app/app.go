@@ -229,6 +229,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Requests = dsr.NewService(db, legalClock{t: rules, loc: loc}, dsrActions{a}, kr.Derived().Token)
 	a.Retention = retention.NewEngine(db, a.Vault, db.RecordFieldDeletion)
+	a.Retention.Lock = func(ctx context.Context) (func(), bool, error) { return db.TryLock(ctx, RetentionLockKey) }
 	a.Importer = importer.New(a.Vault, db, a.Ledger)
 	a.Importer.Trail = cleanup.NewTrail(db)
 	breach, err := incidents.Default().With(rules, loc)

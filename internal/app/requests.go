@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"custodia/internal/httpapi"
 	"custodia/internal/importer"
 	"custodia/internal/legalclock"
+	"custodia/internal/retention"
 	"custodia/internal/store"
 	"custodia/internal/vault"
 )
@@ -286,8 +288,9 @@ func (c legalClock) DaysLeft(due, now time.Time) int { return legalclock.DaysLef
 
 func (c legalClock) Location() *time.Location { return c.loc }
 
-// retentionLockKey is the PostgreSQL advisory lock of the retention job.
-const retentionLockKey = 0x637573746f64 // "custod"
+// RetentionLockKey is the PostgreSQL advisory lock a retention run that
+// applies rules holds, so one replica applies them at a time.
+const RetentionLockKey = 0x637573746f64 // "custod"
 
 // scheduleRetention applies retention rules every RetentionEvery until ctx
 // ends; on PostgreSQL only the replica holding the advisory lock runs.
@@ -311,21 +314,19 @@ func (a *App) scheduleRetention(ctx context.Context) {
 	}
 }
 
-// RunRetention applies the retention rules once (if this process gets the
-// job lock) and logs the outcome.
+// RunRetention applies the retention rules once, unless another run (an
+// operator's, or another replica's) is applying them, and logs the outcome.
 func (a *App) RunRetention(ctx context.Context) {
-	ran, err := a.DB.TryExclusive(ctx, retentionLockKey, func(ctx context.Context) error {
-		rep, err := a.Retention.Run(ctx, false, "system:retention")
-		if err == nil {
-			slog.Info("retention run", "deleted", rep.Deleted, "anonymised", rep.Anonymised, "held", len(rep.Held), "conflicts", len(rep.Conflicts), "seconds", rep.Seconds)
+	rep, err := a.Retention.Run(ctx, false, "system:retention")
+	switch {
+	case errors.Is(err, retention.ErrRunning):
+		slog.Debug("retention run skipped: another run is applying the rules")
+	case err != nil:
+		if ctx.Err() == nil {
+			slog.Error("retention run failed", "err", err)
 		}
-		return err
-	})
-	if err != nil && ctx.Err() == nil {
-		slog.Error("retention run failed", "err", err)
-	}
-	if !ran {
-		slog.Debug("retention run skipped: another replica holds the job")
+	default:
+		slog.Info("retention run", "deleted", rep.Deleted, "anonymised", rep.Anonymised, "held", len(rep.Held), "conflicts", len(rep.Conflicts), "seconds", rep.Seconds)
 	}
 }
 

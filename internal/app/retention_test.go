@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -252,5 +253,49 @@ func TestRetentionPurposeScope(t *testing.T) {
 	dels := toJSON(dpo.Must(200, "GET", "/v1/deletions?kind=retention", nil).JSON()["deletions"])
 	if !strings.Contains(dels, `"fields":["interests"]`) {
 		t.Errorf("deletion record: %s", dels)
+	}
+}
+
+// TestRetentionRunExclusive: while another process on the same PostgreSQL
+// database holds the retention job lock, a real run through the API is
+// refused with 409 retention_running and deletes nothing; a dry run still
+// answers; once the lock is free the run goes ahead.
+func TestRetentionRunExclusive(t *testing.T) {
+	url := testutil.MustPostgres(t)
+	e := retSetup(t, app.Config{DatabaseURL: url})
+	sub := e.customer(t, "old@example.com")
+	old := e.add(t, "tickets", "support", sub, map[string]any{"summary": "printer", "resolved_on": "2019-01-02"})
+	e.rule(t, map[string]any{"collection": "tickets", "anchor": "request_resolved", "anchor_field": "resolved_on", "keep": map[string]any{"n": 2, "unit": "years"}})
+
+	ctx := context.Background()
+	other, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", app.RetentionLockKey); err != nil {
+		t.Fatal(err)
+	}
+	r := e.dpo.Do("POST", "/v1/retention/run", nil)
+	if r.Status != 409 || r.JSON()["code"] != "retention_running" {
+		t.Fatalf("run while another replica applies the rules: %d %s", r.Status, r.Body)
+	}
+	if !e.exists(t, "tickets", "support", old) {
+		t.Fatal("a refused run deleted a record")
+	}
+	if dry := e.dpo.Must(200, "POST", "/v1/retention/run", map[string]any{"dry_run": true}).JSON(); dry["items_total"] != float64(1) {
+		t.Fatalf("dry run during the lock planned nothing: %v", dry)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", app.RetentionLockKey); err != nil {
+		t.Fatal(err)
+	}
+	e.dpo.Must(200, "POST", "/v1/retention/run", nil)
+	if e.exists(t, "tickets", "support", old) {
+		t.Fatal("the run after the lock was freed kept an expired record")
 	}
 }

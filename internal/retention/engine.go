@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"custodia/internal/apperr"
@@ -43,7 +44,17 @@ type Engine struct {
 	Now    func() time.Time
 	// Batch is how many records one delete transaction holds.
 	Batch int
+	// Lock, when set, takes the job lock that keeps other processes on the
+	// same database from applying rules at the same time (on PostgreSQL an
+	// advisory lock); ok is false when another process holds it.
+	Lock func(ctx context.Context) (release func(), ok bool, err error)
+
+	applying sync.Mutex // held by the one run of this process that applies rules
 }
+
+// ErrRunning refuses a run that would apply rules while another run does.
+var ErrRunning = apperr.New(apperr.Conflict, "retention_running",
+	"a retention run is already applying rules; try again when it has finished")
 
 // NewEngine returns a retention engine.
 func NewEngine(store Store, v Vault, record FieldDeletionRecorder) *Engine {
@@ -156,7 +167,46 @@ func scope(a, b []string) string {
 }
 
 // Run evaluates every rule at now and, unless dryRun, applies them.
+//
+// A run that applies rules (not a dry run) is exclusive: while one runs,
+// in this process or, through Lock, in another on the same database,
+// another is refused with ErrRunning, so two runs never race on the same
+// records or write the same deletion record twice. Dry runs write nothing
+// and never wait.
 func (e *Engine) Run(ctx context.Context, dryRun bool, approvedBy string) (Report, error) {
+	if !dryRun {
+		release, err := e.exclusive(ctx)
+		if err != nil {
+			return Report{DryRun: dryRun, Items: []Item{}, Held: []Skipped{}, Conflicts: []string{}, Overridden: []string{}}, err
+		}
+		defer release()
+	}
+	return e.run(ctx, dryRun, approvedBy)
+}
+
+// exclusive takes the process's and the database's job locks, or returns
+// ErrRunning when either is held.
+func (e *Engine) exclusive(ctx context.Context) (release func(), err error) {
+	if !e.applying.TryLock() {
+		return nil, ErrRunning
+	}
+	if e.Lock == nil {
+		return e.applying.Unlock, nil
+	}
+	unlock, ok, err := e.Lock(ctx)
+	if err != nil {
+		e.applying.Unlock()
+		return nil, fmt.Errorf("retention job lock: %w", err)
+	}
+	if !ok {
+		e.applying.Unlock()
+		return nil, ErrRunning
+	}
+	return func() { unlock(); e.applying.Unlock() }, nil
+}
+
+// run evaluates every rule and, unless dryRun, applies it.
+func (e *Engine) run(ctx context.Context, dryRun bool, approvedBy string) (Report, error) {
 	start := time.Now()
 	now := e.Now().UTC()
 	rep := Report{DryRun: dryRun, At: now, Items: []Item{}, Held: []Skipped{}, Conflicts: []string{}, Overridden: []string{}}

@@ -705,3 +705,54 @@ func TestRunZeroBatch(t *testing.T) {
 		t.Fatalf("deleted %d, want 1", rep.Deleted)
 	}
 }
+
+// TestRunIsExclusive: while one run applies rules, another in the same
+// process, or one whose database lock another process holds, is refused
+// with ErrRunning and changes nothing; a dry run still answers.
+func TestRunIsExclusive(t *testing.T) {
+	w := mixedWorld(t)
+	entered, leave := make(chan struct{}), make(chan struct{})
+	w.eng.Lock = func(ctx context.Context) (func(), bool, error) {
+		close(entered)
+		<-leave
+		return func() {}, true, nil
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.eng.Run(context.Background(), false, "dpo")
+		done <- err
+	}()
+	select {
+	case <-entered:
+	case err := <-done:
+		t.Fatalf("a run applied rules without taking the job lock (err %v)", err)
+	}
+	if _, err := w.eng.Run(context.Background(), false, "dpo"); !errors.Is(err, ErrRunning) {
+		t.Fatalf("a second run while one applies rules: err %v, want ErrRunning", err)
+	}
+	if rep := w.run(t, true); rep.ItemCount == 0 {
+		t.Fatal("a dry run during a run found nothing to plan")
+	}
+	close(leave)
+	if err := <-done; err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if len(w.store.deletes) != 1 {
+		t.Fatalf("deletes %v, want the first run's one", w.store.deletes)
+	}
+
+	// Another process holds the database's job lock.
+	w2 := mixedWorld(t)
+	w2.eng.Lock = func(context.Context) (func(), bool, error) { return nil, false, nil }
+	if _, err := w2.eng.Run(context.Background(), false, "dpo"); !errors.Is(err, ErrRunning) {
+		t.Fatalf("run while another process holds the lock: err %v, want ErrRunning", err)
+	}
+	if len(w2.store.deletes) != 0 || len(w2.vault.drops) != 0 {
+		t.Fatal("a refused run changed data")
+	}
+	// The process lock was given back: once the other process is done, a run goes ahead.
+	w2.eng.Lock = func(context.Context) (func(), bool, error) { return func() {}, true, nil }
+	if rep := w2.run(t, false); rep.Deleted != 1 {
+		t.Fatalf("run after the lock was freed: %+v", rep)
+	}
+}
