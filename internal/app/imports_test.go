@@ -109,6 +109,7 @@ type importJob struct {
 		Self    string `json:"self"`
 		Rejects string `json:"rejects"`
 	} `json:"links"`
+	Mapping map[string]string `json:"mapping"`
 }
 
 func decodeImport(t *testing.T, r testutil.Response) importJob {
@@ -183,8 +184,17 @@ func importExamples(t *testing.T, cfg app.Config) {
 		started.Links.Rejects != "/v1/imports/lan-2025/rejects.csv" {
 		t.Fatalf("202 body %s, Location %q", r.Body, r.Header.Get("Location"))
 	}
+	// The job shows the mapping it proposed from the headers, at once and
+	// once done, and keeps it.
+	proposed := map[string]string{"Họ tên": "name", "SĐT": "phone", "Email": "email"}
+	if fmt.Sprint(started.Mapping) != fmt.Sprint(proposed) {
+		t.Errorf("202 mapping %v, want %v", started.Mapping, proposed)
+	}
 	job, jr := waitImport(t, dpo, "lan-2025")
 	body := jr.Body
+	if fmt.Sprint(job.Mapping) != fmt.Sprint(proposed) {
+		t.Errorf("completed job's mapping %v, want %v", job.Mapping, proposed)
+	}
 	want := map[string]int{"rows": 5, "created": 3, "updated": 0, "skipped": 0, "already_imported": 0, "rejected": 2}
 	if job.Status != "completed" || fmt.Sprint(job.Counts) != fmt.Sprint(want) {
 		t.Fatalf("job: %s", body)

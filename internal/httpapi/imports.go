@@ -175,7 +175,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	if err := rn.im.CheckFirstRows(ctx, job, importer.File(file)); err != nil {
 		return err
 	}
-	fields, err := importFields(ctx, c, job.Mapping, file)
+	fields, mapping, err := importFields(ctx, c, job.Mapping, file, rn.im.Scanner)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	started := time.Now().UTC()
 	spec := importer.Import{ID: job.ID, Collection: job.Collection, Purpose: job.Purpose, Source: job.Source, LegalBasis: job.LegalBasis,
-		Consent: job.Consent, OnDuplicate: onDuplicate, Status: importer.StatusRunning, StartedAt: started, UpdatedAt: started}
+		Consent: job.Consent, OnDuplicate: onDuplicate, Status: importer.StatusRunning, StartedAt: started, UpdatedAt: started, Mapping: mapping}
 	spool := ""
 	if upload {
 		spool = file

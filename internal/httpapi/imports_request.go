@@ -19,6 +19,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/importer"
+	"custodia/internal/scan/detect"
 	"custodia/internal/scan/source"
 	"custodia/internal/vault"
 )
@@ -210,10 +211,11 @@ func decodeMapping(raw []byte) (importer.Mapping, error) {
 // errFirstRow stops reading a file once its first header is known.
 var errFirstRow = errors.New("first row read")
 
-// importFields returns the fields a job writes: its mapping's, or those
-// proposed for the file's first header. Unknown fields are refused here
-// rather than failing the job later.
-func importFields(ctx context.Context, c *vault.Collection, m importer.Mapping, file string) ([]string, error) {
+// importFields returns the fields a job writes and the mapping that
+// writes them: its own, or the one proposed for the file's first header
+// (by sc's detectors, as the job's run proposes it). Unknown fields are
+// refused here rather than failing the job later.
+func importFields(ctx context.Context, c *vault.Collection, m importer.Mapping, file string, sc *detect.Scanner) ([]string, importer.Mapping, error) {
 	var header []string
 	var sheet string
 	err := importer.File(file)(ctx, func(row source.Row) error {
@@ -221,18 +223,18 @@ func importFields(ctx context.Context, c *vault.Collection, m importer.Mapping, 
 		return errFirstRow
 	})
 	if err != nil && !errors.Is(err, errFirstRow) {
-		return nil, apperr.New(apperr.Invalid, "unreadable_file", "the file could not be read as CSV, TSV or XLSX")
+		return nil, nil, apperr.New(apperr.Invalid, "unreadable_file", "the file could not be read as CSV, TSV or XLSX")
 	}
 	if header == nil && m == nil {
-		return nil, nil // an empty file: the job completes with no row
+		return nil, nil, nil // an empty file: the job completes with no row
 	}
 	// A file without a header line is refused before the job exists:
 	// its first person would be read as the column names.
 	if err := importer.CheckHeader(nil, sheet, header); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if m == nil {
-		m = importer.ProposeMapping(header, nil, c, nil).Mapping
+		m = importer.ProposeMapping(header, nil, c, sc).Mapping
 	}
 	var fields []string
 	for _, f := range m {
@@ -240,12 +242,12 @@ func importFields(ctx context.Context, c *vault.Collection, m importer.Mapping, 
 			continue
 		}
 		if _, ok := c.Field(f); !ok {
-			return nil, apperr.Newf(apperr.Invalid, "unknown_field", "the mapping names a field %q the collection does not have", f)
+			return nil, nil, apperr.Newf(apperr.Invalid, "unknown_field", "the mapping names a field %q the collection does not have", f)
 		}
 		fields = append(fields, f)
 	}
 	slices.Sort(fields)
-	return fields, nil
+	return fields, m, nil
 }
 
 // resolvePath checks a server-side path: absolute, under an allowed

@@ -48,6 +48,8 @@ type Result struct {
 	// CleanupWithheld, for a completed job with a Trail that opened no
 	// clean-up task, says why: not every data row is in the vault.
 	CleanupWithheld *CleanupWithheld `json:"cleanup_withheld,omitempty"`
+	// Mapping is the header-to-field mapping the job used (Import.Mapping).
+	Mapping Mapping `json:"mapping,omitempty"`
 	Counts
 	// Rejects are the rows left out, in row order, values masked.
 	Rejects []Reject `json:"rejects,omitempty"`

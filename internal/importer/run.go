@@ -87,6 +87,8 @@ type run struct {
 	mu sync.Mutex
 	// otherSheets are the worksheets left out as another table.
 	otherSheets map[string]bool
+	// used is the mapping of every table planned so far (see usedMapping).
+	used Mapping
 	// progressMu orders progress reports, so that a caller never sees
 	// the counts go back.
 	progressMu sync.Mutex
@@ -155,13 +157,13 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 		}
 	}
 	if !job.DryRun {
-		stored, created, err := im.begin(ctx, job, systemID)
+		stored, created, err := im.begin(ctx, job, systemID, r.usedMapping())
 		if err != nil {
 			return Result{}, err
 		}
 		if stored.Status == StatusCompleted {
 			res := Result{JobID: job.ID, Status: stored.Status, Counts: stored.Counts, Rejects: []Reject{},
-				SystemID: stored.SystemID, CleanupTaskID: stored.CleanupTaskID}
+				SystemID: stored.SystemID, CleanupTaskID: stored.CleanupTaskID, Mapping: stored.Mapping}
 			if im.Trail != nil && res.CleanupTaskID == "" {
 				res.CleanupWithheld = Withheld(res.Status, res.Counts)
 			}
@@ -177,7 +179,7 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 	}
 	readErr := r.pipeline(wctx, rows)
 
-	res := Result{JobID: job.ID, DryRun: job.DryRun, Counts: r.counts, Rejects: r.rejects}
+	res := Result{JobID: job.ID, DryRun: job.DryRun, Counts: r.counts, Rejects: r.rejects, Mapping: r.usedMapping()}
 	slices.SortFunc(res.Rejects, func(a, b Reject) int { return a.seq - b.seq })
 	if res.Rejects == nil {
 		res.Rejects = []Reject{}
@@ -444,7 +446,33 @@ func (r *run) planFor(sheet string, header []string) (*plan, error) {
 		return nil, err
 	}
 	r.plans[key] = p
+	r.noteMapping(m)
 	return p, nil
+}
+
+// noteMapping adds a table's mapping to the one the job reports as used.
+// A header two tables map differently keeps the first table's field.
+func (r *run) noteMapping(m Mapping) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.used == nil {
+		r.used = Mapping{}
+	}
+	for h, f := range m {
+		if _, ok := r.used[h]; !ok {
+			r.used[h] = f
+		}
+	}
+}
+
+// usedMapping returns a copy of the mapping of the tables planned so far.
+func (r *run) usedMapping() Mapping {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.used) == 0 {
+		return nil
+	}
+	return maps.Clone(r.used)
 }
 
 // errOtherTable marks a worksheet that is another table than the one the

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -39,10 +40,11 @@ func (j *Job) CheckReuse(stored Import) error {
 // running again. A key reused for another import (another fingerprint:
 // input file, mapping, duplicate policy, consent evidence, collection,
 // purpose, source or legal basis) is a conflict.
-func (im *Importer) begin(ctx context.Context, job Job, systemID string) (stored Import, created bool, err error) {
+func (im *Importer) begin(ctx context.Context, job Job, systemID string, mapping Mapping) (stored Import, created bool, err error) {
 	now := im.Now().UTC()
 	rec := Import{ID: job.ID, Collection: job.Collection, Purpose: job.Purpose, Source: job.Source, LegalBasis: job.LegalBasis,
-		Consent: job.Consent, OnDuplicate: job.OnDuplicate, Fingerprint: job.Fingerprint(), Status: StatusRunning, StartedAt: now, UpdatedAt: now, SystemID: systemID}
+		Consent: job.Consent, OnDuplicate: job.OnDuplicate, Fingerprint: job.Fingerprint(), Status: StatusRunning, StartedAt: now, UpdatedAt: now,
+		SystemID: systemID, Mapping: mapping}
 	stored, created, err = im.store.CreateImport(ctx, rec)
 	if err != nil {
 		return Import{}, false, fmt.Errorf("import %s: store job: %w", job.ID, err)
@@ -60,6 +62,7 @@ func (im *Importer) begin(ctx context.Context, job Job, systemID string) (stored
 	if stored.SystemID == "" {
 		stored.SystemID = systemID
 	}
+	stored.Mapping = mergeMapping(stored.Mapping, mapping)
 	if err := im.store.UpdateImport(ctx, stored); err != nil {
 		return Import{}, false, fmt.Errorf("import %s: resume job: %w", job.ID, err)
 	}
@@ -118,6 +121,8 @@ func (im *Importer) finish(ctx context.Context, job Job, res *Result) error {
 	}
 	now := im.Now().UTC()
 	stored.Status, stored.Counts, stored.UpdatedAt = res.Status, res.Counts, now
+	stored.Mapping = mergeMapping(stored.Mapping, res.Mapping)
+	res.Mapping = stored.Mapping
 	if res.Status == StatusCompleted || res.Status == StatusFailed {
 		stored.FinishedAt = now
 	}
@@ -149,4 +154,23 @@ func (im *Importer) finish(ctx context.Context, job Job, res *Result) error {
 		return fmt.Errorf("import %s: store result: %w", job.ID, err)
 	}
 	return nil
+}
+
+// mergeMapping adds to a stored job's mapping the headers a run mapped
+// that it lacks (a later table, or the first run's headers when it
+// stopped before storing them); a header already stored keeps its field.
+func mergeMapping(stored, run Mapping) Mapping {
+	if len(run) == 0 {
+		return stored
+	}
+	out := maps.Clone(stored)
+	if out == nil {
+		out = Mapping{}
+	}
+	for h, f := range run {
+		if _, ok := out[h]; !ok {
+			out[h] = f
+		}
+	}
+	return out
 }

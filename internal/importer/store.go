@@ -29,6 +29,10 @@ type Import struct {
 	// terms) when it started: the key is refused for another import. ""
 	// for a job stored before fingerprints were kept.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Mapping is the header-to-field mapping the job used: the one it was
+	// given, or the one it proposed from each table's headers ("-" for a
+	// column left out). Empty until the job has read its first header.
+	Mapping Mapping `json:"mapping,omitempty"`
 	// SystemID is the data-map system the rows come from ("" without a
 	// Trail); CleanupTaskID the task that destroys its copy, opened when
 	// the job completes.

@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"maps"
 	"path/filepath"
 	"testing"
 
@@ -55,6 +56,20 @@ func TestImportXLSXSheets(t *testing.T) {
 		want := []string{"Khách VIP!2", "Sheet1!2", "Sheet1!4"}
 		if len(refs) != 3 || refs[0] != want[0] || refs[1] != want[1] || refs[2] != want[2] {
 			t.Errorf("provenance rows %v, want %v", refs, want)
+		}
+		// The job reports, and stores, the mapping it proposed for each
+		// sheet's headers.
+		wantMap := importer.Mapping{"Họ tên": "name", "SĐT": "phone", "Email": "email",
+			"First Name": "name", "Last Name": "name", "Mobile Phone Number": "phone"}
+		if !maps.Equal(res.Mapping, wantMap) {
+			t.Errorf("result mapping %v, want %v", res.Mapping, wantMap)
+		}
+		stored, err := e.db.GetImport(t.Context(), "xlsx-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(stored.Mapping, wantMap) {
+			t.Errorf("stored mapping %v, want %v", stored.Mapping, wantMap)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,7 +67,7 @@ var backupTables = []tableSpec{
 	{"records", []string{"id", "collection", "subject_id", "sealed", "idx", "version", "created_at", "updated_at"}, map[string]bool{"sealed": true, "idx": true}, "id", nil},
 	{"blind_index", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac, record_id", nil},
 	{"blind_unique", []string{"collection", "field", "mac", "record_id"}, map[string]bool{"mac": true}, "collection, field, mac", nil},
-	{"imports", []string{"id", "collection", "purpose", "source", "legal_basis", "consent", "on_duplicate", "status", "result", "started_at", "finished_at", "updated_at", "system_id", "cleanup_task", "fingerprint"}, nil, "id", textStatus},
+	{"imports", []string{"id", "collection", "purpose", "source", "legal_basis", "consent", "on_duplicate", "status", "result", "started_at", "finished_at", "updated_at", "system_id", "cleanup_task", "fingerprint", "mapping"}, nil, "id", textStatus},
 	{"record_provenance", []string{"job_id", "row_ref", "record_id", "subject_id", "source", "imported_at"}, nil, "job_id, row_ref", nil},
 	{"import_rejects", []string{"job_id", "seq", "row_ref", "code", "reason", "masked"}, nil, "job_id, seq", nil},
 	{"erasures", []string{"subject_pseudonym", "records_deleted", "erased_at", "audit_request"}, nil, "erased_at, subject_pseudonym", nil},
@@ -378,8 +379,11 @@ func restoreRows(ctx context.Context, tx *Tx, dec *json.Decoder, specs map[strin
 				return apperr.New(apperr.Invalid, "invalid_backup", "bad table line in backup")
 			}
 			t, ok := specs[tl.Table]
-			if !ok || strings.Join(tl.Columns, ",") != strings.Join(t.columns, ",") {
+			if !ok {
 				return apperr.New(apperr.Invalid, "invalid_backup", "the backup holds a table this version does not know")
+			}
+			if t, ok = t.asWritten(tl.Columns); !ok {
+				return apperr.New(apperr.Invalid, "invalid_backup", "the backup holds a table with columns this version does not know")
 			}
 			cur = &t
 			insert = "INSERT INTO " + t.name + " (" + strings.Join(t.columns, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(t.columns)-1) + ")"
@@ -397,6 +401,34 @@ func restoreRows(ctx context.Context, tx *Tx, dec *json.Decoder, specs map[strin
 		}
 		counts[cur.name]++
 	}
+}
+
+// laterColumns are the columns migrations added to a table after backups
+// were first written, each with a default or nullable: a backup made
+// before one was added lacks it, at the end of its table's columns, and
+// restores with the default.
+var laterColumns = map[string]bool{
+	"api_tokens.rate_limit": true, "api_tokens.blocked_at": true,
+	"audit_log.decision": true, "audit_head.mac": true,
+	"request_tasks.assignee": true, "requests.ack_alerted": true,
+	"imports.system_id": true, "imports.cleanup_task": true, "imports.fingerprint": true, "imports.mapping": true,
+	"systems.migration": true, "exports.request_id": true,
+}
+
+// asWritten returns t with the columns a backup's table line lists: all
+// of t's, or t's without a trailing run of laterColumns (an older
+// backup). ok is false for any other list.
+func (t tableSpec) asWritten(cols []string) (tableSpec, bool) {
+	if len(cols) == 0 || len(cols) > len(t.columns) || !slices.Equal(cols, t.columns[:len(cols)]) {
+		return t, false
+	}
+	for _, c := range t.columns[len(cols):] {
+		if !laterColumns[t.name+"."+c] {
+			return t, false
+		}
+	}
+	t.columns = cols
+	return t, true
 }
 
 func decodeRow(raw json.RawMessage, t tableSpec) ([]any, error) {

@@ -84,3 +84,26 @@ func TestBackupCoversEveryTable(t *testing.T) {
 		}
 	}
 }
+
+// TestLaterColumnsAreTrailing: every column an older backup may lack is a
+// column of its table's backup, and they come after the original ones, so
+// that an older backup lacks them as a trailing run.
+func TestLaterColumnsAreTrailing(t *testing.T) {
+	seen := map[string]bool{}
+	for _, spec := range backupTables {
+		later := false
+		for _, c := range spec.columns {
+			name := spec.name + "." + c
+			if laterColumns[name] {
+				later, seen[name] = true, true
+			} else if later {
+				t.Errorf("%s: original column %s comes after a later one", spec.name, c)
+			}
+		}
+	}
+	for name := range laterColumns {
+		if !seen[name] {
+			t.Errorf("later column %s is not a column of a backed-up table", name)
+		}
+	}
+}

@@ -2,7 +2,11 @@ package store_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
 	"testing"
 
 	"custodia/internal/apperr"
@@ -10,6 +14,7 @@ import (
 	"custodia/internal/cleanup"
 	"custodia/internal/datamap"
 	"custodia/internal/exports"
+	"custodia/internal/importer"
 	"custodia/internal/scan"
 	"custodia/internal/scans"
 	"custodia/internal/store"
@@ -174,4 +179,90 @@ func TestBackupGovernanceRecords(t *testing.T) {
 			t.Errorf("restored export: %v %+v", err, rx)
 		}
 	})
+}
+
+// TestRestoreOlderBackup: a backup made before a migration added columns
+// (here the imports table without its mapping and fingerprint) restores,
+// the missing columns taking their defaults; a table line whose columns
+// are not the table's, or lack a column that is not a later one, is
+// refused.
+func TestRestoreOlderBackup(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		mustCollections(t, e.vault)
+		mustCreate(t, e.vault, customer(1))
+		now := time.Now().UTC()
+		if _, _, err := e.db.CreateImport(ctx, importer.Import{ID: "old-job", Collection: "customers", Purpose: "support", Source: "sheet.csv",
+			LegalBasis: "contract", OnDuplicate: importer.Skip, Status: importer.StatusCompleted, StartedAt: now, UpdatedAt: now,
+			Fingerprint: "f1", Mapping: importer.Mapping{"Email": "email"}}); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := e.db.Backup(ctx, &buf, "k1", true); err != nil {
+			t.Fatal(err)
+		}
+		older := dropTrailingColumns(t, buf.Bytes(), "imports", 2)
+		fresh := e.peer(t)
+		if _, err := fresh.db.Restore(ctx, bytes.NewReader(older), "k1", false, nil); err != nil {
+			t.Fatalf("restore of a backup without the later columns: %v", err)
+		}
+		im, err := fresh.db.GetImport(ctx, "old-job")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im.Source != "sheet.csv" || im.Fingerprint != "" || im.Mapping != nil {
+			t.Errorf("restored job %+v", im)
+		}
+		// Dropping a column that was there from the start is refused.
+		tooShort := dropTrailingColumns(t, buf.Bytes(), "imports", 5) // updated_at too
+		other := e.peer(t)
+		if _, err := other.db.Restore(ctx, bytes.NewReader(tooShort), "k1", false, nil); apperr.CodeOf(err) != "invalid_backup" {
+			t.Fatalf("restore without an original column: %v", err)
+		}
+	})
+}
+
+// dropTrailingColumns rewrites a backup as an older version would have
+// written it: the table's last n columns gone from its table line and rows.
+func dropTrailingColumns(t *testing.T, backup []byte, table string, n int) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(backup))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(zr)
+	dec.UseNumber()
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	enc := json.NewEncoder(zw)
+	in := false
+	for {
+		var v any
+		if err := dec.Decode(&v); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			if name, ok := x["table"].(string); ok {
+				in = name == table
+				if in {
+					cols := x["columns"].([]any)
+					x["columns"] = cols[:len(cols)-n]
+				}
+			}
+		case []any:
+			if in {
+				v = x[:len(x)-n]
+			}
+		}
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }

@@ -14,7 +14,7 @@ import (
 	"custodia/internal/importer"
 )
 
-const importColumns = "id, collection, purpose, source, legal_basis, consent, on_duplicate, status, result, started_at, finished_at, updated_at, system_id, cleanup_task, fingerprint"
+const importColumns = "id, collection, purpose, source, legal_basis, consent, on_duplicate, status, result, started_at, finished_at, updated_at, system_id, cleanup_task, fingerprint, mapping"
 
 // CreateImport stores a new import job; when one with its id exists it
 // returns that one and created false.
@@ -23,13 +23,17 @@ func (db *DB) CreateImport(ctx context.Context, im importer.Import) (importer.Im
 	if err != nil {
 		return importer.Import{}, false, err
 	}
+	mapping, err := mappingJSON(im.Mapping)
+	if err != nil {
+		return importer.Import{}, false, err
+	}
 	var created bool
 	actor, requestID := audit.ActorFrom(ctx)
 	e := &audit.Entry{Actor: actor, RequestID: requestID, Action: "import.start", Collection: im.Collection, Purpose: im.Purpose, Detail: "job:" + im.ID}
 	err = db.w.submit(func(ctx context.Context, tx *Tx) error {
-		res, err := tx.Exec(ctx, "INSERT INTO imports ("+importColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+		res, err := tx.Exec(ctx, "INSERT INTO imports ("+importColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
 			im.ID, im.Collection, im.Purpose, im.Source, im.LegalBasis, consent, string(im.OnDuplicate), im.Status, counts,
-			im.StartedAt.UnixMicro(), finishedAt(im), im.UpdatedAt.UnixMicro(), im.SystemID, im.CleanupTaskID, im.Fingerprint)
+			im.StartedAt.UnixMicro(), finishedAt(im), im.UpdatedAt.UnixMicro(), im.SystemID, im.CleanupTaskID, im.Fingerprint, mapping)
 		if err != nil {
 			return fmt.Errorf("insert import: %w", err)
 		}
@@ -47,9 +51,13 @@ func (db *DB) CreateImport(ctx context.Context, im importer.Import) (importer.Im
 	return stored, false, err
 }
 
-// UpdateImport stores a job's state, counts and times.
+// UpdateImport stores a job's state, counts, times and mapping.
 func (db *DB) UpdateImport(ctx context.Context, im importer.Import) error {
 	_, counts, err := importJSON(im)
+	if err != nil {
+		return err
+	}
+	mapping, err := mappingJSON(im.Mapping)
 	if err != nil {
 		return err
 	}
@@ -60,18 +68,18 @@ func (db *DB) UpdateImport(ctx context.Context, im importer.Import) error {
 	}
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
 		return execOne(ctx, tx, "update import", apperr.New(apperr.NotFound, "import_not_found", "no such import"),
-			"UPDATE imports SET on_duplicate = ?, status = ?, result = ?, finished_at = ?, updated_at = ?, system_id = ?, cleanup_task = ? WHERE id = ?",
-			string(im.OnDuplicate), im.Status, counts, finishedAt(im), im.UpdatedAt.UnixMicro(), im.SystemID, im.CleanupTaskID, im.ID)
+			"UPDATE imports SET on_duplicate = ?, status = ?, result = ?, finished_at = ?, updated_at = ?, system_id = ?, cleanup_task = ?, mapping = ? WHERE id = ?",
+			string(im.OnDuplicate), im.Status, counts, finishedAt(im), im.UpdatedAt.UnixMicro(), im.SystemID, im.CleanupTaskID, mapping, im.ID)
 	}, e)
 }
 
 // GetImport returns one import job.
 func (db *DB) GetImport(ctx context.Context, id string) (importer.Import, error) {
 	var im importer.Import
-	var consent, counts, onDup string
+	var consent, counts, onDup, mapping string
 	var started, finished, updated int64
 	err := db.queryRow(ctx, "SELECT "+importColumns+" FROM imports WHERE id = ?", id).Scan(&im.ID, &im.Collection, &im.Purpose, &im.Source,
-		&im.LegalBasis, &consent, &onDup, &im.Status, &counts, &started, &finished, &updated, &im.SystemID, &im.CleanupTaskID, &im.Fingerprint)
+		&im.LegalBasis, &consent, &onDup, &im.Status, &counts, &started, &finished, &updated, &im.SystemID, &im.CleanupTaskID, &im.Fingerprint, &mapping)
 	if errors.Is(err, sql.ErrNoRows) {
 		return im, apperr.New(apperr.NotFound, "import_not_found", "no such import")
 	}
@@ -87,6 +95,11 @@ func (db *DB) GetImport(ctx context.Context, id string) (importer.Import, error)
 	}
 	if err := json.Unmarshal([]byte(counts), &im.Counts); err != nil {
 		return im, fmt.Errorf("import counts: %w", err)
+	}
+	if mapping != "" {
+		if err := json.Unmarshal([]byte(mapping), &im.Mapping); err != nil {
+			return im, fmt.Errorf("import mapping: %w", err)
+		}
 	}
 	im.StartedAt, im.UpdatedAt = time.UnixMicro(started).UTC(), time.UnixMicro(updated).UTC()
 	if finished != 0 {
@@ -153,6 +166,18 @@ func importJSON(im importer.Import) (consent, counts string, err error) {
 		return "", "", fmt.Errorf("encode import counts: %w", err)
 	}
 	return consent, string(b), nil
+}
+
+// mappingJSON encodes a job's mapping for its column: "" when there is none.
+func mappingJSON(m importer.Mapping) (string, error) {
+	if len(m) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("encode import mapping: %w", err)
+	}
+	return string(b), nil
 }
 
 // finishedAt is a job's finish time in microseconds, 0 while unfinished.
