@@ -115,7 +115,8 @@ func TestImportsAndCleanup(t *testing.T) {
 		}
 	}
 	p = w.Get("/console/imports/minh-2026")
-	govExpect(t, "clean import page", p, 200, `href="/console/datamap/systems/`+sysID+`"`, `href="/console/cleanup#task-`+taskID+`"`, "No row was rejected.")
+	govExpect(t, "clean import page", p, 200, `href="/console/datamap/systems/`+sysID+`"`, `href="/console/cleanup#task-`+taskID+`"`, "No row was rejected.",
+		`id="import-mapping"`, "<tr><td>phone</td><td>phone</td></tr>", "<tr><td>email</td><td>email</td></tr>")
 	if p := w.Get("/console/imports/nope"); p.Status != 404 {
 		t.Errorf("unknown import: %d", p.Status)
 	}
