@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"testing"
 
 	"custodia/internal/app"
@@ -63,5 +64,51 @@ func TestScopedTokensStayInScope(t *testing.T) {
 	dpo.Must(201, "POST", "/v1/subjects/"+subject+"/consents", grant)
 	if got := dpo.Must(200, "GET", "/v1/subjects/"+subject+"/consents", nil).JSON()["current"].([]any); len(got) != 2 {
 		t.Errorf("an unscoped token's proof: %v", got)
+	}
+}
+
+// TestScopedTokensCannotCarryOutRequests: a data-subject request covers
+// all of a person's data, so a token restricted to some collections or
+// purposes may file and follow one but not carry it out or take its
+// access package (QA: a notes-only dpo token executed an access request
+// and downloaded the customers data in its package).
+func TestScopedTokensCannotCarryOutRequests(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	admin.Must(201, "POST", "/v1/collections", map[string]any{"name": "support_notes", "kind": "persons", "fields": []any{
+		map[string]any{"name": "text", "type": "text", "category": "user.content", "purposes": []string{"support"}}}})
+	dpo := admin.With(admin.RoleToken("dpo"))
+	scoped := func(name string, scope map[string]any) *testutil.Client {
+		body := map[string]any{"name": name, "role": "dpo"}
+		for k, v := range scope {
+			body[k] = v
+		}
+		return admin.With(admin.Must(201, "POST", "/v1/tokens", body).JSON()["token"].(string))
+	}
+	for i, c := range []struct {
+		name  string
+		scope map[string]any
+		code  string
+	}{
+		{"notes-only", map[string]any{"collections": []string{"support_notes"}}, "collection_not_allowed"},
+		{"support-only", map[string]any{"purposes": []string{"support"}}, "purpose_not_allowed"},
+	} {
+		tok := scoped(c.name, c.scope)
+		subject := dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support",
+			map[string]any{"email": fmt.Sprintf("binh%d@example.vn", i), "name": "Binh"}).JSON()["subject"].(string)
+		id := tok.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": subject}, "jurisdiction": "GDPR"}).JSON()["id"].(string)
+		tok.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "verifying_identity", "reason": "checked"})
+		tok.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "in_progress", "reason": "verified"})
+		if r := tok.Do("POST", "/v1/requests/"+id+"/execute", nil); r.Status != 403 || r.Code() != c.code {
+			t.Errorf("%s token carries out an access request: %d %s", c.name, r.Status, r.Body)
+		}
+		dpo.Must(200, "POST", "/v1/requests/"+id+"/execute", nil)
+		if r := tok.Do("GET", "/v1/requests/"+id+"/package", nil); r.Status != 403 || r.Code() != c.code {
+			t.Errorf("%s token takes an access package: %d %s", c.name, r.Status, r.Body)
+		}
+		if r := dpo.Do("GET", "/v1/requests/"+id+"/package", nil); r.Status != 200 {
+			t.Errorf("an unrestricted dpo token takes the package: %d %s", r.Status, r.Body)
+		}
 	}
 }

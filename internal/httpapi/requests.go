@@ -142,6 +142,9 @@ func (s *Server) moveRequest(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) executeRequest(w http.ResponseWriter, r *http.Request) error {
+	if err := wholePersonScope(auth.PrincipalFrom(r.Context()), "carrying out a request"); err != nil {
+		return err
+	}
 	var in dsr.ExecuteInput
 	if b, err := readBody(r); err != nil {
 		return err
@@ -171,6 +174,9 @@ func (s *Server) executeRequest(w http.ResponseWriter, r *http.Request) error {
 // it in the register as waiting and answers 202 with that entry; after
 // POST /v1/exports/{id}/approve the person who asked downloads it, once.
 func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
+	if err := wholePersonScope(auth.PrincipalFrom(r.Context()), "an access package"); err != nil {
+		return err
+	}
 	id := r.PathValue("id")
 	recorder(r).Update(func(e *audit.Entry) { e.RecordID = id })
 	built, err := s.requests.Package(r.Context(), id, s.exporter)
@@ -339,5 +345,19 @@ func (s *Server) listDeletions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"deletions": ds})
+	return nil
+}
+
+// wholePersonScope refuses a token restricted to some collections or
+// purposes the work of a data-subject request, which covers all of a
+// person's data (an access package holds every collection; an erasure
+// destroys them all), as erasing a subject directly is refused.
+func wholePersonScope(p *auth.Principal, what string) error {
+	switch {
+	case p != nil && len(p.Collections) > 0:
+		return apperr.Newf(apperr.Forbidden, "collection_not_allowed", "%s covers all of a person's data: it needs a token not restricted to some collections", what)
+	case p != nil && len(p.Purposes) > 0:
+		return apperr.Newf(apperr.Forbidden, "purpose_not_allowed", "%s covers all of a person's data: it needs a token not restricted to some purposes", what)
+	}
 	return nil
 }
