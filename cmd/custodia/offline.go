@@ -39,7 +39,7 @@ func openOfflineKeys(ctx context.Context, st storageFlags, readOnly, createKeys 
 	if keyFile == "" {
 		keyFile = filepath.Join(st.dataDir, "custodia.key")
 	}
-	kr, _, err := keys.Open(keyFile, createKeys)
+	kr, created, err := keys.Open(keyFile, createKeys)
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", keyFile, err)
 	}
@@ -56,7 +56,7 @@ func openOfflineKeys(ctx context.Context, st storageFlags, readOnly, createKeys 
 	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		unlock()
-		return nil, fmt.Errorf("database: %w", err)
+		return nil, app.KeyFileRefused(err, keyFile, created)
 	}
 	if !readOnly {
 		if unlock, err = db.LockDatabaseOrClose(ctx, true, unlock); err != nil {

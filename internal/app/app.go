@@ -176,7 +176,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	db, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, AuditKey: kr.Derived().AuditChain})
 	if err != nil {
 		unlock()
-		return nil, fmt.Errorf("database: %w", err)
+		return nil, KeyFileRefused(err, cfg.KeyFilePath(), created)
 	}
 	// Servers share the database; an offline restore or rotation excludes them.
 	if unlock, err = db.LockDatabaseOrClose(ctx, false, unlock); err != nil {
@@ -338,6 +338,20 @@ func (a *App) Close() error {
 		a.unlock = nil
 	}
 	return err
+}
+
+// KeyFileRefused is the error of a database that refused to open: a key
+// file created just now for a database that already holds data (the
+// real one is missing) is removed again, and the error says so.
+func KeyFileRefused(err error, path string, created bool) error {
+	if !errors.Is(err, store.ErrForeignKeyFile) {
+		return fmt.Errorf("database: %w", err)
+	}
+	if created {
+		_ = os.Remove(path)
+		return fmt.Errorf("key file %s is missing, and the database already holds data written with a key file: put that key file back (or name it with --key-file); a new one cannot read the data, so none was kept: %w", path, err)
+	}
+	return fmt.Errorf("key file %s: %w", path, err)
 }
 
 // AgreeOnKEK makes the key file and the database agree on the primary KEK

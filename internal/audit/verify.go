@@ -42,6 +42,12 @@ func HeadInvalidEntry(seq int64, at time.Time) *Entry {
 		Detail: fmt.Sprintf("the chain head at entry %d had no valid seal: entries after it may have been deleted", seq)}
 }
 
+// SealedBy reports whether key made e's hash: false for an entry altered
+// since, or one sealed with another key file's audit key.
+func SealedBy(key MACer, e Entry) bool {
+	return len(e.Hash) > 0 && bytes.Equal(e.digest(key), e.Hash)
+}
+
 // HeadMAC seals a chain head (its sequence number and hash) with the audit
 // key: a head moved back over deleted entries cannot be sealed without it.
 func HeadMAC(key MACer, seq int64, hash []byte) []byte {

@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"custodia/internal/keys"
+	"custodia/internal/store"
+	"errors"
 	"strings"
 	"testing"
 
@@ -132,4 +135,38 @@ func mustExec(t *testing.T, e *env, q string) {
 	if _, err := e.raw.Exec(q); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
+}
+
+// TestForeignKeyFileRefused: a database opened with another key file's
+// audit key (a missing key file replaced by a new one, or the wrong
+// --key-file) is refused before anything is written, so the chain stays
+// intact for the right key file; a head moved back over deleted entries
+// is still opened and recorded as tampering.
+func TestForeignKeyFileRefused(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		mustCollections(t, e.vault)
+		mustCreate(t, e.vault, customer(1))
+		other, err := keys.NewRandomSecret(32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := store.Config{DataDir: e.dir, DatabaseURL: e.url, AuditKey: other}
+		if db, err := store.Open(ctx, cfg); !errors.Is(err, store.ErrForeignKeyFile) {
+			if db != nil {
+				db.Close()
+			}
+			t.Fatalf("open with another key file: %v, want ErrForeignKeyFile", err)
+		}
+		mustVerify(t, e)
+
+		// An empty chain sealed with this key file is not another's either.
+		fresh := e.peer(t)
+		if db, err := store.Open(ctx, store.Config{DataDir: fresh.dir, DatabaseURL: fresh.url, AuditKey: other}); !errors.Is(err, store.ErrForeignKeyFile) {
+			if db != nil {
+				db.Close()
+			}
+			t.Fatalf("open an empty database with another key file: %v", err)
+		}
+	})
 }

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"crypto/hmac"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -209,4 +211,43 @@ func unindexedIf(yes bool) string {
 		return "+"
 	}
 	return ""
+}
+
+// ErrForeignKeyFile refuses to open a database with a key file that is not
+// the one its audit chain was written with.
+var ErrForeignKeyFile = errors.New("the key file does not belong to this database: its audit key does not verify the database's audit chain; use the key file the database was written with")
+
+// checkAuditKey tells a key file that is not this database's from a
+// tampered chain head, before anything is written. The head's seal is
+// checked with key; when it fails, the entry the head names is checked
+// too: an entry key did not seal (or an empty chain sealed with another
+// key) means another key file, and Open refuses with ErrForeignKeyFile.
+// An entry key did seal, under a head whose seal is wrong, is a head
+// moved or its seal cleared: the writer records that in the chain. A head
+// from before heads were sealed (no seal) is left to the migration.
+func (db *DB) checkAuditKey(ctx context.Context, key keys.Secret) error {
+	if key.Len() == 0 {
+		return nil
+	}
+	seq, hash, mac, err := db.AuditHead(ctx)
+	if err != nil {
+		return err
+	}
+	if mac == nil || hmac.Equal(mac, audit.HeadMAC(key, seq, hash)) {
+		return nil
+	}
+	if seq == 0 {
+		return ErrForeignKeyFile
+	}
+	page, err := db.ListAudit(ctx, seq-1, 1)
+	if err != nil {
+		return err
+	}
+	if len(page) == 0 || page[0].Seq != seq || !bytes.Equal(page[0].Hash, hash) {
+		return nil // the head names an entry that is not there: tampering
+	}
+	if !audit.SealedBy(key, page[0]) {
+		return ErrForeignKeyFile
+	}
+	return nil
 }
