@@ -57,6 +57,9 @@ a refusal leaves them all as they were.`,
 			if file == "" {
 				return usageErr(errors.New("-f FILE is required"))
 			}
+			if rf.token == "" && cmd.Flags().Changed("url") {
+				return usageErr(errors.New("--url needs --token (or CUSTODIA_TOKEN): without one the command applies the file to --data-dir / --database-url directly"))
+			}
 			raw, err := readFileOrStdin(file)
 			if err != nil {
 				return usageErr(err)
@@ -65,10 +68,17 @@ a refusal leaves them all as they were.`,
 			if err != nil {
 				return usageErr(err)
 			}
+			seen := map[string]bool{}
 			for i := range cols {
 				if err := cols[i].Validate(); err != nil {
 					return fmt.Errorf("collection %q: %w", cols[i].Name, err)
 				}
+				// One definition per collection: a second one would be
+				// applied over the first, after the check passed both.
+				if seen[cols[i].Name] {
+					return usageErr(fmt.Errorf("collection %q is defined twice in the file: keep one definition", cols[i].Name))
+				}
+				seen[cols[i].Name] = true
 			}
 			if dryRun {
 				return dryRunApply(cmd, cmd.OutOrStdout(), rf, st, cols)

@@ -42,3 +42,51 @@ func TestCollectionsApplyChecksAllFirst(t *testing.T) {
 	}
 	c.Must(404, "GET", "/v1/collections/leads", nil)
 }
+
+// TestCollectionsApplyRefusals: a file defining a collection twice is
+// refused before anything is applied (QA: the second definition failed
+// after the first and another had been created), and --url without a
+// token is a usage error rather than an apply to the local data
+// directory (QA: it created ./custodia-data beside the server).
+func TestCollectionsApplyRefusals(t *testing.T) {
+	dir := t.TempDir()
+	twice := filepath.Join(dir, "twice.yaml")
+	os.WriteFile(twice, []byte(`name: atom1
+kind: persons
+fields:
+  - {name: email, type: email, category: user.contact.email, purposes: [support]}
+---
+name: atom2
+kind: persons
+fields:
+  - {name: email, type: email, category: user.contact.email, purposes: [support]}
+---
+name: atom1
+kind: persons
+fields:
+  - {name: email, type: text, category: user.contact.email, purposes: [support]}
+`), 0o600)
+	data := filepath.Join(dir, "data")
+	for _, dry := range []bool{true, false} {
+		args := []string{"collections", "apply", "-f", twice, "--data-dir", data}
+		if dry {
+			args = append(args, "--dry-run")
+		}
+		_, errOut, code := run(t, "", args...)
+		if code != exitUsage || !strings.Contains(errOut, `"atom1" is defined twice`) {
+			t.Fatalf("apply (dry run %v) of a file defining atom1 twice: %d %s", dry, code, errOut)
+		}
+	}
+	p := startServe(t, "--data-dir", data, "--bootstrap-token", testutil.AdminToken)
+	c := p.client(t, testutil.AdminToken)
+	c.Must(404, "GET", "/v1/collections/atom2", nil)
+
+	work := t.TempDir()
+	_, errOut, code := runIn(t, work, "", "collections", "apply", "-f", filepath.Join(dir, "twice.yaml"), "--url", "http://"+p.addr)
+	if code != exitUsage || !strings.Contains(errOut, "--url needs --token") {
+		t.Fatalf("apply with --url and no token: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(work, "custodia-data")); !os.IsNotExist(err) {
+		t.Fatalf("apply with --url and no token made a local data directory: %v", err)
+	}
+}

@@ -103,7 +103,14 @@ func (p *proc) client(t *testing.T, token string) *testutil.Client {
 // run runs the CLI and returns stdout, stderr and the exit code.
 func run(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
+	return runIn(t, "", stdin, args...)
+}
+
+// runIn is run in the working directory dir ("" for the test's).
+func runIn(t *testing.T, dir, stdin string, args ...string) (string, string, int) {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	cmd.Stdin = strings.NewReader(stdin)
