@@ -237,6 +237,17 @@ func TestPatchAndDelete(t *testing.T) {
 		}
 	})
 
+	t.Run("patch may not empty a record", func(t *testing.T) {
+		id, _ := inputCreate(t, c, map[string]any{"email": "only.email@example.com", "phone": "+84912000222"})
+		c.Must(200, "PATCH", recs+"/"+id+q, map[string]any{"phone": nil})
+		if r := c.Do("PATCH", recs+"/"+id+q, map[string]any{"email": nil}); r.Status != 422 || r.Code() != "empty_record" {
+			t.Errorf("PATCH removing the last field: %d %s", r.Status, r.Body)
+		}
+		if d, _ := c.Must(200, "GET", recs+"/"+id+q, nil).JSON()["data"].(map[string]any); d["email"] != "only.email@example.com" {
+			t.Errorf("record after the refused PATCH: %v", d)
+		}
+	})
+
 	t.Run("patch to a taken email", func(t *testing.T) {
 		r := c.Do("PATCH", recs+"/"+a+q, map[string]any{"email": "other.person@example.com"})
 		inputAssertProblem(t, r, 409, "duplicate_value", "other.person@example.com")

@@ -172,6 +172,10 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 		for _, k := range remove {
 			delete(vals, k)
 		}
+		if len(vals) == 0 {
+			// As a create of {} is refused: a record is deleted, not emptied.
+			return nil, apperr.New(apperr.Unprocessable, "empty_record", "the change would leave the record without any field value: delete the record instead")
+		}
 		fc, err := s.subjectCipher(r.SubjectID, r.WrappedDEK)
 		if err != nil {
 			return nil, err
