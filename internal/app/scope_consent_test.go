@@ -112,3 +112,16 @@ func TestScopedTokensCannotCarryOutRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenPurposeMustSuitRole: a token limited to a purpose its role may
+// not invoke is refused at creation (QA: it was created, and every call it
+// made then failed with purpose_not_allowed_for_role).
+func TestTokenPurposeMustSuitRole(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	r := admin.Do("POST", "/v1/tokens", map[string]any{"name": "x6", "role": "support", "purposes": []string{"marketing"}})
+	if r.Status != 400 || r.Code() != "purpose_not_allowed_for_role" {
+		t.Fatalf("support token limited to marketing: %d %s", r.Status, r.Body)
+	}
+	admin.Must(201, "POST", "/v1/tokens", map[string]any{"name": "x7", "role": "support", "purposes": []string{"support"}})
+}

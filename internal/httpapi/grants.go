@@ -49,12 +49,18 @@ func (s *Server) checkScopeTargets(ctx context.Context, req auth.CreateRequest) 
 		}
 	}
 	for _, p := range req.Purposes {
-		_, ok, err := s.access.Purpose(ctx, p)
+		pp, ok, err := s.access.Purpose(ctx, p)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return apperr.Newf(apperr.Invalid, "unknown_purpose", "purposes: %.64q is not a registered purpose (GET /v1/purposes)", p)
+		}
+		// A purpose the token's role may not invoke would refuse every
+		// call the token made for it.
+		if !slices.Contains(pp.Roles, string(req.Role)) {
+			return apperr.Newf(apperr.Invalid, "purpose_not_allowed_for_role",
+				"purposes: the role %.64q may not invoke %.64q, so the token could never use it; add the role to the purpose first (PUT /v1/purposes/{name})", req.Role, p)
 		}
 	}
 	return nil
