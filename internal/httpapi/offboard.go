@@ -52,6 +52,11 @@ func (s *Server) offboardPerson(w http.ResponseWriter, r *http.Request) error {
 			return apperr.Newf(apperr.Conflict, "offboarding_open", "this person's offboarding %s is still open", o.ID)
 		}
 	}
+	// Offboarding disables the person and revokes the tokens they made.
+	if err := s.keepAdministrator(ctx, credentialChange{userID: u.ID, role: u.Role, disabled: true,
+		revokes: func(t auth.Token) bool { return t.CreatedBy == "user:"+u.ID }}); err != nil {
+		return err
+	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	o := offboard.Offboarding{ID: auth.NewID("off_"), UserID: u.ID, Email: u.Email, Reason: in.Reason, Successor: in.Successor,
 		State: offboard.StateOpen, Exports: []string{}, Systems: []string{}, CreatedBy: auth.PrincipalFrom(ctx).Actor(), CreatedAt: now}

@@ -91,6 +91,18 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if req.Role != nil || req.Disabled != nil {
+		after := credentialChange{userID: current.ID, role: current.Role, disabled: current.DisabledAt != nil}
+		if req.Role != nil {
+			after.role = *req.Role
+		}
+		if req.Disabled != nil {
+			after.disabled = *req.Disabled
+		}
+		if err := s.keepAdministrator(r.Context(), after); err != nil {
+			return err
+		}
+	}
 	var u auth.User
 	err = audited(r, func(e *audit.Entry) (err error) {
 		u, err = s.tokens.UpdateUser(r.Context(), r.PathValue("id"), req, e)

@@ -59,6 +59,10 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 		if err := s.checkManage(r.Context(), auth.PrincipalFrom(r.Context()), ts[at].Role, "token"); err != nil {
 			return err
 		}
+		id := ts[at].ID
+		if err := s.keepAdministrator(r.Context(), credentialChange{revokes: func(t auth.Token) bool { return t.ID == id }}); err != nil {
+			return err
+		}
 	}
 	e := recorder(r).Snapshot()
 	err = s.tokens.Revoke(r.Context(), r.PathValue("id"), e)
