@@ -126,6 +126,28 @@ func runIn(t *testing.T, dir, stdin string, args ...string) (string, string, int
 
 var tokenRE = regexp.MustCompile(`cst_[A-Za-z0-9_-]{43}`)
 
+// TestFirstStartOnBusyAddress: a first start on an address in use fails
+// before it sets anything up, so the one-time admin token is not printed
+// (and lost) and the data directory is not created (QA).
+func TestFirstStartOnBusyAddress(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := filepath.Join(t.TempDir(), "data")
+	out, errOut, code := run(t, "", "serve", "--addr", ln.Addr().String(), "--data-dir", dir)
+	if code == 0 || !strings.Contains(errOut, "listen on") {
+		t.Fatalf("serve on a busy address: %d %s", code, errOut)
+	}
+	if tokenRE.MatchString(out) || strings.Contains(out, "shown only this once") {
+		t.Errorf("a failed first start printed the admin token: %q", out)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a failed first start created the data directory: %v", err)
+	}
+}
+
 func TestFirstStartPrintsTokenOnce(t *testing.T) {
 	dir := t.TempDir()
 	p := startServe(t, "--data-dir", dir)

@@ -75,6 +75,14 @@ Alerts go to GET /v1/alerts, the log, /metrics and --alert-webhook.`,
 			if err := imports.apply(&cfg); err != nil {
 				return usageErr(err)
 			}
+			// The address is taken before anything is set up: a first start
+			// on a bad or busy address must not create the data directory
+			// and print the one-time admin token, then fail.
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", addr, err)
+			}
+			defer ln.Close()
 			a, err := app.Open(ctx, cfg)
 			if err != nil {
 				return err
@@ -104,10 +112,6 @@ Alerts go to GET /v1/alerts, the log, /metrics and --alert-webhook.`,
 					}
 					fmt.Fprintln(cmd.OutOrStdout())
 				}
-			}
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return fmt.Errorf("listen on %s: %w", addr, err)
 			}
 			engine := "sqlite"
 			if st.databaseURL != "" {
