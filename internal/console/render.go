@@ -83,8 +83,14 @@ type view struct {
 	// person's draft is never restored into another's form.
 	DraftScope string
 	Path       string
-	Nav        []navItem
-	Data       any
+	// LangBack is where the language switcher returns: the page itself
+	// when it was asked for with GET; "" for a page answering a form (a
+	// POST cannot be asked again, and it may show what is shown once,
+	// such as recovery codes or a new token's secret), which hides the
+	// switcher.
+	LangBack string
+	Nav      []navItem
+	Data     any
 }
 
 // navItem is one entry of the menu.
@@ -139,6 +145,9 @@ func (rc *reqCtx) render(status int, page, title string, data any) error {
 		return fmt.Errorf("console: no page template %q", page)
 	}
 	v := view{L: rc.L, Me: rc.me, CSRF: rc.csrfToken(), Title: title, Flash: rc.flash, Saved: rc.saved, Path: rc.r.URL.RequestURI(), Nav: rc.nav(), Data: data}
+	if rc.r.Method == http.MethodGet || rc.r.Method == http.MethodHead {
+		v.LangBack = v.Path
+	}
 	if rc.me != nil {
 		v.DraftScope = rc.c.draftScope(rc.me.User.ID)
 	}

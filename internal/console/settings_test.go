@@ -196,6 +196,15 @@ func TestSettingsTokens(t *testing.T) {
 		t.Fatalf("create token: %d\n%s", r.Status, r.Body)
 	}
 	secret := m[1]
+	// The page shows the secret once: it offers no language switch, which
+	// would leave it for a GET of the form's address (QA: a 404, and the
+	// secret lost); the list page, asked for with GET, does.
+	if strings.Contains(r.Body, `action="/console/language"`) {
+		t.Error("the page showing the new secret offers a language switch")
+	}
+	if p := w.Get("/console/settings/tokens"); !strings.Contains(p.Body, `name="back" value="/console/settings/tokens"`) {
+		t.Error("the tokens page offers no language switch back to itself")
+	}
 	for _, ck := range r.Header.Values("Set-Cookie") {
 		if strings.Contains(ck, secret) || strings.Contains(ck, url.QueryEscape(secret)) {
 			t.Errorf("the secret is in a cookie: %s", ck)
