@@ -26,6 +26,10 @@ var pageAccess = []struct {
 	{"/console/incidents", []string{"incidents:read"}},
 	{"/console/incidents/", []string{"incidents:read"}},
 	{"/console/audit", []string{"audit:read"}},
+	// The export register is read with audit:read; approving takes
+	// exports:approve besides.
+	{"/console/exports", []string{"audit:read"}},
+	{"/console/exports/", []string{"exports:approve"}},
 	{"/console/settings", settingsPermNames()},
 	{"/console/settings/users", []string{"users:manage"}},
 	{"/console/settings/users/", []string{"users:manage"}},

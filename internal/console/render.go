@@ -134,6 +134,7 @@ var navSections = []struct {
 	{"/console/cleanup", "Clean-up tasks", []string{"governance:read"}},
 	{"/console/imports", "Imports", []string{"imports:run"}},
 	{"/console/incidents", "Incidents", []string{"incidents:read"}},
+	{"/console/exports", "Exports", []string{"audit:read"}},
 	{"/console/audit", "Audit log", []string{"audit:read"}},
 	{"/console/settings", "Settings", []string{"users:manage", "tokens:manage", "purposes:manage", "retention:manage", "training:manage", "keys:manage", "roles:manage"}},
 }
