@@ -184,4 +184,10 @@ func TestExportLeavesOutRestricted(t *testing.T) {
 	if err != nil || len(rows) != 2 || rows[1][0] != "open@example.com" {
 		t.Fatalf("export rows %q, %v; want the header and the unrestricted person only", rows, err)
 	}
+	// The register says what was exported: one record of one person, not
+	// the two records the collection held when it was asked for (QA).
+	got := dpo.Must(200, "GET", "/v1/exports/"+x["id"].(string), nil).JSON()
+	if got["status"] != "produced" || got["records"] != float64(1) || got["subjects"] != float64(1) {
+		t.Fatalf("register entry after the download: %v", got)
+	}
 }

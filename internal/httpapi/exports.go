@@ -218,7 +218,14 @@ func (s *Server) downloadExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := s.writeExportCSV(r.Context(), &buf, x); err != nil {
+	records, subjects, err := s.writeExportCSV(r.Context(), &buf, x)
+	if err != nil {
+		return err
+	}
+	// The register keeps what was exported, not what was asked for: the
+	// rows the reader's role, consent and restrictions let through.
+	produced.Records, produced.Subjects = records, subjects
+	if err := s.db.UpdateExport(r.Context(), produced, exports.StatusProduced, nil); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -232,18 +239,20 @@ func (s *Server) downloadExport(w http.ResponseWriter, r *http.Request) error {
 // exportPage is how many records a CSV export reads at a time.
 const exportPage = 1000
 
-// writeExportCSV writes the records of an export as CSV.
-func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Export) error {
+// writeExportCSV writes the records of an export as CSV; it returns how
+// many records, of how many people, it wrote.
+func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Export) (records, subjects int, err error) {
 	cw := csv.NewWriter(out)
 	if err := cw.Write(append(slices.Clone(x.Fields), "_watermark")); err != nil {
-		return err
+		return 0, 0, err
 	}
+	people := map[string]bool{}
 	row := make([]string, len(x.Fields)+1)
 	after := ""
 	for {
 		recs, err := s.vault.List(ctx, x.Collection, x.Purpose, after, exportPage)
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
 		for _, rec := range recs {
 			shown := false
@@ -259,8 +268,10 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 			}
 			row[len(x.Fields)] = x.ID
 			if err := cw.Write(row); err != nil {
-				return err
+				return 0, 0, err
 			}
+			records++
+			people[rec.Subject] = true
 		}
 		// The vault caps a page (Options.MaxLookup, 100 by default) below
 		// what was asked: only an empty page ends the export. (A short
@@ -271,7 +282,7 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 		after = recs[len(recs)-1].ID
 	}
 	cw.Flush()
-	return cw.Error()
+	return records, len(people), cw.Error()
 }
 
 // registerExport adds an export that is not asked for but happens (an
