@@ -76,7 +76,12 @@ func sampleTables(ctx context.Context, path string) ([]table, error) {
 		return nil
 	})
 	if err != nil && !errors.Is(err, errEnough) {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// The input is at fault (not a table, not text, a damaged
+		// workbook): exit 2, as other refusals of the input do.
+		return nil, usageErr(fmt.Errorf("read %s: %w", path, err))
 	}
 	if len(tables) == 0 {
 		return nil, usageErr(fmt.Errorf("%s has no data rows under a header line: nothing to import", path))

@@ -334,6 +334,17 @@ func importExamples(t *testing.T, cfg app.Config) {
 	if err := os.WriteFile(headerOnly, []byte("Họ tên,SĐT,Thư\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// Bytes that are not text under a .csv name (QA: random bytes were
+	// imported as 17 rejected rows with binary column names, and the
+	// job registered a shadow system).
+	binary := filepath.Join(allowed, "random.csv")
+	garbage := make([]byte, 3000)
+	for i := range garbage {
+		garbage[i] = byte(i*131 + i*i*7)
+	}
+	if err := os.WriteFile(binary, garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	future := map[string]any{"channel": "zalo", "notice_version": "v1", "notice_text": "Đồng ý nhận tin.", "collected_by": "lan@example.com",
 		"from": time.Now().AddDate(0, 1, 0).UTC().Format(time.RFC3339)}
 	for name, tc := range map[string]struct {
@@ -351,6 +362,7 @@ func importExamples(t *testing.T, cfg app.Config) {
 		// Refused at once, not by a job that fails after a 202 and is
 		// then never listed (QA).
 		"no data rows":   {importJobJSON("", map[string]any{"path": headerOnly}), "no_data_rows"},
+		"not text":       {importJobJSON("", map[string]any{"path": binary}), "unreadable_file"},
 		"missing header": {importJobJSON("", map[string]any{"path": file, "mapping": "Tên đầy đủ=name"}), "mapping_header_missing"},
 		"future consent": {importJobJSON("", map[string]any{"path": file, "purpose": "marketing", "legal_basis": "consent", "consent": future}),
 			"consent_evidence_future"},

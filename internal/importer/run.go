@@ -243,7 +243,12 @@ func (r *run) first(ctx context.Context, rows Rows) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("import %s: read rows: %w", r.job.ID, err)
+		if _, isApp := apperr.As(err); isApp {
+			return err
+		}
+		// The file's fault (not text, not a table, a damaged workbook,
+		// over the size limit): the reader's errors never quote content.
+		return apperr.Newf(apperr.Invalid, "unreadable_file", "the file could not be read as CSV, TSV or XLSX: %v", err)
 	}
 	if !seen {
 		if r.job.DryRun {

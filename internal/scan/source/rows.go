@@ -43,6 +43,10 @@ func (r Row) Ref() string {
 	return r.Sheet + "!" + strconv.Itoa(r.Line)
 }
 
+// ErrNotText refuses a file named as a CSV or TSV table whose bytes are
+// not text (a binary file, or one damaged beyond reading).
+var ErrNotText = errors.New("the file is not text: import CSV, TSV or XLSX")
+
 // ReadRows reads the table file at path row by row and calls fn with each
 // data row, in file order. The format is chosen as Walk chooses it (by
 // extension, then by content): CSV and TSV, in any encoding the scanner
@@ -79,6 +83,9 @@ func ReadRows(ctx context.Context, path string, opts Options, fn func(Row) error
 	case formatXLSX, formatZIP:
 		return readXLSXRows(s, f, fi.Size(), fn)
 	case formatCSV, formatTSV, formatTabText, formatText:
+		if tableLooksBinary(head) {
+			return ErrNotText
+		}
 	default:
 		return fmt.Errorf("%s files are not tables: import CSV, TSV or XLSX", format)
 	}

@@ -100,3 +100,36 @@ func TestReadRowsTitleAboveHeader(t *testing.T) {
 		t.Errorf("a one-column table: %+v", rows)
 	}
 }
+
+// TestReadRowsRefusesBinary: bytes that are not text under a .csv name
+// are refused as ErrNotText, while tables in UTF-16 and Windows-1258,
+// which are not UTF-8, still read.
+func TestReadRowsRefusesBinary(t *testing.T) {
+	dir := t.TempDir()
+	garbage := make([]byte, 3000)
+	for i := range garbage {
+		garbage[i] = byte(i*131 + i*i*7)
+	}
+	bin := filepath.Join(dir, "random.csv")
+	if err := os.WriteFile(bin, garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := ReadRows(t.Context(), bin, Options{}, func(Row) error { return nil }); !errors.Is(err, ErrNotText) {
+		t.Fatalf("binary .csv: %v, want ErrNotText", err)
+	}
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range "name,phone\r\nAn,0912345678\r\n" {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	cp1258 := []byte("H\xd4 t\xean,S\xd0T\r\nNguy\xean V\xe3n An,0912345678\r\n")
+	for name, b := range map[string][]byte{"utf16.csv": utf16, "cp1258.csv": cp1258} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		rows := 0
+		if err := ReadRows(t.Context(), p, Options{}, func(Row) error { rows++; return nil }); err != nil || rows != 1 {
+			t.Errorf("%s: %d rows, %v", name, rows, err)
+		}
+	}
+}

@@ -207,6 +207,30 @@ func looksBinary(head []byte) bool {
 	return invalid*10 > len(head)*3 || control*10 > len(head)
 }
 
+// tableLooksBinary reports whether the start of a file named as a table
+// (CSV, TSV, text) is not text at all: not UTF-16, and holding a NUL byte
+// or over 5% control characters other than white space. Bytes that are
+// not UTF-8 do not count: a table in a legacy encoding (Windows-1258) is
+// text.
+func tableLooksBinary(head []byte) bool {
+	if bomOf(head) != encUTF8 || bomlessUTF16(head) != encUTF8 {
+		return false
+	}
+	if len(head) > binarySniffLen {
+		head = head[:binarySniffLen]
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	control := 0
+	for _, b := range head {
+		if b < 0x20 && !strings.ContainsRune("\t\n\v\f\r\x1b", rune(b)) {
+			control++
+		}
+	}
+	return control*20 > len(head)
+}
+
 // looksHTML reports whether a file of unknown kind starts as an HTML
 // document does.
 func looksHTML(head []byte) bool {
