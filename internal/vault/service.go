@@ -118,25 +118,36 @@ func (s *Service) PutCollection(ctx context.Context, c *Collection, mustCreate b
 			}
 		}
 	}
+	schema, err := json.Marshal(c)
+	if err != nil {
+		return false, apperr.Wrap(err, "encode collection")
+	}
+	exists := false
 	if !mustCreate {
 		prev, err := s.Collection(ctx, c.Name)
 		if err == nil {
 			if err := CheckEvolution(prev, c); err != nil {
 				return false, err
 			}
+			// The same schema again changes nothing: no new version.
+			if sameSchema(prev, c) {
+				return false, nil
+			}
+			exists = true
 		} else if !apperr.IsNotFound(err) {
 			return false, err
 		}
-	}
-	schema, err := json.Marshal(c)
-	if err != nil {
-		return false, apperr.Wrap(err, "encode collection")
 	}
 	action := "collection.put"
 	if mustCreate {
 		action = "collection.create"
 	}
-	e := s.entry(ctx, action, func(e *audit.Entry) { e.Collection = c.Name })
+	e := s.entry(ctx, action, func(e *audit.Entry) {
+		e.Collection = c.Name
+		if !mustCreate && !exists {
+			e.Status = 201 // a PUT that creates answers 201, not the route's 200
+		}
+	})
 	created, err := s.store.PutCollection(ctx, CollectionRow{Name: c.Name, Kind: c.Kind, Schema: schema}, mustCreate, e)
 	written(ctx, e)
 	s.colMu.Lock()
@@ -225,4 +236,15 @@ func (s *Service) normalize(f *Field, v any) (string, error) {
 		return "", apperr.Newf(apperr.Unprocessable, code, "field %q: %s", f.Name, msg)
 	}
 	return out, nil
+}
+
+// sameSchema reports whether two definitions of a collection say the same
+// (its version and times aside).
+func sameSchema(a, b *Collection) bool {
+	x, y := *a, *b
+	x.Version, x.CreatedAt, x.UpdatedAt = 0, time.Time{}, time.Time{}
+	y.Version, y.CreatedAt, y.UpdatedAt = 0, time.Time{}, time.Time{}
+	ja, errA := json.Marshal(&x)
+	jb, errB := json.Marshal(&y)
+	return errA == nil && errB == nil && string(ja) == string(jb)
 }
