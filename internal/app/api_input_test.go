@@ -96,6 +96,11 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"malformed json", "POST", recs + q, `{"email":"broken.json@example.com",`, 400, "malformed_json", []string{"broken.json@example.com"}, "broken.json@example.com"},
 		{"empty body", "POST", recs + q, "", 400, "malformed_json", nil, ""},
+		// QA: invalid bytes were stored as U+FFFD, and a field named twice
+		// kept its last value, silently.
+		{"invalid utf-8", "POST", recs + q, "{\"email\":\"bad.bytes@example.com\",\"name\":\"\xff\xfe\"}", 400, "invalid_utf8", []string{"bad.bytes@example.com"}, "bad.bytes@example.com"},
+		{"field twice", "POST", recs + q, `{"email":"first.twice@example.com","email":"second.twice@example.com"}`, 400, "duplicate_member", []string{"first.twice@example.com", "second.twice@example.com"}, "second.twice@example.com"},
+		{"token member twice", "POST", "/v1/tokens", `{"name":"one","role":"support","name":"two"}`, 400, "duplicate_member", nil, ""},
 		{"array body", "POST", recs + q, `[{"email":"array.body@example.com"}]`, 400, "malformed_json", []string{"array.body@example.com"}, "array.body@example.com"},
 		{"trailing data", "POST", recs + q, `{"email":"trailing.one@example.com"} {"email":"trailing.two@example.com"}`, 400, "malformed_json", []string{"trailing.one@example.com", "trailing.two@example.com"}, "trailing.one@example.com"},
 		{"oversize body", "POST", recs + q, oversize, 413, "body_too_large", []string{"oversize.person@example.com", "Oversize Street"}, "oversize.person@example.com"},

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"custodia/internal/apperr"
+	"custodia/internal/vault"
 )
 
 // readBody reads the request body within the size limit.
@@ -53,6 +54,9 @@ func decodeBytes(b []byte, v any) error {
 	// needs one: refused alike on every engine.
 	if hasEscapedNUL(b) {
 		return apperr.New(apperr.Invalid, "invalid_text", "the request body holds a NUL character (\\u0000), which no text may hold")
+	}
+	if name, dup := vault.DuplicateKey(b); dup {
+		return apperr.Newf(apperr.Invalid, "duplicate_member", "the request body names %.64q twice in one object: send each member once", name)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

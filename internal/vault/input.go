@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 )
@@ -31,6 +32,13 @@ func badJSON(msg string) error { return apperr.New(apperr.Invalid, "malformed_js
 // DecodeInput parses a record body. Numbers stay json.Number so no precision
 // is lost; null values are kept (PATCH uses them to remove a field).
 func DecodeInput(body []byte) (Input, error) {
+	// encoding/json would store each invalid byte as U+FFFD, silently.
+	if !utf8.Valid(body) {
+		return Input{}, apperr.New(apperr.Invalid, "invalid_utf8", "the request body is not valid UTF-8")
+	}
+	if name, dup := DuplicateKey(body); dup {
+		return Input{}, apperr.Newf(apperr.Invalid, "duplicate_member", "the request body names %.64q twice in one object: send each field once", name)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var raw map[string]any
