@@ -197,6 +197,7 @@ const (
 	ReasonPurposeMismatch = "purpose_mismatch"
 	ReasonNoConsent       = "no_consent"
 	ReasonTraining        = "training_expired"
+	ReasonNoTraining      = "training_missing"
 	ReasonRestricted      = "restricted"
 	ReasonObjected        = "objected"
 )
@@ -207,7 +208,7 @@ type planKey struct {
 	collection string
 	version    int64
 	purpose    string
-	lapsed     bool
+	lapsed     string // the training reason that masks every field, "" when none
 }
 
 type fieldPlan struct {
@@ -256,7 +257,13 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 	if err != nil {
 		return nil, err
 	}
-	lapsed := r.RequireTraining && p.TrainingLapsed
+	lapsed := ""
+	if r.RequireTraining && p.TrainingLapsed {
+		lapsed = ReasonTraining
+		if p.TrainingMissing {
+			lapsed = ReasonNoTraining
+		}
+	}
 	key := planKey{gen, r.Name, c.Name, c.Version, purpose, lapsed}
 	fp, ok := e.plans.Load(key)
 	if !ok {
@@ -341,7 +348,7 @@ func (e *Engine) Withheld(ctx context.Context, subjectID, purpose string, consen
 	return "", nil
 }
 
-func compile(r *Role, p *Purpose, c *vault.Collection, purpose string, lapsed bool) *fieldPlan {
+func compile(r *Role, p *Purpose, c *vault.Collection, purpose string, lapsed string) *fieldPlan {
 	fp := &fieldPlan{fields: make(map[string]vault.FieldAccess, len(c.Fields)), consent: p.LegalBasis == BasisConsent}
 	for i := range c.Fields {
 		f := &c.Fields[i]
@@ -354,8 +361,8 @@ func compile(r *Role, p *Purpose, c *vault.Collection, purpose string, lapsed bo
 			fa = vault.FieldAccess{Decision: vault.Deny, Reason: ReasonRoleDenied}
 		case g.Read == ReadMasked:
 			fa = vault.FieldAccess{Decision: vault.Mask, Reason: ReasonRoleMasked}
-		case lapsed:
-			fa = vault.FieldAccess{Decision: vault.Mask, Reason: ReasonTraining}
+		case lapsed != "":
+			fa = vault.FieldAccess{Decision: vault.Mask, Reason: lapsed}
 		default:
 			fa = vault.FieldAccess{Decision: vault.Allow}
 		}

@@ -97,6 +97,7 @@ func TestPlanRead(t *testing.T) {
 		name      string
 		role      string // "" for no principal
 		lapsed    bool
+		never     bool // no training record at all
 		purpose   string
 		kind      apperr.Kind
 		code      string
@@ -118,6 +119,8 @@ func TestPlanRead(t *testing.T) {
 			want: map[string]string{"email": allow, "phone": maskRole, "iban": denyPurp, "notes": allow}},
 		{name: "training lapsed masks full grants", role: roleTrained, lapsed: true, purpose: "support",
 			want: map[string]string{"email": maskTrng, "phone": maskRole, "iban": denyPurp, "notes": maskTrng}},
+		{name: "never trained masks full grants, saying so", role: roleTrained, lapsed: true, never: true, purpose: "support",
+			want: map[string]string{"email": "mask:" + ReasonNoTraining, "phone": maskRole, "iban": denyPurp, "notes": "mask:" + ReasonNoTraining}},
 		{name: "training lapsed, role does not require it", role: roleTester, lapsed: true, purpose: "support",
 			want: map[string]string{"email": allow, "phone": allow, "iban": denyPurp, "notes": allow}},
 		{name: "training lapsed, built-in role", role: RoleSupport, lapsed: true, purpose: "support",
@@ -141,6 +144,9 @@ func TestPlanRead(t *testing.T) {
 			ctx := context.Background()
 			if tc.role != "" {
 				ctx = ctxAs(tc.role, tc.lapsed)
+				if tc.never {
+					auth.PrincipalFrom(ctx).TrainingMissing = true
+				}
 			}
 			// Twice: compiled, then from the cache.
 			for pass := range 2 {

@@ -26,8 +26,9 @@ type Principal struct {
 	// MFAPending is set for a session of a person whose role requires MFA
 	// and who has not passed it: only MFA enrolment and sign-out are open.
 	MFAPending bool
-	// TrainingLapsed is set for a person with no current privacy training.
-	TrainingLapsed bool
+	// TrainingLapsed is set for a person with no current privacy training;
+	// TrainingMissing besides when they have no training record at all.
+	TrainingLapsed, TrainingMissing bool
 
 	can func(Permission) bool
 }

@@ -189,11 +189,12 @@ func (s *Service) sessionPrincipal(ctx context.Context, h []byte, now time.Time)
 	}
 	p.MFAPending = info.MFARequired && !sess.MFA
 	if info.TrainingRequired {
-		current, err := s.store.TrainingCurrent(ctx, u.ID, now)
+		current, any, err := s.store.TrainingState(ctx, u.ID, now)
 		if err != nil {
 			return nil, nil, err
 		}
 		p.TrainingLapsed = !current
+		p.TrainingMissing = !any
 	}
 	exp := sess.ExpiresAt
 	return p, &exp, nil

@@ -58,9 +58,10 @@ type UserStore interface {
 	SetSessionMFA(ctx context.Context, id string) error
 	RevokeSession(ctx context.Context, id string, at time.Time, e *audit.Entry) error
 	RevokeUserSessions(ctx context.Context, userID string, at time.Time) error
-	// TrainingCurrent reports whether the person has a privacy training
-	// record completed and not expired at at.
-	TrainingCurrent(ctx context.Context, userID string, at time.Time) (bool, error)
+	// TrainingState reports whether the person has a privacy training
+	// record completed and not expired at at, and whether they have any
+	// training record at all.
+	TrainingState(ctx context.Context, userID string, at time.Time) (current, any bool, err error)
 }
 
 // Active reports whether the session may be used at now.

@@ -182,6 +182,7 @@ func init() {
 		"not open to your role":                  "vai trò của bạn không được xem",
 		"masked for your role":                   "đã che theo vai trò của bạn",
 		"privacy training expired":               "chứng nhận đào tạo bảo mật đã hết hạn",
+		"no privacy training recorded":           "chưa có ghi nhận đào tạo bảo mật",
 		"processing restricted":                  "việc xử lý đang bị hạn chế",
 		"the person objected":                    "người này đã phản đối",
 		"In progress":                            "Đang xử lý",

@@ -59,6 +59,7 @@ var codeLabels = map[string]string{
 	"role_denied":      "not open to your role",
 	"role_masked":      "masked for your role",
 	"training_expired": "privacy training expired",
+	"training_missing": "no privacy training recorded",
 	"restricted":       "processing restricted",
 	"objected":         "the person objected",
 }

@@ -1028,3 +1028,34 @@ func TestConsentNoticesImmutable(t *testing.T) {
 		wantCode(t, err, apperr.Internal, "notice_altered")
 	})
 }
+
+// TestTrainingState: a person with no record, one whose training expired
+// and one whose training is current, on both engines.
+func TestTrainingState(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		now := microNow()
+		never := mustUser(t, e.db, "never@example.com", "support")
+		lapsed := mustUser(t, e.db, "lapsed@example.com", "support")
+		current := mustUser(t, e.db, "current@example.com", "support")
+		past := now.Add(-24 * time.Hour)
+		for i, rec := range []auth.TrainingRecord{
+			{UserID: lapsed.ID, Course: "privacy", CompletedAt: now.AddDate(-2, 0, 0), ExpiresAt: &past},
+			{UserID: current.ID, Course: "privacy", CompletedAt: now.AddDate(0, -1, 0)},
+		} {
+			rec.ID, rec.RecordedBy, rec.CreatedAt = fmt.Sprintf("trn_%d", i), "test", now
+			if err := e.db.AddTraining(ctx, rec, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range []struct {
+			who       auth.User
+			cur, some bool
+		}{{never, false, false}, {lapsed, false, true}, {current, true, true}} {
+			cur, some, err := e.db.TrainingState(ctx, c.who.ID, now)
+			if err != nil || cur != c.cur || some != c.some {
+				t.Errorf("%s: current %v, any %v, %v; want %v %v", c.who.Email, cur, some, err, c.cur, c.some)
+			}
+		}
+	})
+}

@@ -46,11 +46,18 @@ func (db *DB) ListTraining(ctx context.Context, userID string) ([]auth.TrainingR
 // TrainingCurrent reports whether a person has training completed by at
 // and not expired at at.
 func (db *DB) TrainingCurrent(ctx context.Context, userID string, at time.Time) (bool, error) {
-	var n int64
-	err := db.queryRow(ctx, "SELECT COUNT(*) FROM training WHERE user_id = ? AND completed_at <= ? AND (expires_at IS NULL OR expires_at > ?)",
-		userID, at.UnixMicro(), at.UnixMicro()).Scan(&n)
+	current, _, err := db.TrainingState(ctx, userID, at)
+	return current, err
+}
+
+// TrainingState reports whether a person has training completed by at
+// and not expired at at, and whether they have any training record.
+func (db *DB) TrainingState(ctx context.Context, userID string, at time.Time) (current, any bool, err error) {
+	var n, all int64
+	err = db.queryRow(ctx, "SELECT COUNT(*) FILTER (WHERE completed_at <= ? AND (expires_at IS NULL OR expires_at > ?)), COUNT(*) FROM training WHERE user_id = ?",
+		at.UnixMicro(), at.UnixMicro(), userID).Scan(&n, &all)
 	if err != nil {
-		return false, fmt.Errorf("training state: %w", err)
+		return false, false, fmt.Errorf("training state: %w", err)
 	}
-	return n > 0, nil
+	return n > 0, all > 0, nil
 }
