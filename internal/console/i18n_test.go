@@ -34,7 +34,7 @@ func codeTexts() []string {
 	out = append(out, "copy_to_destroy", "destroyed")                // system migration states
 	out = append(out, alertKinds...)
 	out = append(out, access.ReasonNoConsent, access.ReasonPurposeMismatch, access.ReasonRoleDenied, access.ReasonRoleMasked,
-		access.ReasonTraining, access.ReasonRestricted, access.ReasonObjected) // why a field was withheld
+		access.ReasonTraining, access.ReasonNoTraining, access.ReasonRestricted, access.ReasonObjected) // why a field was withheld
 	for _, it := range navSections {
 		out = append(out, it.label)
 	}
