@@ -18,9 +18,16 @@ func newAuditCmd() *cobra.Command {
 		Use:   "verify",
 		Short: "Verify the audit hash chain; exit 0 when intact, 1 when broken",
 		Long: `Verify the audit log's keyed hash chain from the first entry to the recorded
-head, and report the first broken link. Exit status: 0 intact, 1 broken, 3 when
-the check could not run. Without --url it reads the database directly (safe
-beside a running server); with --url it asks the server.`,
+head, and report the first broken link. Exit status: 0 intact, 1 broken, 2 when
+the command was used wrongly or the server refused it (a bad token, a role
+without audit:read), 3 when the check could not run. Without --url it reads
+the database directly (safe beside a running server); with --url it asks the
+server.
+
+The report's head_seq and head_hash name the last entry verified intact;
+on a broken chain, broken_at is the first bad link and recorded_head_seq
+the last entry the database's chain head names. Keep head_seq and
+head_hash of an intact run outside the database, to compare later.`,
 		Example: `  custodia audit verify
   custodia audit verify --url http://127.0.0.1:8750 --token $CUSTODIA_TOKEN`,
 		Args: cobra.NoArgs,

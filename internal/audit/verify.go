@@ -13,10 +13,13 @@ import (
 type Report struct {
 	OK       bool   `json:"ok"`
 	Checked  int64  `json:"checked"`             // entries whose links were checked
-	HeadSeq  int64  `json:"head_seq"`            // last sequence number seen
-	HeadHash string `json:"head_hash,omitempty"` // hex hash of the last entry
+	HeadSeq  int64  `json:"head_seq"`            // the last entry verified intact (on a broken chain, the one before the break)
+	HeadHash string `json:"head_hash,omitempty"` // hex hash of the last entry, on an intact chain
 	BrokenAt int64  `json:"broken_at,omitempty"` // first sequence number whose link is broken
 	Reason   string `json:"reason,omitempty"`
+	// RecordedHeadSeq is, on a broken chain, the last entry the database's
+	// chain head names (HeadSeq stops at the break).
+	RecordedHeadSeq int64 `json:"recorded_head_seq,omitempty"`
 }
 
 // Source streams entries with sequence numbers up to upTo in ascending
@@ -67,6 +70,7 @@ func Verify(ctx context.Context, key MACer, src Source) (Report, error) {
 	if err != nil {
 		return r, fmt.Errorf("verify audit chain: %w", err)
 	}
+	r.RecordedHeadSeq = headSeq // cleared below when the chain is intact
 	// Every head a server opened is sealed, the empty one included, so an
 	// unsealed head is one whose seal was cleared.
 	if !bytes.Equal(headMAC, HeadMAC(key, headSeq, headHash)) {
@@ -108,7 +112,7 @@ func Verify(ctx context.Context, key MACer, src Source) (Report, error) {
 		r.Reason = fmt.Sprintf("chain head records entry %d but the log ends at %d (truncated or altered head)", headSeq, r.HeadSeq)
 		return r, nil
 	}
-	r.OK = true
+	r.OK, r.RecordedHeadSeq = true, 0
 	if r.HeadSeq > 0 {
 		r.HeadHash = hex.EncodeToString(prev)
 	}

@@ -100,6 +100,15 @@ func TestAuditTruncationWithHeadMovedBack(t *testing.T) {
 		if err != nil || rep.OK || rep.BrokenAt != 4 || !strings.Contains(rep.Reason, "without a valid seal") {
 			t.Fatalf("writing on after the truncation: %+v %v", rep, err)
 		}
+		// The report names both where the intact part ends and the head the
+		// database records (QA: only the former was shown, as head_seq).
+		var recorded int64
+		if err := e.raw.QueryRow("SELECT seq FROM audit_head WHERE id = 1").Scan(&recorded); err != nil {
+			t.Fatal(err)
+		}
+		if rep.HeadSeq != 3 || rep.RecordedHeadSeq != recorded || recorded <= 4 {
+			t.Fatalf("head_seq %d, recorded_head_seq %d, want 3 and %d", rep.HeadSeq, rep.RecordedHeadSeq, recorded)
+		}
 	})
 }
 
