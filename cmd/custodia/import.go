@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"custodia/internal/fieldtype"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"custodia/internal/fieldtype"
 	"custodia/internal/importer"
 )
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"custodia/internal/fieldtype"
 	"fmt"
 	"log/slog"
 	"net"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"custodia/internal/app"
+	"custodia/internal/fieldtype"
 )
 
 func newServeCmd() *cobra.Command {

@@ -2,9 +2,6 @@ package app_test
 
 import (
 	"context"
-	"custodia/internal/audit"
-	"custodia/internal/detect"
-	"custodia/internal/store"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -15,7 +12,10 @@ import (
 	"time"
 
 	"custodia/internal/app"
+	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/detect"
+	"custodia/internal/store"
 	"custodia/internal/testutil"
 )
 

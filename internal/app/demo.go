@@ -22,6 +22,12 @@ func (a *App) LoadDemo(ctx context.Context, n int) (int, error) {
 			return 0, fmt.Errorf("demo schema: %w", err)
 		}
 		if _, err := a.Vault.PutCollection(ctx, &c, false); err != nil {
+			if e, ok := apperr.As(err); ok && e.Code == "schema_incompatible" {
+				// The message of the CLI's refusal names the demo: the
+				// vault's own speaks of a field only.
+				return 0, apperr.Newf(apperr.Conflict, "demo_schema_conflict",
+					"--demo: this data directory already has a collection %q unlike the demo's (%s); run the demo in a new --data-dir", c.Name, e.Message)
+			}
 			return 0, fmt.Errorf("demo collection %s: %w", c.Name, err)
 		}
 	}

@@ -2,8 +2,6 @@ package app_test
 
 import (
 	"context"
-	"custodia/internal/audit"
-	"custodia/internal/store"
 	"encoding/csv"
 	"fmt"
 	"strings"
@@ -11,6 +9,8 @@ import (
 	"time"
 
 	"custodia/internal/app"
+	"custodia/internal/audit"
+	"custodia/internal/store"
 	"custodia/internal/testutil"
 )
 

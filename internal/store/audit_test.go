@@ -2,13 +2,13 @@ package store_test
 
 import (
 	"context"
-	"custodia/internal/keys"
-	"custodia/internal/store"
 	"errors"
 	"strings"
 	"testing"
 
 	"custodia/internal/audit"
+	"custodia/internal/keys"
+	"custodia/internal/store"
 )
 
 func mustVerify(t *testing.T, e *env) audit.Report {
