@@ -183,6 +183,7 @@ func init() {
 		"masked for your role":                   "đã che theo vai trò của bạn",
 		"privacy training expired":               "chứng nhận đào tạo bảo mật đã hết hạn",
 		"no privacy training recorded":           "chưa có ghi nhận đào tạo bảo mật",
+		"The notices, word for word":             "Nguyên văn các thông báo",
 		"processing restricted":                  "việc xử lý đang bị hạn chế",
 		"the person objected":                    "người này đã phản đối",
 		"In progress":                            "Đang xử lý",

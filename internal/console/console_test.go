@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -255,5 +256,34 @@ func TestSignInLockoutRetryAfter(t *testing.T) {
 	}
 	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, "Too many failed sign-ins") {
 		t.Errorf("locked out: %d, Retry-After %q", r.Status, r.Header.Get("Retry-After"))
+	}
+}
+
+// TestConsentEvidenceShown: the customer page's consent history shows who
+// collected each consent and the exact words of the notice the person
+// agreed to (QA: only the notice's version and a short hash were shown).
+func TestConsentEvidenceShown(t *testing.T) {
+	e := newEnv(t)
+	rec := e.srv.DataClient(t).Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "evidence@example.vn", "name": "Võ Chứng"}).JSON()
+	subject := rec["subject"].(string)
+	dpo := e.newPerson(t, "dpo")
+	w := e.web(t)
+	w.SignIn(dpo)
+	const notice = "Chúng tôi gửi ưu đãi qua e-mail. Bạn có thể rút lại bất cứ lúc nào."
+	form := w.Get("/console/customers/" + subject + "?purpose=support")
+	if !strings.Contains(form.Body, `name="read_purpose" value="support"`) {
+		t.Fatal("the consent form does not carry the purpose the page was read for")
+	}
+	r := w.Post("/console/customers/"+subject+"/consents", url.Values{"purpose": {"marketing"}, "action": {"grant"}, "method": {"web form"}, "channel": {"web"},
+		"notice_version": {"v7"}, "notice_text": {notice}, "collected_by": {"shop-counter-3"}, "read_purpose": {"support"}})
+	// Back to the page read for the same purpose (QA: the records vanished).
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/console/customers/"+subject+"?purpose=support" {
+		t.Fatalf("record consent: %d %s %s", r.Status, r.Header.Get("Location"), r.Body)
+	}
+	p := w.Get("/console/customers/" + subject + "?purpose=support")
+	for _, want := range []string{"shop-counter-3", "v7", notice, `id="notice-`} {
+		if !strings.Contains(p.Body, want) && !strings.Contains(p.Body, html.EscapeString(want)) {
+			t.Errorf("customer page lacks %q", want)
+		}
 	}
 }

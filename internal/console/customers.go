@@ -193,7 +193,8 @@ func (c *Console) recordConsent(rc *reqCtx) error {
 	if err := rc.call(http.MethodPost, "/v1/subjects/"+seg(subject)+"/consents", in, nil); err != nil {
 		return err
 	}
-	return rc.done("/console/customers/"+seg(subject), rc.L.T("Consent recorded."))
+	// Back to the page as it was: read for the purpose the person chose.
+	return rc.done(query("/console/customers/"+seg(subject), "purpose", f.Get("read_purpose")), rc.L.T("Consent recorded."))
 }
 
 // startRequest files a data-subject request for this person.
