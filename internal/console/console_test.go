@@ -281,7 +281,8 @@ func TestConsentEvidenceShown(t *testing.T) {
 		t.Fatalf("record consent: %d %s %s", r.Status, r.Header.Get("Location"), r.Body)
 	}
 	p := w.Get("/console/customers/" + subject + "?purpose=support")
-	for _, want := range []string{"shop-counter-3", "v7", notice, `id="notice-`} {
+	// Each record shows its id, which a rectification asks for (QA).
+	for _, want := range []string{"shop-counter-3", "v7", notice, `id="notice-`, "<code>" + rec["id"].(string) + "</code>"} {
 		if !strings.Contains(p.Body, want) && !strings.Contains(p.Body, html.EscapeString(want)) {
 			t.Errorf("customer page lacks %q", want)
 		}
