@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -101,6 +102,7 @@ type customerView struct {
 	Purpose       string
 	Purposes      []string // those the person's role may invoke
 	ChoosePurpose bool     // no purpose was chosen, so nothing was read
+	Erased        bool     // the person was erased: only consent evidence remains
 	Collections   []subjectCollection
 	ReadError     string
 	Consent       *consent.Proof
@@ -129,6 +131,26 @@ func (c *Console) customer(rc *reqCtx) error {
 		return err
 	}
 	v.Purposes = purposes
+	// The consent ledger knows whether the person exists, or did: a
+	// subject never recorded is a 404, not an empty page with forms (QA),
+	// and one erased says so. Asked first, so that no read is logged
+	// against a subject that is not there.
+	if rc.me.Can("consents:read") {
+		var proof consent.Proof
+		err := rc.call(http.MethodGet, "/v1/subjects/"+seg(subject)+"/consents", nil, &proof)
+		var apiErr *APIError
+		switch {
+		case errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound:
+			return errNotFound
+		case errors.As(err, &apiErr) && apiErr.Status == http.StatusForbidden:
+		case err != nil:
+			return err
+		default:
+			slices.Reverse(proof.History) // newest first
+			v.Consent = &proof
+			v.Erased = len(proof.Current) > 0 && !slices.ContainsFunc(proof.Current, func(s consent.State) bool { return !s.Erased })
+		}
+	}
 	// Records are read only for a purpose the person chose: the audit log
 	// records it as theirs, so the console never picks one for them.
 	v.Purpose = rc.r.URL.Query().Get("purpose")
@@ -144,15 +166,6 @@ func (c *Console) customer(rc *reqCtx) error {
 			return err
 		}
 		v.Collections = out.Collections
-	}
-	if rc.me.Can("consents:read") {
-		var proof consent.Proof
-		if ok, err := maybe(rc.call(http.MethodGet, "/v1/subjects/"+seg(subject)+"/consents", nil, &proof)); err != nil {
-			return err
-		} else if ok {
-			slices.Reverse(proof.History) // newest first
-			v.Consent = &proof
-		}
 	}
 	if rc.me.Can("audit:read") {
 		var out struct {

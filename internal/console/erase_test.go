@@ -68,3 +68,29 @@ func TestEraseConfirmationCountsEverything(t *testing.T) {
 	support.Must(403, "GET", "/v1/subjects/"+subject+"/erasure", nil)
 	data.Must(404, "GET", "/v1/subjects/sub_no_such_subject/erasure", nil)
 }
+
+// TestUnknownAndErasedPeople: a subject never recorded has no page (404,
+// not an empty page with forms); an erased one's page says so and offers
+// no erasure (QA: its link led to a 404).
+func TestUnknownAndErasedPeople(t *testing.T) {
+	e := newEnv(t)
+	data := e.srv.DataClient(t)
+	subject := data.Must(201, "POST", "/v1/collections/customers/records?purpose=support",
+		map[string]any{"email": "gone.soon@example.vn", "name": "Lý Sẽ Xóa"}).JSON()["subject"].(string)
+	data.Must(201, "POST", "/v1/subjects/"+subject+"/consents", map[string]any{"purpose": "marketing", "action": "grant", "method": "web form",
+		"notice_version": "v1", "notice_text": "Offers by e-mail.", "channel": "web", "collected_by": "shop"})
+	w := e.web(t)
+	w.SignIn(e.newPerson(t, "dpo"))
+	if p := w.Get("/console/customers/sub_doesnotexist"); p.Status != http.StatusNotFound {
+		t.Errorf("unknown subject: %d", p.Status)
+	}
+	if p := w.Get("/console/customers/" + subject); p.Status != 200 || strings.Contains(p.Body, `id="erased"`) ||
+		!strings.Contains(p.Body, `href="/console/customers/`+subject+`/erase"`) {
+		t.Fatalf("a person's page before erasure: %d", p.Status)
+	}
+	data.Must(200, "DELETE", "/v1/subjects/"+subject, nil)
+	p := w.Get("/console/customers/" + subject)
+	if p.Status != 200 || !strings.Contains(p.Body, `id="erased"`) || strings.Contains(p.Body, `/erase"`) {
+		t.Errorf("an erased person's page: %d %s", p.Status, p.Body)
+	}
+}
