@@ -1,13 +1,16 @@
 package console_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"custodia/internal/app"
+	"custodia/internal/detect"
 	"custodia/internal/testutil"
 )
 
@@ -286,5 +289,38 @@ func TestConsentEvidenceShown(t *testing.T) {
 		if !strings.Contains(p.Body, want) && !strings.Contains(p.Body, html.EscapeString(want)) {
 			t.Errorf("customer page lacks %q", want)
 		}
+	}
+}
+
+// TestClearAlert: the dashboard lists open alerts; a person who manages
+// alerts clears one there and it leaves the list, and a person who may
+// only read them has no clear button and is refused (QA: alerts could
+// not be cleared in the console, so the list only grew).
+func TestClearAlert(t *testing.T) {
+	e := newEnv(t)
+	a := detect.Alert{ID: "alr_console_test", At: time.Now().UTC(), Kind: detect.KindRateLimited, Severity: "warning",
+		Principal: "token:tok_test", Message: "a token or person kept calling past its request rate limit"}
+	if err := e.srv.DB.SaveAlert(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	w := e.web(t)
+	w.SignIn(e.newPerson(t, "admin"))
+	p := w.Get("/console/")
+	if !strings.Contains(p.Body, `id="alert-`+a.ID+`"`) || !strings.Contains(p.Body, `action="/console/alerts/`+a.ID+`/clear"`) {
+		t.Fatalf("dashboard without the alert or its clear button:\n%s", p.Body)
+	}
+	auditor := e.web(t)
+	auditor.SignIn(e.newPerson(t, "auditor"))
+	if ap := auditor.Get("/console/"); strings.Contains(ap.Body, `/console/alerts/`+a.ID+`/clear`) {
+		t.Error("an auditor is offered to clear an alert")
+	}
+	if r := auditor.Post("/console/alerts/"+a.ID+"/clear", nil); r.Status != http.StatusForbidden {
+		t.Errorf("an auditor clears an alert: %d", r.Status)
+	}
+	if r := w.Post("/console/alerts/"+a.ID+"/clear", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("clear: %d %s", r.Status, r.Body)
+	}
+	if p := w.Get("/console/"); strings.Contains(p.Body, `id="alert-`+a.ID+`"`) {
+		t.Error("a cleared alert is still listed")
 	}
 }

@@ -126,7 +126,8 @@ func (c *Console) dashboard(rc *reqCtx) error {
 		var out struct {
 			Alerts []detect.Alert `json:"alerts"`
 		}
-		if ok, err := maybe(rc.call(http.MethodGet, "/v1/alerts", nil, &out)); err != nil {
+		// Open alerts only: a cleared one is dealt with.
+		if ok, err := maybe(rc.call(http.MethodGet, query("/v1/alerts", "open", "true"), nil, &out)); err != nil {
 			return err
 		} else if ok {
 			v.Alerts = out.Alerts[:min(len(out.Alerts), 10)]
@@ -170,3 +171,18 @@ func (c *Console) verifyChain(rc *reqCtx) error {
 // show as they are).
 var alertKinds = []string{detect.KindBruteForceAccount, detect.KindBruteForceAddress, detect.KindBulkRead, detect.KindRateLimited,
 	"request_overdue", "request_unacknowledged", "dpa_missing", "dpa_expired", "dpa_expiring", "incident_clock"}
+
+func init() {
+	extraRoutes = append(extraRoutes, func(c *Console) {
+		c.handleForm("POST /console/alerts/{id}/clear", c.clearAlert)
+	})
+}
+
+// clearAlert closes an alert once dealt with; clearing a bulk-read alert
+// that blocked its token or person lifts the block (POST /v1/alerts/{id}/clear).
+func (c *Console) clearAlert(rc *reqCtx) error {
+	if err := rc.call(http.MethodPost, "/v1/alerts/"+seg(rc.r.PathValue("id"))+"/clear", nil, nil); err != nil {
+		return err
+	}
+	return rc.done("/console/", rc.L.T("Alert cleared."))
+}

@@ -26,6 +26,7 @@ var pageAccess = []struct {
 	{"/console/incidents", []string{"incidents:read"}},
 	{"/console/incidents/", []string{"incidents:read"}},
 	{"/console/audit", []string{"audit:read"}},
+	{"/console/alerts/", []string{"alerts:manage"}},
 	// The export register is read with audit:read; approving takes
 	// exports:approve besides.
 	{"/console/exports", []string{"audit:read"}},
