@@ -220,6 +220,10 @@ func rbacRoutes() []rbacRoute {
 		{"GET", "/v1/users/me", "self", all, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/users/me", nil)
 		}},
+		// A token is assigned no task: both lists come back empty.
+		{"GET", "/v1/users/me/tasks", "self", all, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("GET", "/v1/users/me/tasks", nil)
+		}},
 		{"POST", "/v1/users/me/totp", "self", none, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/users/me/totp", nil)
 		}},
@@ -308,7 +312,8 @@ func rbacRoutes() []rbacRoute {
 		{"POST", "/v1/requests/{id}/tasks", auth.PermRequestsManage, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/requests/"+e.request(t, 0)+"/tasks", map[string]any{"system": "CRM"})
 		}},
-		{"POST", "/v1/requests/{id}/tasks/{task}/close", auth.PermRequestsManage, []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
+		// requests:manage, or the task's assignee (no token is one).
+		{"POST", "/v1/requests/{id}/tasks/{task}/close", "self", []auth.Role{"dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
 			id := e.request(t, 0)
 			task := e.data.Must(201, "POST", "/v1/requests/"+id+"/tasks", map[string]any{"system": "CRM"}).JSON()["id"].(string)
 			return c.Do("POST", "/v1/requests/"+id+"/tasks/"+task+"/close", map[string]any{"evidence": "deleted"})

@@ -28,9 +28,11 @@ type dashboardView struct {
 	Rotation  *report.Item
 	Chain     *chainCheck
 	CanVerify bool
-	// MyTasks are the open clean-up tasks assigned to the person.
-	MyTasks []cleanupRow
-	Txt     govText // words for codes (clock audiences)
+	// MyTasks are the open clean-up tasks assigned to the person, and
+	// MyRequestTasks the open tasks of requests assigned to them.
+	MyTasks        []cleanupRow
+	MyRequestTasks []dsr.Task
+	Txt            govText // words for codes (clock audiences)
 }
 
 // incidentClocks is an open incident with its notification clocks.
@@ -80,6 +82,14 @@ func (c *Console) dashboard(rc *reqCtx) error {
 			}
 		}
 	}
+	// Tasks of requests go to the people who hold a system's data too.
+	var mine struct {
+		RequestTasks []dsr.Task `json:"request_tasks"`
+	}
+	if _, err := maybe(rc.call(http.MethodGet, "/v1/users/me/tasks", nil, &mine)); err != nil {
+		return err
+	}
+	v.MyRequestTasks = mine.RequestTasks
 	// Anyone may hold a copy an import came from: the API lists a person
 	// the tasks assigned to them (governance roles get all; the
 	// dashboard keeps their own).

@@ -28,6 +28,7 @@ func init() {
 		c.handleForm("POST /console/requests/{id}/execute", c.requestExecute)
 		c.handleForm("POST /console/requests/{id}/tasks", c.requestAddTask)
 		c.handleForm("POST /console/requests/{id}/tasks/{task}/close", c.requestCloseTask)
+		c.handleForm("POST /console/tasks/{id}/{task}/close", c.myCloseTask)
 	})
 }
 

@@ -19,6 +19,17 @@ const maxEvidenceFile = 16 << 20
 // sent as base64, the way the API takes it; the API keeps only its
 // SHA-256, which the page then shows.
 func (c *Console) requestCloseTask(rc *reqCtx) error {
+	return closeRequestTask(rc, "/console/requests/"+seg(rc.r.PathValue("id"))+"#tasks")
+}
+
+// myCloseTask closes a task assigned to the signed-in person from their
+// dashboard, whatever their role: the API lets the assignee close it.
+func (c *Console) myCloseTask(rc *reqCtx) error {
+	return closeRequestTask(rc, "/console/#my-request-tasks")
+}
+
+// closeRequestTask closes the task of the form's path and returns to back.
+func closeRequestTask(rc *reqCtx, back string) error {
 	id, task := rc.r.PathValue("id"), rc.r.PathValue("task")
 	in := dsr.CloseTaskInput{State: rc.r.PostFormValue("state"), Evidence: rc.r.PostFormValue("evidence")}
 	if mf := rc.r.MultipartForm; mf != nil && len(mf.File["attachment"]) > 0 {
@@ -47,7 +58,7 @@ func (c *Console) requestCloseTask(rc *reqCtx) error {
 	if out.AttachmentHash != "" {
 		msg = rc.L.T("Task closed. Evidence file SHA-256: %s", out.AttachmentHash)
 	}
-	return rc.done("/console/requests/"+seg(id)+"#tasks", msg)
+	return rc.done(back, msg)
 }
 
 // requestPackage streams the access package of an access or portability

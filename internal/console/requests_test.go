@@ -602,3 +602,34 @@ func TestSensitivePackageWaits(t *testing.T) {
 		t.Errorf("the page does not name the waiting export %q", pending)
 	}
 }
+
+// TestAssigneeClosesTaskFromDashboard: a request task assigned to a
+// person whose role has no part in requests shows on their dashboard,
+// and they close it there with evidence (QA: a sales person was assigned
+// an erasure task and got 403 on the request and on closing it).
+func TestAssigneeClosesTaskFromDashboard(t *testing.T) {
+	e := newEnv(t)
+	e.admin.Must(201, "POST", "/v1/roles", map[string]any{"name": "fieldagent", "require_mfa": false, "permissions": []string{"schema:read"}, "grants": []any{}})
+	agent := e.newPerson(t, "fieldagent")
+	dpo := e.admin.With(e.admin.RoleToken("dpo"))
+	subject := e.srv.DataClient(t).Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "task.owner@example.vn", "name": "Chủ Nhiệm Vụ"}).JSON()["subject"].(string)
+	id := dpo.Must(201, "POST", "/v1/requests", map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": subject}, "jurisdiction": "GDPR"}).JSON()["id"].(string)
+	task := dpo.Must(201, "POST", "/v1/requests/"+id+"/tasks", map[string]any{"system": "Zalo group", "description": "delete the chat", "assignee": agent.Email}).JSON()["id"].(string)
+
+	w := e.web(t)
+	w.SignIn(agent)
+	p := w.Get("/console/")
+	if !strings.Contains(p.Body, `id="my-task-`+task+`"`) || !strings.Contains(p.Body, `action="/console/tasks/`+id+`/`+task+`/close"`) {
+		t.Fatalf("the assignee's dashboard lacks the task:\n%s", p.Body)
+	}
+	if r := w.Post("/console/tasks/"+id+"/"+task+"/close", url.Values{"evidence": {"chat deleted"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("close from the dashboard: %d %s", r.Status, r.Body)
+	}
+	tasks := dpo.Must(200, "GET", "/v1/requests/"+id, nil).JSON()["tasks"].([]any)
+	if st := tasks[0].(map[string]any)["state"]; st != "closed" {
+		t.Errorf("task after the assignee closed it: %v", tasks[0])
+	}
+	if p := w.Get("/console/"); strings.Contains(p.Body, `id="my-task-`+task+`"`) {
+		t.Error("a closed task is still on the dashboard")
+	}
+}

@@ -312,6 +312,9 @@ func (s *Server) addRequestTask(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) closeRequestTask(w http.ResponseWriter, r *http.Request) error {
+	if err := s.mayCloseRequestTask(r); err != nil {
+		return err
+	}
 	var in dsr.CloseTaskInput
 	if err := decodeStrict(r, &in); err != nil {
 		return err

@@ -254,6 +254,7 @@ func (s *Server) routes() []route {
 		{"POST", "/v1/users/me/totp", permSelf, false, "mfa.enroll", s.startTOTP},
 		{"GET", "/v1/users/me/totp/qr.png", permSelf, false, "mfa.qr", s.totpQR},
 		{"POST", "/v1/users/me/totp/confirm", permSelf, false, "mfa.confirm", s.confirmTOTP},
+		{"GET", "/v1/users/me/tasks", permSelf, false, "user.tasks", s.myTasks},
 		{"GET", "/v1/users/{id}", auth.PermUsersManage, false, "user.get", s.getUser},
 		{"PATCH", "/v1/users/{id}", auth.PermUsersManage, false, "user.update", s.patchUser},
 
@@ -281,7 +282,7 @@ func (s *Server) routes() []route {
 		{"POST", "/v1/requests/{id}/execute", auth.PermRequestsManage, false, "request.execute", s.executeRequest},
 		{"GET", "/v1/requests/{id}/package", auth.PermRequestsManage, false, "request.package", s.requestPackage},
 		{"POST", "/v1/requests/{id}/tasks", auth.PermRequestsManage, false, "request.task.add", s.addRequestTask},
-		{"POST", "/v1/requests/{id}/tasks/{task}/close", auth.PermRequestsManage, false, "request.task.close", s.closeRequestTask},
+		{"POST", "/v1/requests/{id}/tasks/{task}/close", permSelf, false, "request.task.close", s.closeRequestTask}, // requests:manage, or the assignee (checked inside)
 
 		{"GET", "/v1/deletions", auth.PermAuditRead, false, "deletion.list", s.listDeletions},
 

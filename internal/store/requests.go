@@ -208,7 +208,18 @@ func (db *DB) AddTask(ctx context.Context, t dsr.Task, e *audit.Entry) error {
 
 // ListTasks returns a request's tasks.
 func (db *DB) ListTasks(ctx context.Context, requestID string) ([]dsr.Task, error) {
-	rows, err := db.query(ctx, "SELECT id, request_id, system, description, state, evidence, attachment_hash, created_at, closed_at, closed_by, assignee FROM request_tasks WHERE request_id = ? ORDER BY created_at, id", requestID)
+	return db.tasks(ctx, "WHERE request_id = ? ORDER BY created_at, id", requestID)
+}
+
+// OpenTasksAssigned returns the open tasks of requests assigned to the
+// person with this e-mail address, oldest first.
+func (db *DB) OpenTasksAssigned(ctx context.Context, email string) ([]dsr.Task, error) {
+	return db.tasks(ctx, "WHERE assignee = ? AND state = 'open' ORDER BY created_at, id", email)
+}
+
+// tasks returns the request tasks a WHERE clause selects.
+func (db *DB) tasks(ctx context.Context, where string, args ...any) ([]dsr.Task, error) {
+	rows, err := db.query(ctx, "SELECT id, request_id, system, description, state, evidence, attachment_hash, created_at, closed_at, closed_by, assignee FROM request_tasks "+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list tasks: %w", err)
 	}
