@@ -633,3 +633,23 @@ func TestAssigneeClosesTaskFromDashboard(t *testing.T) {
 		t.Error("a closed task is still on the dashboard")
 	}
 }
+
+// TestExtensionTooLate: a request past the deadline to tell the requester
+// of an extension offers no extension form, which could only be refused
+// (QA); it says why instead.
+func TestExtensionTooLate(t *testing.T) {
+	e := newEnv(t)
+	dpoAPI := e.admin.With(e.admin.RoleToken("dpo"))
+	subject := e.srv.DataClient(t).Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "late.request@example.vn", "name": "Trễ Hạn"}).JSON()["subject"].(string)
+	received := time.Now().UTC().AddDate(0, 0, -60)
+	id := dpoAPI.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": subject}, "jurisdiction": "GDPR", "received_at": received}).JSON()["id"].(string)
+	dpoAPI.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "verifying_identity", "reason": "checked"})
+	dpoAPI.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "in_progress", "reason": "verified"})
+	w := e.web(t)
+	w.SignIn(e.newPerson(t, "dpo"))
+	p := w.Get("/console/requests/" + id)
+	if p.Status != 200 || !strings.Contains(p.Body, `id="extend-too-late"`) || strings.Contains(p.Body, `id="move-extended"`) || strings.Contains(p.Body, "API") {
+		t.Errorf("an overdue request's page: %d, too-late note %v, extension form %v", p.Status,
+			strings.Contains(p.Body, `id="extend-too-late"`), strings.Contains(p.Body, `id="move-extended"`))
+	}
+}
