@@ -10,6 +10,7 @@ import (
 	"custodia/internal/consent"
 	"custodia/internal/dsr"
 	"custodia/internal/legalclock"
+	"custodia/internal/retention"
 )
 
 // The Requests pages: the queue of data-subject requests and one request
@@ -196,6 +197,7 @@ type requestPageView struct {
 	Notices        []dsr.Transition
 	// Execution.
 	CanExecute  bool
+	Hold        *retention.Hold // a legal hold that would refuse an erasure
 	ExecuteHelp string
 	Executed    bool
 	HasPackage  bool
@@ -288,6 +290,17 @@ func (c *Console) requestPage(rc *reqCtx) error {
 		v.CanComplete = dsr.CanMove(r.State, dsr.StateCompleted)
 		v.CanExecute = (r.State == dsr.StateInProgress || r.State == dsr.StateExtended) && !pending && (!v.Executed || r.Type == dsr.TypeRectification)
 		v.ExecuteHelp = rc.executeHelp(r.Type)
+		// An erasure under a legal hold would be refused: say so before
+		// the button, as the person's erase page does (QA).
+		if v.CanExecute && r.Type == dsr.TypeErasure && r.SubjectID != "" && rc.me.Can("subjects:erase") {
+			var out struct {
+				Hold *retention.Hold `json:"hold"`
+			}
+			if _, err := maybe(rc.call(http.MethodGet, "/v1/subjects/"+seg(r.SubjectID)+"/erasure", nil, &out)); err != nil {
+				return err
+			}
+			v.Hold = out.Hold
+		}
 	}
 	return rc.render(http.StatusOK, "request", rc.L.T("Request: %s", rc.L.T(r.Type)), v)
 }

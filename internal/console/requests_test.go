@@ -653,3 +653,25 @@ func TestExtensionTooLate(t *testing.T) {
 			strings.Contains(p.Body, `id="extend-too-late"`), strings.Contains(p.Body, `id="move-extended"`))
 	}
 }
+
+// TestErasureRequestWarnsOfHold: an erasure request whose person is under
+// a legal hold says so above the button that carries it out (QA: it was
+// refused with a 409 only after the click).
+func TestErasureRequestWarnsOfHold(t *testing.T) {
+	e := newEnv(t)
+	dpoAPI := e.admin.With(e.admin.RoleToken("dpo"))
+	subject := e.srv.DataClient(t).Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "held.erasure@example.vn", "name": "Giữ Lại"}).JSON()["subject"].(string)
+	id := dpoAPI.Must(201, "POST", "/v1/requests", map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": subject}, "jurisdiction": "GDPR"}).JSON()["id"].(string)
+	dpoAPI.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "verifying_identity", "reason": "checked"})
+	dpoAPI.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "in_progress", "reason": "verified"})
+	w := e.web(t)
+	w.SignIn(e.newPerson(t, "dpo"))
+	if p := w.Get("/console/requests/" + id); strings.Contains(p.Body, `id="execute-hold"`) {
+		t.Fatal("a hold warning without a hold")
+	}
+	dpoAPI.Must(201, "POST", "/v1/holds", map[string]any{"subject": subject, "reason": "court case 2026-31"})
+	p := w.Get("/console/requests/" + id)
+	if !strings.Contains(p.Body, `id="execute-hold"`) || !strings.Contains(p.Body, "court case 2026-31") {
+		t.Errorf("the erasure request under a hold does not warn of it")
+	}
+}
