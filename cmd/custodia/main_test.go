@@ -52,15 +52,36 @@ func freeAddr(t *testing.T) string {
 type proc struct {
 	cmd    *exec.Cmd
 	addr   string
-	stdout *bytes.Buffer
-	stderr *bytes.Buffer
+	stdout *outFile
+	stderr *outFile
+}
+
+// outFile is a server's output, written by the server straight into a
+// file: what it printed before it answered a request is there once the
+// answer arrives (a pipe would be copied by a goroutine that may lag).
+type outFile struct{ f *os.File }
+
+func newOutFile(t *testing.T, name string) *outFile {
+	t.Helper()
+	f, err := os.Create(filepath.Join(t.TempDir(), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return &outFile{f: f}
+}
+
+// String returns everything written so far.
+func (o *outFile) String() string {
+	b, _ := os.ReadFile(o.f.Name())
+	return string(b)
 }
 
 func startServe(t *testing.T, args ...string) *proc {
 	t.Helper()
-	p := &proc{addr: freeAddr(t), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	p := &proc{addr: freeAddr(t), stdout: newOutFile(t, "stdout"), stderr: newOutFile(t, "stderr")}
 	p.cmd = exec.Command(binary, append([]string{"serve", "--addr", p.addr}, args...)...)
-	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout.f, p.stderr.f
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -600,12 +621,12 @@ func TestConfigFromEnvironmentAndFile(t *testing.T) {
 	cmd := exec.Command(binary, "serve", "--config", cfgFile)
 	cmd.Env = append(os.Environ(), "CUSTODIA_ADDR="+addr, "CUSTODIA_DATA_DIR="+filepath.Join(dir, "data"),
 		"CUSTODIA_BOOTSTRAP_TOKEN="+testutil.AdminToken)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := newOutFile(t, "stderr")
+	cmd.Stderr = stderr.f
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, addr: addr, stdout: &bytes.Buffer{}, stderr: &stderr}
+	p := &proc{cmd: cmd, addr: addr, stdout: newOutFile(t, "stdout"), stderr: stderr}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	deadline := time.Now().Add(20 * time.Second)
 	for {

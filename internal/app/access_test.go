@@ -436,8 +436,14 @@ func TestTrainingGate(t *testing.T) {
 		return e.admin.With(r.JSON()["token"].(string))
 	}
 	rec := sign().Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil).JSON()
+	if rec["data"].(map[string]any)["email"] == "lan.pham@example.com" || fieldReasons(rec, "masked")["email"] != "training_missing" {
+		t.Errorf("never-trained read: %v", rec)
+	}
+	e.admin.Must(201, "POST", "/v1/training", map[string]any{"person": uid, "course": "Privacy 100",
+		"completed_at": time.Now().AddDate(-2, 0, 0).UTC(), "expires_at": time.Now().AddDate(-1, 0, 0).UTC()})
+	rec = sign().Must(200, "GET", "/v1/collections/customers/records/"+e.id+"?purpose=support", nil).JSON()
 	if rec["data"].(map[string]any)["email"] == "lan.pham@example.com" || fieldReasons(rec, "masked")["email"] != "training_expired" {
-		t.Errorf("untrained read: %v", rec)
+		t.Errorf("read with expired training: %v", rec)
 	}
 	e.admin.Must(201, "POST", "/v1/training", map[string]any{"person": uid, "course": "Privacy 101",
 		"completed_at": time.Now().Add(-time.Hour).UTC(), "expires_at": time.Now().Add(365 * 24 * time.Hour).UTC()})
