@@ -55,8 +55,8 @@ func decodeBytes(b []byte, v any) error {
 	if hasEscapedNUL(b) {
 		return apperr.New(apperr.Invalid, "invalid_text", "the request body holds a NUL character (\\u0000), which no text may hold")
 	}
-	if name, dup := vault.DuplicateKey(b); dup {
-		return apperr.Newf(apperr.Invalid, "duplicate_member", "the request body names %.64q twice in one object: send each member once", name)
+	if _, dup := vault.DuplicateKey(b); dup {
+		return apperr.New(apperr.Invalid, "duplicate_member", "the request body names a member twice in one object: send each member once")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/fieldtype"
@@ -27,9 +28,11 @@ var decodeInputCatalogue = map[string][]string{
 		"the request body must be a JSON object",
 		"the request body has data after the JSON object",
 	},
-	"invalid_subject": {"subject must be a string"},
-	"invalid_data":    {"data must be a JSON object of field values"},
-	"invalid_body":    {"send either {\"data\":{...}} or the fields at the top level, not both"},
+	"invalid_subject":  {"subject must be a string"},
+	"invalid_data":     {"data must be a JSON object of field values"},
+	"invalid_body":     {"send either {\"data\":{...}} or the fields at the top level, not both"},
+	"invalid_utf8":     {"the request body is not valid UTF-8"},
+	"duplicate_member": {"the request body names a member twice in one object: send each field once"},
 }
 
 func isDecodeInputCatalogueText(s string) bool {
@@ -128,6 +131,21 @@ func FuzzDecodeInput(f *testing.F) {
 			if e.Code == "malformed_json" {
 				t.Fatalf("a valid JSON object was rejected as malformed: %q", e.Message)
 			}
+			// Bytes that are not UTF-8, then a member named twice, come
+			// first (DuplicateKey has its own fuzz target against the
+			// decoder).
+			if !utf8.Valid(body) {
+				if e.Code != "invalid_utf8" {
+					t.Fatalf("body not UTF-8: code %q, want invalid_utf8", e.Code)
+				}
+				return
+			}
+			if _, dup := DuplicateKey(body); dup {
+				if e.Code != "duplicate_member" {
+					t.Fatalf("a member named twice: code %q, want duplicate_member", e.Code)
+				}
+				return
+			}
 			// The checks run in this order: subject, data, mixing forms.
 			s, hasSubject := top["subject"]
 			_, subjectIsString := s.(string)
@@ -161,6 +179,9 @@ func FuzzDecodeInput(f *testing.F) {
 
 		if !isObject {
 			t.Fatalf("accepted a body that is not a single JSON object")
+		}
+		if _, dup := DuplicateKey(body); dup || !utf8.Valid(body) {
+			t.Fatalf("accepted a body that is not UTF-8 or names a member twice")
 		}
 		if in.Data == nil {
 			t.Fatalf("success with nil Data")

@@ -32,13 +32,6 @@ func badJSON(msg string) error { return apperr.New(apperr.Invalid, "malformed_js
 // DecodeInput parses a record body. Numbers stay json.Number so no precision
 // is lost; null values are kept (PATCH uses them to remove a field).
 func DecodeInput(body []byte) (Input, error) {
-	// encoding/json would store each invalid byte as U+FFFD, silently.
-	if !utf8.Valid(body) {
-		return Input{}, apperr.New(apperr.Invalid, "invalid_utf8", "the request body is not valid UTF-8")
-	}
-	if name, dup := DuplicateKey(body); dup {
-		return Input{}, apperr.Newf(apperr.Invalid, "duplicate_member", "the request body names %.64q twice in one object: send each field once", name)
-	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var raw map[string]any
@@ -53,6 +46,15 @@ func DecodeInput(body []byte) (Input, error) {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Input{}, badJSON("the request body has data after the JSON object")
+	}
+	// encoding/json stores each invalid byte as U+FFFD and keeps the last
+	// of two members of the same name, silently: both are refused. The
+	// messages are constants: an error never echoes the body.
+	if !utf8.Valid(body) {
+		return Input{}, apperr.New(apperr.Invalid, "invalid_utf8", "the request body is not valid UTF-8")
+	}
+	if _, dup := DuplicateKey(body); dup {
+		return Input{}, apperr.New(apperr.Invalid, "duplicate_member", "the request body names a member twice in one object: send each field once")
 	}
 	var in Input
 	if s, ok := raw["subject"]; ok {
