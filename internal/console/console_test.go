@@ -324,3 +324,25 @@ func TestClearAlert(t *testing.T) {
 		t.Error("a cleared alert is still listed")
 	}
 }
+
+// TestSessionCookieOutlivesSession: the session cookie lasts a day longer
+// than the session, so that a browser still sends it after the session
+// expired and the console says so (QA: with both ending together, the
+// browser dropped the cookie and the sign-in page gave no reason).
+func TestSessionCookieOutlivesSession(t *testing.T) {
+	e := newEnv(t)
+	p := e.newPerson(t, "dpo")
+	w := e.web(t)
+	w.Get("/console/sign-in")
+	r := w.Post("/console/sign-in", url.Values{"email": {p.Email}, "password": {p.Password}, "totp_code": {p.Code(t)}})
+	var maxAge int
+	for _, ck := range (&http.Response{Header: r.Header}).Cookies() {
+		if ck.Name == "custodia_session" {
+			maxAge = ck.MaxAge
+		}
+	}
+	const session, grace = 12 * 3600, 24 * 3600 // the default session lifetime, and the cookie's grace
+	if maxAge < session+grace-60 || maxAge > session+grace {
+		t.Errorf("session cookie Max-Age %d s, want about %d s", maxAge, session+grace)
+	}
+}

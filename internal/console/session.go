@@ -16,11 +16,14 @@ import (
 
 // Cookie names. The session cookie holds the API session token.
 const (
-	sessionCookie  = "custodia_session"
-	preCookie      = "custodia_pre" // a random value that signs forms before sign-in
-	languageCookie = "custodia_lang"
-	flashCookie    = "custodia_flash"
-	savedCookie    = "custodia_saved"
+	sessionCookie = "custodia_session"
+	// sessionCookieGrace is how long the session cookie outlives its
+	// session (see signIn).
+	sessionCookieGrace = 24 * time.Hour
+	preCookie          = "custodia_pre" // a random value that signs forms before sign-in
+	languageCookie     = "custodia_lang"
+	flashCookie        = "custodia_flash"
+	savedCookie        = "custodia_saved"
 )
 
 // maxFormBytes bounds a form post (evidence uploads included).

@@ -58,7 +58,11 @@ func (c *Console) signIn(rc *reqCtx) error {
 	case err != nil:
 		return err
 	}
-	c.setCookie(rc.w, rc.r, sessionCookie, res.Token, time.Until(res.ExpiresAt))
+	// The cookie outlives the session by a day: the browser still sends
+	// it once the session has expired, so the console can say the session
+	// ended instead of showing the sign-in page without a word (QA). The
+	// server refuses it all the same.
+	c.setCookie(rc.w, rc.r, sessionCookie, res.Token, time.Until(res.ExpiresAt)+sessionCookieGrace)
 	c.clearCookie(rc.w, rc.r, preCookie)
 	if res.MFAEnrollmentRequired {
 		return redirect("/console/mfa")
