@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"maps"
 	"net/url"
 	"slices"
@@ -311,4 +312,36 @@ func incidentBody() map[string]any {
 	now := time.Now()
 	return map[string]any{"description": "A misdirected e-mail.", "detected_at": rfc(now.Add(-2 * time.Hour)),
 		"became_aware_at": rfc(now.Add(-time.Hour)), "systems": []string{"sys_vault"}, "jurisdictions": []string{"GDPR"}}
+}
+
+// TestIncidentPhoneGivesCountry: a phone field named as an incident's
+// jurisdiction field counts each person under the country of their
+// number, and the clocks of those regimes start (QA: every person was of
+// no known jurisdiction, and no clock started).
+func TestIncidentPhoneGivesCountry(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	for i, phone := range []string{"+84912345001", "+84912345002", "+4915123456789", ""} {
+		body := map[string]any{"email": fmt.Sprintf("p%d@example.com", i), "name": "Person"}
+		if phone != "" {
+			body["phone"] = phone
+		}
+		dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", body)
+	}
+	inc := dpo.Must(201, "POST", "/v1/incidents", map[string]any{"description": "A laptop with an export was stolen.",
+		"detected_at": rfc(time.Now().Add(-time.Hour)), "became_aware_at": rfc(time.Now()), "systems": []string{"sys_vault"},
+		"collections": []string{"customers"}, "jurisdiction_field": map[string]any{"collection": "customers", "field": "phone"}}).JSON()
+	aff := inc["affected"].(map[string]any)
+	byJur := aff["by_jurisdiction"].(map[string]any)
+	if aff["vault"] != float64(4) || aff["unknown"] != float64(1) || byJur["VN"] != float64(2) || byJur["GDPR"] != float64(1) {
+		t.Fatalf("affected %v", aff)
+	}
+	clocks := clockIndex(inc)
+	for _, k := range []string{"VN authority", "GDPR supervisory_authority"} {
+		if _, ok := clocks[k]; !ok {
+			t.Errorf("no %s clock: %v", k, slices.Sorted(maps.Keys(clocks)))
+		}
+	}
 }

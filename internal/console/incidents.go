@@ -43,8 +43,23 @@ type incCollection struct {
 	Name   string `json:"name"`
 	Fields []struct {
 		Name     string `json:"name"`
+		Type     string `json:"type"`
 		Category string `json:"category"`
 	} `json:"fields"`
+}
+
+// CountryFields are the fields that can say where a person lives: a
+// country (by category) or a phone number (its country code). The form
+// offers only these as the jurisdiction field (QA: it offered e-mail and
+// name too, which count everyone as of no known jurisdiction).
+func (c incCollection) CountryFields() []string {
+	var out []string
+	for _, f := range c.Fields {
+		if f.Type == "phone" || strings.Contains(f.Category, "country") {
+			out = append(out, f.Name)
+		}
+	}
+	return out
 }
 
 // incidentForm is what the filing form offers; a nil list is typed in.

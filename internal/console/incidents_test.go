@@ -52,8 +52,11 @@ func TestIncidentFromConsole(t *testing.T) {
 	w := e.web(t)
 	w.SignIn(e.newPerson(t, "dpo"))
 	r := w.Get("/console/incidents")
-	govExpect(t, "incidents page", r, 200, `id="incident-form"`, `value="sys_vault"`, `value="customers"`, `value="customers.email"`,
+	govExpect(t, "incidents page", r, 200, `id="incident-form"`, `value="sys_vault"`, `value="customers"`, `value="customers.phone"`,
 		"No incident has been filed.", govZone)
+	if strings.Contains(r.Body, `value="customers.email"`) {
+		t.Error("the jurisdiction field offers an e-mail field, which says nothing of a country")
+	}
 
 	detected := time.Now().In(loc).Add(-3 * time.Hour).Truncate(time.Minute)
 	aware := detected.Add(90 * time.Minute)

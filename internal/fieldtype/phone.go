@@ -122,3 +122,22 @@ func phoneCountryCode(stored string) string {
 	}
 	return cc
 }
+
+// PhoneRegion returns the ISO 3166 alpha-2 region of a phone number in
+// E.164 form ("+84912345678" is VN), or "" when it names none: a phone
+// field tells where a person most likely lives, for the notification
+// duties of a breach.
+func PhoneRegion(e164 string) string {
+	if !strings.HasPrefix(e164, "+") || len(e164) > maxPhoneLen {
+		return ""
+	}
+	n, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return ""
+	}
+	r := phonenumbers.GetRegionCodeForNumber(n)
+	if r == "ZZ" || r == "001" {
+		return ""
+	}
+	return r
+}

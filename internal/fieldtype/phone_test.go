@@ -138,3 +138,12 @@ func TestPhoneFastPathMatchesParser(t *testing.T) {
 		}
 	}
 }
+
+func TestPhoneRegion(t *testing.T) {
+	for in, want := range map[string]string{"+84912345678": "VN", "+4915123456789": "DE", "+919876543210": "IN", "+14155552671": "US",
+		"0912345678": "", "": "", "+999": "", "not a phone": ""} {
+		if got := PhoneRegion(in); got != want {
+			t.Errorf("PhoneRegion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

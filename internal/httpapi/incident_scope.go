@@ -10,6 +10,7 @@ import (
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/datamap"
+	"custodia/internal/fieldtype"
 	"custodia/internal/incidents"
 	"custodia/internal/store"
 	"custodia/internal/vault"
@@ -60,6 +61,9 @@ func (s *Server) incidentScope(ctx context.Context, in *incidents.Input) (incide
 	if f := in.JurisdictionField; f != nil {
 		if sc.Values, err = s.vault.SubjectFieldValues(ctx, f.Collection, f.Field, subjects); err != nil {
 			return sc, "", unknownCollection(err, f.Collection)
+		}
+		if err := s.phoneCountries(ctx, f, sc.Values); err != nil {
+			return sc, "", err
 		}
 	}
 	if len(subjects) > 0 && !slices.Contains(in.Systems, datamap.VaultID) {
@@ -285,4 +289,30 @@ func clip(s string) string {
 		return s[:60] + "…"
 	}
 	return s
+}
+
+// phoneCountries turns the values of a phone field, given as an
+// incident's jurisdiction field, into their countries (+84… is VN): a
+// phone number says where a person most likely lives when the schema has
+// no country field (QA: a phone field counted every person as of no
+// known jurisdiction, and no notification clock started).
+func (s *Server) phoneCountries(ctx context.Context, f *incidents.FieldRef, values map[string][]string) error {
+	c, err := s.vault.Collection(ctx, f.Collection)
+	if err != nil {
+		return unknownCollection(err, f.Collection)
+	}
+	field, ok := c.Field(f.Field)
+	if !ok || field.Type != fieldtype.Phone {
+		return nil
+	}
+	for subj, vs := range values {
+		countries := make([]string, 0, len(vs))
+		for _, v := range vs {
+			if r := fieldtype.PhoneRegion(v); r != "" {
+				countries = append(countries, r)
+			}
+		}
+		values[subj] = countries
+	}
+	return nil
 }
