@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -247,6 +248,14 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	// A writer that found the audit chain's head without a valid seal has
+	// recorded it in the chain; it is also an alert (QA: it was not).
+	api := a.API
+	db.OnHeadInvalid(func(entry int64) {
+		api.RaiseAlert(context.Background(), detect.Alert{Kind: detect.KindAuditChain, Severity: detect.SeverityCritical, Principal: "system:audit",
+			Message: "the audit chain head had no valid seal: entries after it may have been deleted or the head moved back; recorded in the chain",
+			Data:    map[string]string{"entry": strconv.FormatInt(entry, 10)}})
+	})
 	a.Console, err = console.New(a.API, console.Options{CSRFKey: kr.Derived().Console, Location: loc, SecureCookies: cfg.ConsoleSecureCookies})
 	if err != nil {
 		a.Close()

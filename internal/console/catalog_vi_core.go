@@ -215,6 +215,7 @@ func init() {
 		"Repeated failed sign-ins from an address": "Đăng nhập sai nhiều lần từ một địa chỉ",
 		"Bulk read of personal data":               "Đọc hàng loạt dữ liệu cá nhân",
 		"Request rate limit reached":               "Vượt giới hạn tần suất truy cập",
+		"Audit chain head without a valid seal":    "Đầu chuỗi nhật ký kiểm toán không có niêm phong hợp lệ",
 		"Request past its deadline":                "Yêu cầu quá hạn",
 		"Request receipt not acknowledged in time": "Chưa xác nhận đã nhận yêu cầu đúng hạn",
 		"Processor without a signed DPA":           "Bên xử lý chưa ký thỏa thuận xử lý dữ liệu",

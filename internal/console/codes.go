@@ -46,6 +46,7 @@ var codeLabels = map[string]string{
 	"brute_force_address":    "Repeated failed sign-ins from an address",
 	"bulk_read":              "Bulk read of personal data",
 	"rate_limited":           "Request rate limit reached",
+	"audit_chain_broken":     "Audit chain head without a valid seal",
 	"request_overdue":        "Request past its deadline",
 	"request_unacknowledged": "Request receipt not acknowledged in time",
 	"dpa_missing":            "Processor without a signed DPA",

@@ -14,6 +14,9 @@ const (
 	KindBruteForceAddress = "brute_force_address"
 	KindBulkRead          = "bulk_read"
 	KindRateLimited       = "rate_limited"
+	// KindAuditChain: the audit chain's head had no valid seal when a
+	// writer came to extend it (entries deleted with the head moved back).
+	KindAuditChain = "audit_chain_broken"
 )
 
 // Alert severities.

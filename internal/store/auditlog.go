@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"custodia/internal/audit"
@@ -250,4 +251,39 @@ func (db *DB) checkAuditKey(ctx context.Context, key keys.Secret) error {
 		return ErrForeignKeyFile
 	}
 	return nil
+}
+
+// headInvalidReports hands the entries a writer appended for a chain head
+// without a valid seal to the handler the application sets, so that it
+// raises an alert; those found before a handler was set wait for it.
+type headInvalidReports struct {
+	mu      sync.Mutex
+	handle  func(entry int64)
+	pending []int64
+}
+
+// OnHeadInvalid sets the function told of each entry the writer appends
+// because it found the chain head without a valid seal (someone moved the
+// head over deleted entries, or cleared its seal): the application raises
+// an alert. Entries recorded before it was set are handed to it at once.
+// fn runs on a goroutine of its own: it may write to the database.
+func (db *DB) OnHeadInvalid(fn func(entry int64)) {
+	db.headInvalid.mu.Lock()
+	db.headInvalid.handle = fn
+	pending := db.headInvalid.pending
+	db.headInvalid.pending = nil
+	db.headInvalid.mu.Unlock()
+	for _, e := range pending {
+		go fn(e)
+	}
+}
+
+func (db *DB) reportHeadInvalid(entry int64) {
+	db.headInvalid.mu.Lock()
+	defer db.headInvalid.mu.Unlock()
+	if db.headInvalid.handle == nil {
+		db.headInvalid.pending = append(db.headInvalid.pending, entry)
+		return
+	}
+	go db.headInvalid.handle(entry)
 }

@@ -60,6 +60,7 @@ type DB struct {
 	readStmts, writeStmts *stmtCache   // SQLite only
 	cache                 *recordCache // SQLite only; nil when off
 	purge                 *purger      // removes erased subjects' rows; nil when read-only
+	headInvalid           headInvalidReports
 }
 
 // SQLiteFile is the database file name inside the data directory.

@@ -49,6 +49,9 @@ type writer struct {
 	// indexedThrough is the audit subject index's position as this writer
 	// last saw it (auditIndexUnknown: read it at the next batch).
 	indexedThrough int64
+	// headInvalidEntry is the entry a batch run appended to record a chain
+	// head without a valid seal, 0 when it appended none.
+	headInvalidEntry int64
 }
 
 // ErrStopping is returned for writes submitted after shutdown began.
@@ -173,6 +176,10 @@ func (w *writer) commit(batch []*op) {
 		clear(results)
 		err = w.runBatch(batch, results, true)
 	}
+	if err == nil && w.headInvalidEntry != 0 {
+		slog.Error("the audit chain head had no valid seal: entries after it may have been deleted; recorded in the chain", "entry", w.headInvalidEntry)
+		w.db.reportHeadInvalid(w.headInvalidEntry)
+	}
 	if err != nil {
 		w.indexedThrough = auditIndexUnknown // its index insert, if any, was rolled back
 		slog.Error("group commit failed", "ops", len(batch), "err", err)
@@ -217,6 +224,7 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 	}
 	entries := make([]*audit.Entry, 0, len(batch)+1)
 	now := time.Now().UTC()
+	w.headInvalidEntry = 0
 	if w.key.Len() > 0 && !hmac.Equal(mac, audit.HeadMAC(w.key, seq, prev)) {
 		// Someone moved the head (over deleted entries) or cleared its
 		// seal. Extending it would seal the damage: the chain records it
@@ -226,9 +234,7 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 		e.Seal(w.key, seq, prev)
 		prev = e.Hash
 		entries = append(entries, e)
-		if !careful {
-			slog.Error("the audit chain head had no valid seal: entries after it may have been deleted; recorded in the chain", "head_seq", seq-1, "entry", seq)
-		}
+		w.headInvalidEntry = seq // logged and reported once the batch commits
 	}
 	for i, o := range batch {
 		if o.apply != nil {
