@@ -313,6 +313,12 @@ func wasVerified(h []dsr.Transition) bool {
 
 // daysText says how long is left until the due date.
 func daysText(l *Locale, n int) string {
+	return l.Days(n)
+}
+
+// Days says, in the locale, how many days are left until a due date, or
+// how many it is overdue ("3 days overdue", not "-3").
+func (l *Locale) Days(n int) string {
 	switch {
 	case n == 0:
 		return l.T("Due today")

@@ -647,6 +647,10 @@ func TestExtensionTooLate(t *testing.T) {
 	dpoAPI.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "in_progress", "reason": "verified"})
 	w := e.web(t)
 	w.SignIn(e.newPerson(t, "dpo"))
+	// The queue says how late it is in words (QA: "-30" on the queue).
+	if q := w.Get("/console/requests"); !strings.Contains(q.Body, "days overdue") || strings.Contains(q.Body, `">-`) {
+		t.Errorf("the queue does not say the request is overdue in words")
+	}
 	p := w.Get("/console/requests/" + id)
 	if p.Status != 200 || !strings.Contains(p.Body, `id="extend-too-late"`) || strings.Contains(p.Body, `id="move-extended"`) {
 		t.Errorf("an overdue request's page: %d, too-late note %v, extension form %v", p.Status,
