@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"custodia/internal/report"
 
@@ -88,11 +90,18 @@ func (l *Locale) Phrases(ps []report.Phrase, fallback string) string {
 			if f, ok := a.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
 				a = int64(f)
 			}
+			// A day the report gives as YYYY-MM-DD is written as the
+			// language writes days.
+			if s, ok := a.(string); ok && len(s) == len(time.DateOnly) {
+				if d, err := time.ParseInLocation(time.DateOnly, s, l.loc); err == nil {
+					a = l.Date(d)
+				}
+			}
 			args[i] = a
 		}
 		b.WriteString(l.p.Sprintf(p.Format, args...))
 	}
-	return b.String()
+	return upperFirst(b.String())
 }
 
 // N formats an integer with the language's digit grouping.
@@ -133,4 +142,15 @@ func (c *Console) setLanguage(rc *reqCtx) error {
 	}
 	c.setCookie(rc.w, rc.r, languageCookie, code, 365*24*time.Hour)
 	return redirect(backTo(rc.r))
+}
+
+// upperFirst capitalises the first letter of a sentence built from
+// phrases (a translation may start with a word the English leaves in
+// lower case).
+func upperFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
 }

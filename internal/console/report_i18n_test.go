@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"strconv"
+	"strings"
 	"testing"
 
 	"custodia/internal/report"
@@ -61,6 +62,15 @@ func TestReportTextsTranslated(t *testing.T) {
 	}
 	if got := vi.Phrases(nil, "the English detail"); got != "the English detail" {
 		t.Errorf("no phrases: %q", got)
+	}
+	// A day is written as the language writes days, and the sentence
+	// starts with a capital (QA: "khóa mã hóa khóa … ngày 2026-11-24").
+	rot := []report.Phrase{{Format: "the key-encryption key is less than a year old (last rotated %s)", Args: []any{"2026-11-24"}}}
+	if got := vi.Phrases(rot, "x"); !strings.Contains(got, "24/11/2026") || strings.Contains(got, "2026-11-24") || got[:1] != strings.ToUpper(got[:1]) {
+		t.Errorf("rotation phrase in Vietnamese: %q", got)
+	}
+	if got := newLocale("en").Phrases(rot, "x"); !strings.Contains(got, "24 Nov 2026") || !strings.HasPrefix(got, "The key-encryption key") {
+		t.Errorf("rotation phrase in English: %q", got)
 	}
 }
 
