@@ -123,6 +123,8 @@ type chainDetail struct {
 // last chain verification and the CSV download of the same filter.
 func (c *Console) auditLog(rc *reqCtx) error {
 	f := readAuditFilter(rc.r.URL.Query())
+	actors := c.actorNames(rc)
+	f.Actor = actorByEmail(f.Actor, actors)
 	v := auditView{F: f, PageSize: auditPageSize, Back: rc.r.URL.RequestURI(),
 		CSVURL: query("/console/audit.csv", f.pairs()...)}
 	for _, o := range auditOutcomes {
@@ -145,7 +147,6 @@ func (c *Console) auditLog(rc *reqCtx) error {
 	case err != nil:
 		return err
 	}
-	actors := c.actorNames(rc)
 	for _, e := range out.Entries {
 		row := auditRow{Entry: e, OutcomeLabel: e.Outcome}
 		for _, o := range auditOutcomes {
@@ -194,6 +195,7 @@ func (c *Console) auditLog(rc *reqCtx) error {
 // (GET /v1/audit.csv, which enters the download in the export register).
 func (c *Console) auditCSV(rc *reqCtx) error {
 	f := readAuditFilter(rc.r.URL.Query())
+	f.Actor = actorByEmail(f.Actor, c.actorNames(rc))
 	return rc.proxy(f.apiPath("/v1/audit.csv", rc.c.opts.Location))
 }
 
@@ -213,4 +215,19 @@ func seqParam(seq int64) string {
 		return ""
 	}
 	return strconv.FormatInt(seq, 10)
+}
+
+// actorByEmail turns a person's e-mail address typed in the actor filter
+// into the "user:…" actor the log records (the log keeps ids, not staff
+// addresses), when the console knows the person; anything else is kept.
+func actorByEmail(typed string, actors map[string]string) string {
+	if !strings.Contains(typed, "@") || strings.HasPrefix(typed, "user:") || strings.HasPrefix(typed, "token:") {
+		return typed
+	}
+	for actor, label := range actors {
+		if strings.EqualFold(label, typed) {
+			return actor
+		}
+	}
+	return typed
 }

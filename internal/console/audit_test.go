@@ -370,3 +370,26 @@ func TestAuditAndSettingsForbidden(t *testing.T) {
 		t.Errorf("a forbidden form created a purpose: %d", r.Status)
 	}
 }
+
+// TestAuditFilterByEmail: a person's e-mail address typed in the actor
+// filter finds their entries (the log records "user:<id>"), for a viewer
+// who knows the people (QA: it found nothing).
+func TestAuditFilterByEmail(t *testing.T) {
+	e := newEnv(t)
+	dpo := e.newPerson(t, "dpo")
+	d := e.web(t)
+	d.SignIn(dpo)
+	d.Get("/console/customers")
+	admin := e.web(t)
+	admin.SignIn(e.newPerson(t, "admin"))
+	r := admin.Get("/console/audit?actor=" + url.QueryEscape(dpo.Email))
+	rows := auditRows(r.Body)
+	if r.Status != 200 || len(rows) == 0 {
+		t.Fatalf("filter by e-mail: %d, %d rows", r.Status, len(rows))
+	}
+	for _, row := range rows {
+		if !strings.Contains(row, dpo.Email) && !strings.Contains(row, "user:") {
+			t.Errorf("a row of someone else: %s", row)
+		}
+	}
+}
