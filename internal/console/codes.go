@@ -26,6 +26,16 @@ var codeLabels = map[string]string{
 	"phone":       "Phone",
 	"national_id": "National id",
 
+	// Consent and request channels (email and phone above).
+	"web":       "Website",
+	"app":       "Mobile app",
+	"zalo":      "Zalo",
+	"facebook":  "Facebook",
+	"paper":     "On paper",
+	"in_person": "In person",
+	"sms":       "SMS",
+	"import":    "Imported from a file",
+
 	"grant":    "Grant",
 	"withdraw": "Withdraw",
 

@@ -29,6 +29,7 @@ func codeTexts() []string {
 	out = append(out, dsr.StateReceived, dsr.StateVerifying, dsr.StateInProgress, dsr.StateExtended, dsr.StatePaused, dsr.StateCompleted, dsr.StateRejected)
 	out = append(out, lookupKinds...)
 	out = append(out, consent.Grant, consent.Withdraw)
+	out = append(out, consent.Channels...)
 	out = append(out, "open", "met", "overdue", "waived", "due_now") // incident clock states
 	out = append(out, "queued", "running", "failed", "interrupted")  // import job states
 	out = append(out, "copy_to_destroy", "destroyed")                // system migration states
