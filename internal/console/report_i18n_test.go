@@ -106,3 +106,27 @@ func TestProblemsInVietnamese(t *testing.T) {
 	}
 
 }
+
+// TestRequestResultsInVietnamese: what carrying out a request did, which
+// the API records in English, reads in the person's language; a reason a
+// person wrote stays as written.
+func TestRequestResultsInVietnamese(t *testing.T) {
+	vi, en := newLocale("vi"), newLocale("en")
+	for in, want := range map[string]string{
+		"package available at /v1/requests/req_1/package":                                              "Gói dữ liệu truy cập đã sẵn sàng để tải xuống.",
+		"subject crypto-shredded; 2 task(s) opened for systems outside the vault that may hold copies": "Dữ liệu của người này đã bị hủy bằng cách xóa khóa mã hóa. Đã mở 2 nhiệm vụ cho các hệ thống ngoài kho có thể giữ bản sao.",
+		"objection recorded for: marketing, analytics":                                                 "Đã ghi nhận phản đối cho: marketing, analytics.",
+		"record rec_1 rectified":                                                                       "Đã chỉnh sửa hồ sơ rec_1.",
+		"something new":                                                                                "something new",
+	} {
+		if got := vi.Result(in); got != want {
+			t.Errorf("Result(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := en.Reason("executed: subject crypto-shredded"); got != "The person's data was crypto-shredded." {
+		t.Errorf("English reason: %q", got)
+	}
+	if got := vi.Reason("Khách gọi điện xác nhận"); got != "Khách gọi điện xác nhận" {
+		t.Errorf("a person's reason changed: %q", got)
+	}
+}

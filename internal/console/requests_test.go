@@ -334,7 +334,7 @@ func TestAccessRequestLifecycle(t *testing.T) {
 	if strings.Contains(p.Body, `id="move-`) || strings.Contains(p.Body, `id="task-form"`) || !strings.Contains(p.Body, `id="request-state">Completed`) {
 		t.Errorf("a completed request still offers forms")
 	}
-	for _, reason := range []string{"filed through email", "asked for a reply from the address on file", "replied from the address on file", "executed: package available", "package sent by encrypted e-mail"} {
+	for _, reason := range []string{"filed through email", "asked for a reply from the address on file", "replied from the address on file", "The access package is ready to download.", "package sent by encrypted e-mail"} {
 		if !strings.Contains(p.Body, reason) {
 			t.Errorf("timeline lacks %q", reason)
 		}
