@@ -26,13 +26,28 @@ var safeName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // PATCH), required fields may be absent and null removes a field.
 func (s *Service) values(c *Collection, data map[string]any, partial bool) (set map[string]string, remove []string, err error) {
 	set = make(map[string]string, len(data))
-	for name, v := range data {
-		f, ok := c.Field(name)
-		if !ok {
-			if safeName.MatchString(name) {
-				return nil, nil, apperr.Newf(apperr.Unprocessable, "unknown_field", "field %q is not declared in this collection", name)
-			}
-			return nil, nil, apperr.New(apperr.Unprocessable, "unknown_field", "the body names a field that is not declared in this collection")
+	// Undeclared fields first, then the declared ones in schema order: a
+	// body with two faults always gets the same answer (a map's order
+	// would pick one at random).
+	var unknown []string
+	for name := range data {
+		if _, ok := c.Field(name); !ok {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		if safeName.MatchString(unknown[0]) {
+			return nil, nil, apperr.Newf(apperr.Unprocessable, "unknown_field", "field %q is not declared in this collection", unknown[0])
+		}
+		return nil, nil, apperr.New(apperr.Unprocessable, "unknown_field", "the body names a field that is not declared in this collection")
+	}
+	for i := range c.Fields {
+		f := &c.Fields[i]
+		name := f.Name
+		v, present := data[name]
+		if !present {
+			continue
 		}
 		if v == nil {
 			if partial {
