@@ -64,6 +64,13 @@ func (s *Server) putRole(w http.ResponseWriter, r *http.Request, mustCreate bool
 	if err := s.checkGrantTargets(r.Context(), &role); err != nil {
 		return err
 	}
+	// Redefining the role the last administrators hold could take away
+	// the permissions that make them administrators.
+	if !mustCreate {
+		if err := s.keepAdministrator(r.Context(), credentialChange{roleName: role.Name, rolePerms: role.Permissions}); err != nil {
+			return err
+		}
+	}
 	err := audited(r, func(e *audit.Entry) error {
 		e.RecordID = role.Name
 		return s.db.PutRole(r.Context(), role, mustCreate, time.Now().UTC(), e)
@@ -92,6 +99,9 @@ func (s *Server) deleteRole(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("name")
 	if access.IsBuiltinRole(name) {
 		return apperr.New(apperr.Conflict, "builtin_role", "built-in roles cannot be deleted")
+	}
+	if err := s.keepAdministrator(r.Context(), credentialChange{roleName: name}); err != nil {
+		return err
 	}
 	err := audited(r, func(e *audit.Entry) error {
 		e.RecordID = name
