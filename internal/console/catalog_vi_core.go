@@ -121,7 +121,7 @@ func init() {
 		"Back to the form, to correct it":  "Quay lại biểu mẫu để sửa",
 		"Choose the purpose of this read, then Read. The audit log records it with your read.": "Hãy chọn mục đích của lượt đọc này rồi bấm Đọc. Nhật ký kiểm toán ghi lại mục đích đó cùng lượt đọc của bạn.",
 		"Read":                                 "Đọc",
-		"Masked for your role:":                "Được che theo vai trò của bạn:",
+		"Masked:":                              "Được che:",
 		"Withheld:":                            "Không hiển thị:",
 		"No records to show for this purpose.": "Không có hồ sơ nào để hiển thị cho mục đích này.",
 		"Consent":                              "Sự đồng ý",

@@ -26,6 +26,12 @@ var codeLabels = map[string]string{
 	"phone":       "Phone",
 	"national_id": "National id",
 
+	// Export register states ("rejected" above).
+	"pending_approval": "Waiting for approval",
+	"approved":         "Approved, not yet downloaded",
+	"produced":         "Downloaded",
+	"registered":       "Registered",
+
 	// Consent and request channels (email and phone above).
 	"web":       "Website",
 	"app":       "Mobile app",

@@ -23,8 +23,28 @@ func init() {
 
 // exportsView is the data of exports.html.
 type exportsView struct {
-	Pending, Decided []exports.Export
+	Pending, Decided []exportRow
 	CanDecide        bool
+	Me               string // the person's principal key: their own exports are not theirs to decide
+}
+
+// exportRow is an entry of the register with what it is, in words.
+type exportRow struct {
+	exports.Export
+	What string
+}
+
+// exportWhat says what an entry of the register is.
+func exportWhat(l *Locale, x exports.Export) string {
+	switch x.Kind {
+	case exports.KindAccessPackage:
+		return l.T("Access package of request %s", x.Request)
+	case exports.KindBulkRead:
+		return l.T("Bulk read of %d people's records", x.Subjects)
+	case exports.KindAuditLog:
+		return l.T("Audit log download")
+	}
+	return l.T("Export of %s", x.Collection)
 }
 
 // exportsPage lists the register, the exports waiting for approval first.
@@ -35,15 +55,16 @@ func (c *Console) exportsPage(rc *reqCtx) error {
 	if err := rc.call(http.MethodGet, query("/v1/exports", "limit", "200"), nil, &out); err != nil {
 		return err
 	}
-	v := exportsView{CanDecide: rc.me.Can("exports:approve")}
+	v := exportsView{CanDecide: rc.me.Can("exports:approve"), Me: "user:" + rc.me.User.ID}
 	for _, x := range out.Exports {
+		row := exportRow{Export: x, What: exportWhat(rc.L, x)}
 		if x.Status == exports.StatusPending {
-			v.Pending = append(v.Pending, x)
+			v.Pending = append(v.Pending, row)
 		} else {
-			v.Decided = append(v.Decided, x)
+			v.Decided = append(v.Decided, row)
 		}
 	}
-	slices.SortStableFunc(v.Pending, func(a, b exports.Export) int { return a.RequestedAt.Compare(b.RequestedAt) })
+	slices.SortStableFunc(v.Pending, func(a, b exportRow) int { return a.RequestedAt.Compare(b.RequestedAt) })
 	return rc.render(http.StatusOK, "exports", rc.L.T("Exports"), v)
 }
 

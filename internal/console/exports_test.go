@@ -50,6 +50,24 @@ func TestExportApproval(t *testing.T) {
 	p = w.Get("/console/exports")
 	govExpect(t, "register after the decisions", p, 200, `id="no-pending-exports"`, `id="export-register"`, "not needed")
 
+	// A person's own export: noted as theirs, with nothing to decide.
+	lead := e.newPerson(t, "dpo")
+	lw := e.web(t)
+	lw.SignIn(lead)
+	var session string // the console's session is the person's API credential too
+	for _, c := range lw.c.Jar.Cookies(mustURL(t, e.srv.URL+"/console/")) {
+		if c.Name == "custodia_session" {
+			session = c.Value
+		}
+	}
+	own := e.admin.With(session).Must(201, "POST", "/v1/exports", map[string]any{"collection": "payments", "purpose": "support", "reason": "my own audit"}).JSON()["id"].(string)
+	if p := lw.Get("/console/exports"); !strings.Contains(p.Body, `id="own-`+own+`"`) || strings.Contains(p.Body, `id="approve-`+own+`"`) {
+		t.Errorf("the asker is offered to decide their own export")
+	}
+	if p := w.Get("/console/exports"); !strings.Contains(p.Body, `id="approve-`+own+`"`) {
+		t.Errorf("another person is not offered to decide it")
+	}
+
 	support := e.web(t)
 	support.SignIn(e.newPerson(t, "support"))
 	if p := support.Get("/console/exports"); p.Status != http.StatusForbidden {

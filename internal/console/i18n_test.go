@@ -30,9 +30,10 @@ func codeTexts() []string {
 	out = append(out, lookupKinds...)
 	out = append(out, consent.Grant, consent.Withdraw)
 	out = append(out, consent.Channels...)
-	out = append(out, "open", "met", "overdue", "waived", "due_now") // incident clock states
-	out = append(out, "queued", "running", "failed", "interrupted")  // import job states
-	out = append(out, "copy_to_destroy", "destroyed")                // system migration states
+	out = append(out, "pending_approval", "approved", "produced", "registered") // export register states
+	out = append(out, "open", "met", "overdue", "waived", "due_now")            // incident clock states
+	out = append(out, "queued", "running", "failed", "interrupted")             // import job states
+	out = append(out, "copy_to_destroy", "destroyed")                           // system migration states
 	out = append(out, alertKinds...)
 	out = append(out, access.ReasonNoConsent, access.ReasonPurposeMismatch, access.ReasonRoleDenied, access.ReasonRoleMasked,
 		access.ReasonTraining, access.ReasonNoTraining, access.ReasonRestricted, access.ReasonObjected) // why a field was withheld
