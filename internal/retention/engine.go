@@ -341,7 +341,14 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 		y, m, d := cutoff.UTC().Date()
 		cutoff = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
-	reason := fmt.Sprintf("%s before %s (kept %d %s)", r.Anchor, cutoff.Format(time.DateOnly), r.Keep.N, r.Keep.Unit)
+	// A rule that keeps nothing (0 days) cuts off at this instant: its
+	// reason names the time, as a day alone would read as "before today"
+	// for records made today (QA).
+	when := cutoff.Format(time.DateOnly)
+	if r.Keep.N == 0 {
+		when = cutoff.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	reason := fmt.Sprintf("%s before %s (kept %d %s)", r.Anchor, when, r.Keep.N, r.Keep.Unit)
 	var batch []Candidate
 	flush := func() error {
 		if len(batch) == 0 {

@@ -756,3 +756,17 @@ func TestRunIsExclusive(t *testing.T) {
 		t.Fatalf("run after the lock was freed: %+v", rep)
 	}
 }
+
+// TestZeroPeriodReasonNamesTheTime: a rule that keeps nothing cuts off at
+// the run's instant, and its reason says so to the second: a day alone
+// read "created before <today>" for records made today (QA).
+func TestZeroPeriodReasonNamesTheTime(t *testing.T) {
+	w := newWorld(t)
+	made := now.Add(-time.Hour)
+	w.addRecords("metrics", memRecord{"rec_m1", "sub_a", made, made})
+	w.store.rules = []Rule{rule(t, Rule{ID: "now", Collection: "metrics", Anchor: AnchorCreated, Keep: Keep{0, "days"}})}
+	rep := w.run(t, true)
+	if len(rep.Items) != 1 || rep.Items[0].Reason != "created before 2025-06-15 12:00:00 UTC (kept 0 days)" {
+		t.Fatalf("items %+v", rep.Items)
+	}
+}
