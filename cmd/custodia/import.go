@@ -93,6 +93,12 @@ and the result says why (cleanup_withheld in --json); import with
 A file without data rows is refused before the job starts. --redact-source OUT writes a copy without the personal
 values to keep for business use.
 
+Exit status: 0 the job completed (rows may have been rejected: see the
+counts); 1 it was interrupted or cancelled, or failed on the server (run
+the same command again to resume); 2 bad usage, or the input was refused
+(not a table, no data rows, a mapping that does not fit, a refused job);
+3 the command could not run (the server unreachable, the database).
+
 Without --token the command works on --data-dir / --database-url directly
 (not beside a running server that uses them), in commits of 16,384 rows with
 a 256 MiB SQLite page cache: plan on about 1 GB of memory, whatever the

@@ -90,7 +90,7 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 		return err
 	}
 	res := importer.Result{JobID: view.ID, Status: view.Status, DryRun: view.DryRun, Counts: view.Counts,
-		SystemID: view.SystemID, CleanupTaskID: view.CleanupTaskID}
+		SystemID: view.SystemID, CleanupTaskID: view.CleanupTaskID, Mapping: view.Mapping}
 	if res.SystemID != "" && res.CleanupTaskID == "" && !res.DryRun {
 		res.CleanupWithheld = importer.Withheld(res.Status, res.Counts)
 	}

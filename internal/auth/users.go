@@ -44,7 +44,7 @@ func (s *Service) CreateUser(ctx context.Context, req UserRequest, e *audit.Entr
 		name = strings.TrimSpace(*req.DisplayName)
 	}
 	if name == "" || len(name) > 200 || !printable(name) {
-		return User{}, "", apperr.New(apperr.Invalid, "invalid_display_name", "a person needs a display name of 1 to 200 characters, without control characters")
+		return User{}, "", apperr.New(apperr.Invalid, "invalid_display_name", "a person needs a display_name of 1 to 200 characters, without control characters")
 	}
 	generated := ""
 	pw := ""
