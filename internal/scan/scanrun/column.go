@@ -1,6 +1,8 @@
 package scanrun
 
 import (
+	"sync"
+
 	"custodia/internal/scan"
 	"custodia/internal/scan/detect"
 )
@@ -15,6 +17,8 @@ const maxMaskedColumns = 4096
 type columnMasker struct {
 	ss    *detect.Session
 	known map[string]string
+	// keep are entities left as they are (a path keeps its names).
+	keep map[scan.Entity]bool
 }
 
 func newColumnMasker(det *detect.Scanner) *columnMasker {
@@ -30,7 +34,11 @@ func (m *columnMasker) mask(column string) string {
 		return out
 	}
 	var spans []scan.Finding
-	m.ss.Scan([]byte(column), "", func(f scan.Finding) { spans = append(spans, f) })
+	m.ss.Scan([]byte(column), "", func(f scan.Finding) {
+		if !m.keep[f.Entity] {
+			spans = append(spans, f)
+		}
+	})
 	out := column
 	if len(spans) > 0 {
 		b := make([]byte, 0, len(column))
@@ -49,4 +57,28 @@ func (m *columnMasker) mask(column string) string {
 		m.known[column] = out
 	}
 	return out
+}
+
+// pathMasker makes a file's path safe to show and to report: an
+// identifier in a file name (WhatsApp names the export of an unsaved
+// contact after their number) is replaced by its masked preview, in every
+// output and in what --report-to stores (QA). Names, addresses and dates
+// in paths are kept: they rarely identify alone and the path must still
+// lead to the file. It may be used from several goroutines.
+type pathMasker struct {
+	mu sync.Mutex
+	m  *columnMasker
+}
+
+func newPathMasker(det *detect.Scanner) *pathMasker {
+	m := newColumnMasker(det)
+	m.keep = map[scan.Entity]bool{scan.Person: true, scan.StreetAddress: true, scan.DateOfBirth: true}
+	return &pathMasker{m: m}
+}
+
+// mask returns path with each identifier in it masked.
+func (p *pathMasker) mask(path string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.m.mask(path)
 }

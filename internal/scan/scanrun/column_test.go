@@ -54,3 +54,46 @@ func TestFindingAlwaysHasColumn(t *testing.T) {
 		t.Fatalf("%s %v", b, err)
 	}
 }
+
+// TestPathsMasked: an identifier in a file's name (WhatsApp names the
+// export of an unsaved contact after their number) is masked wherever the
+// path is shown: findings, the summary and errors (QA: it was printed in
+// full and stored by --report-to); a name in a path is kept.
+func TestPathsMasked(t *testing.T) {
+	root := t.TempDir()
+	for name, body := range map[string]string{
+		"WhatsApp Chat with +84 91 234 5678.txt": "12/01/2024, 10:15 - +84 91 234 5678: hello a@example.com\n",
+		"Lan's customers.csv":                    "Email\nb@example.com\n",
+		"scan of 079203004512.pdf":               "%PDF-1.4 not really a pdf",
+	} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var paths []string
+	rep, err := Run(context.Background(), []string{root}, Options{}, func(f Finding) { paths = append(paths, f.Path) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p := range rep.Summary.ByPath {
+		paths = append(paths, p)
+	}
+	for _, e := range rep.Errors {
+		paths = append(paths, e.Path)
+	}
+	seenName := false
+	for _, p := range paths {
+		for _, v := range []string{"234 5678", "2345678", "079203004512"} {
+			if strings.Contains(p, v) {
+				t.Errorf("path %q holds %q", p, v)
+			}
+		}
+		seenName = seenName || strings.Contains(p, "Lan's customers.csv")
+	}
+	if !seenName {
+		t.Errorf("the path with a name was not kept as it is: %q", paths)
+	}
+	if len(rep.Errors) == 0 {
+		t.Fatalf("the broken PDF was not reported: %q", paths)
+	}
+}

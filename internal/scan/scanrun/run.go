@@ -155,6 +155,7 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	// Column names are masked with every detector, whatever the minimum
 	// confidence asked for the findings.
 	columns := newColumnMasker(detect.New(detect.Options{}))
+	filePaths := newPathMasker(detect.New(detect.Options{}))
 	rep := Report{Errors: []FileError{}, Summary: Summary{ByEntity: map[scan.Entity]int{}, ByPath: map[string]int{}}}
 	type colKey struct{ db, column string }
 	type colInfo struct {
@@ -289,7 +290,11 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 		}
 		s := len(cur.buf)
 		cur.buf = append(cur.buf, u.Text...)
-		cur.units = append(cur.units, unitRef{path: u.Path, column: columns.mask(u.Column), hint: u.Hint, line: u.Line, start: s, end: len(cur.buf)})
+		shown := u.Path
+		if !isDB {
+			shown = filePaths.mask(u.Path)
+		}
+		cur.units = append(cur.units, unitRef{path: shown, column: columns.mask(u.Column), hint: u.Hint, line: u.Line, start: s, end: len(cur.buf)})
 		if isDB {
 			k := colKey{u.Path, u.Column}
 			ci := colValues[k]
@@ -303,7 +308,11 @@ func Run(ctx context.Context, roots []string, opts Options, sink func(Finding)) 
 	}
 	onErr := func(fe source.FileError) {
 		errMu.Lock()
-		rep.Errors = append(rep.Errors, FileError{Path: fe.Path, Error: fe.Reason, Skipped: fe.Skipped, Warning: fe.Warning})
+		path := fe.Path
+		if !dbs[path] {
+			path = filePaths.mask(path)
+		}
+		rep.Errors = append(rep.Errors, FileError{Path: path, Error: fe.Reason, Skipped: fe.Skipped, Warning: fe.Warning})
 		errMu.Unlock()
 	}
 	var err error
