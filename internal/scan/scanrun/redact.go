@@ -138,6 +138,15 @@ func redactFile(det *detect.Scanner, tf source.TextFile, dst string) (int, error
 		return 0, fmt.Errorf("create copy: %w", err)
 	}
 	bw := bufio.NewWriterSize(out, 64<<10)
+	// A table a spreadsheet wrote in another encoding, or with a byte
+	// order mark, is copied in UTF-8 with a byte order mark, which the
+	// same spreadsheet reads right (QA: Vietnamese read as mojibake).
+	if tf.NotPlainUTF8 && tf.Delimiter != 0 {
+		if _, err := bw.WriteString("\ufeff"); err != nil {
+			_ = out.Close()
+			return 0, fmt.Errorf("write copy: %w", err)
+		}
+	}
 	lr := &lineRedactor{det: det, delim: tf.Delimiter, header: tf.Header, firstRow: tf.Header != nil, chat: tf.Format == "whatsapp"}
 	br := bufio.NewReaderSize(tf.Content, maxRedactLine)
 	jsonText, mojibake := jsonFormats[tf.Format], tf.Format == "facebook-json"

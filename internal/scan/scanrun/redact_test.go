@@ -1,6 +1,7 @@
 package scanrun
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestRedactWritesCopiesWithoutValues(t *testing.T) {
@@ -219,6 +221,40 @@ func TestRedactPlaceholdersAreNoValues(t *testing.T) {
 	} {
 		if b, err := os.ReadFile(filepath.Join(out, name)); err != nil || string(b) != want {
 			t.Errorf("%s: %q %v, want %q", name, b, err, want)
+		}
+	}
+}
+
+// TestRedactKeepsSpreadsheetEncodingReadable: the redacted copy of a CSV
+// a spreadsheet wrote in Windows-1258 or UTF-16 is UTF-8 with a byte order
+// mark, so the spreadsheet reads the Vietnamese right (QA: mojibake); a
+// plain UTF-8 file's copy gets none.
+func TestRedactKeepsSpreadsheetEncodingReadable(t *testing.T) {
+	root, out := t.TempDir(), filepath.Join(t.TempDir(), "red")
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range "Họ tên,Email\r\nAn,an@example.com\r\n" {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	files := map[string][]byte{
+		"cp1258.csv": []byte("H\xd4 t\xean,Email\r\nAn,an@example.com\r\n"),
+		"utf16.csv":  utf16,
+		"plain.csv":  []byte("Email\nan@example.com\n"),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(root, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, errs, err := Redact(context.Background(), []string{root}, Options{}, out); err != nil || len(errs) != 0 {
+		t.Fatalf("redact: %v %v", err, errs)
+	}
+	for name, wantBOM := range map[string]bool{"cp1258.csv": true, "utf16.csv": true, "plain.csv": false} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := bytes.HasPrefix(b, []byte("\xef\xbb\xbf")); got != wantBOM || bytes.Contains(b, []byte("an@example.com")) || !utf8.Valid(b) {
+			t.Errorf("%s copy: BOM %v (want %v): %q", name, got, wantBOM, b)
 		}
 	}
 }

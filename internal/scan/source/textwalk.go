@@ -25,6 +25,11 @@ type TextFile struct {
 	Header []string
 	// Content is the file decoded to UTF-8, without a byte order mark.
 	Content io.Reader
+	// NotPlainUTF8 is set when the file was not in UTF-8 without a byte
+	// order mark (UTF-8 with one, UTF-16, Windows-1258 or -1252): a copy
+	// of it in UTF-8 should start with a byte order mark, or a spreadsheet
+	// that wrote the original reads the copy as mojibake.
+	NotPlainUTF8 bool
 }
 
 // WalkText walks roots as Walk does (same patterns, limits and rules for
@@ -52,11 +57,12 @@ func readTextFile(s *sink, in *input, fn func(TextFile) error) error {
 	if !ok || !textFormats[f] {
 		return nil
 	}
-	r, err := decodeReader(in.br, detectEncoding(head, complete))
+	enc := detectEncoding(head, complete)
+	r, err := decodeReader(in.br, enc)
 	if err != nil {
 		return err
 	}
-	tf := TextFile{Path: s.path, Format: f.String(), Content: r}
+	tf := TextFile{Path: s.path, Format: f.String(), Content: r, NotPlainUTF8: enc != encUTF8}
 	if f == formatCSV || f == formatTSV || f == formatTabText {
 		decoded, err := r.Peek(headLen)
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
