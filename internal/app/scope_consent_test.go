@@ -24,13 +24,7 @@ func TestScopedTokensStayInScope(t *testing.T) {
 	dpo.Must(201, "POST", "/v1/subjects/"+subject+"/consents", map[string]any{"purpose": "billing", "action": "grant", "method": "web form",
 		"notice_version": "v1", "notice_text": "Invoices by e-mail.", "channel": "web", "collected_by": "shop"})
 
-	scoped := func(name string, scope map[string]any) *testutil.Client {
-		body := map[string]any{"name": name, "role": "dpo"}
-		for k, v := range scope {
-			body[k] = v
-		}
-		return admin.With(admin.Must(201, "POST", "/v1/tokens", body).JSON()["token"].(string))
-	}
+	scoped := func(name string, scope map[string]any) *testutil.Client { return scopedDPOToken(admin, name, scope) }
 	billing := scoped("billing-only", map[string]any{"purposes": []string{"billing"}})
 	notes := scoped("notes-only", map[string]any{"collections": []string{"notes"}})
 
@@ -79,13 +73,7 @@ func TestScopedTokensCannotCarryOutRequests(t *testing.T) {
 	admin.Must(201, "POST", "/v1/collections", map[string]any{"name": "support_notes", "kind": "persons", "fields": []any{
 		map[string]any{"name": "text", "type": "text", "category": "user.content", "purposes": []string{"support"}}}})
 	dpo := admin.With(admin.RoleToken("dpo"))
-	scoped := func(name string, scope map[string]any) *testutil.Client {
-		body := map[string]any{"name": name, "role": "dpo"}
-		for k, v := range scope {
-			body[k] = v
-		}
-		return admin.With(admin.Must(201, "POST", "/v1/tokens", body).JSON()["token"].(string))
-	}
+	scoped := func(name string, scope map[string]any) *testutil.Client { return scopedDPOToken(admin, name, scope) }
 	for i, c := range []struct {
 		name  string
 		scope map[string]any
@@ -124,4 +112,14 @@ func TestTokenPurposeMustSuitRole(t *testing.T) {
 		t.Fatalf("support token limited to marketing: %d %s", r.Status, r.Body)
 	}
 	admin.Must(201, "POST", "/v1/tokens", map[string]any{"name": "x7", "role": "support", "purposes": []string{"support"}})
+}
+
+// scopedDPOToken has the admin make a dpo token limited by scope
+// ("collections", "purposes") and returns a client with it.
+func scopedDPOToken(admin *testutil.Client, name string, scope map[string]any) *testutil.Client {
+	body := map[string]any{"name": name, "role": "dpo"}
+	for k, v := range scope {
+		body[k] = v
+	}
+	return admin.With(admin.Must(201, "POST", "/v1/tokens", body).JSON()["token"].(string))
 }

@@ -20,12 +20,10 @@ func (s *Server) myTasks(w http.ResponseWriter, r *http.Request) error {
 		RequestTasks []dsr.Task     `json:"request_tasks"`
 		CleanupTasks []cleanup.Task `json:"cleanup_tasks"`
 	}{RequestTasks: []dsr.Task{}, CleanupTasks: []cleanup.Task{}}
-	switch {
-	case p == nil:
-		return errForbidden
-	case p.MFAPending:
-		return errMFARequired
-	case p.Kind != auth.KindUser:
+	if err := signedInFully(p); err != nil {
+		return err
+	}
+	if p.Kind != auth.KindUser {
 		writeJSON(w, http.StatusOK, out)
 		return nil
 	}
@@ -54,11 +52,10 @@ func (s *Server) myTasks(w http.ResponseWriter, r *http.Request) error {
 // the holder of a shadow system, who may have no other part in requests).
 func (s *Server) mayCloseRequestTask(r *http.Request) error {
 	p := auth.PrincipalFrom(r.Context())
+	if err := signedInFully(p); err != nil {
+		return err
+	}
 	switch {
-	case p == nil:
-		return errForbidden
-	case p.MFAPending:
-		return errMFARequired
 	case p.Can(auth.PermRequestsManage):
 		return nil
 	case p.Kind != auth.KindUser:

@@ -11,11 +11,8 @@ import (
 func anyPermission(h func(http.ResponseWriter, *http.Request) error, perms ...auth.Permission) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p := auth.PrincipalFrom(r.Context())
-		switch {
-		case p == nil:
-			return errForbidden
-		case p.MFAPending:
-			return errMFARequired
+		if err := signedInFully(p); err != nil {
+			return err
 		}
 		for _, perm := range perms {
 			if p.Can(perm) {
@@ -24,4 +21,16 @@ func anyPermission(h func(http.ResponseWriter, *http.Request) error, perms ...au
 		}
 		return errForbidden
 	}
+}
+
+// signedInFully refuses a permSelf route's caller who is not signed in
+// (403) or has yet to pass MFA (mfa_required).
+func signedInFully(p *auth.Principal) error {
+	switch {
+	case p == nil:
+		return errForbidden
+	case p.MFAPending:
+		return errMFARequired
+	}
+	return nil
 }
