@@ -263,6 +263,10 @@ func TestSettingsTokens(t *testing.T) {
 
 	mustRefuse(t, "unknown role", w.Post("/console/settings/tokens", url.Values{"name": {"x"}, "role": {"wizard"}}), "role")
 	mustRefuse(t, "bad expiry", w.Post("/console/settings/tokens", url.Values{"name": {"x"}, "role": {"support"}, "expires_at": {"soon"}}), "The date is not valid.")
+	// A token that expires today is valid until the day ends (QA: refused as past).
+	if r := w.Post("/console/settings/tokens", url.Values{"name": {"today-only"}, "role": {"support"}, "expires_at": {time.Now().UTC().Format("2006-01-02")}}); r.Status != http.StatusCreated {
+		t.Errorf("a token expiring today: %d %s", r.Status, r.Body)
+	}
 	mustRefuse(t, "bad rate", w.Post("/console/settings/tokens", url.Values{"name": {"x"}, "role": {"support"}, "rate_limit": {"fast"}}), "whole number")
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"custodia/internal/access"
 	"custodia/internal/auth"
@@ -86,6 +87,12 @@ func (c *Console) createToken(rc *reqCtx) error {
 	exp, err := rc.formDay("expires_at")
 	if err != nil {
 		return err
+	}
+	if exp != nil {
+		// "Expires on" a day: valid through that day, so today is a
+		// valid choice (QA: it was refused as past).
+		end := exp.AddDate(0, 0, 1).Add(-time.Second)
+		exp = &end
 	}
 	in.ExpiresAt = exp
 	if s := strings.TrimSpace(f.Get("rate_limit")); s != "" {
