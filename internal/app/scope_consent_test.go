@@ -24,9 +24,8 @@ func TestScopedTokensStayInScope(t *testing.T) {
 	dpo.Must(201, "POST", "/v1/subjects/"+subject+"/consents", map[string]any{"purpose": "billing", "action": "grant", "method": "web form",
 		"notice_version": "v1", "notice_text": "Invoices by e-mail.", "channel": "web", "collected_by": "shop"})
 
-	scoped := func(name string, scope map[string]any) *testutil.Client { return scopedDPOToken(admin, name, scope) }
-	billing := scoped("billing-only", map[string]any{"purposes": []string{"billing"}})
-	notes := scoped("notes-only", map[string]any{"collections": []string{"notes"}})
+	billing := scopedDPOToken(admin, "billing-only", map[string]any{"purposes": []string{"billing"}})
+	notes := scopedDPOToken(admin, "notes-only", map[string]any{"collections": []string{"notes"}})
 
 	if r := billing.Do("POST", "/v1/subjects/"+subject+"/consents", grant); r.Status != 403 || r.Code() != "purpose_not_allowed" {
 		t.Errorf("billing-only token grants marketing consent: %d %s", r.Status, r.Body)
@@ -73,7 +72,6 @@ func TestScopedTokensCannotCarryOutRequests(t *testing.T) {
 	admin.Must(201, "POST", "/v1/collections", map[string]any{"name": "support_notes", "kind": "persons", "fields": []any{
 		map[string]any{"name": "text", "type": "text", "category": "user.content", "purposes": []string{"support"}}}})
 	dpo := admin.With(admin.RoleToken("dpo"))
-	scoped := func(name string, scope map[string]any) *testutil.Client { return scopedDPOToken(admin, name, scope) }
 	for i, c := range []struct {
 		name  string
 		scope map[string]any
@@ -82,7 +80,7 @@ func TestScopedTokensCannotCarryOutRequests(t *testing.T) {
 		{"notes-only", map[string]any{"collections": []string{"support_notes"}}, "collection_not_allowed"},
 		{"support-only", map[string]any{"purposes": []string{"support"}}, "purpose_not_allowed"},
 	} {
-		tok := scoped(c.name, c.scope)
+		tok := scopedDPOToken(admin, c.name, c.scope)
 		subject := dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support",
 			map[string]any{"email": fmt.Sprintf("binh%d@example.vn", i), "name": "Binh"}).JSON()["subject"].(string)
 		id := tok.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": subject}, "jurisdiction": "GDPR"}).JSON()["id"].(string)

@@ -242,7 +242,7 @@ func (c *Console) requestPage(rc *reqCtx) error {
 	v := requestPageView{View: r, Open: dsr.Open(r.State), CanManage: rc.me.Can("requests:manage"),
 		SubjectLink: r.SubjectID != "" && (rc.me.Can("records:read") || rc.me.Can("consents:read")),
 		TaskStates:  []string{dsr.TaskClosed, dsr.TaskJustified}}
-	v.DaysText = daysText(rc.L, r.DaysLeft)
+	v.DaysText = rc.L.Days(r.DaysLeft)
 	v.Timeline = timeline(rc.L, r.History)
 	switch {
 	case r.State == dsr.StateReceived:
@@ -309,11 +309,6 @@ func wasVerified(h []dsr.Transition) bool {
 	return slices.ContainsFunc(h, func(t dsr.Transition) bool {
 		return t.To == dsr.StateInProgress && (t.From == dsr.StateVerifying || t.From == dsr.StateExtended)
 	})
-}
-
-// daysText says how long is left until the due date.
-func daysText(l *Locale, n int) string {
-	return l.Days(n)
 }
 
 // Days says, in the locale, how many days are left until a due date, or
