@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,6 +37,17 @@ func offboardExamples(t *testing.T, cfg app.Config) {
 	tok := session.Must(201, "POST", "/v1/tokens", map[string]any{"name": "lan-script", "role": "team-lead"}).JSON()
 	script := admin.With(tok["token"].(string))
 	script.Must(200, "GET", "/v1/collections", nil)
+	// A token her token made stands for her too (QA: it outlived her).
+	childTok := script.Must(201, "POST", "/v1/tokens", map[string]any{"name": "lan-child", "role": "team-lead"}).JSON()
+	child := admin.With(childTok["token"].(string))
+	child.Must(200, "GET", "/v1/collections", nil)
+	admin.Must(200, "PATCH", "/v1/users/"+lan, map[string]any{"disabled": true})
+	if r := child.Do("GET", "/v1/collections", nil); r.Status != 401 {
+		t.Errorf("a token made by the token of a disabled person still works: %d", r.Status)
+	}
+	admin.Must(200, "PATCH", "/v1/users/"+lan, map[string]any{"disabled": false})
+	child.Must(200, "GET", "/v1/collections", nil)
+	session = admin.With(admin.With("").Must(201, "POST", "/v1/sessions", map[string]any{"email": "lan@example.com", "password": pw}).JSON()["token"].(string))
 	x := session.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"}).JSON()
 	req := dpo.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": "khach@example.vn"}, "jurisdiction": "GDPR"}).JSON()["id"].(string)
 	task := dpo.Must(201, "POST", "/v1/requests/"+req+"/tasks", map[string]any{"system": "Zalo OA", "description": "export the chat", "assignee": "Lan@Example.com"}).JSON()["id"].(string)
@@ -60,8 +72,16 @@ func offboardExamples(t *testing.T, cfg app.Config) {
 	if r := script.Do("GET", "/v1/collections", nil); r.Status != 401 {
 		t.Errorf("the person's token still works: %d", r.Status)
 	}
-	if toks := o["revoked"].(map[string]any)["tokens"].([]any); len(toks) != 1 || toks[0] != tok["id"] {
-		t.Errorf("revoked tokens: %v", toks)
+	if r := child.Do("GET", "/v1/collections", nil); r.Status != 401 {
+		t.Errorf("the token her token made still works: %d", r.Status)
+	}
+	if toks := o["revoked"].(map[string]any)["tokens"].([]any); len(toks) != 2 || !slices.Contains(toks, tok["id"]) || !slices.Contains(toks, childTok["id"]) {
+		t.Errorf("revoked tokens: %v, want %v and %v", toks, tok["id"], childTok["id"])
+	}
+	for _, tk := range admin.Must(200, "GET", "/v1/tokens", nil).JSON()["tokens"].([]any) {
+		if m := tk.(map[string]any); m["id"] == childTok["id"] && m["created_by"] != "token:lan-script" {
+			t.Errorf("the child token's maker: %v, want token:lan-script", m["created_by"])
+		}
 	}
 	if ex := o["exports"].([]any); len(ex) != 1 || ex[0] != x["id"] {
 		t.Errorf("exports: %v", ex)

@@ -125,9 +125,18 @@ func (s *Service) tokenPrincipal(ctx context.Context, h []byte, now time.Time) (
 	if t.BlockedAt != nil {
 		return nil, nil, ErrBlocked
 	}
-	// A token a person created stands for that person: while the person
-	// is disabled (or gone), it does nothing. Disabling forgets the cache.
-	if id, ok := strings.CutPrefix(t.CreatedBy, "user:"); ok {
+	// A token a person created, or a token made by such a token, stands
+	// for that person: while the person is disabled (or gone), it does
+	// nothing. Disabling forgets the cache.
+	maker := t.CreatedBy
+	if strings.HasPrefix(maker, "token:") {
+		all, err := s.store.ListTokens(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		maker = Maker(t, all)
+	}
+	if id, ok := strings.CutPrefix(maker, "user:"); ok {
 		u, err := s.store.UserByID(ctx, id)
 		switch {
 		case apperr.IsNotFound(err):

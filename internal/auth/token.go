@@ -78,3 +78,34 @@ func bearer(header string) (string, bool) {
 	}
 	return strings.TrimSpace(header[len(p):]), true
 }
+
+// Maker returns who stands behind token t: "user:ID" for the person at the
+// top of the chain of tokens that made tokens, or else "token:ID" of the
+// token at the top of it (the bootstrap token, or one whose maker is
+// gone). all is every stored token. A token made by a token records its
+// maker as "token:NAME" (names are unique); an id is accepted too.
+func Maker(t Token, all []Token) string {
+	byID := make(map[string]Token, len(all))
+	byName := make(map[string]Token, len(all))
+	for _, o := range all {
+		byID[o.ID], byName[o.Name] = o, o
+	}
+	for range len(all) + 1 { // a chain is no longer than the tokens; this also ends a cycle
+		if strings.HasPrefix(t.CreatedBy, "user:") {
+			return t.CreatedBy
+		}
+		ref, ok := strings.CutPrefix(t.CreatedBy, "token:")
+		if !ok {
+			break
+		}
+		next, ok := byName[ref]
+		if !ok {
+			next, ok = byID[ref]
+		}
+		if !ok || next.ID == t.ID {
+			break
+		}
+		t = next
+	}
+	return "token:" + t.ID
+}

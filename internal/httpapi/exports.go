@@ -351,28 +351,10 @@ func (s *Server) personOf(ctx context.Context, key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	byID := make(map[string]auth.Token, len(tokens))
-	byName := make(map[string]auth.Token, len(tokens))
-	for _, t := range tokens {
-		byID[t.ID], byName[t.Name] = t, t
-	}
-	t, ok := byID[strings.TrimPrefix(key, "token:")]
-	if !ok {
+	id := strings.TrimPrefix(key, "token:")
+	at := slices.IndexFunc(tokens, func(t auth.Token) bool { return t.ID == id })
+	if at < 0 {
 		return key, nil
 	}
-	for range len(tokens) { // a chain cannot be longer than the tokens; this also ends a cycle
-		if strings.HasPrefix(t.CreatedBy, "user:") {
-			return t.CreatedBy, nil
-		}
-		name, ok := strings.CutPrefix(t.CreatedBy, "token:")
-		if !ok {
-			break
-		}
-		creator, ok := byName[name]
-		if !ok {
-			break
-		}
-		t = creator
-	}
-	return "token:" + t.ID, nil
+	return auth.Maker(tokens[at], tokens), nil
 }

@@ -71,8 +71,9 @@ func (s *Server) keepAdministrator(ctx context.Context, ch credentialChange) err
 
 // administrators counts the credentials that administer now, and those
 // that would after ch. A token counts only while valid for durableFor
-// more, and only while the person who made it (if a person did) is
-// enabled: a disabled person's tokens stop working.
+// more, and only while the person behind it (auth.Maker: who made it, or
+// made the token that made it) is enabled: a disabled person's tokens
+// stop working.
 func (s *Server) administrators(ctx context.Context, ch credentialChange) (before, after int, err error) {
 	now := time.Now()
 	users, err := s.tokens.Users(ctx)
@@ -114,13 +115,14 @@ func (s *Server) administrators(ctx context.Context, ch credentialChange) (befor
 		if !t.Active(now.Add(durableFor)) || t.BlockedAt != nil {
 			continue
 		}
-		_, byPerson := enabledNow[t.CreatedBy]
+		maker := auth.Maker(t, tokens)
+		_, byPerson := enabledNow[maker]
 		if nowAdmin, err := s.administers(ctx, t.Role, credentialChange{}); err != nil {
 			return 0, 0, err
-		} else if nowAdmin && (!byPerson || enabledNow[t.CreatedBy]) {
+		} else if nowAdmin && (!byPerson || enabledNow[maker]) {
 			before++
 		}
-		if (ch.revokes != nil && ch.revokes(t)) || (byPerson && !enabledAfter[t.CreatedBy]) {
+		if (ch.revokes != nil && ch.revokes(t)) || (byPerson && !enabledAfter[maker]) {
 			continue
 		}
 		if ok, err := s.administers(ctx, t.Role, ch); err != nil {

@@ -52,9 +52,9 @@ func (s *Server) offboardPerson(w http.ResponseWriter, r *http.Request) error {
 			return apperr.Newf(apperr.Conflict, "offboarding_open", "this person's offboarding %s is still open", o.ID)
 		}
 	}
-	// Offboarding disables the person and revokes the tokens they made.
-	if err := s.keepAdministrator(ctx, credentialChange{userID: u.ID, role: u.Role, disabled: true,
-		revokes: func(t auth.Token) bool { return t.CreatedBy == "user:"+u.ID }}); err != nil {
+	// Offboarding disables the person and revokes the tokens they stand
+	// behind; disabling alone already takes those out of the count.
+	if err := s.keepAdministrator(ctx, credentialChange{userID: u.ID, role: u.Role, disabled: true}); err != nil {
 		return err
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
@@ -121,7 +121,7 @@ func (s *Server) revokeAccess(r *http.Request, u auth.User, o *offboard.Offboard
 		return err
 	}
 	for _, t := range tokens {
-		if t.CreatedBy != "user:"+u.ID || t.RevokedAt != nil {
+		if t.RevokedAt != nil || auth.Maker(t, tokens) != "user:"+u.ID {
 			continue
 		}
 		err := audited(r, func(e *audit.Entry) error {
@@ -149,7 +149,7 @@ func (s *Server) reviewExports(ctx context.Context, u auth.User, o *offboard.Off
 		return err
 	}
 	for _, t := range tokens {
-		if t.CreatedBy == "user:"+u.ID {
+		if auth.Maker(t, tokens) == "user:"+u.ID {
 			theirs["token:"+t.ID] = true
 		}
 	}
