@@ -1,8 +1,11 @@
 package incidents
 
 import (
+	"fmt"
 	"slices"
+	"sync"
 	"time"
+	_ "time/tzdata" // breach rules name zones; the binary must not depend on the host's
 
 	"custodia/internal/apperr"
 )
@@ -73,8 +76,25 @@ func (t *Table) Clocks(f Facts) ([]Clock, error) {
 		case FromAware:
 			c.StartAt = f.AwareAt
 		case FromYearEnd:
-			y := f.DetectedAt.In(t.loc).Year()
-			c.StartAt = time.Date(y+1, 1, 1, 0, 0, 0, 0, t.loc).Add(-time.Nanosecond)
+			// The end of the year of detection, in the zone whose deadline
+			// comes first.
+			locs, err := t.zonesOf(r)
+			if err != nil {
+				return nil, err
+			}
+			for _, loc := range locs {
+				y := f.DetectedAt.In(loc).Year()
+				start := time.Date(y+1, 1, 1, 0, 0, 0, 0, loc).Add(-time.Nanosecond)
+				due, err := t.dueIn(r, start, loc)
+				if err != nil {
+					return nil, err
+				}
+				if c.DueAt.IsZero() || due.Before(c.DueAt) {
+					c.StartAt, c.DueAt = start.In(t.loc), due.In(t.loc)
+				}
+			}
+			out = append(out, c)
+			continue
 		case FromAfter:
 			i := slices.IndexFunc(out, func(x Clock) bool { return x.Regime == r.Regime && x.Recipient == r.After })
 			if i < 0 {
@@ -93,9 +113,48 @@ func (t *Table) Clocks(f Facts) ([]Clock, error) {
 }
 
 // Due returns when a period of rule r started at start ends: hours from
-// the instant; day periods at the last instant of their last day in the
-// table's zone, the start day not counted; immediate at start.
+// the instant; day periods at the last instant of their last day, the
+// start day not counted, in the table's zone and, unless that is one of
+// them, in each of the rule's zones, whichever end comes first (a
+// deadline may fall early, never late); immediate at start.
 func (t *Table) Due(r Rule, start time.Time) (time.Time, error) {
+	locs, err := t.zonesOf(r)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var first time.Time
+	for _, loc := range locs {
+		due, err := t.dueIn(r, start, loc)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if first.IsZero() || due.Before(first) {
+			first = due
+		}
+	}
+	return first.In(t.loc), nil
+}
+
+// zonesOf returns the zones a rule's days are counted in: the table's
+// alone when it is one of the rule's (the organisation is in the
+// jurisdiction and counts its own days), else the table's and the rule's.
+func (t *Table) zonesOf(r Rule) ([]*time.Location, error) {
+	locs := []*time.Location{t.loc}
+	if slices.Contains(r.Zones, t.loc.String()) {
+		return locs, nil
+	}
+	for _, z := range r.Zones {
+		loc, err := zone(z)
+		if err != nil {
+			return nil, invalidRules("rule %s %s: zone %q: %v", r.Regime, r.Recipient, z, err)
+		}
+		locs = append(locs, loc)
+	}
+	return locs, nil
+}
+
+// dueIn is Due with days counted in loc alone.
+func (t *Table) dueIn(r Rule, start time.Time, loc *time.Location) (time.Time, error) {
 	if start.IsZero() || start.Year() < 1900 || start.Year() > 9000 {
 		return time.Time{}, apperr.New(apperr.Invalid, "invalid_start", "the start time is missing or out of range")
 	}
@@ -103,7 +162,7 @@ func (t *Table) Due(r Rule, start time.Time) (time.Time, error) {
 	if err := p.validate(); err != nil {
 		return time.Time{}, invalidRules("%s", err)
 	}
-	y, m, d := start.In(t.loc).Date()
+	y, m, d := start.In(loc).Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	switch p.Unit {
 	case Immediate:
@@ -125,7 +184,26 @@ func (t *Table) Due(r Rule, start time.Time) (time.Time, error) {
 		}
 	}
 	y, m, d = day.Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, t.loc).Add(-time.Nanosecond), nil
+	return time.Date(y, m, d+1, 0, 0, 0, 0, loc).Add(-time.Nanosecond), nil
+}
+
+// zones caches loaded time zones by name.
+var zones sync.Map
+
+// zone loads an IANA time zone (the binary embeds the zone database).
+func zone(name string) (*time.Location, error) {
+	if v, ok := zones.Load(name); ok {
+		return v.(*time.Location), nil
+	}
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("%q is not an IANA zone name", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // Rebase moves the clocks that follow another clock to run from when that

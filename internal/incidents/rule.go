@@ -75,17 +75,20 @@ func (c Condition) Holds(n int, highRisk bool) bool {
 // Rule is one entry of the breach rules table: the deadline to notify one
 // recipient under one regime.
 type Rule struct {
-	Regime    string    `json:"regime"`
-	Recipient string    `json:"recipient"`
-	To        string    `json:"to"`
-	Audience  string    `json:"audience"`
-	Start     Start     `json:"start"`
-	After     string    `json:"after,omitempty"`
-	Period    Period    `json:"period"`
-	Calendar  string    `json:"calendar,omitempty"`
-	When      Condition `json:"when"`
-	Source    string    `json:"source"`
-	Notes     string    `json:"notes,omitempty"`
+	Regime    string `json:"regime"`
+	Recipient string `json:"recipient"`
+	To        string `json:"to"`
+	Audience  string `json:"audience"`
+	Start     Start  `json:"start"`
+	After     string `json:"after,omitempty"`
+	Period    Period `json:"period"`
+	Calendar  string `json:"calendar,omitempty"`
+	// Zones are the IANA time zones of the jurisdiction; a day period ends
+	// at the earliest of its ends in these and in the server's zone.
+	Zones  []string  `json:"zones,omitempty"`
+	When   Condition `json:"when"`
+	Source string    `json:"source"`
+	Notes  string    `json:"notes,omitempty"`
 }
 
 // Limits on a rule's text.
@@ -94,6 +97,7 @@ const (
 	maxNotesLen  = 8000
 	maxToLen     = 300
 	maxCount     = 1_000_000_000
+	maxZones     = 20
 )
 
 var recipientName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
@@ -127,6 +131,14 @@ func (r Rule) validate() error {
 	}
 	if (r.Period.Unit == BusinessDays) != (r.Calendar != "") {
 		return errors.New("calendar is required with business_days, and only then")
+	}
+	if len(r.Zones) > maxZones {
+		return fmt.Errorf("zones: at most %d", maxZones)
+	}
+	for _, z := range r.Zones {
+		if _, err := zone(z); err != nil {
+			return fmt.Errorf("zones: %q is not an IANA time zone", z)
+		}
 	}
 	c := r.When
 	if c.MinAffected < 0 || c.MinAffected > maxCount || c.BelowAffected < 0 || c.BelowAffected > maxCount {

@@ -117,7 +117,8 @@ type ruleEntry struct {
 		N    strictInt `yaml:"n"`
 		Unit string    `yaml:"unit"`
 	} `yaml:"period"`
-	Calendar string `yaml:"calendar"`
+	Calendar string   `yaml:"calendar"`
+	Zones    []string `yaml:"zones"`
 	When     struct {
 		MinAffected   strictInt `yaml:"min_affected"`
 		BelowAffected strictInt `yaml:"below_affected"`
@@ -205,7 +206,7 @@ func (t *Table) checkAfter() error {
 
 func (e ruleEntry) rule() Rule {
 	r := Rule{Regime: e.Regime, Recipient: e.Recipient, To: e.To, Audience: e.Audience, Start: Start(e.Start), After: e.After,
-		Calendar: e.Calendar, Source: e.Source, Notes: e.Notes,
+		Calendar: e.Calendar, Zones: e.Zones, Source: e.Source, Notes: e.Notes,
 		When: Condition{MinAffected: int(e.When.MinAffected), BelowAffected: int(e.When.BelowAffected), HighRisk: e.When.HighRisk}}
 	if e.Period == nil {
 		r.Period = Period{Unit: "missing"} // refused by validation
