@@ -191,3 +191,58 @@ func TestExportLeavesOutRestricted(t *testing.T) {
 		t.Fatalf("register entry after the download: %v", got)
 	}
 }
+
+// TestBulkReadRegisterCountsTheWholeRead: a bulk read's register entry
+// counts every record and person its principal read from the start of the
+// detector's window until its alert is cleared, not the detector's count
+// when it tripped (QA: 30 read, registered as 0 records and 6 people).
+func TestBulkReadRegisterCountsTheWholeRead(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{BulkReadThreshold: 5})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	var ids []string
+	for i := range 30 {
+		ids = append(ids, dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support",
+			map[string]any{"email": fmt.Sprintf("bulk%d@example.vn", i)}).JSON()["id"].(string))
+	}
+	support := admin.With(admin.RoleToken("support"))
+	page := support.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=20", nil).JSON()["records"].([]any)
+	last := page[len(page)-1].(map[string]any)["id"].(string)
+	support.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=20&after="+last, nil)
+	support.Must(200, "GET", "/v1/collections/customers/records/"+ids[0]+"?purpose=support", nil) // read again: no new person
+	bulk := func() map[string]any {
+		t.Helper()
+		var found map[string]any
+		for _, e := range dpo.Must(200, "GET", "/v1/exports", nil).JSON()["exports"].([]any) {
+			if m := e.(map[string]any); m["kind"] == "bulk_read" {
+				if found != nil {
+					t.Fatalf("two bulk-read entries: %v and %v", found, m)
+				}
+				found = m
+			}
+		}
+		if found == nil {
+			t.Fatal("no bulk read registered")
+		}
+		return found
+	}
+	x := bulk()
+	if x["records"] != float64(31) || x["subjects"] != float64(30) || x["from"] == nil || x["until"] != nil {
+		t.Errorf("open bulk read: %v records, %v subjects (from %v, until %v), want 31 record reads of 30 people, still open", x["records"], x["subjects"], x["from"], x["until"])
+	}
+	if got := dpo.Must(200, "GET", "/v1/exports/"+x["id"].(string), nil).JSON(); got["records"] != float64(31) || got["subjects"] != float64(30) {
+		t.Errorf("GET one: %v records, %v subjects", got["records"], got["subjects"])
+	}
+	// Cleared: the count is final; later reads are a new window's.
+	for _, a := range admin.Must(200, "GET", "/v1/alerts?open=true", nil).JSON()["alerts"].([]any) {
+		if m := a.(map[string]any); m["kind"] == "bulk_read" {
+			admin.Must(200, "POST", "/v1/alerts/"+m["id"].(string)+"/clear", nil)
+		}
+	}
+	dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "later@example.vn"})
+	support.Must(200, "GET", "/v1/collections/customers/records?purpose=support&limit=3", nil)
+	if x := bulk(); x["records"] != float64(31) || x["subjects"] != float64(30) || x["until"] == nil {
+		t.Errorf("after the alert was cleared: %v records, %v subjects, until %v; want 31, 30 and an end", x["records"], x["subjects"], x["until"])
+	}
+}

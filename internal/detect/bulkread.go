@@ -119,6 +119,19 @@ func (d *BulkReadDetector) Reset(principal string) {
 	delete(s.principals, principal)
 }
 
+// WindowStart returns when principal's current window began, and false
+// when it has none.
+func (d *BulkReadDetector) WindowStart(principal string) (time.Time, bool) {
+	now := d.now()
+	s := d.shard(principal)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w := s.principals[principal]; w != nil && now.Sub(w.start) < d.window {
+		return w.start, true
+	}
+	return time.Time{}, false
+}
+
 // Count returns the number of distinct subjects principal has read in its
 // current window, saturated at Threshold+1.
 func (d *BulkReadDetector) Count(principal string) int {

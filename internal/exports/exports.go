@@ -63,6 +63,12 @@ type Export struct {
 	DecidedAt   *time.Time `json:"decided_at,omitempty"`
 	Decision    string     `json:"decision_reason,omitempty"`
 	ProducedAt  *time.Time `json:"produced_at,omitempty"`
+	// From and Until bound a bulk read: its principal's reads from the
+	// start of the detector's window until its alert was cleared (Until
+	// nil: still counting). Records and Subjects are counted from the
+	// audit log over that span.
+	From  *time.Time `json:"from,omitempty"`
+	Until *time.Time `json:"until,omitempty"`
 }
 
 // sensitivePrefixes are the fideslang categories whose export always needs

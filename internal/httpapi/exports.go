@@ -114,6 +114,9 @@ func (s *Server) listExports(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.countBulkReads(r.Context(), xs); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"exports": xs})
 	return nil
 }
@@ -132,6 +135,9 @@ func (s *Server) getExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !p.Can(auth.PermAuditRead) && x.Requester != p.Key() {
 		return apperr.New(apperr.Forbidden, "not_your_export", "only the person who asked for an export, or a reader of the register (audit:read), may see it")
+	}
+	if err := s.countBulkRead(r.Context(), &x, time.Now().UTC()); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, x)
 	return nil

@@ -247,6 +247,11 @@ func (s *Server) clearAlert(w http.ResponseWriter, r *http.Request) error {
 	if a.Kind == detect.KindBulkRead && s.bulk != nil {
 		s.bulk.Reset(a.Principal) // watched afresh, not unwatched until the window ends
 	}
+	if a.Kind == detect.KindBulkRead {
+		if err := s.closeBulkReads(r.Context(), a.Principal); err != nil {
+			return err
+		}
+	}
 	writeJSON(w, http.StatusOK, a)
 	return nil
 }
@@ -288,8 +293,13 @@ func (s *Server) observeReads(ctx context.Context, p *auth.Principal, pending []
 	if !tripped {
 		return false
 	}
-	s.registerExport(ctx, exports.Export{Kind: exports.KindBulkRead, Subjects: n, RequestedBy: p.Actor(), Requester: p.Key(),
-		Reason: "bulk read over the detector's threshold", Categories: s.readCategories(ctx, pending)})
+	x := exports.Export{Kind: exports.KindBulkRead, Subjects: n, RequestedBy: p.Actor(), Requester: p.Key(),
+		Reason: "bulk read over the detector's threshold", Categories: s.readCategories(ctx, pending)}
+	if start, ok := s.bulk.WindowStart(p.Key()); ok {
+		start = start.UTC().Truncate(time.Microsecond)
+		x.From = &start
+	}
+	s.registerExport(ctx, x)
 	blocked = s.opts.BlockBulkReads
 	if blocked {
 		if err := s.block(ctx, p); err != nil {

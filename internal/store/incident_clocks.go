@@ -131,6 +131,19 @@ func (db *DB) SubjectsReadBy(ctx context.Context, actor string, from, to time.Ti
 	return out, rows.Err()
 }
 
+// ReadCounts returns how many records (one per audit entry of a record
+// disclosed, so a record read twice counts twice) and distinct subjects an
+// actor read between from and to, both included, counted as
+// SubjectsReadBy counts.
+func (db *DB) ReadCounts(ctx context.Context, actor string, from, to time.Time) (records, subjects int, err error) {
+	err = db.queryRow(ctx, "SELECT COUNT(*), COUNT(DISTINCT subject) FROM audit_log WHERE actor = ? AND at >= ? AND at <= ? AND subject <> '' AND outcome = ? AND decision <> '' AND decision NOT LIKE 'deny%'",
+		actor, from.UnixMicro(), to.UnixMicro(), audit.OutcomeOK).Scan(&records, &subjects)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read counts: %w", err)
+	}
+	return records, subjects, nil
+}
+
 // CollectionSubjects returns the ids of the subjects with records in a
 // collection.
 func (db *DB) CollectionSubjects(ctx context.Context, collection string) ([]string, error) {
