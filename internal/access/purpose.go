@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 )
@@ -46,7 +47,7 @@ func (p *Purpose) Normalize(roleExists func(string) bool) error {
 		return invalid("invalid_purpose_name", "a purpose name must match "+PurposeName.String())
 	}
 	p.Description = strings.TrimSpace(p.Description)
-	if p.Description == "" || len(p.Description) > 1000 {
+	if p.Description == "" || utf8.RuneCountInString(p.Description) > 1000 {
 		return invalid("invalid_description", "a purpose needs a description of 1 to 1000 characters")
 	}
 	if !slices.Contains(LegalBases, p.LegalBasis) {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/auth"
@@ -76,7 +77,7 @@ func (r *Role) Normalize() error {
 	if !roleName.MatchString(r.Name) {
 		return invalid("invalid_role_name", "a role name must match "+roleName.String())
 	}
-	if len(r.Description) > 500 {
+	if utf8.RuneCountInString(r.Description) > 500 {
 		return invalid("invalid_description", "a description has at most 500 characters")
 	}
 	if r.Permissions == nil {

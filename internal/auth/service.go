@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -213,7 +214,7 @@ func (s *Service) Bootstrap(ctx context.Context, secret string) (string, error) 
 
 func (s *Service) create(ctx context.Context, req CreateRequest, createdBy, secret string, e *audit.Entry) (Token, error) {
 	req.Name = strings.TrimSpace(req.Name)
-	if req.Name == "" || len(req.Name) > 100 {
+	if req.Name == "" || utf8.RuneCountInString(req.Name) > 100 {
 		return Token{}, apperr.New(apperr.Invalid, "invalid_token_name", "a token needs a name of 1 to 100 characters")
 	}
 	info, err := s.roles.RoleInfo(ctx, string(req.Role))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -43,7 +44,7 @@ func (s *Service) CreateUser(ctx context.Context, req UserRequest, e *audit.Entr
 	if req.DisplayName != nil {
 		name = strings.TrimSpace(*req.DisplayName)
 	}
-	if name == "" || len(name) > 200 || !printable(name) {
+	if name == "" || utf8.RuneCountInString(name) > 200 || !printable(name) {
 		return User{}, "", apperr.New(apperr.Invalid, "invalid_display_name", "a person needs a display_name of 1 to 200 characters, without control characters")
 	}
 	generated := ""
@@ -101,7 +102,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UserRequest, e 
 	}
 	if req.DisplayName != nil {
 		name := strings.TrimSpace(*req.DisplayName)
-		if name == "" || len(name) > 200 || !printable(name) {
+		if name == "" || utf8.RuneCountInString(name) > 200 || !printable(name) {
 			return User{}, apperr.New(apperr.Invalid, "invalid_display_name", "a display name has 1 to 200 characters")
 		}
 		u.DisplayName = name
@@ -309,7 +310,7 @@ func (s *Service) AddTraining(ctx context.Context, person, course string, comple
 		return TrainingRecord{}, err
 	}
 	course = strings.TrimSpace(course)
-	if course == "" || len(course) > 200 {
+	if course == "" || utf8.RuneCountInString(course) > 200 {
 		return TrainingRecord{}, apperr.New(apperr.Invalid, "invalid_course", "course is required (1 to 200 characters)")
 	}
 	now := s.Now().UTC()

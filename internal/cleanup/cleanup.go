@@ -61,7 +61,7 @@ func (t *Task) Close(evidence, sha, by string, at time.Time) error {
 	switch {
 	case t.State == StateClosed:
 		return apperr.New(apperr.Conflict, "task_closed", "this clean-up task is closed already")
-	case evidence == "" || len(evidence) > maxEvidence || !utf8.ValidString(evidence):
+	case evidence == "" || !utf8.ValidString(evidence) || utf8.RuneCountInString(evidence) > maxEvidence:
 		return apperr.New(apperr.Invalid, "evidence_required", "closing a clean-up task needs the evidence that the copy was destroyed (1 to 4000 characters)")
 	case sha != "" && !isSHA256(sha):
 		return apperr.New(apperr.Invalid, "invalid_evidence_sha256", "evidence_sha256 must be 64 hexadecimal characters")

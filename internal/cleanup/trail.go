@@ -84,7 +84,7 @@ func (t *Trail) ResolveSource(ctx context.Context, src importer.SourceRef, dryRu
 	if !slices.Contains(datamap.Kinds, kind) || kind == "vault" {
 		return "", apperr.New(apperr.Invalid, "invalid_source_kind", "the kind of a new source system must be one of crm, database, spreadsheet, file_share, chat, social_inbox, mailbox, saas, paper, other")
 	}
-	if len(name) > maxName || !utf8.ValidString(name) {
+	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > maxName {
 		return "", apperr.New(apperr.Invalid, "invalid_source_name", "a source the data map does not list yet becomes a shadow system named after it: at most 200 characters, or name an existing system's id")
 	}
 	holder := strings.TrimSpace(src.Holder)

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -199,7 +200,7 @@ func (l *Ledger) buildEvent(subjectID string, req Request, recordedBy, requestID
 		return Event{}, bad("invalid_channel", "channel names how consent was collected, such as web, zalo, facebook, phone, email or paper")
 	}
 	for _, f := range []struct{ name, v string }{{"method", req.Method}, {"collected_by", req.CollectedBy}, {"notice_version", req.NoticeVersion}} {
-		if strings.TrimSpace(f.v) == "" || len(f.v) > 200 {
+		if strings.TrimSpace(f.v) == "" || utf8.RuneCountInString(f.v) > 200 {
 			return Event{}, apperr.Newf(apperr.Invalid, "invalid_"+f.name, "%s is required (1 to 200 characters)", f.name)
 		}
 	}

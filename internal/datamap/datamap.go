@@ -138,7 +138,7 @@ const (
 func (in *Input) Validate() error {
 	in.Name = strings.TrimSpace(in.Name)
 	switch {
-	case in.Name == "" || len(in.Name) > 200 || !utf8.ValidString(in.Name):
+	case in.Name == "" || !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > 200:
 		return invalid("invalid_name", "name must be 1 to 200 characters")
 	case !singleLine(in.Name):
 		return invalid("invalid_name", "name must be a single line of text without control characters")
@@ -161,7 +161,7 @@ func (in *Input) Validate() error {
 		{"owner", in.Owner, singleLine, "a single line of text without control characters"},
 		{"retention", in.Retention, singleLine, "a single line of text without control characters"},
 	} {
-		if len(t.v) > maxText || !utf8.ValidString(t.v) {
+		if !utf8.ValidString(t.v) || utf8.RuneCountInString(t.v) > maxText {
 			return invalid("invalid_"+t.name, t.name+" must be at most 1000 characters of UTF-8")
 		}
 		if !t.ok(t.v) {

@@ -33,7 +33,7 @@ func TestProposal(t *testing.T) {
 		t.Errorf("proposal %+v", p)
 	}
 	long := Proposal(strings.Repeat("é", 150), []string{"/x"})
-	if len(long.Name) > 200 || !strings.HasPrefix(long.Name, "é") || strings.ContainsRune(long.Name, '\uFFFD') {
+	if long.Name != strings.Repeat("é", 150)+": /x" || strings.ContainsRune(long.Name, '\uFFFD') {
 		t.Errorf("long name %q", long.Name)
 	}
 }
@@ -83,5 +83,21 @@ func TestSVGMarksMigratedSystems(t *testing.T) {
 		if !strings.Contains(svg, want) {
 			t.Errorf("svg lacks %q", want)
 		}
+	}
+}
+
+// TestNameLimitCountsCharacters: a Vietnamese name is limited by its
+// characters, not its bytes ("ệ" is three bytes in UTF-8).
+func TestNameLimitCountsCharacters(t *testing.T) {
+	in := Input{Name: strings.Repeat("ệ", 200), Kind: "crm"}
+	if err := in.Validate(); err != nil {
+		t.Fatalf("200 characters refused: %v", err)
+	}
+	in = Input{Name: strings.Repeat("ệ", 201), Kind: "crm"}
+	if err := in.Validate(); err == nil {
+		t.Fatal("201 characters accepted")
+	}
+	if p := Proposal("máy-của-lan", []string{strings.Repeat("ệ", 300)}); len([]rune(p.Name)) != 200 {
+		t.Errorf("a proposed name is cut to %d characters, want 200", len([]rune(p.Name)))
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"path"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Matches reports whether a scan run on host over roots belongs to s.
@@ -59,9 +58,8 @@ func Proposal(host string, roots []string) Input {
 		}
 		return r
 	}, strings.ToValidUTF8(name, "\uFFFD"))
-	for len(name) > 200 {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
+	if r := []rune(name); len(r) > 200 {
+		name = string(r[:200])
 	}
 	return Input{Name: name, Kind: kind, Status: StatusProposed, Match: Match{Hosts: []string{}, Paths: append([]string{}, roots...)}}
 }

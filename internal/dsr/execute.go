@@ -199,7 +199,7 @@ func (s *Service) AddTask(ctx context.Context, id string, in TaskInput, e *audit
 		return Task{}, apperr.New(apperr.Conflict, "request_closed", "the request is closed")
 	}
 	in.System, in.Description = strings.TrimSpace(in.System), strings.TrimSpace(in.Description)
-	if in.System == "" || len(in.System) > 200 || len(in.Description) > 2000 {
+	if in.System == "" || utf8.RuneCountInString(in.System) > 200 || utf8.RuneCountInString(in.Description) > 2000 {
 		return Task{}, bad("invalid_task", "a task names its system (1 to 200 characters) and may describe the work")
 	}
 	in.Assignee = auth.NormalizeEmail(in.Assignee)
@@ -232,7 +232,7 @@ func (s *Service) CloseTask(ctx context.Context, id, taskID string, in CloseTask
 		return Task{}, bad("invalid_task_state", `state must be "closed" or "justified"`)
 	}
 	in.Evidence = strings.TrimSpace(in.Evidence)
-	if in.Evidence == "" || len(in.Evidence) > 5000 {
+	if in.Evidence == "" || utf8.RuneCountInString(in.Evidence) > 5000 {
 		return Task{}, bad("evidence_required", "closing a task needs evidence text (what was done, or why not)")
 	}
 	r, err := s.store.GetRequest(ctx, id)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -22,7 +23,7 @@ type MoveInput struct {
 // request executed and every task closed or justified.
 func (s *Service) Move(ctx context.Context, id string, in MoveInput, by string, e *audit.Entry) (Request, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
-	if in.Reason == "" || len(in.Reason) > 2000 {
+	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 2000 {
 		return Request{}, bad("reason_required", "a state change needs a reason (1 to 2000 characters)")
 	}
 	if !slices.Contains(States, in.To) {

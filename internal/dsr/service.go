@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -138,8 +139,8 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 	if in.Channel == "" {
 		in.Channel = "api"
 	}
-	if len(in.Channel) > 50 || len(in.Note) > 2000 || len(in.Purposes) > 50 {
-		return Request{}, bad("too_long", "channel, note or purposes is too long")
+	if utf8.RuneCountInString(in.Channel) > 50 || utf8.RuneCountInString(in.Note) > 2000 || len(in.Purposes) > 50 {
+		return Request{}, bad("too_long", "channel (50 characters), note (2000 characters) or purposes (50) is too long")
 	}
 	if !legalclock.ValidText(in.Channel, 50) || in.Note != "" && !legalclock.ValidText(in.Note, 2000) {
 		return Request{}, bad("invalid_text", "channel and note must be text without control characters")

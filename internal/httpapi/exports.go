@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -38,7 +39,7 @@ func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
-	if in.Reason == "" || len(in.Reason) > 1000 {
+	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "an export needs its reason (1 to 1000 characters)")
 	}
 	// A scoped token asks only for its collections and purposes: the
@@ -160,7 +161,7 @@ func (s *Server) decideExport(w http.ResponseWriter, r *http.Request, to string)
 	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
-	if strings.TrimSpace(in.Reason) == "" || len(in.Reason) > 1000 {
+	if strings.TrimSpace(in.Reason) == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "a decision needs its reason (1 to 1000 characters)")
 	}
 	x, err := s.db.GetExport(r.Context(), r.PathValue("id"))

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -30,7 +31,7 @@ func (s *Server) offboardPerson(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Reason, in.Successor = strings.TrimSpace(in.Reason), auth.NormalizeEmail(in.Successor)
-	if in.Reason == "" || len(in.Reason) > 1000 {
+	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "an offboarding needs its reason (1 to 1000 characters)")
 	}
 	ctx := r.Context()

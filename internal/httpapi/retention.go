@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -118,7 +119,7 @@ func (s *Server) createHold(w http.ResponseWriter, r *http.Request) error {
 	if (in.Subject == "") == (in.Collection == "") {
 		return apperr.New(apperr.Invalid, "invalid_hold", "a hold covers either a subject or a collection")
 	}
-	if in.Reason == "" || len(in.Reason) > 1000 {
+	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "a hold needs its reason (1 to 1000 characters)")
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
@@ -21,7 +22,7 @@ func decodeLift(r *http.Request) (string, error) {
 		return "", err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
-	if in.Reason == "" || len(in.Reason) > 2000 {
+	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 2000 {
 		return "", apperr.New(apperr.Invalid, "reason_required", `lifting it needs {"reason":…} (1 to 2000 characters): why, and that the person was told`)
 	}
 	return in.Reason, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/access"
 	"custodia/internal/apperr"
@@ -170,7 +171,7 @@ func (j *Job) normalize() error {
 		return invalid("purpose_required", "state the purpose the data is imported for")
 	}
 	j.Source = strings.TrimSpace(j.Source)
-	if j.Source == "" || len(j.Source) > 500 {
+	if j.Source == "" || utf8.RuneCountInString(j.Source) > 500 {
 		return invalid("source_required", "state the source of the data (1 to 500 characters): a data-map system id or a description")
 	}
 	basis := access.LegalBasis(j.LegalBasis)
@@ -193,7 +194,7 @@ func (j *Job) normalize() error {
 		j.SourceKind = "spreadsheet"
 	}
 	j.Holder = strings.TrimSpace(j.Holder)
-	if len(j.Holder) > 500 {
+	if utf8.RuneCountInString(j.Holder) > 500 {
 		return invalid("invalid_holder", "the holder is at most 500 characters")
 	}
 	if j.RecordedBy == "" {

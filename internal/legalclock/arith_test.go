@@ -1,6 +1,7 @@
 package legalclock
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -73,5 +74,26 @@ func TestDueIsEndOfDay(t *testing.T) {
 	}
 	if _, off := d.Due.Zone(); off != -4*3600 {
 		t.Fatalf("due offset %d, want EDT", off)
+	}
+}
+
+func TestValidTextCountsCharacters(t *testing.T) {
+	cases := []struct {
+		s    string
+		max  int
+		want bool
+	}{
+		{strings.Repeat("ệ", 10), 10, true},
+		{strings.Repeat("ệ", 11), 10, false},
+		{"Tết\tNguyên Đán\n", 20, true},
+		{"a\x00b", 10, false},
+		{"a\x7fb", 10, false},
+		{"\xff", 10, false},
+		{"", 0, true},
+	}
+	for _, c := range cases {
+		if got := ValidText(c.s, c.max); got != c.want {
+			t.Errorf("ValidText(%q, %d) = %v, want %v", c.s, c.max, got, c.want)
+		}
 	}
 }

@@ -155,7 +155,7 @@ func (l *holidayList) add(iso, name string) error {
 		return holidayError("the year is out of range")
 	}
 	name = strings.TrimSpace(name)
-	if len(name) > maxHolidayNameLen || !ValidText(name, maxHolidayNameLen) || strings.ContainsAny(name, "\n\t") {
+	if !ValidText(name, maxHolidayNameLen) || strings.ContainsAny(name, "\n\t") {
 		return holidayError("the name is too long or has control characters")
 	}
 	if name == "" {

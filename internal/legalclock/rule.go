@@ -109,13 +109,18 @@ func (e Extension) validate() error {
 	return nil
 }
 
-// ValidText accepts valid UTF-8 of at most max bytes with no control
-// characters other than newline and tab.
+// ValidText accepts valid UTF-8 of at most max characters (not bytes: a
+// Vietnamese letter such as "ệ" is three bytes) with no control characters
+// other than newline and tab.
 func ValidText(s string, max int) bool {
-	if len(s) > max || !utf8.ValidString(s) {
+	if len(s) > utf8.UTFMax*max || !utf8.ValidString(s) {
 		return false
 	}
+	n := 0
 	for _, r := range s {
+		if n++; n > max {
+			return false
+		}
 		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
 			return false
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 )
@@ -64,7 +65,7 @@ type Item struct {
 func (o *Offboarding) Close(id, evidence, sha, by string, at time.Time) error {
 	evidence = strings.TrimSpace(evidence)
 	switch {
-	case evidence == "" || len(evidence) > 4000:
+	case evidence == "" || utf8.RuneCountInString(evidence) > 4000:
 		return apperr.New(apperr.Invalid, "evidence_required", "closing an item needs its evidence (1 to 4000 characters)")
 	case sha != "" && !isSHA256(sha):
 		return apperr.New(apperr.Invalid, "invalid_evidence_sha256", "evidence_sha256 must be 64 hexadecimal characters")

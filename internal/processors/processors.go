@@ -147,8 +147,10 @@ func AlertKey(problems []Problem, p *Processor) string {
 	return k
 }
 
-// text reports whether s is 1 to max bytes of UTF-8.
-func text(s string, max int) bool { return s != "" && len(s) <= max && utf8.ValidString(s) }
+// text reports whether s is 1 to max characters of UTF-8.
+func text(s string, max int) bool {
+	return s != "" && utf8.ValidString(s) && utf8.RuneCountInString(s) <= max
+}
 
 // isSHA256 reports whether s is a hex SHA-256 digest.
 func isSHA256(s string) bool {

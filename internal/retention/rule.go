@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"custodia/internal/apperr"
 )
@@ -136,7 +137,7 @@ func (r *Rule) Normalize() error {
 	if r.Action != ActionDelete && r.Action != ActionAnonymise {
 		return bad("invalid_action", `action must be "delete" or "anonymise"`)
 	}
-	if len(r.Description) > 1000 {
+	if utf8.RuneCountInString(r.Description) > 1000 {
 		return bad("invalid_description", "a description has at most 1000 characters")
 	}
 	return nil
