@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"sync"
 )
 
@@ -101,9 +100,6 @@ type Tx struct {
 	queueErr     error // the first failure writing queued rows
 
 	kekPrimary int64 // the KEK primary version read in this transaction; 0: not read
-	// keyStoreWritten is set by any statement run through Exec that names
-	// the key store's schema: the writer then syncs its WAL too.
-	keyStoreWritten bool
 }
 
 // stmt returns the cached statement bound to this transaction, if any.
@@ -127,9 +123,6 @@ func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if !t.keyStoreWritten && strings.Contains(query, keyStoreSchema) {
-		t.keyStoreWritten = true
-	}
 	if s, ok := t.stmt(ctx, query); ok {
 		return s.ExecContext(ctx, args...)
 	}

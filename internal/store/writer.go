@@ -52,32 +52,17 @@ type writer struct {
 	// headInvalidEntry is the entry a batch run appended to record a chain
 	// head without a valid seal, 0 when it appended none.
 	headInvalidEntry int64
-	// wal syncs SQLite's write-ahead logs after each commit (walsync.go);
-	// nil when SQLite syncs them itself (PostgreSQL, or it could not open).
-	wal *walSyncer
-	// syncFailed is set for good once a sync fails: what the kernel could
-	// not write may be gone while a retried sync reports success, so no
-	// later write is acknowledged.
-	syncFailed error
-	// keyStoreWritten reports that the last committed batch wrote to the
-	// key store.
-	keyStoreWritten bool
 }
 
 // ErrStopping is returned for writes submitted after shutdown began.
 var ErrStopping = apperr.New(apperr.Unavailable, "shutting_down", "the server is shutting down")
-
-// ErrStorageSync is returned for every write after the storage failed to
-// make a batch durable; the server must be restarted (SQLite then recovers
-// from its write-ahead log what did reach the disk).
-var ErrStorageSync = apperr.New(apperr.Unavailable, "storage_sync_failed", "the storage could not make a write durable; restart the server")
 
 func startWriter(db *DB, key keys.Secret, maxBatch int) *writer {
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
 	w := &writer{db: db, key: key, maxBatch: maxBatch, ops: make(chan *op, 4*maxBatch), done: make(chan struct{}),
-		indexedThrough: auditIndexUnknown, wal: db.useWALSyncer(context.Background())}
+		indexedThrough: auditIndexUnknown}
 	go w.loop()
 	return w
 }
@@ -140,9 +125,6 @@ func (w *writer) stopped() bool {
 
 func (w *writer) loop() {
 	defer close(w.done)
-	if w.wal != nil {
-		defer w.wal.close()
-	}
 	batch := make([]*op, 0, w.maxBatch)
 	var held *op // an op that must run alone, taken while filling a batch
 	for {
@@ -189,20 +171,10 @@ func (w *writer) commit(batch []*op) {
 	// leave its audit entry; a bulk one (many entries) runs without, as its
 	// savepoint's statement journal would cost more than a rare re-run.
 	careful := (len(batch) == 1 && batch[0].more == nil) || batch[0].alone
-	err := w.syncFailed
-	if err == nil {
-		err = w.runBatch(batch, results, careful)
-		if errors.Is(err, errRetryCareful) {
-			clear(results)
-			err = w.runBatch(batch, results, true)
-		}
-	}
-	if err == nil && w.wal != nil {
-		if serr := w.wal.sync(w.keyStoreWritten); serr != nil {
-			slog.Error("the storage failed to make a committed batch durable: no further write will be acknowledged; restart the server", "err", serr)
-			w.syncFailed = ErrStorageSync
-			err = ErrStorageSync
-		}
+	err := w.runBatch(batch, results, careful)
+	if errors.Is(err, errRetryCareful) {
+		clear(results)
+		err = w.runBatch(batch, results, true)
 	}
 	if err == nil && w.headInvalidEntry != 0 {
 		slog.Error("the audit chain head had no valid seal: entries after it may have been deleted; recorded in the chain", "entry", w.headInvalidEntry)
@@ -210,14 +182,9 @@ func (w *writer) commit(batch []*op) {
 	}
 	if err != nil {
 		w.indexedThrough = auditIndexUnknown // its index insert, if any, was rolled back
-		if !errors.Is(err, ErrStorageSync) {
-			slog.Error("group commit failed", "ops", len(batch), "err", err)
-		}
+		slog.Error("group commit failed", "ops", len(batch), "err", err)
 		for i, o := range batch {
 			results[i] = apperr.Wrap(err, "commit batch")
-			if errors.Is(err, ErrStorageSync) {
-				results[i] = ErrStorageSync
-			}
 			if o.entry != nil {
 				o.entry.Seq = 0 // not written: the caller must not count it as audited
 			}
@@ -313,7 +280,6 @@ func (w *writer) runBatch(batch []*op, results []error, careful bool) (err error
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	w.keyStoreWritten = tx.keyStoreWritten
 	return nil
 }
 
