@@ -880,4 +880,8 @@ func TestReportCommand(t *testing.T) {
 	if _, errOut, code := run(t, "", "report", "--url", url, "--token", support); code != 2 || !strings.Contains(errOut, "403") {
 		t.Errorf("support token: exit %d %s", code, errOut)
 	}
+	// No server answering: the report could not be had (3), not bad usage.
+	if _, errOut, code := run(t, "", "report", "--url", "http://127.0.0.1:1", "--token", testutil.AdminToken); code != 3 {
+		t.Errorf("unreachable server: exit %d %s", code, errOut)
+	}
 }

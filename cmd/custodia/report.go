@@ -26,7 +26,9 @@ evidence, MFA, training, DPAs, overdue requests, retention rules, audit
 chain, key rotation, breach deadlines) with its evidence and the API that
 fixes it. --format html writes a standalone page with the data map drawn
 in. The token's role needs governance:read (admin, dpo, auditor).
-Exit status: 0 every item passes, 1 an item fails, 2 bad usage or no answer.`,
+Exit status: 0 every item passes, 1 an item fails, 2 bad usage or the server
+refused the call (a bad token, a role without governance:read), 3 no report
+(the server unreachable or failing, an answer that is not a report).`,
 		Example: `  custodia report --token "$CUSTODIA_TOKEN"
   custodia report --format html --token "$CUSTODIA_TOKEN" > report.html`,
 		Args: cobra.NoArgs,
@@ -40,7 +42,7 @@ Exit status: 0 every item passes, 1 an item fails, 2 bad usage or no answer.`,
 			}
 			body, err := c.raw("GET", "/v1/report?format="+format)
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return err // 2 when refused (4xx), 3 when there was no answer
 			}
 			if format == "html" {
 				// The page links to the console at the server's root: a
@@ -54,10 +56,10 @@ Exit status: 0 every item passes, 1 an item fails, 2 bad usage or no answer.`,
 			rep := report.Report{}
 			if format == "html" {
 				if _, err := c.call("GET", "/v1/report", nil, &rep); err != nil {
-					return &exitError{code: 2, err: err}
+					return err
 				}
 			} else if err := json.Unmarshal(body, &rep); err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("decode report: %w", err)}
+				return &exitError{code: exitRuntime, err: fmt.Errorf("decode report: %w", err)}
 			}
 			if rep.Passed < rep.Total {
 				return &exitError{code: exitFailed, err: fmt.Errorf("compliance score %d%%: failing %s", rep.Score, rep.Failing())}
