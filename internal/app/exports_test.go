@@ -117,17 +117,26 @@ func exportExamples(t *testing.T, cfg app.Config) {
 		t.Errorf("large export rows: %d", len(rows))
 	}
 	// Bad input.
-	for name, body := range map[string]map[string]any{
-		"no reason":     {"collection": "customers", "purpose": "support"},
-		"unknown field": {"collection": "customers", "fields": []string{"salary"}, "purpose": "support", "reason": "x"},
-		"wrong purpose": {"collection": "customers", "fields": []string{"phone"}, "purpose": "marketing", "reason": "x"},
+	for code, body := range map[string]map[string]any{
+		"reason_required":      {"collection": "customers", "purpose": "support"},
+		"unknown_field":        {"collection": "customers", "fields": []string{"salary"}, "purpose": "support", "reason": "x"},
+		"purpose_not_declared": {"collection": "customers", "fields": []string{"phone"}, "purpose": "marketing", "reason": "x"},
+		"unknown_purpose":      {"collection": "customers", "fields": []string{"phone"}, "purpose": "sales_pitch", "reason": "x"},
+		"purpose_required":     {"collection": "customers", "fields": []string{"phone"}, "reason": "x"},
+		"duplicate_field":      {"collection": "customers", "fields": []string{"email", "email"}, "purpose": "support", "reason": "x"},
 	} {
-		if r := dpo.Do("POST", "/v1/exports", body); r.Status != 400 {
-			t.Errorf("%s: %d %s", name, r.Status, r.Code())
+		if r := dpo.Do("POST", "/v1/exports", body); r.Status != 400 || r.Code() != code {
+			t.Errorf("%s: %d %s", code, r.Status, r.Code())
 		}
 	}
 	if r := dpo.Do("POST", "/v1/exports", map[string]any{"collection": "nope", "purpose": "support", "reason": "x"}); r.Status != 404 {
 		t.Errorf("unknown collection: %d", r.Status)
+	}
+	// An export that does not exist is not found, whatever the body.
+	for _, body := range []map[string]any{{}, {"reason": "ok"}} {
+		if r := approver.Do("POST", "/v1/exports/exp_nope/approve", body); r.Status != 404 {
+			t.Errorf("approve an unknown export with %v: %d %s", body, r.Status, r.Code())
+		}
 	}
 
 	// A bulk read over the detector's threshold (4 here) is registered.

@@ -54,16 +54,22 @@ func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkExportPurpose(r.Context(), in.Purpose); err != nil {
+		return err
+	}
 	if len(in.Fields) == 0 {
 		for _, f := range c.Fields {
 			in.Fields = append(in.Fields, f.Name)
 		}
 	}
 	var cats []string
-	for _, name := range in.Fields {
+	for k, name := range in.Fields {
 		i := slices.IndexFunc(c.Fields, func(f vault.Field) bool { return f.Name == name })
 		if i < 0 {
-			return apperr.Newf(apperr.Invalid, "unknown_field", "the collection has no field %q", name)
+			return apperr.Newf(apperr.Invalid, "unknown_field", "the collection has no field %.64q", name)
+		}
+		if slices.Contains(in.Fields[:k], name) {
+			return apperr.Newf(apperr.Invalid, "duplicate_field", "fields names %q twice", name)
 		}
 		if !slices.Contains(c.Fields[i].Purposes, in.Purpose) {
 			return apperr.Newf(apperr.Invalid, "purpose_not_declared", "the field %q was not collected for the purpose %q", name, in.Purpose)
@@ -103,6 +109,24 @@ func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, x)
+	return nil
+}
+
+// checkExportPurpose refuses an export without a purpose, or for one
+// nobody registered, with the codes a read would answer.
+func (s *Server) checkExportPurpose(ctx context.Context, purpose string) error {
+	if purpose == "" {
+		return apperr.New(apperr.Invalid, "purpose_required", "an export states the purpose it is made for")
+	}
+	if s.vault.PurposeRegistered != nil {
+		ok, err := s.vault.PurposeRegistered(ctx, purpose)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.New(apperr.Invalid, "unknown_purpose", "this purpose is not registered; see GET /v1/purposes")
+		}
+	}
 	return nil
 }
 
@@ -161,12 +185,12 @@ func (s *Server) decideExport(w http.ResponseWriter, r *http.Request, to string)
 	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
-	if strings.TrimSpace(in.Reason) == "" || utf8.RuneCountInString(in.Reason) > 1000 {
-		return apperr.New(apperr.Invalid, "reason_required", "a decision needs its reason (1 to 1000 characters)")
-	}
 	x, err := s.db.GetExport(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
+	}
+	if strings.TrimSpace(in.Reason) == "" || utf8.RuneCountInString(in.Reason) > 1000 {
+		return apperr.New(apperr.Invalid, "reason_required", "a decision needs its reason (1 to 1000 characters)")
 	}
 	p := auth.PrincipalFrom(r.Context())
 	if x.Status != exports.StatusPending {

@@ -51,6 +51,7 @@ func TestInputValidation(t *testing.T) {
 		"invalid_actor":              func(in *Input) { in.Token, in.Actor = "", "root" },
 		"invalid_systems":            func(in *Input) { in.Systems = nil },
 		"invalid_categories":         func(in *Input) { in.Categories = []string{"email"} },
+		"unknown_category":           func(in *Input) { in.Categories = []string{"user.totally.madeup"} },
 		"unknown_jurisdiction":       func(in *Input) { in.Jurisdictions = []string{"Atlantis"} },
 		"invalid_description":        func(in *Input) { in.Description = " " },
 		"invalid_estimated_subjects": func(in *Input) { in.EstimatedSubjects = -1 },

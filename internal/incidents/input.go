@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"custodia/internal/apperr"
+	"custodia/internal/datamap"
 	"custodia/internal/legalclock"
 )
 
@@ -152,6 +153,11 @@ func (in *Input) validateLists(t *Table) error {
 	}
 	if in.Categories, err = cleanList(in.Categories, "categories", categoryName.MatchString); err != nil {
 		return err
+	}
+	for _, c := range in.Categories {
+		if !datamap.KnownCategory(c) {
+			return apperr.Newf(apperr.Invalid, "unknown_category", "categories: %.64q is not a fideslang user.* data category, such as user.contact.email", c)
+		}
 	}
 	if in.Collections, err = cleanList(in.Collections, "collections", func(s string) bool { return s != "" && len(s) <= maxName }); err != nil {
 		return err

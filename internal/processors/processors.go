@@ -95,8 +95,11 @@ func (p *Processor) Validate() error {
 		p.SubProcessors[i].Name = strings.TrimSpace(sp.Name)
 	}
 	for _, c := range p.Categories {
-		if !categoryName.MatchString(c) || !datamap.KnownCategory(c) {
-			return invalid("invalid_categories", "categories must be fideslang user.* categories (user.contact.email, or an extension of one): "+strconv.Quote(c)+" is not")
+		if !categoryName.MatchString(c) {
+			return invalid("invalid_categories", "categories must be fideslang user.* categories (user.contact.email, or an extension of one): "+strconv.Quote(clip(c))+" is not")
+		}
+		if !datamap.KnownCategory(c) {
+			return invalid("unknown_category", "categories: "+strconv.Quote(clip(c))+" is not a fideslang user.* data category, such as user.contact.email")
 		}
 	}
 	for _, pu := range p.Purposes {
@@ -150,6 +153,14 @@ func AlertKey(problems []Problem, p *Processor) string {
 // text reports whether s is 1 to max characters of UTF-8.
 func text(s string, max int) bool {
 	return s != "" && utf8.ValidString(s) && utf8.RuneCountInString(s) <= max
+}
+
+// clip shortens a value quoted back in an error.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 64 {
+		return string(r[:64]) + "…"
+	}
+	return s
 }
 
 // isSHA256 reports whether s is a hex SHA-256 digest.

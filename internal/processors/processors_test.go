@@ -21,7 +21,7 @@ func TestValidate(t *testing.T) {
 		"draft with date":  {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPADraft, DPASignedAt: &signed}, "dpa_not_signed"},
 		"bad hash":         {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, DPADocument: "abc"}, "invalid_dpa_document_sha256"},
 		"bad category":     {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, Categories: []string{"emails"}}, "invalid_categories"},
-		"made-up category": {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, Categories: []string{"user.totally.madeup"}}, "invalid_categories"},
+		"made-up category": {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, Categories: []string{"user.totally.madeup"}}, "unknown_category"},
 		"bad sub":          {Processor{Vendor: "Mailer", Service: "x", Country: "US", DPAStatus: DPANone, SubProcessors: []SubProcessor{{Name: "AWS"}}}, "invalid_sub_processors"},
 	} {
 		err := tc.p.Validate()
