@@ -78,3 +78,30 @@ func recordOfProcessingExamples(t *testing.T, cfg app.Config) {
 		t.Errorf("bad format: %d %s", r.Status, r.Code())
 	}
 }
+
+// TestNonPersonalCategoriesLeftOut: a field of the organisation's own data
+// (fideslang system.operations) is no personal-data category: the data
+// map's vault entry, the Art. 30 record and the export register leave it
+// out.
+func TestNonPersonalCategoriesLeftOut(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", map[string]any{"name": "tickets", "kind": "persons", "fields": []any{
+		map[string]any{"name": "email", "type": "email", "category": "user.contact.email", "purposes": []string{"support"}},
+		map[string]any{"name": "queue", "type": "string", "category": "system.operations", "purposes": []string{"support"}}}})
+	dpo := admin.With(admin.RoleToken("dpo"))
+	dpo.Must(201, "POST", "/v1/collections/tickets/records?purpose=support", map[string]any{"email": "lan@example.vn", "queue": "billing"})
+	check := func(where string, body []byte) {
+		t.Helper()
+		if strings.Contains(string(body), "system.operations") {
+			t.Errorf("%s lists system.operations: %s", where, body)
+		}
+		if !strings.Contains(string(body), "user.contact.email") {
+			t.Errorf("%s lost user.contact.email: %s", where, body)
+		}
+	}
+	check("the vault's data-map entry", dpo.Must(200, "GET", "/v1/systems/sys_vault", nil).Body)
+	check("the Art. 30 record", dpo.Must(200, "GET", "/v1/records-of-processing", nil).Body)
+	x := dpo.Must(201, "POST", "/v1/exports", map[string]any{"collection": "tickets", "purpose": "support", "reason": "queue review"}).Body
+	check("the export register", x)
+}

@@ -80,7 +80,9 @@ func Build(in Inputs) []Activity {
 			used := false
 			for _, f := range c.Fields {
 				if slices.Contains(f.Purposes, p.Name) {
-					add(&a.Categories, f.Category)
+					if vault.PersonalCategory(f.Category) {
+						add(&a.Categories, f.Category)
+					}
 					used = true
 				}
 			}

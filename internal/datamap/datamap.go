@@ -24,6 +24,10 @@ import (
 // VaultID is the id of the system that stands for the vault itself.
 const VaultID = "sys_vault"
 
+// VaultName is the name of the vault's own entry; no other system may
+// take it.
+const VaultName = "Custodia vault"
+
 // Kinds of system.
 var Kinds = []string{"vault", "crm", "database", "spreadsheet", "file_share", "chat", "social_inbox", "mailbox", "saas", "paper", "other"}
 
@@ -142,6 +146,8 @@ func (in *Input) Validate() error {
 		return invalid("invalid_name", "name must be 1 to 200 characters")
 	case !singleLine(in.Name):
 		return invalid("invalid_name", "name must be a single line of text without control characters")
+	case strings.EqualFold(in.Name, VaultName):
+		return apperr.New(apperr.Conflict, "system_exists", "the vault's own entry ("+VaultID+") is named "+VaultName+": name this system otherwise")
 	case !slices.Contains(Kinds, in.Kind) || in.Kind == "vault":
 		return invalid("invalid_kind", "kind must be one of crm, database, spreadsheet, file_share, chat, social_inbox, mailbox, saas, paper, other")
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+
+	"custodia/internal/apperr"
 )
 
 func TestMatches(t *testing.T) {
@@ -99,5 +101,15 @@ func TestNameLimitCountsCharacters(t *testing.T) {
 	}
 	if p := Proposal("máy-của-lan", []string{strings.Repeat("ệ", 300)}); len([]rune(p.Name)) != 200 {
 		t.Errorf("a proposed name is cut to %d characters, want 200", len([]rune(p.Name)))
+	}
+}
+
+// TestVaultNameIsTaken: no system passes for the vault's own entry.
+func TestVaultNameIsTaken(t *testing.T) {
+	for _, name := range []string{VaultName, " custodia VAULT "} {
+		in := Input{Name: name, Kind: "crm"}
+		if err := in.Validate(); apperr.CodeOf(err) != "system_exists" {
+			t.Errorf("%q: %v, want system_exists", name, err)
+		}
 	}
 }

@@ -74,7 +74,7 @@ func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
 		if !slices.Contains(c.Fields[i].Purposes, in.Purpose) {
 			return apperr.Newf(apperr.Invalid, "purpose_not_declared", "the field %q was not collected for the purpose %q", name, in.Purpose)
 		}
-		if cat := c.Fields[i].Category; !slices.Contains(cats, cat) {
+		if cat := c.Fields[i].Category; vault.PersonalCategory(cat) && !slices.Contains(cats, cat) {
 			cats = append(cats, cat)
 		}
 	}

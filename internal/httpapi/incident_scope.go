@@ -109,7 +109,7 @@ func (s *Server) incidentScope(ctx context.Context, in *incidents.Input) (incide
 func (s *Server) incidentCategories(ctx context.Context, in *incidents.Input, actor string, involved []datamap.System) ([]string, error) {
 	cats := map[string]bool{}
 	add := func(c string) {
-		if personalCategory(c) {
+		if vault.PersonalCategory(c) {
 			cats[c] = true
 		}
 	}
@@ -159,10 +159,6 @@ func (s *Server) incidentCategories(ctx context.Context, in *incidents.Input, ac
 	}
 	return slices.Sorted(maps.Keys(cats)), nil
 }
-
-// personalCategory reports whether a fideslang category describes
-// people (user.*), not the system (system.*).
-func personalCategory(c string) bool { return c == "user" || strings.HasPrefix(c, "user.") }
 
 // fieldsReadBy returns, per collection, the fields whose values an actor
 // read between from and to (both included), from the audit log's reads

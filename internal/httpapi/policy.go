@@ -18,6 +18,7 @@ import (
 	"custodia/internal/detect"
 	"custodia/internal/exports"
 	"custodia/internal/store"
+	"custodia/internal/vault"
 )
 
 func (s *Server) listRoles(w http.ResponseWriter, r *http.Request) error {
@@ -329,7 +330,7 @@ func (s *Server) readCategories(ctx context.Context, pending []*audit.Entry) []s
 			continue // dropped since: the register still counts the subjects
 		}
 		for _, f := range c.Fields {
-			if f.Category != "" && !slices.Contains(cats, f.Category) {
+			if vault.PersonalCategory(f.Category) && !slices.Contains(cats, f.Category) {
 				cats = append(cats, f.Category)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"custodia/internal/audit"
 	"custodia/internal/auth"
 	"custodia/internal/datamap"
+	"custodia/internal/vault"
 )
 
 // vaultSystem is the vault's own entry in the data map: official, its
@@ -20,13 +21,13 @@ func (s *Server) vaultSystem(ctx context.Context) (datamap.System, error) {
 	if err != nil {
 		return datamap.System{}, err
 	}
-	sys := datamap.System{ID: datamap.VaultID, Name: "Custodia vault", Kind: "vault", Status: datamap.StatusOfficial,
+	sys := datamap.System{ID: datamap.VaultID, Name: datamap.VaultName, Kind: "vault", Status: datamap.StatusOfficial,
 		Description: "The encrypted customer records of this server; categories and purposes come from its collection schemas.",
 		Holders:     []string{}, Categories: []datamap.Category{}, Jurisdictions: []string{}, Purposes: []string{}, Transfers: []string{},
 		Processors: []string{}, Match: datamap.Match{Hosts: []string{}, Paths: []string{}}}
 	for _, c := range cols {
 		for _, f := range c.Fields {
-			if !slices.ContainsFunc(sys.Categories, func(x datamap.Category) bool { return x.Category == f.Category }) {
+			if vault.PersonalCategory(f.Category) && !slices.ContainsFunc(sys.Categories, func(x datamap.Category) bool { return x.Category == f.Category }) {
 				sys.Categories = append(sys.Categories, datamap.Category{Category: f.Category, Source: datamap.SourceDerived})
 			}
 			for _, p := range f.Purposes {

@@ -314,12 +314,12 @@ func (im *Importer) checkBasis(ctx context.Context, job Job) error {
 	return nil
 }
 
-// categories returns the data categories of the fields the job's
+// categories returns the personal-data categories of the fields the job's
 // mapping, or the plan of the first table, writes, sorted.
 func (r *run) categories() []string {
 	var out []string
 	add := func(f *vault.Field) {
-		if f != nil && f.Category != "" && !slices.Contains(out, f.Category) {
+		if f != nil && vault.PersonalCategory(f.Category) && !slices.Contains(out, f.Category) {
 			out = append(out, f.Category)
 		}
 	}

@@ -28,6 +28,12 @@ var categories = sync.OnceValue(func() map[string]bool {
 	return out
 })
 
+// PersonalCategory reports whether a category describes personal data
+// (fideslang's user.* branch): system.* and the rest describe the
+// organisation's own data, which registers, the data map and the Art. 30
+// record leave out.
+func PersonalCategory(c string) bool { return c == "user" || strings.HasPrefix(c, "user.") }
+
 // FideslangCategory reports whether key is a category of the fideslang
 // vocabulary itself, not an extension of one.
 func FideslangCategory(key string) bool { return categories()[key] }
