@@ -360,7 +360,7 @@ func rbacRoutes() []rbacRoute {
 		{"POST", "/v1/holds/{id}/release", auth.PermRetention, []auth.Role{"admin", "dpo"}, func(t *testing.T, e *rbacEnv, c C) R {
 			_, subject, _ := e.newRecord(t)
 			id := e.data.Must(201, "POST", "/v1/holds", map[string]any{"subject": subject, "reason": "audit"}).JSON()["id"].(string)
-			return c.Do("POST", "/v1/holds/"+id+"/release", nil)
+			return c.Do("POST", "/v1/holds/"+id+"/release", map[string]any{"reason": "case closed"})
 		}},
 		{"GET", "/v1/alerts", auth.PermAlertsRead, []auth.Role{"admin", "dpo", "auditor"}, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/alerts", nil)

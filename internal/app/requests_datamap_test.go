@@ -73,7 +73,7 @@ func requestsUseTheDataMap(t *testing.T, e *reqEnv) {
 	if tasks := e.dpo.Must(200, "GET", "/v1/requests/"+id, nil).JSON()["tasks"].([]any); len(tasks) != 0 {
 		t.Errorf("tasks opened under a hold: %v", tasks)
 	}
-	e.dpo.Must(204, "POST", "/v1/holds/"+hold+"/release", nil)
+	e.dpo.Must(204, "POST", "/v1/holds/"+hold+"/release", map[string]any{"reason": "case closed"})
 	done := e.dpo.Must(200, "POST", "/v1/requests/"+id+"/execute", nil).JSON()
 	if !strings.Contains(toJSON(done), "2 task(s) opened") {
 		t.Errorf("executed: %v", done)

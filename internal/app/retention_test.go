@@ -185,9 +185,27 @@ func retentionHolds(t *testing.T, cfg app.Config) {
 	if r := e.dpo.Do("DELETE", "/v1/collections/tickets/records/"+other+"?purpose=support", nil); r.Status != 409 || r.Code() != "legal_hold" {
 		t.Errorf("record deletion under a collection hold: %d %s", r.Status, r.Body)
 	}
-	e.dpo.Must(204, "POST", "/v1/holds/"+colHold["id"].(string)+"/release", nil)
+	// Releasing needs a reason, kept with the hold; an unknown hold is
+	// not found whatever the body.
+	for _, body := range []map[string]any{nil, {}, {"reason": "  "}} {
+		if r := e.dpo.Do("POST", "/v1/holds/"+colHold["id"].(string)+"/release", body); r.Status != 400 || r.Code() != "reason_required" {
+			t.Errorf("release with %v: %d %s", body, r.Status, r.Body)
+		}
+	}
+	if r := e.dpo.Do("POST", "/v1/holds/hld_nope/release", nil); r.Status != 404 || r.Code() != "hold_not_found" {
+		t.Errorf("release of an unknown hold: %d %s", r.Status, r.Body)
+	}
+	e.dpo.Must(204, "POST", "/v1/holds/"+colHold["id"].(string)+"/release", map[string]any{"reason": "Audit 2026 closed: kết thúc kiểm toán"})
+	for _, h := range e.dpo.Must(200, "GET", "/v1/holds", nil).JSON()["holds"].([]any) {
+		if m := h.(map[string]any); m["id"] == colHold["id"] && (m["release_reason"] != "Audit 2026 closed: kết thúc kiểm toán" || m["released_at"] == nil) {
+			t.Errorf("released hold: %v", m)
+		}
+	}
+	if r := e.dpo.Do("POST", "/v1/holds/"+colHold["id"].(string)+"/release", map[string]any{"reason": "again"}); r.Status != 404 {
+		t.Errorf("second release: %d %s", r.Status, r.Body)
+	}
 	e.dpo.Must(204, "DELETE", "/v1/collections/tickets/records/"+other+"?purpose=support", nil)
-	e.dpo.Must(204, "POST", "/v1/holds/"+hold["id"].(string)+"/release", nil)
+	e.dpo.Must(204, "POST", "/v1/holds/"+hold["id"].(string)+"/release", map[string]any{"reason": "case closed"})
 	e.dpo.Must(200, "DELETE", "/v1/subjects/"+held, nil)
 
 	// Anonymise: identifying fields go, the rest stays.

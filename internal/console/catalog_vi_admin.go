@@ -224,6 +224,7 @@ func init() {
 		"Placed":                              "Ngày áp dụng",
 		"until released":                      "cho đến khi được gỡ",
 		"Release":                             "Gỡ lệnh giữ",
+		"Why release it":                      "Lý do gỡ lệnh giữ",
 		"No active holds.":                    "Không có lệnh giữ nào đang hiệu lực.",
 		"Place a hold":                        "Áp dụng lệnh giữ",
 		"Subject id (or choose a collection)": "Mã chủ thể dữ liệu (hoặc chọn một tập dữ liệu)",

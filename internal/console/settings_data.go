@@ -285,7 +285,8 @@ func (c *Console) createHold(rc *reqCtx) error {
 
 // releaseHold releases a hold (POST /v1/holds/{id}/release).
 func (c *Console) releaseHold(rc *reqCtx) error {
-	if err := rc.call(http.MethodPost, "/v1/holds/"+seg(rc.r.PathValue("id"))+"/release", nil, nil); err != nil {
+	in := map[string]string{"reason": strings.TrimSpace(rc.r.PostFormValue("reason"))}
+	if err := rc.call(http.MethodPost, "/v1/holds/"+seg(rc.r.PathValue("id"))+"/release", in, nil); err != nil {
 		return err
 	}
 	return rc.done("/console/settings/holds", rc.L.T("Legal hold released."))

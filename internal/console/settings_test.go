@@ -347,7 +347,7 @@ func TestSettingsRetentionAndHolds(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(r.Body, `id="run-deleted">0<`) || !strings.Contains(r.Body, hold) {
 		t.Errorf("a run under the hold should delete nothing and name the hold: %d\n%s", r.Status, r.Body)
 	}
-	mustDone(t, "release", w.Post("/console/settings/holds/"+hold+"/release", nil), "/console/settings/holds")
+	mustDone(t, "release", w.Post("/console/settings/holds/"+hold+"/release", url.Values{"reason": {"Case 2026-17 settled"}}), "/console/settings/holds")
 	decode(t, e.admin.Must(200, "GET", "/v1/holds", nil).Body, &holds)
 	if holds.Holds[0].ReleasedAt == nil {
 		t.Errorf("the hold was not released")

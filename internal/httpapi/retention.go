@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -162,10 +164,37 @@ func (s *Server) listHolds(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// releaseHold ends an active hold: POST /v1/holds/{id}/release with
+// {"reason":…}, kept with the hold.
 func (s *Server) releaseHold(w http.ResponseWriter, r *http.Request) error {
-	err := audited(r, func(e *audit.Entry) error {
-		e.RecordID = r.PathValue("id")
-		return s.db.ReleaseHold(r.Context(), r.PathValue("id"), auth.PrincipalFrom(r.Context()).Actor(), time.Now().UTC(), e)
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	// No body at all is a release without a reason, answered as such.
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) > 0 {
+		if err := decodeBytes(b, &in); err != nil {
+			return err
+		}
+	}
+	id := r.PathValue("id")
+	hs, err := s.db.ListHolds(r.Context())
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(hs, func(h retention.Hold) bool { return h.ID == id && h.ReleasedAt == nil }) {
+		return apperr.New(apperr.NotFound, "hold_not_found", "no such active hold")
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 1000 {
+		return apperr.New(apperr.Invalid, "reason_required", `releasing a hold needs {"reason":…} (1 to 1000 characters): why the data may now be deleted`)
+	}
+	err = audited(r, func(e *audit.Entry) error {
+		e.RecordID = id
+		return s.db.ReleaseHold(r.Context(), id, auth.PrincipalFrom(r.Context()).Actor(), in.Reason, time.Now().UTC(), e)
 	})
 	if err != nil {
 		return err

@@ -155,6 +155,9 @@ type Hold struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	ReleasedAt *time.Time `json:"released_at,omitempty"`
 	ReleasedBy string     `json:"released_by,omitempty"`
+	// ReleaseReason is why it was released ("" for a hold released
+	// before a reason was asked).
+	ReleaseReason string `json:"release_reason,omitempty"`
 }
 
 // Active reports whether the hold blocks deletion at now.

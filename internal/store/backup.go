@@ -88,7 +88,7 @@ var backupTables = []tableSpec{
 	{"deletions", []string{"id", "at", "kind", "subject_pseudonym", "collections", "fields", "records_deleted", "cause", "approved_by", "audit_request"}, nil, "id", nil},
 	{"alerts", []string{"id", "at", "kind", "severity", "principal", "message", "data", "cleared_at", "cleared_by"}, nil, "id", nil},
 	{"retention_rules", []string{"id", "collection", "fields", "purpose", "anchor", "anchor_field", "keep_n", "keep_unit", "action", "description", "created_by", "created_at"}, nil, "id", nil},
-	{"legal_holds", []string{"id", "subject_id", "collection", "reason", "expires_at", "created_by", "created_at", "released_at", "released_by"}, nil, "id", nil},
+	{"legal_holds", []string{"id", "subject_id", "collection", "reason", "expires_at", "created_by", "created_at", "released_at", "released_by", "release_reason"}, nil, "id", nil},
 	{"scans", []string{"id", "source", "roots", "started_at", "finished_at", "summary", "errors", "reported_by", "created_at"}, nil, "id", nil},
 	{"scan_locations", []string{"scan_id", "path", "column_name", "entity", "category", "hits", "max_confidence"}, nil, "scan_id, path, column_name, entity", nil},
 	{"systems", []string{"id", "name", "status", "spec", "created_at", "updated_at", "migration"}, nil, "id", textStatus},
@@ -412,7 +412,7 @@ var laterColumns = map[string]bool{
 	"audit_log.decision": true, "audit_head.mac": true,
 	"request_tasks.assignee": true, "requests.ack_alerted": true,
 	"imports.system_id": true, "imports.cleanup_task": true, "imports.fingerprint": true, "imports.mapping": true,
-	"systems.migration": true, "exports.request_id": true,
+	"systems.migration": true, "exports.request_id": true, "legal_holds.release_reason": true,
 }
 
 // asWritten returns t with the columns a backup's table line lists: all

@@ -64,7 +64,7 @@ func (db *DB) PutHold(ctx context.Context, h retention.Hold, e *audit.Entry) err
 
 // ListHolds lists legal holds, newest first.
 func (db *DB) ListHolds(ctx context.Context) ([]retention.Hold, error) {
-	rows, err := db.query(ctx, "SELECT id, subject_id, collection, reason, expires_at, created_by, created_at, released_at, released_by FROM legal_holds ORDER BY created_at DESC, id")
+	rows, err := db.query(ctx, "SELECT id, subject_id, collection, reason, expires_at, created_by, created_at, released_at, released_by, release_reason FROM legal_holds ORDER BY created_at DESC, id")
 	if err != nil {
 		return nil, fmt.Errorf("list holds: %w", err)
 	}
@@ -74,7 +74,7 @@ func (db *DB) ListHolds(ctx context.Context) ([]retention.Hold, error) {
 		var h retention.Hold
 		var exp, rel *int64
 		var created int64
-		if err := rows.Scan(&h.ID, &h.SubjectID, &h.Collection, &h.Reason, &exp, &h.CreatedBy, &created, &rel, &h.ReleasedBy); err != nil {
+		if err := rows.Scan(&h.ID, &h.SubjectID, &h.Collection, &h.Reason, &exp, &h.CreatedBy, &created, &rel, &h.ReleasedBy, &h.ReleaseReason); err != nil {
 			return nil, fmt.Errorf("list holds: %w", err)
 		}
 		h.ExpiresAt, h.ReleasedAt, h.CreatedAt = timeOrNil(exp), timeOrNil(rel), time.UnixMicro(created).UTC()
@@ -83,10 +83,11 @@ func (db *DB) ListHolds(ctx context.Context) ([]retention.Hold, error) {
 	return out, rows.Err()
 }
 
-// ReleaseHold ends a hold.
-func (db *DB) ReleaseHold(ctx context.Context, id, by string, at time.Time, e *audit.Entry) error {
+// ReleaseHold ends a hold, keeping who released it and why.
+func (db *DB) ReleaseHold(ctx context.Context, id, by, reason string, at time.Time, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		return execOne(ctx, tx, "release hold", apperr.New(apperr.NotFound, "hold_not_found", "no such active hold"), "UPDATE legal_holds SET released_at = ?, released_by = ? WHERE id = ? AND released_at IS NULL", at.UnixMicro(), by, id)
+		return execOne(ctx, tx, "release hold", apperr.New(apperr.NotFound, "hold_not_found", "no such active hold"),
+			"UPDATE legal_holds SET released_at = ?, released_by = ?, release_reason = ? WHERE id = ? AND released_at IS NULL", at.UnixMicro(), by, reason, id)
 	}, e)
 }
 
