@@ -5,7 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,20 +219,50 @@ func TestRequestInputMessages(t *testing.T) {
 
 // TestRequestReceiptForFilers: a role that may file requests but not read
 // them (sales) gets a receipt that does not say whether the person was
-// found, and a duplicate's answer names no request.
+// found, the first time or the second: a duplicate is filed as rejected
+// and answered with the same receipt, as an unmatched lookup is.
 func TestRequestReceiptForFilers(t *testing.T) {
 	e := reqSetup(t)
 	sales := e.admin.With(e.admin.RoleToken("sales"))
-	for _, email := range []string{"minh.tran@example.com", "nobody@example.com"} {
-		r := sales.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": email}, "jurisdiction": "GDPR"})
-		body := string(r.Body)
-		if strings.Contains(body, e.sub) || strings.Contains(body, `"state"`) || strings.Contains(body, "rejected") || !strings.Contains(body, `"due_at"`) {
-			t.Errorf("receipt for %s: %s", email, body)
+	keys := func(body []byte) string {
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(slices.Sorted(maps.Keys(m)), ",")
+	}
+	var first string
+	for range 2 {
+		for _, email := range []string{"minh.tran@example.com", "nobody@example.com"} {
+			r := sales.Do("POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": email}, "jurisdiction": "GDPR"})
+			body := string(r.Body)
+			if r.Status != 201 || strings.Contains(body, e.sub) || strings.Contains(body, `"state"`) || strings.Contains(body, "rejected") || !strings.Contains(body, `"due_at"`) {
+				t.Errorf("receipt for %s: %d %s", email, r.Status, body)
+			}
+			if first == "" {
+				first = keys(r.Body)
+			} else if k := keys(r.Body); k != first {
+				t.Errorf("receipt for %s has members %s, the first had %s", email, k, first)
+			}
 		}
 	}
-	r := sales.Do("POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": "minh.tran@example.com"}, "jurisdiction": "GDPR"})
-	if r.Status != 409 || strings.Contains(string(r.Body), "req_") {
-		t.Errorf("duplicate for a filer: %d %s", r.Status, r.Body)
+	// The second request for the customer is on the DPO's queue, rejected
+	// as a duplicate; the first stays open.
+	var open, dups int
+	for _, x := range e.dpo.Must(200, "GET", "/v1/requests?limit=100", nil).JSON()["requests"].([]any) {
+		m := x.(map[string]any)
+		if m["subject"] != e.sub || m["type"] != "access" {
+			continue
+		}
+		switch {
+		case m["state"] == "rejected" && strings.Contains(fmt.Sprint(m["outcome"]), "duplicate"):
+			dups++
+		case m["state"] != "rejected":
+			open++
+		}
+	}
+	if open != 1 || dups != 1 {
+		t.Errorf("the customer's access requests: %d open, %d rejected as duplicates; want 1 and 1", open, dups)
 	}
 	// The DPO, who reads requests, still gets all of it.
 	if r := e.dpo.Do("POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": "minh.tran@example.com"}, "jurisdiction": "GDPR"}); r.Status != 409 || !strings.Contains(string(r.Body), "req_") {

@@ -103,6 +103,10 @@ type CreateInput struct {
 	Channel       string            `json:"channel"`
 	Purposes      []string          `json:"purposes"`
 	Note          string            `json:"note"`
+	// RecordDuplicate files a request that duplicates an open one as
+	// rejected, with the reason, instead of refusing it: for a caller who
+	// must not learn from a refusal that the person was found.
+	RecordDuplicate bool `json:"-"`
 }
 
 func bad(code, msg string) error { return apperr.New(apperr.Invalid, code, msg) }
@@ -194,7 +198,17 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 		ts = append(ts, Transition{Seq: 2, From: StateReceived, To: StateRejected, At: now, By: "system", Reason: unmatched})
 	}
 	e.RecordID = r.ID
-	if err := s.store.CreateRequest(ctx, r, ts, e); err != nil {
+	err = s.store.CreateRequest(ctx, r, ts, e)
+	if apperr.CodeOf(err) == "duplicate_request" && in.RecordDuplicate {
+		reason := "a duplicate"
+		if ae, ok := apperr.As(err); ok {
+			reason = "a duplicate: " + ae.Message
+		}
+		r.State, r.Outcome, r.ClosedAt = StateRejected, reason, &now
+		ts = append(ts, Transition{Seq: 2, From: StateReceived, To: StateRejected, At: now, By: "system", Reason: reason})
+		err = s.store.CreateRequest(ctx, r, ts, e)
+	}
+	if err != nil {
 		return Request{}, err
 	}
 	return s.withClock(r), nil

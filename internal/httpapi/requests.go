@@ -37,6 +37,13 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out dsr.Request
 	p := auth.PrincipalFrom(r.Context())
+	// A caller who may file requests but not read them (sales, support)
+	// learns no more than a receipt: not whether the person was found
+	// (the subject, the state, a rejection's reason), nor that a request
+	// is already open for them. A duplicate is filed as rejected, as an
+	// unmatched lookup is, and gets the same receipt.
+	mayRead := p != nil && p.Can(auth.PermRequestsRead)
+	in.RecordDuplicate = !mayRead
 	err := audited(r, func(e *audit.Entry) (err error) {
 		out, err = s.requests.Create(r.Context(), in, p.Actor(), e)
 		if out.SubjectID != "" {
@@ -44,14 +51,6 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	})
-	// A caller who may file requests but not read them (sales, support)
-	// learns no more than a receipt: not whether the person was found
-	// (the subject, the state, a rejection's reason), nor which request is
-	// already open for them.
-	mayRead := p != nil && p.Can(auth.PermRequestsRead)
-	if apperr.CodeOf(err) == "duplicate_request" && !mayRead {
-		return apperr.New(apperr.Conflict, "duplicate_request", "an open request of this type for this person already exists")
-	}
 	if err != nil {
 		return err
 	}

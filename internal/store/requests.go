@@ -47,11 +47,13 @@ func requestArgs(r dsr.Request) []any {
 func (db *DB) CreateRequest(ctx context.Context, r dsr.Request, ts []dsr.Transition, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
 		var dup string
-		var err error
+		err := sql.ErrNoRows // a request filed closed duplicates nothing
 		open := " AND state NOT IN ('" + dsr.StateCompleted + "', '" + dsr.StateRejected + "')"
-		if r.SubjectID != "" {
+		switch {
+		case !dsr.Open(r.State):
+		case r.SubjectID != "":
 			err = tx.QueryRow(ctx, "SELECT id FROM requests WHERE subject_id = ? AND type = ?"+open+" LIMIT 1", r.SubjectID, r.Type).Scan(&dup)
-		} else {
+		default:
 			err = tx.QueryRow(ctx, "SELECT id FROM requests WHERE subject_id = '' AND lookup_hash = ? AND type = ?"+open+" LIMIT 1", r.LookupHash, r.Type).Scan(&dup)
 		}
 		switch {
