@@ -22,8 +22,13 @@ func newBackupCmd() *cobra.Command {
 		Use:   "backup --out FILE",
 		Short: "Write a consistent online snapshot of the database",
 		Long: `Write a consistent snapshot of the database to FILE (gzip'd JSON lines), taken
-in one read transaction while the server keeps serving. The file holds only
-ciphertexts, blind indexes, pseudonyms and token hashes.
+in one read transaction while the server keeps serving. Customer records are
+in it only as ciphertexts, blind indexes and pseudonyms, and tokens and
+passwords only as hashes. The governance records are in it as written: staff
+accounts (e-mail, display name), the data map, purposes, processors,
+incidents, and the free text of requests, tasks, evidence and hold reasons.
+Keep a customer's personal data out of that free text: erasure cannot
+crypto-shred it. Protect the file as you protect the database.
 
 It holds neither the key file nor, by default, the key store (the subjects'
 wrapped data keys, custodia-keys.db): restoring it reads the subjects whose

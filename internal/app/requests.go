@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"custodia/internal/apperr"
@@ -104,6 +105,12 @@ func (d dsrActions) WithdrawConsent(ctx context.Context, subjectID string, purpo
 }
 
 func (d dsrActions) Rectify(ctx context.Context, subjectID string, in dsr.Rectification) error {
+	if _, err := d.a.Vault.Collection(ctx, in.Collection); err != nil {
+		return err // collection_not_found, not the record's
+	}
+	if strings.TrimSpace(in.Purpose) == "" {
+		return apperr.New(apperr.Invalid, "purpose_required", `the rectification states its purpose: {"rectification":{…,"purpose":…}}`)
+	}
 	r, err := d.a.DB.GetRecord(ctx, in.Collection, in.RecordID)
 	if err != nil {
 		return err

@@ -160,7 +160,20 @@ func TestRestrictionHoldsWrites(t *testing.T) {
 	if r := e.dpo.Do("PATCH", rec+"?purpose=support", map[string]any{"address": "7 Đồng Khởi"}); r.Status != 409 || r.Code() != "restricted" {
 		t.Errorf("support change after a restriction: %d %s", r.Status, r.Body)
 	}
-	carryOut(map[string]any{"type": "rectification", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"},
+	// A rectification naming no collection that exists, or no purpose, is
+	// told so.
+	rid := e.file(t, map[string]any{"type": "rectification", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"})["id"].(string)
+	e.move(t, rid, "verifying_identity")
+	e.move(t, rid, "in_progress")
+	for code, rect := range map[string]map[string]any{
+		"collection_not_found": {"collection": "nope", "record": e.id, "purpose": "support", "data": map[string]any{"name": "X"}},
+		"purpose_required":     {"collection": "customers", "record": e.id, "data": map[string]any{"name": "X"}},
+	} {
+		if r := e.dpo.Do("POST", "/v1/requests/"+rid+"/execute", map[string]any{"rectification": rect}); r.Code() != code {
+			t.Errorf("rectification %v: %d %s, want %s", rect, r.Status, r.Body, code)
+		}
+	}
+	e.dpo.Must(200, "POST", "/v1/requests/"+rid+"/execute",
 		map[string]any{"rectification": map[string]any{"collection": "customers", "record": e.id, "purpose": "support", "data": map[string]any{"name": "Trần Văn Minh Jr"}}})
 	got, err := e.srv.App.ExportSubject(context.Background(), e.sub)
 	if err != nil {

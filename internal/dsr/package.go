@@ -64,6 +64,10 @@ type PackageData struct {
 	// Systems outside the vault that may hold copies: those of the data
 	// map holding one of the subject's data categories (datamap.Holdings).
 	Systems []datamap.Holding `json:"systems"`
+	// Jurisdiction and RequestType are the request's, for the README's
+	// citation of the right it answers.
+	Jurisdiction string `json:"-"`
+	RequestType  string `json:"-"`
 }
 
 // Exporter gathers a subject's package data.
@@ -91,6 +95,7 @@ func (s *Service) Package(ctx context.Context, id string, ex Exporter) (Built, e
 		return Built{}, err
 	}
 	d.GeneratedAt = s.Now().UTC()
+	d.Jurisdiction, d.RequestType = r.Jurisdiction, r.Type
 	zip, err := BuildPackage(d)
 	if err != nil {
 		return Built{}, err
@@ -177,7 +182,7 @@ func BuildPackage(d PackageData) ([]byte, error) {
 		{"access_log.csv", func() ([]byte, error) { return accessCSV(d.AccessLog) }},
 		{"provenance.csv", func() ([]byte, error) { return provenanceCSV(d.Provenance) }},
 		{"systems.csv", func() ([]byte, error) { return systemsCSV(d.Systems) }},
-		{"README.txt", func() ([]byte, error) { return []byte(packageReadme), nil }},
+		{"README.txt", func() ([]byte, error) { return []byte(packageReadme(d.Jurisdiction, d.RequestType)), nil }},
 	}
 	for _, f := range files {
 		b, err := f.body()
@@ -194,10 +199,47 @@ func BuildPackage(d PackageData) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-const packageReadme = `This package holds the personal data kept about you, as required by the
-right of access (GDPR Art. 15) and to data portability (Art. 20).
+// packageReadme is the package's README.txt, citing the right the request
+// was made under.
+func packageReadme(jurisdiction, requestType string) string {
+	return "This package holds the personal data kept about you, in answer to your\n" +
+		"request under " + rightOf(jurisdiction, requestType) + ".\n\n" + packageContents
+}
 
-subject.json    everything, machine-readable
+// rightOf names the right of access or portability of a jurisdiction,
+// with its article where the law has one; the jurisdiction's name alone
+// when no citation is known.
+func rightOf(jurisdiction, requestType string) string {
+	portable := requestType == TypePortability
+	switch jurisdiction {
+	case "GDPR":
+		if portable {
+			return "the right to data portability (GDPR Art. 20)"
+		}
+		return "the right of access (GDPR Art. 15)"
+	case "CCPA":
+		return "the right to know (CCPA, Cal. Civ. Code 1798.110)"
+	case "LGPD":
+		if portable {
+			return "the right to portability (LGPD Art. 18, V)"
+		}
+		return "the right of access (LGPD Art. 18, II)"
+	case "DPDP":
+		return "the right to access information (Digital Personal Data Protection Act 2023, s. 11)"
+	case "HIPAA":
+		return "the right of access (HIPAA, 45 CFR 164.524)"
+	case "PIPEDA":
+		return "the right of access (PIPEDA, Schedule 1, Principle 4.9)"
+	case "VN":
+		return "the right of access (Law 91/2025/QH15 on personal data protection)"
+	}
+	if jurisdiction == "" {
+		return "data-protection law"
+	}
+	return jurisdiction
+}
+
+const packageContents = `subject.json    everything, machine-readable
 records.csv     each stored value: collection, record, field, value
 consents.csv    your consents and withdrawals, with how they were given
 access_log.csv  who accessed your data, when and for what purpose

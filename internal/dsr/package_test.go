@@ -95,7 +95,7 @@ func TestBuildPackageFiles(t *testing.T) {
 	if !slices.Equal(names, packageFiles) {
 		t.Fatalf("files %v, want %v", names, packageFiles)
 	}
-	if string(bodies["README.txt"]) != packageReadme {
+	if string(bodies["README.txt"]) != packageReadme("", "") || !strings.HasSuffix(packageReadme("", ""), packageContents) {
 		t.Fatalf("README %q", bodies["README.txt"])
 	}
 	tests := []struct {
@@ -449,5 +449,24 @@ func TestBuildPackageKeepsInput(t *testing.T) {
 	}
 	if after := jsonString(d); after != before {
 		t.Fatalf("BuildPackage changed its input")
+	}
+}
+
+// TestPackageReadmeCitesTheRequestsLaw: the README names the right of the
+// request's own jurisdiction, not the GDPR's for every request.
+func TestPackageReadmeCitesTheRequestsLaw(t *testing.T) {
+	for _, c := range []struct{ jurisdiction, typ, want, not string }{
+		{"GDPR", TypeAccess, "GDPR Art. 15", "Art. 20"},
+		{"GDPR", TypePortability, "GDPR Art. 20", "Art. 15"},
+		{"DPDP", TypeAccess, "s. 11", "GDPR"},
+		{"VN", TypeAccess, "Law 91/2025/QH15", "GDPR"},
+		{"CCPA", TypePortability, "1798.110", "GDPR"},
+		{"LGPD", TypePortability, "Art. 18, V", "GDPR"},
+		{"ACME", TypeAccess, "under ACME.", "GDPR"},
+	} {
+		got := packageReadme(c.jurisdiction, c.typ)
+		if !strings.Contains(got, c.want) || strings.Contains(got, c.not) {
+			t.Errorf("%s %s: %q", c.jurisdiction, c.typ, got[:strings.Index(got, "\n\n")])
+		}
 	}
 }

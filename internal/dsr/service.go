@@ -137,7 +137,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 		return Request{}, err
 	}
 	if len(in.SubjectLookup) != 1 {
-		return Request{}, bad("invalid_subject_lookup", `subject_lookup needs exactly one of {"email":…}, {"phone":…} or {"subject":…}`)
+		return Request{}, bad("invalid_subject_lookup", `subject_lookup needs exactly one of {"email":…}, {"phone":…}, {"national_id":…} or {"subject":…}`)
 	}
 	in.Channel = strings.TrimSpace(in.Channel)
 	if in.Channel == "" {

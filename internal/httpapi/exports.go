@@ -281,7 +281,7 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 	row := make([]string, len(x.Fields)+1)
 	after := ""
 	for {
-		recs, err := s.vault.List(ctx, x.Collection, x.Purpose, after, exportPage)
+		recs, next, err := s.vault.ListPage(ctx, x.Collection, x.Purpose, after, exportPage)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -305,12 +305,12 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 			people[rec.Subject] = true
 		}
 		// The vault caps a page (Options.MaxLookup, 100 by default) below
-		// what was asked: only an empty page ends the export. (A short
-		// page taken for the last one cut exports at 100 rows.)
-		if len(recs) == 0 {
+		// what was asked: its cursor, not the page's length, says whether
+		// another follows.
+		if next == "" {
 			break
 		}
-		after = recs[len(recs)-1].ID
+		after = next
 	}
 	cw.Flush()
 	return records, len(people), cw.Error()

@@ -68,13 +68,13 @@ func (s *Server) findRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	recs, err := s.vault.List(r.Context(), c, purposeOf(r), q.Get("after"), int(limit))
+	recs, next, err := s.vault.ListPage(r.Context(), c, purposeOf(r), q.Get("after"), int(limit))
 	if err != nil {
 		return err
 	}
 	resp := map[string]any{"records": nonNilRecords(recs)}
-	if len(recs) > 0 {
-		resp["next"] = recs[len(recs)-1].ID
+	if next != "" {
+		resp["next"] = next // only when another page follows
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

@@ -75,10 +75,15 @@ func TestRecordLifecycle(t *testing.T) {
 			t.Fatalf("patch to a taken email: %v", err)
 		}
 		// Paging lists every record once.
-		page1, _ := e.vault.List(ctx, "customers", "support", "", 1)
-		page2, _ := e.vault.List(ctx, "customers", "support", page1[0].ID, 10)
-		if len(page1) != 1 || len(page2) != 1 || page1[0].ID == page2[0].ID {
-			t.Fatalf("paging: %d %d", len(page1), len(page2))
+		// Paging lists every record once; the cursor is given only while
+		// another page follows.
+		page1, next1, _ := e.vault.ListPage(ctx, "customers", "support", "", 1)
+		page2, next2, _ := e.vault.ListPage(ctx, "customers", "support", next1, 10)
+		if len(page1) != 1 || len(page2) != 1 || page1[0].ID == page2[0].ID || next1 != page1[0].ID || next2 != "" {
+			t.Fatalf("paging: %d %d, cursors %q %q", len(page1), len(page2), next1, next2)
+		}
+		if _, next, _ := e.vault.ListPage(ctx, "customers", "support", "", 2); next != "" {
+			t.Fatalf("a full last page has a cursor %q", next)
 		}
 		if err := e.vault.Delete(ctx, "customers", b.ID, "support"); err != nil {
 			t.Fatalf("delete: %v", err)

@@ -162,16 +162,30 @@ func (s *Service) Lookup(ctx context.Context, collection, field, value, purpose 
 
 // List pages through a collection's records by id.
 func (s *Service) List(ctx context.Context, collection, purpose, after string, limit int) ([]*Record, error) {
+	recs, _, err := s.ListPage(ctx, collection, purpose, after, limit)
+	return recs, err
+}
+
+// ListPage is List that also returns the cursor of the next page: the id
+// to pass as after, "" when this page is the last.
+func (s *Service) ListPage(ctx context.Context, collection, purpose, after string, limit int) ([]*Record, string, error) {
 	c, plan, err := s.readable(ctx, collection, purpose)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if limit <= 0 || limit > s.opts.MaxLookup {
 		limit = s.opts.MaxLookup
 	}
-	rows, err := s.store.ListRecords(ctx, collection, after, limit)
+	// One row more than the page tells whether another page follows.
+	rows, err := s.store.ListRecords(ctx, collection, after, limit+1)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return s.decrypt(ctx, c, rows, plan)
+	next := ""
+	if len(rows) > limit {
+		rows = rows[:limit]
+		next = rows[limit-1].ID
+	}
+	recs, err := s.decrypt(ctx, c, rows, plan)
+	return recs, next, err
 }

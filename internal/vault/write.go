@@ -268,7 +268,7 @@ func (s *Service) checkProcessing(ctx context.Context, purpose, subjectID string
 	case "no_consent":
 		return apperr.Newf(apperr.Conflict, "no_consent", "the purpose %q rests on consent and the subject has no active consent for it: its data cannot be changed for it", purpose)
 	case "restricted":
-		return apperr.Newf(apperr.Conflict, "restricted", "the subject's processing is restricted (GDPR Art. 18): its data cannot be changed for the purpose %q", purpose)
+		return apperr.Newf(apperr.Conflict, "restricted", "the subject's processing is restricted (a restriction request): its data cannot be changed for the purpose %q", purpose)
 	case "objected":
 		return apperr.Newf(apperr.Conflict, "objected", "the subject objected to processing for the purpose %q (GDPR Art. 21): its data cannot be changed for it", purpose)
 	}
