@@ -250,8 +250,9 @@ systems.csv     other systems of the organisation that may hold copies of
                 your data (its data map): which, and which kinds of data
 
 In the CSV files a value that starts with = + - or @ is prefixed with a
-quote (') so that spreadsheets do not run it as a formula; subject.json
-holds every value exactly.
+quote (') so that spreadsheets do not run it as a formula (a plain signed
+number, such as a phone number +84912345678, is left as it is);
+subject.json holds every value exactly.
 `
 
 // writeCSV writes rows, defusing every cell below the header: values,
