@@ -155,12 +155,14 @@ func (c *Console) customer(rc *reqCtx) error {
 	// records it as theirs, so the console never picks one for them.
 	v.Purpose = rc.r.URL.Query().Get("purpose")
 	v.ChoosePurpose = v.Purpose == "" && rc.me.Can("records:read")
-	if rc.me.Can("records:read") && v.Purpose != "" {
+	if rc.me.Can("records:read") && v.Purpose != "" && !v.Erased {
 		var out struct {
 			Collections []subjectCollection `json:"collections"`
 		}
 		err := rc.call(http.MethodGet, query("/v1/subjects/"+seg(subject)+"/records", "purpose", v.Purpose), nil, &out)
-		if apiErr, ok := err.(*APIError); ok && apiErr.Status/100 == 4 {
+		if apiErr, ok := err.(*APIError); ok && apiErr.Code == "subject_not_found" && v.Consent == nil {
+			return errNotFound // no such person, and no ledger to say they were erased
+		} else if ok && apiErr.Status/100 == 4 {
 			v.ReadError = apiErr.Text(rc.L) // the API's reason: purpose, consent or role
 		} else if err != nil {
 			return err

@@ -84,6 +84,16 @@ func TestUnknownAndErasedPeople(t *testing.T) {
 	if p := w.Get("/console/customers/sub_doesnotexist"); p.Status != http.StatusNotFound {
 		t.Errorf("unknown subject: %d", p.Status)
 	}
+	// Nor for a role that may read records but not consents (support),
+	// once it reads them for a purpose.
+	sup := e.web(t)
+	sup.SignIn(e.newPerson(t, "support"))
+	if p := sup.Get("/console/customers/sub_doesnotexist?purpose=support"); p.Status != http.StatusNotFound {
+		t.Errorf("unknown subject, for support: %d", p.Status)
+	}
+	if p := sup.Get("/console/customers/" + subject + "?purpose=support"); p.Status != 200 || !strings.Contains(p.Body, "gone.soon@") {
+		t.Errorf("a person's page, for support: %d", p.Status)
+	}
 	if p := w.Get("/console/customers/" + subject); p.Status != 200 || strings.Contains(p.Body, `id="erased"`) ||
 		!strings.Contains(p.Body, `href="/console/customers/`+subject+`/erase"`) {
 		t.Fatalf("a person's page before erasure: %d", p.Status)

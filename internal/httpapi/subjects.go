@@ -93,6 +93,17 @@ func (s *Server) subjectRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// No records: a subject that does not exist, or was erased, is not
+	// found, as on the other subject routes.
+	if len(cols) == 0 {
+		ok, err := s.db.SubjectExists(r.Context(), subject)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.New(apperr.NotFound, "subject_not_found", "no such subject (never created, or erased)")
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"subject": subject, "collections": cols})
 	return nil
 }
