@@ -29,7 +29,7 @@ var mimeExtensions = map[string]string{
 
 // readEntity reads the body of a message or part whose header is h from
 // r. start is the line of the file on which the body starts, 0 when it is
-// not known (inside a multipart); depth counts the multiparts around it;
+// not known (inside a part that was base64 or quoted-printable); depth counts the multiparts around it;
 // defaultType is the media type when h names none.
 func (m *mailReader) readEntity(h textproto.MIMEHeader, r io.Reader, start, depth int, defaultType string) error {
 	mediaType, params := m.mediaType(h, defaultType)
@@ -114,6 +114,13 @@ func (m *mailReader) readMultipart(r io.Reader, mediaType, boundary string, star
 		m.s.report(start, "multiparts nested over %d deep: not read", maxMIMEDepth)
 		return nil
 	}
+	// Where the file's lines are known, note where each part's body
+	// starts, so that a part's findings name lines of the file.
+	var lines *partLines
+	if start > 0 {
+		lines = newPartLines(r, boundary, start)
+		r = lines
+	}
 	br := bufio.NewReaderSize(r, 4096)
 	found, err := m.readPreamble(br, boundary, start)
 	if err != nil || !found {
@@ -124,7 +131,7 @@ func (m *mailReader) readMultipart(r io.Reader, mediaType, boundary string, star
 		childType = "message/rfc822"
 	}
 	mr := multipart.NewReader(br, boundary)
-	for {
+	for k := 0; ; k++ {
 		if err := m.s.ctx.Err(); err != nil {
 			return &stopError{err}
 		}
@@ -138,7 +145,7 @@ func (m *mailReader) readMultipart(r io.Reader, mediaType, boundary string, star
 		case err != nil:
 			return m.fail(0, fmt.Sprintf("%s, after part %d", multipartAt(start), m.part), err)
 		}
-		if err := m.readEntity(p.Header, p, 0, depth+1, childType); err != nil {
+		if err := m.readEntity(p.Header, p, lines.bodyStart(k), depth+1, childType); err != nil {
 			return err
 		}
 	}
