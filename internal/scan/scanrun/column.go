@@ -27,14 +27,23 @@ func newColumnMasker(det *detect.Scanner) *columnMasker {
 
 // mask returns column with every value the detectors find in it masked.
 func (m *columnMasker) mask(column string) string {
+	return m.maskAs(column, nil)
+}
+
+// maskAs is mask, the detectors reading look (the same length as column,
+// a copy with separators respelled) instead of column when it is not nil.
+func (m *columnMasker) maskAs(column string, look []byte) string {
 	if column == "" {
 		return ""
 	}
 	if out, ok := m.known[column]; ok {
 		return out
 	}
+	if look == nil {
+		look = []byte(column)
+	}
 	var spans []scan.Finding
-	m.ss.Scan([]byte(column), "", func(f scan.Finding) {
+	m.ss.Scan(look, "", func(f scan.Finding) {
 		if !m.keep[f.Entity] {
 			spans = append(spans, f)
 		}
@@ -80,5 +89,52 @@ func newPathMasker(det *detect.Scanner) *pathMasker {
 func (p *pathMasker) mask(path string) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.m.mask(path)
+	return p.m.maskAs(path, pathLook(path))
+}
+
+// pathLook returns a copy of path, of the same length, that the detectors
+// read as they read text: file names join words with '_' and '-'
+// ("Zalo_0912345678.txt", "cccd-079203001234.pdf"), which the detectors
+// take for parts of a word, and an extension's dot makes an e-mail
+// address's domain end in ".txt". Those become spaces, so the offsets of
+// what is found still fit path.
+func pathLook(path string) []byte {
+	b := []byte(path)
+	for i, c := range b {
+		if c == '_' || c == '-' {
+			b[i] = ' '
+		}
+	}
+	// The dot before each segment's extension (1 to 5 letters or digits
+	// up to the end of the segment: a '/', a '!' or the end).
+	for end := len(b); end > 0; {
+		start := end - 1
+		for start >= 0 && b[start] != '/' && b[start] != '!' {
+			start--
+		}
+		seg := b[start+1 : end]
+		if dot := lastDot(seg); dot > 0 && len(seg)-dot-1 >= 1 && len(seg)-dot-1 <= 5 && alnum(seg[dot+1:]) {
+			seg[dot] = ' '
+		}
+		end = start
+	}
+	return b
+}
+
+func lastDot(b []byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == '.' {
+			return i
+		}
+	}
+	return -1
+}
+
+func alnum(b []byte) bool {
+	for _, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

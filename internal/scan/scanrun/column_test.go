@@ -65,6 +65,13 @@ func TestPathsMasked(t *testing.T) {
 		"WhatsApp Chat with +84 91 234 5678.txt": "12/01/2024, 10:15 - +84 91 234 5678: hello a@example.com\n",
 		"Lan's customers.csv":                    "Email\nb@example.com\n",
 		"scan of 079203004512.pdf":               "%PDF-1.4 not really a pdf",
+		// File names join words with _ and -, and an extension follows
+		// an e-mail address without a space (QA).
+		"WhatsApp Chat with lan.nguyen@gmail.com.txt": "email a.b@example.com\n",
+		"Zalo_0987654321.txt":                         "email a.b@example.com\n",
+		"CCCD_079203001234.txt":                       "email a.b@example.com\n",
+		"cccd-001203004567.txt":                       "email a.b@example.com\n",
+		"0913_456_789.txt":                            "email a.b@example.com\n",
 	} {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
@@ -83,7 +90,7 @@ func TestPathsMasked(t *testing.T) {
 	}
 	seenName := false
 	for _, p := range paths {
-		for _, v := range []string{"234 5678", "2345678", "079203004512"} {
+		for _, v := range []string{"234 5678", "2345678", "079203004512", "lan.nguyen", "0987654321", "079203001234", "001203004567", "456_789"} {
 			if strings.Contains(p, v) {
 				t.Errorf("path %q holds %q", p, v)
 			}
