@@ -93,7 +93,7 @@ var bbanShapes = map[string]string{
 	"SE": "nnnnnnnnnnnnnnnnnnnn", "NO": "nnnnnnnnnnn", "CZ": "nnnnnnnnnnnnnnnnnnnn", "SK": "nnnnnnnnnnnnnnnnnnnn",
 	"HU": "nnnnnnnnnnnnnnnnnnnnnnnn", "HR": "nnnnnnnnnnnnnnnnn", "SI": "nnnnnnnnnnnnnnn", "EE": "nnnnnnnnnnnnnnnn",
 	"LT": "nnnnnnnnnnnnnnnn", "NL": "aaaannnnnnnnnn", "GB": "aaaannnnnnnnnnnnnn", "IE": "aaaannnnnnnnnnnnnn",
-	"FR": "nnnnnnnnnncccccccccccnn", "IT": "annnnnnnnnnccccccccccccc",
+	"FR": "nnnnnnnnnncccccccccccnn", "IT": "annnnnnnnnncccccccccccc",
 }
 
 // bbanShaped reports whether the IBAN's account part has its country's

@@ -47,3 +47,22 @@ func TestIBANMatchesFieldtype(t *testing.T) {
 		}
 	}
 }
+
+// TestBBANShapesFitLengths: each country's account shape fits its IBAN
+// length (QA: Italy's had one character too many, so no Italian IBAN was
+// ever found), and an IBAN of that shape is found.
+func TestBBANShapesFitLengths(t *testing.T) {
+	for cc, shape := range bbanShapes {
+		want := int(ibanLengths[ibanCountry(cc[0], cc[1])])
+		if len(shape)+4 != want {
+			t.Errorf("%s: shape of %d characters, IBAN length %d", cc, len(shape), want)
+			continue
+		}
+		bban := make([]byte, len(shape))
+		for i, k := range shape {
+			bban[i] = map[rune]byte{'n': '7', 'a': 'K', 'c': 'X'}[k]
+		}
+		runCases(t, []entityCase{{name: cc, text: "IBAN: " + ibanComplete(cc, string(bban)), want: []string{"IBAN_CODE=" + ibanComplete(cc, string(bban))}}})
+	}
+	runCases(t, []entityCase{{name: "IT registry example", text: "IBAN: IT60 X054 2811 1010 0000 0123 456", want: []string{"IBAN_CODE=IT60 X054 2811 1010 0000 0123 456"}}})
+}
