@@ -83,6 +83,12 @@ func (st *state) card(sp *span) (hit, bool) {
 	case ctx&ctxCard != 0:
 		conf = 0.99
 	case ctx&ctxNegID != 0:
+		// Under "sku", "ean", "barcode" or "mã SP", thirteen or fourteen
+		// bare digits are a product's EAN-13 or GTIN-14 (QA: a Japanese
+		// barcode starts with 4 and passes Luhn one time in ten).
+		if sp.ng == 1 && (len(d) == 13 || len(d) == 14) {
+			return hit{}, false
+		}
 		conf = 0.60
 	}
 	return hit{ent: entCard, start: sp.start, end: sp.end, conf: conf}, true

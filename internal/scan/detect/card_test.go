@@ -33,6 +33,11 @@ func TestCreditCard(t *testing.T) {
 		{name: "inside a word", text: "ref4111111111111111x", not: []scan.Entity{scan.CreditCard}},
 		{name: "mixed separators", text: "4111-1111 1111.1111", not: []scan.Entity{scan.CreditCard}},
 		{name: "not also a phone", text: "0 4111111111111111", want: []string{"CREDIT_CARD=4111111111111111"}, not: []scan.Entity{scan.PhoneNumber}},
+		// A product's barcode under its label is no card, even when it
+		// passes Luhn in a card range (QA).
+		{name: "EAN-13 under sku", text: "sku 4902430755432", not: []scan.Entity{scan.CreditCard}},
+		{name: "GTIN-14 under barcode", text: "barcode 30569309025904", not: []scan.Entity{scan.CreditCard}},
+		{name: "a card under order no", text: "order no 4111 1111 1111 1111", want: []string{"CREDIT_CARD=4111 1111 1111 1111"}},
 	})
 }
 

@@ -51,6 +51,7 @@ type hit struct {
 	conf       float64
 	cat        string // "" for the entity's category
 	cc         int    // phone: the calling code
+	ccUnsure   bool   // phone: another calling code reads the digits too
 	year       int    // date of birth: the year
 }
 

@@ -26,7 +26,7 @@ func (st *state) ipv4(sp *span) (h hit, ok, isIP bool) {
 		small = small && l == 1
 		off += l
 	}
-	if machineOnly4(d, sp.lens[0]) {
+	if machineOnly4(d, sp.lens[0]) || st.networkOnly4(sp) {
 		return hit{}, false, true
 	}
 	ctx := st.spanCtx(sp.start)
@@ -110,6 +110,32 @@ func hasDigit(b []byte) bool {
 // machineOnly4 reports whether the digits of a dotted quad (first octet
 // firstLen digits long) are a loopback address, 127.0.0.0/8, or the
 // unspecified 0.0.0.0.
+// networkOnly4 reports whether the dotted quad names a network, not a
+// host: a netmask (255.255.255.0) or a network address written with its
+// prefix length (10.0.0.0/24, every host bit zero). Neither is anyone's
+// address (QA).
+func (st *state) networkOnly4(sp *span) bool {
+	var q [4]int
+	off := 0
+	for k := range 4 {
+		q[k] = atoi(sp.digits[off : off+sp.lens[k]])
+		off += sp.lens[k]
+	}
+	v := uint32(q[0])<<24 | uint32(q[1])<<16 | uint32(q[2])<<8 | uint32(q[3])
+	if q[0] == 255 && v&(^v>>1) == 0 { // ones, then zeros
+		return true
+	}
+	rest := st.text[sp.end:]
+	if len(rest) < 2 || rest[0] != '/' || !isDigit(rest[1]) {
+		return false
+	}
+	n := int(rest[1] - '0')
+	if len(rest) > 2 && isDigit(rest[2]) {
+		n = n*10 + int(rest[2]-'0')
+	}
+	return n < 32 && v&(1<<(32-n)-1) == 0
+}
+
 func machineOnly4(d []byte, firstLen int) bool {
 	if firstLen == 3 && d[0] == '1' && d[1] == '2' && d[2] == '7' {
 		return true

@@ -11,7 +11,12 @@ func TestIPAddress(t *testing.T) {
 		{name: "private", text: "login from 192.168.1.10 failed", want: []string{"IP_ADDRESS=192.168.1.10"}},
 		{name: "public", text: "8.8.8.8", want: []string{"IP_ADDRESS=8.8.8.8"}},
 		{name: "with port", text: "203.0.113.7:8080", want: []string{"IP_ADDRESS=203.0.113.7"}},
-		{name: "cidr", text: "10.0.0.0/24", want: []string{"IP_ADDRESS=10.0.0.0"}},
+		{name: "cidr host", text: "eth0 10.0.0.5/24", want: []string{"IP_ADDRESS=10.0.0.5"}},
+		// A network or a netmask is no one's address (QA).
+		{name: "cidr network", text: "subnet 10.0.0.0/24 and 172.16.0.0/12", not: []scan.Entity{scan.IPAddress}},
+		{name: "netmask", text: "mask 255.255.255.0, 255.255.240.0", not: []scan.Entity{scan.IPAddress}},
+		{name: "not a netmask", text: "peer 255.0.255.1", want: []string{"IP_ADDRESS=255.0.255.1"}},
+		{name: "kernel version", text: "Agent version 4.12.0.1, kernel 5.15.0.101", not: []scan.Entity{scan.IPAddress}},
 		{name: "labelled", text: "IP: 172.16.254.1", want: []string{"IP_ADDRESS=172.16.254.1"}},
 		{name: "ipv6", text: "from 2001:db8::1 at", want: []string{"IP_ADDRESS=2001:db8::1"}},
 		{name: "ipv6 full", text: "2001:0db8:85a3:0000:0000:8a2e:0370:7334", want: []string{"IP_ADDRESS=2001:0db8:85a3:0000:0000:8a2e:0370:7334"}},

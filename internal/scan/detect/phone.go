@@ -1,6 +1,10 @@
 package detect
 
-import "custodia/internal/vnphone"
+import (
+	"slices"
+
+	"custodia/internal/vnphone"
+)
 
 // How a phone number was written.
 const (
@@ -48,6 +52,7 @@ func (st *state) phone(sp *span) (hit, bool) {
 		return hit{}, false // 28022-736: a Brazilian postal code
 	}
 	kind, cc := -1, 0
+	unsure := false  // another region reads the digits as well
 	dialled := false // 00 instead of +
 	switch {
 	case sp.plus || nd >= 10 && d[0] == '0' && d[1] == '0' && !sp.paren:
@@ -67,7 +72,7 @@ func (st *state) phone(sp *span) (hit, bool) {
 	case st.s.vn && nd == 11 && d[0] == '8' && d[1] == '4' && vnphone.Mobile(d[2], d[3], d[4]):
 		kind, cc = phoneVNCC, 84
 	default:
-		kind, cc = st.phoneNational(sp)
+		kind, cc, unsure = st.phoneNational(sp)
 	}
 	if kind < 0 {
 		return hit{}, false
@@ -124,7 +129,7 @@ func (st *state) phone(sp *span) (hit, bool) {
 		}
 		conf = 0.60
 	}
-	return hit{ent: entPhone, start: sp.start, end: sp.end, conf: conf, cc: cc}, true
+	return hit{ent: entPhone, start: sp.start, end: sp.end, conf: conf, cc: cc, ccUnsure: unsure}, true
 }
 
 // areaSlash reports whether the span is a German-style area code and
@@ -174,8 +179,9 @@ func hasSep(sp *span, c byte) bool {
 // phoneNational tries the configured regions on a number written without
 // a +: with the region's trunk prefix; then, if it is grouped like a phone
 // number or labelled, as a local number; then, if labelled, with a
-// calling code but no +.
-func (st *state) phoneNational(sp *span) (kind, cc int) {
+// calling code but no +. unsure reports that a region of another calling
+// code reads the digits as well: the number is one, whose is not known.
+func (st *state) phoneNational(sp *span) (kind, cc int, unsure bool) {
 	d := sp.digits
 	regions := st.s.phones
 	// The way of writing names the country when it can: French numbers
@@ -183,23 +189,26 @@ func (st *state) phoneNational(sp *span) (kind, cc int) {
 	if id := shapeRegion(sp); id != "" {
 		for _, r := range regions {
 			if r.id == id && len(d) > 6 && d[0] == '0' && r.valid(d[1:]) {
-				return phoneTrunk, r.cc
+				return phoneTrunk, r.cc, false
 			}
 		}
 	}
 	for _, r := range regions {
 		if p := r.nationalPrefix; p != "" && len(d) > len(p)+5 && hasPrefix(d, p) && r.valid(d[len(p):]) {
-			return phoneTrunk, r.cc
+			return phoneTrunk, r.cc, slices.ContainsFunc(regions, func(o *phoneRegion) bool {
+				q := o.nationalPrefix
+				return o.cc != r.cc && q != "" && len(d) > len(q)+5 && hasPrefix(d, q) && o.valid(d[len(q):])
+			})
 		}
 	}
 	labelled := st.spanCtx(sp.start)&ctxPhone != 0
 	if !sp.grouped() && !labelled {
-		return -1, 0
+		return -1, 0, false
 	}
 	if nanpShaped(sp) {
 		for _, r := range regions {
 			if r.cc == 1 && r.valid(d) {
-				return phoneLocal, 1
+				return phoneLocal, 1, false
 			}
 		}
 	}
@@ -208,20 +217,20 @@ func (st *state) phoneNational(sp *span) (kind, cc int) {
 	// its 0), then, with a label, any region.
 	for _, r := range regions {
 		if r.writtenWithoutTrunk() && r.valid(d) {
-			return phoneLocal, r.cc
+			return phoneLocal, r.cc, false
 		}
 	}
 	for _, r := range regions {
 		if labelled && r.valid(d) {
-			return phoneLocal, r.cc
+			return phoneLocal, r.cc, slices.ContainsFunc(regions, func(o *phoneRegion) bool { return o.cc != r.cc && o.valid(d) })
 		}
 	}
 	if labelled {
 		for _, r := range regions {
 			if hasPrefix(d, r.ccDigits) && r.valid(d[len(r.ccDigits):]) {
-				return phoneCCNoPlus, r.cc
+				return phoneCCNoPlus, r.cc, false
 			}
 		}
 	}
-	return -1, 0
+	return -1, 0, false
 }

@@ -49,9 +49,15 @@ func (st *state) preview(h *hit) string {
 			b = append(b, lowerASCII(c))
 		}
 	case entPhone:
-		b = append(b, '+')
-		b = strconv.AppendInt(b, int64(h.cc), 10)
-		b = append(b, " *** *** "...)
+		// A number several countries read alike ("020 7946 0958": London,
+		// or a Vietnamese province) is shown without a country, rather
+		// than with the first that fits.
+		if !h.ccUnsure {
+			b = append(b, '+')
+			b = strconv.AppendInt(b, int64(h.cc), 10)
+			b = append(b, ' ')
+		}
+		b = append(b, "*** *** "...)
 		b = appendLast(b, v, 3, isDigit)
 	case entCard:
 		b = append(b, "**** **** **** "...)
