@@ -93,3 +93,21 @@ func TestAddressAfterResidenceWords(t *testing.T) {
 		}
 	}
 }
+
+// TestOneAddressOneFinding: the parts of one address are one finding,
+// in an address column and in text (QA: "Marienplatz 8, 80331 München"
+// gave two, and a street inside the cell's finding beat the whole cell).
+func TestOneAddressOneFinding(t *testing.T) {
+	s := newTestScanner(Options{})
+	for _, c := range []struct{ text, hint string }{
+		{"Marienplatz 8, 80331 München", "Shipping address"},
+		{"55 Rue du Faubourg Saint-Honoré, 75008 Paris", "Adresse"},
+		{"1600 Amphitheatre Parkway, Mountain View, CA 94043", "address"},
+		{"Số 21 ngõ 56 Phố Huế, Hai Bà Trưng, Hà Nội", "Địa chỉ"},
+	} {
+		got := scanAll(t, s, c.text, c.hint)
+		if len(got) != 1 || got[0].Entity != scan.StreetAddress || got[0].Value != c.text {
+			t.Errorf("%q under %q: want the whole cell as one address, got %v", c.text, c.hint, got)
+		}
+	}
+}

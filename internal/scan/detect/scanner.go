@@ -251,6 +251,9 @@ func (st *state) add(h hit) {
 	if h.end <= h.start {
 		return
 	}
+	if h.ent == entAddress && st.joinAddress(h) {
+		return
+	}
 	overlaps := false
 	for k := len(st.pending) - 1; k >= 0; k-- {
 		o := &st.pending[k]
@@ -280,6 +283,50 @@ func (st *state) add(h hit) {
 		// not ("SSN of Mary Williams (536221234)").
 		st.lastEnd = max(st.lastEnd, h.end)
 	}
+}
+
+// joinAddress makes one finding of the parts of one address: a part
+// inside an address already pending (the whole cell of an address
+// column) raises its confidence, and a part that follows one with only a
+// comma or spaces between ("Marienplatz 8, 80331 München") extends it
+// (QA: one cell gave two findings, and the redacted copy kept the rest of
+// the address). It reports whether h was taken in.
+func (st *state) joinAddress(h hit) bool {
+	for k := len(st.pending) - 1; k >= 0; k-- {
+		o := &st.pending[k]
+		if o.ent != entAddress {
+			continue
+		}
+		switch {
+		case o.start <= h.start && h.end <= o.end:
+			o.conf = max(o.conf, h.conf)
+			return true
+		case o.end <= h.start && onlySeparators(st.text[o.end:h.start]) && !st.pendingBetween(o.end, h.start):
+			o.end, o.conf = h.end, max(o.conf, h.conf)
+			return true
+		}
+	}
+	return false
+}
+
+// onlySeparators reports whether b is a comma and spaces only.
+func onlySeparators(b []byte) bool {
+	for _, c := range b {
+		if c != ',' && c != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// pendingBetween reports whether a pending finding lies between from and to.
+func (st *state) pendingBetween(from, to int) bool {
+	for _, o := range st.pending {
+		if o.start < to && from < o.end {
+			return true
+		}
+	}
+	return false
 }
 
 // flush reports the pending findings that end before limit.

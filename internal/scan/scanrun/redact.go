@@ -2,6 +2,7 @@ package scanrun
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -147,7 +148,10 @@ func redactFile(det *detect.Scanner, tf source.TextFile, dst string) (int, error
 			return 0, fmt.Errorf("write copy: %w", err)
 		}
 	}
-	lr := &lineRedactor{det: det, delim: tf.Delimiter, header: tf.Header, firstRow: tf.Header != nil, chat: tf.Format == "whatsapp"}
+	lr := &lineRedactor{det: det, delim: tf.Delimiter, header: tf.Header, headerAt: -1, chat: tf.Format == "whatsapp"}
+	if tf.Header != nil {
+		lr.headerAt = tf.HeaderAt
+	}
 	br := bufio.NewReaderSize(tf.Content, maxRedactLine)
 	jsonText, mojibake := jsonFormats[tf.Format], tf.Format == "facebook-json"
 	var plain []byte
@@ -254,7 +258,8 @@ type lineRedactor struct {
 	det      *detect.Scanner
 	delim    byte // 0: not delimited text
 	header   []string
-	firstRow bool // the header row is next: copied as is
+	headerAt int  // the record that is the header row, copied as is; -1: none
+	row      int  // the record the next line starts or continues (blank lines are none)
 	chat     bool // a WhatsApp export: the sender is judged as a name
 	inQuote  bool // a quoted cell runs on from the previous line
 	cell     int  // the column of the cell that runs on
@@ -283,18 +288,21 @@ func (lr *lineRedactor) redact(line []byte, partial bool) []byte {
 	} else if lr.delim == 0 {
 		lr.find(line, 0, "")
 	} else {
-		header := lr.firstRow
+		// Title rows above the header are judged without one, as the
+		// scan judges them; the header row is copied as it is.
+		row, blank := lr.row, !lr.inQuote && len(bytes.TrimRight(line, "\r\n")) == 0
 		lr.splitCells(line, func(col, start, end int) {
-			if !header {
-				hint := ""
-				if col < len(lr.header) {
-					hint = lr.header[col]
-				}
-				lr.find(line[start:end], start, hint)
+			if row == lr.headerAt {
+				return
 			}
+			hint := ""
+			if row > lr.headerAt && col < len(lr.header) {
+				hint = lr.header[col]
+			}
+			lr.find(line[start:end], start, hint)
 		})
-		if !partial && !lr.inQuote {
-			lr.firstRow = false
+		if !partial && !lr.inQuote && !blank {
+			lr.row++
 		}
 	}
 	if len(lr.spans) == 0 {

@@ -258,3 +258,34 @@ func TestRedactKeepsSpreadsheetEncodingReadable(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactTitleRowsAndAddresses: a table under title rows (and a blank
+// line) is redacted with its header as context, as the scan reads it, and
+// an address is replaced whole, not its street alone (QA: no copy was
+// written for either).
+func TestRedactTitleRowsAndAddresses(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"bao_cao.csv": "Báo cáo khách hàng quý 1\nXuất ngày 15/03/2024\n\n" +
+			"STT,Họ tên,Ngày sinh,Địa chỉ,Mã đơn hàng\n" +
+			"1,Trần Thị Bình,03/11/1985,\"45 Hai Bà Trưng, Hoàn Kiếm, Hà Nội\",100000123456\n",
+		"addr.tsv": "Name\tShipping address\nJohn Smith\t1600 Amphitheatre Parkway, Mountain View, CA 94043\n" +
+			"Hannah Schmidt\tMarienplatz 8, 80331 München\n",
+	})
+	out := filepath.Join(t.TempDir(), "redacted")
+	res, errs, err := Redact(context.Background(), []string{root}, Options{MinConfidence: 0.5}, out)
+	if err != nil || len(errs) != 0 || res.Files != 2 {
+		t.Fatalf("Redact: %v %v, %d files", err, errs, res.Files)
+	}
+	for name, want := range map[string]string{
+		"bao_cao.csv": "Báo cáo khách hàng quý 1\nXuất ngày 15/03/2024\n\n" +
+			"STT,Họ tên,Ngày sinh,Địa chỉ,Mã đơn hàng\n" +
+			"1,[PERSON],[DATE_OF_BIRTH],\"[STREET_ADDRESS]\",100000123456\n",
+		"addr.tsv": "Name\tShipping address\n[PERSON]\t[STREET_ADDRESS]\n[PERSON]\t[STREET_ADDRESS]\n",
+	} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil || string(b) != want {
+			t.Errorf("%s: %v\n%s\nwant:\n%s", name, err, b, want)
+		}
+	}
+}

@@ -20,9 +20,13 @@ type TextFile struct {
 	Format string
 	// Delimiter is the cell delimiter of a CSV or TSV file, 0 otherwise.
 	Delimiter byte
-	// Header names the columns of a CSV or TSV file whose first row is a
-	// header, nil otherwise.
+	// Header names the columns of a CSV or TSV file that has a header
+	// row, nil otherwise.
 	Header []string
+	// HeaderAt counts the title rows above the header ("Báo cáo khách
+	// hàng quý 1"), as the CSV reader finds them: non-blank records, each
+	// of one cell. 0 when the header is the first row.
+	HeaderAt int
 	// Content is the file decoded to UTF-8, without a byte order mark.
 	Content io.Reader
 	// NotPlainUTF8 is set when the file was not in UTF-8 without a byte
@@ -69,7 +73,7 @@ func readTextFile(s *sink, in *input, fn func(TextFile) error) error {
 			return err
 		}
 		tf.Delimiter = delimiterOf(f, decoded, err != nil)
-		tf.Header = headerOf(decoded, tf.Delimiter)
+		tf.Header, tf.HeaderAt = headerOf(decoded, tf.Delimiter)
 	}
 	if err := fn(tf); err != nil {
 		return &stopError{err}
@@ -77,10 +81,10 @@ func readTextFile(s *sink, in *input, fn func(TextFile) error) error {
 	return nil
 }
 
-// headerOf returns the column names of delimited text whose first row is
-// a header, judged as the CSV reader judges it, from the first rows in
-// head.
-func headerOf(head []byte, delim byte) []string {
+// headerOf returns the column names of delimited text that has a header
+// row, judged as the CSV reader judges it, from the first rows in head,
+// and the number of title rows above it.
+func headerOf(head []byte, delim byte) ([]string, int) {
 	r := csv.NewReader(bytes.NewReader(head))
 	r.Comma = rune(delim)
 	r.LazyQuotes = true
@@ -93,8 +97,12 @@ func headerOf(head []byte, delim byte) []string {
 		}
 		rows = append(rows, rec)
 	}
-	if len(rows) == 0 || judgeHeader(rows[0], rows[1:]) == headerNone {
-		return nil
+	if len(rows) == 0 {
+		return nil, 0
 	}
-	return cleanHeader(rows[0])
+	titles := titleRows(rows)
+	if judgeHeader(rows[titles], rows[titles+1:]) == headerNone {
+		return nil, 0
+	}
+	return cleanHeader(rows[titles]), titles
 }
