@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -210,6 +211,12 @@ func (st *state) person(i, w int, first lexEntry) int {
 		if k > 0 && placeNames[h] {
 			return ws[k].end
 		}
+	}
+	// A chat bot's display name ("Zalo Bot", "Admin Bot"). The other
+	// group words are not checked here: "Công" and "Đài" are given names
+	// as well as the words of "công ty" and "tổng đài".
+	if last := st.text[ws[n-1].start:ws[n-1].end]; bytes.EqualFold(last, []byte("bot")) {
+		return ws[n-1].end
 	}
 	st.add(hit{ent: entPerson, start: ws[0].start, end: ws[n-1].end, conf: conf})
 	return ws[n-1].end

@@ -12,6 +12,12 @@ func TestPerson(t *testing.T) {
 		{name: "a given name that is a month name elsewhere", text: "Họ tên: Nguyễn Thị Mai Anh.", want: []string{"PERSON=Nguyễn Thị Mai Anh"}},
 		{name: "a given name that is a month name, last", text: "Khách hàng Trần Mai Lan gọi", want: []string{"PERSON=Trần Mai Lan"}},
 		{name: "a chat group's name", text: "Nhóm Bạn Thân", hint: "sender name", not: []scan.Entity{scan.Person}},
+		{name: "a bot", text: "Admin Bot", hint: "sender name", not: []scan.Entity{scan.Person}},
+		{name: "a bot alone", text: "Zalo Bot", hint: "sender name", not: []scan.Entity{scan.Person}},
+		// Công and Đài are given names too, not only words of "công ty"
+		// and "tổng đài".
+		{name: "given name Công", text: "Nguyễn Công Phượng", hint: "Họ tên", want: []string{"PERSON=Nguyễn Công Phượng"}},
+		{name: "given name Đài, in text", text: "Chị Trần Thị Đài hỏi về đơn", want: []string{"PERSON=Trần Thị Đài"}},
 		{name: "a support desk's name", text: "Hỗ trợ khách hàng", hint: "name", not: []scan.Entity{scan.Person}},
 		{name: "customers, unaccented", text: "Khach hang", hint: "name", not: []scan.Entity{scan.Person}},
 		{name: "a flower shop", text: "Cửa hàng Hoa Tươi", hint: "sender", not: []scan.Entity{scan.Person}},

@@ -216,7 +216,10 @@ func (st *state) phoneNational(sp *span) (kind, cc int, unsure bool) {
 	// (a labelled "9123 4567" is Singapore's, not a German number missing
 	// its 0), then, with a label, any region.
 	for _, r := range regions {
-		if r.writtenWithoutTrunk() && r.valid(d) {
+		// A North American number is grouped 3-3-4 (nanpShaped, above):
+		// other groupings of its ten digits ("4155-5501-32") are codes, as
+		// is any number whose last group is one or two digits.
+		if r.writtenWithoutTrunk() && (r.cc != 1 || !sp.grouped()) && (!sp.grouped() || sp.lens[sp.ng-1] >= 3) && r.valid(d) {
 			return phoneLocal, r.cc, false
 		}
 	}

@@ -51,6 +51,11 @@ func TestPhoneNumber(t *testing.T) {
 		{name: "marks in pairs", text: "Bảng điểm: 08 07 09 06 10", not: []scan.Entity{scan.PhoneNumber}},
 		{name: "pdf box", text: "/MediaBox [0 0 612 792]", not: []scan.Entity{scan.PhoneNumber}},
 		{name: "e-mail local part", text: "0912345678@gmail.com", want: []string{"EMAIL_ADDRESS=0912345678@gmail.com"}, not: []scan.Entity{scan.PhoneNumber}},
+		// Part numbers, and ten digits grouped 4-4-2, are no phones (QA).
+		{name: "part numbers", text: "Part numbers 020-7946-0958 and 4155-5501-32 are from the SKU list", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "nanp 4-4-2", text: "ref 4155-5501-32 ok", not: []scan.Entity{scan.PhoneNumber}},
+		{name: "nanp 3-3-4", text: "call 415-555-0132", want: []string{"PHONE_NUMBER=415-555-0132"}},
+		{name: "nanp labelled bare", text: "Phone: 4155550132", want: []string{"PHONE_NUMBER=4155550132"}},
 	})
 }
 

@@ -58,7 +58,8 @@ func looksLikeName(v []byte) bool {
 var groupWords = [][]byte{[]byte("nhóm"), []byte("group"), []byte("team"), []byte("shop"), []byte("store"), []byte("club"),
 	[]byte("clb"), []byte("hội"), []byte("company"), []byte("công"), []byte("ltd"), []byte("inc"), []byte("llc"), []byte("jsc"), []byte("official"),
 	[]byte("khách"), []byte("khach"), []byte("trợ"), []byte("cửa"), []byte("tổng"), []byte("đài"), []byte("cskh"), []byte("tnhh"), []byte("cty"),
-	[]byte("phòng"), []byte("support"), []byte("sales"), []byte("service"), []byte("hotline"), []byte("admin"), []byte("helpdesk")}
+	[]byte("phòng"), []byte("support"), []byte("sales"), []byte("service"), []byte("hotline"), []byte("admin"), []byte("helpdesk"),
+	[]byte("bot")}
 
 // namesAGroup reports whether a name-like text holds a group word (any
 // case). It allocates nothing: it runs on every cell of a name column.
