@@ -28,7 +28,9 @@ passwords only as hashes. The governance records are in it as written: staff
 accounts (e-mail, display name), the data map, purposes, processors,
 incidents, and the free text of requests, tasks, evidence and hold reasons.
 Keep a customer's personal data out of that free text: erasure cannot
-crypto-shred it. Protect the file as you protect the database.
+crypto-shred it (the server refuses e-mail addresses, phone numbers, cards,
+IBANs and id numbers in requests, tasks and holds). Protect the file as you
+protect the database.
 
 It holds neither the key file nor, by default, the key store (the subjects'
 wrapped data keys, custodia-keys.db): restoring it reads the subjects whose

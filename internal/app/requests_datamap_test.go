@@ -282,3 +282,25 @@ func TestRequestReceiptForFilers(t *testing.T) {
 		t.Errorf("duplicate for the DPO: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestFreeTextRefusesIdentifiers: the free text of requests, tasks and
+// holds is stored as written and outlives an erasure, so a customer's
+// e-mail address, phone number or id in it is refused, naming the kind of
+// value and never the value (QA: a backup held the names and notes).
+func TestFreeTextRefusesIdentifiers(t *testing.T) {
+	e := reqSetup(t)
+	refused := func(what string, r testutil.Response) {
+		t.Helper()
+		if r.Status != 400 || r.Code() != "personal_data_in_text" || strings.Contains(string(r.Body), "0912") || strings.Contains(string(r.Body), "minh.tran@") {
+			t.Errorf("%s: %d %s", what, r.Status, r.Body)
+		}
+	}
+	refused("note", e.dpo.Do("POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": e.sub},
+		"jurisdiction": "GDPR", "note": "called from 0912 345 678"}))
+	id := e.file(t, map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR", "note": "by phone, identity checked"})["id"].(string)
+	refused("move reason", e.dpo.Do("POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "verifying_identity", "reason": "wrote to minh.tran@example.com"}))
+	refused("task description", e.dpo.Do("POST", "/v1/requests/"+id+"/tasks", map[string]any{"system": "HubSpot", "description": "delete minh.tran@example.com"}))
+	task := e.dpo.Must(201, "POST", "/v1/requests/"+id+"/tasks", map[string]any{"system": "HubSpot", "description": "delete the contact of this request"}).JSON()["id"].(string)
+	refused("task evidence", e.dpo.Do("POST", "/v1/requests/"+id+"/tasks/"+task+"/close", map[string]any{"state": "closed", "evidence": "deleted contact 0912345678"}))
+	refused("hold reason", e.dpo.Do("POST", "/v1/holds", map[string]any{"subject": e.sub, "reason": "dispute with minh.tran@example.com"}))
+}

@@ -22,6 +22,7 @@ var viProblems = map[string]string{
 	"objected":                     "Người này đã phản đối việc xử lý cho mục đích này.",
 	"legal_hold":                   "Dữ liệu đang bị lưu giữ theo yêu cầu pháp lý (legal hold): không thể xóa.",
 	"reason_required":              "Hãy ghi lý do (1 đến 2.000 ký tự).",
+	"personal_data_in_text":        "Văn bản này chứa dữ liệu định danh của khách hàng (e-mail, số điện thoại, số thẻ, số giấy tờ): văn bản tự do không được mã hoá và còn lại sau khi xoá dữ liệu. Hãy ghi mã chủ thể hoặc mã yêu cầu thay vào đó.",
 	"invalid_transition":           "Yêu cầu ở trạng thái hiện tại không thể chuyển sang trạng thái đó.",
 	"not_executed":                 "Hãy thực hiện yêu cầu trước khi hoàn tất.",
 	"tasks_open":                   "Còn nhiệm vụ chưa đóng: đóng hoặc giải trình từng nhiệm vụ trước khi hoàn tất.",

@@ -14,6 +14,7 @@ import (
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/freetext"
 )
 
 // Rectification is the body of executing a rectification: new values for
@@ -202,6 +203,9 @@ func (s *Service) AddTask(ctx context.Context, id string, in TaskInput, e *audit
 	if in.System == "" || utf8.RuneCountInString(in.System) > 200 || utf8.RuneCountInString(in.Description) > 2000 {
 		return Task{}, bad("invalid_task", "a task names its system (1 to 200 characters) and may describe the work")
 	}
+	if err := freetext.Check("description", in.Description); err != nil {
+		return Task{}, err
+	}
 	in.Assignee = auth.NormalizeEmail(in.Assignee)
 	if len(in.Assignee) > 254 || in.Assignee != "" && !strings.Contains(in.Assignee, "@") {
 		return Task{}, bad("invalid_assignee", "assignee must be an e-mail address")
@@ -234,6 +238,9 @@ func (s *Service) CloseTask(ctx context.Context, id, taskID string, in CloseTask
 	in.Evidence = strings.TrimSpace(in.Evidence)
 	if in.Evidence == "" || utf8.RuneCountInString(in.Evidence) > 5000 {
 		return Task{}, bad("evidence_required", "closing a task needs evidence text (what was done, or why not)")
+	}
+	if err := freetext.Check("evidence", in.Evidence); err != nil {
+		return Task{}, err
 	}
 	r, err := s.store.GetRequest(ctx, id)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/freetext"
 )
 
 // MoveInput is the body of POST /v1/requests/{id}/transitions.
@@ -25,6 +26,9 @@ func (s *Service) Move(ctx context.Context, id string, in MoveInput, by string, 
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 2000 {
 		return Request{}, bad("reason_required", "a state change needs a reason (1 to 2000 characters)")
+	}
+	if err := freetext.Check("reason", in.Reason); err != nil {
+		return Request{}, err
 	}
 	if !slices.Contains(States, in.To) {
 		return Request{}, bad("invalid_state", "to must be one of "+strings.Join(States, ", "))

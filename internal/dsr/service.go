@@ -12,6 +12,7 @@ import (
 	"custodia/internal/audit"
 	"custodia/internal/auth"
 	"custodia/internal/datamap"
+	"custodia/internal/freetext"
 	"custodia/internal/legalclock"
 )
 
@@ -148,6 +149,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 	}
 	if !legalclock.ValidText(in.Channel, 50) || in.Note != "" && !legalclock.ValidText(in.Note, 2000) {
 		return Request{}, bad("invalid_text", "channel and note must be text without control characters")
+	}
+	if err := freetext.Check("note", in.Note); err != nil {
+		return Request{}, err
 	}
 	r := Request{ID: auth.NewID("req_"), Type: in.Type, Jurisdiction: in.Jurisdiction, State: StateReceived, Channel: in.Channel,
 		ReceivedAt: received, MaxExtensions: dl.MaxExtensions, RuleSource: dl.Source, CreatedBy: by, CreatedAt: now, UpdatedAt: now,

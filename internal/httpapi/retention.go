@@ -12,6 +12,7 @@ import (
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/freetext"
 	"custodia/internal/retention"
 )
 
@@ -124,6 +125,9 @@ func (s *Server) createHold(w http.ResponseWriter, r *http.Request) error {
 	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "a hold needs its reason (1 to 1000 characters)")
 	}
+	if err := freetext.Check("reason", in.Reason); err != nil {
+		return err
+	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(now) {
 		return apperr.New(apperr.Invalid, "invalid_expires_at", "expires_at must be in the future")
@@ -191,6 +195,9 @@ func (s *Server) releaseHold(w http.ResponseWriter, r *http.Request) error {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", `releasing a hold needs {"reason":…} (1 to 1000 characters): why the data may now be deleted`)
+	}
+	if err := freetext.Check("reason", in.Reason); err != nil {
+		return err
 	}
 	err = audited(r, func(e *audit.Entry) error {
 		e.RecordID = id

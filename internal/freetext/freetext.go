@@ -1,0 +1,72 @@
+// Package freetext keeps customers' identifiers out of the free text
+// staff type into governance records (a request's note, a task's
+// description and evidence, a hold's reason). That text is stored as
+// written: it is not sealed under the subject's key, so erasure cannot
+// crypto-shred it and backups hold it. A text holding an e-mail address,
+// a phone number, a card, a bank account or a national id is refused,
+// naming the kind of value, never the value.
+package freetext
+
+import (
+	"sync"
+
+	"custodia/internal/apperr"
+	"custodia/internal/scan"
+	"custodia/internal/scan/detect"
+)
+
+// minConfidence is the confidence a finding needs to refuse a text: only
+// values the detectors are sure of, so that an order or ticket number is
+// not taken for a phone.
+const minConfidence = 0.75
+
+// refused are the entities a free text may not hold. Names, addresses
+// and dates are left out: they are too often the staff's own words
+// ("called back Monday", "Lê Lợi office").
+var refused = map[scan.Entity]bool{
+	scan.EmailAddress: true, scan.PhoneNumber: true, scan.CreditCard: true, scan.IBANCode: true,
+	scan.USSSN: true, scan.VNCCCD: true, scan.VNCMND: true, scan.INAadhaar: true, scan.INPAN: true,
+	scan.Passport: true,
+}
+
+var (
+	once    sync.Once
+	scanner *detect.Scanner
+)
+
+// Check refuses text (the field named field) when it holds a customer's
+// identifier: 400 personal_data_in_text.
+func Check(field, text string) error {
+	if text == "" {
+		return nil
+	}
+	once.Do(func() { scanner = detect.New(detect.Options{MinConfidence: minConfidence}) })
+	var found scan.Entity
+	scanner.Scan([]byte(text), "", func(f scan.Finding) {
+		if found == "" && refused[f.Entity] {
+			found = f.Entity
+		}
+	})
+	if found == "" {
+		return nil
+	}
+	return apperr.Newf(apperr.Invalid, "personal_data_in_text",
+		"%s holds what reads as a customer's %s: free text is stored as written, outside the vault's encryption, and outlives an erasure; describe the person by their subject or request id instead", field, describe(found))
+}
+
+// describe names an entity in words.
+func describe(e scan.Entity) string {
+	switch e {
+	case scan.EmailAddress:
+		return "e-mail address"
+	case scan.PhoneNumber:
+		return "phone number"
+	case scan.CreditCard:
+		return "card number"
+	case scan.IBANCode:
+		return "bank account (IBAN)"
+	case scan.Passport:
+		return "passport number"
+	}
+	return "national id number (" + string(e) + ")"
+}
