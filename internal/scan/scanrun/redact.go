@@ -149,6 +149,9 @@ func redactFile(det *detect.Scanner, tf source.TextFile, dst string) (int, error
 		}
 	}
 	lr := &lineRedactor{det: det, delim: tf.Delimiter, header: tf.Header, headerAt: -1, chat: tf.Format == "whatsapp"}
+	if jsonFormats[tf.Format] {
+		lr.json = tf.Format
+	}
 	if tf.Header != nil {
 		lr.headerAt = tf.HeaderAt
 	}
@@ -258,11 +261,12 @@ type lineRedactor struct {
 	det      *detect.Scanner
 	delim    byte // 0: not delimited text
 	header   []string
-	headerAt int  // the record that is the header row, copied as is; -1: none
-	row      int  // the record the next line starts or continues (blank lines are none)
-	chat     bool // a WhatsApp export: the sender is judged as a name
-	inQuote  bool // a quoted cell runs on from the previous line
-	cell     int  // the column of the cell that runs on
+	headerAt int    // the record that is the header row, copied as is; -1: none
+	row      int    // the record the next line starts or continues (blank lines are none)
+	chat     bool   // a WhatsApp export: the sender is judged as a name
+	json     string // a JSON format: each "key": "value" is judged with its key
+	inQuote  bool   // a quoted cell runs on from the previous line
+	cell     int    // the column of the cell that runs on
 	n        int
 	spans    []span
 	out      []byte
@@ -285,6 +289,9 @@ func (lr *lineRedactor) redact(line []byte, partial bool) []byte {
 		} else {
 			lr.find(line, 0, "")
 		}
+	} else if lr.json != "" {
+		lr.findJSONValues(line)
+		lr.find(line, 0, "")
 	} else if lr.delim == 0 {
 		lr.find(line, 0, "")
 	} else {
@@ -323,6 +330,51 @@ func (lr *lineRedactor) redact(line []byte, partial bool) []byte {
 		lr.n++
 	}
 	return append(lr.out, line[at:]...)
+}
+
+// findJSONValues records the values in the string literals of a JSON line
+// that follow a key ("from": "Lan"), each judged with its key's hint as a
+// scan judges it (QA: a one-word sender's name was found by the scan and
+// not by the redactor, so no copy was written).
+func (lr *lineRedactor) findJSONValues(line []byte) {
+	key, keyEnd := "", -1
+	for i := 0; i < len(line); i++ {
+		if line[i] != '"' {
+			continue
+		}
+		j := i + 1
+		for j < len(line) && line[j] != '"' {
+			if line[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j >= len(line) {
+			return
+		}
+		if keyEnd >= 0 && onlyColon(line[keyEnd:i]) {
+			lr.find(line[i+1:j], i+1, source.KeyHint(lr.json, key))
+			key, keyEnd = "", -1
+		} else {
+			key, keyEnd = string(line[i+1:j]), j+1
+		}
+		i = j
+	}
+}
+
+// onlyColon reports whether b is a colon with white space around it.
+func onlyColon(b []byte) bool {
+	colon := false
+	for _, c := range b {
+		switch {
+		case c == ':' && !colon:
+			colon = true
+		case c == ' ' || c == '\t':
+		default:
+			return false
+		}
+	}
+	return colon
 }
 
 // find records the values in text, which starts at offset off in the line.

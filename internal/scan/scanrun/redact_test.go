@@ -289,3 +289,37 @@ func TestRedactTitleRowsAndAddresses(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactJSONValuesWithTheirKeys: a JSON value is judged with its key,
+// as the scan judges it: a Telegram sender's one-word name is replaced,
+// and the copy is written (QA: none was).
+func TestRedactJSONValuesWithTheirKeys(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"result.json": `{
+ "name": "Lan",
+ "type": "personal_chat",
+ "id": 123,
+ "messages": [
+  {"id": 1, "type": "message", "date": "2024-03-12T09:15:00", "from": "Lan", "from_id": "user1", "text": "số của em là 0912 345 678"},
+  {"id": 2, "type": "message", "text": "nói \"ok\" nhé", "from": "Minh", "from_id": "user2"}
+ ]
+}
+`})
+	out := filepath.Join(t.TempDir(), "redacted")
+	res, errs, err := Redact(context.Background(), []string{root}, Options{MinConfidence: 0.5}, out)
+	if err != nil || len(errs) != 0 || res.Files != 1 {
+		t.Fatalf("Redact: %v %v, %d files", err, errs, res.Files)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{`"Lan"`, "Minh", "0912"} {
+		if strings.Contains(string(b), v) {
+			t.Errorf("the copy keeps %s:\n%s", v, b)
+		}
+	}
+	if !strings.Contains(string(b), `"from": "[PERSON]"`) || !json.Valid(b) {
+		t.Errorf("copy:\n%s", b)
+	}
+}

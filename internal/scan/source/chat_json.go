@@ -237,3 +237,24 @@ func zaloHint(stack []jsonFrame, key string) (string, bool) {
 	}
 	return key, false
 }
+
+// KeyHint returns the hint a scan gives a string value under key in a
+// JSON file of the named format ("telegram-json", "facebook-json",
+// "zalo-json"; any other: the key itself), judged from the key alone, as
+// a line-by-line reader such as the redactor sees it: a sender's name is
+// judged as a name ("from": "Lan").
+func KeyHint(format, key string) string {
+	var hints func([]jsonFrame, string) (string, bool)
+	switch format {
+	case "facebook-json":
+		hints = facebookHint
+	case "telegram-json":
+		hints = telegramHint
+	case "zalo-json":
+		hints = zaloHint
+	default:
+		return key
+	}
+	h, _ := hints(nil, key)
+	return h
+}
