@@ -277,6 +277,21 @@ func TestRequestReceiptForFilers(t *testing.T) {
 	if open != 1 || dups != 1 {
 		t.Errorf("the customer's access requests: %d open, %d rejected as duplicates; want 1 and 1", open, dups)
 	}
+	// One audit entry per filing, each a success: the duplicate was
+	// stored rejected in the same write, not refused and then retried.
+	filed := 0
+	for _, x := range e.admin.Must(200, "GET", "/v1/audit?limit=1000", nil).JSON()["entries"].([]any) {
+		m := x.(map[string]any)
+		if m["action"] == "request.create" {
+			filed++
+			if m["outcome"] != "ok" {
+				t.Errorf("a filing audited as %v", m)
+			}
+		}
+	}
+	if filed != 4 {
+		t.Errorf("%d filings audited, want 4", filed)
+	}
 	// The DPO, who reads requests, still gets all of it.
 	if r := e.dpo.Do("POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"email": "minh.tran@example.com"}, "jurisdiction": "GDPR"}); r.Status != 409 || !strings.Contains(string(r.Body), "req_") {
 		t.Errorf("duplicate for the DPO: %d %s", r.Status, r.Body)

@@ -61,7 +61,7 @@ func (m *memStore) note(e *audit.Entry) {
 	}
 }
 
-func (m *memStore) CreateRequest(_ context.Context, r Request, ts []Transition, e *audit.Entry) error {
+func (m *memStore) CreateRequest(_ context.Context, r Request, ts []Transition, _ Rewrite, e *audit.Entry) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.requests[r.ID]; ok {

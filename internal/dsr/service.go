@@ -16,9 +16,17 @@ import (
 	"custodia/internal/legalclock"
 )
 
+// Rewrite returns the request, and its transitions, to store instead of
+// a duplicate of the open request open.
+type Rewrite func(open string) (Request, []Transition)
+
 // Store is the storage requests need.
 type Store interface {
-	CreateRequest(ctx context.Context, r Request, ts []Transition, e *audit.Entry) error
+	// CreateRequest stores r; an open request of its type for its subject
+	// makes it a duplicate: refused, or, when onDuplicate is not nil,
+	// stored as onDuplicate rewrites it (given the open request's id),
+	// in the same transaction.
+	CreateRequest(ctx context.Context, r Request, ts []Transition, onDuplicate Rewrite, e *audit.Entry) error
 	GetRequest(ctx context.Context, id string) (Request, error)
 	ListRequests(ctx context.Context, f Filter) ([]Request, error)
 	MoveRequest(ctx context.Context, id string, t Transition, update func(*Request) error, e *audit.Entry) (Request, error)
@@ -202,20 +210,19 @@ func (s *Service) Create(ctx context.Context, in CreateInput, by string, e *audi
 		ts = append(ts, Transition{Seq: 2, From: StateReceived, To: StateRejected, At: now, By: "system", Reason: unmatched})
 	}
 	e.RecordID = r.ID
-	err = s.store.CreateRequest(ctx, r, ts, e)
-	if apperr.CodeOf(err) == "duplicate_request" && in.RecordDuplicate {
-		reason := "a duplicate"
-		if ae, ok := apperr.As(err); ok {
-			reason = "a duplicate: " + ae.Message
+	stored := r
+	var rejectDuplicate Rewrite
+	if in.RecordDuplicate {
+		rejectDuplicate = func(open string) (Request, []Transition) {
+			reason := "a duplicate of the open request " + open
+			stored.State, stored.Outcome, stored.ClosedAt = StateRejected, reason, &now
+			return stored, append(slices.Clone(ts), Transition{Seq: 2, From: StateReceived, To: StateRejected, At: now, By: "system", Reason: reason})
 		}
-		r.State, r.Outcome, r.ClosedAt = StateRejected, reason, &now
-		ts = append(ts, Transition{Seq: 2, From: StateReceived, To: StateRejected, At: now, By: "system", Reason: reason})
-		err = s.store.CreateRequest(ctx, r, ts, e)
 	}
-	if err != nil {
+	if err := s.store.CreateRequest(ctx, r, ts, rejectDuplicate, e); err != nil {
 		return Request{}, err
 	}
-	return s.withClock(r), nil
+	return s.withClock(stored), nil
 }
 
 // setDeadlines sets r's deadlines from dl, to the microsecond the store

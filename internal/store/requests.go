@@ -43,8 +43,9 @@ func requestArgs(r dsr.Request) []any {
 
 // CreateRequest stores a new request with its first transitions. An open
 // request of the same type for the same subject (or the same unmatched
-// lookup) is a duplicate: Conflict, naming the existing request's id.
-func (db *DB) CreateRequest(ctx context.Context, r dsr.Request, ts []dsr.Transition, e *audit.Entry) error {
+// lookup) is a duplicate: Conflict, naming the existing request's id, or,
+// with onDuplicate, what onDuplicate makes of it is stored instead.
+func (db *DB) CreateRequest(ctx context.Context, r dsr.Request, ts []dsr.Transition, onDuplicate dsr.Rewrite, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
 		var dup string
 		err := sql.ErrNoRows // a request filed closed duplicates nothing
@@ -57,6 +58,8 @@ func (db *DB) CreateRequest(ctx context.Context, r dsr.Request, ts []dsr.Transit
 			err = tx.QueryRow(ctx, "SELECT id FROM requests WHERE subject_id = '' AND lookup_hash = ? AND type = ?"+open+" LIMIT 1", r.LookupHash, r.Type).Scan(&dup)
 		}
 		switch {
+		case err == nil && onDuplicate != nil:
+			r, ts = onDuplicate(dup)
 		case err == nil:
 			return apperr.Newf(apperr.Conflict, "duplicate_request", "an open %s request for this subject already exists: %s", r.Type, dup)
 		case !errors.Is(err, sql.ErrNoRows):
