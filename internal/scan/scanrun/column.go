@@ -93,15 +93,17 @@ func (p *pathMasker) mask(path string) string {
 }
 
 // pathLook returns a copy of path, of the same length, that the detectors
-// read as they read text: file names join words with '_' and '-'
-// ("Zalo_0912345678.txt", "cccd-079203001234.pdf"), which the detectors
-// take for parts of a word, and an extension's dot makes an e-mail
-// address's domain end in ".txt". Those become spaces, so the offsets of
-// what is found still fit path.
+// read as they read text: file names join words and numbers with '_' and
+// '-' ("Zalo_0912345678.txt", "cccd-079203001234.pdf"), which the
+// detectors take for parts of a word, and an extension's dot makes an
+// e-mail address's domain end in ".txt". Those become spaces (a '_' or '-'
+// only beside a digit), so the offsets of what is found still fit path.
 func pathLook(path string) []byte {
 	b := []byte(path)
+	digit := func(i int) bool { return i >= 0 && i < len(path) && path[i] >= '0' && path[i] <= '9' }
 	for i, c := range b {
-		if c == '_' || c == '-' {
+		// Only beside a digit: "lan_nguyen@gmail.com" is one address.
+		if (c == '_' || c == '-') && (digit(i-1) || digit(i+1)) {
 			b[i] = ' '
 		}
 	}

@@ -72,6 +72,7 @@ func TestPathsMasked(t *testing.T) {
 		"CCCD_079203001234.txt":                       "email a.b@example.com\n",
 		"cccd-001203004567.txt":                       "email a.b@example.com\n",
 		"0913_456_789.txt":                            "email a.b@example.com\n",
+		"from lan_nguyen-vn@gmail.com.txt":            "email a.b@example.com\n",
 	} {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
@@ -90,7 +91,7 @@ func TestPathsMasked(t *testing.T) {
 	}
 	seenName := false
 	for _, p := range paths {
-		for _, v := range []string{"234 5678", "2345678", "079203004512", "lan.nguyen", "0987654321", "079203001234", "001203004567", "456_789"} {
+		for _, v := range []string{"234 5678", "2345678", "079203004512", "lan.nguyen", "0987654321", "079203001234", "001203004567", "456_789", "lan_", "nguyen-vn"} {
 			if strings.Contains(p, v) {
 				t.Errorf("path %q holds %q", p, v)
 			}
