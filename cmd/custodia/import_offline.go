@@ -70,8 +70,14 @@ func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *import
 	job.Progress = bar.update
 	res, runErr := im.Run(audit.WithActor(ctx, "cli:import", job.ID), job, importer.File(path))
 	bar.finish()
-	if err := rejects.close(); err != nil && runErr == nil {
+	if err := rejects.close(res.Counts.Rejected > 0); err != nil && runErr == nil {
 		runErr = err
+	}
+	if rejects.n == 0 && res.Counts.Rejected > 0 && rejects.exists() {
+		// A job that completed before: this run read no row, and the
+		// rejects file of the run that did stays as it was (QA: it was
+		// removed as stale).
+		rejects.n = res.Counts.Rejected
 	}
 	if res.Status == "" && runErr != nil {
 		// Refused before the job started: only the error is printed.
@@ -204,10 +210,16 @@ func (r *rejectsFile) write(rj importer.Reject) {
 	r.n++
 }
 
-func (r *rejectsFile) close() error {
+// close closes the file; when no row was rejected in this run it removes a
+// rejects file an earlier run left, unless keep says the job has rejects
+// (a job that completed before, whose rows this run did not read again).
+func (r *rejectsFile) close(keep bool) error {
 	if r.f == nil {
 		if r.err != nil {
 			return fmt.Errorf("rejects file %s: %w", r.path, r.err)
+		}
+		if keep {
+			return nil
 		}
 		return r.removeStale()
 	}
@@ -237,6 +249,12 @@ func (r *rejectsFile) removeStale() error {
 		return fmt.Errorf("rejects file %s of an earlier run: %w", r.path, err)
 	}
 	return nil
+}
+
+// exists reports whether a rejects file is at the path.
+func (r *rejectsFile) exists() bool {
+	_, err := os.Stat(r.path)
+	return err == nil
 }
 
 // rejectsHeader is the first line of a rejects file.

@@ -63,6 +63,16 @@ func TestImportCorrectedMapping(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "rejected 2") || !strings.Contains(out, "not marked migrated") {
 		t.Fatalf("first run: %d %s %s", code, out, errOut)
 	}
+	// The same command again returns the completed job: its rejects file
+	// stays and is named (QA: it was removed as stale).
+	rejects, _ := os.ReadFile(file + ".rejects.csv")
+	out, errOut, code = run(t, "", importArgs(file, data, "--map", "Name=name,Email=email")...)
+	if code != 0 || !strings.Contains(out, "rejected 2") || !strings.Contains(out, file+".rejects.csv") {
+		t.Fatalf("first run again: %d %s %s", code, out, errOut)
+	}
+	if again, err := os.ReadFile(file + ".rejects.csv"); err != nil || len(rejects) == 0 || string(again) != string(rejects) {
+		t.Fatalf("rejects file after the run again: %v %q, was %q", err, again, rejects)
+	}
 	fixed := importArgs(file, data, "--map", "Name=name,Email=email,Backup mail=-")
 	out, errOut, code = run(t, "", fixed...)
 	if code != 0 || !strings.Contains(out, "created 2") || !strings.Contains(out, "clean-up task cln_") {
