@@ -76,7 +76,7 @@ var (
 	errEmailDomain    = def(CodeInvalidEmail, "e-mail address domain is not a valid domain name with a dot")
 
 	errPhone          = def(CodeInvalidPhone, "not a valid phone number")
-	errPhoneChars     = def(CodeInvalidPhone, "phone number may only contain digits, spaces, and + - . ( ) /")
+	errPhoneChars     = def(CodeInvalidPhone, "phone number may only contain digits, spaces and - . ( ) /, with a + only at the start")
 	errPhoneIntl      = def(CodeInvalidPhone, "phone number must be in international format starting with +")
 	errPhoneLong      = def(CodeTooLong, "phone number is too long")
 	errPhoneNotExists = def(CodeInvalidPhone, "phone number is not a valid number for its country")

@@ -22,6 +22,13 @@ func normalizePhone(s, region string) (string, *Error) {
 	if len(s) > maxPhoneLen {
 		return "", fail(errPhoneLong)
 	}
+	// "(+84) 912-345-678": a country code in brackets, as Vietnamese
+	// forms often write it, is the same as "+84 912-345-678".
+	if strings.HasPrefix(s, "(+") {
+		if end := strings.IndexByte(s, ')'); end > 2 && allDigits(s[2:end]) && end <= 5 {
+			s = "+" + s[2:end] + " " + strings.TrimSpace(s[end+1:])
+		}
+	}
 	digits := 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {

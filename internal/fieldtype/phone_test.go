@@ -29,6 +29,8 @@ func TestNormalizePhone(t *testing.T) {
 		{name: "vn landline hcmc", in: "028 3823 4567", opts: vn, want: "+842838234567"},
 		{name: "vn region lower-case", in: "0912345678", opts: Options{DefaultRegion: "vn"}, want: "+84912345678"},
 		{name: "vn number with us region", in: "+84912345678", opts: us, want: "+84912345678"},
+		{name: "vn country code in brackets", in: "(+84) 912-345-678", opts: intl, want: "+84912345678"},
+		{name: "vn country code in brackets, spaced", in: "(+84)912 345 678", opts: vn, want: "+84912345678"},
 		// India.
 		{name: "in mobile intl", in: "+91 98765 43210", opts: intl, want: "+919876543210"},
 		{name: "in mobile national", in: "098765 43210", opts: in, want: "+919876543210"},

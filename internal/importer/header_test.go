@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"custodia/internal/apperr"
+	"custodia/internal/fieldtype"
 	"custodia/internal/importer"
 )
 
@@ -83,14 +84,18 @@ func TestMappingFieldTwice(t *testing.T) {
 		"Linh,Nguyen,linh@example.com,,0912888002\n"+
 		"Minh,Tran,minh@example.com,0912888001,\n"+
 		"Hoa,Le,hoa@example.com,0912888003,0912888003\n"+
-		"Nam,Vo,nam@example.com,+84 24 3825 1111,0912888004\n"))
+		"Nam,Vo,nam@example.com,+84 24 3825 1111,0912888004\n"+
+		// The same number written two ways is one value (QA).
+		"Quy,Do,quy@example.com,0912 888 005,+84 912 888 005\n"+
+		"Tam,Ho,tam@example.com,+84 (912) 888-006,0912.888.006\n"))
 	j = job("hubspot-phones")
 	j.Mapping = importer.Mapping{"First Name": "name", "Last Name": "name", "Email": "email", "Phone Number": "phone", "Mobile Phone Number": "phone"}
 	res = e.mustRun(t, j, importer.File(hub))
-	if res.Created != 3 || res.Rejected != 1 || res.Rejects[0].Code != "two_values" || res.Rejects[0].Row != "5" {
+	if res.Created != 5 || res.Rejected != 1 || res.Rejects[0].Code != "two_values" || res.Rejects[0].Row != "5" {
 		t.Fatalf("phone and mobile columns: %+v", res)
 	}
-	for email, phone := range map[string]string{"linh@example.com": "+84912888002", "minh@example.com": "+84912888001", "hoa@example.com": "+84912888003"} {
+	for email, phone := range map[string]string{"linh@example.com": "+84912888002", "minh@example.com": "+84912888001", "hoa@example.com": "+84912888003",
+		"quy@example.com": "+84912888005", "tam@example.com": "+84912888006"} {
 		if recs := e.lookup(t, "email", email); len(recs) != 1 || recs[0].Data["phone"] != phone {
 			t.Errorf("%s: %+v, want phone %s", email, recs, phone)
 		}
@@ -102,5 +107,29 @@ func TestMappingFieldTwice(t *testing.T) {
 	}
 	if recs := e.lookup(t, "email", "hai@example.com"); len(recs) != 1 || recs[0].Data["name"] != "Lê Văn Hai" {
 		t.Errorf("joined name: %+v", recs)
+	}
+}
+
+// TestSameValueHoweverWritten: two cells for one field are one value when
+// they differ only in how they are written.
+func TestSameValueHoweverWritten(t *testing.T) {
+	for _, c := range []struct {
+		typ  fieldtype.Type
+		a, b string
+		same bool
+	}{
+		{fieldtype.Phone, "+1 212 555 0151", "+12125550151", true},
+		{fieldtype.Phone, "0912 345 601", "+84 912 345 601", true},
+		{fieldtype.Phone, "+1 (212) 555-0150", "+1 212 555 0150", true},
+		{fieldtype.Phone, "0912 345 601", "0912 345 602", false},
+		{fieldtype.Phone, "912345601", "84912345601", false}, // no + and no trunk 0: not sure
+		{fieldtype.Phone, "12", "+8412", false},
+		{fieldtype.Email, "Case.Diff@example.com", "case.diff@example.com", true},
+		{fieldtype.Email, "a@example.com", "b@example.com", false},
+		{fieldtype.Email, "not an e-mail", "NOT AN E-MAIL", false},
+	} {
+		if got := importer.SameValue(c.typ, c.a, c.b); got != c.same {
+			t.Errorf("%s %q %q: %v, want %v", c.typ, c.a, c.b, got, c.same)
+		}
 	}
 }

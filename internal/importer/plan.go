@@ -68,6 +68,53 @@ func joinable(t fieldtype.Type) bool {
 	return t == fieldtype.Name || t == fieldtype.Address || t == fieldtype.Text
 }
 
+// sameValue reports whether two cells mapped to one field hold the same
+// value, however written: "0912 345 602" and "+84 912 345 602", or
+// "Case.Diff@example.com" and "case.diff@example.com" (QA: CRM exports
+// repeat a number in their phone and mobile columns, and such rows were
+// rejected as holding two values).
+func sameValue(t fieldtype.Type, a, b string) bool {
+	if a == b {
+		return true
+	}
+	if t == fieldtype.Phone {
+		return samePhone(a, b)
+	}
+	na, errA := t.Normalize(a, fieldtype.Options{})
+	nb, errB := t.Normalize(b, fieldtype.Options{})
+	return errA == nil && errB == nil && na == nb
+}
+
+// samePhone reports whether two phone numbers have the same digits, one
+// perhaps with a country code (1 to 3 digits) where the other has its
+// trunk 0: 0912345602 and +84912345602.
+func samePhone(a, b string) bool {
+	da, db := phoneDigits(a), phoneDigits(b)
+	if da == "" || db == "" {
+		return false
+	}
+	if da == db {
+		return true
+	}
+	if len(da) > len(db) {
+		da, db = db, da
+	}
+	national := strings.TrimPrefix(da, "0")
+	cc := len(db) - len(national)
+	return len(national) >= 6 && cc >= 1 && cc <= 3 && strings.HasSuffix(db, national) && (national != da || strings.HasPrefix(b, "+") || strings.HasPrefix(a, "+"))
+}
+
+// phoneDigits returns the digits of a phone number, without a leading 00.
+func phoneDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimPrefix(b.String(), "00")
+}
+
 // rowData is a row's values by field, before validation.
 type rowData struct {
 	data map[string]any
@@ -111,7 +158,7 @@ func (p *plan) build(cells []string, ss *detect.Session) rowData {
 		}
 		if prev, ok := out.data[f.Name]; ok {
 			if !joinable(f.Type) {
-				if prev.(string) != v && out.twoValues == "" {
+				if !sameValue(f.Type, prev.(string), v) && out.twoValues == "" {
 					out.twoValues = f.Name
 				}
 				continue
