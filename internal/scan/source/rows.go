@@ -117,7 +117,7 @@ func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn 
 			}
 			return nil
 		case errors.Is(err, errTooLong):
-			return fmt.Errorf("record at line %d longer than %d bytes", r.line, limit)
+			return fmt.Errorf("line %d is longer than %d bytes", r.line+1, limit) // not yet counted: it was never read whole
 		case err != nil:
 			return fmt.Errorf("parse CSV at line %d: %w", r.line, err)
 		}

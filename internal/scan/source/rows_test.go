@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/unicode"
@@ -131,5 +132,19 @@ func TestReadRowsRefusesBinary(t *testing.T) {
 		if err := ReadRows(t.Context(), p, Options{}, func(Row) error { rows++; return nil }); err != nil || rows != 1 {
 			t.Errorf("%s: %d rows, %v", name, rows, err)
 		}
+	}
+}
+
+// TestReadRowsNamesTheLongLine: a line over the limit is named by its own
+// number (QA: the line before it was named).
+func TestReadRowsNamesTheLongLine(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "long.csv")
+	content := "Name,Email\nAn,a@example.com\nBình," + strings.Repeat("x", 200_000) + "\n"
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := ReadRows(t.Context(), p, Options{MaxLineBytes: 16 << 10}, func(Row) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "line 3 is longer than") {
+		t.Fatalf("err %v, want line 3 named", err)
 	}
 }
