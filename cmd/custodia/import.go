@@ -249,7 +249,10 @@ func parseDay(s string) (time.Time, error) {
 // known: the same command on the same file resumes the same job, and
 // another file, mapping or option makes a new one (importer.Job.DefaultID).
 func (fl *importCmdFlags) setJobID(job *importer.Job) {
-	if fl.jobID == "" {
+	// A dry run through a server gets an id of its own from the server:
+	// under the real run's key it would be refused (import_key_reused)
+	// once that run is stored (QA).
+	if fl.jobID == "" && !(job.DryRun && fl.rf.token != "") {
 		job.ID = job.DefaultID()
 	}
 }

@@ -61,6 +61,7 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 	if err := c.upload(path, body, &view); err != nil {
 		return err
 	}
+	job.ID = view.ID // the server's, when it chose one (a dry run)
 	bar := newImportBar(cmd.ErrOrStderr(), fl.progress)
 	for view.Status == importer.StatusRunning {
 		bar.update(view.Counts)

@@ -203,6 +203,13 @@ func TestImportThroughServer(t *testing.T) {
 	if rj, err := os.ReadFile(rejects); err != nil || !strings.Contains(string(rj), "invalid_email") || strings.Contains(string(rj), "binh.tran") {
 		t.Errorf("rejects: %v %s", err, rj)
 	}
+	// The same command as a dry run after the real one: a job of its own
+	// (QA: refused as import_key_reused, naming an id the user never gave).
+	out, errOut, code = run(t, "", "import", file, "--url", "http://"+p.addr, "--token", dpo, "--collection", "customers", "--purpose", "support",
+		"--source", "Lan's customer list", "--holder", "lan@example.com", "--legal-basis", "contract", "--map", customersMap, "--rejects", rejects, "--dry-run")
+	if code != 0 || !strings.Contains(out, "rejected 1") {
+		t.Fatalf("dry run after the import: %d %s %s", code, out, errOut)
+	}
 	d := c.With(dpo)
 	r := d.Must(200, "GET", "/v1/collections/customers/records?purpose=support&email="+url.QueryEscape("an.nguyen@example.com"), nil)
 	if recs := r.JSON()["records"].([]any); len(recs) != 1 {
