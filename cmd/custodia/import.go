@@ -94,8 +94,9 @@ A file without data rows is refused before the job starts. --redact-source OUT w
 values to keep for business use.
 
 Exit status: 0 the job completed (rows may have been rejected: see the
-counts); 1 it was interrupted or cancelled, or failed on the server (run
-the same command again to resume); 2 bad usage, or the input was refused
+counts); 1 it was interrupted or cancelled, or failed (on the server, or
+at a duplicate with --on-duplicate fail; run the same command again to
+resume); 2 bad usage, or the input was refused
 (not a table, no data rows, a mapping that does not fit, a refused job);
 3 the command could not run (the server unreachable, the database).
 

@@ -102,6 +102,10 @@ func importOutcome(res importer.Result, runErr error, jobID string) error {
 	switch {
 	case res.Status == importer.StatusInterrupted:
 		return &exitError{code: exitFailed, err: fmt.Errorf("import interrupted: run the same command again (job %s) to import the rest", jobID)}
+	case res.Status == importer.StatusFailed && apperr.CodeOf(runErr) == "duplicate_row":
+		// --on-duplicate fail did what it says: the job failed (1), its
+		// input was not refused (2).
+		return &exitError{code: exitFailed, err: runErr}
 	case runErr != nil:
 		return runErr
 	case res.Status == importer.StatusFailed:

@@ -118,12 +118,15 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 	}
 	if runErr != nil {
 		// The job's own refusal of its input (no data rows, a header the
-		// mapping names missing, a duplicate row with --on-duplicate
-		// fail) exits as bad input, as it does offline; the server's
-		// failure as a runtime error.
+		// mapping names missing) exits as bad input, as it does offline;
+		// a duplicate row with --on-duplicate fail as a failed job; the
+		// server's failure as a runtime error.
 		code := exitUsage
-		if view.Error.Code == "internal" {
+		switch view.Error.Code {
+		case "internal":
 			code = exitRuntime
+		case "duplicate_row":
+			code = exitFailed
 		}
 		runErr = &exitError{code: code, err: fmt.Errorf("import %s: %s (%s)", job.ID, view.Error.Message, view.Error.Code)}
 	}

@@ -142,7 +142,7 @@ func TestImportOffline(t *testing.T) {
 
 	// A job that fails says why in --json too, not only on stderr.
 	out, errOut, code = run(t, "", append(base, "--yes", "--json", "--on-duplicate", "fail", "--job", "fails-on-duplicates")...)
-	if code == 0 || !strings.Contains(out, `"status": "failed"`) || !strings.Contains(out, `"code": "duplicate_row"`) {
+	if code != exitFailed || !strings.Contains(out, `"status": "failed"`) || !strings.Contains(out, `"code": "duplicate_row"`) {
 		t.Errorf("failed job: %d %s %s", code, out, errOut)
 	}
 }

@@ -161,7 +161,10 @@ func (r *run) decide(it *item, found map[string][]vault.RecordRef) error {
 		r.add(func(c *Counts) { c.Skipped++ })
 		return nil
 	case subjects == 1 && r.job.OnDuplicate == Fail:
-		r.flush() // the rows before it are imported
+		// The rows before it are imported; this one was not, and is not
+		// counted (the counts add up to the rows read).
+		r.add(func(c *Counts) { c.Rows-- })
+		r.flush()
 		return apperr.Newf(apperr.Conflict, "duplicate_row", "row %s matches an existing subject and on_duplicate is fail", it.ref)
 	case subjects == 1:
 		target := matches[0]

@@ -99,6 +99,10 @@ func TestDuplicatesAcrossFiles(t *testing.T) {
 		if apperr.CodeOf(err) != "duplicate_row" || res.Status != importer.StatusFailed {
 			t.Fatalf("fail: %v %+v", err, res)
 		}
+		// The counts add up to the rows read: the failing row is not one.
+		if c := res.Counts; c.Rows != 1 || c.Created != 1 {
+			t.Errorf("fail: counts %+v, want 1 row, 1 created", c)
+		}
 		if len(e.lookup(t, "email", "nm@example.com")) != 1 || len(e.lookup(t, "email", "sau@example.com")) != 0 {
 			t.Errorf("fail: the rows before the duplicate stay, those after are not imported")
 		}
