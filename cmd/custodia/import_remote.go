@@ -73,6 +73,11 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 		}
 		if _, err := c.call("GET", "/v1/imports/"+url.PathEscape(job.ID), nil, &view); err != nil {
 			bar.finish()
+			var pe *problemError
+			if !errors.As(err, &pe) {
+				// No answer: the server stopped, or the network failed.
+				return &exitError{code: exitRuntime, err: fmt.Errorf("lost the server while following job %s (%w): a job a server stops is interrupted, and the same command resumes it once the server is back", job.ID, err)}
+			}
 			return err
 		}
 	}
