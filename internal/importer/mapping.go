@@ -222,6 +222,32 @@ func (m Mapping) field(h string) (string, bool) {
 	return "", false
 }
 
+// headerTest returns a test of whether a row is the header this mapping
+// was written for: one holding every header it names (columns named by
+// number aside), as Mapping.field matches them. A title row of several
+// cells above the header then is not taken for it (QA: "Báo cáo khách
+// hàng,Tháng 11/2026,Người lập,…" was). nil when the mapping names no
+// header.
+func (m Mapping) headerTest() func([]string) bool {
+	var names []string
+	for k := range m {
+		if !strings.HasPrefix(k, "#") {
+			names = append(names, norm.NFC.String(strings.TrimSpace(k)))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return func(cells []string) bool {
+		for _, n := range names {
+			if !slices.ContainsFunc(cells, func(c string) bool { return strings.EqualFold(norm.NFC.String(strings.TrimSpace(c)), n) }) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
 // fieldAt returns the field m gives column j (from 0) of a table whose
 // header there is h: by the header, or, for a column without one, by its
 // number ("#5").

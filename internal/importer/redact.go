@@ -64,7 +64,9 @@ func Redact(ctx context.Context, path, out string, m Mapping, c *vault.Collectio
 	plans := map[string][]bool{} // header -> which columns are mapped
 	var sheet string
 	var header []string
-	err = source.ReadRows(ctx, path, readOptions, func(row source.Row) error {
+	opts := readOptions
+	opts.IsHeader = m.headerTest()
+	err = source.ReadRows(ctx, path, opts, func(row source.Row) error {
 		if header == nil || row.Sheet != sheet || !slices.Equal(row.Header, header) {
 			sheet, header = row.Sheet, row.Header
 			if err := tw.table(sheet, header); err != nil {

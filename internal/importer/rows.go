@@ -29,8 +29,25 @@ func File(path string) Rows {
 			*p = path
 			return errProbed
 		}
-		return source.ReadRows(ctx, path, readOptions, fn)
+		opts := readOptions
+		if t, ok := ctx.Value(headerTestKey{}).(func([]string) bool); ok {
+			opts.IsHeader = t
+		}
+		return source.ReadRows(ctx, path, opts, fn)
 	}
+}
+
+// headerTestKey is the context key under which a run hands File the test
+// of its mapping's header (Mapping.headerTest).
+type headerTestKey struct{}
+
+// withHeaderTest returns ctx carrying m's header test, when m names
+// headers.
+func withHeaderTest(ctx context.Context, m Mapping) context.Context {
+	if t := m.headerTest(); t != nil {
+		return context.WithValue(ctx, headerTestKey{}, t)
+	}
+	return ctx
 }
 
 // pathProbe is the context key under which Run asks rows made by File for

@@ -114,6 +114,7 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 	if err := job.normalize(); err != nil {
 		return Result{}, err
 	}
+	ctx = withHeaderTest(ctx, job.Mapping)
 	c, err := im.vault.Collection(ctx, job.Collection)
 	if err != nil {
 		return Result{}, fmt.Errorf("import %s: %w", job.ID, err)
@@ -215,6 +216,7 @@ func (im *Importer) CheckFirstRows(ctx context.Context, job Job, rows Rows) erro
 	if err := job.normalize(); err != nil {
 		return err
 	}
+	ctx = withHeaderTest(ctx, job.Mapping)
 	c, err := im.vault.Collection(ctx, job.Collection)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", job.ID, err)

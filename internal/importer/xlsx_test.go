@@ -1,12 +1,14 @@
 package importer_test
 
 import (
+	"context"
 	"maps"
 	"path/filepath"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"custodia/internal/apperr"
 	"custodia/internal/importer"
 	"custodia/internal/store"
 )
@@ -199,5 +201,31 @@ func TestImportXLSXTitleAboveHeader(t *testing.T) {
 	}
 	if d := e2.lookup(t, "email", "title2@example.com"); len(d) != 1 || d[0].Data["name"] != "Title Row Two" {
 		t.Errorf("proposed person: %+v", d)
+	}
+}
+
+// TestImportTitleRowOfSeveralCells: a title row of several cells above the
+// header ("Báo cáo khách hàng,Tháng 11/2026,Người lập,Lan Nguyễn") is not
+// taken for the header when the mapping names the header's columns (QA:
+// the file was refused as mapping_header_missing); a mapping the file
+// does not fit is still refused.
+func TestImportTitleRowOfSeveralCells(t *testing.T) {
+	e := mustEnv(t, store.SQLite)
+	path := e.write(t, "title2.csv", []byte("Báo cáo khách hàng,Tháng 11/2026,Người lập,Lan Nguyễn\n\n"+
+		"Họ tên,SĐT,Email,Địa chỉ\n"+
+		"Phan Văn Tài,0944 000 011,tai@example.com,\"12 Lê Lợi, Quận 1\"\n"+
+		"Đỗ Thị Hà,0944 000 012,ha@example.com,\"5 Hàng Bài, Hà Nội\"\n"))
+	j := job("title2-mapped")
+	j.Mapping = importer.Mapping{"Họ tên": "name", "SĐT": "phone", "Email": "email", "Địa chỉ": "address"}
+	if res := e.mustRun(t, j, importer.File(path)); res.Created != 2 || res.Rejected != 0 || res.Rows != 2 {
+		t.Fatalf("mapped: %+v", res)
+	}
+	if d := e.lookup(t, "email", "ha@example.com"); len(d) != 1 || d[0].Data["address"] != "5 Hàng Bài, Hà Nội" {
+		t.Errorf("mapped person: %+v", d)
+	}
+	j = job("title2-misspelt")
+	j.Mapping = importer.Mapping{"Họ và tên": "name", "Email": "email"}
+	if _, err := e.im.Run(context.Background(), j, importer.File(path)); apperr.CodeOf(err) != "mapping_header_missing" {
+		t.Errorf("a mapping the file does not fit: %v", err)
 	}
 }

@@ -93,14 +93,14 @@ func ReadRows(ctx context.Context, path string, opts Options, fn func(Row) error
 	if err != nil {
 		return err
 	}
-	return readCSVRows(ctx, r, format, recordFactor*opts.MaxLineBytes, fn)
+	return readCSVRows(ctx, r, format, recordFactor*opts.MaxLineBytes, opts.IsHeader, fn)
 }
 
 // readCSVRows reads delimited text: the first record is the header.
-func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, fn func(Row) error) error {
+func readCSVRows(ctx context.Context, br *bufio.Reader, f format, limit int, isHeader func([]string) bool, fn func(Row) error) error {
 	head, err := br.Peek(headLen)
 	r := newCSVReader(br, delimiterOf(f, head, err != nil), limit)
-	var hp headerPicker
+	hp := headerPicker{isHeader: isHeader}
 	for n := 0; ; n++ {
 		if n%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -163,7 +163,7 @@ func readSheetRows(s *sink, f *excelize.File, name string, fn func(Row) error) e
 		return err
 	}
 	defer func() { _ = rows.close() }()
-	var hp headerPicker
+	hp := headerPicker{isHeader: s.opts.IsHeader}
 	for {
 		cells, ok, err := rows.next(s)
 		if err != nil {
@@ -199,6 +199,9 @@ type headerPicker struct {
 	header []string
 	held   []Row // the first row and the title-like rows after it, while undecided
 	done   bool
+	// isHeader, when set, names the header among the first rows (see
+	// Options.IsHeader); the rows above it are titles.
+	isHeader func([]string) bool
 }
 
 // take offers the next non-blank row and returns the data rows it lets
@@ -208,6 +211,24 @@ func (h *headerPicker) take(r Row) []Row {
 	if h.done {
 		r.Header = h.header
 		return []Row{r}
+	}
+	if h.isHeader != nil {
+		switch {
+		case h.isHeader(r.Cells):
+			h.header, h.done, h.held = cleanHeader(r.Cells), true, nil // the held rows were titles
+			return nil
+		case len(h.held) < maxTitleRows:
+			h.held = append(h.held, r)
+			return nil
+		}
+		// No row named the header: find it as without the hint.
+		held := append(h.held, r)
+		h.held, h.isHeader = nil, nil
+		var out []Row
+		for _, x := range held {
+			out = append(out, h.take(x)...)
+		}
+		return out
 	}
 	n, _ := nonEmptyCells(r.Cells)
 	title := n == 1 && titleCell(r.Cells)
@@ -233,6 +254,17 @@ func (h *headerPicker) take(r Row) []Row {
 func (h *headerPicker) flush() []Row {
 	if h.done || len(h.held) == 0 {
 		return nil
+	}
+	if h.isHeader != nil {
+		// A short table none of whose rows named the header: find it as
+		// without the hint.
+		held := h.held
+		h.held, h.isHeader = nil, nil
+		var out []Row
+		for _, x := range held {
+			out = append(out, h.take(x)...)
+		}
+		return append(out, h.flush()...)
 	}
 	return h.settle()
 }

@@ -148,3 +148,33 @@ func TestReadRowsNamesTheLongLine(t *testing.T) {
 		t.Fatalf("err %v, want line 3 named", err)
 	}
 }
+
+// TestReadRowsIsHeader: with IsHeader, the row it names is the header and
+// the rows above it titles; when no row among the first is named, the
+// header is found as without it, and no row is lost.
+func TestReadRowsIsHeader(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.csv")
+	content := "Báo cáo,Tháng 11,Người lập,Lan\nHọ tên,Email\nAn,a@example.com\nBình,b@example.com\n"
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	read := func(isHeader func([]string) bool) (header []string, data []string) {
+		err := ReadRows(t.Context(), p, Options{IsHeader: isHeader}, func(r Row) error {
+			header = r.Header
+			data = append(data, r.Cells[0])
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return header, data
+	}
+	h, d := read(func(c []string) bool { return len(c) > 0 && c[0] == "Họ tên" })
+	if strings.Join(h, ",") != "Họ tên,Email" || strings.Join(d, ",") != "An,Bình" {
+		t.Errorf("named: header %q, data %q", h, d)
+	}
+	h, d = read(func([]string) bool { return false })
+	if strings.Join(h, ",") != "Báo cáo,Tháng 11,Người lập,Lan" || strings.Join(d, ",") != "Họ tên,An,Bình" {
+		t.Errorf("none named: header %q, data %q", h, d)
+	}
+}

@@ -47,6 +47,13 @@ type Unit struct {
 // Options tune a Walk. The zero value scans everything with the default
 // limits.
 type Options struct {
+	// IsHeader, when set, tells ReadRows which row is a table's header:
+	// the first of a table's first rows (a header and up to three title
+	// rows above it) for which it reports true; the rows above it are
+	// titles. An import with a mapping knows its header's names, so a
+	// title row of several cells above it is not taken for the header.
+	// When no such row is among them, the header is found as without it.
+	IsHeader func(cells []string) bool
 	// Include, when not empty, keeps only the files whose path relative
 	// to the root matches one of its patterns. Exclude drops the files
 	// and directories that match one of its patterns; an excluded
