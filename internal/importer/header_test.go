@@ -133,3 +133,15 @@ func TestSameValueHoweverWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestDateRejectNamesDayFirst: a date that does not parse is rejected with
+// the forms an import reads, day-first included (QA).
+func TestDateRejectNamesDayFirst(t *testing.T) {
+	e := mustEnv(t, "sqlite")
+	j := job("bad-date")
+	j.Mapping = importer.Mapping{"Name": "name", "Email": "email", "Birth": "birth"}
+	res := e.mustRun(t, j, importer.Table([]string{"Name", "Email", "Birth"}, [][]string{{"An", "an@example.com", "15 Aug 1990"}}))
+	if res.Rejected != 1 || res.Rejects[0].Code != "invalid_date" || !strings.Contains(res.Rejects[0].Reason, "DD/MM/YYYY") || strings.Contains(res.Rejects[0].Reason, "Aug") {
+		t.Fatalf("%+v", res)
+	}
+}

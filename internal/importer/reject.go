@@ -75,6 +75,12 @@ func genericMask(s string) string {
 // messages name fields, never values.
 func reasonOf(err error) (code, reason string) {
 	if e, ok := apperr.As(err); ok {
+		if e.Code == "invalid_date" {
+			// An import also reads day-first dates, which the vault's
+			// message does not name (QA).
+			return e.Code, strings.Replace(e.Message, "expected YYYY-MM-DD or an RFC 3339 timestamp",
+				"expected YYYY-MM-DD, a day-first DD/MM/YYYY (or with - or .) or an RFC 3339 timestamp", 1)
+		}
 		return e.Code, e.Message
 	}
 	return "internal", "internal error"
