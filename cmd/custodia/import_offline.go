@@ -59,6 +59,7 @@ func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *import
 			return err
 		}
 	}
+	warnNoMatch(cmd, job.Mapping, c)
 	fl.setJobID(&job)
 	im := importer.New(v, o.db, consent.NewLedger(o.db, o.keys.Derived().Token, registered))
 	im.Trail = cleanup.NewTrail(o.db)
@@ -95,6 +96,15 @@ func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *import
 		return err
 	}
 	return importOutcome(res, runErr, job.ID)
+}
+
+// warnNoMatch warns, on stderr, that no mapped field can match a row to a
+// person already in the vault (none is indexed or unique): each row then
+// becomes a new person, and importing the file twice doubles them (QA).
+func warnNoMatch(cmd *cobra.Command, m importer.Mapping, c *vault.Collection) {
+	if len(m) > 0 && len(importer.MatchFields(m, c)) == 0 {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: no mapped field of %s is indexed or unique (an e-mail or phone field with indexed: true), so rows are not matched to people already in the vault: each becomes a new person\n", c.Name)
+	}
 }
 
 // importOutcome turns a run's status into the command's error.

@@ -40,14 +40,18 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 	if err != nil {
 		return err
 	}
+	var col vault.Collection
+	_, colErr := c.call("GET", "/v1/collections/"+url.PathEscape(job.Collection), nil, &col)
 	if mapping == nil {
-		var col vault.Collection
-		if _, err := c.call("GET", "/v1/collections/"+url.PathEscape(job.Collection), nil, &col); err != nil {
-			return err
+		if colErr != nil {
+			return colErr
 		}
 		if mapping, err = proposeMapping(cmd, path, &col, fl); err != nil {
 			return err
 		}
+	}
+	if colErr == nil { // else the server refuses the job with the reason
+		warnNoMatch(cmd, mapping, &col)
 	}
 	job.Mapping = mapping
 	fl.setJobID(&job)

@@ -151,3 +151,21 @@ func TestImportHelpDryRun(t *testing.T) {
 		}
 	}
 }
+
+// TestImportWarnsWithoutMatchKey: a mapping that maps no indexed or unique
+// field cannot match rows to people already in the vault: the command
+// says so (QA: the same file imported twice doubled its people silently).
+func TestImportWarnsWithoutMatchKey(t *testing.T) {
+	dir, data := offlineCustomers(t)
+	file := filepath.Join(dir, "names.csv")
+	os.WriteFile(file, []byte("Name,Note\nAn,vip\nBình,new\n"), 0o600)
+	_, errOut, code := run(t, "", importArgs(file, data, "--map", "Name=name,Note=-")...)
+	if code != 0 || !strings.Contains(errOut, "warning: no mapped field of customers is indexed or unique") {
+		t.Fatalf("names only: %d %s", code, errOut)
+	}
+	withEmail := filepath.Join(dir, "emails.csv")
+	os.WriteFile(withEmail, []byte("Name,Email\nChi,chi@example.com\n"), 0o600)
+	if _, errOut, code := run(t, "", importArgs(withEmail, data, "--map", "Name=name,Email=email")...); code != 0 || strings.Contains(errOut, "warning:") {
+		t.Fatalf("with an e-mail: %d %s", code, errOut)
+	}
+}

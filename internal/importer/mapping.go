@@ -222,6 +222,20 @@ func (m Mapping) field(h string) (string, bool) {
 	return "", false
 }
 
+// MatchFields returns the fields m maps that can match a row to a person
+// already in the vault: indexed or unique ones. With none, every row
+// becomes a new person, whoever it is.
+func MatchFields(m Mapping, c *vault.Collection) []string {
+	var out []string
+	for _, name := range m {
+		if f, ok := c.Field(name); ok && f.Lookup() && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // headerTest returns a test of whether a row is the header this mapping
 // was written for: one holding every header it names (columns named by
 // number aside), as Mapping.field matches them. A title row of several
