@@ -1,6 +1,7 @@
 package scanrun
 
 import (
+	"bytes"
 	"sync"
 
 	"custodia/internal/scan"
@@ -115,21 +116,12 @@ func pathLook(path string) []byte {
 			start--
 		}
 		seg := b[start+1 : end]
-		if dot := lastDot(seg); dot > 0 && len(seg)-dot-1 >= 1 && len(seg)-dot-1 <= 5 && alnum(seg[dot+1:]) {
+		if dot := bytes.LastIndexByte(seg, '.'); dot > 0 && len(seg)-dot-1 >= 1 && len(seg)-dot-1 <= 5 && alnum(seg[dot+1:]) {
 			seg[dot] = ' '
 		}
 		end = start
 	}
 	return b
-}
-
-func lastDot(b []byte) int {
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] == '.' {
-			return i
-		}
-	}
-	return -1
 }
 
 func alnum(b []byte) bool {
