@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
 	"time"
@@ -148,14 +147,8 @@ func (s *Server) startTOTP(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Password string `json:"password"`
 	}
-	b, err := readBody(r)
-	if err != nil {
+	if err := decodeOptional(r, &in); err != nil {
 		return err
-	}
-	if len(bytes.TrimSpace(b)) > 0 {
-		if err := decodeBytes(b, &in); err != nil {
-			return err
-		}
 	}
 	// The password it may ask for is guessed against the sign-in limits:
 	// a stolen session must not try passwords without end.

@@ -41,6 +41,16 @@ func decodeStrict(r *http.Request, v any) error {
 	return decodeBytes(b, v)
 }
 
+// decodeOptional is decodeStrict for a route whose body may be left out:
+// no body, or one of white space only, leaves v as it is.
+func decodeOptional(r *http.Request, v any) error {
+	b, err := readBody(r)
+	if err != nil || len(bytes.TrimSpace(b)) == 0 {
+		return err
+	}
+	return decodeBytes(b, v)
+}
+
 // decodeBytes decodes a JSON object strictly, as decodeStrict does.
 func decodeBytes(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {

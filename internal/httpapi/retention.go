@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"slices"
@@ -175,14 +174,8 @@ func (s *Server) releaseHold(w http.ResponseWriter, r *http.Request) error {
 		Reason string `json:"reason"`
 	}
 	// No body at all is a release without a reason, answered as such.
-	b, err := readBody(r)
-	if err != nil {
+	if err := decodeOptional(r, &in); err != nil {
 		return err
-	}
-	if len(bytes.TrimSpace(b)) > 0 {
-		if err := decodeBytes(b, &in); err != nil {
-			return err
-		}
 	}
 	id := r.PathValue("id")
 	hs, err := s.db.ListHolds(r.Context())
