@@ -110,6 +110,9 @@ func TestConsentDecidesMarketingReads(t *testing.T) {
 	backdated["at"] = "2024-01-01T00:00:00Z"
 	if r := e.dpo.Do("POST", "/v1/subjects/"+e.sub+"/consents", backdated); r.Status != 409 || r.Code() != "consent_out_of_order" {
 		t.Errorf("a back-dated grant after a withdrawal: %d %s, want 409 consent_out_of_order", r.Status, r.Body)
+	} else if strings.Contains(string(r.Body), "withdraw") || strings.Contains(string(r.Body), time.Now().UTC().Format("2006-01-02")) {
+		// Recording consent does not let a caller read it (QA).
+		t.Errorf("the refusal tells the later event or its date: %s", r.Body)
 	}
 	if rec = read(); len(rec["data"].(map[string]any)) != 0 {
 		t.Fatalf("a back-dated grant revived the consent: %v", rec)

@@ -233,6 +233,9 @@ func rbacRoutes() []rbacRoute {
 		{"POST", "/v1/users/me/totp/confirm", "self", none, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/users/me/totp/confirm", map[string]any{"code": "123456"})
 		}},
+		{"POST", "/v1/users/me/password", "self", none, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/users/me/password", map[string]any{"current_password": "not the password at all", "new_password": "a new passphrase for nobody"})
+		}},
 		{"POST", "/v1/users", auth.PermUsersManage, adminOnly, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("POST", "/v1/users", map[string]any{"email": e.uniq("staff") + "@example.com", "display_name": "Staff", "role": "support"})
 		}},
@@ -244,6 +247,9 @@ func rbacRoutes() []rbacRoute {
 		}},
 		{"PATCH", "/v1/users/{id}", auth.PermUsersManage, adminOnly, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("PATCH", "/v1/users/"+e.userID(t), map[string]any{"display_name": "Renamed Staff"})
+		}},
+		{"POST", "/v1/users/{id}/password", auth.PermUsersManage, adminOnly, func(t *testing.T, e *rbacEnv, c C) R {
+			return c.Do("POST", "/v1/users/"+e.userID(t)+"/password", nil)
 		}},
 		{"GET", "/v1/roles", auth.PermSchemaRead, all, func(t *testing.T, e *rbacEnv, c C) R {
 			return c.Do("GET", "/v1/roles", nil)

@@ -229,6 +229,25 @@ func consoleSubjectRecords(t *testing.T, e *consoleEnv) {
 			t.Errorf("%s: subject records %d %q, GET %d %q; want the same refusal", name, all.Status, all.Code(), get.Status, get.Code())
 		}
 	}
+	// Nor may a refusal tell a customer from a stranger (QA): a caller
+	// who may read nothing for the purpose gets the same refusal for an
+	// unknown subject, and one who may read some collection, but none
+	// the subject's records are in, the same 404 as for a stranger.
+	for name, c := range map[string]*testutil.Client{"marketing for support": mkt, "scoped to the newsletter": scoped} {
+		known := c.Do("GET", path+"?purpose=support", nil)
+		stranger := c.Do("GET", "/v1/subjects/sub_nosuch/records?purpose=support", nil)
+		if known.Status != stranger.Status || known.Code() != stranger.Code() || known.JSON()["detail"] != stranger.JSON()["detail"] {
+			t.Errorf("%s: a customer %d %s, a stranger %d %s; want the same answer", name, known.Status, known.Body, stranger.Status, stranger.Body)
+		}
+	}
+	other := e.dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "only.customer@example.com", "name": "Only Customer"}).JSON()["subject"].(string)
+	mktNews := e.admin.With(newToken(t, e.admin, map[string]any{"name": "news-only", "role": "marketing", "collections": []string{"newsletter"}}))
+	known := mktNews.Do("GET", "/v1/subjects/"+other+"/records?purpose=marketing", nil)
+	stranger := mktNews.Do("GET", "/v1/subjects/sub_nosuch/records?purpose=marketing", nil)
+	if known.Status != 404 || known.Code() != "subject_not_found" || stranger.Status != 404 || stranger.Code() != "subject_not_found" || known.JSON()["detail"] != stranger.JSON()["detail"] {
+		t.Errorf("newsletter-only token, a customer with no newsletter record: %d %q, a stranger %d %q; want 404 subject_not_found for both",
+			known.Status, known.Code(), stranger.Status, stranger.Code())
+	}
 	if _, names, _ := subjectRecords(t, notes.Must(200, "GET", path+"?purpose=support", nil)); !slices.Equal(names, []string{"support_notes"}) {
 		t.Errorf("scoped to support notes: %v", names)
 	}

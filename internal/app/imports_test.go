@@ -237,8 +237,8 @@ func importExamples(t *testing.T, cfg app.Config) {
 	}
 	// Posting the completed job again returns it; nothing is imported twice.
 	r = postImport(t, dpo, importJobJSON("lan-2025", nil), "khach hang.csv", importCSV)
-	if r.Status != 200 || decodeImport(t, r).Status != "completed" {
-		t.Errorf("re-POST of a completed job: %d %s", r.Status, r.Body)
+	if r.Status != 200 || decodeImport(t, r).Status != "completed" || !strings.Contains(string(r.Body), `"already_completed":true`) {
+		t.Errorf("re-POST of a completed job: %d %s, want 200 completed, already_completed", r.Status, r.Body)
 	}
 	if n := countRecords(t, s); n != 3 {
 		t.Errorf("%d records after re-POST, want 3", n)

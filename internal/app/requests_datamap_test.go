@@ -306,7 +306,7 @@ func TestFreeTextRefusesIdentifiers(t *testing.T) {
 	e := reqSetup(t)
 	refused := func(what string, r testutil.Response) {
 		t.Helper()
-		if r.Status != 400 || r.Code() != "personal_data_in_text" || strings.Contains(string(r.Body), "0912") || strings.Contains(string(r.Body), "minh.tran@") {
+		if r.Status != 400 || r.Code() != "personal_data_in_text" || strings.Contains(r.Text(), "0912") || strings.Contains(r.Text(), "minh.tran@") {
 			t.Errorf("%s: %d %s", what, r.Status, r.Body)
 		}
 	}
@@ -318,4 +318,37 @@ func TestFreeTextRefusesIdentifiers(t *testing.T) {
 	task := e.dpo.Must(201, "POST", "/v1/requests/"+id+"/tasks", map[string]any{"system": "HubSpot", "description": "delete the contact of this request"}).JSON()["id"].(string)
 	refused("task evidence", e.dpo.Do("POST", "/v1/requests/"+id+"/tasks/"+task+"/close", map[string]any{"state": "closed", "evidence": "deleted contact 0912345678"}))
 	refused("hold reason", e.dpo.Do("POST", "/v1/holds", map[string]any{"subject": e.sub, "reason": "dispute with minh.tran@example.com"}))
+
+	// Consent evidence, incidents, exports and retention rules too (QA:
+	// a consent's method kept a customer's e-mail after the erasure, for
+	// the auditor to read).
+	consent := map[string]any{"purpose": "marketing", "action": "grant", "method": "told at minh.tran@example.com", "notice_version": "v1",
+		"notice_text": "Offers by e-mail; write to privacy@shop.example to withdraw.", "channel": "web", "collected_by": "shop"}
+	refused("consent method", e.dpo.Do("POST", "/v1/subjects/"+e.sub+"/consents", consent))
+	consent["method"], consent["collected_by"] = "web form", "call with 0912 345 678"
+	refused("consent collected_by", e.dpo.Do("POST", "/v1/subjects/"+e.sub+"/consents", consent))
+	// A member of staff may be named by address, and the organisation's
+	// notice may give its own.
+	consent["collected_by"] = "lan@shop.example"
+	e.dpo.Must(201, "POST", "/v1/subjects/"+e.sub+"/consents", consent)
+	incident := map[string]any{"description": "a list with minh.tran@example.com leaked", "detected_at": time.Now().UTC().Add(-time.Hour),
+		"became_aware_at": time.Now().UTC().Add(-time.Hour), "jurisdictions": []string{"VN"}}
+	refused("incident description", e.dpo.Do("POST", "/v1/incidents", incident))
+	refused("export reason", e.dpo.Do("POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support",
+		"reason": "for the call with 0912 345 678"}))
+	refused("retention rule description", e.dpo.Do("POST", "/v1/retention/rules", map[string]any{"collection": "customers", "anchor": "created",
+		"keep": map[string]any{"n": 5, "unit": "years"}, "description": "asked by minh.tran@example.com"}))
+	consent["notice_version"] = "v1 for minh.tran@example.com"
+	refused("consent notice_version", e.dpo.Do("POST", "/v1/subjects/"+e.sub+"/consents", consent))
+	// Reasons kept in the audit chain and the registers, and where a
+	// copy went: the import's source names its holder by address, never
+	// a customer's phone (QA round 3).
+	refused("restriction lift reason", e.dpo.Do("DELETE", "/v1/subjects/"+e.sub+"/restriction", map[string]any{"reason": "told minh.tran@example.com"}))
+	refused("objection lift reason", e.dpo.Do("DELETE", "/v1/subjects/"+e.sub+"/objections/marketing", map[string]any{"reason": "called 0912 345 678"}))
+	refused("offboarding reason", e.dpo.Do("POST", "/v1/people/usr_nobody/offboard", map[string]any{"reason": "kept card 4111 1111 1111 1111"}))
+	// Who holds a copy, who owns a system, what course was taken: staff
+	// by name or address, never a customer's number (QA round 4).
+	refused("system holder", e.dpo.Do("POST", "/v1/systems", map[string]any{"name": "Lan's sheet", "kind": "spreadsheet", "holders": []string{"4111 1111 1111 1111"}}))
+	refused("system owner", e.dpo.Do("POST", "/v1/systems", map[string]any{"name": "Lan's sheet", "kind": "spreadsheet", "owner": "CCCD 079203001234"}))
+	e.dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Lan's sheet", "kind": "spreadsheet", "owner": "lan@shop.example", "holders": []string{"Lan", "minh@shop.example"}})
 }

@@ -163,8 +163,8 @@ func retentionHolds(t *testing.T, cfg app.Config) {
 	}
 	// An erasure of a held subject is refused, naming the hold.
 	r := e.dpo.Do("DELETE", "/v1/subjects/"+held, nil)
-	if r.Status != 409 || r.Code() != "legal_hold" || !strings.Contains(string(r.Body), hold["id"].(string)) {
-		t.Errorf("erasure under hold: %d %s", r.Status, r.Body)
+	if r.Status != 409 || r.Code() != "legal_hold" || !strings.Contains(string(r.Body), hold["id"].(string)) || strings.Contains(string(r.Body), "litigation") {
+		t.Errorf("erasure under hold: %d %s, want 409 legal_hold naming the hold but not its reason", r.Status, r.Body)
 	}
 	// So is the deletion of one of its records, or a change to it, and
 	// the record stays as it was.

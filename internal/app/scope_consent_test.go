@@ -84,8 +84,13 @@ func TestScopedTokensCannotCarryOutRequests(t *testing.T) {
 		subject := dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support",
 			map[string]any{"email": fmt.Sprintf("binh%d@example.vn", i), "name": "Binh"}).JSON()["subject"].(string)
 		id := tok.Must(201, "POST", "/v1/requests", map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": subject}, "jurisdiction": "GDPR"}).JSON()["id"].(string)
-		tok.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "verifying_identity", "reason": "checked"})
-		tok.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "in_progress", "reason": "verified"})
+		// Nor does it move the request on: a request spans all of the
+		// person's data.
+		if r := tok.Do("POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "verifying_identity", "reason": "checked"}); r.Status != 403 || r.Code() != c.code {
+			t.Errorf("%s token moves a request: %d %s", c.name, r.Status, r.Body)
+		}
+		dpo.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "verifying_identity", "reason": "checked"})
+		dpo.Must(200, "POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "in_progress", "reason": "verified"})
 		if r := tok.Do("POST", "/v1/requests/"+id+"/execute", nil); r.Status != 403 || r.Code() != c.code {
 			t.Errorf("%s token carries out an access request: %d %s", c.name, r.Status, r.Body)
 		}

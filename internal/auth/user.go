@@ -44,8 +44,9 @@ type UserStore interface {
 	UserByID(ctx context.Context, id string) (User, error)
 	UserByEmail(ctx context.Context, email string) (User, error)
 	ListUsers(ctx context.Context) ([]User, error)
-	// UpdateUser writes the user's mutable columns.
-	UpdateUser(ctx context.Context, u User, e *audit.Entry) error
+	// UpdateUser writes the user's mutable columns, if the stored row is
+	// still the one read, whose updated_at was prev; else ErrUserChanged.
+	UpdateUser(ctx context.Context, u User, prev time.Time, e *audit.Entry) error
 	// AdvanceTOTPStep records step as used, atomically refusing (false) a
 	// step not later than the last one: a code is accepted once, even
 	// across replicas.

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"net/mail"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/freetext"
 	"custodia/internal/mfa"
 	"custodia/internal/password"
 )
@@ -88,61 +90,107 @@ func (s *Service) checkRole(ctx context.Context, r Role) error {
 	return nil
 }
 
+// after is the time of a write of a row last written at prev: now, or
+// just after prev when the clock has not moved past it, so that every
+// write changes updated_at (UpdateUser compares it).
+func (s *Service) after(prev time.Time) time.Time {
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	if !now.After(prev) {
+		now = prev.Add(time.Microsecond)
+	}
+	return now
+}
+
+// ErrUserChanged is a UserStore's answer to a write of a person whose row
+// another request changed since it was read.
+var ErrUserChanged = apperr.New(apperr.Conflict, "user_changed", "the person was changed by another request at the same moment; try again")
+
+// maxUserRetries bounds the re-reads of a person changed meanwhile.
+const maxUserRetries = 5
+
 // UpdateUser changes a person's display name, role, password or disabled
 // state. Changing the role or password, or disabling, ends their sessions.
+// The change is applied to the row as stored when it is written: a
+// concurrent change (an offboarding, a demotion) is never overwritten by
+// this one's older copy, which is read again and the request re-applied.
 func (s *Service) UpdateUser(ctx context.Context, id string, req UserRequest, e *audit.Entry) (User, error) {
-	u, err := s.store.UserByID(ctx, id)
-	if err != nil {
-		return User{}, err
+	// The password is checked and hashed first: argon2 takes long, and
+	// the row is read and written after it, within one short step.
+	var hash string
+	if req.Password != nil {
+		u, err := s.store.UserByID(ctx, id)
+		if err != nil {
+			return User{}, err
+		}
+		if err := checkPassword(*req.Password, u.Email); err != nil {
+			return User{}, err
+		}
+		if hash, err = password.Hash(*req.Password); err != nil {
+			return User{}, apperr.Wrap(err, "hash password")
+		}
 	}
+	for attempt := 0; ; attempt++ {
+		u, endSessions, enabled, err := s.applyUserRequest(ctx, id, req, hash, e)
+		if errors.Is(err, ErrUserChanged) && attempt < maxUserRetries {
+			continue
+		}
+		if err != nil {
+			return User{}, err
+		}
+		if enabled {
+			s.Forget() // the person's tokens, refused while disabled, work again
+		}
+		if endSessions {
+			if err := s.store.RevokeUserSessions(ctx, u.ID, u.UpdatedAt); err != nil {
+				return User{}, err
+			}
+			s.Forget()
+		}
+		return u, nil
+	}
+}
+
+// applyUserRequest reads the person, applies req (hash: the new password's,
+// hashed) and writes the row if no one changed it meanwhile.
+func (s *Service) applyUserRequest(ctx context.Context, id string, req UserRequest, hash string, e *audit.Entry) (u User, endSessions, enabled bool, err error) {
+	if u, err = s.store.UserByID(ctx, id); err != nil {
+		return User{}, false, false, err
+	}
+	prev := u.UpdatedAt
 	e.RecordID = u.ID
-	endSessions := false
 	if req.Email != "" && NormalizeEmail(req.Email) != u.Email {
-		return User{}, apperr.New(apperr.Invalid, "email_immutable", "a person's e-mail address cannot change; create a new account")
+		return User{}, false, false, apperr.New(apperr.Invalid, "email_immutable", "a person's e-mail address cannot change; create a new account")
 	}
 	if req.DisplayName != nil {
 		name := strings.TrimSpace(*req.DisplayName)
 		if name == "" || utf8.RuneCountInString(name) > 200 || !printable(name) {
-			return User{}, apperr.New(apperr.Invalid, "invalid_display_name", "a display name has 1 to 200 characters")
+			return User{}, false, false, apperr.New(apperr.Invalid, "invalid_display_name", "a display name has 1 to 200 characters")
 		}
 		u.DisplayName = name
 	}
 	if req.Role != nil && *req.Role != u.Role {
 		if err := s.checkRole(ctx, *req.Role); err != nil {
-			return User{}, err
+			return User{}, false, false, err
 		}
 		u.Role, endSessions = *req.Role, true
 	}
 	if req.Password != nil {
-		if err := checkPassword(*req.Password, u.Email); err != nil {
-			return User{}, err
-		}
-		if u.PasswordHash, err = password.Hash(*req.Password); err != nil {
-			return User{}, apperr.Wrap(err, "hash password")
-		}
-		endSessions = true
+		u.PasswordHash, endSessions = hash, true
 	}
-	now := s.Now().UTC()
+	now := s.after(prev)
 	if req.Disabled != nil {
 		switch {
 		case *req.Disabled && u.DisabledAt == nil:
 			u.DisabledAt, endSessions = &now, true
 		case !*req.Disabled && u.DisabledAt != nil:
-			u.DisabledAt = nil
-			defer s.Forget() // the person's tokens, refused while disabled, work again
+			u.DisabledAt, enabled = nil, true
 		}
 	}
 	u.UpdatedAt = now
-	if err := s.store.UpdateUser(ctx, u, e); err != nil {
-		return User{}, err
+	if err := s.store.UpdateUser(ctx, u, prev, e); err != nil {
+		return User{}, false, false, err
 	}
-	if endSessions {
-		if err := s.store.RevokeUserSessions(ctx, u.ID, now); err != nil {
-			return User{}, err
-		}
-		s.Forget()
-	}
-	return u, nil
+	return u, endSessions, enabled, nil
 }
 
 // User returns a person.
@@ -187,8 +235,9 @@ func (s *Service) StartTOTP(ctx context.Context, userID, currentPassword string,
 	if u.TOTPPending, err = s.sealSeed(u.ID, en.Secret); err != nil {
 		return TOTPEnrollment{}, err
 	}
-	u.UpdatedAt = s.Now().UTC()
-	if err := s.store.UpdateUser(ctx, u, e); err != nil {
+	prev := u.UpdatedAt
+	u.UpdatedAt = s.after(prev)
+	if err := s.store.UpdateUser(ctx, u, prev, e); err != nil {
 		return TOTPEnrollment{}, err
 	}
 	return TOTPEnrollment{Secret: en.Secret, URI: en.URI, QRPNG: en.QRPNG, QRPNGURL: "/v1/users/me/totp/qr.png"}, nil
@@ -239,8 +288,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, sessionID, code strin
 	if err != nil {
 		return nil, err
 	}
-	u.TOTPSecret, u.TOTPPending, u.MFAEnabled, u.UpdatedAt = u.TOTPPending, nil, true, s.Now().UTC()
-	if err := s.store.UpdateUser(ctx, u, e); err != nil {
+	prev := u.UpdatedAt
+	u.TOTPSecret, u.TOTPPending, u.MFAEnabled, u.UpdatedAt = u.TOTPPending, nil, true, s.after(prev)
+	if err := s.store.UpdateUser(ctx, u, prev, e); err != nil {
 		return nil, err
 	}
 	if sessionID != "" {
@@ -254,21 +304,28 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID, sessionID, code strin
 
 // SetUserBlocked blocks or unblocks a person (after a bulk-read alert).
 func (s *Service) SetUserBlocked(ctx context.Context, id string, blocked bool) error {
-	u, err := s.store.UserByID(ctx, id)
-	if err != nil {
-		return err
+	for attempt := 0; ; attempt++ {
+		u, err := s.store.UserByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		prev := u.UpdatedAt
+		now := s.after(prev)
+		u.BlockedAt = nil
+		if blocked {
+			u.BlockedAt = &now
+		}
+		u.UpdatedAt = now
+		err = s.store.UpdateUser(ctx, u, prev, nil)
+		if errors.Is(err, ErrUserChanged) && attempt < maxUserRetries {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		s.Forget()
+		return nil
 	}
-	now := s.Now().UTC()
-	u.BlockedAt = nil
-	if blocked {
-		u.BlockedAt = &now
-	}
-	u.UpdatedAt = now
-	if err := s.store.UpdateUser(ctx, u, nil); err != nil {
-		return err
-	}
-	s.Forget()
-	return nil
 }
 
 // SetTokenBlocked blocks or unblocks a token.
@@ -312,6 +369,9 @@ func (s *Service) AddTraining(ctx context.Context, person, course string, comple
 	course = strings.TrimSpace(course)
 	if course == "" || utf8.RuneCountInString(course) > 200 {
 		return TrainingRecord{}, apperr.New(apperr.Invalid, "invalid_course", "course is required (1 to 200 characters)")
+	}
+	if err := freetext.Check("course", course); err != nil {
+		return TrainingRecord{}, err
 	}
 	now := s.Now().UTC()
 	if completed.IsZero() || completed.After(now.Add(time.Minute)) {

@@ -19,6 +19,7 @@ import (
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
+	"custodia/internal/freetext"
 )
 
 // Actions an event records.
@@ -171,9 +172,11 @@ func (l *Ledger) checkOrder(ctx context.Context, ev Event) error {
 		return nil
 	}
 	if ev.At.Before(latest.At) || ev.Action == Grant && Superseded(latest, ev) {
+		// The message names neither the later event nor its date: a
+		// caller may record consent without being allowed to read it.
 		return apperr.Newf(apperr.Conflict, "consent_out_of_order",
-			"this %s is dated %s, before the subject's latest %s for this purpose (%s); record events in the order the person acted",
-			ev.Action, ev.At.Format(time.RFC3339), latest.Action, latest.At.Format(time.RFC3339))
+			"this %s is dated %s, before an event already recorded for this subject and purpose; record events in the order the person acted",
+			ev.Action, ev.At.Format(time.RFC3339))
 	}
 	return nil
 }
@@ -203,6 +206,20 @@ func (l *Ledger) buildEvent(subjectID string, req Request, recordedBy, requestID
 		if strings.TrimSpace(f.v) == "" || utf8.RuneCountInString(f.v) > 200 {
 			return Event{}, apperr.Newf(apperr.Invalid, "invalid_"+f.name, "%s is required (1 to 200 characters)", f.name)
 		}
+	}
+	// What staff type about how consent was collected outlives an
+	// erasure in the append-only ledger: no customer's identifier in it.
+	// collected_by may name a member of staff or a system by its e-mail
+	// address (the console fills in the signed-in person's). The notice
+	// text is the organisation's own, shared by everyone who agreed to
+	// it, and may give its contact address.
+	for _, f := range []struct{ name, v string }{{"method", req.Method}, {"notice_version", req.NoticeVersion}} {
+		if err := freetext.Check(f.name, f.v); err != nil {
+			return Event{}, err
+		}
+	}
+	if err := freetext.CheckWho("collected_by", req.CollectedBy); err != nil {
+		return Event{}, err
 	}
 	if req.Action == Grant && strings.TrimSpace(req.NoticeText) == "" {
 		return Event{}, bad("notice_text_required", "a grant needs the notice_text the person agreed to")

@@ -124,6 +124,19 @@ func (c *Console) page(h handler) http.HandlerFunc {
 
 // form serves a form post that needs a session and a valid CSRF token.
 func (c *Console) form(h handler) http.HandlerFunc {
+	return c.signOutForm(func(rc *reqCtx) error {
+		if err := rc.loadMe(); err != nil {
+			return err
+		}
+		return h(rc)
+	})
+}
+
+// signOutForm serves a form post with a session cookie and a valid CSRF
+// token, but not necessarily a session the API accepts: the sign-out
+// form, since a person the API now refuses (blocked after a security
+// alert) must still be able to sign out. form adds the API's check.
+func (c *Console) signOutForm(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		rc := c.newReqCtx(w, r)
 		c.run(rc, func(rc *reqCtx) error {
@@ -135,9 +148,6 @@ func (c *Console) form(h handler) http.HandlerFunc {
 			}
 			if !rc.csrfOK() {
 				return errBadCSRF
-			}
-			if err := rc.loadMe(); err != nil {
-				return err
 			}
 			return h(rc)
 		})

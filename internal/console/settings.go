@@ -19,7 +19,6 @@ func init() {
 		c.handleForm("POST /console/settings/users/{id}/role", c.changeUserRole)
 		c.handle("GET /console/settings/roles", c.settingsRoles)
 		c.handleForm("POST /console/settings/roles", c.createRole)
-		c.handle("GET /console/settings/roles/{name}", c.settingsRole)
 	})
 }
 
@@ -173,10 +172,11 @@ func (c *Console) settingsUsers(rc *reqCtx) error {
 }
 
 // userCreatedView is the data of settings_user_created.html: the initial
-// password, shown once.
+// or reset password, shown once.
 type userCreatedView struct {
 	User     auth.User
 	Password string
+	Reset    bool // a reset password rather than an initial one
 }
 
 // createUser adds a person (POST /v1/users). Without a password the API
@@ -241,55 +241,6 @@ func (c *Console) settingsRoles(rc *reqCtx) error {
 		return err
 	}
 	return rc.render(http.StatusOK, "settings_roles", rc.L.T("Roles"), rolesView{Roles: out.Roles, Permissions: access.ManagementPermissions})
-}
-
-// settingsRole shows one role's permissions and grants, read-only.
-func (c *Console) settingsRole(rc *reqCtx) error {
-	if err := rc.need(auth.PermRolesManage, auth.PermUsersManage); err != nil {
-		return err
-	}
-	var role access.Role
-	if err := rc.call(http.MethodGet, "/v1/roles/"+seg(rc.r.PathValue("name")), nil, &role); err != nil {
-		return err
-	}
-	return rc.render(http.StatusOK, "settings_role", rc.L.T("Role %s", role.Name), &role)
-}
-
-// createRole defines a custom role (POST /v1/roles): permissions ticked,
-// grants one per line as "collection selector access".
-func (c *Console) createRole(rc *reqCtx) error {
-	f := rc.r.PostForm
-	role := access.Role{Name: strings.TrimSpace(f.Get("name")), Description: strings.TrimSpace(f.Get("description")),
-		RequireTraining: f.Get("require_training") == "true"}
-	for _, p := range f["permissions"] {
-		role.Permissions = append(role.Permissions, auth.Permission(p))
-	}
-	switch f.Get("require_mfa") {
-	case "yes":
-		role.RequireMFA = new(true)
-	case "no":
-		role.RequireMFA = new(false)
-	}
-	for i, line := range strings.Split(f.Get("grants"), "\n") {
-		parts := strings.Fields(line)
-		if len(parts) == 0 {
-			continue
-		}
-		if len(parts) != 3 {
-			return badInput("invalid_grant", rc.L.T("Grant line %d: write a collection, a field or category, and an access (read, read_masked, write or none).", i+1))
-		}
-		g := access.Grant{Collection: parts[0], Access: parts[2]}
-		if strings.Contains(parts[1], ".") {
-			g.Category = parts[1]
-		} else {
-			g.Field = parts[1]
-		}
-		role.Grants = append(role.Grants, g)
-	}
-	if err := rc.call(http.MethodPost, "/v1/roles", role, nil); err != nil {
-		return err
-	}
-	return rc.done("/console/settings/roles/"+seg(role.Name), rc.L.T("Role created."))
 }
 
 // now is the present moment (a method so pages agree on one clock).

@@ -17,6 +17,7 @@ type signInForm struct {
 	Email   string
 	Next    string
 	Expired bool
+	Changed bool // the person has just changed their password
 	Error   string
 }
 
@@ -25,7 +26,8 @@ func (c *Console) signInPage(rc *reqCtx) error {
 	if !safeNext(next) {
 		next = ""
 	}
-	return rc.render(http.StatusOK, "signin", rc.L.T("Sign in"), signInForm{Next: next, Expired: rc.r.URL.Query().Get("expired") == "1"})
+	return rc.render(http.StatusOK, "signin", rc.L.T("Sign in"), signInForm{Next: next, Expired: rc.r.URL.Query().Get("expired") == "1",
+		Changed: rc.r.URL.Query().Get("changed") == "1"})
 }
 
 // signIn opens an API session (POST /v1/sessions) and keeps its token in
@@ -52,6 +54,11 @@ func (c *Console) signIn(rc *reqCtx) error {
 		}
 		return rc.render(http.StatusTooManyRequests, "signin", rc.L.T("Sign in"), signInForm{Email: in.Email, Next: next,
 			Error: rc.L.T("Too many failed sign-ins. Wait a few minutes before trying again.")})
+	case errors.As(err, &apiErr) && apiErr.Code == "mfa_code_replayed":
+		// The password and the code were right; the code was used already
+		// (a sign-in just before, in the same 30 seconds).
+		return rc.render(apiErr.Status, "signin", rc.L.T("Sign in"), signInForm{Email: in.Email, Next: next,
+			Error: rc.L.T("That code was already used. Wait for the next one and try again.")})
 	case errors.As(err, &apiErr) && apiErr.Status/100 == 4:
 		return rc.render(apiErr.Status, "signin", rc.L.T("Sign in"), signInForm{Email: in.Email, Next: next,
 			Error: rc.L.T("Sign-in failed. Check your e-mail address, password and authenticator code.")})
@@ -73,7 +80,11 @@ func (c *Console) signIn(rc *reqCtx) error {
 // signOut revokes the API session, forgets the cookie and has the
 // browser drop the drafts kept in the tab.
 func (c *Console) signOut(rc *reqCtx) error {
-	if err := rc.call(http.MethodDelete, "/v1/sessions/current", nil, nil); err != nil && !errors.Is(err, errSignedOut) {
+	// A session the API refuses (4xx: blocked, say) is forgotten all the
+	// same: it cannot be used, and the browser must not keep it.
+	var apiErr *APIError
+	if err := rc.call(http.MethodDelete, "/v1/sessions/current", nil, nil); err != nil && !errors.Is(err, errSignedOut) &&
+		!(errors.As(err, &apiErr) && apiErr.Status/100 == 4) {
 		return err
 	}
 	c.clearCookie(rc.w, rc.r, sessionCookie)

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"custodia/internal/apperr"
+	"custodia/internal/freetext"
 	"custodia/internal/scans"
 )
 
@@ -173,6 +174,13 @@ func (in *Input) Validate() error {
 		if !t.ok(t.v) {
 			return invalid("invalid_"+t.name, t.name+" must be "+t.help)
 		}
+		// The owner is kept as written, after any erasure: a member of
+		// staff, by name or address; a customer's number may not be.
+		if t.name == "owner" {
+			if err := freetext.CheckWho(t.name, t.v); err != nil {
+				return err
+			}
+		}
 	}
 	lists := []struct {
 		name string
@@ -196,6 +204,11 @@ func (in *Input) Validate() error {
 		clean := make([]string, 0, len(*l.v))
 		for _, s := range *l.v {
 			s = strings.TrimSpace(s)
+			if l.name == "holders" {
+				if err := freetext.CheckWho("holders", s); err != nil {
+					return err
+				}
+			}
 			if !l.ok(s) {
 				return invalid("invalid_"+strings.ReplaceAll(l.name, ".", "_"), l.name+" must list "+l.help)
 			}

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"hash/maphash"
 	"sync"
 	"time"
 )
@@ -53,14 +54,47 @@ type Lockout struct {
 // locks a key out, for a back-off that doubles with each successive
 // lockout, once it fails too often. It is safe for concurrent use.
 //
-// Call Check before verifying credentials and refuse the attempt when it
-// reports a lockout; then call Fail or Succeed with the outcome.
+// Call Serialize, then Check before verifying credentials and refuse the
+// attempt when it reports a lockout; then call Fail or Succeed with the
+// outcome, and release.
 type LoginGuard struct {
 	cfg LoginGuardConfig
 	now func() time.Time
 
 	mu   sync.Mutex
 	keys map[guardKey]*guardEntry
+
+	// accounts and addresses serialise the attempts on one account, and
+	// from one address (a stripe per hash): Check before a slow password
+	// check counts only the failures of the attempts that finished, so
+	// attempts sent at once would all be checked past the limit.
+	accounts, addresses [256]sync.Mutex
+	seed                maphash.Seed
+}
+
+// Serialize makes the attempts on one account, and those from one
+// address, wait for one another, from before Check until release is
+// called after Fail or Succeed: attempts sent at once are then checked
+// one by one, and those past either limit are refused (QA: 40 guesses at
+// once, at one account or sprayed over 40 from one address, were all
+// checked). An empty key is not serialised. The account's lock is always
+// taken before the address's, so two attempts never wait for each other.
+func (g *LoginGuard) Serialize(account, addr string) (release func()) {
+	var held []*sync.Mutex
+	if account != "" {
+		held = append(held, &g.accounts[maphash.String(g.seed, account)%uint64(len(g.accounts))])
+	}
+	if addr != "" {
+		held = append(held, &g.addresses[maphash.String(g.seed, addr)%uint64(len(g.addresses))])
+	}
+	for _, m := range held {
+		m.Lock()
+	}
+	return func() {
+		for i := len(held) - 1; i >= 0; i-- {
+			held[i].Unlock()
+		}
+	}
 }
 
 type guardKey struct {
@@ -81,7 +115,7 @@ func NewLoginGuard(cfg LoginGuardConfig, now func() time.Time) *LoginGuard {
 	if now == nil {
 		now = time.Now
 	}
-	return &LoginGuard{cfg: cfg.withDefaults(), now: now, keys: map[guardKey]*guardEntry{}}
+	return &LoginGuard{cfg: cfg.withDefaults(), now: now, keys: map[guardKey]*guardEntry{}, seed: maphash.MakeSeed()}
 }
 
 // Check reports whether the account or the address is locked out, and if so

@@ -287,3 +287,67 @@ func TestLoginGuardEvictsSoonestEndingLockoutLast(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginGuardSerializedAttempts: attempts on one account sent at once,
+// each verified slowly (as argon2 is), are checked one by one, so no more
+// than MaxFailures wrong passwords are verified before the lockout (QA:
+// 119 parallel guesses were all verified, and the 120th, right, passed).
+func TestLoginGuardSerializedAttempts(t *testing.T) {
+	g := NewLoginGuard(LoginGuardConfig{MaxFailures: 5}, nil)
+	var mu sync.Mutex
+	verified := 0
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Go(func() {
+			release := g.Serialize("acct:victim", "")
+			defer release()
+			if _, locked := g.Check("acct:victim", ""); locked {
+				return
+			}
+			time.Sleep(2 * time.Millisecond) // the password check
+			mu.Lock()
+			verified++
+			mu.Unlock()
+			g.Fail("acct:victim", "")
+		})
+	}
+	wg.Wait()
+	if verified != 5 {
+		t.Errorf("%d guesses verified, want 5 (MaxFailures)", verified)
+	}
+	// Another account is not held up by the locked one.
+	release := g.Serialize("acct:other", "")
+	if _, locked := g.Check("acct:other", ""); locked {
+		t.Error("another account is locked")
+	}
+	release()
+}
+
+// TestLoginGuardSerializedSpray: guesses sprayed over many accounts from
+// one address, all at once, are checked one by one too, so no more than
+// MaxFailures are verified before the address is locked.
+func TestLoginGuardSerializedSpray(t *testing.T) {
+	g := NewLoginGuard(LoginGuardConfig{MaxFailures: 5}, nil)
+	var mu sync.Mutex
+	verified := 0
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			account := fmt.Sprintf("acct:%d", i)
+			release := g.Serialize(account, "203.0.113.9")
+			defer release()
+			if _, locked := g.Check(account, "203.0.113.9"); locked {
+				return
+			}
+			time.Sleep(time.Millisecond) // the password check
+			mu.Lock()
+			verified++
+			mu.Unlock()
+			g.Fail(account, "203.0.113.9")
+		})
+	}
+	wg.Wait()
+	if verified != 5 {
+		t.Errorf("%d sprayed guesses verified, want 5 (MaxFailures)", verified)
+	}
+}

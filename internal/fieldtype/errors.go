@@ -77,7 +77,7 @@ var (
 
 	errPhone          = def(CodeInvalidPhone, "not a valid phone number")
 	errPhoneChars     = def(CodeInvalidPhone, "phone number may only contain digits, spaces and - . ( ) /, with a + only at the start")
-	errPhoneIntl      = def(CodeInvalidPhone, "phone number must be in international format starting with +")
+	errPhoneIntl      = def(CodeInvalidPhone, "phone number must be in international format starting with + (numbers written without it need a default region: the server's --default-region)")
 	errPhoneLong      = def(CodeTooLong, "phone number is too long")
 	errPhoneNotExists = def(CodeInvalidPhone, "phone number is not a valid number for its country")
 

@@ -1,6 +1,11 @@
 // Package freetext keeps customers' identifiers out of the free text
 // staff type into governance records (a request's note, a task's
-// description and evidence, a hold's reason). That text is stored as
+// description and evidence, a hold's reason, how a consent was collected,
+// an incident's description and its tasks' evidence, an export's reason
+// and its approval's, a retention rule's description, why a restriction
+// or objection was lifted; with CheckWho, which lets staff be named by
+// address, who collected a consent, an import's source, a clean-up
+// task's or an offboarding's evidence). That text is stored as
 // written: it is not sealed under the subject's key, so erasure cannot
 // crypto-shred it and backups hold it. A text holding an e-mail address,
 // a phone number, a card, a bank account or a national id is refused,
@@ -9,6 +14,8 @@ package freetext
 
 import (
 	"sync"
+
+	"golang.org/x/text/unicode/norm"
 
 	"custodia/internal/apperr"
 	"custodia/internal/scan"
@@ -36,14 +43,24 @@ var (
 
 // Check refuses text (the field named field) when it holds a customer's
 // identifier: 400 personal_data_in_text.
-func Check(field, text string) error {
+func Check(field, text string) error { return check(field, text, "") }
+
+// CheckWho is Check for a field that names who did something (a consent's
+// collected_by): staff and systems are named by their e-mail address, so
+// an address is allowed; a phone number, card or id number is not.
+func CheckWho(field, text string) error { return check(field, text, scan.EmailAddress) }
+
+func check(field, text string, allowed scan.Entity) error {
 	if text == "" {
 		return nil
 	}
 	once.Do(func() { scanner = detect.New(detect.Options{MinConfidence: minConfidence}) })
+	// Full-width and other compatibility forms read as what they stand
+	// for: "ｖｕ＠ｅｘａｍｐｌｅ．ｏｒｇ" is an address too (QA).
+	text = norm.NFKC.String(text)
 	var found scan.Entity
 	scanner.Scan([]byte(text), "", func(f scan.Finding) {
-		if found == "" && refused[f.Entity] {
+		if found == "" && refused[f.Entity] && f.Entity != allowed {
 			found = f.Entity
 		}
 	})

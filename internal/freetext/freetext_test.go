@@ -41,3 +41,31 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckWho: who collected a consent may be named by an e-mail address
+// (staff, a system), not by a phone, card or id number.
+func TestCheckWho(t *testing.T) {
+	for _, ok := range []string{"lan@shop.example", "signup-form", "Dana (dpo)", "mailer@shop.example via the checkout"} {
+		if err := CheckWho("collected_by", ok); err != nil {
+			t.Errorf("CheckWho(%q) = %v, want nil", ok, err)
+		}
+	}
+	for _, bad := range []string{"call with +84 912 000 111", "card 4111 1111 1111 1111", "CCCD 079203001234"} {
+		if err := CheckWho("collected_by", bad); apperr.CodeOf(err) != "personal_data_in_text" {
+			t.Errorf("CheckWho(%q) = %v, want personal_data_in_text", bad, err)
+		}
+	}
+	if err := Check("collected_by", "lan@shop.example"); apperr.CodeOf(err) != "personal_data_in_text" {
+		t.Errorf("Check of an address = %v, want personal_data_in_text", err)
+	}
+}
+
+// TestCheckFullWidth: an identifier written in full-width forms is found
+// as written in ASCII (QA: "ｖｕ＠ｅｘａｍｐｌｅ．ｏｒｇ" passed).
+func TestCheckFullWidth(t *testing.T) {
+	for _, v := range []string{"ｖｕ＠ｅｘａｍｐｌｅ．ｏｒｇ", "gọi ０９１２ ３４５ ６７８"} {
+		if err := Check("note", v); apperr.CodeOf(err) != "personal_data_in_text" {
+			t.Errorf("Check(%q) = %v, want personal_data_in_text", v, err)
+		}
+	}
+}

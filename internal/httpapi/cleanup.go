@@ -8,6 +8,7 @@ import (
 	"custodia/internal/audit"
 	"custodia/internal/auth"
 	"custodia/internal/cleanup"
+	"custodia/internal/freetext"
 )
 
 // The clean-up task routes are open to any signed-in caller (permSelf in
@@ -127,6 +128,10 @@ func (s *Server) closeCleanupTask(w http.ResponseWriter, r *http.Request) error 
 		EvidenceSHA256 string `json:"evidence_sha256"`
 	}
 	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	// Who did the clean-up may be named by address; a customer may not.
+	if err := freetext.CheckWho("evidence", in.Evidence); err != nil {
 		return err
 	}
 	t, err := s.cleanupTask(r, c, true)

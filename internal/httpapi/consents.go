@@ -19,12 +19,14 @@ func (s *Server) recordConsent(w http.ResponseWriter, r *http.Request) error {
 	subject := r.PathValue("subject")
 	p := auth.PrincipalFrom(r.Context())
 	// A scoped token records consent only for its purposes, and only for
-	// people in its collections: the ledger is append-only, and a grant
-	// opens what other tokens may read.
+	// people all of whose records are in its collections: the ledger is
+	// append-only, and a grant opens what other tokens may read in every
+	// collection (QA: a token limited to support notes opened a person's
+	// e-mail in customers to marketing).
 	if !p.AllowsPurpose(req.Purpose) {
 		return apperr.New(apperr.Forbidden, "purpose_not_allowed", "this token may not act for this purpose")
 	}
-	if err := s.subjectInScope(r.Context(), p, subject); err != nil {
+	if err := s.subjectInScope(r.Context(), p, subject, true); err != nil {
 		return err
 	}
 	var ev consent.Event
@@ -44,7 +46,7 @@ func (s *Server) consentProof(w http.ResponseWriter, r *http.Request) error {
 	subject := r.PathValue("subject")
 	recorder(r).Update(func(e *audit.Entry) { e.Subject = s.vault.Pseudonym(subject) })
 	p := auth.PrincipalFrom(r.Context())
-	if err := s.subjectInScope(r.Context(), p, subject); err != nil {
+	if err := s.subjectInScope(r.Context(), p, subject, false); err != nil {
 		return err
 	}
 	proof, err := s.ledger.Proof(r.Context(), subject)
@@ -63,8 +65,9 @@ func (s *Server) consentProof(w http.ResponseWriter, r *http.Request) error {
 
 // subjectInScope refuses a token restricted to some collections a subject
 // with no record in any of them: the token may not learn of, or act for,
-// people outside its collections.
-func (s *Server) subjectInScope(ctx context.Context, p *auth.Principal, subject string) error {
+// people outside its collections. With wholly, a subject with a record
+// outside them is refused too: a consent grant opens every collection.
+func (s *Server) subjectInScope(ctx context.Context, p *auth.Principal, subject string, wholly bool) error {
 	if p == nil || len(p.Collections) == 0 {
 		return nil
 	}
@@ -74,6 +77,9 @@ func (s *Server) subjectInScope(ctx context.Context, p *auth.Principal, subject 
 	}
 	if !slices.ContainsFunc(cols, p.AllowsCollection) {
 		return apperr.New(apperr.Forbidden, "collection_not_allowed", "this token may not use the collections this person's records are in")
+	}
+	if wholly && slices.ContainsFunc(cols, func(c string) bool { return !p.AllowsCollection(c) }) {
+		return apperr.New(apperr.Forbidden, "collection_not_allowed", "this token may not act for this person: some of their records are in collections it may not use")
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
 	"custodia/internal/retention"
@@ -30,8 +29,8 @@ type erasurePreview struct {
 func (s *Server) erasurePreview(w http.ResponseWriter, r *http.Request) error {
 	subject := r.PathValue("subject")
 	recorder(r).Update(func(e *audit.Entry) { e.Subject = s.vault.Pseudonym(subject) })
-	if p := auth.PrincipalFrom(r.Context()); p != nil && len(p.Collections) > 0 {
-		return apperr.New(apperr.Forbidden, "collection_not_allowed", "erasing a subject needs a token not restricted to some collections")
+	if err := wholePersonScope(auth.PrincipalFrom(r.Context()), "erasing a subject"); err != nil {
+		return err
 	}
 	if _, err := s.db.SubjectKey(r.Context(), subject); err != nil {
 		return err // 404 subject_not_found: already erased, or never was

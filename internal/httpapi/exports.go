@@ -19,6 +19,7 @@ import (
 	"custodia/internal/auth"
 	"custodia/internal/csvsafe"
 	"custodia/internal/exports"
+	"custodia/internal/freetext"
 	"custodia/internal/vault"
 )
 
@@ -41,6 +42,9 @@ func (s *Server) createExport(w http.ResponseWriter, r *http.Request) error {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "an export needs its reason (1 to 1000 characters)")
+	}
+	if err := freetext.Check("reason", in.Reason); err != nil {
+		return err
 	}
 	// A scoped token asks only for its collections and purposes: the
 	// register would otherwise hold, and count for it, what it may never
@@ -191,6 +195,9 @@ func (s *Server) decideExport(w http.ResponseWriter, r *http.Request, to string)
 	}
 	if strings.TrimSpace(in.Reason) == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "a decision needs its reason (1 to 1000 characters)")
+	}
+	if err := freetext.Check("reason", in.Reason); err != nil {
+		return err
 	}
 	p := auth.PrincipalFrom(r.Context())
 	if x.Status != exports.StatusPending {

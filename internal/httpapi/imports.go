@@ -63,6 +63,9 @@ type importView struct {
 	Error    *importError         `json:"error,omitempty"`
 	Rejects  []store.ImportReject `json:"rejects,omitempty"`
 	Links    importLinks          `json:"links"`
+	// AlreadyCompleted answers a POST whose id names a job completed
+	// before: nothing was imported now.
+	AlreadyCompleted bool `json:"already_completed,omitempty"`
 }
 
 // importError is why a job's last run did not complete.
@@ -134,6 +137,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
+			v.AlreadyCompleted = true
 			w.Header().Set("Location", v.Links.Self)
 			writeJSON(w, http.StatusOK, v)
 			return nil

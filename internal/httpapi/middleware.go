@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -146,10 +147,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 	return buf.status
 }
 
-// safeHandle turns a handler panic into an internal error.
+// safeHandle turns a handler panic into an internal error. The stack is
+// logged for whoever fixes it; the panic's value is not, as it may hold
+// what the request carried.
 func safeHandle(h func(http.ResponseWriter, *http.Request) error, w http.ResponseWriter, r *http.Request) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
+			slog.ErrorContext(r.Context(), "handler panic", "method", r.Method, "route", r.Pattern, "stack", string(debug.Stack()))
 			err = apperr.Wrap(panicError{v}, "handler panic")
 		}
 	}()

@@ -14,6 +14,7 @@ import (
 	"custodia/internal/auth"
 	"custodia/internal/cleanup"
 	"custodia/internal/datamap"
+	"custodia/internal/freetext"
 	"custodia/internal/offboard"
 )
 
@@ -33,6 +34,9 @@ func (s *Server) offboardPerson(w http.ResponseWriter, r *http.Request) error {
 	in.Reason, in.Successor = strings.TrimSpace(in.Reason), auth.NormalizeEmail(in.Successor)
 	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "an offboarding needs its reason (1 to 1000 characters)")
+	}
+	if err := freetext.CheckWho("reason", in.Reason); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	u, err := s.tokens.User(ctx, r.PathValue("id"))
@@ -116,25 +120,43 @@ func (s *Server) revokeAccess(r *http.Request, u auth.User, o *offboard.Offboard
 	if err != nil {
 		return err
 	}
-	o.Revoked = offboard.Revoked{Disabled: true, Sessions: true, Tokens: []string{}}
-	tokens, err := s.tokens.List(r.Context())
-	if err != nil {
-		return err
-	}
-	for _, t := range tokens {
-		if t.RevokedAt != nil || auth.Maker(t, tokens) != "user:"+u.ID {
-			continue
-		}
-		err := audited(r, func(e *audit.Entry) error {
-			e.RecordID = t.ID
-			return s.tokens.Revoke(r.Context(), t.ID, e)
-		})
+	o.Revoked = offboard.Revoked{Disabled: true, Sessions: true}
+	o.Revoked.Tokens, err = s.revokeTokensOf(r, u.ID)
+	return err
+}
+
+// revokeTokensOf revokes the active API tokens a person made, in a
+// session or through a token they made, each with its audit entry, and
+// returns their ids. It goes over the tokens again until a pass finds
+// none: a token made during a pass, by one the pass then revoked, is
+// caught by the next (and one made after the last, by a revoked
+// credential, is revoked by createToken itself).
+func (s *Server) revokeTokensOf(r *http.Request, userID string) ([]string, error) {
+	revoked := []string{}
+	for range 10 {
+		tokens, err := s.tokens.List(r.Context())
 		if err != nil {
-			return err
+			return revoked, err
 		}
-		o.Revoked.Tokens = append(o.Revoked.Tokens, t.ID)
+		n := len(revoked)
+		for _, t := range tokens {
+			if t.RevokedAt != nil || auth.Maker(t, tokens) != "user:"+userID {
+				continue
+			}
+			err := audited(r, func(e *audit.Entry) error {
+				e.RecordID = t.ID
+				return s.tokens.Revoke(r.Context(), t.ID, e)
+			})
+			if err != nil {
+				return revoked, err
+			}
+			revoked = append(revoked, t.ID)
+		}
+		if len(revoked) == n {
+			break
+		}
 	}
-	return nil
+	return revoked, nil
 }
 
 // reviewExports adds an item per export the person asked for, in a
@@ -296,6 +318,9 @@ func (s *Server) closeOffboardingItem(w http.ResponseWriter, r *http.Request) er
 		EvidenceSHA256 string `json:"evidence_sha256"`
 	}
 	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	if err := freetext.CheckWho("evidence", in.Evidence); err != nil {
 		return err
 	}
 	o, err := s.db.GetOffboarding(r.Context(), r.PathValue("id"))

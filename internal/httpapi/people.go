@@ -158,8 +158,12 @@ func (s *Server) startTOTP(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Counted against the account only: the caller is signed in already.
 	account := "acct:" + s.tokens.AccountKey(u.Email)
-	if wait, locked := s.guard.Check(account, ""); locked && in.Password != "" {
-		return retryAfter{apperr.New(apperr.RateLimited, "too_many_failed_logins", "too many failed password attempts; try again later"), detect.RetryAfterSeconds(wait)}
+	if in.Password != "" {
+		release, err := s.beginPasswordCheck(account, "", "too many failed password attempts; try again later")
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
 	var en auth.TOTPEnrollment
 	err = audited(r, func(e *audit.Entry) (err error) {
@@ -226,12 +230,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	account := "acct:" + s.tokens.AccountKey(req.Email)
 	addr := clientIP(r)
-	if wait, locked := s.guard.Check(account, addr); locked {
-		return retryAfter{apperr.New(apperr.RateLimited, "too_many_failed_logins", "too many failed sign-ins; try again later"), detect.RetryAfterSeconds(wait)}
+	release, err := s.beginPasswordCheck(account, addr, "too many failed sign-ins; try again later")
+	if err != nil {
+		return err
 	}
+	defer release()
 	var res auth.LoginResult
 	var userID string
-	err := audited(r, func(e *audit.Entry) (err error) {
+	err = audited(r, func(e *audit.Entry) (err error) {
 		res, userID, err = s.tokens.Login(r.Context(), req, e)
 		return err
 	})
@@ -249,6 +255,20 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	s.guard.Succeed(account, "")
 	writeJSON(w, http.StatusCreated, res)
 	return nil
+}
+
+// beginPasswordCheck starts an attempt at a password on account (and,
+// for a sign-in, from addr): attempts sent at once wait for one another,
+// so that each sees the failures before it, and one past the limit is
+// refused (429 too_many_failed_logins, with Retry-After; msg says what
+// failed). Call release once the outcome is counted.
+func (s *Server) beginPasswordCheck(account, addr, msg string) (release func(), err error) {
+	release = s.guard.Serialize(account, addr)
+	if wait, locked := s.guard.Check(account, addr); locked {
+		release()
+		return nil, retryAfter{apperr.New(apperr.RateLimited, "too_many_failed_logins", msg), detect.RetryAfterSeconds(wait)}
+	}
+	return release, nil
 }
 
 // passwordFailed counts a wrong password against the account and the

@@ -120,9 +120,12 @@ func (s *Server) eraseSubject(w http.ResponseWriter, r *http.Request) error {
 	subject := r.PathValue("subject")
 	recorder(r).Update(func(e *audit.Entry) { e.Subject = s.vault.Pseudonym(subject) })
 	p := auth.PrincipalFrom(r.Context())
-	if len(p.Collections) > 0 {
-		// Erasure destroys the subject's data in every collection.
-		return apperr.New(apperr.Forbidden, "collection_not_allowed", "erasing a subject needs a token not restricted to some collections")
+	// Erasure destroys the subject's data in every collection, whatever
+	// the purpose named: a token restricted to some collections or some
+	// purposes may not (QA: one restricted to "support" erased with
+	// ?purpose=support).
+	if err := wholePersonScope(p, "erasing a subject"); err != nil {
+		return err
 	}
 	if !p.AllowsPurpose(purpose) {
 		return apperr.New(apperr.Forbidden, "purpose_not_allowed", "this token may not act for this purpose")

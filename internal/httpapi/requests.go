@@ -37,12 +37,13 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out dsr.Request
 	p := auth.PrincipalFrom(r.Context())
-	// A caller who may file requests but not read them (sales, support)
-	// learns no more than a receipt: not whether the person was found
-	// (the subject, the state, a rejection's reason), nor that a request
-	// is already open for them. A duplicate is filed as rejected, as an
-	// unmatched lookup is, and gets the same receipt.
-	mayRead := p != nil && p.Can(auth.PermRequestsRead)
+	// A caller who may file requests but not read them (sales), or a
+	// token restricted to some collections or purposes (a request covers
+	// all of a person's data), learns no more than a receipt: not whether
+	// the person was found (the subject, the state, a rejection's reason),
+	// nor that a request is already open for them. A duplicate is filed as
+	// rejected, as an unmatched lookup is, and gets the same receipt.
+	mayRead := p != nil && p.Can(auth.PermRequestsRead) && !scoped(p)
 	in.RecordDuplicate = !mayRead
 	err := audited(r, func(e *audit.Entry) (err error) {
 		out, err = s.requests.Create(r.Context(), in, p.Actor(), e)
@@ -141,9 +142,6 @@ func (s *Server) moveRequest(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) executeRequest(w http.ResponseWriter, r *http.Request) error {
-	if err := wholePersonScope(auth.PrincipalFrom(r.Context()), "carrying out a request"); err != nil {
-		return err
-	}
 	var in dsr.ExecuteInput
 	if b, err := readBody(r); err != nil {
 		return err
@@ -173,9 +171,6 @@ func (s *Server) executeRequest(w http.ResponseWriter, r *http.Request) error {
 // it in the register as waiting and answers 202 with that entry; after
 // POST /v1/exports/{id}/approve the person who asked downloads it, once.
 func (s *Server) requestPackage(w http.ResponseWriter, r *http.Request) error {
-	if err := wholePersonScope(auth.PrincipalFrom(r.Context()), "an access package"); err != nil {
-		return err
-	}
 	id := r.PathValue("id")
 	recorder(r).Update(func(e *audit.Entry) { e.RecordID = id })
 	built, err := s.requests.Package(r.Context(), id, s.exporter)

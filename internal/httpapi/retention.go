@@ -119,7 +119,7 @@ func (s *Server) createHold(w http.ResponseWriter, r *http.Request) error {
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if (in.Subject == "") == (in.Collection == "") {
-		return apperr.New(apperr.Invalid, "invalid_hold", "a hold covers either a subject or a collection")
+		return apperr.New(apperr.Invalid, "invalid_hold", "a hold covers one subject or one collection: name exactly one of them")
 	}
 	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 1000 {
 		return apperr.New(apperr.Invalid, "reason_required", "a hold needs its reason (1 to 1000 characters)")
@@ -211,5 +211,7 @@ func CheckHold(ctx context.Context, holds func(context.Context) ([]retention.Hol
 	if err != nil || h == nil {
 		return err
 	}
-	return apperr.Newf(apperr.Conflict, "legal_hold", "the subject's data is under legal hold %s: %s", h.ID, h.Reason)
+	// The hold's reason is not in the message: the caller may be one who
+	// may not read holds (a sales agent deleting a record).
+	return apperr.Newf(apperr.Conflict, "legal_hold", "the subject's data is under legal hold %s (see GET /v1/holds)", h.ID)
 }

@@ -218,10 +218,10 @@ func (s *Server) routes() []route {
 		{"GET", "/openapi.json", "", true, "", s.openapi},
 		{"GET", "/metrics", auth.PermMetricsRead, false, "", s.metrics},
 
-		{"POST", "/v1/collections", auth.PermSchemaWrite, false, "collection.create", s.createCollection},
+		{"POST", "/v1/collections", auth.PermSchemaWrite, false, "collection.create", unscoped("a collection's schema", s.createCollection)},
 		{"GET", "/v1/collections", auth.PermSchemaRead, false, "collection.list", s.listCollections},
 		{"GET", "/v1/collections/{collection}", auth.PermSchemaRead, false, "collection.get", s.getCollection},
-		{"PUT", "/v1/collections/{collection}", auth.PermSchemaWrite, false, "collection.put", s.putCollection},
+		{"PUT", "/v1/collections/{collection}", auth.PermSchemaWrite, false, "collection.put", unscoped("a collection's schema", s.putCollection)},
 
 		{"POST", "/v1/collections/{collection}/records", auth.PermRecordsWrite, false, "record.create", s.createRecord},
 		{"GET", "/v1/collections/{collection}/records", auth.PermRecordsRead, false, "record.search", s.findRecords},
@@ -232,15 +232,15 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/subjects", auth.PermRecordsRead, false, "subject.find", s.findSubjects},
 		{"GET", "/v1/subjects/{subject}/records", auth.PermRecordsRead, false, "subject.records", s.subjectRecords},
 		{"GET", "/v1/subjects/{subject}/erasure", auth.PermSubjectErase, false, "subject.erasure_preview", s.erasurePreview},
-		{"DELETE", "/v1/subjects/{subject}/restriction", auth.PermRequestsManage, false, "subject.unrestrict", s.liftRestriction},
-		{"DELETE", "/v1/subjects/{subject}/objections/{purpose}", auth.PermRequestsManage, false, "subject.unobject", s.liftObjection},
+		{"DELETE", "/v1/subjects/{subject}/restriction", auth.PermRequestsManage, false, "subject.unrestrict", unscoped("lifting a restriction", s.liftRestriction)},
+		{"DELETE", "/v1/subjects/{subject}/objections/{purpose}", auth.PermRequestsManage, false, "subject.unobject", unscoped("lifting an objection", s.liftObjection)},
 
 		{"POST", "/v1/tokens", auth.PermTokensManage, false, "token.create", s.createToken},
 		{"GET", "/v1/tokens", auth.PermTokensManage, false, "token.list", s.listTokens},
 		{"DELETE", "/v1/tokens/{id}", auth.PermTokensManage, false, "token.revoke", s.revokeToken},
 
 		{"GET", "/v1/keys", auth.PermKeysManage, false, "keys.status", s.keyStatus},
-		{"POST", "/v1/keys/rotate", auth.PermKeysManage, false, "keys.rotate", s.rotateKeys},
+		{"POST", "/v1/keys/rotate", auth.PermKeysManage, false, "keys.rotate", unscoped("a key rotation", s.rotateKeys)},
 
 		{"GET", "/v1/audit", auth.PermAuditRead, false, "audit.read", s.listAudit},
 		{"POST", "/v1/audit/verify", auth.PermAuditRead, false, "audit.verify", s.verifyAudit},
@@ -248,54 +248,56 @@ func (s *Server) routes() []route {
 
 		{"POST", "/v1/sessions", permAnyone, false, "session.create", s.login},
 		{"DELETE", "/v1/sessions/current", permSelf, false, "session.revoke", s.logout},
-		{"POST", "/v1/users", auth.PermUsersManage, false, "user.create", s.createUser},
+		{"POST", "/v1/users", auth.PermUsersManage, false, "user.create", unscopedPeople(s.createUser)},
 		{"GET", "/v1/users", auth.PermUsersManage, false, "user.list", s.listUsers},
 		{"GET", "/v1/users/me", permSelf, false, "user.me", s.me},
 		{"POST", "/v1/users/me/totp", permSelf, false, "mfa.enroll", s.startTOTP},
 		{"GET", "/v1/users/me/totp/qr.png", permSelf, false, "mfa.qr", s.totpQR},
 		{"POST", "/v1/users/me/totp/confirm", permSelf, false, "mfa.confirm", s.confirmTOTP},
 		{"GET", "/v1/users/me/tasks", permSelf, false, "user.tasks", s.myTasks},
+		{"POST", "/v1/users/me/password", permSelf, false, "user.password_change", s.changePassword},
 		{"GET", "/v1/users/{id}", auth.PermUsersManage, false, "user.get", s.getUser},
-		{"PATCH", "/v1/users/{id}", auth.PermUsersManage, false, "user.update", s.patchUser},
+		{"PATCH", "/v1/users/{id}", auth.PermUsersManage, false, "user.update", unscopedPeople(s.patchUser)},
+		{"POST", "/v1/users/{id}/password", auth.PermUsersManage, false, "user.password_reset", unscopedPeople(s.resetPassword)},
 
 		{"GET", "/v1/roles", auth.PermSchemaRead, false, "role.list", s.listRoles},
-		{"POST", "/v1/roles", auth.PermRolesManage, false, "role.create", s.createRole},
+		{"POST", "/v1/roles", auth.PermRolesManage, false, "role.create", unscoped("a role", s.createRole)},
 		{"GET", "/v1/roles/{name}", auth.PermSchemaRead, false, "role.get", s.getRole},
-		{"PUT", "/v1/roles/{name}", auth.PermRolesManage, false, "role.put", s.replaceRole},
-		{"DELETE", "/v1/roles/{name}", auth.PermRolesManage, false, "role.delete", s.deleteRole},
+		{"PUT", "/v1/roles/{name}", auth.PermRolesManage, false, "role.put", unscoped("a role", s.replaceRole)},
+		{"DELETE", "/v1/roles/{name}", auth.PermRolesManage, false, "role.delete", unscoped("a role", s.deleteRole)},
 
 		{"GET", "/v1/purposes", auth.PermSchemaRead, false, "purpose.list", s.listPurposes},
-		{"POST", "/v1/purposes", auth.PermPurposesManage, false, "purpose.create", s.createPurpose},
+		{"POST", "/v1/purposes", auth.PermPurposesManage, false, "purpose.create", unscoped("a purpose", s.createPurpose)},
 		{"GET", "/v1/purposes/{name}", auth.PermSchemaRead, false, "purpose.get", s.getPurpose},
-		{"PUT", "/v1/purposes/{name}", auth.PermPurposesManage, false, "purpose.put", s.replacePurpose},
+		{"PUT", "/v1/purposes/{name}", auth.PermPurposesManage, false, "purpose.put", unscoped("a purpose", s.replacePurpose)},
 
 		{"POST", "/v1/subjects/{subject}/consents", auth.PermConsentsWrite, false, "consent.record", s.recordConsent},
 		{"GET", "/v1/subjects/{subject}/consents", auth.PermConsentsRead, false, "consent.read", s.consentProof},
 
-		{"POST", "/v1/training", auth.PermTrainingManage, false, "training.record", s.addTraining},
+		{"POST", "/v1/training", auth.PermTrainingManage, false, "training.record", unscopedPeople(s.addTraining)},
 		{"GET", "/v1/training", auth.PermTrainingManage, false, "training.list", s.listTraining},
 
 		{"POST", "/v1/requests", auth.PermRequestsFile, false, "request.create", s.createRequest},
-		{"GET", "/v1/requests", auth.PermRequestsRead, false, "request.list", s.listRequests},
-		{"GET", "/v1/requests/{id}", auth.PermRequestsRead, false, "request.get", s.getRequest},
-		{"POST", "/v1/requests/{id}/transitions", auth.PermRequestsManage, false, "request.move", s.moveRequest},
-		{"POST", "/v1/requests/{id}/execute", auth.PermRequestsManage, false, "request.execute", s.executeRequest},
-		{"GET", "/v1/requests/{id}/package", auth.PermRequestsManage, false, "request.package", s.requestPackage},
-		{"POST", "/v1/requests/{id}/tasks", auth.PermRequestsManage, false, "request.task.add", s.addRequestTask},
+		{"GET", "/v1/requests", auth.PermRequestsRead, false, "request.list", unscoped("a request", s.listRequests)},
+		{"GET", "/v1/requests/{id}", auth.PermRequestsRead, false, "request.get", unscoped("a request", s.getRequest)},
+		{"POST", "/v1/requests/{id}/transitions", auth.PermRequestsManage, false, "request.move", unscoped("a request", s.moveRequest)},
+		{"POST", "/v1/requests/{id}/execute", auth.PermRequestsManage, false, "request.execute", unscoped("carrying out a request", s.executeRequest)},
+		{"GET", "/v1/requests/{id}/package", auth.PermRequestsManage, false, "request.package", unscoped("an access package", s.requestPackage)},
+		{"POST", "/v1/requests/{id}/tasks", auth.PermRequestsManage, false, "request.task.add", unscoped("a request", s.addRequestTask)},
 		{"POST", "/v1/requests/{id}/tasks/{task}/close", permSelf, false, "request.task.close", s.closeRequestTask}, // requests:manage, or the assignee (checked inside)
 
-		{"GET", "/v1/deletions", auth.PermAuditRead, false, "deletion.list", s.listDeletions},
+		{"GET", "/v1/deletions", auth.PermAuditRead, false, "deletion.list", unscoped("the deletion record", s.listDeletions)},
 
 		// Retention rules and legal holds are read by those who manage
 		// them and by governance readers (the auditor checks the report's
 		// retention item against them): checked inside.
 		{"GET", "/v1/retention/rules", permSelf, false, "retention.rule.list", anyPermission(s.listRetentionRules, auth.PermRetention, auth.PermGovernanceRead)},
-		{"POST", "/v1/retention/rules", auth.PermRetention, false, "retention.rule.create", s.createRetentionRule},
-		{"DELETE", "/v1/retention/rules/{id}", auth.PermRetention, false, "retention.rule.delete", s.deleteRetentionRule},
-		{"POST", "/v1/retention/run", auth.PermRetention, false, "retention.run", s.runRetention},
-		{"GET", "/v1/holds", permSelf, false, "hold.list", anyPermission(s.listHolds, auth.PermRetention, auth.PermGovernanceRead)},
-		{"POST", "/v1/holds", auth.PermRetention, false, "hold.create", s.createHold},
-		{"POST", "/v1/holds/{id}/release", auth.PermRetention, false, "hold.release", s.releaseHold},
+		{"POST", "/v1/retention/rules", auth.PermRetention, false, "retention.rule.create", unscoped("a retention rule", s.createRetentionRule)},
+		{"DELETE", "/v1/retention/rules/{id}", auth.PermRetention, false, "retention.rule.delete", unscoped("a retention rule", s.deleteRetentionRule)},
+		{"POST", "/v1/retention/run", auth.PermRetention, false, "retention.run", unscoped("a retention run", s.runRetention)},
+		{"GET", "/v1/holds", permSelf, false, "hold.list", anyPermission(unscoped("a legal hold", s.listHolds), auth.PermRetention, auth.PermGovernanceRead)},
+		{"POST", "/v1/holds", auth.PermRetention, false, "hold.create", unscoped("a legal hold", s.createHold)},
+		{"POST", "/v1/holds/{id}/release", auth.PermRetention, false, "hold.release", unscoped("a legal hold", s.releaseHold)},
 
 		{"POST", "/v1/scans", auth.PermScansReport, false, "scan.report", s.createScan},
 		{"GET", "/v1/scans", auth.PermScansRead, false, "scan.list", s.listScans},
@@ -323,7 +325,7 @@ func (s *Server) routes() []route {
 		{"POST", "/v1/exports/{id}/reject", auth.PermExportsApprove, false, "export.reject", s.rejectExport},
 		{"GET", "/v1/exports/{id}/download", auth.PermRecordsRead, false, "export.download", s.downloadExport},
 
-		{"POST", "/v1/people/{id}/offboard", auth.PermGovernance, false, "person.offboard", s.offboardPerson},
+		{"POST", "/v1/people/{id}/offboard", auth.PermGovernance, false, "person.offboard", unscopedPeople(s.offboardPerson)},
 		{"GET", "/v1/offboardings", auth.PermGovernanceRead, false, "offboarding.list", s.listOffboardings},
 		{"GET", "/v1/offboardings/{id}", auth.PermGovernanceRead, false, "offboarding.get", s.getOffboarding},
 		{"POST", "/v1/offboardings/{id}/items/{item}/close", auth.PermGovernance, false, "offboarding.item.close", s.closeOffboardingItem},
@@ -351,7 +353,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/v1/imports/{id}", auth.PermImportsRun, false, "import.cancel", s.cancelImport},
 
 		{"GET", "/v1/alerts", auth.PermAlertsRead, false, "alert.list", s.listAlerts},
-		{"POST", "/v1/alerts/{id}/clear", auth.PermAlertsManage, false, "alert.clear", s.clearAlert},
+		{"POST", "/v1/alerts/{id}/clear", auth.PermAlertsManage, false, "alert.clear", unscoped("clearing an alert", s.clearAlert)},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
+	"custodia/internal/freetext"
 )
 
 // liftInput is the reason a restriction or objection is lifted.
@@ -24,6 +25,10 @@ func decodeLift(r *http.Request) (string, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" || utf8.RuneCountInString(in.Reason) > 2000 {
 		return "", apperr.New(apperr.Invalid, "reason_required", `lifting it needs {"reason":…} (1 to 2000 characters): why, and that the person was told`)
+	}
+	// The reason is kept in the audit chain, which no erasure rewrites.
+	if err := freetext.Check("reason", in.Reason); err != nil {
+		return "", err
 	}
 	return in.Reason, nil
 }

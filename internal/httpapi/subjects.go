@@ -51,12 +51,12 @@ func (s *Server) findSubjects(w http.ResponseWriter, r *http.Request) error {
 	if purpose != "" && !p.AllowsPurpose(purpose) {
 		return apperr.New(apperr.Forbidden, "purpose_not_allowed", "this token may not act for this purpose")
 	}
-	allow := func(c *vault.Collection, field string) bool {
+	plans := func(c *vault.Collection, field string) []*vault.ReadPlan {
 		if p != nil && !p.AllowsCollection(c.Name) {
-			return false
+			return nil
 		}
 		if s.access == nil {
-			return true
+			return []*vault.ReadPlan{{}}
 		}
 		purposes := []string{purpose}
 		if purpose == "" {
@@ -64,15 +64,16 @@ func (s *Server) findSubjects(w http.ResponseWriter, r *http.Request) error {
 				purposes = slices.DeleteFunc(slices.Clone(f.Purposes), func(pu string) bool { return !p.AllowsPurpose(pu) })
 			}
 		}
+		var out []*vault.ReadPlan
 		for _, pu := range purposes {
 			plan, err := s.access.PlanRead(r.Context(), c, pu)
 			if err == nil && plan.Fields[field].Decision != vault.Deny {
-				return true
+				out = append(out, plan)
 			}
 		}
-		return false
+		return out
 	}
-	ids, err := s.vault.FindSubjectsIn(r.Context(), kind, value, allow)
+	ids, err := s.vault.FindSubjectsIn(r.Context(), kind, value, plans)
 	if err != nil {
 		return err
 	}
@@ -101,7 +102,7 @@ func (s *Server) subjectRecords(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !ok {
-			return apperr.New(apperr.NotFound, "subject_not_found", "no such subject (never created, or erased)")
+			return vault.ErrSubjectNotReadable
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"subject": subject, "collections": cols})

@@ -37,6 +37,19 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The credential that asked may have been revoked while the token was
+	// made (its person's password reset, or offboarding, revoking what
+	// they made): the new token must not outlive it (QA).
+	if _, err := s.tokens.Authenticate(r.Context(), r.Header.Get("Authorization")); err != nil {
+		e := recorder(r).Snapshot()
+		e.RecordID = t.ID
+		rerr := s.tokens.Revoke(r.Context(), t.ID, e)
+		recorder(r).Committed(e)
+		if rerr != nil {
+			return rerr
+		}
+		return err
+	}
 	writeJSON(w, http.StatusCreated, createdToken{Token: t, Secret: secret, Again: secret})
 	return nil
 }
@@ -57,6 +70,11 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	if at := slices.IndexFunc(ts, func(t auth.Token) bool { return t.ID == r.PathValue("id") }); at >= 0 {
 		if err := s.checkManage(r.Context(), auth.PrincipalFrom(r.Context()), ts[at].Role, "token"); err != nil {
+			return err
+		}
+		// A scoped token revokes only tokens within its own scope, as it
+		// creates only those (QA: one revoked an unscoped dpo token).
+		if err := checkScope(auth.PrincipalFrom(r.Context()), auth.CreateRequest{Collections: ts[at].Collections, Purposes: ts[at].Purposes}); err != nil {
 			return err
 		}
 		id := ts[at].ID

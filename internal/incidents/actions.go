@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"custodia/internal/apperr"
+	"custodia/internal/freetext"
 	"custodia/internal/legalclock"
 )
 
@@ -50,6 +51,9 @@ func (r *Record) CloseTask(name string, in CloseTaskInput, by string, now time.T
 	in.Evidence = strings.TrimSpace(in.Evidence)
 	if in.Evidence == "" || !legalclock.ValidText(in.Evidence, 5000) {
 		return nil, bad("evidence_required", "closing a task needs evidence text (what was done, or why not), at most 5000 characters")
+	}
+	if err := freetext.Check("evidence", in.Evidence); err != nil {
+		return nil, err
 	}
 	in.EvidenceSHA256 = strings.ToLower(strings.TrimSpace(in.EvidenceSHA256))
 	if in.EvidenceSHA256 != "" && !sha256Hex.MatchString(in.EvidenceSHA256) {
@@ -126,6 +130,9 @@ func (r *Record) Notify(t *Table, in NotificationInput, by string, now time.Time
 	case !legalclock.ValidText(in.Reference, 500):
 		return nil, bad("invalid_reference", "reference must be at most 500 characters of text")
 	}
+	if err := freetext.CheckWho("reference", in.Reference); err != nil { // an authority's address may be the reference
+		return nil, err
+	}
 	i := slices.IndexFunc(r.Clocks, func(c Clock) bool { return c.Regime == regime && c.Recipient == recipient })
 	if i < 0 {
 		return nil, apperr.New(apperr.NotFound, "clock_not_found", "this incident has no clock for that regime and recipient")
@@ -160,6 +167,9 @@ func (r *Record) AddEvidence(in EvidenceInput, by string, now time.Time) (Eviden
 	in.SHA256 = strings.ToLower(strings.TrimSpace(in.SHA256))
 	if in.Description == "" || !legalclock.ValidText(in.Description, 5000) {
 		return Evidence{}, nil, bad("invalid_description", "description must be 1 to 5000 characters of text")
+	}
+	if err := freetext.Check("description", in.Description); err != nil {
+		return Evidence{}, nil, err
 	}
 	if !sha256Hex.MatchString(in.SHA256) {
 		return Evidence{}, nil, bad("invalid_sha256", "sha256 must be 64 hexadecimal digits")

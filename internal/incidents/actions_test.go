@@ -199,3 +199,39 @@ func TestWaivingFollowsTheClockFollowed(t *testing.T) {
 		t.Errorf("attorney general clock %s after the residents' notice was waived", c.State)
 	}
 }
+
+// TestVietnameseDraft: the notification to Vietnam's authority is drafted
+// in Vietnamese (QA: it was English), with the same facts and no
+// personal data; another regime's stays English.
+func TestVietnameseDraft(t *testing.T) {
+	aware := at(t, "2026-05-10T12:00:00Z")
+	r := newRecord(t, aware, map[string]int{"VN": 42, "GDPR": 3})
+	r.Description = "Nguyen Van A's token leaked; see ticket of alice@example.com"
+	ds, err := r.RenderDrafts(SystemKinds{"sys_vault": "vault"}, time.UTC, aware)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vn, gdpr string
+	for _, d := range ds {
+		switch d.Regime {
+		case "VN":
+			vn = d.Text
+		case "GDPR":
+			gdpr = d.Text
+		}
+	}
+	for _, want := range []string{"Thông báo vi phạm", "Kính gửi", "A05", "cơ sở dữ liệu khách hàng của chúng tôi", "một token API",
+		"thông tin liên hệ: địa chỉ e-mail", "họ tên", "Khoảng 42 chủ thể dữ liệu", "ngày 10/05/2026", "dpo@example.com"} {
+		if !strings.Contains(vn, want) {
+			t.Errorf("the VN draft lacks %q:\n%s", want, vn)
+		}
+	}
+	for _, english := range []string{"Nature of the breach", "to be completed", "data subjects", "Nguyen", "alice@"} {
+		if strings.Contains(vn, english) {
+			t.Errorf("the VN draft holds %q:\n%s", english, vn)
+		}
+	}
+	if !strings.Contains(gdpr, "Nature of the breach") {
+		t.Errorf("the GDPR draft is not in English:\n%s", gdpr)
+	}
+}

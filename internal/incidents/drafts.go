@@ -22,7 +22,20 @@ var drafts = template.Must(template.New("drafts").Funcs(template.FuncMap{
 		}
 		return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 	},
+	"listVI": func(items []string) string {
+		switch len(items) {
+		case 0:
+			return "các hệ thống của chúng tôi"
+		case 1:
+			return items[0]
+		}
+		return strings.Join(items[:len(items)-1], ", ") + " và " + items[len(items)-1]
+	},
 }).Parse(draftsTmpl))
+
+// vietnameseRegimes are the regimes whose notifications are drafted in
+// Vietnamese: the authority and the people they go to read it.
+var vietnameseRegimes = map[string]bool{"VN": true}
 
 // Draft is a notification ready to be completed and sent: filled from the
 // incident's counts, categories, systems, times and contact, never with
@@ -56,36 +69,40 @@ func (r Record) RenderDrafts(kinds SystemKinds, loc *time.Location, now time.Tim
 	if loc == nil {
 		loc = time.UTC
 	}
-	at := func(t time.Time) string { return t.In(loc).Format("2 January 2006 15:04 MST") }
-	var systems []string
-	for _, id := range r.Systems {
-		k := kindWords(kinds[id])
-		if !slices.Contains(systems, k) {
-			systems = append(systems, k)
-		}
-	}
-	var cats []string
-	for _, c := range r.Categories {
-		// A notice is about people: system.* categories describe the
-		// system, not the data subjects.
-		if c != "user" && !strings.HasPrefix(c, "user.") {
-			continue
-		}
-		if w := categoryWords(c); !slices.Contains(cats, w) {
-			cats = append(cats, w)
-		}
-	}
-	actor := ""
-	switch {
-	case strings.HasPrefix(r.Actor, "token:"):
-		actor = "API token"
-	case strings.HasPrefix(r.Actor, "user:"):
-		actor = "user account"
-	}
 	out := []Draft{}
 	for _, c := range r.Clocks {
 		if c.State == ClockWaived {
 			continue
+		}
+		w := englishWords
+		template := c.Audience
+		if vietnameseRegimes[c.Regime] {
+			w, template = vietnameseWords, c.Audience+"_vi"
+		}
+		at := func(t time.Time) string { return t.In(loc).Format(w.dateLayout) }
+		var systems []string
+		for _, id := range r.Systems {
+			if k := w.kind(kinds[id]); !slices.Contains(systems, k) {
+				systems = append(systems, k)
+			}
+		}
+		var cats []string
+		for _, cat := range r.Categories {
+			// A notice is about people: system.* categories describe the
+			// system, not the data subjects.
+			if cat != "user" && !strings.HasPrefix(cat, "user.") {
+				continue
+			}
+			if words := w.category(cat); !slices.Contains(cats, words) {
+				cats = append(cats, words)
+			}
+		}
+		actor := ""
+		switch {
+		case strings.HasPrefix(r.Actor, "token:"):
+			actor = w.token
+		case strings.HasPrefix(r.Actor, "user:"):
+			actor = w.account
 		}
 		d := draftData{Incident: r.ID, To: c.To, Source: c.Source, Due: at(c.DueAt), Systems: systems, Categories: cats, Actor: actor,
 			Detected: at(r.DetectedAt), Aware: at(r.BecameAwareAt), Affected: c.Affected, Total: r.Affected.Total, Contact: r.Contact,
@@ -94,7 +111,7 @@ func (r Record) RenderDrafts(kinds SystemKinds, loc *time.Location, now time.Tim
 			d.WindowFrom, d.WindowTo = at(r.Window.From), at(r.Window.To)
 		}
 		var b strings.Builder
-		if err := drafts.ExecuteTemplate(&b, c.Audience, d); err != nil {
+		if err := drafts.ExecuteTemplate(&b, template, d); err != nil {
 			return nil, fmt.Errorf("incident draft %s %s: %w", c.Regime, c.Recipient, err)
 		}
 		out = append(out, Draft{Regime: c.Regime, Recipient: c.Recipient, Audience: c.Audience, Text: b.String()})

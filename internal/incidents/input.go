@@ -8,6 +8,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/datamap"
+	"custodia/internal/freetext"
 	"custodia/internal/legalclock"
 )
 
@@ -81,6 +82,9 @@ func (in *Input) Validate(now time.Time, t *Table) error {
 	in.Description = strings.TrimSpace(in.Description)
 	if in.Description == "" || !legalclock.ValidText(in.Description, maxDescription) {
 		return bad("invalid_description", "description must be 1 to 5000 characters of text")
+	}
+	if err := freetext.Check("description", in.Description); err != nil {
+		return err
 	}
 	latest := now.Add(clockSkew)
 	switch {

@@ -4,9 +4,23 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"fmt"
+	"runtime"
 
 	"golang.org/x/crypto/argon2"
 )
+
+// derivations bounds the argon2 computations running at once: each takes
+// its parameters' memory (19 MiB by default), so sign-ins sent at once
+// would otherwise take memory without limit (QA: 40 at once, 1.4 GB).
+// More than the cores would not finish sooner.
+var derivations = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
+// idKey is argon2.IDKey, waiting its turn among derivations.
+func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	derivations <- struct{}{}
+	defer func() { <-derivations }()
+	return argon2.IDKey(password, salt, time, memory, threads, keyLen)
+}
 
 // Hash hashes password with [Default] parameters and a random salt and
 // returns the PHC string to store.
@@ -26,7 +40,7 @@ func (p Params) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password: reading salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key := idKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	return encode(p, salt, key), nil
 }
 
@@ -41,7 +55,7 @@ func Verify(password, encoded string) (bool, error) {
 		return false, err
 	}
 	p := d.params
-	key := argon2.IDKey([]byte(password), d.salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key := idKey([]byte(password), d.salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	return subtle.ConstantTimeCompare(key, d.key) == 1, nil
 }
 

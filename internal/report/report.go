@@ -159,7 +159,7 @@ func systemsMapped(f Facts) Item {
 		}
 	}
 	return item("systems_mapped", "Every system holding personal data is mapped and its categories are known", "POST /v1/systems, POST /v1/systems/{id}/confirm, custodia scan --report-to",
-		phrase("%d systems mapped beside the vault, each with its categories", len(f.Systems)), "%d systems are missing or incomplete", ev)
+		phrase("%d systems mapped beside the vault, each with its categories", len(f.Systems)), "Systems missing or incomplete: %d", ev)
 }
 
 func fieldPurposes(f Facts) Item {

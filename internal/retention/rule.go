@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"custodia/internal/apperr"
+	"custodia/internal/freetext"
 )
 
 // Anchors a retention period runs from.
@@ -139,6 +140,9 @@ func (r *Rule) Normalize() error {
 	}
 	if utf8.RuneCountInString(r.Description) > 1000 {
 		return bad("invalid_description", "a description has at most 1000 characters")
+	}
+	if err := freetext.Check("description", r.Description); err != nil {
+		return err
 	}
 	return nil
 }

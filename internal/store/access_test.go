@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -436,13 +437,26 @@ func TestUsersAndSessions(t *testing.T) {
 			t.Fatalf("advance an unknown person's step: %v %v", ok, err)
 		}
 		// UpdateUser leaves the step alone.
+		stored, _ := e.db.UserByID(ctx, ann.ID)
 		ann.DisplayName = "Ann A."
-		ann.UpdatedAt = microNow()
-		if err := e.db.UpdateUser(ctx, ann, nil); err != nil {
+		ann.UpdatedAt = stored.UpdatedAt.Add(time.Millisecond)
+		if err := e.db.UpdateUser(ctx, ann, stored.UpdatedAt, nil); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := e.db.UserByID(ctx, ann.ID); got.TOTPLastStep != 250 || got.DisplayName != "Ann A." {
 			t.Fatalf("after update: %+v", got)
+		}
+		// A write from a copy read before that one is refused: it would
+		// undo the change (QA: a password change undid an offboarding).
+		stale := ann
+		stale.DisplayName, stale.UpdatedAt = "Stale", ann.UpdatedAt.Add(time.Millisecond)
+		if err := e.db.UpdateUser(ctx, stale, stored.UpdatedAt, nil); !errors.Is(err, auth.ErrUserChanged) {
+			t.Fatalf("a write of a stale copy: %v, want ErrUserChanged", err)
+		}
+		missing := ann
+		missing.ID = "usr_missing"
+		if err := e.db.UpdateUser(ctx, missing, ann.UpdatedAt, nil); apperr.CodeOf(err) != "user_not_found" {
+			t.Fatalf("a write of an unknown person: %v, want user_not_found", err)
 		}
 		// The same code presented at once, on two replicas: one wins.
 		second := e.replica(t)
@@ -623,7 +637,9 @@ func TestRolesAndPurposes(t *testing.T) {
 		u := mustUser(t, e.db, "analyst@example.com", "analyst")
 		wantCode(t, e.db.DeleteRole(ctx, "analyst", nil), apperr.Conflict, "role_in_use")
 		u.Role = "support"
-		if err := e.db.UpdateUser(ctx, u, nil); err != nil {
+		prev := u.UpdatedAt
+		u.UpdatedAt = prev.Add(time.Millisecond)
+		if err := e.db.UpdateUser(ctx, u, prev, nil); err != nil {
 			t.Fatal(err)
 		}
 		// Held by an active token: refused; by a revoked one: allowed.
@@ -778,8 +794,9 @@ func TestBackupRestoreAccess(t *testing.T) {
 		bob := mustUser(t, e.db, "bob@example.com", "admin")
 		ann.TOTPSecret, ann.TOTPPending = []byte{0, 1, 2, 0xfe, 0xff}, []byte("pending-sealed")
 		disabled := microNow().Add(-time.Minute)
-		ann.DisabledAt, ann.BlockedAt, ann.UpdatedAt = &disabled, &disabled, microNow()
-		if err := e.db.UpdateUser(ctx, ann, nil); err != nil {
+		prev := ann.UpdatedAt
+		ann.DisabledAt, ann.BlockedAt, ann.UpdatedAt = &disabled, &disabled, prev.Add(time.Millisecond)
+		if err := e.db.UpdateUser(ctx, ann, prev, nil); err != nil {
 			t.Fatal(err)
 		}
 		if ok, err := e.db.AdvanceTOTPStep(ctx, ann.ID, 58_000_123); !ok || err != nil {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -89,17 +91,24 @@ func (db *DB) ListUsers(ctx context.Context) ([]auth.User, error) {
 
 // UpdateUser writes a person's mutable columns (not the TOTP step, which
 // only AdvanceTOTPStep moves).
-func (db *DB) UpdateUser(ctx context.Context, u auth.User, e *audit.Entry) error {
+func (db *DB) UpdateUser(ctx context.Context, u auth.User, prev time.Time, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE users SET display_name = ?, role = ?, password_hash = ?, totp_secret = ?, totp_pending = ?, updated_at = ?, disabled_at = ?, blocked_at = ? WHERE id = ?",
-			u.DisplayName, string(u.Role), u.PasswordHash, u.TOTPSecret, u.TOTPPending, u.UpdatedAt.UnixMicro(), microsOrNil(u.DisabledAt), microsOrNil(u.BlockedAt), u.ID)
+		res, err := tx.Exec(ctx, "UPDATE users SET display_name = ?, role = ?, password_hash = ?, totp_secret = ?, totp_pending = ?, updated_at = ?, disabled_at = ?, blocked_at = ? WHERE id = ? AND updated_at = ?",
+			u.DisplayName, string(u.Role), u.PasswordHash, u.TOTPSecret, u.TOTPPending, u.UpdatedAt.UnixMicro(), microsOrNil(u.DisabledAt), microsOrNil(u.BlockedAt), u.ID, prev.UnixMicro())
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.NotFound, "user_not_found", "no such person")
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
 		}
-		return nil
+		var one int
+		switch err := tx.QueryRow(ctx, "SELECT 1 FROM users WHERE id = ?", u.ID).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			return apperr.New(apperr.NotFound, "user_not_found", "no such person")
+		case err != nil:
+			return fmt.Errorf("update user: %w", err)
+		}
+		return auth.ErrUserChanged
 	}, e)
 }
 

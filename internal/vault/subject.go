@@ -23,11 +23,15 @@ func (s *Service) FindSubjects(ctx context.Context, fieldType, value string) ([]
 	return s.FindSubjectsIn(ctx, fieldType, value, nil)
 }
 
-// FindSubjectsIn is FindSubjects limited to the fields allow accepts
-// (every field when allow is nil): a caller whose token is scoped to some
+// FindSubjectsIn is FindSubjects limited to the fields plans accepts
+// (every field when plans is nil): a caller whose token is scoped to some
 // collections, or whose role may not read a field, finds subjects only
-// through the fields it may use.
-func (s *Service) FindSubjectsIn(ctx context.Context, fieldType, value string, allow func(c *Collection, field string) bool) ([]string, error) {
+// through the fields it may use. plans returns the read plans under which
+// the caller may read the field (none: the field is not used); a subject
+// is found when one of them lets the caller read its data, so a person
+// who has not consented to the purpose, has restricted it or objected to
+// it is not found, as a lookup of records does not find them.
+func (s *Service) FindSubjectsIn(ctx context.Context, fieldType, value string, plans func(c *Collection, field string) []*ReadPlan) ([]string, error) {
 	cols, err := s.Collections(ctx)
 	if err != nil {
 		return nil, err
@@ -36,11 +40,20 @@ func (s *Service) FindSubjectsIn(ctx context.Context, fieldType, value string, a
 	for _, c := range cols {
 		for i := range c.Fields {
 			f := &c.Fields[i]
-			if string(f.Type) != fieldType || !f.Lookup() || allow != nil && !allow(c, f.Name) {
+			if string(f.Type) != fieldType || !f.Lookup() {
 				continue
+			}
+			var ps []*ReadPlan
+			if plans != nil {
+				if ps = plans(c, f.Name); len(ps) == 0 {
+					continue
+				}
 			}
 			norm, err := s.normalize(f, value)
 			if err != nil {
+				if fieldType == "phone" {
+					return nil, apperr.New(apperr.Invalid, "invalid_lookup", "the phone number to look up is not valid: write it with its country code (+84 …), or start the server with --default-region for numbers written without one")
+				}
 				return nil, apperr.Newf(apperr.Invalid, "invalid_lookup", "the %s to look up is not valid", fieldType)
 			}
 			rows, err := s.store.LookupRecords(ctx, c.Name, f.Name, f.Unique, s.blindIndex(c.Name, f.Name, norm), s.opts.MaxLookup)
@@ -48,13 +61,51 @@ func (s *Service) FindSubjectsIn(ctx context.Context, fieldType, value string, a
 				return nil, err
 			}
 			for _, r := range rows {
-				if !slices.Contains(out, r.SubjectID) {
-					out = append(out, r.SubjectID)
+				if slices.Contains(out, r.SubjectID) {
+					continue
 				}
+				if ps != nil {
+					ok, err := readableUnder(ctx, r.SubjectID, ps)
+					if err != nil {
+						return nil, err
+					}
+					if !ok {
+						continue
+					}
+				}
+				out = append(out, r.SubjectID)
 			}
 		}
 	}
 	return out, nil
+}
+
+// readableUnder reports whether one of plans lets the subject's data be
+// read: no restriction or objection withholds it, and consent, where the
+// purpose needs it, is given.
+func readableUnder(ctx context.Context, subjectID string, plans []*ReadPlan) (bool, error) {
+	for _, p := range plans {
+		if p.Withhold != nil {
+			reason, err := p.Withhold(ctx, subjectID)
+			if err != nil {
+				return false, err
+			}
+			if reason != "" {
+				continue
+			}
+		}
+		if p.Consented != nil {
+			ok, err := p.Consented(ctx, subjectID)
+			if err != nil {
+				return false, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		return true, nil
+	}
+	return false, nil
 }
 
 // Export decrypts every record of a subject in every collection, in full:

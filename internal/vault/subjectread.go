@@ -31,6 +31,12 @@ func (s *Service) SubjectRecords(ctx context.Context, subjectID, purpose string)
 	if !ok {
 		return nil, apperr.New(apperr.Internal, "internal", "this store cannot list a subject's records")
 	}
+	// A caller who may read no collection at all for this purpose is
+	// refused before the subject is looked for, so the refusal is the
+	// same whether or not the subject exists.
+	if err := s.readableAnywhere(ctx, purpose); err != nil {
+		return nil, err
+	}
 	pseudonym := s.pseudo.Of(subjectID)
 	note(ctx, func(e *audit.Entry) { e.Subject, e.Purpose = pseudonym, purpose })
 	rows, err := ss.SubjectRecords(ctx, subjectID)
@@ -75,11 +81,45 @@ func (s *Service) SubjectRecords(ctx context.Context, subjectID, purpose string)
 		out = append(out, cr)
 	}
 	if len(out) == 0 && refused != nil {
+		// The subject's records are all in collections the caller may not
+		// read: answered as for a subject that does not exist, so that the
+		// refusal does not tell who is a customer.
 		note(ctx, func(e *audit.Entry) { e.Collection = refusedIn })
-		return nil, refused
+		return nil, ErrSubjectNotReadable
 	}
 	note(ctx, func(e *audit.Entry) { e.Collection = "" }) // the call spans collections
 	return out, nil
+}
+
+// ErrSubjectNotReadable is the answer for a subject none of whose records
+// the caller may read, and for one that does not exist: the same words,
+// so that the answer does not tell them apart.
+var ErrSubjectNotReadable = apperr.New(apperr.NotFound, "subject_not_found", "no such subject (never created, or erased), or none of its records is in a collection you may read for this purpose")
+
+// readableAnywhere returns nil when the caller may read some collection
+// for purpose, else the refusal of the first collection.
+func (s *Service) readableAnywhere(ctx context.Context, purpose string) error {
+	cs, err := s.Collections(ctx)
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, c := range cs {
+		_, _, err := s.readable(ctx, c.Name, purpose)
+		if err == nil {
+			return nil
+		}
+		if !refusal(err) {
+			return err
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if first == nil { // no collections at all
+		return ErrSubjectNotReadable
+	}
+	return first
 }
 
 // refusal reports whether err refuses a read of a collection (scope,
