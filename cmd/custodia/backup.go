@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"custodia/internal/audit"
+	"custodia/internal/keys"
 )
 
 func newBackupCmd() *cobra.Command {
@@ -104,8 +105,11 @@ belongs with the data and those subjects were erased after the backup: their
 records and blind-index entries are purged again, so that a lookup or a
 unique value cannot reveal them, and the deletion register records each
 with cause "restore".`,
-		Example: `  custodia restore custodia-2026-11-23.backup --data-dir ./restored`,
-		Args:    cobra.ExactArgs(1),
+		Example: `  # into a new data directory, with the key file the backup was made with
+  # (a copy of it, while a server still runs with the original)
+  cp custodia-data/custodia.key /safe/place/custodia.key
+  custodia restore custodia-2026-11-23.backup --data-dir ./restored --key-file /safe/place/custodia.key`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(args[0])
 			if err != nil {
@@ -113,6 +117,9 @@ with cause "restore".`,
 			}
 			defer f.Close()
 			o, err := openOffline(cmd.Context(), st, false)
+			if errors.Is(err, keys.ErrNoKeyFile) {
+				return usageErr(fmt.Errorf("%w: a restore needs the key file the backup was made with; pass it with --key-file (a copy, while a server runs with the original)", err))
+			}
 			if err != nil {
 				return err
 			}

@@ -25,7 +25,14 @@ func newBenchCmd() *cobra.Command {
 collection exists (default bench_customers), creates --records customers with
 --clients concurrent clients, then looks customers up by e-mail (--reads,
 default twice --records), checking every answer. It prints creates/s,
-reads/s, latency percentiles and errors. Only point it at your own servers.`,
+reads/s, latency percentiles and errors. Only point it at your own servers.
+
+The token must be an administrator's (the bootstrap token will do): defining
+the collection takes schema:write. The administrator reads no personal data,
+so bench makes a short-lived dpo token limited to the collection and the
+purpose for the load itself, and revokes it at the end. Exit status: 0 done
+(errors, if any, are counted in the output), 2 bad flags or a token the
+server refuses (401, 403), 3 the server could not be reached.`,
 		Example: `  custodia bench --url http://127.0.0.1:8750 --token $CUSTODIA_TOKEN --clients 32 --records 20000`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -44,6 +51,9 @@ reads/s, latency percentiles and errors. Only point it at your own servers.`,
 			}
 			cfg.URL, cfg.Token, cfg.Duration = rf.url, rf.token, duration
 			res, err := loadtest.Run(cmd.Context(), cfg)
+			if refused := (*loadtest.RefusedError)(nil); errors.As(err, &refused) {
+				return &exitError{code: exitUsage, err: err} // as the other client commands answer a 4xx
+			}
 			if err != nil {
 				return err
 			}

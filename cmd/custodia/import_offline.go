@@ -46,6 +46,7 @@ func importOffline(cmd *cobra.Command, path string, job importer.Job, fl *import
 		return slices.ContainsFunc(ps, func(p access.Purpose) bool { return p.Name == name }), err
 	}
 	v := vault.New(o.db, o.keys, vault.Options{DefaultRegion: strings.ToUpper(fl.region)})
+	job.PhoneRegion = fl.region
 	v.PurposeRegistered = registered
 	c, err := v.Collection(ctx, job.Collection)
 	if err != nil {
@@ -172,7 +173,12 @@ func printImport(w io.Writer, fl *importCmdFlags, res importer.Result, rejects *
 	if res.DryRun {
 		mode = " (dry run: nothing was written to the vault or the data map)"
 	}
-	fmt.Fprintf(w, "import %s: %s%s\n", res.JobID, res.Status, mode)
+	if res.AlreadyCompleted {
+		fmt.Fprintf(w, "import %s: completed earlier, at %s: nothing was imported now, and the counts below are that run's.\n", res.JobID, res.FinishedAt.Local().Format(time.DateTime))
+		fmt.Fprintf(w, "  the same file with the same options is the same job; to import the file again as a new job, pass --job with a new key\n")
+	} else {
+		fmt.Fprintf(w, "import %s: %s%s\n", res.JobID, res.Status, mode)
+	}
 	fmt.Fprintf(w, "  rows %d: created %d, updated %d, skipped %d (already in the vault), already imported %d, rejected %d\n",
 		res.Rows, res.Created, res.Updated, res.Skipped, res.AlreadyImported, res.Rejected)
 	if rejects.n > 0 {

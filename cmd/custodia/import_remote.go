@@ -22,8 +22,9 @@ import (
 // remoteImport is a job as the server shows it.
 type remoteImport struct {
 	importer.Import
-	DryRun bool `json:"dry_run"`
-	Error  *struct {
+	DryRun           bool `json:"dry_run"`
+	AlreadyCompleted bool `json:"already_completed"`
+	Error            *struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 	} `json:"error"`
@@ -100,7 +101,8 @@ func importRemote(cmd *cobra.Command, path string, job importer.Job, fl *importC
 		return err
 	}
 	res := importer.Result{JobID: view.ID, Status: view.Status, DryRun: view.DryRun, Counts: view.Counts,
-		SystemID: view.SystemID, CleanupTaskID: view.CleanupTaskID, Mapping: view.Mapping}
+		SystemID: view.SystemID, CleanupTaskID: view.CleanupTaskID, Mapping: view.Mapping,
+		AlreadyCompleted: view.AlreadyCompleted, FinishedAt: view.FinishedAt}
 	if res.SystemID != "" && res.CleanupTaskID == "" && !res.DryRun {
 		res.CleanupWithheld = importer.Withheld(res.Status, res.Counts)
 	}

@@ -169,3 +169,36 @@ func TestImportWarnsWithoutMatchKey(t *testing.T) {
 		t.Fatalf("with an e-mail: %d %s", code, errOut)
 	}
 }
+
+// TestImportRegionIsPartOfTheJob: phones written without + are rejected
+// without a default region, with a reason that names the flag; the same
+// command with --default-region is a new job that imports them, and the
+// same command once more says it did nothing now (QA: the corrected run
+// silently printed the first run's result).
+func TestImportRegionIsPartOfTheJob(t *testing.T) {
+	dir, data := offlineCustomers(t)
+	file := filepath.Join(dir, "phones.csv")
+	os.WriteFile(file, []byte("Name,Email,Phone\nAn,a1@example.com,0912345678\nBình,a2@example.com,0987654321\n"), 0o600)
+	args := func(extra ...string) []string {
+		a := []string{"import", file, "--data-dir", data, "--collection", "customers", "--purpose", "support", "--source", "Lan's list",
+			"--legal-basis", "contract", "--rejects", file + ".rejects.csv", "--progress", "never", "--map", "Name=name,Email=email,Phone=phone"}
+		return append(a, extra...)
+	}
+	out, errOut, code := run(t, "", args()...)
+	rejects, _ := os.ReadFile(file + ".rejects.csv")
+	if code != 0 || !strings.Contains(out, "rejected 2") || !strings.Contains(string(rejects), "--default-region") {
+		t.Fatalf("no region: %d %s %s\nrejects: %s", code, out, errOut, rejects)
+	}
+	out, errOut, code = run(t, "", args("--default-region", "VN")...)
+	if code != 0 || !strings.Contains(out, "created 2") || strings.Contains(out, "completed earlier") {
+		t.Fatalf("with the region: %d %s %s", code, out, errOut)
+	}
+	out, errOut, code = run(t, "", args("--default-region", "VN")...)
+	if code != 0 || !strings.Contains(out, "completed earlier") || !strings.Contains(out, "nothing was imported now") || !strings.Contains(out, "--job") {
+		t.Fatalf("the same again: %d %s %s", code, out, errOut)
+	}
+	out, _, _ = run(t, "", args("--default-region", "VN", "--json")...)
+	if !strings.Contains(out, `"already_completed": true`) || !strings.Contains(out, `"finished_at"`) {
+		t.Errorf("--json of the same again: %s", out)
+	}
+}

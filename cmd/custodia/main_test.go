@@ -607,6 +607,11 @@ func TestBenchCommand(t *testing.T) {
 	if res.Creates.Ops != 200 || res.Reads.Ops != 400 || res.Creates.Errors+res.Reads.Errors != 0 {
 		t.Fatalf("bench result: %+v", res)
 	}
+	// A token the server refuses is the caller's mistake (2), as for the
+	// other client commands (QA: 3).
+	if out, errOut, code := run(t, "", "bench", "--url", "http://"+p.addr, "--token", "not-a-token-at-all-0123", "--records", "10"); code != exitUsage || !strings.Contains(errOut, "401") {
+		t.Errorf("bench with a wrong token: %d %s %s, want exit 2 naming the 401", code, out, errOut)
+	}
 	p.stop(t)
 }
 

@@ -113,3 +113,20 @@ func TestOfflineCommandsRefusedBesideServersOnPostgres(t *testing.T) {
 		t.Fatalf("rotate with no server: %d %s %s", code, out, errOut)
 	}
 }
+
+// TestRestoreWithoutKeyFile: a restore into a new data directory without
+// the backup's key file is refused as the caller's mistake, naming
+// --key-file, and leaves no key file behind (QA: the --help example did
+// exactly this).
+func TestRestoreWithoutKeyFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "restored")
+	backup := filepath.Join(t.TempDir(), "x.backup")
+	os.WriteFile(backup, []byte("not a backup"), 0o600)
+	out, errOut, code := run(t, "", "restore", backup, "--data-dir", dir)
+	if code != exitUsage || !strings.Contains(errOut, "--key-file") {
+		t.Fatalf("restore without the key file: %d %s %s, want exit 2 naming --key-file", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "custodia.key")); err == nil {
+		t.Error("the refused restore left a key file")
+	}
+}

@@ -145,3 +145,23 @@ func TestDateRejectNamesDayFirst(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// TestSourceHoldsNoCustomerIdentifier: a job's source names a data-map
+// system and the records' provenance, kept after an erasure: a holder's
+// address may name it, a customer's phone may not.
+func TestSourceHoldsNoCustomerIdentifier(t *testing.T) {
+	onEngines(t, func(t *testing.T, e *env) {
+		path := e.write(t, "list.csv", []byte("Email\nan@example.com\n"))
+		j := job("source-with-phone")
+		j.Source = "Zalo chat with 0912 555 001"
+		_, err := e.im.Run(context.Background(), j, importer.File(path))
+		if apperr.CodeOf(err) != "personal_data_in_text" || strings.Contains(err.Error(), "0912") {
+			t.Errorf("source with a phone: %v, want personal_data_in_text without the number", err)
+		}
+		j = job("source-with-holder")
+		j.Source = "sheet from lan@shop.example"
+		if _, err := e.im.Run(context.Background(), j, importer.File(path)); err != nil {
+			t.Errorf("source naming its holder by address: %v", err)
+		}
+	})
+}

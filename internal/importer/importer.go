@@ -50,6 +50,11 @@ type Result struct {
 	CleanupWithheld *CleanupWithheld `json:"cleanup_withheld,omitempty"`
 	// Mapping is the header-to-field mapping the job used (Import.Mapping).
 	Mapping Mapping `json:"mapping,omitempty"`
+	// AlreadyCompleted is set when the job's key named a job completed
+	// before, at FinishedAt: nothing was imported now, and the counts are
+	// that run's.
+	AlreadyCompleted bool      `json:"already_completed,omitempty"`
+	FinishedAt       time.Time `json:"finished_at,omitzero"`
 	Counts
 	// Rejects are the rows left out, in row order, values masked.
 	Rejects []Reject `json:"rejects,omitempty"`

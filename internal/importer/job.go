@@ -10,6 +10,7 @@ import (
 
 	"custodia/internal/access"
 	"custodia/internal/apperr"
+	"custodia/internal/freetext"
 )
 
 // OnDuplicate says what a row that matches an existing subject does.
@@ -90,6 +91,10 @@ type Job struct {
 	// is part of the job's fingerprint: a job key used again with another
 	// input is refused (import_key_reused).
 	InputDigest string
+	// PhoneRegion is the default phone region the rows are read with, when
+	// the caller chooses it (an offline import's --default-region): part
+	// of the fingerprint, so a re-run with another region is a new job.
+	PhoneRegion string
 	// RecordedBy names who runs the import in the consent ledger
 	// (default "import").
 	RecordedBy string
@@ -139,6 +144,9 @@ func (j *Job) Fingerprint() string {
 		mapping = "given:" + j.Mapping.String()
 	}
 	put("custodia-import-v1", j.Collection, j.Purpose, strings.TrimSpace(j.Source), j.LegalBasis, string(onDup), j.InputDigest, mapping)
+	if j.PhoneRegion != "" { // absent before regions counted: old keys stay valid
+		put("region", strings.ToUpper(j.PhoneRegion))
+	}
 	if e := j.Consent; e != nil {
 		method := e.Method
 		if method == "" {
@@ -174,6 +182,11 @@ func (j *Job) normalize() error {
 	if j.Source == "" || utf8.RuneCountInString(j.Source) > 500 {
 		return invalid("source_required", "state the source of the data (1 to 500 characters): a data-map system id or a description")
 	}
+	// The source names a data-map system and the records' provenance,
+	// kept after an erasure: its holder by address, never a customer.
+	if err := freetext.CheckWho("source", j.Source); err != nil {
+		return err
+	}
 	basis := access.LegalBasis(j.LegalBasis)
 	found := false
 	for _, b := range access.LegalBases {
@@ -196,6 +209,9 @@ func (j *Job) normalize() error {
 	j.Holder = strings.TrimSpace(j.Holder)
 	if utf8.RuneCountInString(j.Holder) > 500 {
 		return invalid("invalid_holder", "the holder is at most 500 characters")
+	}
+	if err := freetext.CheckWho("holder", j.Holder); err != nil { // a member of staff, by name or address
+		return err
 	}
 	if j.RecordedBy == "" {
 		j.RecordedBy = "import"

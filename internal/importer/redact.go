@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -198,14 +200,29 @@ func (t *xlsxTable) table(sheet string, header []string) error {
 		return err
 	}
 	t.sw, t.line = sw, 0
-	return t.row(header)
+	return t.write(header, false)
 }
 
-func (t *xlsxTable) row(cells []string) error {
+func (t *xlsxTable) row(cells []string) error { return t.write(cells, true) }
+
+// plainNumber is a number as a workbook's reader gives a numeric cell: no
+// leading zero (a phone number or a code keeps it, and stays text), at
+// most 15 significant digits (what a spreadsheet keeps exactly).
+var plainNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,10})?$`)
+
+// write writes one line; with numbers, a cell holding a plain number is
+// written as a number, so that the copy kept for the business still
+// sums and sorts (QA: prices came back as text).
+func (t *xlsxTable) write(cells []string, numbers bool) error {
 	t.line++
 	vals := make([]any, len(cells))
 	for i, c := range cells {
 		vals[i] = c
+		if numbers && plainNumber.MatchString(c) {
+			if f, err := strconv.ParseFloat(c, 64); err == nil {
+				vals[i] = f
+			}
+		}
 	}
 	cell, err := excelize.CoordinatesToCellName(1, t.line)
 	if err != nil {

@@ -164,7 +164,8 @@ func (im *Importer) Run(ctx context.Context, job Job, rows Rows) (Result, error)
 		}
 		if stored.Status == StatusCompleted {
 			res := Result{JobID: job.ID, Status: stored.Status, Counts: stored.Counts, Rejects: []Reject{},
-				SystemID: stored.SystemID, CleanupTaskID: stored.CleanupTaskID, Mapping: stored.Mapping}
+				SystemID: stored.SystemID, CleanupTaskID: stored.CleanupTaskID, Mapping: stored.Mapping,
+				AlreadyCompleted: true, FinishedAt: stored.FinishedAt}
 			if im.Trail != nil && res.CleanupTaskID == "" {
 				res.CleanupWithheld = Withheld(res.Status, res.Counts)
 			}

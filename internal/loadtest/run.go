@@ -225,6 +225,15 @@ func (b *bench) read(ctx context.Context, n int) (string, bool) {
 	return "", false
 }
 
+// RefusedError is the server's refusal (4xx) of the bench's set-up: a
+// token that may not define the collection, say.
+type RefusedError struct {
+	Status int
+	msg    string
+}
+
+func (e *RefusedError) Error() string { return e.msg }
+
 // prepare creates or updates the bench collection.
 func (b *bench) prepare(ctx context.Context) error {
 	type field struct {
@@ -265,6 +274,9 @@ func (b *bench) prepare(ctx context.Context) error {
 		}
 		if d := firstNonEmpty(p.Detail, p.Title); d != "" {
 			msg += ": " + truncate(d, 200)
+		}
+		if status >= 400 && status < 500 {
+			return &RefusedError{Status: status, msg: msg}
 		}
 		return errors.New(msg)
 	}

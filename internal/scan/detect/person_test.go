@@ -117,3 +117,22 @@ func TestOneAddressOneFinding(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesAGroup checks the group-word test in every case form, with the
+// Vietnamese words whose upper-case letters are not ASCII, and that name
+// words of the same length are not taken for group words.
+func TestNamesAGroup(t *testing.T) {
+	for _, v := range []string{"Nhóm Bạn Thân", "NHÓM BẠN THÂN", "Shop Hoa Mai", "SHOP", "Cửa hàng Hoa Tươi", "CỬA HÀNG",
+		"Tổng đài CSKH", "TỔNG ĐÀI", "Đài Phát", "Hỗ Trợ khách hàng", "HỖ TRỢ", "Công ty ABC", "CÔNG TY", "Hội Phụ Nữ",
+		"Acme Ltd.", "Sales Team", "Zalo Bot", "helpdesk"} {
+		if !namesAGroup([]byte(v)) {
+			t.Errorf("namesAGroup(%q) = false, want true", v)
+		}
+	}
+	for _, v := range []string{"Nguyễn Văn An", "Trần Thị Hồng", "Đào Minh Tuấn", "Sean O'Brien", "Botha", "Teamo", "Shopa",
+		"Nhom Cong Dai", "Priya Sharma", ""} {
+		if namesAGroup([]byte(v)) {
+			t.Errorf("namesAGroup(%q) = true, want false", v)
+		}
+	}
+}

@@ -61,6 +61,17 @@ var groupWords = [][]byte{[]byte("nhóm"), []byte("group"), []byte("team"), []by
 	[]byte("phòng"), []byte("support"), []byte("sales"), []byte("service"), []byte("hotline"), []byte("admin"), []byte("helpdesk"),
 	[]byte("bot")}
 
+// groupWordsByFirst lists the group words by their first byte, so that
+// a word is compared only with those that could match it. Folding keeps
+// the first byte of these words but for an ASCII letter's case: the
+// upper- and lower-case forms of "đ", "ó", "ợ" share their lead byte.
+var groupWordsByFirst = func() (m [256][][]byte) {
+	for _, g := range groupWords {
+		m[g[0]] = append(m[g[0]], g)
+	}
+	return m
+}()
+
 // namesAGroup reports whether a name-like text holds a group word (any
 // case). It allocates nothing: it runs on every cell of a name column.
 func namesAGroup(v []byte) bool {
@@ -71,17 +82,34 @@ func namesAGroup(v []byte) bool {
 		} else {
 			v = nil
 		}
-		w = bytes.Trim(w, ".,-'")
-		if len(w) > 8 {
+		w = trimGroupPunct(w)
+		if len(w) == 0 || len(w) > 8 {
 			continue
 		}
-		for _, g := range groupWords {
-			if bytes.EqualFold(w, g) {
+		first := w[0]
+		if 'A' <= first && first <= 'Z' {
+			first |= 0x20
+		}
+		for _, g := range groupWordsByFirst[first] {
+			if len(w) == len(g) && bytes.EqualFold(w, g) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// trimGroupPunct is bytes.Trim(w, ".,-'") without building the cut set
+// on every call.
+func trimGroupPunct(w []byte) []byte {
+	punct := func(c byte) bool { return c == '.' || c == ',' || c == '-' || c == '\'' }
+	for len(w) > 0 && punct(w[0]) {
+		w = w[1:]
+	}
+	for len(w) > 0 && punct(w[len(w)-1]) {
+		w = w[:len(w)-1]
+	}
+	return w
 }
 
 // wholeCell reports the whole text as a name or an address when the hint

@@ -2,6 +2,7 @@ package scanrun
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 
 	"custodia/internal/scan"
@@ -58,7 +59,11 @@ func (m *columnMasker) maskAs(column string, look []byte) string {
 				continue
 			}
 			b = append(b, column[at:f.Start]...)
-			b = append(b, f.Preview...)
+			preview := f.Preview
+			if len(b) > 0 && b[len(b)-1] == '+' && strings.HasPrefix(preview, "+") {
+				preview = preview[1:] // the "+" before the span is the number's own
+			}
+			b = append(b, preview...)
 			at = f.End
 		}
 		out = string(append(b, column[at:]...))

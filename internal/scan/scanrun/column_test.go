@@ -73,7 +73,12 @@ func TestPathsMasked(t *testing.T) {
 		"cccd-001203004567.txt":                       "email a.b@example.com\n",
 		"0913_456_789.txt":                            "email a.b@example.com\n",
 		"from lan_nguyen-vn@gmail.com.txt":            "email a.b@example.com\n",
+		"+84912345678.txt":                            "email a.b@example.com\n",
+		"sub/+84912345677.txt":                        "email a.b@example.com\n",
 	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -95,6 +100,9 @@ func TestPathsMasked(t *testing.T) {
 			if strings.Contains(p, v) {
 				t.Errorf("path %q holds %q", p, v)
 			}
+		}
+		if strings.Contains(p, "++") { // the phone's preview after the name's own "+" (QA)
+			t.Errorf("path %q doubles a +", p)
 		}
 		seenName = seenName || strings.Contains(p, "Lan's customers.csv")
 	}
