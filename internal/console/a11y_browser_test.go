@@ -98,6 +98,8 @@ func TestBrowserAccessibility(t *testing.T) {
 	prc := e.admin.Must(201, "POST", "/v1/processors", map[string]any{"vendor": "MailCo", "service": "Newsletters", "country": "US",
 		"dpa_status": "none", "categories": []string{"user.contact.email"}}).JSON()["id"].(string)
 	trail = append(trail, "/console/processors", "/console/processors/"+prc+"/edit", "/console/datamap/systems/"+sysID+"/edit")
+	// The account page (the header's link) with its password form.
+	trail = append(trail, "/console/account")
 	for _, p := range append(pages, trail...) {
 		check(p)
 	}

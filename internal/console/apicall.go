@@ -86,6 +86,9 @@ func (rc *reqCtx) apiRequest(ctx context.Context, method, path string, body io.R
 	if err != nil {
 		return nil, fmt.Errorf("console: build API request: %w", err)
 	}
+	if req.Body == nil {
+		req.Body = http.NoBody // as the server gives every request it receives
+	}
 	req.RemoteAddr = rc.r.RemoteAddr
 	req.Host = rc.r.Host
 	req.TLS = rc.r.TLS

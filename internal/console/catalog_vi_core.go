@@ -93,7 +93,7 @@ func init() {
 		"blocked until cleared": "bị chặn cho đến khi được gỡ",
 		"Keys":                  "Khóa mã hóa",
 		"Key rotation":          "Xoay vòng khóa",
-		"Key-encryption key version %s in use (%d versions kept).": "Đang dùng khóa mã hóa khóa phiên bản %s (lưu giữ %d phiên bản).",
+		"Key-encryption key version %s in use; versions kept: %d.": "Đang dùng khóa mã hóa khóa phiên bản %s (lưu giữ %d phiên bản).",
 		"Audit chain":                            "Chuỗi kiểm toán",
 		"Intact: %d entries checked":             "Toàn vẹn: đã kiểm tra %d mục",
 		"Broken at entry %d: %s":                 "Bị phá vỡ tại mục %d: %s",

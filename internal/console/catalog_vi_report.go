@@ -17,7 +17,7 @@ func init() {
 		"No breach notification deadline has passed":                                "Không có thời hạn thông báo vi phạm nào đã qua",
 
 		"%d systems mapped beside the vault, each with its categories":  "%d hệ thống ngoài kho đã có trên bản đồ, mỗi hệ thống kèm các loại dữ liệu",
-		"%d systems are missing or incomplete":                          "%d hệ thống còn thiếu hoặc chưa đầy đủ",
+		"Systems missing or incomplete: %d":                             "%d hệ thống còn thiếu hoặc chưa đầy đủ",
 		"every field names registered purposes":                         "mọi trường đều ghi các mục đích đã đăng ký",
 		"%d fields lack a documented purpose":                           "%d trường chưa có mục đích được ghi nhận",
 		"every recorded grant carries its evidence":                     "mọi lần đồng ý đã ghi đều kèm bằng chứng",

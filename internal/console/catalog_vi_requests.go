@@ -153,11 +153,11 @@ func init() {
 		"We received your %s request on %s. Because of its complexity and the number of requests we are handling, we need more time to answer it, as the law allows (%s). We will answer within the extended period and tell you if we need anything more from you.": "Chúng tôi đã nhận được yêu cầu %s của bạn vào ngày %s. Do tính phức tạp của yêu cầu và số lượng yêu cầu chúng tôi đang xử lý, chúng tôi cần thêm thời gian để trả lời, theo quy định của pháp luật (%s). Chúng tôi sẽ trả lời trong thời hạn đã gia hạn và sẽ báo cho bạn nếu cần thêm thông tin.",
 
 		// Completion and timeline.
-		"Completion":           "Hoàn tất",
-		"Carried out.":         "Đã thực hiện.",
-		"Not carried out yet.": "Chưa thực hiện.",
-		"%d tasks still open.": "Còn %d nhiệm vụ chưa đóng.",
-		"No open tasks.":       "Không còn nhiệm vụ nào đang mở.",
+		"Completion":            "Hoàn tất",
+		"Carried out.":          "Đã thực hiện.",
+		"Not carried out yet.":  "Chưa thực hiện.",
+		"Tasks still open: %d.": "Còn %d nhiệm vụ chưa đóng.",
+		"No open tasks.":        "Không còn nhiệm vụ nào đang mở.",
 		"How the requester was answered (kept in the timeline)": "Đã trả lời người yêu cầu như thế nào (lưu trong dòng thời gian)",
 		"Complete the request": "Hoàn tất yêu cầu",
 		"Timeline":             "Dòng thời gian",

@@ -83,7 +83,7 @@ func (c *Console) routes() {
 	})
 	c.mux.HandleFunc("GET /console/sign-in", c.public(c.signInPage))
 	c.mux.HandleFunc("POST /console/sign-in", c.publicForm(c.signIn))
-	c.mux.HandleFunc("POST /console/sign-out", c.form(c.signOut))
+	c.mux.HandleFunc("POST /console/sign-out", c.signOutForm(c.signOut))
 	c.mux.HandleFunc("POST /console/language", c.publicForm(c.setLanguage))
 	c.mux.HandleFunc("GET /console/mfa", c.page(c.mfaPage))
 	c.mux.HandleFunc("POST /console/mfa/start", c.form(c.mfaStart))

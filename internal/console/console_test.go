@@ -127,7 +127,7 @@ func TestPagesRefuseAndExplain(t *testing.T) {
 	if r := s.Post("/console/customers", url.Values{"by": {"email"}, "q": {"nobody@example.com"}}); r.Status != 200 || !strings.Contains(r.Body, "No one matches") {
 		t.Errorf("search with no match: %d", r.Status)
 	}
-	if r := s.Post("/console/customers", url.Values{"by": {"phone"}, "q": {"not-a-phone"}}); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "not a valid value") {
+	if r := s.Post("/console/customers", url.Values{"by": {"phone"}, "q": {"not-a-phone"}}); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "not a valid phone number") || !strings.Contains(r.Body, "country code") {
 		t.Errorf("search with a bad phone: %d", r.Status)
 	}
 	if r := s.Post("/console/customers", url.Values{"by": {"email"}, "q": {"minh@example.vn"}}); r.Status != http.StatusSeeOther || r.Location != "/console/customers/"+subject {

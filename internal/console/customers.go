@@ -74,6 +74,9 @@ func (c *Console) searchCustomers(rc *reqCtx) error {
 	if err := rc.call(http.MethodGet, query("/v1/subjects", v.By, v.Q), nil, &out); err != nil {
 		if apiErr, ok := err.(*APIError); ok && apiErr.Status == http.StatusBadRequest {
 			rc.flash = rc.L.T("That is not a valid value to search for.")
+			if v.By == "phone" {
+				rc.flash = rc.L.T("That is not a valid phone number to search for: write it with its country code, such as +84 912 345 678.")
+			}
 			return rc.render(http.StatusBadRequest, "customers", rc.L.T("Customers"), v)
 		}
 		return err
@@ -149,6 +152,19 @@ func (c *Console) customer(rc *reqCtx) error {
 			slices.Reverse(proof.History) // newest first
 			v.Consent = &proof
 			v.Erased = len(proof.Current) > 0 && !slices.ContainsFunc(proof.Current, func(s consent.State) bool { return !s.Erased })
+		}
+	}
+	// A role that reads neither consents nor records, but may erase (the
+	// admin), learns of the subject from the erasure's preview: a subject
+	// that does not exist is a 404 for it too (QA: an empty page offered
+	// to erase no one).
+	if !rc.me.Can("consents:read") && !rc.me.Can("records:read") && rc.me.Can("subjects:erase") {
+		err := rc.call(http.MethodGet, "/v1/subjects/"+seg(subject)+"/erasure", nil, nil)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
+			return errNotFound
+		} else if err != nil && !(errors.As(err, &apiErr) && apiErr.Status == http.StatusForbidden) {
+			return err
 		}
 	}
 	// Records are read only for a purpose the person chose: the audit log
@@ -269,7 +285,7 @@ func (c *Console) eraseConfirm(rc *reqCtx) error {
 // confirmation names them.
 func (c *Console) erase(rc *reqCtx) error {
 	subject := rc.r.PathValue("subject")
-	if rc.r.PostFormValue("confirm") != subject {
+	if strings.TrimSpace(rc.r.PostFormValue("confirm")) != subject { // a pasted id often brings a space
 		return &APIError{Status: http.StatusBadRequest, Code: "not_confirmed", Detail: rc.L.T("Type the subject id exactly to confirm the erasure.")}
 	}
 	if err := rc.call(http.MethodDelete, query("/v1/subjects/"+seg(subject), "purpose", "erasure"), nil, nil); err != nil {

@@ -85,3 +85,26 @@ func TestSignOutClearsSiteData(t *testing.T) {
 		t.Errorf("sign-out did not clear the session cookie: %q", r.Header.Values("Set-Cookie"))
 	}
 }
+
+// TestBrowserDraftKeepsEveryTickedBox: a form brought back from its draft
+// keeps every ticked box of a group, not only the last (QA: an incident
+// filed after a correction kept VN of GDPR, LGPD and VN, and got one
+// notification clock instead of three).
+func TestBrowserDraftKeepsEveryTickedBox(t *testing.T) {
+	e := newEnv(t)
+	dpo := e.newPerson(t, "dpo")
+	b := e.newBrowser(t)
+	b.SignIn(dpo)
+	b.Open("/console/incidents")
+	tick := `Array.prototype.forEach.call(document.querySelectorAll('#i-jurisdictions input'), function (el) {
+	  if (el.value === 'GDPR' || el.value === 'LGPD' || el.value === 'VN') { el.click(); } });
+	document.getElementById('incident-form').dispatchEvent(new Event('input', {bubbles: true})); true`
+	var ok bool
+	b.Run("tick three jurisdictions", chromedp.Evaluate(tick, &ok))
+	b.Open("/console/incidents") // the page again, as after a refusal
+	var ticked []string
+	b.Run("read the ticked boxes", chromedp.Evaluate(`Array.prototype.map.call(document.querySelectorAll('#i-jurisdictions input:checked'), function (el) { return el.value; })`, &ticked))
+	if strings.Join(ticked, ",") != "GDPR,LGPD,VN" {
+		t.Errorf("ticked after the draft came back: %q, want GDPR, LGPD and VN", ticked)
+	}
+}

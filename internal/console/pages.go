@@ -38,6 +38,7 @@ var pageAccess = []struct {
 	{"/console/settings/roles/", []string{"roles:manage", "users:manage"}},
 	{"/console/settings/tokens", []string{"tokens:manage"}},
 	{"/console/settings/purposes", settingsPermNames()},
+	{"/console/settings/purposes/", []string{"purposes:manage"}},
 	// Rules and holds are read by governance readers too (read-only).
 	{"/console/settings/retention", []string{"retention:manage", "governance:read"}},
 	{"/console/settings/retention/", []string{"retention:manage"}},

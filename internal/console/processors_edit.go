@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"custodia/internal/auth"
 	"custodia/internal/processors"
 )
 
@@ -75,6 +76,9 @@ type processorEditView struct{ Form processorForm }
 
 // editProcessor shows a processor's form filled with its values.
 func (c *Console) editProcessor(rc *reqCtx) error {
+	if err := rc.need(auth.PermGovernance); err != nil {
+		return err
+	}
 	var p processors.Processor
 	if err := rc.call(http.MethodGet, "/v1/processors/"+seg(rc.r.PathValue("id")), nil, &p); err != nil {
 		return err

@@ -170,6 +170,10 @@ type errorPage struct {
 	// Back is the console page a refused form was sent from, so the
 	// person can correct it: their input comes back from its draft.
 	Back string
+	// SignOut offers the sign-out button the header cannot: the session
+	// is one the API refuses (a person blocked after a security alert),
+	// so the page knows no person to show it for.
+	SignOut bool
 }
 
 // formPage returns the console page a POST's form was on (its Referer,
@@ -200,7 +204,7 @@ func (rc *reqCtx) renderError(status int, message, requestID string) {
 	case http.StatusNotFound:
 		title = rc.L.T("Not found")
 	}
-	page := errorPage{Status: status, Message: message, RequestID: requestID}
+	page := errorPage{Status: status, Message: message, RequestID: requestID, SignOut: rc.me == nil && rc.token != ""}
 	if status/100 == 4 && status != http.StatusForbidden {
 		page.Back = rc.formPage()
 	}

@@ -175,6 +175,47 @@ func TestSettingsUsersAndRoles(t *testing.T) {
 	if r := w.Get("/console/settings/roles/claims"); r.Status != 200 || !strings.Contains(r.Body, "user.contact.email") {
 		t.Errorf("custom role page: %d", r.Status)
 	}
+	// The custom role's page holds its edit form, filled in; saving it
+	// changes the role, and what the shorthand cannot say round-trips.
+	r = w.Get("/console/settings/roles/claims")
+	if !strings.Contains(r.Body, `id="role-edit-form"`) || !strings.Contains(r.Body, "customers phone read_masked") ||
+		!strings.Contains(r.Body, `value="consents:read" checked`) || !strings.Contains(r.Body, `<option value="yes" selected>`) {
+		t.Fatalf("custom role's edit form:\n%s", r.Body)
+	}
+	mustDone(t, "change role", w.Post("/console/settings/roles/claims", url.Values{"description": {"Claims team"},
+		"permissions": {"schema:read"}, "grants": {"customers user.contact.email read\ncustomers phone read_masked+write\n"},
+		"require_mfa": {""}, "require_training": {"true"}}), "/console/settings/roles/claims")
+	var changed struct {
+		Description string   `json:"description"`
+		Permissions []string `json:"permissions"`
+		Grants      []struct {
+			Field, Read string
+			Write       bool
+		} `json:"grants"`
+		RequireMFA      *bool `json:"require_mfa"`
+		RequireTraining bool  `json:"require_training"`
+	}
+	decode(t, e.admin.Must(200, "GET", "/v1/roles/claims", nil).Body, &changed)
+	if changed.Description != "Claims team" || len(changed.Permissions) != 1 || len(changed.Grants) != 2 || changed.Grants[1].Read != "masked" ||
+		!changed.Grants[1].Write || changed.RequireMFA != nil || !changed.RequireTraining {
+		t.Errorf("the changed role: %+v", changed)
+	}
+	if r := w.Get("/console/settings/roles/claims"); !strings.Contains(html.UnescapeString(r.Body), "customers phone read_masked+write") {
+		t.Errorf("the changed role's form does not show its grant back:\n%s", r.Body)
+	}
+	mustRefuse(t, "bad grant on change", w.Post("/console/settings/roles/claims", url.Values{"grants": {"customers phone read_all+write"}}), "Grant line 1")
+	// A built-in role has no form; a custom role is deleted after a
+	// confirmation, and not while someone holds it.
+	if r := w.Get("/console/settings/roles/dpo"); strings.Contains(r.Body, `id="role-edit-form"`) {
+		t.Error("a built-in role offers an edit form")
+	}
+	if r := w.Get("/console/settings/roles/claims/delete"); r.Status != 200 || !strings.Contains(r.Body, `name="confirm" value="yes"`) {
+		t.Errorf("delete confirmation: %d", r.Status)
+	}
+	mustDone(t, "delete role", w.Post("/console/settings/roles/claims/delete", url.Values{"confirm": {"yes"}}), "/console/settings/roles")
+	if r := e.admin.Do("GET", "/v1/roles/claims", nil); r.Status != http.StatusNotFound {
+		t.Errorf("the deleted role: %d", r.Status)
+	}
 	mustRefuse(t, "bad role name", w.Post("/console/settings/roles", url.Values{"name": {"Bad Name"}}), "role name must match")
 	mustRefuse(t, "bad grant line", w.Post("/console/settings/roles", url.Values{"name": {"x"}, "grants": {"customers"}}), "Grant line 1")
 	if r := w.Get("/console/settings/roles/nope"); r.Status != http.StatusNotFound {
@@ -295,6 +336,36 @@ func TestSettingsPurposes(t *testing.T) {
 	mustRefuse(t, "bad name", w.Post("/console/settings/purposes", url.Values{"name": {"Fraud Prevention!"}, "description": {"x"}, "legal_basis": {"consent"}}), "a purpose name must match")
 	mustRefuse(t, "bad basis", w.Post("/console/settings/purposes", url.Values{"name": {"ok_name"}, "description": {"x"}, "legal_basis": {"vibes"}}), "legal_basis must be one of")
 	mustRefuse(t, "duplicate", w.Post("/console/settings/purposes", url.Values{"name": {"fraud_prevention"}, "description": {"x"}, "legal_basis": {"consent"}}), "")
+
+	// A purpose is changed from its own page, its form filled in.
+	if r := w.Get("/console/settings/purposes"); !strings.Contains(r.Body, `href="/console/settings/purposes/fraud_prevention"`) {
+		t.Fatal("the list has no link to change the purpose")
+	}
+	r = w.Get("/console/settings/purposes/fraud_prevention")
+	if r.Status != 200 || !strings.Contains(r.Body, `id="purpose-edit-form"`) || !strings.Contains(r.Body, `value="legitimate_interests" selected`) ||
+		!strings.Contains(r.Body, `value="support" checked`) || !strings.Contains(r.Body, "Detecting and stopping fraud.") {
+		t.Fatalf("purpose form: %d\n%s", r.Status, r.Body)
+	}
+	mustDone(t, "change", w.Post("/console/settings/purposes/fraud_prevention", url.Values{"description": {"Stopping payment fraud."},
+		"legal_basis": {"legal_obligation"}, "roles": {"dpo"}}), "/console/settings/purposes")
+	decode(t, e.admin.Must(200, "GET", "/v1/purposes/fraud_prevention", nil).Body, &p)
+	if p.LegalBasis != "legal_obligation" || strings.Join(p.Roles, ",") != "dpo" {
+		t.Errorf("purpose after the change: %+v", p)
+	}
+	mustRefuse(t, "empty description", w.Post("/console/settings/purposes/fraud_prevention", url.Values{"description": {""}, "legal_basis": {"consent"}}), "")
+	if r := w.Get("/console/settings/purposes/nope"); r.Status != http.StatusNotFound {
+		t.Errorf("unknown purpose: %d", r.Status)
+	}
+	// The DPO, who reads the purposes, may not change them.
+	dpo := e.newPerson(t, "dpo")
+	wd := e.web(t)
+	wd.SignIn(dpo)
+	if r := wd.Get("/console/settings/purposes"); strings.Contains(r.Body, `href="/console/settings/purposes/fraud_prevention"`) {
+		t.Error("the dpo is offered to change a purpose")
+	}
+	if r := wd.Get("/console/settings/purposes/fraud_prevention"); r.Status != http.StatusForbidden {
+		t.Errorf("dpo opening the purpose form: %d, want 403", r.Status)
+	}
 }
 
 // TestSettingsRetentionAndHolds: rules are added, run (dry) and deleted;
@@ -371,7 +442,7 @@ func TestSettingsRetentionAndHolds(t *testing.T) {
 	mustRefuse(t, "unknown collection", w.Post("/console/settings/retention", url.Values{"collection": {"nope"}, "keep_n": {"1"}, "keep_unit": {"days"}, "anchor": {"created"}}), "collection")
 	mustRefuse(t, "anchor without field", w.Post("/console/settings/retention", url.Values{"collection": {"customers"}, "keep_n": {"1"}, "keep_unit": {"years"}, "anchor": {"contract_end"}}), "anchor_field")
 	mustRefuse(t, "hold without reason", w.Post("/console/settings/holds", url.Values{"collection": {"customers"}, "reason": {" "}}), "reason")
-	mustRefuse(t, "hold on both", w.Post("/console/settings/holds", url.Values{"collection": {"customers"}, "subject": {"sub_x"}, "reason": {"r"}}), "either a subject or a collection")
+	mustRefuse(t, "hold on both", w.Post("/console/settings/holds", url.Values{"collection": {"customers"}, "subject": {"sub_x"}, "reason": {"r"}}), "name exactly one of them")
 	mustRefuse(t, "hold bad date", w.Post("/console/settings/holds", url.Values{"collection": {"customers"}, "reason": {"r"}, "expires_at": {"2026-13-45"}}), "The date is not valid.")
 	mustRefuse(t, "hold in the past", w.Post("/console/settings/holds", url.Values{"collection": {"customers"}, "reason": {"r"}, "expires_at": {"2001-01-01"}}), "future")
 }

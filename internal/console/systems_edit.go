@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"custodia/internal/auth"
 	"custodia/internal/datamap"
 	"custodia/internal/processors"
 )
@@ -43,6 +44,11 @@ type systemEditView struct{ Form systemForm }
 // vault's entry is derived from the schemas, and a proposal is confirmed
 // or dismissed, not edited.
 func (c *Console) editSystem(rc *reqCtx) error {
+	// Those who read the data map may not change it: no form they could
+	// fill in only to be refused (QA).
+	if err := rc.need(auth.PermGovernance); err != nil {
+		return err
+	}
 	var sys datamap.System
 	if err := rc.call(http.MethodGet, "/v1/systems/"+seg(rc.r.PathValue("id")), nil, &sys); err != nil {
 		return err

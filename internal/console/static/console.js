@@ -46,7 +46,11 @@
       var draft = JSON.parse(sessionStorage.getItem(key) || '{}');
       Array.prototype.forEach.call(form.elements, function (el) {
         if (keep(el) && Object.prototype.hasOwnProperty.call(draft, el.name)) {
-          if (el.type === 'checkbox' || el.type === 'radio') { el.checked = draft[el.name] === el.value; } else { el.value = draft[el.name]; }
+          var v = draft[el.name];
+          if (el.type === 'checkbox') {
+            // A group of boxes of one name keeps every ticked value.
+            el.checked = Array.isArray(v) ? v.indexOf(el.value) >= 0 : v === el.value;
+          } else if (el.type === 'radio') { el.checked = v === el.value; } else { el.value = v; }
         }
       });
     } catch (e) { /* a bad draft is dropped */ }
@@ -54,7 +58,12 @@
       var draft = {};
       Array.prototype.forEach.call(form.elements, function (el) {
         if (!keep(el)) { return; }
-        if ((el.type === 'checkbox' || el.type === 'radio') && !el.checked) { return; }
+        if (el.type === 'checkbox') {
+          if (!Array.isArray(draft[el.name])) { draft[el.name] = []; }
+          if (el.checked) { draft[el.name].push(el.value); }
+          return;
+        }
+        if (el.type === 'radio' && !el.checked) { return; }
         draft[el.name] = el.value;
       });
       try { sessionStorage.setItem(key, JSON.stringify(draft)); } catch (e) { /* full or disabled */ }
