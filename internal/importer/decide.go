@@ -175,10 +175,10 @@ func (r *run) decide(it *item, found map[string][]vault.RecordRef) error {
 		if p, ok := r.claims[sk]; ok {
 			r.wait(p)
 		}
-		r.claims[sk] = w.p
+		r.claim(sk, w.p)
 	}
 	for _, k := range it.keys {
-		r.claims[k] = w.p
+		r.claim(k, w.p)
 	}
 	if r.job.DryRun {
 		r.dry(w)
@@ -287,13 +287,38 @@ func (r *run) batchSize() int {
 	return defaultBatch
 }
 
-// sweep forgets the claims of rows written: the vault answers for them.
+// claim is a row in flight's claim on a key.
+type claim struct {
+	key string
+	p   *pending
+}
+
+// claim records that p's row writes key: later rows with that key wait
+// for it instead of looking the key up in the vault.
+func (r *run) claim(key string, p *pending) {
+	r.claims[key] = p
+	r.claimed = append(r.claimed, claim{key, p})
+}
+
+// sweep forgets the claims of rows written, the vault answering for them
+// from then on. Batches finish in about the order they were decided, so
+// it walks the claims oldest first and stops at the first row still in
+// flight: its cost follows the rows written since the last sweep, not
+// all the claims held (a walk over the whole map was a quarter of the
+// decider's time with 16,384-row batches).
 func (r *run) sweep() {
-	for k, p := range r.claims {
-		if p.finished() {
-			delete(r.claims, k)
+	n := 0
+	for _, c := range r.claimed {
+		if !c.p.finished() {
+			break
 		}
+		if r.claims[c.key] == c.p { // not claimed again by a later row
+			delete(r.claims, c.key)
+		}
+		n++
 	}
+	clear(r.claimed[:n]) // let the written rows' pendings go
+	r.claimed = r.claimed[n:]
 }
 
 // distinctSubjects counts the subjects among matches.

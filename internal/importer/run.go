@@ -78,6 +78,7 @@ type run struct {
 
 	// The decider's state.
 	claims  map[string]*pending // index key, or \x01 and a subject id -> the latest row writing it
+	claimed []claim             // the claims in the order made, for sweeping
 	cur     *batch              // the batch being filled
 	batches chan *batch
 	chunks  int // chunks decided, for sweeping the claims
