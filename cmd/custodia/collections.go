@@ -49,7 +49,8 @@ Without a token the command applies it directly to --data-dir /
 change is compatible (fields added; purposes, categories and descriptions
 changed); a change of a field's type or indexing, or a removed field, is
 refused. Every collection in the file is checked before any is changed, so
-a refusal leaves them all as they were.`,
+a refusal leaves them all as they were. Each is reported as created,
+updated or unchanged (the same schema again writes nothing).`,
 		Example: `  custodia collections apply -f schema.yaml --token $CUSTODIA_TOKEN
   custodia collections apply -f schema.yaml --dry-run`,
 		Args: cobra.NoArgs,
@@ -81,15 +82,17 @@ a refusal leaves them all as they were.`,
 				seen[cols[i].Name] = true
 			}
 			if dryRun {
-				return dryRunApply(cmd, cmd.OutOrStdout(), rf, st, cols)
+				_, err := dryRunApply(cmd, cmd.OutOrStdout(), rf, st, cols)
+				return err
 			}
 			// Check every collection before changing any, so that a
 			// refusal of the third does not leave the first two applied.
-			if err := dryRunApply(cmd, io.Discard, rf, st, cols); err != nil {
+			stored, err := dryRunApply(cmd, io.Discard, rf, st, cols)
+			if err != nil {
 				return err
 			}
 			if rf.token == "" {
-				return applyOffline(cmd, st, cols)
+				return applyOffline(cmd, st, cols, stored)
 			}
 			c, err := newAPIClient(rf)
 			if err != nil {
@@ -100,11 +103,7 @@ a refusal leaves them all as they were.`,
 				if err != nil {
 					return err
 				}
-				verb := "updated"
-				if status == 201 {
-					verb = "created"
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", verb, col.Name)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", appliedVerb(status == 201, stored[col.Name], &col), col.Name)
 			}
 			return nil
 		},
@@ -117,17 +116,31 @@ a refusal leaves them all as they were.`,
 	return cmd
 }
 
+// appliedVerb says what apply did to a collection: created it, changed
+// it, or found the same schema stored (prev) and left it alone.
+func appliedVerb(created bool, prev, col *vault.Collection) string {
+	switch {
+	case created:
+		return "created"
+	case prev != nil && vault.SameSchema(prev, col):
+		return "unchanged"
+	default:
+		return "updated"
+	}
+}
+
 // dryRunApply checks cols as apply would, changing nothing: each
 // collection's change must be compatible with the stored one
 // (vault.CheckEvolution) and its purposes registered. It reads the running
-// server with a token, else the database.
-func dryRunApply(cmd *cobra.Command, w io.Writer, rf remoteFlags, st storageFlags, cols []vault.Collection) error {
+// server with a token, else the database, and returns the stored
+// collections it read.
+func dryRunApply(cmd *cobra.Command, w io.Writer, rf remoteFlags, st storageFlags, cols []vault.Collection) (map[string]*vault.Collection, error) {
 	stored := map[string]*vault.Collection{}
 	var purposes []string
 	if rf.token != "" {
 		c, err := newAPIClient(rf)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, col := range cols {
 			var prev vault.Collection
@@ -135,14 +148,14 @@ func dryRunApply(cmd *cobra.Command, w io.Writer, rf remoteFlags, st storageFlag
 			switch {
 			case status == 404:
 			case err != nil:
-				return err
+				return nil, err
 			default:
 				stored[col.Name] = &prev
 			}
 		}
 		var ps struct{ Purposes []access.Purpose }
 		if _, err := c.call("GET", "/v1/purposes", nil, &ps); err != nil {
-			return err
+			return nil, err
 		}
 		for _, p := range ps.Purposes {
 			purposes = append(purposes, p.Name)
@@ -155,9 +168,9 @@ func dryRunApply(cmd *cobra.Command, w io.Writer, rf remoteFlags, st storageFlag
 			for _, p := range access.DefaultPurposes() {
 				purposes = append(purposes, p.Name)
 			}
-			return reportDryRun(w, cols, stored, purposes)
+			return stored, reportDryRun(w, cols, stored, purposes)
 		case err != nil:
-			return err
+			return nil, err
 		}
 		defer o.close()
 		for _, col := range cols {
@@ -166,17 +179,17 @@ func dryRunApply(cmd *cobra.Command, w io.Writer, rf remoteFlags, st storageFlag
 				continue
 			}
 			if err != nil {
-				return err
+				return nil, err
 			}
 			prev, err := vault.ParseCollection(row)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			stored[col.Name] = prev
 		}
 		ps, err := o.db.ListPurposes(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, p := range ps {
 			purposes = append(purposes, p.Name)
@@ -187,7 +200,7 @@ func dryRunApply(cmd *cobra.Command, w io.Writer, rf remoteFlags, st storageFlag
 			}
 		}
 	}
-	return reportDryRun(w, cols, stored, purposes)
+	return stored, reportDryRun(w, cols, stored, purposes)
 }
 
 // reportDryRun says what apply would do with each collection, or the first
@@ -209,6 +222,9 @@ func reportDryRun(w io.Writer, cols []vault.Collection, stored map[string]*vault
 				return fmt.Errorf("collection %q: %w", col.Name, err)
 			}
 			verb = "would update"
+			if vault.SameSchema(prev, col) {
+				verb = "would leave unchanged"
+			}
 		}
 		fmt.Fprintf(w, "%s %s\n", verb, col.Name)
 	}
@@ -216,7 +232,7 @@ func reportDryRun(w io.Writer, cols []vault.Collection, stored map[string]*vault
 }
 
 // applyOffline applies collections straight to the database.
-func applyOffline(cmd *cobra.Command, st storageFlags, cols []vault.Collection) error {
+func applyOffline(cmd *cobra.Command, st storageFlags, cols []vault.Collection, stored map[string]*vault.Collection) error {
 	ctx := cmd.Context()
 	o, err := openOfflineKeys(ctx, st, false, true)
 	if errors.Is(err, keys.ErrLocked) {
@@ -240,11 +256,7 @@ func applyOffline(cmd *cobra.Command, st storageFlags, cols []vault.Collection) 
 		if err != nil {
 			return fmt.Errorf("collection %q: %w", cols[i].Name, err)
 		}
-		verb := "updated"
-		if created {
-			verb = "created"
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", verb, cols[i].Name)
+		fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n", appliedVerb(created, stored[cols[i].Name], &cols[i]), cols[i].Name)
 	}
 	return nil
 }

@@ -90,3 +90,54 @@ fields:
 		t.Fatalf("apply with --url and no token made a local data directory: %v", err)
 	}
 }
+
+// TestCollectionsApplySaysWhatChanged: applying a file says created the
+// first time, unchanged for the same file again (nothing was written),
+// and updated for a changed one, on the database and through the server.
+func TestCollectionsApplySaysWhatChanged(t *testing.T) {
+	dir := t.TempDir()
+	v1 := filepath.Join(dir, "v1.yaml")
+	v2 := filepath.Join(dir, "v2.yaml")
+	os.WriteFile(v1, []byte(`collections:
+  - name: leads
+    kind: persons
+    fields:
+      - {name: email, type: email, category: user.contact.email, purposes: [marketing], unique: true}
+`), 0o600)
+	os.WriteFile(v2, []byte(`collections:
+  - name: leads
+    kind: persons
+    fields:
+      - {name: email, type: email, category: user.contact.email, purposes: [marketing], unique: true}
+      - {name: name, type: name, category: user.name, purposes: [marketing]}
+`), 0o600)
+	data := filepath.Join(dir, "data")
+	apply := func(file string, where ...string) string {
+		t.Helper()
+		out, errOut, code := run(t, "", append([]string{"collections", "apply", "-f", file}, where...)...)
+		if code != 0 {
+			t.Fatalf("apply %s: %d %s", file, code, errOut)
+		}
+		return strings.TrimSpace(out)
+	}
+	offline := []string{"--data-dir", data}
+	for _, c := range []struct{ file, want string }{{v1, "created leads"}, {v1, "unchanged leads"}} {
+		if got := apply(c.file, offline...); got != c.want {
+			t.Errorf("offline: %q, want %q", got, c.want)
+		}
+	}
+	if out, _, _ := run(t, "", "collections", "apply", "-f", v1, "--dry-run", "--data-dir", data); !strings.Contains(out, "would leave unchanged leads") {
+		t.Errorf("dry run of the same file: %q", out)
+	}
+	p := startServe(t, "--data-dir", data, "--bootstrap-token", testutil.AdminToken)
+	online := []string{"--url", "http://" + p.addr, "--token", testutil.AdminToken}
+	for _, c := range []struct{ file, want string }{{v1, "unchanged leads"}, {v2, "updated leads"}, {v2, "unchanged leads"}} {
+		if got := apply(c.file, online...); got != c.want {
+			t.Errorf("through the server, %s: %q, want %q", filepath.Base(c.file), got, c.want)
+		}
+	}
+	col := p.client(t, testutil.AdminToken).Must(200, "GET", "/v1/collections/leads", nil).JSON()
+	if col["version"] != float64(2) {
+		t.Errorf("version %v after one change, want 2", col["version"])
+	}
+}

@@ -130,7 +130,7 @@ func (s *Service) PutCollection(ctx context.Context, c *Collection, mustCreate b
 				return false, err
 			}
 			// The same schema again changes nothing: no new version.
-			if sameSchema(prev, c) {
+			if SameSchema(prev, c) {
 				return false, nil
 			}
 			exists = true
@@ -238,9 +238,9 @@ func (s *Service) normalize(f *Field, v any) (string, error) {
 	return out, nil
 }
 
-// sameSchema reports whether two definitions of a collection say the same
-// (its version and times aside).
-func sameSchema(a, b *Collection) bool {
+// SameSchema reports whether two definitions of a collection say the same
+// (its version and times aside): applying b over a changes nothing.
+func SameSchema(a, b *Collection) bool {
 	x, y := *a, *b
 	x.Version, x.CreatedAt, x.UpdatedAt = 0, time.Time{}, time.Time{}
 	y.Version, y.CreatedAt, y.UpdatedAt = 0, time.Time{}, time.Time{}
