@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"custodia/internal/auth"
 )
@@ -70,15 +71,31 @@ func (c *Console) resetPasswordConfirm(rc *reqCtx) error {
 	return rc.render(http.StatusOK, "confirm", rc.L.T("Reset a password"), confirmView{
 		Question:    rc.L.T("Give %s a new password?", u.Email),
 		Consequence: rc.L.T("Their current password stops working, every session of theirs ends and the API tokens they made are revoked. The new password is shown once, on the next page: give it to them through a safe channel. Their two-factor authentication stays as it is."),
-		Action:      "/console/settings/users/" + url.PathEscape(id) + "/password", Button: rc.L.T("Reset the password"), Cancel: "/console/settings/users"})
+		Action:      "/console/settings/users/" + url.PathEscape(id) + "/password", Button: rc.L.T("Reset the password"), Cancel: "/console/settings/users",
+		Version: userVersion(u)})
 }
+
+// userVersion is a person's state as a page showed it: their last change.
+func userVersion(u auth.User) string { return u.UpdatedAt.UTC().Format(time.RFC3339Nano) }
 
 // resetPassword replaces a person's password with a random one (POST
 // /v1/users/{id}/password) and shows it once.
 func (c *Console) resetPassword(rc *reqCtx) error {
 	id := rc.r.PathValue("id")
-	if !confirmed(rc) {
+	version := rc.r.PostFormValue("version")
+	if !confirmed(rc) || version == "" {
 		return redirect("/console/settings/users/" + url.PathEscape(id) + "/password")
+	}
+	var u auth.User
+	if err := rc.call(http.MethodGet, "/v1/users/"+seg(id), nil, &u); err != nil {
+		return err
+	}
+	if userVersion(u) != version {
+		// A page older than the person's last change: above all the
+		// reload of a reset's result, which posts the form again and
+		// would replace the password just given out.
+		return &APIError{Status: http.StatusConflict, Code: "reset_stale",
+			Detail: rc.L.T("The person changed since this page was shown (their password may just have been reset): nothing was done. Open the users list to reset it again.")}
 	}
 	var out struct {
 		User        auth.User `json:"user"`

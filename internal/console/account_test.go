@@ -92,10 +92,23 @@ func TestResetPasswordFromUsers(t *testing.T) {
 	if r := pw.Get("/console/settings/users/" + id + "/password"); r.Status != http.StatusForbidden {
 		t.Errorf("support opening the reset: %d, want 403", r.Status)
 	}
-	r = admin.Post("/console/settings/users/"+id+"/password", url.Values{"confirm": {"yes"}})
+	version := regexp.MustCompile(`name="version" value="([^"]+)"`).FindStringSubmatch(r.Body)
+	if version == nil {
+		t.Fatal("the confirmation carries no version of the person")
+	}
+	if r := admin.Post("/console/settings/users/"+id+"/password", url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Errorf("without the page's version: %d, want the confirmation page again", r.Status)
+	}
+	form := url.Values{"confirm": {"yes"}, "version": {version[1]}}
+	r = admin.Post("/console/settings/users/"+id+"/password", form)
 	m := regexp.MustCompile(`<code id="initial-password">([^<]+)</code>`).FindStringSubmatch(r.Body)
 	if r.Status != 200 || m == nil || len(m[1]) < 32 || !strings.Contains(r.Body, p.Email) {
 		t.Fatalf("reset: %d\n%s", r.Status, r.Body)
+	}
+	// Reloading the result posts the same form again: refused, so the
+	// password just shown stays the person's (QA).
+	if r := admin.Post("/console/settings/users/"+id+"/password", form); r.Status != http.StatusConflict || strings.Contains(r.Body, "initial-password") {
+		t.Errorf("the same form again: %d, want 409 and no new password\n%s", r.Status, r.Body)
 	}
 	if r := pw.Get("/console/"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/console/sign-in") {
 		t.Errorf("the person's session after the reset: %d %s, want the sign-in page", r.Status, r.Location)

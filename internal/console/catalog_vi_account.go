@@ -3,7 +3,8 @@ package console
 // Vietnamese for the account page and password resets.
 func init() {
 	addVI(map[string]string{
-		"Your account":               "Tài khoản của bạn",
+		"Your account": "Tài khoản của bạn",
+		"The person changed since this page was shown (their password may just have been reset): nothing was done. Open the users list to reset it again.": "Người này đã thay đổi kể từ khi trang được mở (mật khẩu có thể vừa được đặt lại): không có gì được thực hiện. Hãy mở danh sách người dùng để đặt lại lần nữa.",
 		"Who you are":                "Thông tin của bạn",
 		"Change your password":       "Đổi mật khẩu",
 		"New password":               "Mật khẩu mới",

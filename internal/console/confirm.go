@@ -23,6 +23,10 @@ type confirmView struct {
 	Action      string // the form's POST path
 	Button      string
 	Cancel      string // where Cancel goes
+	// Version, when set, is posted back as "version": the state of the
+	// thing as the page showed it, so that a reload of the result, which
+	// posts the form again, is refused once the action changed it.
+	Version string
 }
 
 // confirmed reports whether a destructive form was posted from its
