@@ -172,6 +172,7 @@ type securityFlags struct {
 	loginFailures  int
 	loginWindow    time.Duration
 	bulkThreshold  int
+	missThreshold  int
 	bulkWindow     time.Duration
 	blockBulkReads bool
 	alertWebhook   string
@@ -191,7 +192,8 @@ func (s *securityFlags) register(f *pflag.FlagSet) {
 	f.DurationVar(&s.loginWindow, "login-window", 15*time.Minute, "window in which failed sign-ins are counted")
 	f.IntVar(&s.bulkThreshold, "bulk-read-threshold", 1000, "distinct subjects one token or person may read within --bulk-read-window before an alert; 0 disables")
 	f.DurationVar(&s.bulkWindow, "bulk-read-window", 10*time.Minute, "window of the bulk-read (exfiltration) detector")
-	f.BoolVar(&s.blockBulkReads, "block-bulk-reads", false, "block a token or person that trips the bulk-read detector until an admin clears the alert")
+	f.IntVar(&s.missThreshold, "lookup-miss-threshold", 100, "distinct lookups (by e-mail, phone or id) matching no one that one token or person may make within --bulk-read-window before an alert (the pattern of guessing whose number is a customer's); 0 disables")
+	f.BoolVar(&s.blockBulkReads, "block-bulk-reads", false, "block a token or person that trips the bulk-read or the lookup-miss detector until an admin clears the alert")
 	f.StringVar(&s.alertWebhook, "alert-webhook", "", "URL that receives every alert as a JSON POST")
 	f.StringVar(&s.controller, "controller", "", "the organisation's name and contact details, for the record of processing activities (GDPR Art. 30)")
 	f.IntVar(&s.exportApproval, "export-approval-records", 500, "CSV exports of this many records or more wait for a second person's approval (exports of sensitive categories always do); a negative value leaves only the sensitive rule")
@@ -213,6 +215,8 @@ func (s *securityFlags) apply(cfg *app.Config) error {
 		return fmt.Errorf("--login-window must be at least 1s")
 	case s.bulkThreshold < 0:
 		return fmt.Errorf("--bulk-read-threshold must be 0 (off) or more")
+	case s.missThreshold < 0:
+		return fmt.Errorf("--lookup-miss-threshold must be 0 (off) or more")
 	case s.bulkWindow < time.Second:
 		return fmt.Errorf("--bulk-read-window must be at least 1s")
 	}
@@ -220,6 +224,10 @@ func (s *securityFlags) apply(cfg *app.Config) error {
 	cfg.BulkReadThreshold, cfg.BulkReadWindow = s.bulkThreshold, s.bulkWindow
 	if s.bulkThreshold == 0 {
 		cfg.BulkReadThreshold = -1
+	}
+	cfg.LookupMissThreshold = s.missThreshold
+	if s.missThreshold == 0 {
+		cfg.LookupMissThreshold = -1
 	}
 	cfg.BlockBulkReads, cfg.AlertWebhook = s.blockBulkReads, s.alertWebhook
 	cfg.ExportApprovalRecords, cfg.Controller = s.exportApproval, s.controller

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 
 	"custodia/internal/audit"
 	"custodia/internal/store"
@@ -402,6 +403,47 @@ func TestBulkReadsAlertAndBlock(t *testing.T) {
 	r = e.dpo.Do("GET", "/v1/collections/customers/records?purpose=support&limit=10", nil)
 	if r.Status != 403 || r.Code() != "principal_blocked" {
 		t.Fatalf("a bulk read after the alert was cleared: %d %s, want 403 principal_blocked", r.Status, r.Body)
+	}
+}
+
+// TestLookupMissesAlert: a support token trying phone numbers to learn
+// which are customers' (each empty answer says "not a customer") trips
+// the lookup-miss detector: an alert naming the token, never a number;
+// with --block-bulk-reads it is blocked until the alert is cleared. Hits
+// and repeats of one number do not count.
+func TestLookupMissesAlert(t *testing.T) {
+	e := accessSetup(t, app.Config{LookupMissThreshold: 5, BlockBulkReads: true})
+	support := e.admin.With(e.admin.RoleToken("support"))
+	guess := func(n int) testutil.Response {
+		return support.Do("GET", fmt.Sprintf("/v1/collections/customers/records?purpose=support&phone=%%2B8491200%04d", n), nil)
+	}
+	for range 3 {
+		support.Must(200, "GET", "/v1/collections/customers/records?purpose=support&phone=%2B84912345678", nil) // a hit
+		if r := guess(1); r.Status != 200 {
+			t.Fatalf("a miss: %d %s", r.Status, r.Body)
+		}
+	}
+	for n := 2; n <= 5; n++ { // five distinct misses: at the threshold
+		if r := guess(n); r.Status != 200 {
+			t.Fatalf("miss %d: %d %s", n, r.Status, r.Body)
+		}
+	}
+	if as := e.admin.Must(200, "GET", "/v1/alerts?open=true", nil).JSON()["alerts"].([]any); len(as) != 0 {
+		t.Fatalf("alerts at the threshold: %v", as)
+	}
+	// The sixth, by GET /v1/subjects, goes over it.
+	support.Must(200, "GET", "/v1/subjects?phone=%2B84912000006&purpose=support", nil)
+	r := e.admin.Must(200, "GET", "/v1/alerts?open=true", nil)
+	as := r.JSON()["alerts"].([]any)
+	if len(as) != 1 || as[0].(map[string]any)["kind"] != "lookup_misses" || strings.Contains(string(r.Body), "849120000") {
+		t.Fatalf("alerts: %s", r.Body)
+	}
+	if r := support.Do("GET", "/v1/collections/customers", nil); r.Code() != "principal_blocked" {
+		t.Fatalf("after the alert: %d %s, want principal_blocked", r.Status, r.Body)
+	}
+	e.admin.Must(200, "POST", "/v1/alerts/"+as[0].(map[string]any)["id"].(string)+"/clear", nil)
+	if r := guess(7); r.Status != 200 {
+		t.Errorf("after the alert was cleared: %d %s", r.Status, r.Body)
 	}
 }
 

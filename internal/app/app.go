@@ -54,8 +54,12 @@ type Config struct {
 	// negative threshold disables the detector).
 	BulkReadThreshold int
 	BulkReadWindow    time.Duration
-	BlockBulkReads    bool   // also block the principal until the alert is cleared
-	AlertWebhook      string // URL that receives alerts as JSON
+	// LookupMissThreshold distinct lookups matching no one, by one
+	// principal within BulkReadWindow, raise an alert (default 100; a
+	// negative value disables it).
+	LookupMissThreshold int
+	BlockBulkReads      bool   // also block the principal until the alert is cleared
+	AlertWebhook        string // URL that receives alerts as JSON
 	// ExportApprovalRecords is the size from which a CSV export waits for
 	// a second person (500 when 0; negative: sensitive categories only).
 	ExportApprovalRecords int
@@ -242,8 +246,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		Requests: a.Requests, Exporter: dsrActions{a}, Retention: a.Retention, Breach: breach, Importer: a.Importer},
 		httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, AlertWebhook: cfg.AlertWebhook, BlockBulkReads: cfg.BlockBulkReads, ExportApprovalRecords: cfg.ExportApprovalRecords, Controller: cfg.Controller, DLPPolicy: dlpPolicy,
 			ImportDirs: cfg.ImportDirs, ImportMaxBytes: cfg.ImportMaxBytes, ImportSpoolDir: filepath.Join(cfg.DataDir, "imports-spool"),
-			LoginGuard: detect.LoginGuardConfig{MaxFailures: cfg.LoginMaxFailures, Window: cfg.LoginWindow},
-			BulkRead:   detect.BulkReadConfig{Threshold: cfg.BulkReadThreshold, Window: cfg.BulkReadWindow}})
+			LoginGuard:   detect.LoginGuardConfig{MaxFailures: cfg.LoginMaxFailures, Window: cfg.LoginWindow},
+			BulkRead:     detect.BulkReadConfig{Threshold: cfg.BulkReadThreshold, Window: cfg.BulkReadWindow},
+			LookupMisses: detect.BulkReadConfig{Threshold: cfg.LookupMissThreshold, Window: cfg.BulkReadWindow}})
 	if err != nil {
 		a.Close()
 		return nil, err

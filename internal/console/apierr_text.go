@@ -120,6 +120,7 @@ var viAlerts = map[string]string{
 	"brute_force_address":    "Nhiều lần đăng nhập hoặc xác thực sai từ một địa chỉ; các yêu cầu từ địa chỉ đó bị từ chối trong một thời gian.",
 	"bulk_read":              "Một token hoặc người dùng đã đọc dữ liệu của nhiều người hơn ngưỡng cho phép trong khoảng thời gian theo dõi.",
 	"rate_limited":           "Một token hoặc người dùng liên tục gọi vượt quá giới hạn tần suất.",
+	"lookup_misses":          "Một token hoặc người dùng đã tra cứu nhiều e-mail, số điện thoại hoặc số giấy tờ không khớp với ai: dấu hiệu dò đoán xem số nào là của khách hàng.",
 	"audit_chain_broken":     "Đầu chuỗi nhật ký kiểm toán không có dấu niêm phong hợp lệ: các mục sau nó có thể đã bị xóa; việc này đã được ghi vào chuỗi.",
 	"request_overdue":        "Một yêu cầu của chủ thể dữ liệu đã quá hạn luật định.",
 	"request_unacknowledged": "Chưa xác nhận đã nhận một yêu cầu của chủ thể dữ liệu trong thời hạn luật định.",

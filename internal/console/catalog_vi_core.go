@@ -223,6 +223,7 @@ func init() {
 		"Repeated failed sign-ins on an account": "Đăng nhập sai nhiều lần vào một tài khoản",
 		"Repeated failed sign-ins from an address": "Đăng nhập sai nhiều lần từ một địa chỉ",
 		"Bulk read of personal data":               "Đọc hàng loạt dữ liệu cá nhân",
+		"Many lookups matching no one":             "Nhiều lần tra cứu không khớp với ai",
 		"Request rate limit reached":               "Vượt giới hạn tần suất truy cập",
 		"Audit chain head without a valid seal":    "Đầu chuỗi nhật ký kiểm toán không có niêm phong hợp lệ",
 		"Request past its deadline":                "Yêu cầu quá hạn",

@@ -61,6 +61,7 @@ var codeLabels = map[string]string{
 	"brute_force_account":    "Repeated failed sign-ins on an account",
 	"brute_force_address":    "Repeated failed sign-ins from an address",
 	"bulk_read":              "Bulk read of personal data",
+	"lookup_misses":          "Many lookups matching no one",
 	"rate_limited":           "Request rate limit reached",
 	"audit_chain_broken":     "Audit chain head without a valid seal",
 	"request_overdue":        "Request past its deadline",

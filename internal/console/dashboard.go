@@ -179,7 +179,7 @@ func (c *Console) verifyChain(rc *reqCtx) error {
 
 // alertKinds are the alert kinds the dashboard names in words (others
 // show as they are).
-var alertKinds = []string{detect.KindBruteForceAccount, detect.KindBruteForceAddress, detect.KindBulkRead, detect.KindRateLimited, detect.KindAuditChain,
+var alertKinds = []string{detect.KindBruteForceAccount, detect.KindBruteForceAddress, detect.KindBulkRead, detect.KindLookupMisses, detect.KindRateLimited, detect.KindAuditChain,
 	"request_overdue", "request_unacknowledged", "dpa_missing", "dpa_expired", "dpa_expiring", "incident_clock"}
 
 func init() {

@@ -14,6 +14,10 @@ const (
 	KindBruteForceAddress = "brute_force_address"
 	KindBulkRead          = "bulk_read"
 	KindRateLimited       = "rate_limited"
+	// KindLookupMisses: one principal looked up many values that matched
+	// no one, the pattern of guessing which phone numbers or addresses
+	// belong to customers.
+	KindLookupMisses = "lookup_misses"
 	// KindAuditChain: the audit chain's head had no valid seal when a
 	// writer came to extend it (entries deleted with the head moved back).
 	KindAuditChain = "audit_chain_broken"

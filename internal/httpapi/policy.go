@@ -248,6 +248,9 @@ func (s *Server) clearAlert(w http.ResponseWriter, r *http.Request) error {
 	if a.Kind == detect.KindBulkRead && s.bulk != nil {
 		s.bulk.Reset(a.Principal) // watched afresh, not unwatched until the window ends
 	}
+	if a.Kind == detect.KindLookupMisses && s.misses != nil {
+		s.misses.Reset(a.Principal)
+	}
 	if a.Kind == detect.KindBulkRead {
 		if err := s.closeBulkReads(r.Context(), a.Principal); err != nil {
 			return err

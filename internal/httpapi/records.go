@@ -61,6 +61,9 @@ func (s *Server) findRecords(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if len(recs) == 0 {
+			s.observeMiss(r.Context(), c+"\x00"+field, value)
+		}
 		writeJSON(w, http.StatusOK, map[string]any{"records": nonNilRecords(recs)})
 		return nil
 	}

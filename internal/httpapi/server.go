@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"hash/maphash"
 	"net/http"
 	"strings"
 	"sync"
@@ -34,8 +35,12 @@ type Options struct {
 	LoginGuard detect.LoginGuardConfig
 	// BulkRead sets the exfiltration threshold; Threshold < 0 disables it.
 	BulkRead detect.BulkReadConfig
+	// LookupMisses sets how many distinct lookups matching no one a
+	// principal may make per window; Threshold < 0 disables the alert.
+	LookupMisses detect.BulkReadConfig
 	// BlockBulkReads blocks a principal that trips the bulk-read detector
-	// until an administrator clears the alert (default: alert only).
+	// or the lookup-miss detector until an administrator clears the alert
+	// (default: alert only).
 	BlockBulkReads bool
 	// AlertWebhook, when set, receives every alert as JSON.
 	AlertWebhook string
@@ -97,6 +102,8 @@ type Server struct {
 	limiter   *failLimiter
 	guard     *detect.LoginGuard
 	bulk      *detect.BulkReadDetector // nil when disabled
+	misses    *detect.BulkReadDetector // lookups matching no one; nil when disabled
+	missSeed  maphash.Seed
 	rate      *detect.RateLimiter
 	alerts    *alerter
 	dlp       *dlpChecker // POST /v1/dlp/check
@@ -129,6 +136,12 @@ func New(d Deps, opts Options) (*Server, error) {
 		rate: detect.NewRateLimiter(nil), mux: http.NewServeMux()}
 	if opts.BulkRead.Threshold >= 0 {
 		s.bulk = detect.NewBulkReadDetector(opts.BulkRead, nil)
+	}
+	if opts.LookupMisses.Threshold >= 0 {
+		if opts.LookupMisses.Threshold == 0 {
+			opts.LookupMisses.Threshold = DefaultLookupMissThreshold
+		}
+		s.misses, s.missSeed = detect.NewBulkReadDetector(opts.LookupMisses, nil), maphash.MakeSeed()
 	}
 	s.alerts = &alerter{db: d.DB, tokens: d.Auth}
 	s.breach = d.Breach

@@ -77,6 +77,9 @@ func (s *Server) findSubjects(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if len(ids) == 0 {
+		s.observeMiss(r.Context(), kind, value)
+	}
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
 		recorder(r).AddRead(s.vault.Pseudonym(id), "allow find")
