@@ -13,6 +13,8 @@
 package freetext
 
 import (
+	"regexp"
+	"strings"
 	"sync"
 
 	"golang.org/x/text/unicode/norm"
@@ -59,16 +61,56 @@ func check(field, text string, allowed scan.Entity) error {
 	// for: "ｖｕ＠ｅｘａｍｐｌｅ．ｏｒｇ" is an address too (QA).
 	text = norm.NFKC.String(text)
 	var found scan.Entity
-	scanner.Scan([]byte(text), "", func(f scan.Finding) {
-		if found == "" && refused[f.Entity] && f.Entity != allowed {
-			found = f.Entity
+	look := func(text string) {
+		scanner.Scan([]byte(text), "", func(f scan.Finding) {
+			if found == "" && refused[f.Entity] && f.Entity != allowed {
+				found = f.Entity
+			}
+		})
+	}
+	look(text)
+	if found == "" {
+		if unspaced, changed := unspell(text); changed {
+			look(unspaced)
 		}
-	})
+	}
 	if found == "" {
 		return nil
 	}
 	return apperr.Newf(apperr.Invalid, "personal_data_in_text",
 		"%s holds what reads as a customer's %s: free text is stored as written, outside the vault's encryption, and outlives an erasure; describe the person by their subject or request id instead", field, describe(found))
+}
+
+var (
+	// spacedDigits is a number written a digit at a time: "0 9 1 2 3 4
+	// 5 6 7 8", "0-9-1-2-…" (seven digits or more, so that "1 2 3" is
+	// left alone).
+	spacedDigits = regexp.MustCompile(`\d(?:[ ._/-]\d){6,}`)
+	// spelledAddress is an e-mail address with "at" and "dot" written as
+	// words: "minh.tran at example dot com". A "dot" after the "at" is
+	// required, so that "meet at google.com" stays ordinary English.
+	spelledAddress = regexp.MustCompile(`(?i)([\pL\pN._%+-]+)\s+at\s+([\pL\pN-]+(?:\s+dot\s+[\pL\pN-]+)+)`)
+	spelledDot     = regexp.MustCompile(`(?i)\s+dot\s+`)
+)
+
+// unspell undoes the two ways staff write an identifier to get it past
+// a check like this one, or from habit: digits spaced apart, and an
+// address with "at" and "dot" in words. changed is false when the text
+// holds neither.
+func unspell(text string) (out string, changed bool) {
+	out = spacedDigits.ReplaceAllStringFunc(text, func(m string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, m)
+	})
+	out = spelledAddress.ReplaceAllStringFunc(out, func(m string) string {
+		sub := spelledAddress.FindStringSubmatch(m)
+		return sub[1] + "@" + spelledDot.ReplaceAllString(sub[2], ".")
+	})
+	return out, out != text
 }
 
 // describe names an entity in words.

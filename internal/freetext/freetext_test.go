@@ -14,6 +14,12 @@ func TestCheck(t *testing.T) {
 		"deleted the row of CCCD 079203001234":     "VN_CCCD",
 		"refund to card 4111 1111 1111 1111":       "card number",
 		"IBAN DE89 3704 0044 0532 0130 00 removed": "IBAN",
+		// Written to slip past the check (QA): a digit at a time, or the
+		// address's "at" and "dot" in words.
+		"customer's number 0 9 1 2 3 4 5 6 7 8":        "phone number",
+		"call 0-9-1-2-3-4-5-6-7-8 back":                "phone number",
+		"wrote to minh.tran at example dot com":        "e-mail address",
+		"mail an.nguyen AT mail DOT example DOT vn ok": "e-mail address",
 	}
 	for text, says := range refused {
 		err := Check("note", text)
@@ -35,6 +41,9 @@ func TestCheck(t *testing.T) {
 		"Đã xoá trong CRM ngày 24/11, theo yêu cầu req_tpH-ET6FJLvGJuf8",
 		"Litigation hold, case 2026-17 (court letter of 3 March)",
 		"order 202403150001 refunded",
+		"meet at google.com on Monday",
+		"steps 1 2 3 done, see the runbook at wiki dot",
+		"the dot matrix printer at the 3rd floor is fixed",
 	} {
 		if err := Check("evidence", text); err != nil {
 			t.Errorf("%q refused: %v", text, err)
