@@ -41,6 +41,13 @@ func cardIIN(d []byte) bool {
 	return false
 }
 
+// maestroRange reports whether d starts as a Maestro card may (50, 56 to
+// 69) with a Maestro length (12 to 19 digits).
+func maestroRange(d []byte) bool {
+	p2 := atoi(d[:2])
+	return (p2 == 50 || p2 >= 56 && p2 <= 69) && len(d) >= 12 && len(d) <= 19
+}
+
 // cardGrouping reports whether a grouped card number is written in one
 // of the usual ways: groups of four (the last may be shorter), 4-6-5
 // (Amex) or 4-6-4 (Diners), with one kind of separator: space, dash or
@@ -71,14 +78,19 @@ func (st *state) card(sp *span) (hit, bool) {
 	if sp.ng > 1 && !cardGrouping(sp) {
 		return hit{}, false
 	}
-	if !cardIIN(d) || !luhn(d) {
+	if !luhn(d) {
+		return hit{}, false
+	}
+	ctx := st.spanCtx(sp.start)
+	// Maestro's issuers spread over 50 and 56 to 69, beyond the listed
+	// ranges: taken there only under a card label ("Maestro", "card").
+	if !cardIIN(d) && (ctx&ctxCard == 0 || !maestroRange(d)) {
 		return hit{}, false
 	}
 	conf := 0.90
 	if sp.ng > 1 {
 		conf = 0.95
 	}
-	ctx := st.spanCtx(sp.start)
 	switch {
 	case ctx&ctxCard != 0:
 		conf = 0.99

@@ -19,6 +19,9 @@ func TestCreditCard(t *testing.T) {
 		{name: "napas luhn-invalid", text: "Số thẻ 9704361234567896", not: []scan.Entity{scan.CreditCard}},
 		{name: "mir", text: "card 2200 1111 1111 1117", want: []string{"CREDIT_CARD=2200 1111 1111 1117"}},
 		{name: "maestro", text: "Maestro 6759 6498 2643 8453", want: []string{"CREDIT_CARD=6759 6498 2643 8453"}},
+		// Maestro beyond the listed ranges, under a card label only (QA).
+		{name: "maestro wide", text: "Maestro 6390 0000 0000 0005", want: []string{"CREDIT_CARD=6390 0000 0000 0005"}},
+		{name: "maestro wide unlabelled", text: "ref 6390 0000 0000 0005", want: nil},
 		{name: "maestro luhn-invalid", text: "Maestro 6759 6498 2643 8454", not: []scan.Entity{scan.CreditCard}},
 		{name: "amex 4-6-5", text: "amex 3782 822463 10005", want: []string{"CREDIT_CARD=3782 822463 10005"}},
 		{name: "discover", text: "6011111111111117", want: []string{"CREDIT_CARD=6011111111111117"}},

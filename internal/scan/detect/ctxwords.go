@@ -45,7 +45,7 @@ var ctxWords = []struct {
 	mask  ctxMask
 }{
 	{"phone|telephone|tel|mobile|mobile no|cell|cellphone|mob|whatsapp|zalo|viber|hotline|contact number|call|my number|new number|contact me|contact on|call me|reach me|otp|sms|tổng đài|sđt|sdt|số điện thoại|điện thoại|đt|đtdđ|di động|dđ|telefon|téléphone|telefone|celular|handy|portable|phone no|fax|liên hệ|gọi cho|gọi số|gọi cho tôi số|nhắn tin|để lại số|số của tôi|số mới", ctxPhone},
-	{"card|credit card|debit card|card number|card no|visa|mastercard|amex|discover|jcb|unionpay|rupay|số thẻ|thẻ tín dụng|thẻ ghi nợ|kreditkarte|carte|cartão|cc", ctxCard},
+	{"card|credit card|debit card|card number|card no|visa|mastercard|maestro|amex|discover|jcb|unionpay|rupay|số thẻ|thẻ tín dụng|thẻ ghi nợ|kreditkarte|carte|cartão|cc", ctxCard},
 	{"iban|bank account|account|account number|acct|bank|stk|số tk|tài khoản|số tài khoản|ngân hàng|konto|kontonummer|rib|bic|swift", ctxBank},
 	{"ssn|social security|social security number|social security no|ss no", ctxSSN},
 	{"cccd|căn cước|căn cước công dân|thẻ căn cước|citizen id|citizen identity|số định danh|định danh|định danh cá nhân|cmnd cccd|cccd cmnd", ctxCCCD},
