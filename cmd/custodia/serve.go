@@ -13,6 +13,7 @@ import (
 
 	"custodia/internal/app"
 	"custodia/internal/fieldtype"
+	"custodia/internal/httpapi"
 )
 
 func newServeCmd() *cobra.Command {
@@ -173,6 +174,7 @@ type securityFlags struct {
 	loginWindow    time.Duration
 	bulkThreshold  int
 	missThreshold  int
+	trustedProxies []string
 	bulkWindow     time.Duration
 	blockBulkReads bool
 	alertWebhook   string
@@ -197,6 +199,7 @@ func (s *securityFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&s.alertWebhook, "alert-webhook", "", "URL that receives every alert as a JSON POST")
 	f.StringVar(&s.controller, "controller", "", "the organisation's name and contact details, for the record of processing activities (GDPR Art. 30)")
 	f.IntVar(&s.exportApproval, "export-approval-records", 500, "CSV exports of this many records or more wait for a second person's approval (exports of sensitive categories always do); a negative value leaves only the sensitive rule")
+	f.StringSliceVar(&s.trustedProxies, "trusted-proxies", nil, "reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client: the sign-in and token lockouts then count the client's address, not the proxy's; never list an address clients can reach directly")
 	f.BoolVar(&s.secureCookies, "console-secure-cookies", false, "mark the console's cookies Secure on plain HTTP too (behind a proxy that terminates TLS; over TLS they always are)")
 	f.StringVar(&s.dlpPolicy, "dlp-policy", "", "YAML file replacing the default policy of POST /v1/dlp/check (see internal/dlp: min_confidence, bulk_threshold, unreadable, regions, block, warn)")
 	f.StringVar(&s.rulesFile, "request-rules", "", "YAML file replacing the built-in data-subject request deadline rules (format of internal/legalclock/rules.yaml)")
@@ -225,6 +228,10 @@ func (s *securityFlags) apply(cfg *app.Config) error {
 	if s.bulkThreshold == 0 {
 		cfg.BulkReadThreshold = -1
 	}
+	if _, err := httpapi.ParseTrustedProxies(s.trustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	cfg.TrustedProxies = s.trustedProxies
 	cfg.LookupMissThreshold = s.missThreshold
 	if s.missThreshold == 0 {
 		cfg.LookupMissThreshold = -1

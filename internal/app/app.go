@@ -58,8 +58,11 @@ type Config struct {
 	// principal within BulkReadWindow, raise an alert (default 100; a
 	// negative value disables it).
 	LookupMissThreshold int
-	BlockBulkReads      bool   // also block the principal until the alert is cleared
-	AlertWebhook        string // URL that receives alerts as JSON
+	// TrustedProxies are the reverse proxies (addresses and CIDR ranges)
+	// whose X-Forwarded-For names the client for the address lockouts.
+	TrustedProxies []string
+	BlockBulkReads bool   // also block the principal until the alert is cleared
+	AlertWebhook   string // URL that receives alerts as JSON
 	// ExportApprovalRecords is the size from which a CSV export waits for
 	// a second person (500 when 0; negative: sensitive categories only).
 	ExportApprovalRecords int
@@ -242,13 +245,18 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	proxies, err := httpapi.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	a.API, err = httpapi.New(httpapi.Deps{Vault: a.Vault, Auth: a.Tokens, Access: a.Access, Ledger: a.Ledger, DB: db, Keyring: kr,
 		Requests: a.Requests, Exporter: dsrActions{a}, Retention: a.Retention, Breach: breach, Importer: a.Importer},
 		httpapi.Options{MaxBodyBytes: cfg.MaxBodyBytes, AlertWebhook: cfg.AlertWebhook, BlockBulkReads: cfg.BlockBulkReads, ExportApprovalRecords: cfg.ExportApprovalRecords, Controller: cfg.Controller, DLPPolicy: dlpPolicy,
 			ImportDirs: cfg.ImportDirs, ImportMaxBytes: cfg.ImportMaxBytes, ImportSpoolDir: filepath.Join(cfg.DataDir, "imports-spool"),
 			LoginGuard:   detect.LoginGuardConfig{MaxFailures: cfg.LoginMaxFailures, Window: cfg.LoginWindow},
 			BulkRead:     detect.BulkReadConfig{Threshold: cfg.BulkReadThreshold, Window: cfg.BulkReadWindow},
-			LookupMisses: detect.BulkReadConfig{Threshold: cfg.LookupMissThreshold, Window: cfg.BulkReadWindow}})
+			LookupMisses: detect.BulkReadConfig{Threshold: cfg.LookupMissThreshold, Window: cfg.BulkReadWindow}, TrustedProxies: proxies})
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -90,6 +90,9 @@ func (rc *reqCtx) apiRequest(ctx context.Context, method, path string, body io.R
 		req.Body = http.NoBody // as the server gives every request it receives
 	}
 	req.RemoteAddr = rc.r.RemoteAddr
+	if xff := rc.r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+		req.Header["X-Forwarded-For"] = xff // for a trusted proxy's client address
+	}
 	req.Host = rc.r.Host
 	req.TLS = rc.r.TLS
 	req.Header.Set("User-Agent", "custodia-console")

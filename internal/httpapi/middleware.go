@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -69,7 +68,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 		}
 		return rw.code()
 	}
-	ip := clientIP(r)
+	ip := s.clientIP(r)
 	p, authErr := s.tokens.Authenticate(r.Context(), r.Header.Get("Authorization"))
 	rec := audit.NewRecorder(p.Actor(), rt.Action, id)
 	rec.SetSuccessStatus(successStatus(rt.Method, rt.Pattern))
@@ -188,12 +187,4 @@ func (s *statusWriter) code() int {
 		return 200
 	}
 	return s.status
-}
-
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -229,7 +229,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	account := "acct:" + s.tokens.AccountKey(req.Email)
-	addr := clientIP(r)
+	addr := s.clientIP(r)
 	release, err := s.beginPasswordCheck(account, addr, "too many failed sign-ins; try again later")
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"context"
 	"hash/maphash"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +36,10 @@ type Options struct {
 	LoginGuard detect.LoginGuardConfig
 	// BulkRead sets the exfiltration threshold; Threshold < 0 disables it.
 	BulkRead detect.BulkReadConfig
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client: without them every request behind a proxy comes from
+	// the proxy's address, and one client's failures lock out everyone.
+	TrustedProxies []netip.Prefix
 	// LookupMisses sets how many distinct lookups matching no one a
 	// principal may make per window; Threshold < 0 disables the alert.
 	LookupMisses detect.BulkReadConfig

@@ -124,6 +124,8 @@ type Client struct {
 	Base  string
 	Token string
 	HTTP  *http.Client
+	// Header holds extra headers sent with every request (X-Forwarded-For, say).
+	Header http.Header
 }
 
 // Client returns an API client with the admin token.
@@ -191,6 +193,9 @@ func (c *Client) Do(method, path string, body any) Response {
 	req, err := http.NewRequest(method, c.Base+path, rd)
 	if err != nil {
 		c.TB.Fatalf("request: %v", err)
+	}
+	for k, vs := range c.Header {
+		req.Header[k] = vs
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
