@@ -287,11 +287,11 @@ func TestCLITour(t *testing.T) {
 			t.Fatalf("dry run of an incompatible change %v: %d %s %s", where, code, out, errOut)
 		}
 		args = append([]string{"collections", "apply", "-f", schema, "--dry-run"}, where...)
-		if out, errOut, code := run(t, "", args...); code != 0 || !strings.Contains(out, "would update leads") {
+		if out, errOut, code := run(t, "", args...); code != 0 || !strings.Contains(out, "would leave unchanged leads") {
 			t.Fatalf("dry run of the same schema %v: %d %s %s", where, code, out, errOut)
 		}
 	}
-	if out, _, code := run(t, "", "collections", "apply", "-f", schema, "--url", url, "--token", testutil.AdminToken); code != 0 || !strings.Contains(out, "updated leads") {
+	if out, _, code := run(t, "", "collections", "apply", "-f", schema, "--url", url, "--token", testutil.AdminToken); code != 0 || !strings.Contains(out, "unchanged leads") {
 		t.Fatalf("re-apply: %d %s", code, out)
 	}
 	if _, errOut, code := run(t, "", "collections", "apply", "-f", filepath.Join(dir, "missing.yaml")); code != exitUsage || errOut == "" {
@@ -682,7 +682,7 @@ func TestApplyOffline(t *testing.T) {
 	if _, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--data-dir", dir); code == 0 || !strings.Contains(errOut, "pass --token") {
 		t.Fatalf("offline apply beside a server: %d %s", code, errOut)
 	}
-	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--url", "http://"+p.addr, "--token", token); code != 0 || !strings.Contains(out, "updated customers") {
+	if out, errOut, code := run(t, "", "collections", "apply", "-f", schema, "--url", "http://"+p.addr, "--token", token); code != 0 || !strings.Contains(out, "unchanged customers") {
 		t.Fatalf("apply through the server: %d %s %s", code, out, errOut)
 	}
 	if out, _, code := run(t, "", "audit", "verify", "--data-dir", dir); code != 0 || !strings.Contains(out, `"ok": true`) {

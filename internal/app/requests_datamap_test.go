@@ -351,4 +351,24 @@ func TestFreeTextRefusesIdentifiers(t *testing.T) {
 	refused("system holder", e.dpo.Do("POST", "/v1/systems", map[string]any{"name": "Lan's sheet", "kind": "spreadsheet", "holders": []string{"4111 1111 1111 1111"}}))
 	refused("system owner", e.dpo.Do("POST", "/v1/systems", map[string]any{"name": "Lan's sheet", "kind": "spreadsheet", "owner": "CCCD 079203001234"}))
 	e.dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Lan's sheet", "kind": "spreadsheet", "owner": "lan@shop.example", "holders": []string{"Lan", "minh@shop.example"}})
+	// A system's name and description, a processor's names and an
+	// incident's contact go into the report, the data-map picture and the
+	// Art. 30 record (QA round 5).
+	refused("system name", e.dpo.Do("POST", "/v1/systems", map[string]any{"name": "chat with minh.tran@example.com", "kind": "chat"}))
+	refused("system description", e.dpo.Do("POST", "/v1/systems", map[string]any{"name": "Zalo OA", "kind": "chat", "description": "customer 0912 345 678"}))
+	refused("processor vendor", e.dpo.Do("POST", "/v1/processors", map[string]any{"vendor": "minh.tran@example.com", "service": "x", "country": "US", "dpa_status": "none"}))
+	refused("sub-processor", e.dpo.Do("POST", "/v1/processors", map[string]any{"vendor": "Mailer", "service": "x", "country": "US", "dpa_status": "none",
+		"sub_processors": []map[string]any{{"name": "0912 345 678", "country": "US"}}}))
+	incident["description"], incident["contact"], incident["systems"] = "a laptop was stolen", "card 4111 1111 1111 1111", []string{"sys_vault"}
+	refused("incident contact", e.dpo.Do("POST", "/v1/incidents", incident))
+	incident["contact"] = "DPO, dpo@shop.example, +84 28 3822 1234" // the organisation's own contact point
+	e.dpo.Must(201, "POST", "/v1/incidents", incident)
+	// One channel is one entry: a name differing only in case is the same
+	// system, and a name may not hide a bidirectional override.
+	if r := e.dpo.Do("POST", "/v1/systems", map[string]any{"name": " LAN'S SHEET ", "kind": "spreadsheet"}); r.Status != 409 || r.Code() != "system_exists" {
+		t.Errorf("a name differing in case: %d %s", r.Status, r.Body)
+	}
+	if r := e.dpo.Do("POST", "/v1/systems", map[string]any{"name": "rtl\u202etest", "kind": "spreadsheet"}); r.Status != 400 || r.Code() != "invalid_name" {
+		t.Errorf("a bidi override in a name: %d %s", r.Status, r.Body)
+	}
 }

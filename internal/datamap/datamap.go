@@ -147,6 +147,14 @@ func (in *Input) Validate() error {
 		return invalid("invalid_name", "name must be 1 to 200 characters")
 	case !singleLine(in.Name):
 		return invalid("invalid_name", "name must be a single line of text without control characters")
+	}
+	// The name and the description are shown as written in the report,
+	// the data-map picture and the Art. 30 record, and kept after any
+	// erasure: staff words, never a customer's identifiers (QA).
+	if err := freetext.Check("name", in.Name); err != nil {
+		return err
+	}
+	switch {
 	case strings.EqualFold(in.Name, VaultName):
 		return apperr.New(apperr.Conflict, "system_exists", "the vault's own entry ("+VaultID+") is named "+VaultName+": name this system otherwise")
 	case !slices.Contains(Kinds, in.Kind) || in.Kind == "vault":
@@ -176,8 +184,13 @@ func (in *Input) Validate() error {
 		}
 		// The owner is kept as written, after any erasure: a member of
 		// staff, by name or address; a customer's number may not be.
-		if t.name == "owner" {
+		switch t.name {
+		case "owner":
 			if err := freetext.CheckWho(t.name, t.v); err != nil {
+				return err
+			}
+		case "description":
+			if err := freetext.Check(t.name, t.v); err != nil {
 				return err
 			}
 		}

@@ -44,18 +44,28 @@ func KnownCountry(c string) bool {
 	return err == nil && r.IsCountry() && r.String() == c
 }
 
-// singleLine reports whether s holds no control character (C0, DEL, C1)
-// nor a character XML 1.0 forbids: a name, an owner, a holder.
+// singleLine reports whether s holds no control character (C0, DEL, C1),
+// no bidirectional override or isolate, nor a character XML 1.0 forbids:
+// a name, an owner, a holder.
 func singleLine(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || !xmlChar(r) })
+	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || bidiOverride(r) || !xmlChar(r) })
 }
 
 // multiLine is singleLine with line breaks and tabs allowed: a
 // description.
 func multiLine(s string) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool {
-		return r != '\n' && r != '\r' && r != '\t' && (unicode.IsControl(r) || !xmlChar(r))
+		return r != '\n' && r != '\r' && r != '\t' && (unicode.IsControl(r) || bidiOverride(r) || !xmlChar(r))
 	})
+}
+
+// bidiOverride reports whether r is a bidirectional embedding, override
+// or isolate (U+202A to U+202E, U+2066 to U+2069): in a name shown in the
+// report and the data map, "rtl\u202etset" reads as something it is not
+// (QA). The marks (U+200E, U+200F, U+061C) that right-to-left text needs
+// stay allowed.
+func bidiOverride(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
 }
 
 // xmlChar reports whether XML 1.0 allows r in a document (its Char

@@ -14,6 +14,7 @@ package freetext
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -52,7 +53,14 @@ func Check(field, text string) error { return check(field, text, "") }
 // an address is allowed; a phone number, card or id number is not.
 func CheckWho(field, text string) error { return check(field, text, scan.EmailAddress) }
 
-func check(field, text string, allowed scan.Entity) error {
+// CheckContact is Check for the organisation's contact point (an
+// incident's contact, written into the notifications): an e-mail address
+// and a phone number belong there; a card, an account or an id does not.
+func CheckContact(field, text string) error {
+	return check(field, text, scan.EmailAddress, scan.PhoneNumber)
+}
+
+func check(field, text string, allowed ...scan.Entity) error {
 	if text == "" {
 		return nil
 	}
@@ -63,7 +71,7 @@ func check(field, text string, allowed scan.Entity) error {
 	var found scan.Entity
 	look := func(text string) {
 		scanner.Scan([]byte(text), "", func(f scan.Finding) {
-			if found == "" && refused[f.Entity] && f.Entity != allowed {
+			if found == "" && refused[f.Entity] && !slices.Contains(allowed, f.Entity) {
 				found = f.Entity
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"custodia/internal/apperr"
@@ -269,7 +270,7 @@ func (s *Server) scanSystems(ctx context.Context, host string, roots []string, n
 	sys := datamap.System{ID: auth.NewID("sys_"), CreatedAt: now, UpdatedAt: now}
 	in.Apply(&sys, now)
 	sys.Status = datamap.StatusProposed
-	for slices.ContainsFunc(stored, func(x datamap.System) bool { return x.Name == sys.Name }) {
+	for slices.ContainsFunc(stored, func(x datamap.System) bool { return strings.EqualFold(x.Name, sys.Name) }) {
 		sys.Name += " (2)"
 	}
 	return nil, &sys, nil

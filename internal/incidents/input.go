@@ -126,6 +126,11 @@ func (in *Input) Validate(now time.Time, t *Table) error {
 	if !legalclock.ValidText(in.Contact, 500) {
 		return bad("invalid_contact", "contact must be at most 500 characters of text")
 	}
+	// The organisation's contact point: an address and a phone number are
+	// expected there, a card or an id number is not (QA).
+	if err := freetext.CheckContact("contact", in.Contact); err != nil {
+		return err
+	}
 	return nil
 }
 

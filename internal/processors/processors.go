@@ -18,6 +18,7 @@ import (
 
 	"custodia/internal/apperr"
 	"custodia/internal/datamap"
+	"custodia/internal/freetext"
 )
 
 // DPA states.
@@ -93,6 +94,18 @@ func (p *Processor) Validate() error {
 			return invalid("invalid_sub_processors", fmt.Sprintf("sub_processors[%d] needs a name and an ISO country code", i))
 		}
 		p.SubProcessors[i].Name = strings.TrimSpace(sp.Name)
+	}
+	// Names a company, shown in the report and the Art. 30 record and
+	// kept after any erasure: never a customer's identifiers (QA).
+	for _, t := range [][2]string{{"vendor", p.Vendor}, {"service", p.Service}} {
+		if err := freetext.Check(t[0], t[1]); err != nil {
+			return err
+		}
+	}
+	for _, sp := range p.SubProcessors {
+		if err := freetext.Check("sub_processors", sp.Name); err != nil {
+			return err
+		}
 	}
 	for _, c := range p.Categories {
 		if !categoryName.MatchString(c) {

@@ -49,12 +49,40 @@ func specOf(s datamap.System) string {
 	return string(b)
 }
 
+// errSystemExists refuses a second system of the same name.
+var errSystemExists = apperr.New(apperr.Conflict, "system_exists", "a system with this name already exists")
+
+// checkNameFree refuses a name another system (not id) has, compared
+// without regard to case: "sales team excel exports" next to "Sales team
+// Excel exports" would show the data map one channel twice (QA). The map
+// holds at most a few hundred systems, read in the write's transaction.
+func checkNameFree(ctx context.Context, tx *Tx, id, name string) error {
+	rows, err := tx.Query(ctx, "SELECT name FROM systems WHERE id <> ?", id)
+	if err != nil {
+		return fmt.Errorf("system names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var other string
+		if err := rows.Scan(&other); err != nil {
+			return fmt.Errorf("system names: %w", err)
+		}
+		if strings.EqualFold(other, name) {
+			return errSystemExists
+		}
+	}
+	return rows.Err()
+}
+
 // insertSystem adds a system inside a write.
 func insertSystem(ctx context.Context, tx *Tx, s datamap.System) error {
+	if err := checkNameFree(ctx, tx, s.ID, s.Name); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, "INSERT INTO systems (id, name, status, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
 		s.ID, s.Name, s.Status, specOf(s), s.CreatedAt.UnixMicro(), s.UpdatedAt.UnixMicro())
 	if isUniqueViolation(err) {
-		return apperr.New(apperr.Conflict, "system_exists", "a system with this name already exists")
+		return errSystemExists
 	}
 	if err != nil {
 		return fmt.Errorf("insert system: %w", err)
@@ -70,10 +98,13 @@ func (db *DB) PutSystem(ctx context.Context, s datamap.System, e *audit.Entry) e
 // UpdateSystem replaces a system's declared fields and status.
 func (db *DB) UpdateSystem(ctx context.Context, s datamap.System, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
+		if err := checkNameFree(ctx, tx, s.ID, s.Name); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, "UPDATE systems SET name = ?, status = ?, spec = ?, updated_at = ? WHERE id = ?",
 			s.Name, s.Status, specOf(s), s.UpdatedAt.UnixMicro(), s.ID)
 		if isUniqueViolation(err) {
-			return apperr.New(apperr.Conflict, "system_exists", "a system with this name already exists")
+			return errSystemExists
 		}
 		if err != nil {
 			return fmt.Errorf("update system: %w", err)
