@@ -591,3 +591,28 @@ func TestExportsCountAsBulkReads(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedIdentifierNotAudited: an e-mail address or a phone number
+// given where an id belongs (a record's, a request's, a rule's) is
+// answered 404, and the append-only audit log keeps "(not an id)" in its
+// place, never the value (QA).
+func TestTypedIdentifierNotAudited(t *testing.T) {
+	e := accessSetup(t, app.Config{})
+	for _, c := range [][2]string{
+		{"GET", "/v1/collections/customers/records/lan.pham@example.com?purpose=support"},
+		{"GET", "/v1/collections/customers/records/+84912345678?purpose=support"},
+		{"GET", "/v1/requests/lan.pham@example.com"},
+		{"DELETE", "/v1/retention/rules/lan.pham@example.com"},
+	} {
+		if r := e.dpo.Do(c[0], c[1], nil); r.Status != 404 {
+			t.Errorf("%s %s: %d %s, want 404", c[0], c[1], r.Status, r.Body)
+		}
+	}
+	r := e.admin.Must(200, "GET", "/v1/audit?limit=50&order=desc", nil)
+	if strings.Contains(string(r.Body), "lan.pham@") || strings.Contains(string(r.Body), "84912345678") {
+		t.Errorf("the audit log holds a typed identifier: %s", r.Body)
+	}
+	if !strings.Contains(string(r.Body), `"record_id":"(not an id)"`) {
+		t.Errorf("no entry marks the bad id: %s", r.Body)
+	}
+}

@@ -156,3 +156,31 @@ func (p Pseudonymizer) Of(subjectID string) string {
 	}
 	return "ps_" + base64.RawURLEncoding.EncodeToString(p.key.MAC([]byte("subject"), []byte(subjectID))[:18])
 }
+
+// InvalidRecordID stands in the audit log for a record id that was not
+// one: see SafeRecordID.
+const InvalidRecordID = "(not an id)"
+
+// SafeRecordID returns id if it has the shape of what an entry's
+// record_id names: a generated id ("rec_…", "req_…"), a name (a role, a
+// purpose, a collection) or an import's job key, all of which start with a
+// letter and hold only letters, digits and _ . : -; else InvalidRecordID.
+// The log is append-only and outlives erasure, and ids come from request
+// paths: a caller who typed an e-mail address or a phone number where an
+// id belongs would otherwise have it kept there for good (QA).
+func SafeRecordID(id string) string {
+	if id == "" {
+		return id
+	}
+	if len(id) > 128 || !isLetter(id[0]) {
+		return InvalidRecordID
+	}
+	for i := 1; i < len(id); i++ {
+		if c := id[i]; !isLetter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != ':' && c != '-' {
+			return InvalidRecordID
+		}
+	}
+	return id
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

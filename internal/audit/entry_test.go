@@ -107,3 +107,19 @@ func TestSealKeepsNoFreeTextPurpose(t *testing.T) {
 		t.Errorf("a registered purpose changed: %q", ok.Purpose)
 	}
 }
+
+// TestSafeRecordID: ids, names and job keys pass; what a caller typed
+// where an id belongs (an address, a phone number, a name) does not reach
+// the append-only log.
+func TestSafeRecordID(t *testing.T) {
+	for _, ok := range []string{"", "rec_0cr6m8k1ab2cd3ef4gh5ij6kl7", "req_nP2ev7Gl3VvKiVfA", "usr_OsT_EW2X-qNev_Cv", "sys_vault", "support", "direct.marketing", "Q4-import.2026:v1"} {
+		if got := SafeRecordID(ok); got != ok {
+			t.Errorf("%q became %q", ok, got)
+		}
+	}
+	for _, bad := range []string{"sophia.jones.13@example.net", "0912345678", "+84912345678", "079203001234", "Nguyễn Văn An", "rec 1", "rec_\x00", strings.Repeat("a", 129)} {
+		if got := SafeRecordID(bad); got != InvalidRecordID {
+			t.Errorf("%q kept as %q", bad, got)
+		}
+	}
+}

@@ -314,6 +314,7 @@ func safeApply(ctx context.Context, tx *Tx, apply applyFunc) (err error) {
 
 // finishEntry fills the outcome of an entry from its operation's result.
 func finishEntry(e *audit.Entry, opErr error, now time.Time) {
+	e.RecordID = audit.SafeRecordID(e.RecordID)
 	if e.At.IsZero() {
 		e.At = now
 	}
