@@ -62,6 +62,15 @@ func (d dsrActions) Erase(ctx context.Context, subjectID string) error {
 		return err
 	}
 	_, err := d.a.Vault.Erase(ctx, subjectID, "erasure")
+	if apperr.IsNotFound(err) {
+		at, _, found, ferr := d.a.DB.ErasedSubject(ctx, subjectID, d.a.Vault.Pseudonym(subjectID))
+		if ferr != nil {
+			return ferr
+		}
+		if found {
+			return dsr.AlreadyErased{At: at}
+		}
+	}
 	return err
 }
 
@@ -130,6 +139,13 @@ func (d dsrActions) OutsideSystems(ctx context.Context, subjectID string) ([]dat
 	if err != nil {
 		return nil, err
 	}
+	// A subject erased already has its collections in the erasure's
+	// record: its copies elsewhere still need the tasks.
+	_, erased, _, err := d.a.DB.ErasedSubject(ctx, subjectID, d.a.Vault.Pseudonym(subjectID))
+	if err != nil {
+		return nil, err
+	}
+	cols = append(cols, erased...)
 	var categories []string
 	for _, name := range cols {
 		c, err := d.a.Vault.Collection(ctx, name)

@@ -422,3 +422,49 @@ func TestRequestDeadlinesInServerZone(t *testing.T) {
 		}
 	}
 }
+
+// TestErasureRequestAfterAnotherErasure: a person erased by another call
+// while their erasure request is open (a colleague's DELETE, a race) does
+// not leave the request stuck with "rejected" as its only way out: it is
+// carried out as already done, its tasks for systems outside the vault are
+// opened, and it completes; so too after the purge has finished (QA).
+func TestErasureRequestAfterAnotherErasure(t *testing.T) {
+	e := reqSetup(t)
+	e.dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Sales team sheet", "kind": "spreadsheet", "status": "shadow",
+		"categories": []string{"user.contact.email"}})
+	id := e.file(t, map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"})["id"].(string)
+	e.move(t, id, "verifying_identity")
+	e.move(t, id, "in_progress")
+	e.dpo.Must(200, "DELETE", "/v1/subjects/"+e.sub, nil)
+	// Wait for the purge, so the request finds the erasure in the register.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if dels := e.dpo.Must(200, "GET", "/v1/deletions?kind=erasure", nil).JSON()["deletions"].([]any); len(dels) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no deletion record after the DELETE")
+		}
+	}
+	ex := e.dpo.Must(200, "POST", "/v1/requests/"+id+"/execute", nil).JSON()
+	if res, _ := ex["details"].(map[string]any)["result"].(string); !strings.Contains(res, "already crypto-shredded") {
+		t.Errorf("result: %v", ex)
+	}
+	view := e.dpo.Must(200, "GET", "/v1/requests/"+id, nil).JSON()
+	tasks := view["tasks"].([]any)
+	if len(tasks) != 1 || tasks[0].(map[string]any)["system"] != "Sales team sheet" {
+		t.Fatalf("tasks for systems outside the vault: %v", tasks)
+	}
+	e.dpo.Must(200, "POST", "/v1/requests/"+id+"/tasks/"+tasks[0].(map[string]any)["id"].(string)+"/close", map[string]any{"evidence": "row deleted by the sales lead"})
+	if done := e.move(t, id, "completed"); done["state"] != "completed" {
+		t.Errorf("completed: %v", done)
+	}
+	// A subject that never existed is still no subject.
+	other := e.dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "an.le@example.com"}).JSON()["subject"].(string)
+	id2 := e.file(t, map[string]any{"type": "erasure", "subject_lookup": map[string]any{"subject": other}, "jurisdiction": "GDPR"})["id"].(string)
+	e.move(t, id2, "verifying_identity")
+	e.move(t, id2, "in_progress")
+	e.dpo.Must(200, "POST", "/v1/requests/"+id2+"/execute", nil)
+	if r := e.dpo.Do("POST", "/v1/requests/"+id2+"/execute", nil); r.Code() != "already_executed" {
+		t.Errorf("a second execution: %d %s", r.Status, r.Body)
+	}
+}

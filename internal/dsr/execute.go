@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -69,10 +70,16 @@ func (s *Service) Execute(ctx context.Context, id string, in ExecuteInput, by st
 		if err != nil {
 			return Request{}, err
 		}
-		if err := s.actions.Erase(ctx, r.SubjectID); err != nil {
-			return Request{}, err
-		}
 		result = "subject crypto-shredded"
+		if err := s.actions.Erase(ctx, r.SubjectID); err != nil {
+			// Erased meanwhile by another request or a DELETE of the
+			// subject: done, not stuck (QA: only "rejected" was left).
+			var done AlreadyErased
+			if !errors.As(err, &done) {
+				return Request{}, err
+			}
+			result = "subject already crypto-shredded at " + done.At.Format(time.RFC3339) + " by another erasure"
+		}
 		if opened > 0 {
 			result += fmt.Sprintf("; %d task(s) opened for systems outside the vault that may hold copies", opened)
 		}

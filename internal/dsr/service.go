@@ -63,6 +63,15 @@ type Clock interface {
 }
 
 // Actions carry requests out on the vault and the ledger.
+// AlreadyErased is Actions.Erase's answer for a subject erased before,
+// by another request or call: what an erasure request asks is done, and
+// the request can be completed (with its tasks for other systems).
+type AlreadyErased struct{ At time.Time }
+
+func (a AlreadyErased) Error() string {
+	return "the subject was already erased at " + a.At.Format(time.RFC3339)
+}
+
 type Actions interface {
 	// FindSubjects resolves an e-mail or phone to subject ids.
 	FindSubjects(ctx context.Context, fieldType, value string) ([]string, error)
@@ -70,7 +79,8 @@ type Actions interface {
 	// CheckErase refuses an erasure the subject's data may not undergo
 	// (a legal hold), before anything is done.
 	CheckErase(ctx context.Context, subjectID string) error
-	// Erase crypto-shreds the subject.
+	// Erase crypto-shreds the subject; for a subject erased before (by
+	// another request, or DELETE /v1/subjects) it answers AlreadyErased.
 	Erase(ctx context.Context, subjectID string) error
 	Restrict(ctx context.Context, subjectID string, allowedPurposes []string, requestID string) error
 	Object(ctx context.Context, subjectID string, purposes []string, requestID string) error

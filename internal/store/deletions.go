@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -88,4 +90,31 @@ func (db *DB) ListDeletions(ctx context.Context, kind string, limit int) ([]Dele
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// ErasedSubject reports when a subject was erased and from which
+// collections, if it was: from the purge queue while its records are
+// being removed, then from the deletion register (by its pseudonym).
+// found is false for a subject never erased (or unknown).
+func (db *DB) ErasedSubject(ctx context.Context, subjectID, pseudonym string) (at time.Time, collections []string, found bool, err error) {
+	var queued int64
+	var cols string
+	err = db.queryRow(ctx, "SELECT queued_at, collections FROM purge_queue WHERE subject_id = ?", subjectID).Scan(&queued, &cols)
+	if err == nil {
+		_ = json.Unmarshal([]byte(cols), &collections)
+		return time.UnixMicro(queued).UTC(), collections, true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil, false, fmt.Errorf("erased subject: %w", err)
+	}
+	var when int64
+	err = db.queryRow(ctx, "SELECT at, collections FROM deletions WHERE subject_pseudonym = ? AND kind = ? ORDER BY at LIMIT 1", pseudonym, DeletionErasure).Scan(&when, &cols)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, nil, false, nil
+	case err != nil:
+		return time.Time{}, nil, false, fmt.Errorf("erased subject: %w", err)
+	}
+	_ = json.Unmarshal([]byte(cols), &collections)
+	return time.UnixMicro(when).UTC(), collections, true, nil
 }
