@@ -274,10 +274,12 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 	switch {
 	case e.LiveLimits:
 		out.Withhold = func(ctx context.Context, subjectID string) (string, error) {
-			return e.liveWithheld(ctx, subjectID, purpose)
+			return e.liveWithheld(ctx, subjectID, purpose, false)
 		}
 	case len(st.restrict) > 0 || len(st.objections) > 0:
-		out.Withhold = func(_ context.Context, subjectID string) (string, error) { return st.withheld(subjectID, purpose), nil }
+		out.Withhold = func(_ context.Context, subjectID string) (string, error) {
+			return st.withheld(subjectID, purpose, false), nil
+		}
 	}
 	if plan.consent {
 		out.Consented = func(ctx context.Context, subjectID string) (bool, error) {
@@ -288,12 +290,12 @@ func (e *Engine) PlanRead(ctx context.Context, c *vault.Collection, purpose stri
 }
 
 // liveWithheld is withheld, read from the database.
-func (e *Engine) liveWithheld(ctx context.Context, subjectID, purpose string) (string, error) {
+func (e *Engine) liveWithheld(ctx context.Context, subjectID, purpose string, passRestriction bool) (string, error) {
 	restricted, allowed, objected, err := e.store.SubjectLimits(ctx, subjectID, purpose)
 	if err != nil {
 		return "", apperr.Wrap(err, "load restriction")
 	}
-	if restricted && !slices.Contains(allowed, purpose) {
+	if restricted && !passRestriction && !slices.Contains(allowed, purpose) {
 		return ReasonRestricted, nil
 	}
 	if objected {
@@ -304,9 +306,9 @@ func (e *Engine) liveWithheld(ctx context.Context, subjectID, purpose string) (s
 
 // withheld is the reason a subject's data may not be processed for a
 // purpose (its restriction of processing leaves the purpose out, or it
-// objected to it), or "".
-func (st *state) withheld(subjectID, purpose string) string {
-	if allowed, ok := st.restrict[subjectID]; ok && !slices.Contains(allowed, purpose) {
+// objected to it), or "". passRestriction leaves the restriction out.
+func (st *state) withheld(subjectID, purpose string, passRestriction bool) string {
+	if allowed, ok := st.restrict[subjectID]; ok && !passRestriction && !slices.Contains(allowed, purpose) {
 		return ReasonRestricted
 	}
 	if slices.Contains(st.objections[subjectID], purpose) {
@@ -319,19 +321,21 @@ func (st *state) withheld(subjectID, purpose string) string {
 // purpose: ReasonRestricted, ReasonObjected, ReasonNoConsent (with
 // consent, only: the purpose's legal basis is consent and the subject has
 // no active consent for it), or "". The vault asks it before a write to
-// an existing subject's data.
+// an existing subject's data. A rectification request's write
+// (vault.Rectifying) passes the restriction, nothing else.
 func (e *Engine) Withheld(ctx context.Context, subjectID, purpose string, consent bool) (string, error) {
 	st, err := e.load(ctx)
 	if err != nil {
 		return "", err
 	}
+	rectifying := vault.Rectifying(ctx)
 	var reason string
 	if e.LiveLimits {
-		if reason, err = e.liveWithheld(ctx, subjectID, purpose); err != nil {
+		if reason, err = e.liveWithheld(ctx, subjectID, purpose, rectifying); err != nil {
 			return "", err
 		}
 	} else {
-		reason = st.withheld(subjectID, purpose)
+		reason = st.withheld(subjectID, purpose, rectifying)
 	}
 	if reason != "" {
 		return reason, nil

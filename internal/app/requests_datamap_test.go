@@ -139,7 +139,7 @@ func TestRequestWithoutLegalPeriod(t *testing.T) {
 // TestRestrictionHoldsWrites: once a restriction of processing is carried
 // out, the subject's data is not changed for a purpose it leaves out, nor
 // for one the subject objected to; the subject's own rectification
-// request still goes through.
+// request still goes through the restriction, not the objection.
 func TestRestrictionHoldsWrites(t *testing.T) {
 	e := reqSetup(t)
 	carryOut := func(body map[string]any, exec any) {
@@ -172,6 +172,13 @@ func TestRestrictionHoldsWrites(t *testing.T) {
 		if r := e.dpo.Do("POST", "/v1/requests/"+rid+"/execute", map[string]any{"rectification": rect}); r.Code() != code {
 			t.Errorf("rectification %v: %d %s, want %s", rect, r.Status, r.Body, code)
 		}
+	}
+	// Stated for the purpose the subject objected to, it is refused like
+	// any write for it (QA: it passed the objection, and a missing
+	// consent); the restriction alone does not hold it back.
+	if r := e.dpo.Do("POST", "/v1/requests/"+rid+"/execute", map[string]any{"rectification": map[string]any{"collection": "customers", "record": e.id,
+		"purpose": "marketing", "data": map[string]any{"email": "new.minh@example.com"}}}); r.Status != 409 || r.Code() != "objected" {
+		t.Errorf("rectification for the objected purpose: %d %s", r.Status, r.Body)
 	}
 	e.dpo.Must(200, "POST", "/v1/requests/"+rid+"/execute",
 		map[string]any{"rectification": map[string]any{"collection": "customers", "record": e.id, "purpose": "support", "data": map[string]any{"name": "Trần Văn Minh Jr"}}})

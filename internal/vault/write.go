@@ -224,10 +224,18 @@ func (s *Service) Patch(ctx context.Context, collection, id, purpose string, in 
 type rectifying struct{}
 
 // WithRectification returns ctx marked as carrying out a rectification
-// request: its writes pass a restriction or objection of the subject.
+// request: its writes pass a restriction of the subject's processing,
+// which may have been asked precisely while the data's accuracy is
+// contested (GDPR Art. 18(1)(a)). An objection, or a consent-based purpose
+// without consent, still refuses the purpose: the rectification is
+// stated for a purpose the subject's data may be processed for.
 func WithRectification(ctx context.Context) context.Context {
 	return context.WithValue(ctx, rectifying{}, true)
 }
+
+// Rectifying reports whether ctx carries out a rectification request
+// (WithRectification): a SubjectGuard lets its writes pass a restriction.
+func Rectifying(ctx context.Context) bool { return ctx.Value(rectifying{}) != nil }
 
 // SubjectGuard is a Policy that also knows, per subject, whether its data
 // may be processed for a purpose: the access engine, from restrictions
@@ -244,18 +252,22 @@ type SubjectGuard interface {
 // processing leaves out (GDPR Art. 18(2): storage only, and the purposes
 // it allows), the subject objected to (Art. 21), or that rests on consent
 // the subject has not given or has withdrawn (Art. 6(1)(a), 7(3)), as
-// reads for that purpose withhold every field. The subject's own rectification request
-// (WithRectification) is let through.
+// reads for that purpose withhold every field. The subject's own
+// rectification request (WithRectification) passes a restriction only
+// (QA: it passed an objection and a missing consent too).
 // needConsent false does not ask for consent (a new record about an
 // existing subject: the grant may follow it).
 func (s *Service) checkProcessing(ctx context.Context, purpose, subjectID string, needConsent bool) error {
 	g, ok := s.Policy.(SubjectGuard)
-	if !ok || ctx.Value(rectifying{}) != nil {
+	if !ok {
 		return nil
 	}
 	reason, err := g.Withheld(ctx, subjectID, purpose, needConsent)
 	if err != nil {
 		return err
+	}
+	if reason == "restricted" && ctx.Value(rectifying{}) != nil {
+		return nil
 	}
 	if reason != "" {
 		if rec := audit.RecorderFrom(ctx); rec != nil {
