@@ -105,10 +105,14 @@ belongs with the data and those subjects were erased after the backup: their
 records and blind-index entries are purged again, so that a lookup or a
 unique value cannot reveal them, and the deletion register records each
 with cause "restore".`,
-		Example: `  # into a new data directory, with the key file the backup was made with
-  # (a copy of it, while a server still runs with the original)
+		Example: `  # into a new data directory: a backup made with --with-keys, and the key
+  # file it was made with (a copy of it, while a server still runs with the original)
+  custodia backup --with-keys --out custodia-2026-11-23.backup
   cp custodia-data/custodia.key /safe/place/custodia.key
-  custodia restore custodia-2026-11-23.backup --data-dir ./restored --key-file /safe/place/custodia.key`,
+  custodia restore custodia-2026-11-23.backup --data-dir ./restored --key-file /safe/place/custodia.key
+
+  # a backup made without --with-keys goes back where its key store is
+  custodia restore custodia-2026-11-23.backup --data-dir ./custodia-data --force`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(args[0])
