@@ -118,6 +118,11 @@ func offboardExamples(t *testing.T, cfg app.Config) {
 	if r := dpo.Do("POST", "/v1/people/"+lan+"/offboard", map[string]any{"reason": "again"}); r.Status != 409 || r.Code() != "offboarding_open" {
 		t.Errorf("second offboarding: %d %s", r.Status, r.Code())
 	}
+	// While the review is open the person stays out (QA: an admin could
+	// enable her, and she signed in, the review still saying disabled).
+	if r := admin.Do("PATCH", "/v1/users/"+lan, map[string]any{"disabled": false}); r.Status != 409 || r.Code() != "offboarding_open" {
+		t.Errorf("enabling during the offboarding: %d %s", r.Status, r.Body)
+	}
 	if r := dpo.Do("POST", "/v1/offboardings/"+id+"/items/access/close", map[string]any{"evidence": "x"}); r.Status != 409 || r.Code() != "item_closed" {
 		t.Errorf("close closed item: %d %s", r.Status, r.Code())
 	}
@@ -130,4 +135,5 @@ func offboardExamples(t *testing.T, cfg app.Config) {
 	if got := dpo.Must(200, "GET", "/v1/offboardings/"+id, nil).JSON(); got["state"] != "closed" {
 		t.Errorf("review not closed: %v", got["state"])
 	}
+	admin.Must(200, "PATCH", "/v1/users/"+lan, map[string]any{"disabled": false}) // rehired, after the review
 }

@@ -21,6 +21,7 @@ var viProblems = map[string]string{
 	"restricted":                   "Việc xử lý dữ liệu của người này đang bị hạn chế cho mục đích này.",
 	"objected":                     "Người này đã phản đối việc xử lý cho mục đích này.",
 	"legal_hold":                   "Dữ liệu đang bị lưu giữ theo yêu cầu pháp lý (legal hold): không thể xóa.",
+	"offboarding_open":             "Việc rà soát nghỉ việc của người này đang mở: hãy đóng nó trước khi kích hoạt lại tài khoản.",
 	"reason_required":              "Hãy ghi lý do (1 đến 2.000 ký tự).",
 	"personal_data_in_text":        "Văn bản này chứa dữ liệu định danh của khách hàng (e-mail, số điện thoại, số thẻ, số giấy tờ): văn bản tự do không được mã hoá và còn lại sau khi xoá dữ liệu. Hãy ghi mã chủ thể hoặc mã yêu cầu thay vào đó.",
 	"invalid_transition":           "Yêu cầu ở trạng thái hiện tại không thể chuyển sang trạng thái đó.",

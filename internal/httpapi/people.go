@@ -90,6 +90,18 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if req.Disabled != nil && !*req.Disabled && current.DisabledAt != nil {
+		// An offboarded person stays out while the review of what they
+		// held is open: enabling them would leave it describing an
+		// account that is disabled (QA).
+		open, err := s.db.OpenOffboardingOf(r.Context(), current.ID)
+		if err != nil {
+			return err
+		}
+		if open != "" {
+			return apperr.Newf(apperr.Conflict, "offboarding_open", "the person's offboarding %s is open: close it before enabling them again", open)
+		}
+	}
 	if req.Role != nil || req.Disabled != nil {
 		after := credentialChange{userID: current.ID, role: current.Role, disabled: current.DisabledAt != nil}
 		if req.Role != nil {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"custodia/internal/apperr"
@@ -39,4 +41,18 @@ func (db *DB) GetOffboarding(ctx context.Context, id string) (offboard.Offboardi
 // ListOffboardings lists the reviews, newest first.
 func (db *DB) ListOffboardings(ctx context.Context) ([]offboard.Offboarding, error) {
 	return listSpecs[offboard.Offboarding](ctx, db, "offboardings", "SELECT spec FROM offboardings ORDER BY created_at DESC, id LIMIT 1000")
+}
+
+// OpenOffboardingOf returns the id of a person's open offboarding review,
+// "" when none is open.
+func (db *DB) OpenOffboardingOf(ctx context.Context, userID string) (string, error) {
+	var id string
+	err := db.queryRow(ctx, "SELECT id FROM offboardings WHERE user_id = ? AND state = 'open' ORDER BY created_at DESC LIMIT 1", userID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("open offboarding: %w", err)
+	}
+	return id, nil
 }
