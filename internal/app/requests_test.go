@@ -445,6 +445,17 @@ func TestErasureRequestAfterAnotherErasure(t *testing.T) {
 			t.Fatal("no deletion record after the DELETE")
 		}
 	}
+	// The register answers for one person, and refuses a filter it does
+	// not know rather than list everything (QA).
+	if dels := e.dpo.Must(200, "GET", "/v1/deletions?subject="+e.sub, nil).JSON()["deletions"].([]any); len(dels) != 1 {
+		t.Errorf("deletions of the subject: %v", dels)
+	}
+	if dels := e.dpo.Must(200, "GET", "/v1/deletions?subject=sub_someone_else", nil).JSON()["deletions"].([]any); len(dels) != 0 {
+		t.Errorf("deletions of another subject: %v", dels)
+	}
+	if r := e.dpo.Do("GET", "/v1/deletions?since=2026-01-01", nil); r.Status != 400 || r.Code() != "invalid_parameter" {
+		t.Errorf("an unknown filter: %d %s", r.Status, r.Body)
+	}
 	ex := e.dpo.Must(200, "POST", "/v1/requests/"+id+"/execute", nil).JSON()
 	if res, _ := ex["details"].(map[string]any)["result"].(string); !strings.Contains(res, "already crypto-shredded") {
 		t.Errorf("result: %v", ex)

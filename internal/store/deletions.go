@@ -61,11 +61,15 @@ func insertDeletion(ctx context.Context, tx *Tx, d Deletion) error {
 	return nil
 }
 
-// ListDeletions lists deletion records, newest first.
-func (db *DB) ListDeletions(ctx context.Context, kind string, limit int) ([]Deletion, error) {
-	q, args := "SELECT id, at, kind, subject_pseudonym, collections, fields, records_deleted, cause, approved_by, audit_request FROM deletions", []any{}
+// ListDeletions lists deletion records, newest first: of one kind and of
+// one subject (by pseudonym) when those are given.
+func (db *DB) ListDeletions(ctx context.Context, kind, pseudonym string, limit int) ([]Deletion, error) {
+	q, args := "SELECT id, at, kind, subject_pseudonym, collections, fields, records_deleted, cause, approved_by, audit_request FROM deletions WHERE 1 = 1", []any{}
 	if kind != "" {
-		q, args = q+" WHERE kind = ?", append(args, kind)
+		q, args = q+" AND kind = ?", append(args, kind)
+	}
+	if pseudonym != "" {
+		q, args = q+" AND subject_pseudonym = ?", append(args, pseudonym)
 	}
 	rows, err := db.query(ctx, q+" ORDER BY at DESC, id LIMIT ?", append(args, limit)...)
 	if err != nil {

@@ -201,7 +201,7 @@ func TestErasure(t *testing.T) {
 		if err := e.raw.QueryRow(rebind(e, "SELECT (SELECT COUNT(*) FROM records WHERE subject_id = ?) + (SELECT COUNT(*) FROM subjects WHERE id = ?) + (SELECT COUNT(*) FROM purge_queue)"), a.Subject, a.Subject).Scan(&rowsLeft); err != nil || rowsLeft != 0 {
 			t.Fatalf("rows of the erased subject after the purge: %d %v", rowsLeft, err)
 		}
-		dels, err := e.db.ListDeletions(ctx, "erasure", 10)
+		dels, err := e.db.ListDeletions(ctx, "erasure", "", 10)
 		if err != nil || len(dels) != 1 || dels[0].RecordsDeleted != 2 || len(dels[0].Collections) != 2 || dels[0].SubjectPseudonym != rc.SubjectPseudonym {
 			t.Fatalf("deletion record after the purge: %+v %v", dels, err)
 		}
