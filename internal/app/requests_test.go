@@ -92,8 +92,17 @@ func TestErasureRequestEndToEnd(t *testing.T) {
 	if r := e.dpo.Do("POST", "/v1/requests/"+id+"/transitions", map[string]any{"to": "completed", "reason": "done"}); r.Status != 409 || r.Code() != "tasks_open" {
 		t.Errorf("complete with an open task: %d %q, want 409 tasks_open", r.Status, r.Code())
 	}
+	if r := e.dpo.Do("POST", "/v1/requests/"+id+"/tasks/"+task["id"].(string)+"/close", map[string]any{"evidence": strings.Repeat("x", 5001)}); r.Code() != "evidence_too_long" {
+		t.Errorf("evidence over 5000 characters: %d %s", r.Status, r.Body)
+	}
 	e.dpo.Must(200, "POST", "/v1/requests/"+id+"/tasks/"+task["id"].(string)+"/close", map[string]any{"evidence": "rows deleted by the sales lead",
 		"attachment": base64.StdEncoding.EncodeToString([]byte("screenshot bytes"))})
+	if r := e.dpo.Do("POST", "/v1/requests/"+id+"/tasks/"+task["id"].(string)+"/close", map[string]any{"evidence": "again"}); r.Status != 409 || r.Code() != "task_closed" {
+		t.Errorf("closing a closed task: %d %s, want 409 task_closed", r.Status, r.Body)
+	}
+	if r := e.dpo.Do("POST", "/v1/requests/"+id+"/tasks/tsk_nope/close", map[string]any{"evidence": "x"}); r.Status != 404 {
+		t.Errorf("closing no task: %d %s, want 404", r.Status, r.Body)
+	}
 	done := e.move(t, id, "completed")
 	if done["state"] != "completed" || done["closed_at"] == nil {
 		t.Fatalf("completed: %v", done)

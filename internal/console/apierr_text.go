@@ -34,6 +34,7 @@ var viProblems = map[string]string{
 	"extension_too_late":           "Đã quá hạn thông báo gia hạn cho người yêu cầu.",
 	"duplicate_request":            "Đã có một yêu cầu cùng loại đang mở cho người này.",
 	"evidence_required":            "Hãy ghi bằng chứng.",
+	"evidence_too_long":            "Bằng chứng dài quá 5.000 ký tự.",
 	"four_eyes":                    "Một người khác phải quyết định: người đã yêu cầu không được tự phê duyệt, dù qua phiên hay token nào.",
 	"weak_password":                "Mật khẩu quá yếu: hãy dùng một mật khẩu dài hơn, khó đoán hơn.",
 	"password_is_email":            "Mật khẩu không được trùng với địa chỉ e-mail.",

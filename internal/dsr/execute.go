@@ -243,8 +243,11 @@ func (s *Service) CloseTask(ctx context.Context, id, taskID string, in CloseTask
 		return Task{}, bad("invalid_task_state", `state must be "closed" or "justified"`)
 	}
 	in.Evidence = strings.TrimSpace(in.Evidence)
-	if in.Evidence == "" || utf8.RuneCountInString(in.Evidence) > 5000 {
+	if in.Evidence == "" {
 		return Task{}, bad("evidence_required", "closing a task needs evidence text (what was done, or why not)")
+	}
+	if utf8.RuneCountInString(in.Evidence) > 5000 {
+		return Task{}, bad("evidence_too_long", "the evidence may be at most 5000 characters")
 	}
 	if err := freetext.Check("evidence", in.Evidence); err != nil {
 		return Task{}, err

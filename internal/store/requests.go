@@ -251,10 +251,18 @@ func (db *DB) CloseTask(ctx context.Context, t dsr.Task, e *audit.Entry) error {
 		if err != nil {
 			return fmt.Errorf("close task: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.New(apperr.NotFound, "task_not_found", "no such open task on this request")
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
 		}
-		return nil
+		// Closed already (409), or no such task on this request (404).
+		var state string
+		switch err := tx.QueryRow(ctx, "SELECT state FROM request_tasks WHERE id = ? AND request_id = ?", t.ID, t.RequestID).Scan(&state); {
+		case errors.Is(err, sql.ErrNoRows):
+			return apperr.New(apperr.NotFound, "task_not_found", "no such task on this request")
+		case err != nil:
+			return fmt.Errorf("close task: %w", err)
+		}
+		return apperr.Newf(apperr.Conflict, "task_closed", "the task is %s already", state)
 	}, e)
 }
 
