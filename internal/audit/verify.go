@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -31,6 +32,10 @@ type Source interface {
 	// head not sealed yet.
 	AuditHead(ctx context.Context) (seq int64, hash, mac []byte, err error)
 }
+
+// ErrHeadMissing is a Source's answer when the chain head's record is
+// gone (deleted): Verify reports the chain broken.
+var ErrHeadMissing = errors.New("the audit chain head is missing")
 
 // ActionHeadInvalid is the action of the entry a writer appends when it
 // finds the chain head without a valid seal (see HeadInvalidEntry).
@@ -67,6 +72,11 @@ func HeadMAC(key MACer, seq int64, hash []byte) []byte {
 func Verify(ctx context.Context, key MACer, src Source) (Report, error) {
 	var r Report
 	headSeq, headHash, headMAC, err := src.AuditHead(ctx)
+	if errors.Is(err, ErrHeadMissing) {
+		r.BrokenAt = 1
+		r.Reason = "the chain head is missing (deleted): the log's end cannot be trusted"
+		return r, nil
+	}
 	if err != nil {
 		return r, fmt.Errorf("verify audit chain: %w", err)
 	}

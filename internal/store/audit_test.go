@@ -179,3 +179,34 @@ func TestForeignKeyFileRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditHeadDeletedDetected deletes the chain head's record:
+// verification reports the chain broken rather than failing to run, and a
+// server opening the database starts, puts the head back unsealed and
+// records the tampering in the chain before writing on (QA: it refused to
+// start, and verify exited as if it could not run).
+func TestAuditHeadDeletedDetected(t *testing.T) {
+	conformance(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		mustCollections(t, e.vault)
+		mustCreate(t, e.vault, customer(1))
+		mustVerify(t, e)
+		mustExec(t, e, "DELETE FROM audit_head")
+		rep, err := audit.Verify(ctx, e.keys.Derived().AuditChain, e.db)
+		if err != nil || rep.OK || !strings.Contains(rep.Reason, "head is missing") {
+			t.Fatalf("verify without a head: %+v %v", rep, err)
+		}
+		db, err := store.Open(ctx, store.Config{DataDir: e.dir, DatabaseURL: e.url, AuditKey: e.keys.Derived().AuditChain})
+		if err != nil {
+			t.Fatalf("open without a head: %v", err)
+		}
+		defer db.Close()
+		if err := db.AppendAudit(ctx, &audit.Entry{Actor: "test", Action: "test.write"}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err = audit.Verify(ctx, e.keys.Derived().AuditChain, db)
+		if err != nil || rep.OK || !strings.Contains(rep.Reason, "without a valid seal") {
+			t.Fatalf("writing on after the head was deleted: %+v %v", rep, err)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -159,10 +160,37 @@ func (db *DB) ScanAudit(ctx context.Context, upTo int64, fn func(audit.Entry) er
 func (db *DB) AuditHead(ctx context.Context) (int64, []byte, []byte, error) {
 	var seq int64
 	var h, mac []byte
-	if err := db.queryRow(ctx, "SELECT seq, hash, mac FROM audit_head WHERE id = 1").Scan(&seq, &h, &mac); err != nil {
+	err := db.queryRow(ctx, "SELECT seq, hash, mac FROM audit_head WHERE id = 1").Scan(&seq, &h, &mac)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, nil, audit.ErrHeadMissing
+	}
+	if err != nil {
 		return 0, nil, nil, fmt.Errorf("audit head: %w", err)
 	}
 	return seq, h, mac, nil
+}
+
+// recreateMissingHead puts back a chain head someone deleted, unsealed, at
+// the last entry there is: the server can start, and its writer, finding
+// the head without a valid seal, records that in the chain (and raises an
+// alert) before extending it. Verification reports the chain broken from
+// then on. The head's own migration seals only the heads it finds.
+func (db *DB) recreateMissingHead(ctx context.Context) error {
+	_, _, _, err := db.AuditHead(ctx)
+	if !errors.Is(err, audit.ErrHeadMissing) {
+		return err
+	}
+	var seq int64
+	hash := audit.GenesisHash
+	err = db.write.QueryRowContext(ctx, db.d.q("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).Scan(&seq, &hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("recreate audit head: %w", err)
+	}
+	if _, err := db.write.ExecContext(ctx, db.d.q("INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, ?, ?, NULL)"), seq, hash); err != nil {
+		return fmt.Errorf("recreate audit head: %w", err)
+	}
+	slog.Error("the audit chain head was missing (deleted): put back unsealed at the last entry; the chain records it", "entry", seq)
+	return nil
 }
 
 // sealAuditHead seals a head left unsealed (a database from before heads

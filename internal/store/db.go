@@ -90,6 +90,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			db.closeConns()
 			return nil, err
 		}
+		if err := db.recreateMissingHead(ctx); err != nil {
+			db.closeConns()
+			return nil, err
+		}
 		// Before anything is written: a writer with another key file's
 		// audit key would find the head's seal wrong and record it in the
 		// chain as tampering, breaking it for good.
