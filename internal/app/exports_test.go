@@ -255,3 +255,27 @@ func TestBulkReadRegisterCountsTheWholeRead(t *testing.T) {
 		t.Errorf("after the alert was cleared: %v records, %v subjects, until %v; want 31, 30 and an end", x["records"], x["subjects"], x["until"])
 	}
 }
+
+// TestBlockedDownloadIsNoDelivery: a CSV download the bulk-read detector
+// blocks delivers nothing, so the register does not say a copy was
+// produced and the export stays approved, to be downloaded once the block
+// is lifted (QA: it stayed "produced", and a later download said
+// export_state).
+func TestBlockedDownloadIsNoDelivery(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{BulkReadThreshold: 5, BlockBulkReads: true})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	for i := range 8 {
+		dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": fmt.Sprintf("row%d@example.vn", i)})
+	}
+	support := admin.With(admin.RoleToken("support"))
+	x := support.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"}).JSON()
+	id := x["id"].(string)
+	if r := support.Do("GET", "/v1/exports/"+id+"/download", nil); r.Status != 403 || r.Code() != "principal_blocked" || strings.Contains(string(r.Body), "@example.vn") {
+		t.Fatalf("the download that trips the detector: %d %s", r.Status, r.Body)
+	}
+	if got := dpo.Must(200, "GET", "/v1/exports/"+id, nil).JSON(); got["status"] != "approved" || got["produced_at"] != nil {
+		t.Errorf("register after a blocked download: %v", got)
+	}
+}

@@ -14,6 +14,30 @@ type Recorder struct {
 	reads   []read // the subjects read, one entry each
 	written bool
 	vetted  bool // the reads were approved by a second person (see MarkVetted)
+	// undo are run when the call's answer is withheld after its handler
+	// succeeded (see OnWithheld).
+	undo []func()
+}
+
+// OnWithheld registers fn to run if the handler's answer is withheld
+// after it succeeded (the bulk-read detector blocks the caller, or its
+// audit entries cannot be written): a handler that recorded a delivery
+// (an export marked produced) takes it back, as nothing was delivered.
+func (r *Recorder) OnWithheld(fn func()) {
+	r.mu.Lock()
+	r.undo = append(r.undo, fn)
+	r.mu.Unlock()
+}
+
+// Withheld runs the functions OnWithheld registered, once.
+func (r *Recorder) Withheld() {
+	r.mu.Lock()
+	undo := r.undo
+	r.undo = nil
+	r.mu.Unlock()
+	for _, fn := range undo {
+		fn()
+	}
 }
 
 // MarkVetted records that the call's reads were approved beforehand by a

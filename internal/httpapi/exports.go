@@ -266,6 +266,15 @@ func (s *Server) downloadExport(w http.ResponseWriter, r *http.Request) error {
 	if err := s.db.UpdateExport(r.Context(), produced, exports.StatusProduced, nil); err != nil {
 		return err
 	}
+	// Answered with a refusal after all (the bulk-read detector blocked
+	// the caller): nothing was delivered, so the register must not say
+	// a copy exists, and the approved export stays downloadable once the
+	// block is lifted (QA).
+	recorder(r).OnWithheld(func() {
+		if err := s.db.UpdateExport(context.WithoutCancel(r.Context()), x, exports.StatusProduced, nil); err != nil {
+			slog.Error("export: taking back a delivery that was withheld", "export", x.ID, "err", err)
+		}
+	})
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+x.ID+`.csv"`)
 	w.Header().Set("Custodia-Watermark", x.ID)

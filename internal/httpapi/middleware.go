@@ -133,10 +133,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, id stri
 				buf = newBufferedResponse()
 				writeProblem(buf, problemFor(auth.ErrBlocked, id))
 				pending = rec.Pending(buf.status, audit.OutcomeFor(buf.status), apperr.CodeOf(auth.ErrBlocked))
+				rec.Withheld()
 			}
 			if aerr := s.db.AppendAudit(r.Context(), pending...); aerr != nil {
 				// No unaudited access: the data stays here.
 				slog.Error("audit append failed; response withheld", "request_id", id, "err", aerr)
+				rec.Withheld()
 				buf = newBufferedResponse()
 				writeProblem(buf, problemFor(apperr.New(apperr.Unavailable, "audit_unavailable", "the audit log could not be written, so the request was refused"), id))
 			}
