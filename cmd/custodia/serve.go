@@ -205,7 +205,7 @@ func (s *securityFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&s.rulesFile, "request-rules", "", "YAML file replacing the built-in data-subject request deadline rules (format of internal/legalclock/rules.yaml)")
 	f.StringSliceVar(&s.holidayFiles, "holidays", nil, "holiday file(s) to add to the deadline calendars (YAML, or 'calendar: NAME' then one 'YYYY-MM-DD name' per line)")
 	f.DurationVar(&s.retentionEvery, "retention-interval", time.Hour, "how often the server applies retention rules; 0 disables the scheduler")
-	f.StringVar(&s.timeZone, "time-zone", "UTC", "IANA time zone data-subject request deadlines are counted in (a deadline ends at midnight there), e.g. Asia/Ho_Chi_Minh")
+	f.StringVar(&s.timeZone, "time-zone", "UTC", "IANA time zone data-subject request deadlines are shown and counted in, e.g. Asia/Ho_Chi_Minh (they are also counted in the jurisdiction's own zones, and the earliest is kept)")
 }
 
 func (s *securityFlags) apply(cfg *app.Config) error {

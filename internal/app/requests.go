@@ -299,7 +299,7 @@ func (c legalClock) Deadlines(jurisdiction, typ string, start time.Time, extensi
 	if err != nil {
 		return dsr.Deadlines{}, err
 	}
-	d, err := r.Deadlines(start, c.loc, extensions)
+	d, err := c.t.Deadlines(r, start, c.loc, extensions)
 	if err != nil {
 		return dsr.Deadlines{}, err
 	}

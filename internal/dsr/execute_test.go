@@ -254,7 +254,7 @@ func TestCloseTask(t *testing.T) {
 		{"justified", CloseTaskInput{State: TaskJustified, Evidence: "tax law: keep invoices 10 years"}, false, "", 0, "", TaskJustified, ""},
 		{"no evidence", CloseTaskInput{}, false, "", apperr.Invalid, "evidence_required", "", ""},
 		{"blank evidence", CloseTaskInput{Evidence: " \n "}, false, "", apperr.Invalid, "evidence_required", "", ""},
-		{"evidence too long", CloseTaskInput{Evidence: strings.Repeat("e", 5001)}, false, "", apperr.Invalid, "evidence_required", "", ""},
+		{"evidence too long", CloseTaskInput{Evidence: strings.Repeat("e", 5001)}, false, "", apperr.Invalid, "evidence_too_long", "", ""},
 		{"reopen", CloseTaskInput{State: TaskOpen, Evidence: "x"}, false, "", apperr.Invalid, "invalid_task_state", "", ""},
 		{"unknown state", CloseTaskInput{State: "done", Evidence: "x"}, false, "", apperr.Invalid, "invalid_task_state", "", ""},
 		{"attachment not base64", CloseTaskInput{Evidence: "x", Attachment: "not base64!"}, false, "", apperr.Invalid, "invalid_attachment", "", ""},

@@ -116,3 +116,32 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestTableCountsInTheJurisdictionsZones: on a UTC server, a CCPA request
+// received at 19:00 in California on 20 November is due 45 days after the
+// 20th there (4 January), not after the 21st, the UTC date; a zone east of
+// the jurisdiction's changes nothing that would make it later (QA).
+func TestTableCountsInTheJurisdictionsZones(t *testing.T) {
+	la := mustLoc(t, "America/Los_Angeles")
+	received := time.Date(2026, 11, 20, 19, 0, 0, 0, la)
+	r := mustRule(t, CCPA, Access)
+	d, err := Default().Deadlines(r, received, time.UTC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dateOf(d.Due, la); got != "2027-01-04" {
+		t.Errorf("due %s in California (%v), want 2027-01-04", got, d.Due)
+	}
+	if d.Due.Location() != time.UTC {
+		t.Errorf("due expressed in %v, want the server's zone", d.Due.Location())
+	}
+	utcOnly := mustDeadlines(t, r, received, time.UTC, 0)
+	if !d.Due.Before(utcOnly.Due) {
+		t.Errorf("the table's due %v is not earlier than UTC's alone %v", d.Due, utcOnly.Due)
+	}
+	// A server in the jurisdiction's own zone gets its own count.
+	local, err := Default().Deadlines(r, received, la, 0)
+	if err != nil || !local.Due.Equal(d.Due) {
+		t.Errorf("in California: %v %v, want %v", local.Due, err, d.Due)
+	}
+}
