@@ -317,3 +317,30 @@ func TestRetentionRunExclusive(t *testing.T) {
 		t.Fatal("the run after the lock was freed kept an expired record")
 	}
 }
+
+// TestFieldRuleLeavingNothingDeletesTheRecord: a field rule (here
+// anonymise, on a record holding only identifying fields) that would
+// leave a record with no field deletes it whole, and says so: the dry run
+// lists it as a delete, the report counts it deleted, and the register
+// has one retention entry citing the rule, no manual one (QA).
+func TestFieldRuleLeavingNothingDeletesTheRecord(t *testing.T) {
+	e := retSetup(t, app.Config{})
+	rec := e.dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": "whole@example.com", "name": "Whole Person"}).JSON()["id"].(string)
+	rule := e.rule(t, map[string]any{"collection": "customers", "anchor": "created", "keep": map[string]any{"n": 0, "unit": "days"}, "action": "anonymise"})
+	dry := e.dpo.Must(200, "POST", "/v1/retention/run", map[string]any{"dry_run": true}).JSON()
+	items := dry["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["action"] != "delete" {
+		t.Fatalf("dry run: %v", dry)
+	}
+	rep := e.dpo.Must(200, "POST", "/v1/retention/run", nil).JSON()
+	if rep["records_deleted"] != float64(1) || rep["records_anonymised"] != float64(0) {
+		t.Errorf("report: %v", rep)
+	}
+	if e.exists(t, "customers", "support", rec) {
+		t.Error("the record is still there")
+	}
+	dels := e.dpo.Must(200, "GET", "/v1/deletions", nil).JSON()["deletions"].([]any)
+	if len(dels) != 1 || dels[0].(map[string]any)["kind"] != "retention" || dels[0].(map[string]any)["cause"] != "rule:"+rule {
+		t.Errorf("register: %v", dels)
+	}
+}

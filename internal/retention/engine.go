@@ -384,6 +384,16 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 				return nil
 			}
 			action, fs = r.Action, fields
+			// Dropping every field it still holds leaves no record: say
+			// so, count it and register it as the deletion it is (QA:
+			// reported as thinned, registered as a manual deletion).
+			keeps, err := e.vault.HasAnyField(ctx, r.Collection, cand.RecordID, otherFields(c, fields))
+			if err != nil {
+				return err
+			}
+			if !keeps {
+				action, fs, cand.Whole = ActionDelete, []string{"*"}, true
+			}
 		}
 		rep.add(Item{Rule: r.ID, Collection: r.Collection, RecordID: cand.RecordID, Subject: e.vault.Pseudonym(cand.SubjectID), Action: action, Fields: fs, Reason: reason})
 		batch = append(batch, cand)
@@ -447,8 +457,24 @@ func (e *Engine) runRule(ctx context.Context, r Rule, now time.Time, holds []Hol
 }
 
 func (e *Engine) dropFields(ctx context.Context, r Rule, batch []Candidate, fields []string, by string, rep *Report) error {
+	var whole []Candidate
+	for _, cand := range batch {
+		if cand.Whole {
+			whole = append(whole, cand)
+		}
+	}
+	if len(whole) > 0 {
+		n, err := e.store.DeleteExpired(ctx, r.Collection, whole, r.ID, by, e.vault.Pseudonym)
+		rep.Deleted += n
+		if err != nil {
+			return err
+		}
+	}
 	perSubject := map[string]int64{}
 	for _, cand := range batch {
+		if cand.Whole {
+			continue
+		}
 		ent := &audit.Entry{Actor: by, Action: "retention." + r.Action, Collection: r.Collection, RecordID: cand.RecordID,
 			Subject: e.vault.Pseudonym(cand.SubjectID), Detail: "rule:" + r.ID}
 		changed, err := e.vault.DropFields(ctx, r.Collection, cand.RecordID, fields, ent)
@@ -474,6 +500,17 @@ func (e *Engine) dropFields(ctx context.Context, r Rule, batch []Candidate, fiel
 		}
 	}
 	return nil
+}
+
+// otherFields lists the fields of c not in fields.
+func otherFields(c *vault.Collection, fields []string) []string {
+	var out []string
+	for _, f := range c.Fields {
+		if !slices.Contains(fields, f.Name) {
+			out = append(out, f.Name)
+		}
+	}
+	return out
 }
 
 // onlyFor lists the fields of c collected for purpose and nothing else.

@@ -178,4 +178,7 @@ func (h *Hold) Covers(subjectID, collection string) bool {
 type Candidate struct {
 	RecordID  string
 	SubjectID string
+	// Whole marks a record a field rule would leave with no field: it is
+	// deleted whole, and reported and registered so.
+	Whole bool
 }

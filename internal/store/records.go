@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"custodia/internal/apperr"
@@ -277,11 +278,14 @@ func (db *DB) DeleteRecord(ctx context.Context, collection, id string, e *audit.
 			return apperr.New(apperr.NotFound, "record_not_found", "no such record")
 		}
 		cause, by, reqID := causeOf(e)
-		pseudonym := ""
+		pseudonym, kind := "", DeletionManual
 		if e != nil {
 			pseudonym = e.Subject
+			if strings.HasPrefix(e.Action, "retention.") && strings.HasPrefix(e.Detail, "rule:") {
+				kind, cause = DeletionRetention, e.Detail // a retention rule left it without a field
+			}
 		}
-		return insertDeletion(ctx, tx, Deletion{At: time.Now().UTC(), Kind: DeletionManual, SubjectPseudonym: pseudonym, Collections: []string{collection},
+		return insertDeletion(ctx, tx, Deletion{At: time.Now().UTC(), Kind: kind, SubjectPseudonym: pseudonym, Collections: []string{collection},
 			Fields: []string{"*"}, RecordsDeleted: 1, Cause: cause, ApprovedBy: by, AuditRequest: reqID})
 	}, e)
 }
