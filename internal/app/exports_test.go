@@ -279,3 +279,31 @@ func TestBlockedDownloadIsNoDelivery(t *testing.T) {
 		t.Errorf("register after a blocked download: %v", got)
 	}
 }
+
+// TestExportRegisterKeepsWhatWasDelivered: the register of a downloaded
+// export names the categories of the columns that held a value, not of
+// those asked for: marketing exporting e-mails without anyone's consent
+// gets no row, and holds no category (QA: registered as holding e-mails).
+func TestExportRegisterKeepsWhatWasDelivered(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	for i := range 3 {
+		dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": fmt.Sprintf("nc%d@example.vn", i)})
+	}
+	mkt := admin.With(admin.RoleToken("marketing"))
+	x := mkt.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "marketing", "reason": "newsletter"}).JSON()
+	if cats := x["categories"].([]any); len(cats) != 1 {
+		t.Fatalf("asked for: %v", x)
+	}
+	id := x["id"].(string)
+	body := mkt.Must(200, "GET", "/v1/exports/"+id+"/download", nil).Body
+	if strings.Contains(string(body), "@example.vn") {
+		t.Fatalf("an e-mail without consent was exported: %s", body)
+	}
+	got := dpo.Must(200, "GET", "/v1/exports/"+id, nil).JSON()
+	if got["status"] != "produced" || got["records"] != float64(0) || len(got["categories"].([]any)) != 0 {
+		t.Errorf("register after the download: %v", got)
+	}
+}

@@ -256,13 +256,19 @@ func (s *Server) downloadExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var buf bytes.Buffer
-	records, subjects, err := s.writeExportCSV(r.Context(), &buf, x)
+	records, subjects, delivered, err := s.writeExportCSV(r.Context(), &buf, x)
 	if err != nil {
 		return err
 	}
 	// The register keeps what was exported, not what was asked for: the
-	// rows the reader's role, consent and restrictions let through.
+	// rows the reader's role, consent and restrictions let through, and
+	// the categories of the columns that held a value (QA: a column the
+	// role could not read was registered as held).
 	produced.Records, produced.Subjects = records, subjects
+	if c, err := s.vault.Collection(r.Context(), x.Collection); err == nil {
+		produced.Categories = deliveredCategories(c, delivered)
+		produced.Sensitive = slices.ContainsFunc(produced.Categories, exports.Sensitive)
+	}
 	if err := s.db.UpdateExport(r.Context(), produced, exports.StatusProduced, nil); err != nil {
 		return err
 	}
@@ -286,12 +292,25 @@ func (s *Server) downloadExport(w http.ResponseWriter, r *http.Request) error {
 // exportPage is how many records a CSV export reads at a time.
 const exportPage = 1000
 
+// deliveredCategories are the personal data categories of the fields
+// delivered, each once, in the collection's order.
+func deliveredCategories(c *vault.Collection, delivered []string) []string {
+	cats := []string{}
+	for _, f := range c.Fields {
+		if slices.Contains(delivered, f.Name) && vault.PersonalCategory(f.Category) && !slices.Contains(cats, f.Category) {
+			cats = append(cats, f.Category)
+		}
+	}
+	return cats
+}
+
 // writeExportCSV writes the records of an export as CSV; it returns how
-// many records, of how many people, it wrote.
-func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Export) (records, subjects int, err error) {
+// many records, of how many people, it wrote, and the fields that held a
+// value in at least one of them.
+func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Export) (records, subjects int, delivered []string, err error) {
 	cw := csv.NewWriter(out)
 	if err := cw.Write(append(slices.Clone(x.Fields), "_watermark")); err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	people := map[string]bool{}
 	row := make([]string, len(x.Fields)+1)
@@ -299,7 +318,7 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 	for {
 		recs, next, err := s.vault.ListPage(ctx, x.Collection, x.Purpose, after, exportPage)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, nil, err
 		}
 		for _, rec := range recs {
 			shown := false
@@ -308,6 +327,9 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 				if v, ok := rec.Data[f]; ok && v != nil {
 					row[i] = csvsafe.Cell(fmt.Sprint(v)) // a customer's value must not run as a formula
 					shown = true
+					if !slices.Contains(delivered, f) {
+						delivered = append(delivered, f)
+					}
 				}
 			}
 			if !shown {
@@ -315,7 +337,7 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 			}
 			row[len(x.Fields)] = x.ID
 			if err := cw.Write(row); err != nil {
-				return 0, 0, err
+				return 0, 0, nil, err
 			}
 			records++
 			people[rec.Subject] = true
@@ -329,7 +351,7 @@ func (s *Server) writeExportCSV(ctx context.Context, out io.Writer, x exports.Ex
 		after = next
 	}
 	cw.Flush()
-	return records, len(people), cw.Error()
+	return records, len(people), delivered, cw.Error()
 }
 
 // registerExport adds an export that is not asked for but happens (an
