@@ -262,13 +262,7 @@ func TestBulkReadRegisterCountsTheWholeRead(t *testing.T) {
 // is lifted (QA: it stayed "produced", and a later download said
 // export_state).
 func TestBlockedDownloadIsNoDelivery(t *testing.T) {
-	s := testutil.MustServe(t, app.Config{BulkReadThreshold: 5, BlockBulkReads: true})
-	admin := s.Client(t)
-	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
-	dpo := admin.With(admin.RoleToken("dpo"))
-	for i := range 8 {
-		dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": fmt.Sprintf("row%d@example.vn", i)})
-	}
+	admin, dpo := customersServer(t, app.Config{BulkReadThreshold: 5, BlockBulkReads: true}, 8)
 	support := admin.With(admin.RoleToken("support"))
 	x := support.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "support", "reason": "call list"}).JSON()
 	id := x["id"].(string)
@@ -285,13 +279,7 @@ func TestBlockedDownloadIsNoDelivery(t *testing.T) {
 // those asked for: marketing exporting e-mails without anyone's consent
 // gets no row, and holds no category (QA: registered as holding e-mails).
 func TestExportRegisterKeepsWhatWasDelivered(t *testing.T) {
-	s := testutil.MustServe(t, app.Config{})
-	admin := s.Client(t)
-	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
-	dpo := admin.With(admin.RoleToken("dpo"))
-	for i := range 3 {
-		dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": fmt.Sprintf("nc%d@example.vn", i)})
-	}
+	admin, dpo := customersServer(t, app.Config{}, 3)
 	mkt := admin.With(admin.RoleToken("marketing"))
 	x := mkt.Must(201, "POST", "/v1/exports", map[string]any{"collection": "customers", "fields": []string{"email"}, "purpose": "marketing", "reason": "newsletter"}).JSON()
 	if cats := x["categories"].([]any); len(cats) != 1 {
@@ -306,4 +294,17 @@ func TestExportRegisterKeepsWhatWasDelivered(t *testing.T) {
 	if got["status"] != "produced" || got["records"] != float64(0) || len(got["categories"].([]any)) != 0 {
 		t.Errorf("register after the download: %v", got)
 	}
+}
+
+// customersServer serves cfg with the customers collection holding n
+// people (rowN@example.vn) and returns the admin and a dpo client.
+func customersServer(t *testing.T, cfg app.Config, n int) (admin, dpo *testutil.Client) {
+	t.Helper()
+	admin = testutil.MustServe(t, cfg).Client(t)
+	admin.Must(201, "POST", "/v1/collections", testutil.CustomersSchema)
+	dpo = admin.With(admin.RoleToken("dpo"))
+	for i := range n {
+		dpo.Must(201, "POST", "/v1/collections/customers/records?purpose=support", map[string]any{"email": fmt.Sprintf("row%d@example.vn", i)})
+	}
+	return admin, dpo
 }
