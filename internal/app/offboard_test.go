@@ -1,8 +1,10 @@
 package app_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"custodia/internal/app"
@@ -136,4 +138,27 @@ func offboardExamples(t *testing.T, cfg app.Config) {
 		t.Errorf("review not closed: %v", got["state"])
 	}
 	admin.Must(200, "PATCH", "/v1/users/"+lan, map[string]any{"disabled": false}) // rehired, after the review
+}
+
+// TestOffboardingRacesEnabling: enablings sent while a person is being
+// offboarded never leave the open review over an enabled account (QA: 5
+// races in 6 did).
+func TestOffboardingRacesEnabling(t *testing.T) {
+	s := testutil.MustServe(t, app.Config{})
+	admin := s.Client(t)
+	dpo := admin.With(admin.RoleToken("dpo"))
+	for i := range 4 {
+		email := fmt.Sprintf("race%d@corp.example", i)
+		id := admin.Must(201, "POST", "/v1/users", map[string]any{"email": email, "display_name": "Race", "role": "support", "password": "a long and good password"}).JSON()["user"].(map[string]any)["id"].(string)
+		dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": fmt.Sprintf("Race sheet %d", i), "kind": "spreadsheet", "owner": email}) // keeps the review open
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() { admin.Do("PATCH", "/v1/users/"+id, map[string]any{"disabled": false}) })
+		}
+		dpo.Must(201, "POST", "/v1/people/"+id+"/offboard", map[string]any{"reason": "left the company"})
+		wg.Wait()
+		if u := admin.Must(200, "GET", "/v1/users/"+id, nil).JSON(); u["disabled_at"] == nil {
+			t.Errorf("%s is enabled with an open offboarding review", email)
+		}
+	}
 }

@@ -150,6 +150,12 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UserRequest, e 
 	}
 }
 
+// changes reports whether applying req turned before into after.
+func (req UserRequest) changes(before, after User) bool {
+	return req.Password != nil || after.DisplayName != before.DisplayName || after.Role != before.Role ||
+		(after.DisabledAt == nil) != (before.DisabledAt == nil)
+}
+
 // applyUserRequest reads the person, applies req (hash: the new password's,
 // hashed) and writes the row if no one changed it meanwhile.
 func (s *Service) applyUserRequest(ctx context.Context, id string, req UserRequest, hash string, e *audit.Entry) (u User, endSessions, enabled bool, err error) {
@@ -161,6 +167,7 @@ func (s *Service) applyUserRequest(ctx context.Context, id string, req UserReque
 	if req.Email != "" && NormalizeEmail(req.Email) != u.Email {
 		return User{}, false, false, apperr.New(apperr.Invalid, "email_immutable", "a person's e-mail address cannot change; create a new account")
 	}
+	before := u
 	if req.DisplayName != nil {
 		name := strings.TrimSpace(*req.DisplayName)
 		if name == "" || utf8.RuneCountInString(name) > 200 || !printable(name) {
@@ -185,6 +192,9 @@ func (s *Service) applyUserRequest(ctx context.Context, id string, req UserReque
 		case !*req.Disabled && u.DisabledAt != nil:
 			u.DisabledAt, enabled = nil, true
 		}
+	}
+	if !req.changes(before, u) {
+		return before, false, false, nil // nothing to write: no new version to race others' writes
 	}
 	u.UpdatedAt = now
 	if err := s.store.UpdateUser(ctx, u, prev, e); err != nil {

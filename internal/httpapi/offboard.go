@@ -90,6 +90,7 @@ func (s *Server) offboardPerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.tokens.Forget() // the review disabled them again, should an enabling have raced it
 	writeJSON(w, http.StatusCreated, o)
 	return nil
 }

@@ -12,7 +12,11 @@ import (
 	"custodia/internal/offboard"
 )
 
-// PutOffboarding stores a new offboarding review.
+// PutOffboarding stores a new offboarding review and, in the same
+// transaction, disables the person again should an enabling have slipped
+// in since they were disabled (moving updated_at on, so that a write
+// read before fails its compare and reads the review): an open review
+// always stands over a disabled account (QA: a race left it enabled).
 func (db *DB) PutOffboarding(ctx context.Context, o offboard.Offboarding, e *audit.Entry) error {
 	spec, _ := json.Marshal(o)
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
@@ -20,6 +24,13 @@ func (db *DB) PutOffboarding(ctx context.Context, o offboard.Offboarding, e *aud
 			o.ID, o.UserID, o.State, string(spec), o.CreatedAt.UnixMicro())
 		if err != nil {
 			return fmt.Errorf("insert offboarding: %w", err)
+		}
+		if o.State == offboard.StateOpen {
+			now := o.CreatedAt.UnixMicro()
+			if _, err := tx.Exec(ctx, "UPDATE users SET disabled_at = COALESCE(disabled_at, ?), updated_at = CASE WHEN updated_at >= ? THEN updated_at + 1 ELSE ? END WHERE id = ?",
+				now, now, now, o.UserID); err != nil {
+				return fmt.Errorf("offboarding: disable: %w", err)
+			}
 		}
 		return nil
 	}, e)

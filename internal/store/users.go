@@ -90,11 +90,19 @@ func (db *DB) ListUsers(ctx context.Context) ([]auth.User, error) {
 }
 
 // UpdateUser writes a person's mutable columns (not the TOTP step, which
-// only AdvanceTOTPStep moves).
+// only AdvanceTOTPStep moves). A row that leaves the person enabled is
+// not written while their offboarding review is open (409
+// offboarding_open), in the same statement: an enabling that raced an
+// offboarding cannot leave the review open over an enabled account (QA).
 func (db *DB) UpdateUser(ctx context.Context, u auth.User, prev time.Time, e *audit.Entry) error {
 	return db.w.submit(func(ctx context.Context, tx *Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE users SET display_name = ?, role = ?, password_hash = ?, totp_secret = ?, totp_pending = ?, updated_at = ?, disabled_at = ?, blocked_at = ? WHERE id = ? AND updated_at = ?",
-			u.DisplayName, string(u.Role), u.PasswordHash, u.TOTPSecret, u.TOTPPending, u.UpdatedAt.UnixMicro(), microsOrNil(u.DisabledAt), microsOrNil(u.BlockedAt), u.ID, prev.UnixMicro())
+		q := "UPDATE users SET display_name = ?, role = ?, password_hash = ?, totp_secret = ?, totp_pending = ?, updated_at = ?, disabled_at = ?, blocked_at = ? WHERE id = ? AND updated_at = ?"
+		args := []any{u.DisplayName, string(u.Role), u.PasswordHash, u.TOTPSecret, u.TOTPPending, u.UpdatedAt.UnixMicro(), microsOrNil(u.DisabledAt), microsOrNil(u.BlockedAt), u.ID, prev.UnixMicro()}
+		if u.DisabledAt == nil {
+			q += " AND NOT EXISTS (SELECT 1 FROM offboardings WHERE user_id = ? AND state = 'open')"
+			args = append(args, u.ID)
+		}
+		res, err := tx.Exec(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
@@ -107,6 +115,16 @@ func (db *DB) UpdateUser(ctx context.Context, u auth.User, prev time.Time, e *au
 			return apperr.New(apperr.NotFound, "user_not_found", "no such person")
 		case err != nil:
 			return fmt.Errorf("update user: %w", err)
+		}
+		if u.DisabledAt == nil {
+			var open string
+			err := tx.QueryRow(ctx, "SELECT id FROM offboardings WHERE user_id = ? AND state = 'open'", u.ID).Scan(&open)
+			if err == nil {
+				return apperr.Newf(apperr.Conflict, "offboarding_open", "the person's offboarding %s is open: close it before enabling them again", open)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("update user: %w", err)
+			}
 		}
 		return auth.ErrUserChanged
 	}, e)
