@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -91,22 +92,41 @@ func check(field, text string, allowed ...scan.Entity) error {
 
 var (
 	// spacedDigits is a number written a digit at a time: "0 9 1 2 3 4
-	// 5 6 7 8", "0-9-1-2-…" (seven digits or more, so that "1 2 3" is
-	// left alone).
-	spacedDigits = regexp.MustCompile(`\d(?:[ ._/-]\d){6,}`)
+	// 5 6 7 8", "0-9-1-2-…", "0, 9, 1, …", over a line break (seven
+	// digits or more, so that "1 2 3" is left alone).
+	spacedDigits = regexp.MustCompile(`\d(?:[\s.,_/-]{1,3}\d){6,}`)
 	// spelledAddress is an e-mail address with "at" and "dot" written as
 	// words: "minh.tran at example dot com". A "dot" after the "at" is
 	// required, so that "meet at google.com" stays ordinary English.
 	spelledAddress = regexp.MustCompile(`(?i)([\pL\pN._%+-]+)\s+at\s+([\pL\pN-]+(?:\s+dot\s+[\pL\pN-]+)+)`)
 	spelledDot     = regexp.MustCompile(`(?i)\s+dot\s+`)
+	// spacedAt is an "@" with space around it, "ada @ example.com", and a
+	// dot with space in the domain after one: "ada@example .com".
+	spacedAt  = regexp.MustCompile(`([\pL\pN._%+-])\s*@\s*([\pL\pN-])`)
+	spacedDot = regexp.MustCompile(`(@[\pL\pN.-]*[\pL\pN])\s*\.\s*([\pL]{2,})`)
+	// brokenNumber is a number split over lines: "0912\n345\n678".
+	brokenNumber = regexp.MustCompile(`(\d)[ \t]*\r?\n[ \t]*(\d)`)
+	// escapedAt is an "@" written as a URL or HTML escape.
+	escapedAt = strings.NewReplacer("%40", "@", "&#64;", "@", "&#x40;", "@", "&commat;", "@")
 )
 
-// unspell undoes the two ways staff write an identifier to get it past
-// a check like this one, or from habit: digits spaced apart, and an
-// address with "at" and "dot" in words. changed is false when the text
-// holds neither.
+// unspell undoes the ways staff write an identifier to get it past a
+// check like this one, or from habit: invisible characters inside it,
+// digits of another script or spaced apart, an "@" escaped or spaced,
+// and "at" and "dot" in words. changed is false when the text holds none.
 func unspell(text string) (out string, changed bool) {
-	out = spacedDigits.ReplaceAllStringFunc(text, func(m string) string {
+	out = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.Is(unicode.Cf, r): // zero-width spaces and joiners, marks of direction
+			return -1
+		case r > unicode.MaxASCII && unicode.IsDigit(r):
+			return '0' + digitValue(r)
+		}
+		return r
+	}, text)
+	out = escapedAt.Replace(out)
+	out = brokenNumber.ReplaceAllString(out, "$1 $2")
+	out = spacedDigits.ReplaceAllStringFunc(out, func(m string) string {
 		return strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
@@ -118,7 +138,25 @@ func unspell(text string) (out string, changed bool) {
 		sub := spelledAddress.FindStringSubmatch(m)
 		return sub[1] + "@" + spelledDot.ReplaceAllString(sub[2], ".")
 	})
+	out = spacedAt.ReplaceAllString(out, "$1@$2")
+	out = spacedDot.ReplaceAllString(out, "$1.$2")
 	return out, out != text
+}
+
+// digitValue is the value of a decimal digit of any script: its offset
+// in the run of ten the Unicode tables list it in (٣ is 3, ३ is 3).
+func digitValue(r rune) rune {
+	for _, rg := range unicode.Nd.R16 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return (r - lo) % 10
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return (r - lo) % 10
+		}
+	}
+	return 0
 }
 
 // describe names an entity in words.

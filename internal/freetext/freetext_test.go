@@ -20,6 +20,18 @@ func TestCheck(t *testing.T) {
 		"call 0-9-1-2-3-4-5-6-7-8 back":                "phone number",
 		"wrote to minh.tran at example dot com":        "e-mail address",
 		"mail an.nguyen AT mail DOT example DOT vn ok": "e-mail address",
+		// More of the same (QA round 6): an "@" spaced or escaped, a dot
+		// spaced, invisible characters, other scripts' digits, commas.
+		"mail ada @ example.com":            "e-mail address",
+		"mail ada@example .com":             "e-mail address",
+		"mail ada\u200b@example.com":        "e-mail address",
+		"mail ada%40example.com":            "e-mail address",
+		"mail ada&#64;example.com":          "e-mail address",
+		"call 0  9  1  2  3  4  5  6  7  8": "phone number",
+		"call 0,9,1,2,3,4,5,6,7,8":          "phone number",
+		"call 0912\n345\n678":               "phone number",
+		"call 0\u200b9\u200b1\u200b2345678": "phone number",
+		"call ٠٩١٢٣٤٥٦٧٨":                   "phone number",
 	}
 	for text, says := range refused {
 		err := Check("note", text)
