@@ -372,8 +372,14 @@ func TestFreeTextRefusesIdentifiers(t *testing.T) {
 	e.dpo.Must(201, "POST", "/v1/incidents", incident)
 	// One channel is one entry: a name differing only in case is the same
 	// system, and a name may not hide a bidirectional override.
-	if r := e.dpo.Do("POST", "/v1/systems", map[string]any{"name": " LAN'S SHEET ", "kind": "spreadsheet"}); r.Status != 409 || r.Code() != "system_exists" {
-		t.Errorf("a name differing in case: %d %s", r.Status, r.Body)
+	for _, twin := range []string{" LAN'S SHEET ", "Lan's\u00a0sheet", "Lan's  sheet", "Lan's\u200b sheet", "Lan\u200f's sheet"} {
+		if r := e.dpo.Do("POST", "/v1/systems", map[string]any{"name": twin, "kind": "spreadsheet"}); r.Status != 409 || r.Code() != "system_exists" {
+			t.Errorf("a lookalike name %q: %d %s", twin, r.Status, r.Body)
+		}
+	}
+	e.dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "Cafe\u0301 db", "kind": "database"})
+	if r := e.dpo.Do("POST", "/v1/systems", map[string]any{"name": "Café db", "kind": "database"}); r.Code() != "system_exists" {
+		t.Errorf("the same letter composed another way: %d %s", r.Status, r.Body)
 	}
 	if r := e.dpo.Do("POST", "/v1/systems", map[string]any{"name": "rtl\u202etest", "kind": "spreadsheet"}); r.Status != 400 || r.Code() != "invalid_name" {
 		t.Errorf("a bidi override in a name: %d %s", r.Status, r.Body)

@@ -148,6 +148,7 @@ func (in *Input) Validate() error {
 	case !singleLine(in.Name):
 		return invalid("invalid_name", "name must be a single line of text without control characters")
 	}
+	in.Name = canonicalName(in.Name)
 	// The name and the description are shown as written in the report,
 	// the data-map picture and the Art. 30 record, and kept after any
 	// erasure: staff words, never a customer's identifiers (QA).

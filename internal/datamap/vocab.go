@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
 
 	"custodia/internal/vault"
 )
@@ -57,6 +58,23 @@ func multiLine(s string) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool {
 		return r != '\n' && r != '\r' && r != '\t' && (unicode.IsControl(r) || bidiOverride(r) || !xmlChar(r))
 	})
+}
+
+// canonicalName is a name as stored and compared: composed (NFC, so "é"
+// is one form), without invisible format characters (zero-width spaces,
+// direction marks), its runs of spaces (no-break ones too) made one
+// space. "Billing\u00a0CRM" and "Billing  CRM" are "Billing CRM", which
+// the store compares regardless of case (QA: each made a lookalike
+// second entry of one channel).
+func canonicalName(s string) string {
+	s = norm.NFC.String(s)
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // bidiOverride reports whether r is a bidirectional embedding, override
