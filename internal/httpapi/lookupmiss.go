@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"strconv"
+	"strings"
 
 	"custodia/internal/auth"
 	"custodia/internal/detect"
@@ -27,7 +28,9 @@ func (s *Server) observeMiss(ctx context.Context, where, value string) {
 	if s.misses == nil || p == nil {
 		return
 	}
-	key := strconv.FormatUint(maphash.String(s.missSeed, where+"\x00"+value), 36)
+	// One guess however it is written: the lookup ignores case and the
+	// spaces around a value (QA: six spellings of one address counted six).
+	key := strconv.FormatUint(maphash.String(s.missSeed, where+"\x00"+strings.ToLower(strings.TrimSpace(value))), 36)
 	tripped, n := s.misses.Observe(p.Key(), key)
 	if !tripped {
 		return
