@@ -328,9 +328,14 @@ func (s *Server) closeRequestTask(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) listDeletions(w http.ResponseWriter, r *http.Request) error {
 	// A filter this route does not know would be ignored and its answer
 	// read as filtered (QA: ?subject= returned every deletion).
-	for k := range r.URL.Query() {
+	for k, vs := range r.URL.Query() {
 		if !slices.Contains([]string{"limit", "kind", "subject", "pseudonym"}, k) {
 			return apperr.Newf(apperr.Invalid, "invalid_parameter", "unknown parameter %q: filter by kind, subject (a subject id) or pseudonym, with limit", clip(k))
+		}
+		// Given twice or empty, a filter would be half applied or not at
+		// all, and the answer read as filtered (QA).
+		if len(vs) != 1 || vs[0] == "" {
+			return apperr.Newf(apperr.Invalid, "invalid_parameter", "%s takes one value", k)
 		}
 	}
 	pseudonym := r.URL.Query().Get("pseudonym")
