@@ -136,6 +136,19 @@ func TestCollectionsApplySaysWhatChanged(t *testing.T) {
 			t.Errorf("through the server, %s: %q, want %q", filepath.Base(c.file), got, c.want)
 		}
 	}
+	// The same purposes in another order, one of them twice, are the same
+	// schema (QA: applied as a change).
+	v3 := filepath.Join(dir, "v3.yaml")
+	os.WriteFile(v3, []byte(`collections:
+  - name: leads
+    kind: persons
+    fields:
+      - {name: email, type: email, category: user.contact.email, purposes: [marketing, marketing], unique: true}
+      - {name: name, type: name, category: user.name, purposes: [marketing]}
+`), 0o600)
+	if got := apply(v3, online...); got != "unchanged leads" {
+		t.Errorf("purposes named twice: %q", got)
+	}
 	col := p.client(t, testutil.AdminToken).Must(200, "GET", "/v1/collections/leads", nil).JSON()
 	if col["version"] != float64(2) {
 		t.Errorf("version %v after one change, want 2", col["version"])

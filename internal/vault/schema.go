@@ -159,6 +159,15 @@ func (f *Field) validate() error {
 			return invalid("invalid_purpose", "field %q: purpose names must match %s", f.Name, purposeName)
 		}
 	}
+	// A purpose named twice is named once (QA: [marketing, marketing]
+	// was stored as given).
+	var once []string
+	for _, p := range f.Purposes {
+		if !slices.Contains(once, p) {
+			once = append(once, p)
+		}
+	}
+	f.Purposes = once
 	if f.Lookup() && !t.Indexable() {
 		return invalid("not_indexable", "field %q: type %s cannot be indexed", f.Name, t)
 	}

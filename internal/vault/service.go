@@ -3,6 +3,7 @@ package vault
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 	"time"
 
@@ -238,12 +239,24 @@ func (s *Service) normalize(f *Field, v any) (string, error) {
 	return out, nil
 }
 
+// sortedPurposes is a copy of fields with each one's purposes sorted.
+func sortedPurposes(fields []Field) []Field {
+	out := slices.Clone(fields)
+	for i := range out {
+		out[i].Purposes = slices.Sorted(slices.Values(out[i].Purposes))
+	}
+	return out
+}
+
 // SameSchema reports whether two definitions of a collection say the same
 // (its version and times aside): applying b over a changes nothing.
 func SameSchema(a, b *Collection) bool {
 	x, y := *a, *b
 	x.Version, x.CreatedAt, x.UpdatedAt = 0, time.Time{}, time.Time{}
 	y.Version, y.CreatedAt, y.UpdatedAt = 0, time.Time{}, time.Time{}
+	// A field's purposes are a set: their order says nothing (QA: a
+	// reordered list was applied as a change).
+	x.Fields, y.Fields = sortedPurposes(x.Fields), sortedPurposes(y.Fields)
 	ja, errA := json.Marshal(&x)
 	jb, errB := json.Marshal(&y)
 	return errA == nil && errB == nil && string(ja) == string(jb)
