@@ -186,12 +186,18 @@ func TestForeignKeyFileRefused(t *testing.T) {
 // records the tampering in the chain before writing on (QA: it refused to
 // start, and verify exited as if it could not run).
 func TestAuditHeadDeletedDetected(t *testing.T) {
+	for _, drop := range []string{"DELETE FROM audit_head", "DROP TABLE audit_head"} {
+		t.Run(strings.Fields(drop)[0], func(t *testing.T) { auditHeadDeleted(t, drop) })
+	}
+}
+
+func auditHeadDeleted(t *testing.T, drop string) {
 	conformance(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		mustCollections(t, e.vault)
 		mustCreate(t, e.vault, customer(1))
 		mustVerify(t, e)
-		mustExec(t, e, "DELETE FROM audit_head")
+		mustExec(t, e, drop)
 		rep, err := audit.Verify(ctx, e.keys.Derived().AuditChain, e.db)
 		if err != nil || rep.OK || !strings.Contains(rep.Reason, "head is missing") {
 			t.Fatalf("verify without a head: %+v %v", rep, err)

@@ -161,13 +161,22 @@ func (db *DB) AuditHead(ctx context.Context) (int64, []byte, []byte, error) {
 	var seq int64
 	var h, mac []byte
 	err := db.queryRow(ctx, "SELECT seq, hash, mac FROM audit_head WHERE id = 1").Scan(&seq, &h, &mac)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || missingTable(err) {
 		return 0, nil, nil, audit.ErrHeadMissing
 	}
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("audit head: %w", err)
 	}
 	return seq, h, mac, nil
+}
+
+// missingTable reports whether err is the engine's "no such table".
+func missingTable(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "no such table") || strings.Contains(msg, "SQLSTATE 42P01")
 }
 
 // recreateMissingHead puts back a chain head someone deleted, unsealed, at
@@ -179,6 +188,15 @@ func (db *DB) recreateMissingHead(ctx context.Context) error {
 	_, _, _, err := db.AuditHead(ctx)
 	if !errors.Is(err, audit.ErrHeadMissing) {
 		return err
+	}
+	// The table itself may have been dropped: put it back as the
+	// migrations made it.
+	ddl := "CREATE TABLE IF NOT EXISTS audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash BLOB NOT NULL, mac BLOB)"
+	if db.engine == Postgres {
+		ddl = "CREATE TABLE IF NOT EXISTS audit_head (id BIGINT PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash BYTEA NOT NULL, mac BYTEA)"
+	}
+	if _, err := db.write.ExecContext(ctx, ddl); err != nil {
+		return fmt.Errorf("recreate audit head: %w", err)
 	}
 	var seq int64
 	hash := audit.GenesisHash
