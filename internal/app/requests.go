@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"custodia/internal/access"
 	"custodia/internal/apperr"
 	"custodia/internal/audit"
 	"custodia/internal/auth"
@@ -203,6 +204,85 @@ func (d dsrActions) ExportSubject(ctx context.Context, subjectID string) (dsr.Pa
 	if out.Systems, err = d.OutsideSystems(ctx, subjectID); err != nil {
 		return dsr.PackageData{}, err
 	}
+	if out.Processing, err = d.processing(ctx, subjectID, recs); err != nil {
+		return dsr.PackageData{}, err
+	}
+	return out, nil
+}
+
+// processing gathers what Art. 15(1) asks besides the data: the purposes
+// and legal bases of each field of the collections holding the subject's
+// records, the retention rules on them, the processors receiving their
+// categories, and the subject's restriction and objections (QA: the
+// package held the data and the access log only).
+func (d dsrActions) processing(ctx context.Context, subjectID string, recs []*vault.Record) (*dsr.Processing, error) {
+	purposes, err := d.a.DB.ListPurposes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := d.a.DB.ListRetentionRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	procs, err := d.a.DB.ListProcessors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &dsr.Processing{Collections: []dsr.ProcessedCollection{}, Recipients: []dsr.Recipient{}}
+	var categories []string
+	for _, r := range recs {
+		if slices.ContainsFunc(out.Collections, func(c dsr.ProcessedCollection) bool { return c.Collection == r.Collection }) {
+			continue
+		}
+		c, err := d.a.Vault.Collection(ctx, r.Collection)
+		if err != nil {
+			return nil, err
+		}
+		pc := dsr.ProcessedCollection{Collection: c.Name, Fields: []dsr.ProcessedField{}, Retention: []string{}}
+		for _, f := range c.Fields {
+			pf := dsr.ProcessedField{Field: f.Name, Category: f.Category, Purposes: []dsr.PurposeBasis{}}
+			for _, name := range f.Purposes {
+				pb := dsr.PurposeBasis{Purpose: name}
+				if i := slices.IndexFunc(purposes, func(p access.Purpose) bool { return p.Name == name }); i >= 0 {
+					pb.LegalBasis, pb.Description = string(purposes[i].LegalBasis), purposes[i].Description
+				}
+				pf.Purposes = append(pf.Purposes, pb)
+			}
+			pc.Fields = append(pc.Fields, pf)
+			if !slices.Contains(categories, f.Category) {
+				categories = append(categories, f.Category)
+			}
+		}
+		for _, rule := range rules {
+			if rule.Collection == c.Name {
+				pc.Retention = append(pc.Retention, rule.Summary())
+			}
+		}
+		out.Collections = append(out.Collections, pc)
+	}
+	for _, p := range procs {
+		var shared []string
+		for _, cat := range p.Categories {
+			if slices.Contains(categories, cat) {
+				shared = append(shared, cat)
+			}
+		}
+		if len(shared) > 0 {
+			out.Recipients = append(out.Recipients, dsr.Recipient{Vendor: p.Vendor, Service: p.Service, Country: p.Country, Categories: shared})
+		}
+	}
+	restricted, err := d.a.DB.ListRestrictions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if allowed, ok := restricted[subjectID]; ok {
+		out.RestrictedTo = append([]string{}, allowed...)
+	}
+	objected, err := d.a.DB.ListObjections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.ObjectedTo = objected[subjectID]
 	return out, nil
 }
 

@@ -36,6 +36,15 @@ func requestsUseTheDataMap(t *testing.T, e *reqEnv) {
 	e.dpo.Must(201, "POST", "/v1/systems", map[string]any{"name": "HR files", "kind": "file_share", "status": "official",
 		"categories": []string{"user.government_id"}})
 
+	// What Art. 15(1) asks besides the data: purposes with their legal
+	// bases, retention, recipients, the subject's own limits.
+	e.dpo.Must(201, "POST", "/v1/processors", map[string]any{"vendor": "Mailer Inc", "service": "newsletters", "country": "US", "dpa_status": "none",
+		"categories": []string{"user.contact.email"}})
+	e.dpo.Must(201, "POST", "/v1/processors", map[string]any{"vendor": "Payroll Co", "service": "payroll", "country": "SG", "dpa_status": "none",
+		"categories": []string{"user.government_id"}})
+	e.dpo.Must(201, "POST", "/v1/retention/rules", map[string]any{"collection": "customers", "anchor": "created", "keep": map[string]any{"n": 5, "unit": "years"},
+		"action": "delete", "description": "customer records"})
+
 	// The access package names the two systems, without their staff.
 	acc := e.file(t, map[string]any{"type": "access", "subject_lookup": map[string]any{"subject": e.sub}, "jurisdiction": "GDPR"})
 	e.move(t, acc["id"].(string), "verifying_identity")
@@ -51,6 +60,37 @@ func requestsUseTheDataMap(t *testing.T, e *reqEnv) {
 	}
 	if err := json.Unmarshal([]byte(files["subject.json"]), &pkg); err != nil {
 		t.Fatal(err)
+	}
+	var art15 struct {
+		Processing struct {
+			Collections []struct {
+				Collection string `json:"collection"`
+				Fields     []struct {
+					Field    string `json:"field"`
+					Purposes []struct {
+						Purpose    string `json:"purpose"`
+						LegalBasis string `json:"legal_basis"`
+					} `json:"purposes"`
+				} `json:"fields"`
+				Retention []string `json:"retention"`
+			} `json:"collections"`
+			Recipients []struct {
+				Vendor string `json:"vendor"`
+			} `json:"recipients"`
+		} `json:"processing"`
+	}
+	if err := json.Unmarshal([]byte(files["subject.json"]), &art15); err != nil {
+		t.Fatal(err)
+	}
+	pr := art15.Processing
+	if len(pr.Collections) != 1 || pr.Collections[0].Collection != "customers" || len(pr.Collections[0].Retention) != 1 ||
+		!strings.Contains(pr.Collections[0].Retention[0], "deleted 5 years after created") {
+		t.Errorf("processing: %+v", pr)
+	} else if f := pr.Collections[0].Fields[0]; len(f.Purposes) == 0 || f.Purposes[0].LegalBasis == "" {
+		t.Errorf("a field without its purposes' legal bases: %+v", f)
+	}
+	if len(pr.Recipients) != 1 || pr.Recipients[0].Vendor != "Mailer Inc" {
+		t.Errorf("recipients: %+v", pr.Recipients)
 	}
 	if len(pkg.Systems) != 2 || pkg.Systems[0].ID != crm["id"] && pkg.Systems[1].ID != crm["id"] {
 		t.Errorf("package systems: %+v", pkg.Systems)

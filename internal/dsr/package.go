@@ -64,10 +64,60 @@ type PackageData struct {
 	// Systems outside the vault that may hold copies: those of the data
 	// map holding one of the subject's data categories (datamap.Holdings).
 	Systems []datamap.Holding `json:"systems"`
+	// Processing is what GDPR Art. 15(1)(a), (c) and (d) ask besides the
+	// data: per collection holding the subject's records, the purposes
+	// each field is processed for with their legal bases, the retention
+	// rules that apply, and the processors receiving its categories; and
+	// the limits the subject set (restriction, objections).
+	Processing *Processing `json:"processing,omitempty"`
 	// Jurisdiction and RequestType are the request's, for the README's
 	// citation of the right it answers.
 	Jurisdiction string `json:"-"`
 	RequestType  string `json:"-"`
+}
+
+// Processing describes how a subject's data is processed (Art. 15(1)).
+type Processing struct {
+	Collections []ProcessedCollection `json:"collections"`
+	// Recipients are the processors (data map) receiving one of the
+	// subject's data categories.
+	Recipients []Recipient `json:"recipients"`
+	// RestrictedTo is set while the subject's processing is restricted:
+	// the purposes it is still allowed for.
+	RestrictedTo []string `json:"restricted_to,omitempty"`
+	// ObjectedTo are the purposes the subject objected to.
+	ObjectedTo []string `json:"objected_to,omitempty"`
+}
+
+// ProcessedCollection is one collection holding the subject's records.
+type ProcessedCollection struct {
+	Collection string           `json:"collection"`
+	Fields     []ProcessedField `json:"fields"`
+	// Retention are the rules that apply, in words ("deleted 7 years
+	// after created").
+	Retention []string `json:"retention"`
+}
+
+// ProcessedField is a field's category and purposes.
+type ProcessedField struct {
+	Field    string         `json:"field"`
+	Category string         `json:"category"`
+	Purposes []PurposeBasis `json:"purposes"`
+}
+
+// PurposeBasis is a purpose with its legal basis (GDPR Art. 6(1)).
+type PurposeBasis struct {
+	Purpose     string `json:"purpose"`
+	LegalBasis  string `json:"legal_basis"`
+	Description string `json:"description,omitempty"`
+}
+
+// Recipient is a processor receiving some of the subject's categories.
+type Recipient struct {
+	Vendor     string   `json:"vendor"`
+	Service    string   `json:"service"`
+	Country    string   `json:"country"`
+	Categories []string `json:"categories"`
 }
 
 // Exporter gathers a subject's package data.

@@ -5,6 +5,7 @@
 package retention
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -172,6 +173,32 @@ func (h *Hold) Active(now time.Time) bool {
 // Covers reports whether the hold covers a subject's record in collection.
 func (h *Hold) Covers(subjectID, collection string) bool {
 	return (h.SubjectID != "" && h.SubjectID == subjectID) || (h.Collection != "" && h.Collection == collection)
+}
+
+// Summary says the rule in words, for a person reading their access
+// package: "customers: deleted 7 years after created", with the fields or
+// purpose it is limited to and its description.
+func (r Rule) Summary() string {
+	what := r.Collection
+	switch {
+	case len(r.Fields) > 0:
+		what += " (" + strings.Join(r.Fields, ", ") + ")"
+	case r.Purpose != "":
+		what += " (data collected for " + r.Purpose + ")"
+	}
+	done := "deleted"
+	if r.Action == ActionAnonymise {
+		done = "anonymised"
+	}
+	anchor := strings.ReplaceAll(r.Anchor, "_", " ")
+	if r.AnchorField != "" {
+		anchor += " (" + r.AnchorField + ")"
+	}
+	s := fmt.Sprintf("%s: %s %d %s after %s", what, done, r.Keep.N, r.Keep.Unit, anchor)
+	if r.Description != "" {
+		s += ": " + r.Description
+	}
+	return s
 }
 
 // Candidate is a record a rule may act on.
