@@ -140,13 +140,14 @@ func (d dsrActions) OutsideSystems(ctx context.Context, subjectID string) ([]dat
 	if err != nil {
 		return nil, err
 	}
-	// A subject erased already has its collections in the erasure's
-	// record: its copies elsewhere still need the tasks.
-	_, erased, _, err := d.a.DB.ErasedSubject(ctx, subjectID, d.a.Vault.Pseudonym(subjectID))
-	if err != nil {
-		return nil, err
+	// A subject erased and purged already has its collections only in the
+	// erasure's record: its copies elsewhere still need the tasks. (A live
+	// subject has records, and the register is not scanned for it.)
+	if len(cols) == 0 {
+		if _, cols, _, err = d.a.DB.ErasedSubject(ctx, subjectID, d.a.Vault.Pseudonym(subjectID)); err != nil {
+			return nil, err
+		}
 	}
-	cols = append(cols, erased...)
 	var categories []string
 	for _, name := range cols {
 		c, err := d.a.Vault.Collection(ctx, name)
